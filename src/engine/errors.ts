@@ -1,0 +1,36 @@
+// The one error type of the engine. The CLI maps `code` to an exit status and
+// prints `message` as one line; the TUI shows it in its status line.
+
+export type ErrorCode =
+  | 'NOT_FOUND'        // no such container / image / volume (exit 125 in the CLI, like docker)
+  | 'CONFLICT'         // name in use, container running, image in use
+  | 'INVALID_ARGUMENT' // bad flag value, malformed reference, bad path
+  | 'NOT_RUNNING'      // the operation needs a running container
+  | 'CMD_NOT_FOUND'    // the container's command does not exist (exit 127)
+  | 'CMD_CANNOT_EXEC'  // the container's command cannot be executed (exit 126)
+  | 'UNSUPPORTED'      // the host cannot do it (missing controller, kernel feature)
+  | 'CORRUPT'          // state on disk or content does not verify
+  | 'NATIVE'           // a syscall failed in the native layer: step + errno
+  | 'INTERNAL';
+
+export class BerthError extends Error {
+  readonly code: ErrorCode;
+  /** For NATIVE: the failing step ("mount /proc") and errno name ("EPERM"). */
+  readonly step?: string;
+  readonly errno?: string;
+
+  constructor(code: ErrorCode, message: string, opts: { step?: string; errno?: string; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'BerthError';
+    this.code = code;
+    this.step = opts.step;
+    this.errno = opts.errno;
+  }
+}
+
+export const notFound = (what: string, name: string): BerthError =>
+  new BerthError('NOT_FOUND', `no such ${what}: ${name}`);
+
+export const invalid = (message: string): BerthError => new BerthError('INVALID_ARGUMENT', message);
+
+export const conflict = (message: string): BerthError => new BerthError('CONFLICT', message);

@@ -1,0 +1,74 @@
+// Where everything lives under berth's root directory. Every other module asks
+// this file for paths; none builds them by hand.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const DEFAULT_ROOT = '/var/lib/berth';
+
+/** The root from an explicit option, else BERTH_ROOT, else /var/lib/berth. */
+export function resolveRoot(root?: string): string {
+  return resolve(root || process.env.BERTH_ROOT || DEFAULT_ROOT);
+}
+
+export class Layout {
+  readonly root: string;
+  constructor(root: string) {
+    this.root = root;
+  }
+
+  /** Creates the directory skeleton (idempotent). */
+  ensure(): void {
+    for (const d of [this.root, this.blobsDir, this.layersDir, this.imagesDir, this.containersDir, this.volumesDir, this.tmpDir]) {
+      mkdirSync(d, { recursive: true, mode: 0o700 });
+    }
+  }
+
+  /** Scratch space on the same filesystem (for renames into place). */
+  get tmpDir(): string { return join(this.root, 'tmp'); }
+
+  // --- images: content-addressed blobs, unpacked layers, image records ---
+  get blobsDir(): string { return join(this.root, 'blobs', 'sha256'); }
+  blob(hex: string): string { return join(this.blobsDir, hex); }
+  get layersDir(): string { return join(this.root, 'layers'); }
+  /** An unpacked layer, keyed by its chain ID (hex). Holds diff/ and layer.json. */
+  layer(chainHex: string): string { return join(this.layersDir, chainHex); }
+  layerDiff(chainHex: string): string { return join(this.layersDir, chainHex, 'diff'); }
+  get imagesDir(): string { return join(this.root, 'images'); }
+  get imagesIndex(): string { return join(this.imagesDir, 'images.json'); }
+  /** Guards images.json and the layer/blob sets (add and remove). */
+  get imagesLock(): string { return join(this.imagesDir, 'lock'); }
+
+  // --- containers ---
+  get containersDir(): string { return join(this.root, 'containers'); }
+  /** Guards creating, renaming and removing containers (name uniqueness). */
+  get containersLock(): string { return join(this.containersDir, 'lock'); }
+  container(id: string): ContainerPaths { return new ContainerPaths(join(this.containersDir, id)); }
+
+  // --- volumes (their own issue) ---
+  get volumesDir(): string { return join(this.root, 'volumes'); }
+
+  /** Append-only event log: one JSON object a line (engine events for the TUI and `events`). */
+  get eventsLog(): string { return join(this.root, 'events.jsonl'); }
+}
+
+export class ContainerPaths {
+  readonly dir: string;
+  constructor(dir: string) {
+    this.dir = dir;
+  }
+  /** The container record (config + last known state), written atomically. */
+  get record(): string { return join(this.dir, 'container.json'); }
+  /** Guards this container's record and its start/stop/remove. */
+  get lock(): string { return join(this.dir, 'lock'); }
+  get upper(): string { return join(this.dir, 'upper'); }
+  get work(): string { return join(this.dir, 'work'); }
+  /** Mount point of the overlay root (mounted inside the container's mount namespace). */
+  get merged(): string { return join(this.dir, 'merged'); }
+  get hostname(): string { return join(this.dir, 'hostname'); }
+  get hosts(): string { return join(this.dir, 'hosts'); }
+  get resolvConf(): string { return join(this.dir, 'resolv.conf'); }
+  /** k8s-file log written by the monitor: `<RFC3339Nano> stdout|stderr P|F <text>`. */
+  get log(): string { return join(this.dir, 'ctr.log'); }
+  /** Written atomically by the monitor when the init exits. */
+  get exitFile(): string { return join(this.dir, 'exit.json'); }
+}

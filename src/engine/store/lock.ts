@@ -1,0 +1,32 @@
+// Inter-process locks on lock files with flock(2): released by the kernel when
+// a process dies, so a crashed CLI never leaves a stale lock. Waiting is done
+// with short non-blocking retries so an event loop (the TUI) keeps running.
+import { closeSync, openSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { flock, LOCK_EX, LOCK_NB, LOCK_SH, LOCK_UN } from '../../native/index.js';
+import { BerthError } from '../errors.js';
+
+const LOCK_TIMEOUT_MS = 30_000;
+
+export async function withLock<T>(lockPath: string, fn: () => Promise<T> | T, opts: { shared?: boolean } = {}): Promise<T> {
+  const fd = openSync(lockPath, 'a', 0o600);
+  try {
+    const op = (opts.shared ? LOCK_SH : LOCK_EX) | LOCK_NB;
+    const deadline = Date.now() + LOCK_TIMEOUT_MS;
+    let delay = 1;
+    while (!flock(fd, op)) {
+      if (Date.now() > deadline) {
+        throw new BerthError('CONFLICT', `timed out after ${LOCK_TIMEOUT_MS / 1000}s waiting for lock ${lockPath}: another berth process holds it`);
+      }
+      await sleep(delay);
+      delay = Math.min(delay * 2, 50);
+    }
+    try {
+      return await fn();
+    } finally {
+      flock(fd, LOCK_UN);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}

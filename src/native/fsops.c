@@ -1,0 +1,146 @@
+/* Filesystem syscalls Node does not expose: flock, statfs, mknod, mount,
+ * umount and openat2(RESOLVE_IN_ROOT). Each is a thin, synchronous wrapper;
+ * what to call them on is decided in TypeScript. */
+#include "napi-util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#define ARGS(n)                                                                \
+  size_t argc = (n);                                                           \
+  napi_value argv[(n) > 0 ? (n) : 1];                                          \
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));        \
+  if (argc < (n)) return berth_throw_msg(env, "too few arguments")
+
+/* flock(fd, op) -> true, or false when LOCK_NB was given and the lock is held. */
+static napi_value js_flock(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  int64_t fd, op;
+  if (berth_get_int64(env, argv[0], &fd, "fd") || berth_get_int64(env, argv[1], &op, "op")) return NULL;
+  int r;
+  do r = flock((int)fd, (int)op); while (r < 0 && errno == EINTR);
+  napi_value out;
+  if (r < 0) {
+    if (errno == EWOULDBLOCK && (op & LOCK_NB)) {
+      napi_get_boolean(env, false, &out);
+      return out;
+    }
+    return berth_throw_errno(env, "flock", errno);
+  }
+  napi_get_boolean(env, true, &out);
+  return out;
+}
+
+/* statfsType(path) -> f_type magic number */
+static napi_value js_statfs_type(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  char *path = berth_get_string(env, argv[0], "path");
+  if (!path) return NULL;
+  struct statfs st;
+  int r = statfs(path, &st);
+  int err = errno;
+  free(path);
+  if (r < 0) return berth_throw_errno(env, "statfs", err);
+  return berth_int(env, (int64_t)(unsigned long)st.f_type);
+}
+
+/* mknod(path, mode, major, minor) */
+static napi_value js_mknod(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  int64_t mode, maj, min;
+  if (berth_get_int64(env, argv[1], &mode, "mode") || berth_get_int64(env, argv[2], &maj, "major") ||
+      berth_get_int64(env, argv[3], &min, "minor"))
+    return NULL;
+  char *path = berth_get_string(env, argv[0], "path");
+  if (!path) return NULL;
+  int r = mknod(path, (mode_t)mode, makedev((unsigned)maj, (unsigned)min));
+  int err = errno;
+  free(path);
+  if (r < 0) return berth_throw_errno(env, "mknod", err);
+  return NULL;
+}
+
+/* mount(source, target, fstype, flags, data) */
+static napi_value js_mount(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  int64_t flags;
+  if (berth_get_int64(env, argv[3], &flags, "flags")) return NULL;
+  char *src = berth_get_string(env, argv[0], "source");
+  char *tgt = src ? berth_get_string(env, argv[1], "target") : NULL;
+  char *fst = tgt ? berth_get_string(env, argv[2], "fstype") : NULL;
+  char *data = fst ? berth_get_string(env, argv[4], "data") : NULL;
+  int r = -1, err = 0;
+  if (data) {
+    r = mount(src, tgt, fst[0] ? fst : NULL, (unsigned long)flags, data[0] ? data : NULL);
+    err = errno;
+  }
+  free(src), free(tgt), free(fst), free(data);
+  if (!data) return NULL;
+  if (r < 0) return berth_throw_errno(env, "mount", err);
+  return NULL;
+}
+
+/* umount(target, flags) */
+static napi_value js_umount(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  int64_t flags;
+  if (berth_get_int64(env, argv[1], &flags, "flags")) return NULL;
+  char *tgt = berth_get_string(env, argv[0], "target");
+  if (!tgt) return NULL;
+  int r = umount2(tgt, (int)flags);
+  int err = errno;
+  free(tgt);
+  if (r < 0) return berth_throw_errno(env, "umount", err);
+  return NULL;
+}
+
+/* openInRoot(root, path, flags, mode) -> fd. The path is resolved as if
+ * root were "/": symlinks and ".." cannot leave it (openat2 RESOLVE_IN_ROOT),
+ * and /proc magic links are refused. The fd is always O_CLOEXEC. */
+static napi_value js_open_in_root(napi_env env, napi_callback_info info) {
+  ARGS(4);
+  int64_t flags, mode;
+  if (berth_get_int64(env, argv[2], &flags, "flags") || berth_get_int64(env, argv[3], &mode, "mode")) return NULL;
+  char *root = berth_get_string(env, argv[0], "root");
+  char *path = root ? berth_get_string(env, argv[1], "path") : NULL;
+  if (!path) {
+    free(root);
+    return NULL;
+  }
+  int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0) {
+    int err = errno;
+    free(root), free(path);
+    return berth_throw_errno(env, "open root", err);
+  }
+  struct open_how how;
+  memset(&how, 0, sizeof how);
+  how.flags = (uint64_t)flags | O_CLOEXEC;
+  if (how.flags & (O_CREAT | O_TMPFILE)) how.mode = (uint64_t)mode;
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+  long fd;
+  do fd = syscall(SYS_openat2, rootfd, path, &how, sizeof how); while (fd < 0 && errno == EAGAIN);
+  int err = errno;
+  close(rootfd);
+  free(root), free(path);
+  if (fd < 0) return berth_throw_errno(env, "openat2", err);
+  return berth_int(env, fd);
+}
+
+void berth_register_fsops(napi_env env, napi_value exports) {
+  berth_export(env, exports, "flock", js_flock);
+  berth_export(env, exports, "statfsType", js_statfs_type);
+  berth_export(env, exports, "mknod", js_mknod);
+  berth_export(env, exports, "mount", js_mount);
+  berth_export(env, exports, "umount", js_umount);
+  berth_export(env, exports, "openInRoot", js_open_in_root);
+}

@@ -1,0 +1,129 @@
+// The TypeScript face of berth's native layer: the N-API addon and the paths of
+// the native executables (monitor, init) built by binding.gyp. The engine
+// imports only this file; nothing here decides policy.
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository (package) root: the first ancestor holding package.json. */
+export const packageRoot: string = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('berth: cannot find the package root');
+    dir = up;
+  }
+  return dir;
+})();
+
+const buildDir = join(packageRoot, 'build', 'Release');
+/** The per-container monitor executable (conmon-like). */
+export const monitorPath = join(buildDir, 'berth-monitor');
+/** The minimal init (`--init`): forwards signals, reaps zombies. Static. */
+export const initPath = join(buildDir, 'berth-init');
+
+/** An error thrown by the addon: `step` names what failed, `code` the errno name. */
+export interface NativeError extends Error {
+  code: string;
+  errno: number;
+  step: string;
+}
+
+export function isNativeError(e: unknown): e is NativeError {
+  return e instanceof Error && typeof (e as NativeError).step === 'string';
+}
+
+/** One setup step run by the container's init inside its new mount namespace,
+ * before pivot_root. Targets are paths inside the container root and are
+ * resolved there (openat2 RESOLVE_IN_ROOT): symlinks cannot lead outside. */
+export type RootfsOp =
+  /** mount(2). `source` is a host path (bind) or a fs name; mkdir creates the
+   * target inside the root first (a directory, or an empty file for binds of files). */
+  | { op: 'mount'; source: string; target: string; fstype: string; flags: number; data: string; mkdir?: 'dir' | 'file' }
+  /** Remount an existing mount point with new flags (MS_REMOUNT is added). */
+  | { op: 'remount'; target: string; flags: number }
+  /** Hide a path: /dev/null bound over a file, an empty read-only tmpfs over a directory. Missing: skipped. */
+  | { op: 'mask'; target: string }
+  /** Make a path read-only (bind onto itself, remount ro,nosuid,nodev,noexec). Missing: skipped. */
+  | { op: 'readonly'; target: string }
+  | { op: 'mknod'; target: string; mode: number; major: number; minor: number; uid: number; gid: number }
+  | { op: 'symlink'; target: string; linkTo: string };
+
+export interface Rlimit { resource: number; soft: number; hard: number }
+
+/** Everything the native side needs to start one container. Prepared fully in
+ * TypeScript; the child side of clone() only replays it as syscalls. */
+export interface SpawnSpec {
+  /** argv of the container process; args[0] is looked up in PATH (from env) inside the root. */
+  args: string[];
+  env: string[];
+  cwd: string;
+  uid: number;
+  gid: number;
+  groups: number[];
+  hostname: string;
+  /** Host directory that becomes the container's "/". */
+  rootfs: string;
+  /** Mounted on `rootfs` first (e.g. overlay); absent: rootfs is bind-mounted onto itself. */
+  rootfsMount?: { source: string; fstype: string; flags: number; data: string };
+  /** Remount "/" read-only after pivot_root (--read-only). */
+  readonlyRootfs: boolean;
+  ops: RootfsOp[];
+  /** CLONE_NEW* flags for clone(); CLONE_NEWCGROUP is unshared after joining the cgroups. */
+  namespaces: number;
+  /** cgroup.procs files (one per hierarchy) the init joins before anything else. */
+  cgroupProcs: string[];
+  /** Capability sets as 64-bit masks (decimal strings: JS numbers lose bits). */
+  caps: { bounding: string; effective: string; permitted: string; inheritable: string; ambient: string };
+  noNewPrivileges: boolean;
+  rlimits: Rlimit[];
+  /** Open the container's stdin on /dev/null (the container's own, after pivot). */
+  stdinNull: boolean;
+  /** The monitor: native runs `path --init-pid N --stdout-fd 3 --stderr-fd 4 ...args`. */
+  monitor: { path: string; args: string[] };
+}
+
+export interface SpawnResult { initPid: number; monitorPid: number }
+
+interface Addon {
+  flock(fd: number, op: number): boolean;
+  statfsType(path: string): number;
+  mknod(path: string, mode: number, major: number, minor: number): void;
+  mount(source: string, target: string, fstype: string, flags: number, data: string): void;
+  umount(target: string, flags: number): void;
+  openInRoot(root: string, path: string, flags: number, mode: number): number;
+  spawnContainer(spec: SpawnSpec): SpawnResult;
+}
+
+const require = createRequire(import.meta.url);
+const addon: Addon = require(join(buildDir, 'berth_native.node'));
+
+export const LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
+
+/** flock(2); returns false only when LOCK_NB is set and the lock is held elsewhere. */
+export const flock = (fd: number, op: number): boolean => addon.flock(fd, op);
+export const statfsType = (path: string): number => addon.statfsType(path);
+export const mknod = (path: string, mode: number, major: number, minor: number): void =>
+  addon.mknod(path, mode, major, minor);
+export const mount = (source: string, target: string, fstype: string, flags: number, data: string): void =>
+  addon.mount(source, target, fstype, flags, data);
+export const umount = (target: string, flags = 0): void => addon.umount(target, flags);
+/** Opens `path` as if `root` were "/" (symlinks and ".." cannot leave root). Returns a CLOEXEC fd. */
+export const openInRoot = (root: string, path: string, flags: number, mode = 0o644): number =>
+  addon.openInRoot(root, path, flags, mode);
+/** Starts a container: clone()s its init into new namespaces under a detached monitor. */
+export const spawnContainer = (spec: SpawnSpec): SpawnResult => addon.spawnContainer(spec);
+
+export const MS = {
+  RDONLY: 1, NOSUID: 2, NODEV: 4, NOEXEC: 8, REMOUNT: 32, NOATIME: 1024, BIND: 4096,
+  MOVE: 8192, REC: 16384, PRIVATE: 1 << 18, SLAVE: 1 << 19, STRICTATIME: 1 << 24,
+} as const;
+export const MNT_DETACH = 2;
+
+export const CLONE = {
+  NEWNS: 0x00020000, NEWCGROUP: 0x02000000, NEWUTS: 0x04000000, NEWIPC: 0x08000000,
+  NEWUSER: 0x10000000, NEWPID: 0x20000000, NEWNET: 0x40000000,
+} as const;
+
+export const FS_MAGIC = { CGROUP2: 0x63677270, TMPFS: 0x01021994, CGROUP: 0x27e0eb, OVERLAY: 0x794c7630 } as const;

@@ -1,0 +1,36 @@
+/* Small helpers shared by the N-API glue files: argument extraction and
+ * errors that carry the failing step and errno up to TypeScript. */
+#ifndef BERTH_NAPI_UTIL_H
+#define BERTH_NAPI_UTIL_H
+
+#include <node_api.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#define NAPI_CALL(env, call)                                                   \
+  do {                                                                         \
+    if ((call) != napi_ok) {                                                   \
+      napi_throw_error((env), "NATIVE", "internal N-API call failed: " #call); \
+      return NULL;                                                             \
+    }                                                                          \
+  } while (0)
+
+/* Throws Error(message="<step>: <strerror>") with .code = errno name,
+ * .errno = number, .step = step. Always returns NULL for tail calls. */
+napi_value berth_throw_errno(napi_env env, const char *step, int err);
+napi_value berth_throw_msg(napi_env env, const char *msg);
+
+/* Copies a JS string argument into a malloc'd buffer (caller frees).
+ * Returns NULL (with a pending exception) if it is not a string. */
+char *berth_get_string(napi_env env, napi_value v, const char *what);
+int berth_get_int64(napi_env env, napi_value v, int64_t *out, const char *what);
+napi_value berth_int(napi_env env, int64_t n);
+const char *berth_errno_name(int err);
+
+void berth_export(napi_env env, napi_value exports, const char *name, napi_callback fn);
+
+/* Registration functions of each glue file. */
+void berth_register_fsops(napi_env env, napi_value exports);
+void berth_register_spawn(napi_env env, napi_value exports);
+
+#endif
