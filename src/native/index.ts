@@ -94,6 +94,10 @@ interface Addon {
   umount(target: string, flags: number): void;
   openInRoot(root: string, path: string, flags: number, mode: number): number;
   spawnContainer(spec: SpawnSpec): SpawnResult;
+  cgroupCreate(dir: string): void;
+  cgroupWrite(file: string, value: string): void;
+  cgroupRead(file: string): string;
+  cgroupRemove(dir: string, timeoutMs: number): void;
 }
 
 const require = createRequire(import.meta.url);
@@ -114,6 +118,16 @@ export const openInRoot = (root: string, path: string, flags: number, mode = 0o6
   addon.openInRoot(root, path, flags, mode);
 /** Starts a container: clone()s its init into new namespaces under a detached monitor. */
 export const spawnContainer = (spec: SpawnSpec): SpawnResult => addon.spawnContainer(spec);
+
+/** mkdir of one cgroup directory (its parent must exist); no error if it exists. */
+export const cgroupCreate = (dir: string): void => addon.cgroupCreate(dir);
+/** One write(2) of `value` to a cgroup control file (errors name the file). */
+export const cgroupWrite = (file: string, value: string): void => addon.cgroupWrite(file, value);
+export const cgroupRead = (file: string): string => addon.cgroupRead(file);
+/** Kills every process in the cgroup and its descendants (cgroup.kill where present, else
+ * SIGKILL to each pid in cgroup.procs, thawing a frozen cgroup first), then removes the
+ * directories deepest-first, retrying EBUSY until timeoutMs. A missing dir is not an error. */
+export const cgroupRemove = (dir: string, timeoutMs = 5000): void => addon.cgroupRemove(dir, timeoutMs);
 
 export const MS = {
   RDONLY: 1, NOSUID: 2, NODEV: 4, NOEXEC: 8, REMOUNT: 32, NOATIME: 1024, BIND: 4096,

@@ -1,0 +1,71 @@
+// A throw-away berth root per test file, and the berth CLI run against it as a
+// user would run it (a child process). cleanup() removes every container the
+// tests made (through berth itself), then checks that nothing was left behind:
+// no mount and no cgroup mentioning the root's containers, no process of them.
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../src/native/index.js';
+
+export const berthBin = join(packageRoot, 'bin', 'berth.js');
+
+export interface RunResult { code: number; stdout: string; stderr: string }
+
+export class TestRoot {
+  readonly root: string;
+  /** Container IDs the test saw (add them so the leak check covers removed ones too). */
+  readonly seen: string[] = [];
+  constructor(prefix = 'berth-test-') {
+    this.root = mkdtempSync(join('/tmp', prefix));
+  }
+
+  /** Runs `berth --root ROOT ...args` synchronously. */
+  berth(args: string[], opts: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): RunResult {
+    const r: SpawnSyncReturns<string> = spawnSync(process.execPath, [berthBin, '--root', this.root, ...args], {
+      encoding: 'utf8',
+      input: opts.input ?? '',
+      env: { ...process.env, ...opts.env },
+      timeout: opts.timeoutMs ?? 60_000,
+    });
+    if (r.error) throw r.error;
+    return { code: r.status ?? 128 + 9, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  /** Like berth() but throws unless the exit code is 0; returns trimmed stdout. */
+  ok(args: string[], opts: { input?: string; env?: Record<string, string> } = {}): string {
+    const r = this.berth(args, opts);
+    if (r.code !== 0) throw new Error(`berth ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
+    return r.stdout.trim();
+  }
+
+  /** Force-removes every container, then the root; returns what was left behind (empty = clean). */
+  cleanup(): string[] {
+    const ids = this.berth(['ps', '-a', '-q', '--no-trunc']).stdout.split('\n').filter(Boolean);
+    if (ids.length) this.berth(['rm', '-f', ...ids]);
+    const leftovers = leaks(this.root, [...ids, ...this.seen]);
+    rmSync(this.root, { recursive: true, force: true });
+    return leftovers;
+  }
+}
+
+/** Mounts, cgroups and processes that still mention `root` (a test root). */
+export function leaks(root: string, containerIds: string[] = []): string[] {
+  const out: string[] = [];
+  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+    if (line.includes(root)) out.push(`mount: ${line.split(' ')[4]}`);
+  }
+  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (cmd.includes(root) && Number(pid) !== process.pid) out.push(`process ${pid}: ${cmd.slice(0, 120)}`);
+    } catch { /* gone */ }
+  }
+  const onDisk = existsSync(join(root, 'containers'))
+    ? readdirSync(join(root, 'containers')).filter((n) => /^[0-9a-f]{64}$/.test(n))
+    : [];
+  for (const id of new Set([...onDisk, ...containerIds])) {
+    const r = spawnSync('find', ['/sys/fs/cgroup', '-maxdepth', '6', '-type', 'd', '-name', `*${id.slice(0, 12)}*`], { encoding: 'utf8' });
+    for (const d of r.stdout.split('\n').filter(Boolean)) out.push(`cgroup: ${d}`);
+  }
+  return out;
+}

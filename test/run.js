@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// Runs every compiled test file (dist/test/**/*.test.js) with uvu and ends with
+// the one line CI reads: "N passed, N failed". Exit status 1 when any failed.
+// usage: node test/run.js [PATTERN]   (PATTERN: a substring of the test file paths)
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(repo, 'dist', 'test');
+const only = process.argv[2] || '';
+
+function walk(dir) {
+  return readdirSync(dir).sort().flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? walk(p) : n.endsWith('.test.js') ? [p] : [];
+  });
+}
+
+const files = walk(dist).filter((f) => relative(repo, f).includes(only));
+let passed = 0, failed = 0;
+// One process per file: a crash or a hang in one file cannot take the others with it.
+for (const f of files) {
+  const name = relative(repo, f);
+  process.stdout.write(`\n## ${name}\n`);
+  const r = spawnSync(process.execPath, [f], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 15 * 60_000 });
+  const out = r.stdout || '';
+  process.stdout.write(out);
+  const total = Number(/Total:\s+(\d+)/.exec(out)?.[1] ?? NaN);
+  const ok = Number(/Passed:\s+(\d+)/.exec(out)?.[1] ?? NaN);
+  if (Number.isNaN(total) || Number.isNaN(ok)) {
+    // no uvu summary: the file crashed or timed out before reporting
+    process.stdout.write(`\n${name}: no test summary (exit ${r.status}, signal ${r.signal}) — counted as 1 failure\n`);
+    failed += 1;
+    continue;
+  }
+  passed += ok;
+  failed += total - ok;
+  if (r.status !== 0 && total === ok) {
+    process.stdout.write(`\n${name}: exited ${r.status} after its tests — counted as 1 failure\n`);
+    failed += 1;
+  }
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);
