@@ -1,0 +1,43 @@
+// berth's command line: docker's verbs over the embedded engine. Every command
+// is a yargs module in commands/; handlers call the engine and print.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { commands } from './commands/index.js';
+import { ExitStatus, reportError, EXIT_ENGINE } from './exit-codes.js';
+
+async function main(): Promise<number> {
+  let status = 0;
+  const parser = yargs(hideBin(process.argv))
+    .scriptName('berth')
+    .usage('berth [--root DIR] COMMAND\n\nA terminal container workstation: run `berth` alone for the full-screen UI.')
+    .option('root', { type: 'string', describe: 'state directory (default /var/lib/berth, or $BERTH_ROOT)', global: true })
+    .parserConfiguration({ 'halt-at-non-option': true, 'populate--': false })
+    .strictCommands()
+    .strictOptions()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      // usage errors: one line, docker's status 125
+      if (err) throw err;
+      process.stderr.write(`berth: ${msg}\nSee 'berth --help'.\n`);
+      status = EXIT_ENGINE;
+      throw new ExitStatus(EXIT_ENGINE);
+    });
+  for (const c of commands) parser.command(c);
+  try {
+    const argv = await parser.parseAsync();
+    if ((argv._ as unknown[]).length === 0 && !argv.help) {
+      const { runTui } = await import('../tui/index.js');
+      await runTui({ root: argv.root as string | undefined });
+    }
+  } catch (e) {
+    if (e instanceof ExitStatus) return e.status;
+    return reportError(e);
+  }
+  return status;
+}
+
+process.exitCode = await main();

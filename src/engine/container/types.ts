@@ -1,0 +1,60 @@
+// The container record: what `create` decided (config) and what happened since
+// (state). Stored as containers/<id>/container.json.
+
+/** What the user asked for, merged with the image's defaults at create time. */
+export interface ContainerConfig {
+  image: string;            // the image reference as given ("bb", "bb:latest")
+  imageId: string;          // "sha256:<hex>"
+  /** The resolved command: entrypoint + cmd, argv form. Never empty. */
+  entrypoint: string[];
+  cmd: string[];
+  env: string[];            // "K=V", image env overridden by -e / --env-file
+  workingDir: string;       // absolute, inside the container ("/" by default)
+  user: string;             // as given ("", "1000", "user", "1000:1000", "user:group")
+  hostname: string;
+  labels: Record<string, string>;
+  stopSignal: string;       // "SIGTERM" default, image StopSignal or --stop-signal
+  stopTimeout: number;      // seconds, default 10
+  init: boolean;            // --init
+  autoRemove: boolean;      // --rm
+  tty: boolean;             // -t (its own issue)
+  openStdin: boolean;       // -i (its own issue)
+  readonlyRootfs: boolean;  // --read-only
+}
+
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+/** Facts recorded by start/stop/the monitor; the live status is derived from them (see state.ts). */
+export interface ContainerRun {
+  /** Host pid of the container's init and of its monitor. */
+  pid: number;
+  monitorPid: number;
+  /** /proc/<monitorPid>/stat start time (clock ticks) to tell a reused pid apart. */
+  monitorStartTime: number;
+  bootId: string;
+  startedAt: string;        // RFC3339
+  /** One cgroup directory per hierarchy (absolute paths) that the init joined. */
+  cgroupPaths: string[];
+}
+
+export interface ContainerExit {
+  exitCode: number;
+  signal: number | null;
+  finishedAt: string;
+  oomKilled: boolean;
+  /** Why the start failed (docker's State.Error), if it did. */
+  error?: string;
+}
+
+export interface ContainerRecord {
+  id: string;               // 64 hex
+  name: string;             // without the leading "/"
+  created: string;          // RFC3339
+  config: ContainerConfig;
+  /** Image layers' diff dirs at create time, top first (the overlay's lowerdir). */
+  lowerDirs: string[];
+  run?: ContainerRun;       // set while started (kept after exit for inspect)
+  exit?: ContainerExit;     // set once an exit was collected
+  paused?: boolean;
+  restartCount: number;
+}

@@ -1,0 +1,32 @@
+// The engine's face: the one object the CLI and the TUI talk to. It owns the
+// state root and composes the services (images, containers, ...), each of
+// which lives in its own folder and is imported only through its index.ts.
+import { Layout, resolveRoot } from './store/layout.js';
+import { ImageStore } from './image/index.js';
+import { ContainerService } from './container/index.js';
+
+export { BerthError } from './errors.js';
+export type { ErrorCode } from './errors.js';
+
+export interface EngineOptions {
+  /** State directory; default $BERTH_ROOT, else /var/lib/berth. */
+  root?: string;
+}
+
+export class Engine {
+  readonly layout: Layout;
+  readonly images: ImageStore;
+  readonly containers: ContainerService;
+
+  private constructor(layout: Layout) {
+    this.layout = layout;
+    this.images = new ImageStore(layout);
+    this.containers = new ContainerService(layout, this.images);
+  }
+
+  static open(opts: EngineOptions = {}): Engine {
+    const layout = new Layout(resolveRoot(opts.root));
+    layout.ensure();
+    return new Engine(layout);
+  }
+}
