@@ -69,6 +69,9 @@ export class ContainerPaths {
   get resolvConf(): string { return join(this.dir, 'resolv.conf'); }
   /** k8s-file log written by the monitor: `<RFC3339Nano> stdout|stderr P|F <text>`. */
   get log(): string { return join(this.dir, 'ctr.log'); }
+  /** Held shared by clients that follow the container in the foreground (`run` without -d):
+   * the --rm cleanup takes it exclusively, so it never removes output a client has not read yet. */
+  get attachLock(): string { return join(this.dir, 'attach.lock'); }
   /** Written atomically by the monitor when the init exits. */
   get exitFile(): string { return join(this.dir, 'exit.json'); }
 }

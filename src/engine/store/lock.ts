@@ -8,18 +8,23 @@ import { BerthError } from '../errors.js';
 
 const LOCK_TIMEOUT_MS = 30_000;
 
-export async function withLock<T>(lockPath: string, fn: () => Promise<T> | T, opts: { shared?: boolean } = {}): Promise<T> {
+export async function withLock<T>(
+  lockPath: string,
+  fn: () => Promise<T> | T,
+  opts: { shared?: boolean; timeoutMs?: number } = {},
+): Promise<T> {
   const fd = openSync(lockPath, 'a', 0o600);
   try {
     const op = (opts.shared ? LOCK_SH : LOCK_EX) | LOCK_NB;
-    const deadline = Date.now() + LOCK_TIMEOUT_MS;
+    const timeout = opts.timeoutMs ?? LOCK_TIMEOUT_MS;
+    const deadline = Date.now() + timeout;
     let delay = 1;
     while (!flock(fd, op)) {
       if (Date.now() > deadline) {
-        throw new BerthError('CONFLICT', `timed out after ${LOCK_TIMEOUT_MS / 1000}s waiting for lock ${lockPath}: another berth process holds it`);
+        throw new BerthError('CONFLICT', `timed out after ${timeout / 1000}s waiting for lock ${lockPath}: another berth process holds it`);
       }
       await sleep(delay);
-      delay = Math.min(delay * 2, 50);
+      delay = Math.min(delay * 2, 20);
     }
     try {
       return await fn();

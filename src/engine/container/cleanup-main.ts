@@ -1,0 +1,19 @@
+// Run by a container's monitor when the container exits (as conmon runs
+// `podman container cleanup`): node cleanup-main.js ROOT ID. Collects the exit
+// and performs --rm, with no other berth process needed.
+import { Layout } from '../store/layout.js';
+import { withLock } from '../store/lock.js';
+import { finalizeExit, removeStopped } from './finalize.js';
+
+const [root, id] = process.argv.slice(2);
+const layout = new Layout(root);
+try {
+  if (await finalizeExit(layout, id)) {
+    // a foreground client (`run --rm` without -d) holds the attach lock until it has read
+    // all output; wait for it — the kernel drops the lock if that client dies
+    await withLock(layout.container(id).attachLock, () => removeStopped(layout, id), { timeoutMs: Infinity });
+  }
+} catch (e) {
+  process.stderr.write(`berth cleanup ${id}: ${(e as Error).message}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,104 @@
+// Signals and waiting: stop (signal, grace period, SIGKILL), kill, wait,
+// pause/unpause through the freezer.
+import { existsSync, readFileSync, watch } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Layout } from '../store/layout.js';
+import { withLock } from '../store/lock.js';
+import { BerthError } from '../errors.js';
+import { signalNumber } from '../runtime/index.js';
+import { ContainerCgroups } from '../cgroup/index.js';
+import { emitEvent } from '../events/index.js';
+import { loadRecord, saveRecord } from './records.js';
+import { deriveState } from './state.js';
+import type { ContainerRecord } from './types.js';
+
+/** Sends `signal` to the container's init, after checking that the pid is still our init. */
+export function signalInit(layout: Layout, rec: ContainerRecord, signal: number): void {
+  const st = deriveState(rec, layout.container(rec.id));
+  if (!st.running || !rec.run) throw new BerthError('NOT_RUNNING', `container ${rec.name} is not running`);
+  if (parentOf(rec.run.pid) !== rec.run.monitorPid) return; // exited a moment ago
+  try {
+    process.kill(rec.run.pid, signal);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+  }
+}
+
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resolves when the monitor has written the exit file (or the monitor is gone), or after timeoutMs. */
+export async function waitExit(layout: Layout, id: string, timeoutMs = Infinity): Promise<boolean> {
+  const paths = layout.container(id);
+  const deadline = Date.now() + timeoutMs;
+  const ac = new AbortController();
+  let wake: () => void = () => {};
+  try {
+    // the exit file appears by rename into the container dir: watch the dir, poll as a fallback
+    watch(paths.dir, { signal: ac.signal }, () => wake()).on('error', () => {});
+  } catch { /* dir gone: the checks below decide */ }
+  try {
+    for (;;) {
+      if (existsSync(paths.exitFile)) return true;
+      const rec = loadRecord(layout, id);
+      if (!rec || !deriveState(rec, paths).running) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await Promise.race([new Promise<void>((r) => (wake = r)), sleep(Math.min(left, 200))]);
+    }
+  } finally {
+    ac.abort();
+  }
+}
+
+export async function stopContainer(layout: Layout, rec: ContainerRecord, timeoutSec?: number, signalName?: string): Promise<void> {
+  const paths = layout.container(rec.id);
+  if (!deriveState(rec, paths).running) return; // docker: stopping a stopped container succeeds
+  const sig = signalNumber(signalName || rec.config.stopSignal);
+  const grace = timeoutSec ?? rec.config.stopTimeout;
+  const cg = ContainerCgroups.fromDirs(rec.run!.cgroupPaths);
+  signalInit(layout, rec, sig);
+  if (rec.paused) cg.thaw(); // a frozen process cannot act on the signal
+  if (grace < 0 ? await waitExit(layout, rec.id) : await waitExit(layout, rec.id, grace * 1000)) {
+    emitEvent(layout, { type: 'container', action: 'stop', id: rec.id, name: rec.name });
+    return;
+  }
+  // grace period over: kill everything in the container (killing the pid-namespace init kills all)
+  try { signalInit(layout, rec, 9); } catch { /* exited meanwhile */ }
+  cg.kill(9);
+  if (!(await waitExit(layout, rec.id, 10_000))) {
+    throw new BerthError('INTERNAL', `container ${rec.name} did not exit 10s after SIGKILL`);
+  }
+  emitEvent(layout, { type: 'container', action: 'stop', id: rec.id, name: rec.name });
+}
+
+export function killContainer(layout: Layout, rec: ContainerRecord, signalName = 'SIGKILL'): void {
+  const sig = signalNumber(signalName);
+  signalInit(layout, rec, sig);
+  if (rec.paused && sig === 9) ContainerCgroups.fromDirs(rec.run!.cgroupPaths).thaw();
+  emitEvent(layout, { type: 'container', action: 'kill', id: rec.id, name: rec.name, attributes: { signal: sig } });
+}
+
+export async function setPaused(layout: Layout, id: string, paused: boolean): Promise<void> {
+  const paths = layout.container(id);
+  await withLock(paths.lock, () => {
+    const rec = loadRecord(layout, id);
+    if (!rec) throw new BerthError('NOT_FOUND', `no such container: ${id}`);
+    const st = deriveState(rec, paths);
+    if (!st.running) throw new BerthError('NOT_RUNNING', `container ${rec.name} is not running`);
+    if (paused && st.paused) throw new BerthError('CONFLICT', `container ${rec.name} is already paused`);
+    if (!paused && !st.paused) throw new BerthError('CONFLICT', `container ${rec.name} is not paused`);
+    const cg = ContainerCgroups.fromDirs(rec.run!.cgroupPaths);
+    if (paused) cg.freeze();
+    else cg.thaw();
+    rec.paused = paused;
+    saveRecord(layout, rec);
+    emitEvent(layout, { type: 'container', action: paused ? 'pause' : 'unpause', id, name: rec.name });
+  });
+}

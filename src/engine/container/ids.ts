@@ -1,0 +1,30 @@
+// Container identities: 64-hex IDs, docker-style generated names, name rules.
+import { randomBytes } from 'node:crypto';
+import { invalid } from '../errors.js';
+
+export const newId = (): string => randomBytes(32).toString('hex');
+
+/** Docker's rule for names: [a-zA-Z0-9][a-zA-Z0-9_.-]+ (a leading "/" is accepted and dropped). */
+export function checkName(name: string): string {
+  const n = name.startsWith('/') ? name.slice(1) : name;
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(n)) {
+    throw invalid(`invalid container name "${name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed, at least 2 characters`);
+  }
+  return n;
+}
+
+const ADJECTIVES = ['admiring', 'bold', 'brave', 'calm', 'clever', 'cool', 'dazzling', 'eager', 'elegant', 'epic',
+  'festive', 'focused', 'gallant', 'happy', 'hopeful', 'jolly', 'keen', 'kind', 'lucid', 'modest', 'nifty', 'optimistic',
+  'quirky', 'relaxed', 'serene', 'sharp', 'stoic', 'sweet', 'tender', 'vibrant', 'wizardly', 'zealous'];
+const NAMES = ['babbage', 'bell', 'curie', 'darwin', 'dijkstra', 'einstein', 'euclid', 'fermat', 'feynman', 'galois',
+  'hopper', 'hypatia', 'kepler', 'knuth', 'lamport', 'liskov', 'lovelace', 'mccarthy', 'noether', 'pascal', 'ritchie',
+  'shannon', 'thompson', 'torvalds', 'turing', 'wozniak'];
+
+export function randomName(taken: Set<string>): string {
+  for (let i = 0; ; i++) {
+    const a = ADJECTIVES[randomBytes(1)[0] % ADJECTIVES.length];
+    const b = NAMES[randomBytes(1)[0] % NAMES.length];
+    const n = i < 10 ? `${a}_${b}` : `${a}_${b}${i}`;
+    if (!taken.has(n)) return n;
+  }
+}

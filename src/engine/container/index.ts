@@ -1,0 +1,7 @@
+// The container module's face.
+export { ContainerService, type LogOptions } from './service.js';
+export type { CreateOptions } from './create.js';
+export type { ContainerSummary } from './inspect.js';
+export type { ContainerState } from './state.js';
+export type { ProcessRow } from './top.js';
+export type { ContainerRecord, ContainerConfig, ContainerStatus } from './types.js';

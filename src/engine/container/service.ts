@@ -1,0 +1,180 @@
+// The containers face of the engine: every container operation the CLI and the
+// TUI can do, by name or ID (prefix).
+import type { Layout } from '../store/layout.js';
+import { withLock } from '../store/lock.js';
+import { BerthError, conflict } from '../errors.js';
+import type { ImageStore } from '../image/index.js';
+import { followLog, readLog, type LogRecord } from '../log/index.js';
+import { emitEvent } from '../events/index.js';
+import { createContainer, type CreateOptions } from './create.js';
+import { startContainer } from './start.js';
+import { finalizeExit, removeStopped } from './finalize.js';
+import { killContainer, setPaused, stopContainer, waitExit } from './control.js';
+import { checkName } from './ids.js';
+import { findRecord, listRecords, loadRecord, saveRecord } from './records.js';
+import { deriveState, type ContainerState } from './state.js';
+import { inspectJson, summarize, type ContainerSummary } from './inspect.js';
+import { listProcesses, type ProcessRow } from './top.js';
+import { copyIn, copyOut, withContainerRoot } from './copy.js';
+import type { ContainerRecord } from './types.js';
+
+export interface LogOptions {
+  follow?: boolean;
+  tail?: number;
+  since?: Date;
+  until?: Date;
+  signal?: AbortSignal;
+}
+
+export class ContainerService {
+  constructor(private readonly layout: Layout, private readonly images: ImageStore) {}
+
+  create(opts: CreateOptions): Promise<ContainerRecord> {
+    return createContainer(this.layout, this.images, opts);
+  }
+
+  find(ref: string): ContainerRecord {
+    return findRecord(this.layout, ref);
+  }
+
+  state(rec: ContainerRecord): ContainerState {
+    return deriveState(rec, this.layout.container(rec.id));
+  }
+
+  list(opts: { all?: boolean } = {}): ContainerSummary[] {
+    return listRecords(this.layout)
+      .map((r) => summarize(r, this.state(r)))
+      .filter((s) => opts.all || s.state === 'running' || s.state === 'paused');
+  }
+
+  /** True when any container (in any state) was made from this image. */
+  usesImage(imageId: string): boolean {
+    return listRecords(this.layout).some((r) => r.config.imageId === imageId);
+  }
+
+  async start(ref: string): Promise<ContainerRecord> {
+    return startContainer(this.layout, this.find(ref).id);
+  }
+
+  async stop(ref: string, opts: { timeout?: number; signal?: string } = {}): Promise<void> {
+    const rec = this.find(ref);
+    await stopContainer(this.layout, rec, opts.timeout, opts.signal);
+    await this.collect(rec.id);
+  }
+
+  async restart(ref: string, opts: { timeout?: number } = {}): Promise<void> {
+    const rec = this.find(ref);
+    await stopContainer(this.layout, rec, opts.timeout);
+    await finalizeExit(this.layout, rec.id); // no --rm on restart: docker refuses --rm with restart policies anyway
+    await startContainer(this.layout, rec.id);
+    await withLock(this.layout.container(rec.id).lock, () => {
+      const r = loadRecord(this.layout, rec.id);
+      if (r) saveRecord(this.layout, { ...r, restartCount: r.restartCount + 1 });
+    });
+  }
+
+  kill(ref: string, signal?: string): void {
+    killContainer(this.layout, this.find(ref), signal);
+  }
+
+  /** Waits for the container to stop; returns its exit code. */
+  async wait(ref: string): Promise<number> {
+    const rec = this.find(ref);
+    await waitExit(this.layout, rec.id);
+    const after = loadRecord(this.layout, rec.id);
+    const st = after ? this.state(after) : undefined;
+    await this.collect(rec.id);
+    return st?.exit?.exitCode ?? rec.exit?.exitCode ?? 0;
+  }
+
+  async remove(ref: string, opts: { force?: boolean } = {}): Promise<void> {
+    const rec = this.find(ref);
+    const st = this.state(rec);
+    if (st.running) {
+      if (!opts.force) {
+        throw conflict(`cannot remove container ${rec.name}: it is ${st.status}; stop it first, or use --force`);
+      }
+      killContainer(this.layout, rec, 'SIGKILL');
+      if (!(await waitExit(this.layout, rec.id, 10_000))) {
+        throw new BerthError('INTERNAL', `container ${rec.name} did not exit 10s after SIGKILL`);
+      }
+      await finalizeExit(this.layout, rec.id);
+    }
+    await removeStopped(this.layout, rec.id);
+  }
+
+  pause(ref: string): Promise<void> {
+    return setPaused(this.layout, this.find(ref).id, true);
+  }
+
+  unpause(ref: string): Promise<void> {
+    return setPaused(this.layout, this.find(ref).id, false);
+  }
+
+  async rename(ref: string, newName: string): Promise<void> {
+    const name = checkName(newName);
+    const rec = this.find(ref);
+    await withLock(this.layout.containersLock, () => {
+      const other = listRecords(this.layout).find((r) => r.name === name);
+      if (other && other.id !== rec.id) {
+        throw conflict(`the container name "${name}" is already in use by container ${other.id.slice(0, 12)}: choose another name`);
+      }
+      return withLock(this.layout.container(rec.id).lock, () => {
+        const r = loadRecord(this.layout, rec.id);
+        if (!r) throw new BerthError('NOT_FOUND', `no such container: ${ref}`);
+        const old = r.name;
+        saveRecord(this.layout, { ...r, name });
+        emitEvent(this.layout, { type: 'container', action: 'rename', id: r.id, name, attributes: { oldName: old } });
+      });
+    });
+  }
+
+  inspect(ref: string): Record<string, unknown> {
+    const rec = this.find(ref);
+    return inspectJson(this.layout, rec, this.state(rec));
+  }
+
+  top(ref: string): ProcessRow[] {
+    const rec = this.find(ref);
+    const st = this.state(rec);
+    if (!st.running) throw new BerthError('NOT_RUNNING', `container ${rec.name} is not running`);
+    return listProcesses(st.pid);
+  }
+
+  /** The container's log records; with follow, new ones until the container stops. */
+  async *logs(ref: string, opts: LogOptions = {}): AsyncIterable<LogRecord> {
+    const rec = this.find(ref);
+    const paths = this.layout.container(rec.id);
+    if (!opts.follow) {
+      yield* await readLog(paths.log, opts);
+      return;
+    }
+    const signal = opts.signal ?? new AbortController().signal;
+    yield* followLog(paths.log, { ...opts, signal, done: () => {
+      const r = loadRecord(this.layout, rec.id);
+      return !r || !this.state(r).running;
+    } });
+  }
+
+  /** docker cp out of a container: `dest` is a host path. */
+  async copyFrom(ref: string, src: string, dest: string): Promise<void> {
+    const rec = this.find(ref);
+    await withContainerRoot(this.layout, rec, this.state(rec), false, (root) => copyOut(root, src, dest));
+  }
+
+  /** docker cp into a container: `src` is a host path. */
+  async copyTo(ref: string, src: string, dest: string): Promise<void> {
+    const rec = this.find(ref);
+    await withContainerRoot(this.layout, rec, this.state(rec), true, (root) => copyIn(src, root, dest));
+  }
+
+  /** Holds the container's attach lock (shared) while fn runs: --rm cleanup waits for it. */
+  attached<T>(ref: string, fn: () => Promise<T>): Promise<T> {
+    return withLock(this.layout.container(this.find(ref).id).attachLock, fn, { shared: true });
+  }
+
+  /** Collects a finished run (exit code, cgroups) and performs --rm now rather than in the monitor. */
+  async collect(id: string): Promise<void> {
+    if (await finalizeExit(this.layout, id)) await removeStopped(this.layout, id);
+  }
+}

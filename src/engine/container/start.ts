@@ -1,0 +1,88 @@
+// `start`: cgroups, the spawn spec, and the native spawn under a detached
+// monitor. The monitor's cleanup command (cleanup-main.ts) finalizes the run
+// when the container exits, with or without a berth process around.
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Layout } from '../store/layout.js';
+import { withLock } from '../store/lock.js';
+import { BerthError } from '../errors.js';
+import { isNativeError, spawnContainer } from '../../native/index.js';
+import { buildSpawnSpec } from '../runtime/index.js';
+import { ContainerCgroups } from '../cgroup/index.js';
+import { emitEvent } from '../events/index.js';
+import { loadRecord, saveRecord } from './records.js';
+import { bootId, deriveState, procStartTime } from './state.js';
+import type { ContainerRecord } from './types.js';
+
+const cleanupMain = fileURLToPath(new URL('./cleanup-main.js', import.meta.url));
+
+export async function startContainer(layout: Layout, id: string): Promise<ContainerRecord> {
+  const paths = layout.container(id);
+  return withLock(paths.lock, () => {
+    const rec = loadRecord(layout, id);
+    if (!rec) throw new BerthError('NOT_FOUND', `no such container: ${id}`);
+    const st = deriveState(rec, paths);
+    if (st.running) return rec; // docker: starting a running container is a no-op
+    if (st.status === 'exited' && rec.exit === undefined) {
+      // an exit the monitor recorded but nobody collected yet
+      rec.exit = st.exit;
+    }
+    rmSync(paths.exitFile, { force: true });
+
+    const cgroups = ContainerCgroups.create(id);
+    const monitorArgs = [
+      '--log', paths.log,
+      '--exit-file', paths.exitFile,
+      ...cgroups.oomFiles().flatMap((f) => ['--cgroup-oom', f]),
+      '--', process.execPath, cleanupMain, layout.root, id,
+    ];
+    let spawned;
+    try {
+      const spec = buildSpawnSpec({ record: rec, paths, cgroupProcs: cgroups.procsFiles(), monitorArgs });
+      spawned = spawnContainer(spec);
+    } catch (e) {
+      cgroups.remove();
+      throw recordStartFailure(layout, rec, e);
+    }
+    const startTime = procStartTime(spawned.monitorPid);
+    rec.run = {
+      pid: spawned.initPid,
+      monitorPid: spawned.monitorPid,
+      // the monitor may already have exited (a container that ends at once): 0 never matches
+      monitorStartTime: startTime ?? 0,
+      bootId: bootId(),
+      startedAt: new Date().toISOString(),
+      cgroupPaths: cgroups.dirs,
+    };
+    rec.exit = undefined;
+    rec.paused = false;
+    saveRecord(layout, rec);
+    emitEvent(layout, { type: 'container', action: 'start', id, name: rec.name });
+    return rec;
+  });
+}
+
+/** Records a failed start the way docker does (state "created", exit code, error) and returns the error to throw. */
+function recordStartFailure(layout: Layout, rec: ContainerRecord, e: unknown): BerthError {
+  let err: BerthError;
+  if (isNativeError(e) && e.step.startsWith('exec')) {
+    const notFound = e.code === 'ENOENT';
+    const what = e.step.replace(/^exec\s*/, '') || rec.config.entrypoint.concat(rec.config.cmd)[0];
+    err = new BerthError(notFound ? 'CMD_NOT_FOUND' : 'CMD_CANNOT_EXEC',
+      notFound
+        ? `cannot start container ${rec.name}: exec "${what}": executable file not found in $PATH or the container`
+        : `cannot start container ${rec.name}: exec "${what}": ${e.code === 'EACCES' ? 'permission denied' : e.message}`,
+      { step: e.step, errno: e.code });
+  } else if (isNativeError(e)) {
+    err = new BerthError('NATIVE', `cannot start container ${rec.name}: ${e.message}`, { step: e.step, errno: e.code });
+  } else if (e instanceof BerthError) {
+    err = e;
+  } else {
+    err = new BerthError('INTERNAL', `cannot start container ${rec.name}: ${(e as Error).message}`, { cause: e });
+  }
+  const exitCode = err.code === 'CMD_NOT_FOUND' ? 127 : err.code === 'CMD_CANNOT_EXEC' ? 126 : 125;
+  rec.run = undefined;
+  rec.exit = { exitCode, signal: null, finishedAt: new Date().toISOString(), oomKilled: false, error: err.message };
+  saveRecord(layout, rec);
+  return err;
+}
