@@ -4,14 +4,17 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
 import { ExitStatus, reportError, EXIT_ENGINE } from './exit-codes.js';
+import { splitTail } from './argv-split.js';
+import { runTail } from './commands/run.js';
 
 async function main(): Promise<number> {
   let status = 0;
-  const parser = yargs(hideBin(process.argv))
+  // everything after `run IMAGE` / `create IMAGE` is the container's command, untouched
+  const args = splitTail(hideBin(process.argv), { run: runTail, create: runTail });
+  const parser = yargs(args)
     .scriptName('berth')
     .usage('berth [--root DIR] COMMAND\n\nA terminal container workstation: run `berth` alone for the full-screen UI.')
     .option('root', { type: 'string', describe: 'state directory (default /var/lib/berth, or $BERTH_ROOT)', global: true })
-    .parserConfiguration({ 'halt-at-non-option': true, 'populate--': false })
     .strictCommands()
     .strictOptions()
     .recommendCommands()

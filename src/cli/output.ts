@@ -17,28 +17,40 @@ export function printJsonLines(values: unknown[]): void {
   for (const v of values) process.stdout.write(JSON.stringify(v) + '\n');
 }
 
-/** "5 seconds", "About a minute", "3 hours" — docker's HumanDuration. */
-export function humanDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 1) return 'Less than a second';
-  if (s === 1) return '1 second';
-  if (s < 60) return `${s} seconds`;
-  const m = Math.round(s / 60);
-  if (m === 1) return 'About a minute';
-  if (m < 60) return `${m} minutes`;
-  const h = Math.round(s / 3600);
-  if (h === 1) return 'About an hour';
-  if (h < 48) return `${h} hours`;
-  if (h < 24 * 7 * 2) return `${Math.round(h / 24)} days`;
-  if (h < 24 * 30 * 2) return `${Math.round(h / 24 / 7)} weeks`;
-  if (h < 24 * 365 * 2) return `${Math.round(h / 24 / 30)} months`;
-  return `${Math.round(h / 24 / 365)} years`;
+export { humanDuration, humanSize } from '../engine/format.js';
+
+/**
+ * docker's --format: "json" (one JSON object a line), "table" (the default),
+ * or a Go-template subset: {{.Field}}, {{json .}}, {{json .Field}}, with
+ * "table " as a prefix printing the fields as a table. Unknown fields are an error.
+ */
+export function printFormatted(format: string | undefined, rows: Record<string, unknown>[], table: () => void): void {
+  if (!format || format === 'table') return table();
+  if (format === 'json') return printJsonLines(rows);
+  const isTable = format.startsWith('table ');
+  const tpl = (isTable ? format.slice(6) : format).replace(/\\t/g, '\t').replace(/\\n/g, '\n');
+  const lines = rows.map((r) => renderTemplate(tpl, r));
+  if (isTable) {
+    const header = renderTemplate(tpl.replace(/{{\s*(?:json\s+)?\.(\w+)\s*}}/g, (_, f: string) => f.toUpperCase()), {});
+    printTable([header], lines.map((l) => [l]));
+  } else {
+    process.stdout.write(lines.map((l) => l + '\n').join(''));
+  }
 }
 
-/** Decimal units like docker: "4.26MB", "1.2GB". */
-export function humanSize(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let v = bytes, i = 0;
-  while (v >= 1000 && i < units.length - 1) { v /= 1000; i++; }
-  return `${i === 0 ? v : v.toPrecision(3).replace(/\.?0+$/, '')}${units[i]}`;
+export function renderTemplate(tpl: string, obj: Record<string, unknown>): string {
+  return tpl.replace(/{{\s*(json\s+)?\.(\w*(?:\.\w+)*)\s*}}/g, (_, json: string | undefined, path: string) => {
+    let v: unknown = obj;
+    for (const k of path ? path.split('.') : []) {
+      if (v === null || typeof v !== 'object' || !(k in (v as object))) {
+        throw new Error(`template: can't evaluate field ${k}`);
+      }
+      v = (v as Record<string, unknown>)[k];
+    }
+    if (json) return JSON.stringify(v);
+    if (v === null || v === undefined) return '<no value>';
+    if (Array.isArray(v)) return `[${v.join(' ')}]`;
+    if (typeof v === 'object') return `map[${Object.entries(v as object).map(([k, x]) => `${k}:${x}`).join(' ')}]`;
+    return String(v);
+  });
 }

@@ -4,9 +4,11 @@
 import { Layout, resolveRoot } from './store/layout.js';
 import { ImageStore } from './image/index.js';
 import { ContainerService } from './container/index.js';
+import { engineInfo, type EngineInfo } from './info.js';
 
 export { BerthError } from './errors.js';
 export type { ErrorCode } from './errors.js';
+export type { EngineInfo } from './info.js';
 
 export interface EngineOptions {
   /** State directory; default $BERTH_ROOT, else /var/lib/berth. */
@@ -22,6 +24,10 @@ export class Engine {
     this.layout = layout;
     this.images = new ImageStore(layout);
     this.containers = new ContainerService(layout, this.images);
+  }
+
+  info(): Promise<EngineInfo> {
+    return engineInfo(this.layout, this.containers, this.images);
   }
 
   static open(opts: EngineOptions = {}): Engine {

@@ -3,6 +3,20 @@
 import type { CommandModule } from 'yargs';
 
 // Add each new command module here (keep the import list sorted by verb).
+import { containerCommand } from './container.js';
+import { cpCommand } from './cp.js';
+import { infoCommand } from './info.js';
+import { inspectCommand } from './inspect.js';
+import {
+  killCommand, pauseCommand, renameCommand, restartCommand, rmCommand, startCommand, stopCommand, unpauseCommand, waitCommand,
+} from './lifecycle.js';
+import { logsCommand } from './logs.js';
+import { psCommand } from './ps.js';
+import { createCommand, runCommand } from './run.js';
+import { topCommand } from './top.js';
 
 export const commands: CommandModule<any, any>[] = [
+  runCommand, createCommand, startCommand, stopCommand, restartCommand, killCommand, rmCommand, psCommand,
+  inspectCommand, waitCommand, logsCommand, topCommand, renameCommand, pauseCommand, unpauseCommand, cpCommand,
+  infoCommand, containerCommand,
 ];

@@ -1,0 +1,45 @@
+// `berth run [OPTIONS] IMAGE [COMMAND] [ARG...]`: everything after IMAGE belongs
+// to the container, even when it looks like a berth flag (`run bb ls -d`).
+// yargs cannot know where IMAGE is, so we find it here, knowing which flags of
+// the verb take a value, and hand the tail to the handler untouched.
+
+export interface TailVerb {
+  /** Long and short flags of this verb that take a value ("env", "e", ...). */
+  valueFlags: ReadonlySet<string>;
+}
+
+let tail: string[] | undefined;
+
+/** The container command after the image (or container) argument, as typed. */
+export const commandTail = (): string[] => tail ?? [];
+
+const GLOBAL_VALUE_FLAGS = new Set(['root']);
+
+/** Returns the arguments for yargs (up to and including IMAGE) and remembers the tail. */
+export function splitTail(argv: string[], verbs: Record<string, TailVerb>): string[] {
+  let i = 0;
+  const skipOptions = (valueFlags: ReadonlySet<string>): void => {
+    while (i < argv.length && argv[i].startsWith('-') && argv[i] !== '-' && argv[i] !== '--') {
+      const a = argv[i++];
+      if (a.startsWith('--')) {
+        if (!a.includes('=') && valueFlags.has(a.slice(2))) i++;
+      } else if (a.length === 2 && valueFlags.has(a.slice(1))) {
+        i++; // "-e VALUE"; "-eVALUE" and boolean clusters ("-it") are one token
+      } else if (a.length > 2 && valueFlags.has(a[a.length - 1]) && ![...a.slice(1, -1)].some((c) => valueFlags.has(c))) {
+        i++; // "-de VALUE": a cluster ending in a value flag
+      }
+    }
+  };
+  skipOptions(GLOBAL_VALUE_FLAGS);
+  let verb = argv[i];
+  if (verb === 'container') verb = argv[++i];
+  const spec = verb === undefined ? undefined : verbs[verb];
+  if (!spec) return argv;
+  i++;
+  skipOptions(new Set([...spec.valueFlags, ...GLOBAL_VALUE_FLAGS]));
+  const head = argv.slice(0, i);
+  if (argv[i] === '--') i++; // "run -d -- IMAGE ...": the "--" only ends berth's options
+  if (i >= argv.length) return argv;
+  tail = argv.slice(i + 1);
+  return [...head, argv[i]];
+}

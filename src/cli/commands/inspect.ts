@@ -1,0 +1,49 @@
+// `inspect`: containers first, then images (docker's order), as one JSON array.
+import type { CommandModule } from 'yargs';
+import { BerthError } from '../../engine/index.js';
+import { getEngine, type GlobalArgs } from '../context.js';
+import { printJson, renderTemplate } from '../output.js';
+import { ExitStatus, reportError } from '../exit-codes.js';
+
+interface InspectArgs extends GlobalArgs { names: string[]; format?: string; type?: string }
+
+export const inspectCommand: CommandModule<GlobalArgs, InspectArgs> = {
+  command: 'inspect [options] <names..>',
+  describe: 'Return low-level information on containers or images',
+  builder: (y) =>
+    y.option('format', { alias: 'f', type: 'string', describe: 'format the output with a template ({{.State.ExitCode}})' })
+      .option('type', { type: 'string', choices: ['container', 'image'], describe: 'only look for this type' }) as never,
+  handler: async (a) => {
+    const engine = getEngine(a);
+    const found: Record<string, unknown>[] = [];
+    let status = 0;
+    for (const n of a.names) {
+      try {
+        found.push(await lookup(engine, n, a.type));
+      } catch (e) {
+        status = reportError(e);
+      }
+    }
+    if (a.format) process.stdout.write(found.map((o) => renderTemplate(a.format!, o) + '\n').join(''));
+    else printJson(found);
+    if (status) throw new ExitStatus(status);
+  },
+};
+
+async function lookup(engine: ReturnType<typeof getEngine>, name: string, type?: string): Promise<Record<string, unknown>> {
+  if (type !== 'image') {
+    try {
+      return engine.containers.inspect(name);
+    } catch (e) {
+      if (!(e instanceof BerthError && e.code === 'NOT_FOUND') || type === 'container') throw e;
+    }
+  }
+  try {
+    return (await engine.images.inspect(name)) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof BerthError && e.code === 'NOT_FOUND' && type === undefined) {
+      throw new BerthError('NOT_FOUND', `no such object: ${name}`);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,106 @@
+// start, stop, restart, kill, rm, wait, pause, unpause, rename.
+import type { CommandModule } from 'yargs';
+import { getEngine, type GlobalArgs } from '../context.js';
+import { forEachTarget } from '../each.js';
+import { ExitStatus } from '../exit-codes.js';
+import { followOutput } from '../follow.js';
+
+interface Targets extends GlobalArgs { containers: string[] }
+const say = (s: string) => process.stdout.write(s + '\n');
+
+export const startCommand: CommandModule<GlobalArgs, Targets & { attach?: boolean }> = {
+  command: 'start [options] <containers..>',
+  describe: 'Start one or more stopped containers',
+  builder: (y) => y.option('attach', { alias: 'a', type: 'boolean', describe: "attach STDOUT/STDERR and forward signals" }) as never,
+  handler: async (a) => {
+    const c = getEngine(a).containers;
+    if (a.attach) {
+      if (a.containers.length > 1) throw new Error('you cannot start and attach multiple containers at once');
+      const rec = c.find(a.containers[0]);
+      const code = await c.attached(rec.id, async () => {
+        await c.start(rec.id);
+        return followOutput(c, rec.id, { sigProxy: true });
+      });
+      if (code) throw new ExitStatus(code);
+      return;
+    }
+    await forEachTarget(a.containers, async (t) => { await c.start(t); say(t); });
+  },
+};
+
+export const stopCommand: CommandModule<GlobalArgs, Targets & { time?: number; signal?: string }> = {
+  command: 'stop [options] <containers..>',
+  describe: 'Stop one or more running containers (stop signal, then SIGKILL after the grace period)',
+  builder: (y) =>
+    y.option('time', { alias: 't', type: 'number', describe: 'seconds to wait before killing the container' })
+      .option('signal', { alias: 's', type: 'string', describe: 'signal to send to the container' }) as never,
+  handler: async (a) => {
+    const c = getEngine(a).containers;
+    await forEachTarget(a.containers, async (t) => { await c.stop(t, { timeout: a.time, signal: a.signal }); say(t); });
+  },
+};
+
+export const restartCommand: CommandModule<GlobalArgs, Targets & { time?: number }> = {
+  command: 'restart [options] <containers..>',
+  describe: 'Restart one or more containers',
+  builder: (y) => y.option('time', { alias: 't', type: 'number', describe: 'seconds to wait before killing the container' }) as never,
+  handler: async (a) => {
+    const c = getEngine(a).containers;
+    await forEachTarget(a.containers, async (t) => { await c.restart(t, { timeout: a.time }); say(t); });
+  },
+};
+
+export const killCommand: CommandModule<GlobalArgs, Targets & { signal: string }> = {
+  command: 'kill [options] <containers..>',
+  describe: 'Kill one or more running containers',
+  builder: (y) => y.option('signal', { alias: 's', type: 'string', default: 'SIGKILL', describe: 'signal to send to the container' }) as never,
+  handler: async (a) => {
+    const c = getEngine(a).containers;
+    await forEachTarget(a.containers, (t) => { c.kill(t, a.signal); say(t); });
+  },
+};
+
+export const rmCommand: CommandModule<GlobalArgs, Targets & { force?: boolean; volumes?: boolean }> = {
+  command: 'rm [options] <containers..>',
+  describe: 'Remove one or more containers',
+  builder: (y) =>
+    y.option('force', { alias: 'f', type: 'boolean', describe: 'force the removal of a running container (uses SIGKILL)' })
+      .option('volumes', { alias: 'v', type: 'boolean', describe: 'remove anonymous volumes associated with the container' }) as never,
+  handler: async (a) => {
+    const c = getEngine(a).containers;
+    await forEachTarget(a.containers, async (t) => { await c.remove(t, { force: a.force }); say(t); });
+  },
+};
+
+export const waitCommand: CommandModule<GlobalArgs, Targets> = {
+  command: 'wait <containers..>',
+  describe: 'Block until one or more containers stop, then print their exit codes',
+  handler: async (a) => {
+    const c = getEngine(a).containers;
+    await forEachTarget(a.containers, async (t) => { say(String(await c.wait(t))); });
+  },
+};
+
+export const pauseCommand: CommandModule<GlobalArgs, Targets> = {
+  command: 'pause <containers..>',
+  describe: 'Pause all processes within one or more containers',
+  handler: async (a) => {
+    const c = getEngine(a).containers;
+    await forEachTarget(a.containers, async (t) => { await c.pause(t); say(t); });
+  },
+};
+
+export const unpauseCommand: CommandModule<GlobalArgs, Targets> = {
+  command: 'unpause <containers..>',
+  describe: 'Unpause all processes within one or more containers',
+  handler: async (a) => {
+    const c = getEngine(a).containers;
+    await forEachTarget(a.containers, async (t) => { await c.unpause(t); say(t); });
+  },
+};
+
+export const renameCommand: CommandModule<GlobalArgs, GlobalArgs & { container: string; newName: string }> = {
+  command: 'rename <container> <newName>',
+  describe: 'Rename a container',
+  handler: async (a) => getEngine(a).containers.rename(a.container, a.newName),
+};

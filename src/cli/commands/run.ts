@@ -1,0 +1,143 @@
+// `run` and `create`: docker's flags, the container command after the image.
+import { readFileSync } from 'node:fs';
+import type { Argv, CommandModule } from 'yargs';
+import type { CreateOptions } from '../../engine/container/index.js';
+import { BerthError } from '../../engine/index.js';
+import { getEngine, type GlobalArgs } from '../context.js';
+import { commandTail, type TailVerb } from '../argv-split.js';
+import { ExitStatus } from '../exit-codes.js';
+import { followOutput } from '../follow.js';
+
+interface CreateArgs extends GlobalArgs {
+  image: string;
+  name?: string;
+  env?: string[];
+  'env-file'?: string[];
+  workdir?: string;
+  user?: string;
+  hostname?: string;
+  entrypoint?: string;
+  init?: boolean;
+  'stop-signal'?: string;
+  'stop-timeout'?: number;
+  label?: string[];
+  rm?: boolean;
+  'read-only'?: boolean;
+  interactive?: boolean;
+  tty?: boolean;
+}
+
+interface RunArgs extends CreateArgs {
+  detach?: boolean;
+  'sig-proxy'?: boolean;
+}
+
+function createOptions(y: Argv<GlobalArgs>): Argv<CreateArgs> {
+  return y
+    .positional('image', { type: 'string', describe: 'image to run', demandOption: true })
+    .option('name', { type: 'string', describe: 'assign a name to the container' })
+    .option('env', { alias: 'e', type: 'string', array: true, describe: 'set environment variables (KEY=VALUE, or KEY to pass the current value)' })
+    .option('env-file', { type: 'string', array: true, describe: 'read environment variables from a file' })
+    .option('workdir', { alias: 'w', type: 'string', describe: 'working directory inside the container' })
+    .option('user', { alias: 'u', type: 'string', describe: 'user name or uid (format: name|uid[:group|gid])' })
+    .option('hostname', { alias: 'h', type: 'string', describe: 'container host name' })
+    .option('entrypoint', { type: 'string', describe: 'overwrite the default entrypoint of the image' })
+    .option('init', { type: 'boolean', describe: 'run an init inside the container that forwards signals and reaps processes' })
+    .option('stop-signal', { type: 'string', describe: 'signal to stop the container (default SIGTERM)' })
+    .option('stop-timeout', { type: 'number', describe: 'seconds to wait for the container to stop before SIGKILL' })
+    .option('label', { alias: 'l', type: 'string', array: true, describe: 'set metadata on the container (KEY=VALUE)' })
+    .option('rm', { type: 'boolean', describe: 'automatically remove the container when it exits' })
+    .option('read-only', { type: 'boolean', describe: "mount the container's root filesystem as read only" })
+    .option('interactive', { alias: 'i', type: 'boolean', describe: 'keep STDIN open (coming with interactive containers)' })
+    .option('tty', { alias: 't', type: 'boolean', describe: 'allocate a pseudo-TTY (coming with interactive containers)' })
+    .help(false) as unknown as Argv<CreateArgs>; // -h is --hostname, as in docker
+}
+
+/** Flags that take a value, for splitting off the container's command (argv-split.ts). */
+export const runTail: TailVerb = {
+  valueFlags: new Set(['name', 'env', 'e', 'env-file', 'workdir', 'w', 'user', 'u', 'hostname', 'h', 'entrypoint',
+    'stop-signal', 'stop-timeout', 'label', 'l']),
+};
+
+function toCreateOptions(a: CreateArgs): CreateOptions {
+  if (a.tty || a.interactive) {
+    throw new BerthError('UNSUPPORTED', '-i/-t (interactive containers) are not available yet: run without them, or use -d');
+  }
+  const env = [...(a['env-file'] ?? []).flatMap(readEnvFile), ...(a.env ?? [])];
+  const labels: Record<string, string> = {};
+  for (const l of a.label ?? []) {
+    const eq = l.indexOf('=');
+    labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1);
+  }
+  return {
+    image: a.image,
+    cmd: commandTail(),
+    entrypoint: a.entrypoint,
+    name: a.name,
+    env,
+    workingDir: a.workdir,
+    user: a.user,
+    hostname: a.hostname,
+    labels,
+    stopSignal: a['stop-signal'],
+    stopTimeout: a['stop-timeout'],
+    init: a.init,
+    autoRemove: a.rm,
+    readonlyRootfs: a['read-only'],
+  };
+}
+
+/** docker's --env-file: KEY=VALUE or KEY lines; "#" comments and blank lines skipped. */
+function readEnvFile(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new BerthError('INVALID_ARGUMENT', `cannot read env file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return text.split('\n').map((l) => l.replace(/^\s+/, '')).filter((l) => l && !l.startsWith('#'));
+}
+
+export const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
+  command: 'create [options] <image> [command..]',
+  describe: 'Create a new container',
+  builder: createOptions,
+  handler: async (a) => {
+    const rec = await getEngine(a).containers.create(toCreateOptions(a));
+    process.stdout.write(rec.id + '\n');
+  },
+};
+
+export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
+  command: 'run [options] <image> [command..]',
+  describe: 'Create and run a new container from an image',
+  builder: (y) =>
+    createOptions(y)
+      .option('detach', { alias: 'd', type: 'boolean', describe: 'run in the background and print the container ID' })
+      .option('sig-proxy', { type: 'boolean', default: true, describe: 'proxy received signals to the container' }),
+  handler: async (a) => {
+    const containers = getEngine(a).containers;
+    const rec = await containers.create(toCreateOptions(a));
+    if (a.detach) {
+      await startOrDiscard(rec.id, rec.config.autoRemove, a);
+      process.stdout.write(rec.id + '\n');
+      return;
+    }
+    const code = await containers.attached(rec.id, async () => {
+      await startOrDiscard(rec.id, rec.config.autoRemove, a);
+      return followOutput(containers, rec.id, { sigProxy: a['sig-proxy'] !== false });
+    });
+    if (code !== 0) throw new ExitStatus(code);
+  },
+};
+
+/** Starts; a container whose start failed is removed again when --rm was given (docker does the same). */
+async function startOrDiscard(id: string, autoRemove: boolean, a: GlobalArgs): Promise<void> {
+  const containers = getEngine(a).containers;
+  try {
+    await containers.start(id);
+  } catch (e) {
+    if (autoRemove) await containers.remove(id, { force: true }).catch(() => {});
+    throw e;
+  }
+}

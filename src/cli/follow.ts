@@ -1,0 +1,25 @@
+// Following a container in the foreground (`run` without -d, `start -a`):
+// its output to our stdout/stderr, our signals to it, its exit code back.
+import type { ContainerService } from '../engine/container/index.js';
+
+export async function followOutput(containers: ContainerService, id: string, opts: { sigProxy: boolean }): Promise<number> {
+  const ac = new AbortController();
+  const proxied = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const;
+  const onSignal = (sig: NodeJS.Signals) => {
+    try {
+      containers.kill(id, sig);
+    } catch {
+      // the container is already gone; its exit will end the follow
+    }
+  };
+  if (opts.sigProxy) for (const s of proxied) process.on(s, onSignal);
+  try {
+    for await (const r of containers.logs(id, { follow: true, signal: ac.signal })) {
+      const out = r.stream === 'stderr' ? process.stderr : process.stdout;
+      out.write(r.partial ? r.text : r.text + '\n');
+    }
+    return await containers.wait(id);
+  } finally {
+    if (opts.sigProxy) for (const s of proxied) process.off(s, onSignal);
+  }
+}

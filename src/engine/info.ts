@@ -1,0 +1,59 @@
+// `info`: what this engine is and runs on.
+import { cpus, release, totalmem } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { cgroupMode } from './cgroup/index.js';
+import { monitorPath } from '../native/index.js';
+import type { Layout } from './store/layout.js';
+import type { ContainerService } from './container/index.js';
+import type { ImageStore } from './image/index.js';
+
+export interface EngineInfo {
+  Containers: number;
+  ContainersRunning: number;
+  ContainersPaused: number;
+  ContainersStopped: number;
+  Images: number;
+  Driver: string;
+  CgroupDriver: string;
+  CgroupVersion: string;
+  CgroupMode: string;
+  KernelVersion: string;
+  OperatingSystem: string;
+  OSType: string;
+  Architecture: string;
+  NCPU: number;
+  MemTotal: number;
+  RootDir: string;
+  Monitor: string;
+  ServerVersion: string;
+}
+
+export async function engineInfo(layout: Layout, containers: ContainerService, images: ImageStore): Promise<EngineInfo> {
+  const list = containers.list({ all: true });
+  const mode = cgroupMode();
+  let os = 'Linux';
+  try {
+    os = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? os;
+  } catch { /* no os-release */ }
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return {
+    Containers: list.length,
+    ContainersRunning: list.filter((c) => c.state === 'running').length,
+    ContainersPaused: list.filter((c) => c.state === 'paused').length,
+    ContainersStopped: list.filter((c) => c.state !== 'running' && c.state !== 'paused').length,
+    Images: (await images.list()).length,
+    Driver: 'overlay',
+    CgroupDriver: 'cgroupfs',
+    CgroupVersion: mode === 'unified' ? '2' : '1',
+    CgroupMode: mode,
+    KernelVersion: release(),
+    OperatingSystem: os,
+    OSType: 'linux',
+    Architecture: process.arch === 'x64' ? 'x86_64' : process.arch,
+    NCPU: cpus().length,
+    MemTotal: totalmem(),
+    RootDir: layout.root,
+    Monitor: monitorPath,
+    ServerVersion: pkg.version,
+  };
+}
