@@ -1,0 +1,225 @@
+// The foundation issue's "done when", end to end through the CLI on the real
+// kernel: run, detach, ps, top, stop, inspect, logs, rm, exit codes, isolation.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { busyboxTar } from '../helpers/fixtures.js';
+import { TestRoot } from '../helpers/root.js';
+
+const t = new TestRoot('berth-test-life-');
+
+test.before(() => {
+  t.ok(['import', busyboxTar(), 'bb']);
+});
+
+test.after(() => {
+  const left = t.cleanup();
+  assert.equal(left, [], `left behind: ${left.join('; ')}`);
+});
+
+test('run --rm prints the output and removes the container', () => {
+  const r = t.berth(['run', '--rm', 'bb', 'echo', 'hello']);
+  assert.is(r.stderr, '');
+  assert.is(r.code, 0);
+  assert.is(r.stdout, 'hello\n');
+  assert.is(t.ok(['ps', '-a', '-q']), '');
+});
+
+test('the container command keeps flags that look like berth flags', () => {
+  assert.is(t.ok(['run', '--rm', 'bb', 'echo', '-d', '--rm', '-e', 'x']), '-d --rm -e x');
+});
+
+test('stdout and stderr stay separate', () => {
+  const r = t.berth(['run', '--rm', 'bb', 'sh', '-c', 'echo out; echo err >&2']);
+  assert.is(r.stdout, 'out\n');
+  assert.is(r.stderr, 'err\n');
+});
+
+test('exit codes follow docker: own code, 125, 126, 127', () => {
+  assert.is(t.berth(['run', '--rm', 'bb', 'sh', '-c', 'exit 3']).code, 3);
+  const nf = t.berth(['run', '--rm', 'bb', 'no-such-command']);
+  assert.is(nf.code, 127);
+  assert.match(nf.stderr, /no-such-command/);
+  assert.is(nf.stderr.trim().split('\n').length, 1, 'one line');
+  assert.is(t.berth(['run', '--rm', 'bb', '/etc/passwd']).code, 126);
+  const noImage = t.berth(['run', '--rm', 'no-such-image', 'true']);
+  assert.is(noImage.code, 125);
+  assert.match(noImage.stderr, /no such image/i);
+  assert.is(t.berth(['run', '--bogus-flag', 'bb', 'true']).code, 125);
+  assert.is(t.ok(['ps', '-a', '-q']), '', 'failed runs leave nothing');
+});
+
+test('a failed start without --rm keeps the container as created with its exit code', () => {
+  const r = t.berth(['run', '--name', 'nf', 'bb', 'nope']);
+  assert.is(r.code, 127);
+  const st = JSON.parse(t.ok(['inspect', 'nf']))[0].State;
+  assert.is(st.Status, 'created');
+  assert.is(st.ExitCode, 127);
+  assert.match(st.Error, /nope/);
+  t.ok(['rm', 'nf']);
+});
+
+test('bad input: one line, exit 125, no state change', () => {
+  const r = t.berth(['run', '--name', 'bad/name', 'bb', 'true']);
+  assert.is(r.code, 125);
+  assert.is(r.stderr.trim().split('\n').length, 1);
+  assert.match(r.stderr, /invalid container name/);
+  assert.is(t.berth(['run', '-w', 'relative', 'bb', 'true']).code, 125);
+  assert.is(t.berth(['run', '--stop-signal', 'SIGNOPE', 'bb', 'true']).code, 125);
+  assert.is(t.ok(['ps', '-a', '-q']), '');
+  assert.is(t.berth(['stop', 'no-such-container']).code, 125);
+});
+
+test('a detached container outlives the CLI; its PID 1 is the command in its own pid namespace', () => {
+  const id = t.ok(['run', '-d', '--name', 'web', 'bb', 'sleep', '1000']);
+  t.seen.push(id);
+  assert.match(id, /^[0-9a-f]{64}$/);
+  const ps = t.ok(['ps']);
+  assert.match(ps, /web/);
+  assert.match(ps, /Up /);
+  const top = t.ok(['top', 'web']);
+  assert.match(top, /sleep 1000/);
+  const pid = JSON.parse(t.ok(['inspect', 'web']))[0].State.Pid as number;
+  assert.ok(pid > 1);
+  const nspid = /^NSpid:\s+(.*)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1].split(/\s+/);
+  assert.is(nspid[nspid.length - 1], '1', 'PID 1 inside');
+  assert.is(readFileSync(`/proc/${pid}/cmdline`, 'utf8'), 'sleep\x001000\x00');
+  // its monitor is not a child of any berth CLI: the CLI has exited
+  const monitorPid = JSON.parse(t.ok(['inspect', 'web']))[0].Berth.MonitorPid as number;
+  const ppidOfInit = Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+  assert.is(ppidOfInit, monitorPid);
+});
+
+test('names are unique and IDs resolve by prefix', () => {
+  const r = t.berth(['run', '-d', '--name', 'web', 'bb', 'true']);
+  assert.is(r.code, 125);
+  assert.match(r.stderr, /already in use/);
+  const id = t.ok(['ps', '-q', '--no-trunc', '--filter', 'name=web']);
+  assert.is(t.ok(['inspect', '--format', '{{.Name}}', id.slice(0, 5)]), '/web');
+});
+
+test('inside: host processes, mounts and hostname are invisible; kcore masked; Docker caps', () => {
+  const procs = t.ok(['run', '--rm', 'bb', 'ps', '-o', 'pid,comm']).split('\n').slice(1).map((l) => l.trim());
+  assert.equal(procs, ['1 ps'], 'only its own process is visible');
+  const out = t.ok(['run', '--rm', '--hostname', 'inside', 'bb', 'sh', '-c',
+    'hostname; cat /proc/mounts; echo ---; cat /proc/kcore | wc -c; grep CapEff /proc/self/status; grep NoNewPrivs /proc/self/status; ip -o link | wc -l']);
+  const [head, tail] = out.split('\n---\n');
+  const lines = head.split('\n');
+  assert.is(lines[0], 'inside');
+  assert.not.match(head, /\/work|\/var\/lib|ext4 \/tmp/, 'no host mounts');
+  const rest = tail.split('\n');
+  assert.is(rest[0].trim(), '0', '/proc/kcore is /dev/null');
+  assert.is(rest[1], 'CapEff:\t00000000a80425fb');
+  assert.is(rest[2], 'NoNewPrivs:\t1');
+  assert.is(rest[3].trim(), '1', 'only lo in the network namespace');
+});
+
+test('env, workdir, user, entrypoint, labels, env-file', () => {
+  const out = t.ok(['run', '--rm', '-e', 'A=1', '-e', 'B=two words', '-w', '/tmp', '-u', 'user', 'bb', 'sh', '-c',
+    'echo "$A|$B|$(pwd)|$(id -u):$(id -g)|$HOME"']);
+  assert.is(out, '1|two words|/tmp|1000:1000|/home');
+  assert.is(t.ok(['run', '--rm', '--entrypoint', 'echo', 'bb', 'via', 'entrypoint']), 'via entrypoint');
+  assert.is(t.ok(['run', '--rm', '-u', '1234:5678', 'bb', 'id', '-u']), '1234');
+  assert.is(t.berth(['run', '--rm', '-u', 'nobody-here', 'bb', 'true']).code, 125);
+  const id = t.ok(['create', '-l', 'tier=web', '--name', 'lab', 'bb', 'true']);
+  t.seen.push(id);
+  assert.is(t.ok(['ps', '-a', '-q', '--filter', 'label=tier=web', '--no-trunc']), id);
+  assert.is(t.ok(['inspect', '-f', '{{.State.Status}}', 'lab']), 'created');
+  t.ok(['rm', 'lab']);
+});
+
+test('stop records the exit code; logs survive CLI restarts; rm leaves nothing', () => {
+  const id = t.ok(['run', '-d', '--name', 'talker', 'bb', 'sh', '-c', 'echo one; echo two >&2; trap "echo bye; exit 0" TERM; while :; do sleep 0.1; done']);
+  t.seen.push(id);
+  for (let i = 0; i < 50 && !t.ok(['logs', 'talker']).includes('one'); i++) spawnSync('sleep', ['0.1']);
+  assert.is(t.berth(['logs', 'talker']).stdout, 'one\n');
+  assert.is(t.berth(['logs', 'talker']).stderr, 'two\n', 'a second CLI process sees the same log');
+  assert.is(t.ok(['stop', '-t', '5', 'talker']), 'talker');
+  const st = JSON.parse(t.ok(['inspect', 'talker']))[0].State;
+  assert.is(st.Status, 'exited');
+  assert.is(st.ExitCode, 0);
+  assert.is(t.ok(['logs', 'talker']), 'one\nbye');
+  assert.match(t.ok(['logs', '-t', '--tail', '1', 'talker']), /^\d{4}-\d\d-\d\dT[\d:.]+Z bye$/);
+  assert.match(t.ok(['ps', '-a']), /Exited \(0\)/);
+  t.ok(['rm', 'talker']);
+  assert.ok(!existsSync(`${t.root}/containers/${id}`));
+});
+
+test('SIGKILL after the grace period gives 137; kill -s TERM to a trapping shell', () => {
+  const id = t.ok(['run', '-d', 'bb', 'sleep', '1000']);
+  t.seen.push(id);
+  t.ok(['stop', '-t', '1', id]); // sleep as PID 1 ignores SIGTERM
+  assert.is(t.ok(['inspect', '-f', '{{.State.ExitCode}}', id]), '137');
+  const id2 = t.ok(['run', '-d', 'bb', 'sh', '-c', 'trap "exit 7" USR1; while :; do sleep 0.1; done']);
+  t.seen.push(id2);
+  spawnSync('sleep', ['0.3']);
+  t.ok(['kill', '-s', 'USR1', id2]);
+  assert.is(t.ok(['wait', id2]), '7');
+  t.ok(['rm', id, id2]);
+});
+
+test('restart, rename, pause/unpause, rm -f', () => {
+  const id = t.ok(['run', '-d', '--name', 'r1', 'bb', 'sleep', '1000']);
+  t.seen.push(id);
+  const pid1 = JSON.parse(t.ok(['inspect', 'r1']))[0].State.Pid;
+  t.ok(['restart', '-t', '0', 'r1']);
+  const after = JSON.parse(t.ok(['inspect', 'r1']))[0];
+  assert.is(after.State.Status, 'running');
+  assert.is.not(after.State.Pid, pid1);
+  assert.is(after.RestartCount, 1);
+  t.ok(['rename', 'r1', 'r2']);
+  assert.is(t.ok(['inspect', '-f', '{{.Name}}', id]), '/r2');
+  t.ok(['pause', 'r2']);
+  assert.is(t.ok(['inspect', '-f', '{{.State.Status}}', 'r2']), 'paused');
+  assert.match(t.ok(['ps']), /\(Paused\)/);
+  assert.is(t.berth(['pause', 'r2']).code, 125);
+  t.ok(['unpause', 'r2']);
+  assert.is(t.ok(['inspect', '-f', '{{.State.Status}}', 'r2']), 'running');
+  const busy = t.berth(['rm', 'r2']);
+  assert.is(busy.code, 125);
+  assert.match(busy.stderr, /stop it first|--force/);
+  t.ok(['rm', '-f', 'r2']);
+  assert.is(t.ok(['ps', '-a', '-q']), '');
+});
+
+test('--rm is honoured by the monitor with no berth process left', () => {
+  const id = t.ok(['run', '-d', '--rm', 'bb', 'sh', '-c', 'sleep 0.5']);
+  t.seen.push(id);
+  for (let i = 0; i < 100 && existsSync(`${t.root}/containers/${id}`); i++) spawnSync('sleep', ['0.1']);
+  assert.ok(!existsSync(`${t.root}/containers/${id}`), 'removed by the monitor cleanup');
+});
+
+test('--init runs the command under an init as PID 1', () => {
+  assert.is(t.ok(['run', '--rm', '--init', 'bb', 'sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "']), '/dev/init -- sh -c cat /proc/1/cmdline | tr "\\0" " "');
+});
+
+test('cp both directions, for running and stopped containers', () => {
+  const id = t.ok(['run', '-d', '--name', 'cpx', 'bb', 'sleep', '1000']);
+  t.seen.push(id);
+  const host = `${t.root}/cp-host.txt`;
+  spawnSync('sh', ['-c', `echo from-host > ${host}`]);
+  t.ok(['cp', host, 'cpx:/tmp/in.txt']);
+  t.ok(['cp', 'cpx:/tmp/in.txt', `${t.root}/back.txt`]);
+  assert.is(readFileSync(`${t.root}/back.txt`, 'utf8'), 'from-host\n');
+  t.ok(['stop', '-t', '0', 'cpx']);
+  t.ok(['cp', 'cpx:/etc/passwd', `${t.root}/passwd`]);
+  assert.match(readFileSync(`${t.root}/passwd`, 'utf8'), /^root:x:0:0/);
+  assert.is(t.berth(['cp', 'cpx:/no/such', `${t.root}/x`]).code, 125);
+  t.ok(['rm', 'cpx']);
+});
+
+test('concurrent creates with one name: exactly one wins', async () => {
+  const { spawn } = await import('node:child_process');
+  const { berthBin } = await import('../helpers/root.js');
+  const runs = Array.from({ length: 4 }, () => new Promise<number>((res) => {
+    const p = spawn(process.execPath, [berthBin, '--root', t.root, 'create', '--name', 'race', 'bb', 'true'], { stdio: 'ignore' });
+    p.on('exit', (c) => res(c ?? 1));
+  }));
+  const codes = await Promise.all(runs);
+  assert.is(codes.filter((c) => c === 0).length, 1);
+  assert.is(t.ok(['ps', '-a', '-q']).split('\n').filter(Boolean).length, 1);
+  t.ok(['rm', 'race']);
+});
+
+test.run();
