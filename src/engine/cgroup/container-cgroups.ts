@@ -1,0 +1,220 @@
+// One container's cgroups: a directory in every hierarchy the caller is in,
+// nested under the caller's own cgroup as <caller>/berth/<id> (or under
+// --cgroup-parent). On hybrid hosts that is every v1 controller plus
+// name=systemd plus cgroup2 `unified`; the init joins all of them (procsFiles).
+//
+// Resource limits (memory, cpus, pids, ...) and stats are a later issue: they
+// belong in a sibling module (limits.ts / stats.ts) that takes a ContainerCgroups
+// and writes through dirFor(controller) / unifiedDir() — v1 files on hybrid hosts
+// such as this one, where cgroup2 has no controllers (see docs/machine notes).
+import { rmdirSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, posix, relative } from 'node:path';
+import { cgroupCreate, cgroupRead, cgroupRemove, cgroupWrite } from '../../native/index.js';
+import { BerthError, invalid } from '../errors.js';
+import { readCallerHierarchies, type CallerHierarchy } from './hierarchies.js';
+import { isWithin, mountOfDir, readCgroupMounts, type CgroupMount } from './mounts.js';
+import { isFrozenBy, pickFreezer, setFrozen } from './freezer.js';
+
+/** The directory under the caller's cgroup that holds all of berth's containers. */
+export const BERTH_PARENT = 'berth';
+
+/** One directory; `mount` says which hierarchy it is in (absent: not on a cgroup mount any more). */
+interface Placed { dir: string; mount?: CgroupMount }
+
+const codeOf = (e: unknown): string | undefined => (e as { code?: string }).code;
+
+export class ContainerCgroups {
+  /** Absolute directories, one per hierarchy (stored in the container record). */
+  readonly dirs: string[];
+  private readonly placed: Placed[];
+
+  private constructor(placed: Placed[]) {
+    this.placed = placed;
+    this.dirs = placed.map((p) => p.dir);
+  }
+
+  /** Makes the container's directory in every hierarchy. On failure, removes what it made. */
+  static create(id: string, opts: { parent?: string } = {}): ContainerCgroups {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(id)) throw invalid(`invalid cgroup name: ${JSON.stringify(id)}`);
+    const hierarchies = readCallerHierarchies();
+    if (!hierarchies.length) throw new BerthError('UNSUPPORTED', 'no cgroup hierarchy is mounted under /sys/fs/cgroup');
+    const made: Placed[] = [];
+    try {
+      for (const h of hierarchies) {
+        const dir = join(parentDir(h, opts.parent), id);
+        makeCgroup(h.mount, dir);
+        made.push({ dir, mount: h.mount });
+      }
+    } catch (e) {
+      try { new ContainerCgroups(made).remove(); } catch { /* report the first failure, not the cleanup's */ }
+      throw e;
+    }
+    return new ContainerCgroups(made);
+  }
+
+  /** Restores from the recorded directories (container.json's run.cgroupPaths). */
+  static fromDirs(dirs: string[]): ContainerCgroups {
+    const mounts = readCgroupMounts();
+    return new ContainerCgroups(dirs.map((dir) => ({ dir, mount: mountOfDir(dir, mounts) })));
+  }
+
+  /** The cgroup.procs file of every directory: the init writes "0" to each before anything else. */
+  procsFiles(): string[] {
+    return this.dirs.map((d) => join(d, 'cgroup.procs'));
+  }
+
+  /** The cgroup2 directory, if the container has one. */
+  unifiedDir(): string | undefined {
+    return this.placed.find((p) => p.mount?.version === 2)?.dir;
+  }
+
+  /** The v1 directory of the hierarchy holding `controller` ("memory", "name=systemd", ...). */
+  dirFor(controller: string): string | undefined {
+    return this.placed.find((p) => p.mount?.version === 1 && p.mount.controllers.includes(controller))?.dir;
+  }
+
+  /** Every process in the container (union over the cgroup2 and the v1 pids hierarchies). */
+  pids(): number[] {
+    const sources = [this.unifiedDir(), this.dirFor('pids')].filter((d): d is string => !!d);
+    const pids = new Set<number>();
+    for (const dir of sources.length ? sources : this.dirs) {
+      let text: string;
+      try {
+        text = cgroupRead(join(dir, 'cgroup.procs'));
+      } catch (e) {
+        if (codeOf(e) === 'ENOENT') continue; // removed already: nothing runs there
+        throw e;
+      }
+      for (const line of text.split('\n')) if (line.trim()) pids.add(Number(line));
+    }
+    return [...pids].sort((a, b) => a - b);
+  }
+
+  freeze(): void {
+    setFrozen(this.freezer(), true);
+  }
+
+  thaw(): void {
+    setFrozen(this.freezer(), false);
+  }
+
+  isFrozen(): boolean {
+    const f = pickFreezer(this.unifiedDir(), this.dirFor('freezer'));
+    if (!f) return false;
+    try {
+      return isFrozenBy(f);
+    } catch (e) {
+      if (codeOf(e) === 'ENOENT') return false;
+      throw e;
+    }
+  }
+
+  /** Files the monitor watches to tell an OOM kill: cgroup2 memory.events when the memory
+   * controller is on the container's cgroup2 directory, else the v1 memory.oom_control. */
+  oomFiles(): string[] {
+    const unified = this.unifiedDir();
+    if (unified) {
+      let controllers = '';
+      try { controllers = cgroupRead(join(unified, 'cgroup.controllers')); } catch { /* no file: no controllers */ }
+      if (controllers.split(/\s+/).includes('memory')) return [join(unified, 'memory.events')];
+    }
+    const memory = this.dirFor('memory');
+    return memory ? [join(memory, 'memory.oom_control')] : [];
+  }
+
+  /** Sends `signal` to every process: SIGKILL through cgroup.kill where the kernel has it
+   * (one atomic write, races no fork), else to each pid listed in the cgroup. */
+  kill(signal: number): void {
+    const unified = this.unifiedDir();
+    if (signal === 9 && unified) {
+      try {
+        cgroupWrite(join(unified, 'cgroup.kill'), '1');
+        return;
+      } catch (e) {
+        if (codeOf(e) !== 'ENOENT') throw e; // before Linux 5.14: fall back to the pid list
+      }
+    }
+    for (const pid of this.pids()) {
+      try {
+        process.kill(pid, signal);
+      } catch (e) {
+        if (codeOf(e) !== 'ESRCH') throw e;
+      }
+    }
+  }
+
+  /** Kills what is left and removes every directory (the native side retries EBUSY), then the
+   * `berth` parents once empty, so nothing of berth stays behind after its last container. */
+  remove(): void {
+    // cgroup2 first: cgroup.kill reaches every process, even frozen ones; then the v1 freezer,
+    // which the native side thaws so that the SIGKILLs of the other hierarchies can land
+    const rank = (p: Placed): number => (p.mount?.version === 2 ? 0 : p.mount?.controllers.includes('freezer') ? 1 : 2);
+    const ordered = [...this.placed].sort((a, b) => rank(a) - rank(b));
+    let firstError: unknown;
+    for (const p of ordered) {
+      try {
+        cgroupRemove(p.dir);
+      } catch (e) {
+        firstError ??= e; // go on: the other hierarchies must not leak because of one
+      }
+    }
+    for (const p of ordered) {
+      const parent = dirname(p.dir);
+      if (basename(parent) !== BERTH_PARENT) continue;
+      // a plain rmdir, never cgroupRemove: that would kill the other containers inside
+      try {
+        rmdirSync(parent);
+      } catch (e) {
+        if (!['ENOENT', 'ENOTEMPTY', 'EBUSY'].includes(codeOf(e) ?? '')) firstError ??= e;
+      }
+    }
+    if (firstError !== undefined) throw firstError;
+  }
+
+  private freezer() {
+    const f = pickFreezer(this.unifiedDir(), this.dirFor('freezer'));
+    if (!f) throw new BerthError('UNSUPPORTED', 'cannot pause: the host has neither cgroup2 cgroup.freeze nor the v1 freezer controller');
+    return f;
+  }
+}
+
+/** Where the container's directory goes in one hierarchy: <caller>/berth by default; a
+ * --cgroup-parent replaces that: absolute = from the hierarchy's root, relative = under the caller. */
+function parentDir(h: CallerHierarchy, parent: string | undefined): string {
+  if (parent === undefined || parent === '') return join(h.callerDir, BERTH_PARENT);
+  const norm = posix.normalize(parent);
+  if (norm.split('/').includes('..')) throw invalid(`invalid --cgroup-parent ${JSON.stringify(parent)}: ".." is not allowed`);
+  if (!isAbsolute(norm)) return join(h.callerDir, norm);
+  if (!isWithin(norm, h.mount.root)) {
+    throw invalid(`--cgroup-parent ${parent} is outside the cgroup tree visible at ${h.mount.mountPoint}`);
+  }
+  return join(h.mount.mountPoint, relative(h.mount.root, norm));
+}
+
+/** mkdir -p of a cgroup directory below its mount point. A concurrent remove() may rmdir an
+ * empty `berth` parent between two levels (ENOENT): start over a few times. */
+function makeCgroup(mount: CgroupMount, dir: string): void {
+  const levels: string[] = [];
+  for (let d = dir; d !== mount.mountPoint && isWithin(d, mount.mountPoint); d = dirname(d)) levels.unshift(d);
+  const cpuset = mount.version === 1 && mount.controllers.includes('cpuset');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      for (const level of levels) {
+        cgroupCreate(level);
+        if (cpuset) inheritCpuset(level);
+      }
+      return;
+    } catch (e) {
+      if (codeOf(e) !== 'ENOENT' || attempt >= 5) throw e;
+    }
+  }
+}
+
+/** A new v1 cpuset cgroup starts with empty cpus and mems, and no task can join it until
+ * they are set: copy them from the parent (which this walk has filled already). */
+function inheritCpuset(dir: string): void {
+  for (const file of ['cpuset.cpus', 'cpuset.mems']) {
+    if (cgroupRead(join(dir, file)).trim() !== '') continue;
+    cgroupWrite(join(dir, file), cgroupRead(join(dirname(dir), file)).trim());
+  }
+}
