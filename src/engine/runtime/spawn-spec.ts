@@ -1,0 +1,94 @@
+// ContainerRecord -> SpawnSpec: the whole container policy in one place, with
+// Docker's defaults. assembleSpawnSpec is pure (host facts passed in);
+// buildSpawnSpec gathers those facts from the host and the container's layers.
+import { dirname, basename } from 'node:path';
+import { CLONE, monitorPath, type SpawnSpec } from '../../native/index.js';
+import { cgroupMode, mountOfDir, readCgroupMounts, type CgroupMode } from '../cgroup/index.js';
+import { invalid } from '../errors.js';
+import type { ContainerPaths } from '../store/layout.js';
+import type { ContainerRecord } from '../container/types.js';
+import { DOCKER_DEFAULT_CAPS, capabilitySets } from './capabilities.js';
+import { cgroupFsOps, type ContainerHierarchy } from './cgroupfs-ops.js';
+import { containerEnv } from './env.js';
+import { overlayMountData } from './overlay.js';
+import { INIT_TARGET, deviceOps, etcBinds, initOps, kernelMounts, protectionOps } from './rootfs-ops.js';
+import { resolveUser, type ResolvedUser } from './user.js';
+
+export interface SpawnInput {
+  record: ContainerRecord;
+  paths: ContainerPaths;
+  /** The container's cgroup.procs files (ContainerCgroups.procsFiles()). */
+  cgroupProcs: string[];
+  /** Extra monitor arguments (--log, --exit-file, --cgroup-oom, -- cleanup argv). */
+  monitorArgs: string[];
+}
+
+/** What the spec depends on besides the record: facts about the host and the image. */
+export interface HostFacts {
+  user: ResolvedUser;
+  cgroupMode: CgroupMode;
+  /** The hierarchies of `cgroupProcs`, in the same order. */
+  hierarchies: ContainerHierarchy[];
+  overlayData: string;
+}
+
+const NAMESPACES = CLONE.NEWNS | CLONE.NEWPID | CLONE.NEWUTS | CLONE.NEWIPC | CLONE.NEWNET | CLONE.NEWCGROUP;
+
+export function assembleSpawnSpec(input: SpawnInput, facts: HostFacts): SpawnSpec {
+  const { record, paths, cgroupProcs, monitorArgs } = input;
+  const cfg = record.config;
+  const command = [...cfg.entrypoint, ...cfg.cmd];
+  if (!command.length) throw invalid('no command specified');
+  const { user } = facts;
+  return {
+    args: cfg.init ? [INIT_TARGET, '--', ...command] : command,
+    env: containerEnv({ env: cfg.env, hostname: cfg.hostname, tty: cfg.tty, home: user.home }),
+    cwd: cfg.workingDir || '/',
+    uid: user.uid,
+    gid: user.gid,
+    groups: user.groups,
+    hostname: cfg.hostname,
+    rootfs: paths.merged,
+    rootfsMount: { source: 'overlay', fstype: 'overlay', flags: 0, data: facts.overlayData },
+    readonlyRootfs: cfg.readonlyRootfs,
+    ops: [
+      ...kernelMounts(),
+      ...cgroupFsOps(facts.cgroupMode, facts.hierarchies),
+      ...etcBinds(paths),
+      ...deviceOps(),
+      ...(cfg.init ? initOps() : []),
+      ...protectionOps(),
+    ],
+    namespaces: NAMESPACES,
+    cgroupProcs,
+    caps: capabilitySets(DOCKER_DEFAULT_CAPS, user.uid),
+    noNewPrivileges: true,
+    // Docker sets no rlimits (the container inherits the caller's). --ulimit, when it comes,
+    // must pass through clampRlimits (rlimits.ts): nothing above the caller's hard limits.
+    rlimits: [],
+    stdinNull: !cfg.openStdin,
+    monitor: { path: monitorPath, args: monitorArgs },
+  };
+}
+
+/** The hierarchy (version, host mount name, controllers) of each cgroup.procs file. */
+export function hierarchiesOf(cgroupProcs: string[]): ContainerHierarchy[] {
+  const mounts = readCgroupMounts();
+  const out: ContainerHierarchy[] = [];
+  for (const file of cgroupProcs) {
+    const m = mountOfDir(dirname(file), mounts);
+    if (m) out.push({ version: m.version, mountName: basename(m.mountPoint), controllers: m.controllers });
+  }
+  return out;
+}
+
+export function buildSpawnSpec(input: SpawnInput): SpawnSpec {
+  const { record, paths, cgroupProcs } = input;
+  if (![...record.config.entrypoint, ...record.config.cmd].length) throw invalid('no command specified');
+  return assembleSpawnSpec(input, {
+    user: resolveUser([paths.upper, ...record.lowerDirs], record.config.user),
+    cgroupMode: cgroupMode(),
+    hierarchies: hierarchiesOf(cgroupProcs),
+    overlayData: overlayMountData(record, paths),
+  });
+}
