@@ -1,0 +1,221 @@
+// The SpawnSpec built from a container record: Docker's defaults, checked
+// field by field (caps masks, mounts and their order, devices, masks, env,
+// --init, the overlay options), on a temporary layer stack.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  assembleSpawnSpec, buildSpawnSpec, cgroupFsOps, overlayMountData, MASKED_PATHS, READONLY_PATHS,
+  DEFAULT_PATH, type HostFacts,
+} from '../../src/engine/runtime/index.js';
+import { ContainerPaths } from '../../src/engine/store/layout.js';
+import type { ContainerRecord } from '../../src/engine/container/types.js';
+import { CLONE, MS, initPath, monitorPath, type RootfsOp, type SpawnSpec } from '../../src/native/index.js';
+import { BerthError } from '../../src/engine/errors.js';
+
+const tmp = mkdtempSync('/tmp/berth-test-');
+const paths = new ContainerPaths(join(tmp, 'containers', 'c1'));
+const lower1 = join(tmp, 'layers', 'top', 'diff');
+const lower2 = join(tmp, 'layers', 'base', 'diff');
+for (const d of [paths.upper, paths.work, paths.merged, join(lower1, 'etc'), join(lower2, 'etc')]) mkdirSync(d, { recursive: true });
+writeFileSync(join(lower2, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\n');
+writeFileSync(join(lower2, 'etc/group'), 'root:x:0:\nwheel:x:10:root,user\nuser:x:1000:\n');
+
+function record(config: Partial<ContainerRecord['config']> = {}): ContainerRecord {
+  return {
+    id: 'a'.repeat(64), name: 'test', created: new Date().toISOString(), restartCount: 0,
+    lowerDirs: [lower1, lower2],
+    config: {
+      image: 'bb', imageId: 'sha256:' + 'b'.repeat(64), entrypoint: [], cmd: ['sh', '-c', 'true'],
+      env: ['PATH=/bin:/usr/bin', 'FOO=bar'], workingDir: '', user: '', hostname: 'abc123def456', labels: {},
+      stopSignal: 'SIGTERM', stopTimeout: 10, init: false, autoRemove: false, tty: false, openStdin: false,
+      readonlyRootfs: false, ...config,
+    },
+  };
+}
+
+const monitorArgs = ['--log', paths.log, '--exit-file', paths.exitFile];
+const hybridProcs = ['cpu', 'memory', 'systemd', 'unified'].map((h) => `/sys/fs/cgroup/${h}/berth/${'a'.repeat(64)}/cgroup.procs`);
+const build = (config: Partial<ContainerRecord['config']> = {}): SpawnSpec =>
+  buildSpawnSpec({ record: record(config), paths, cgroupProcs: hybridProcs, monitorArgs });
+
+const DOCKER_CAP_EFF = BigInt('0x00000000a80425fb').toString(); // CapEff in a default docker container
+const targetIndex = (ops: RootfsOp[], target: string, op?: RootfsOp['op']): number =>
+  ops.findIndex((o) => o.target === target && (!op || o.op === op));
+
+test('capabilities: uid 0 gets the 14 (0xa80425fb) in bounding/effective/permitted, none inheritable or ambient', () => {
+  const s = build();
+  assert.equal(s.caps, { bounding: DOCKER_CAP_EFF, effective: DOCKER_CAP_EFF, permitted: DOCKER_CAP_EFF, inheritable: '0', ambient: '0' });
+  assert.is(s.uid, 0);
+  assert.is(s.noNewPrivileges, true);
+});
+
+test('capabilities: a non-root user keeps the bounding set but has nothing effective', () => {
+  const s = build({ user: 'user' });
+  assert.is(s.uid, 1000);
+  assert.is(s.gid, 1000);
+  assert.equal(s.groups, [10]);
+  assert.equal(s.caps, { bounding: DOCKER_CAP_EFF, effective: '0', permitted: '0', inheritable: '0', ambient: '0' });
+});
+
+test('masked and read-only paths: Docker\'s 12 and 5, after every mount', () => {
+  assert.equal([...MASKED_PATHS].sort(), [
+    '/proc/acpi', '/proc/asound', '/proc/interrupts', '/proc/kcore', '/proc/keys', '/proc/latency_stats',
+    '/proc/sched_debug', '/proc/scsi', '/proc/timer_list', '/proc/timer_stats', '/sys/devices/virtual/powercap', '/sys/firmware',
+  ]);
+  assert.equal([...READONLY_PATHS].sort(), ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger']);
+  const ops = build().ops;
+  assert.equal(ops.filter((o) => o.op === 'mask').map((o) => o.target), [...MASKED_PATHS]);
+  assert.equal(ops.filter((o) => o.op === 'readonly').map((o) => o.target), [...READONLY_PATHS]);
+  const lastMount = ops.map((o) => o.op).lastIndexOf('mount');
+  const firstProtect = ops.findIndex((o) => o.op === 'mask' || o.op === 'readonly');
+  assert.ok(lastMount < firstProtect, 'masks and read-only paths come last');
+});
+
+test('kernel mounts: flags, data and order (/proc, /dev, /dev/pts, /dev/shm, /dev/mqueue, /sys, /sys/fs/cgroup)', () => {
+  const ops = build().ops;
+  const mounts = ops.filter((o): o is Extract<RootfsOp, { op: 'mount' }> => o.op === 'mount');
+  const get = (t: string) => mounts.find((m) => m.target === t)!;
+  assert.equal([get('/proc').fstype, get('/proc').flags], ['proc', MS.NOSUID | MS.NOEXEC | MS.NODEV]);
+  assert.equal([get('/dev').fstype, get('/dev').flags, get('/dev').data], ['tmpfs', MS.NOSUID | MS.STRICTATIME, 'mode=755,size=65536k']);
+  assert.equal([get('/dev/pts').fstype, get('/dev/pts').flags, get('/dev/pts').data], ['devpts', MS.NOSUID | MS.NOEXEC, 'newinstance,ptmxmode=0666,mode=0620,gid=5']);
+  assert.equal([get('/dev/shm').fstype, get('/dev/shm').flags, get('/dev/shm').data], ['tmpfs', MS.NOSUID | MS.NOEXEC | MS.NODEV, 'mode=1777,size=65536k']);
+  assert.equal([get('/dev/mqueue').fstype, get('/dev/mqueue').flags], ['mqueue', MS.NOSUID | MS.NOEXEC | MS.NODEV]);
+  assert.equal([get('/sys').fstype, get('/sys').flags], ['sysfs', MS.RDONLY | MS.NOSUID | MS.NOEXEC | MS.NODEV]);
+  const order = ['/proc', '/dev', '/dev/pts', '/dev/shm', '/dev/mqueue', '/sys', '/sys/fs/cgroup'].map((t) => targetIndex(ops, t, 'mount'));
+  assert.equal(order, [...order].sort((a, b) => a - b), `order ${order}`);
+  assert.ok(order.every((i) => i >= 0));
+});
+
+test('devices and /dev symlinks: after the /dev tmpfs; char devices 0666 root:root', () => {
+  const ops = build().ops;
+  const devMount = targetIndex(ops, '/dev', 'mount');
+  const nodes = ops.filter((o): o is Extract<RootfsOp, { op: 'mknod' }> => o.op === 'mknod');
+  assert.equal(nodes.map((n) => [n.target, n.major, n.minor]), [
+    ['/dev/null', 1, 3], ['/dev/zero', 1, 5], ['/dev/full', 1, 7], ['/dev/random', 1, 8], ['/dev/urandom', 1, 9], ['/dev/tty', 5, 0],
+  ]);
+  for (const n of nodes) assert.equal([n.mode, n.uid, n.gid], [0o020666, 0, 0]);
+  const links = ops.filter((o): o is Extract<RootfsOp, { op: 'symlink' }> => o.op === 'symlink' && o.target.startsWith('/dev/'));
+  assert.equal(links.map((l) => [l.target, l.linkTo]), [
+    ['/dev/fd', '/proc/self/fd'], ['/dev/stdin', '/proc/self/fd/0'], ['/dev/stdout', '/proc/self/fd/1'],
+    ['/dev/stderr', '/proc/self/fd/2'], ['/dev/ptmx', 'pts/ptmx'], ['/dev/core', '/proc/kcore'],
+  ]);
+  assert.ok(ops.indexOf(nodes[0]) > targetIndex(ops, '/dev/mqueue', 'mount'));
+  assert.ok(ops.indexOf(links[0]) > devMount);
+});
+
+test('/etc files: bind mounts of the container\'s hostname, hosts and resolv.conf (files created if missing)', () => {
+  const binds = build().ops.filter((o): o is Extract<RootfsOp, { op: 'mount' }> => o.op === 'mount' && o.target.startsWith('/etc/'));
+  assert.equal(binds.map((b) => [b.source, b.target, b.flags, b.mkdir]), [
+    [paths.hostname, '/etc/hostname', MS.BIND, 'file'],
+    [paths.hosts, '/etc/hosts', MS.BIND, 'file'],
+    [paths.resolvConf, '/etc/resolv.conf', MS.BIND, 'file'],
+  ]);
+});
+
+test('/sys/fs/cgroup on this hybrid host: tmpfs, one ro v1 mount per joined hierarchy, cgroup2 at unified, then ro', () => {
+  const ops = build().ops;
+  const start = targetIndex(ops, '/sys/fs/cgroup', 'mount');
+  const end = targetIndex(ops, '/sys/fs/cgroup', 'remount');
+  const cg = ops.slice(start, end + 1);
+  const RO = MS.RDONLY | MS.NOSUID | MS.NOEXEC | MS.NODEV;
+  assert.equal(cg, [
+    { op: 'mount', source: 'tmpfs', target: '/sys/fs/cgroup', fstype: 'tmpfs', flags: MS.NOSUID | MS.NOEXEC | MS.NODEV, data: 'mode=755', mkdir: 'dir' },
+    { op: 'mount', source: 'cgroup', target: '/sys/fs/cgroup/cpu', fstype: 'cgroup', flags: RO, data: 'cpu', mkdir: 'dir' },
+    { op: 'mount', source: 'cgroup', target: '/sys/fs/cgroup/memory', fstype: 'cgroup', flags: RO, data: 'memory', mkdir: 'dir' },
+    { op: 'mount', source: 'cgroup', target: '/sys/fs/cgroup/systemd', fstype: 'cgroup', flags: RO, data: 'none,name=systemd', mkdir: 'dir' },
+    { op: 'mount', source: 'cgroup2', target: '/sys/fs/cgroup/unified', fstype: 'cgroup2', flags: RO, data: '', mkdir: 'dir' },
+    { op: 'remount', target: '/sys/fs/cgroup', flags: MS.BIND | RO },
+  ]);
+});
+
+test('/sys/fs/cgroup: unified hosts get one ro cgroup2; legacy co-mounts get symlinks, no cgroup2', () => {
+  const RO = MS.RDONLY | MS.NOSUID | MS.NOEXEC | MS.NODEV;
+  assert.equal(cgroupFsOps('unified', [{ version: 2, mountName: 'cgroup', controllers: [] }]), [
+    { op: 'mount', source: 'cgroup2', target: '/sys/fs/cgroup', fstype: 'cgroup2', flags: RO, data: '', mkdir: 'dir' },
+  ]);
+  const legacy = cgroupFsOps('legacy', [{ version: 1, mountName: 'cpu,cpuacct', controllers: ['cpu', 'cpuacct'] }, { version: 2, mountName: 'unified', controllers: [] }]);
+  assert.equal(legacy.map((o) => `${o.op} ${o.target}`), [
+    'mount /sys/fs/cgroup', 'mount /sys/fs/cgroup/cpu,cpuacct', 'symlink /sys/fs/cgroup/cpu', 'symlink /sys/fs/cgroup/cpuacct', 'remount /sys/fs/cgroup',
+  ]);
+  assert.is((legacy[2] as { linkTo: string }).linkTo, 'cpu,cpuacct');
+});
+
+test('namespaces, stdio, cwd, rootfs, monitor, rlimits', () => {
+  const s = build();
+  assert.is(s.namespaces, CLONE.NEWNS | CLONE.NEWPID | CLONE.NEWUTS | CLONE.NEWIPC | CLONE.NEWNET | CLONE.NEWCGROUP);
+  assert.is(s.stdinNull, true);
+  assert.is(build({ openStdin: true }).stdinNull, false);
+  assert.is(s.cwd, '/');
+  assert.is(build({ workingDir: '/tmp' }).cwd, '/tmp');
+  assert.is(s.rootfs, paths.merged);
+  assert.is(s.hostname, 'abc123def456');
+  assert.is(s.readonlyRootfs, false);
+  assert.is(build({ readonlyRootfs: true }).readonlyRootfs, true);
+  assert.equal(s.monitor, { path: monitorPath, args: monitorArgs });
+  assert.equal(s.cgroupProcs, hybridProcs);
+  assert.equal(s.rlimits, []); // Docker sets none: the container inherits
+});
+
+test('overlay: lowerdir keeps the record\'s order (top first), then upper and work', () => {
+  const s = build();
+  assert.equal({ ...s.rootfsMount!, data: undefined }, { source: 'overlay', fstype: 'overlay', flags: 0, data: undefined });
+  assert.match(s.rootfsMount!.data, new RegExp(`(^|,)lowerdir=${lower1}:${lower2},upperdir=${paths.upper},workdir=${paths.work}$`));
+  assert.is(overlayMountData(record(), paths, { indexOff: true }), `index=off,lowerdir=${lower1}:${lower2},upperdir=${paths.upper},workdir=${paths.work}`);
+  assert.is(overlayMountData(record(), paths, { indexOff: false }), `lowerdir=${lower1}:${lower2},upperdir=${paths.upper},workdir=${paths.work}`);
+});
+
+test('overlay: options over one page, or paths with separators, are refused as UNSUPPORTED', () => {
+  const deep = record();
+  deep.lowerDirs = Array.from({ length: 80 }, (_, i) => `/var/lib/berth/layers/${i.toString(16).padStart(64, '0')}/diff`);
+  const e = (() => { try { overlayMountData(deep, paths); } catch (x) { return x; } })();
+  assert.instance(e, BerthError);
+  assert.is((e as BerthError).code, 'UNSUPPORTED');
+  assert.match((e as BerthError).message, /4095/);
+  const comma = record();
+  comma.lowerDirs = ['/var/lib/a,b'];
+  assert.throws(() => overlayMountData(comma, paths), (x: BerthError) => x.code === 'UNSUPPORTED');
+});
+
+test('env: Docker\'s defaults, image PATH in place, HOSTNAME, HOME from passwd, TERM only with a tty', () => {
+  assert.equal(build().env, ['PATH=/bin:/usr/bin', 'HOSTNAME=abc123def456', 'FOO=bar', 'HOME=/root']);
+  assert.equal(build({ env: [] }).env, [`PATH=${DEFAULT_PATH}`, 'HOSTNAME=abc123def456', 'HOME=/root']);
+  assert.equal(build({ env: [], user: 'user', tty: true }).env, [`PATH=${DEFAULT_PATH}`, 'HOSTNAME=abc123def456', 'TERM=xterm', 'HOME=/home/user']);
+  assert.equal(build({ env: ['HOME=/data', 'HOSTNAME=mine'] }).env, [`PATH=${DEFAULT_PATH}`, 'HOSTNAME=mine', 'HOME=/data']);
+  // a user unknown to passwd (numeric) gets HOME=/
+  assert.equal(build({ env: [], user: '4242' }).env.at(-1), 'HOME=/');
+});
+
+test('args: entrypoint + cmd; no command is docker\'s error', () => {
+  assert.equal(build({ entrypoint: ['/bin/echo'], cmd: ['hi'] }).args, ['/bin/echo', 'hi']);
+  const e = (() => { try { build({ entrypoint: [], cmd: [] }); } catch (x) { return x; } })() as BerthError;
+  assert.instance(e, BerthError);
+  assert.is(e.code, 'INVALID_ARGUMENT');
+  assert.is(e.message, 'no command specified');
+});
+
+test('--init: berth-init bound read-only at /dev/init after /dev is mounted, args prefixed', () => {
+  const s = build({ init: true, cmd: ['sleep', '5'] });
+  assert.equal(s.args, ['/dev/init', '--', 'sleep', '5']);
+  const bind = targetIndex(s.ops, '/dev/init', 'mount');
+  const ro = targetIndex(s.ops, '/dev/init', 'remount');
+  assert.equal(s.ops[bind], { op: 'mount', source: initPath, target: '/dev/init', fstype: '', flags: MS.BIND, data: '', mkdir: 'file' });
+  assert.ok(bind > targetIndex(s.ops, '/dev', 'mount') && ro === bind + 1);
+  const flags = (s.ops[ro] as { flags: number }).flags;
+  assert.ok((flags & MS.RDONLY) !== 0 && (flags & MS.BIND) !== 0 && (flags & MS.NOEXEC) === 0);
+  assert.is(targetIndex(build().ops, '/dev/init'), -1, 'no /dev/init without --init');
+});
+
+test('assembleSpawnSpec is pure: the facts passed in are what the spec holds', () => {
+  const facts: HostFacts = {
+    user: { uid: 5, gid: 6, groups: [7], home: '/h' }, cgroupMode: 'unified',
+    hierarchies: [{ version: 2, mountName: 'cgroup', controllers: [] }], overlayData: 'lowerdir=/l,upperdir=/u,workdir=/w',
+  };
+  const s = assembleSpawnSpec({ record: record(), paths, cgroupProcs: ['/sys/fs/cgroup/x/cgroup.procs'], monitorArgs: [] }, facts);
+  assert.equal([s.uid, s.gid, s.groups, s.rootfsMount!.data], [5, 6, [7], 'lowerdir=/l,upperdir=/u,workdir=/w']);
+  assert.equal(s.ops.filter((o) => o.target.startsWith('/sys/fs/cgroup')).length, 1);
+});
+
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
+test.run();
