@@ -4,10 +4,31 @@
       "target_name": "berth_native",
       "sources": [
         "src/native/addon.c",
-        "src/native/fsops.c"
+        "src/native/fsops.c",
+        "src/native/spawn.c",
+        "src/native/spawn-spec.c",
+        "src/native/child.c",
+        "src/native/child-rootfs.c",
+        "src/native/cgroup.c"
       ],
       "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],
       "defines": ["_GNU_SOURCE"]
+    },
+    {
+      "target_name": "berth-monitor",
+      "type": "executable",
+      "sources": ["src/native/monitor.c", "src/native/monitor-log.c"],
+      "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Os"],
+      "defines": ["_GNU_SOURCE"],
+      "ldflags": ["-static"]
+    },
+    {
+      "target_name": "berth-init",
+      "type": "executable",
+      "sources": ["src/native/init.c"],
+      "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Os"],
+      "defines": ["_GNU_SOURCE"],
+      "ldflags": ["-static"]
     }
   ]
 }

@@ -1,5 +1,5 @@
 /* N-API entry point: shared glue helpers and module registration.
- * Each concern registers its own functions (fsops.c, spawn-glue.c, ...). */
+ * Each concern registers its own functions (fsops.c, spawn.c, cgroup.c). */
 #include "napi-util.h"
 
 #include <errno.h>
@@ -80,9 +80,8 @@ void berth_export(napi_env env, napi_value exports, const char *name, napi_callb
 
 static napi_value init(napi_env env, napi_value exports) {
   berth_register_fsops(env, exports);
-#ifdef BERTH_HAVE_SPAWN
   berth_register_spawn(env, exports);
-#endif
+  berth_register_cgroup(env, exports);
   return exports;
 }
 

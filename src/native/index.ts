@@ -28,6 +28,10 @@ export interface NativeError extends Error {
   code: string;
   errno: number;
   step: string;
+  /** spawnContainer only, when the failure came after the init was cloned: its
+   * monitor is still running and will write the exit file (127/126/125). */
+  initPid?: number;
+  monitorPid?: number;
 }
 
 export function isNativeError(e: unknown): e is NativeError {
@@ -39,7 +43,9 @@ export function isNativeError(e: unknown): e is NativeError {
  * resolved there (openat2 RESOLVE_IN_ROOT): symlinks cannot lead outside. */
 export type RootfsOp =
   /** mount(2). `source` is a host path (bind) or a fs name; mkdir creates the
-   * target inside the root first (a directory, or an empty file for binds of files). */
+   * target inside the root first (a directory, or an empty file for binds of files).
+   * A bind (MS_BIND) with per-mount flags (RDONLY, NOSUID, NODEV, NOEXEC, ...) is
+   * bind-remounted with them at once: the kernel ignores them on the bind itself. */
   | { op: 'mount'; source: string; target: string; fstype: string; flags: number; data: string; mkdir?: 'dir' | 'file' }
   /** Remount an existing mount point with new flags (MS_REMOUNT is added). */
   | { op: 'remount'; target: string; flags: number }
@@ -47,9 +53,11 @@ export type RootfsOp =
   | { op: 'mask'; target: string }
   /** Make a path read-only (bind onto itself, remount ro,nosuid,nodev,noexec). Missing: skipped. */
   | { op: 'readonly'; target: string }
+  /** `mode` includes the file type (S_IFCHR | 0o666); without type bits, a char device. */
   | { op: 'mknod'; target: string; mode: number; major: number; minor: number; uid: number; gid: number }
   | { op: 'symlink'; target: string; linkTo: string };
 
+/** A negative or non-finite soft/hard (-1, Infinity) means RLIM_INFINITY. */
 export interface Rlimit { resource: number; soft: number; hard: number }
 
 /** Everything the native side needs to start one container. Prepared fully in
@@ -80,7 +88,7 @@ export interface SpawnSpec {
   rlimits: Rlimit[];
   /** Open the container's stdin on /dev/null (the container's own, after pivot). */
   stdinNull: boolean;
-  /** The monitor: native runs `path --init-pid N --stdout-fd 3 --stderr-fd 4 ...args`. */
+  /** The monitor (absolute path): native runs `path --init-pid N --stdout-fd 3 --stderr-fd 4 ...args`. */
   monitor: { path: string; args: string[] };
 }
 

@@ -1,0 +1,17 @@
+/* Internal interface between the two halves of the container init's
+ * pre-exec code (child.c: process setup; child-rootfs.c: the mounts).
+ * Everything here runs after clone(): async-signal-safe syscalls only. */
+#ifndef BERTH_CHILD_H
+#define BERTH_CHILD_H
+
+#include "spec.h"
+
+/* Makes "/" rprivate, mounts the rootfs, and replays spec->ops inside it.
+ * On success returns 0 and an O_PATH fd of the mounted root in *rootfd;
+ * on failure returns an errno and names the failing step in step. */
+int berth_setup_rootfs(const struct berth_spec *s, int *rootfd, char *step, size_t cap);
+
+/* Every handler to SIG_DFL, nothing blocked (also used by B before exec). */
+void berth_reset_signals(void);
+
+#endif

@@ -1,0 +1,248 @@
+/* berth-monitor: one per container, the parent of its init (conmon's job).
+ *
+ *   berth-monitor --init-pid N --stdout-fd 3 --stderr-fd 4 --log FILE
+ *                 --exit-file FILE [--cgroup-oom FILE]... [-- CLEANUP ARGV...]
+ *
+ * Copies the container's stdout/stderr to the log, reaps the init, drains
+ * the pipes, writes the exit record atomically, then becomes the cleanup
+ * command. It must outlive the CLI and its terminal, so it ignores the
+ * signals a terminal or a shell sends. Static, no stdio, small buffers:
+ * hundreds of these may sit idle on one machine. */
+#include "monitor-log.h"
+#include "safe-str.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h> /* rename(2) only: no stdio streams are used */
+#include <stdlib.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_OOM_FILES 8
+#define DRAIN_MS 2000
+
+struct options {
+  pid_t init_pid;
+  int stdout_fd, stderr_fd;
+  const char *log, *exit_file;
+  const char *oom[MAX_OOM_FILES];
+  int noom;
+  char **cleanup; /* NULL-terminated, or NULL */
+};
+
+static void say(const char *a, const char *b) {
+  char msg[512];
+  s_join(msg, sizeof msg, "berth-monitor: ", a);
+  s_cat(msg, sizeof msg, b ? b : "");
+  s_cat(msg, sizeof msg, "\n");
+  (void)!write(2, msg, s_len(msg));
+}
+
+static int parse_int(const char *s, long *out) {
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (!*s || *end || errno || v < 0 || v > INT_MAX) return -1;
+  *out = v;
+  return 0;
+}
+
+static int parse_args(int argc, char **argv, struct options *o) {
+  long v;
+  o->init_pid = -1, o->stdout_fd = -1, o->stderr_fd = -1;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (s_eq(a, "--")) {
+      if (i + 1 < argc) o->cleanup = argv + i + 1;
+      break;
+    }
+    if (i + 1 >= argc) return say("missing value for ", a), -1;
+    const char *val = argv[++i];
+    if (s_eq(a, "--init-pid") && !parse_int(val, &v) && v > 0) o->init_pid = (pid_t)v;
+    else if (s_eq(a, "--stdout-fd") && !parse_int(val, &v)) o->stdout_fd = (int)v;
+    else if (s_eq(a, "--stderr-fd") && !parse_int(val, &v)) o->stderr_fd = (int)v;
+    else if (s_eq(a, "--log")) o->log = val;
+    else if (s_eq(a, "--exit-file")) o->exit_file = val;
+    else if (s_eq(a, "--cgroup-oom") && o->noom < MAX_OOM_FILES) o->oom[o->noom++] = val;
+    else return say("bad argument ", a), -1;
+  }
+  if (o->init_pid < 0 || !o->exit_file || !o->log) return say("required: --init-pid, --log, --exit-file", NULL), -1;
+  return 0;
+}
+
+/* The "oom_kill N" line of a v2 memory.events or a v1 memory.oom_control;
+ * -1 when unreadable. */
+static long long oom_kills(const char *file) {
+  char buf[1024];
+  int fd = open(file, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return -1;
+  buf[n] = 0;
+  for (char *line = buf; line && *line;) {
+    if (s_has_prefix(line, "oom_kill ")) return strtoll(line + 9, NULL, 10);
+    char *nl = line;
+    while (*nl && *nl != '\n') nl++;
+    line = *nl ? nl + 1 : NULL;
+  }
+  return -1;
+}
+
+static int write_full(int fd, const char *buf, size_t len) {
+  while (len) {
+    ssize_t w = write(fd, buf, len);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) return -1;
+    buf += w, len -= (size_t)w;
+  }
+  return 0;
+}
+
+/* tmp in the same directory, fsync, rename, fsync the directory: a reader
+ * sees no file or the whole record, even across a crash. */
+static int write_exit_file(const char *path, int code, int sig, const struct timespec *at, int oom) {
+  char json[256], num[24], ts[TIMESTAMP_LEN + 1], tmp[PATH_MAX], dir[PATH_MAX];
+  format_rfc3339nano(ts, at);
+  s_join(json, sizeof json, "{\"exitCode\":", s_utoa(num, sizeof num, (uint64_t)code));
+  s_cat(json, sizeof json, ",\"signal\":");
+  s_cat(json, sizeof json, sig ? s_utoa(num, sizeof num, (uint64_t)sig) : "null");
+  s_cat(json, sizeof json, ",\"finishedAt\":\"");
+  s_cat(json, sizeof json, ts);
+  s_cat(json, sizeof json, "\",\"oomKilled\":");
+  s_cat(json, sizeof json, oom ? "true}\n" : "false}\n");
+  if (s_len(path) + 5 >= sizeof tmp) return errno = ENAMETOOLONG, -1;
+  s_join(tmp, sizeof tmp, path, ".tmp");
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return -1;
+  if (write_full(fd, json, s_len(json)) < 0 || fsync(fd) < 0) {
+    close(fd);
+    unlink(tmp);
+    return -1;
+  }
+  close(fd);
+  if (rename(tmp, path) < 0) return unlink(tmp), -1;
+  s_join(dir, sizeof dir, path, NULL);
+  char *slash = NULL;
+  for (char *c = dir; *c; c++)
+    if (*c == '/') slash = c;
+  if (slash == dir) slash[1] = 0;
+  else if (slash) *slash = 0;
+  else s_join(dir, sizeof dir, ".", NULL);
+  int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) fsync(dfd), close(dfd);
+  return 0;
+}
+
+static int64_t mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* B gave us /dev/null on 0-2; make sure of it when started by hand. */
+static void sane_stdio(void) {
+  for (int fd = 0; fd < 3; fd++) {
+    if (fcntl(fd, F_GETFD) >= 0) continue;
+    int n = open("/dev/null", O_RDWR);
+    if (n >= 0 && n != fd) dup2(n, fd), close(n);
+  }
+}
+
+static struct log_stream out = {.name = "stdout"}, err = {.name = "stderr"};
+
+int main(int argc, char **argv) {
+  struct options o = {0};
+  sane_stdio();
+  if (parse_args(argc, argv, &o) < 0) {
+    if (o.init_pid > 0) kill(o.init_pid, SIGKILL); /* nobody else would reap or stop it */
+    return 2;
+  }
+  if (chdir("/") < 0) {}
+
+  static const int ignored[] = {SIGHUP, SIGINT, SIGPIPE, SIGTERM, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU};
+  struct sigaction ign = {.sa_handler = SIG_IGN};
+  for (size_t i = 0; i < sizeof ignored / sizeof *ignored; i++) sigaction(ignored[i], &ign, NULL);
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, NULL);
+  int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+
+  out.fd = o.stdout_fd, err.fd = o.stderr_fd;
+  struct log_stream *streams[2] = {&out, &err};
+  for (int i = 0; i < 2; i++) {
+    if (streams[i]->fd < 0) continue;
+    fcntl(streams[i]->fd, F_SETFD, FD_CLOEXEC);
+    fcntl(streams[i]->fd, F_SETFL, O_NONBLOCK);
+  }
+  long long oom_before[MAX_OOM_FILES];
+  for (int i = 0; i < o.noom; i++) oom_before[i] = oom_kills(o.oom[i]);
+  int logfd = open(o.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+
+  int exited = 0, status = 0;
+  struct timespec finished;
+  int64_t deadline = 0;
+  for (;;) {
+    /* Checked every round, not only on SIGCHLD: the init may have died
+     * before the signalfd existed (or signalfd failed). */
+    if (!exited) {
+      pid_t r = waitpid(o.init_pid, &status, WNOHANG);
+      if (r == o.init_pid || (r < 0 && errno == ECHILD)) {
+        if (r < 0) status = 255 << 8; /* not our child: the status is lost */
+        exited = 1;
+        clock_gettime(CLOCK_REALTIME, &finished);
+        deadline = mono_ms() + DRAIN_MS;
+      }
+    }
+    if (exited && (out.fd < 0 && err.fd < 0)) break;
+    int64_t left = exited ? deadline - mono_ms() : -1;
+    if (exited && left <= 0) break; /* a daemonized grandchild holds the pipe */
+
+    struct pollfd pfd[3];
+    int n = 0, is[3];
+    for (int i = 0; i < 2; i++)
+      if (streams[i]->fd >= 0) pfd[n] = (struct pollfd){streams[i]->fd, POLLIN, 0}, is[n++] = i;
+    if (!exited) pfd[n] = (struct pollfd){sfd, POLLIN, 0}, is[n++] = 2;
+    /* without a signalfd, fall back to polling for the exit every 100 ms */
+    int timeout = exited ? (int)left : sfd < 0 ? 100 : -1;
+    int r = poll(pfd, (nfds_t)n, timeout);
+    if (r < 0 && errno != EINTR) break;
+    for (int k = 0; r > 0 && k < n; k++) {
+      if (!pfd[k].revents) continue;
+      if (is[k] == 2) {
+        struct signalfd_siginfo si;
+        while (read(sfd, &si, sizeof si) > 0) {}
+      } else {
+        stream_pump(streams[is[k]], logfd);
+      }
+    }
+  }
+  stream_finish(&out, logfd);
+  stream_finish(&err, logfd);
+
+  int oom = 0;
+  for (int i = 0; i < o.noom; i++) {
+    long long after = oom_kills(o.oom[i]);
+    if (after > (oom_before[i] < 0 ? 0 : oom_before[i])) oom = 1;
+  }
+  int code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+  int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  if (write_exit_file(o.exit_file, code, sig, &finished, oom) < 0) say("cannot write the exit file ", o.exit_file);
+  if (logfd >= 0) close(logfd);
+  if (sfd >= 0) close(sfd);
+  if (!o.cleanup) return 0;
+  /* The cleanup command inherits a clean slate: default signals, nothing blocked. */
+  struct sigaction dfl = {.sa_handler = SIG_DFL};
+  for (size_t i = 0; i < sizeof ignored / sizeof *ignored; i++) sigaction(ignored[i], &dfl, NULL);
+  sigprocmask(SIG_UNBLOCK, &chld, NULL);
+  execv(o.cleanup[0], o.cleanup);
+  say("cannot exec cleanup ", o.cleanup[0]);
+  return 127;
+}

@@ -1,0 +1,237 @@
+/* spawnContainer(spec): the parent side of a container start.
+ *
+ *   Node ──clone──▶ A ──clone──▶ B ──clone(CLONE_NEW*)──▶ C (the init, child.c)
+ *                   └ _exit(0)   └ setsid, execve(berth-monitor)
+ *
+ * Node reaps A at once, so B (the monitor) is reparented away from Node and
+ * outlives it. Raw clone(SIGCHLD), not fork(): glibc's fork runs atfork
+ * handlers, which in a multithreaded Node may take locks held by threads
+ * that do not exist in the child. All signals stay blocked from before the
+ * first clone until each process has reset its handlers: none of Node's
+ * handlers may ever run in A, B or C.
+ *
+ * Every process reports on one CLOEXEC error pipe: B sends {PIDS}, any
+ * failure {ERROR, step, errno}. Node reads until EOF, which comes when the
+ * last writer has exec'd (monitor and init both started) or died. */
+#include "child.h"
+#include "safe-str.h"
+#include "spawn-spec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+/* Generous: only a rootfs on a hung filesystem takes this long. */
+#define START_TIMEOUT_MS 30000
+
+extern char **environ;
+
+__attribute__((noreturn)) static void b_fail(const struct berth_spec *s, int msg_fd, const char *step, int err,
+                                             long init) {
+  berth_report(msg_fd, step, err);
+  if (init > 0) {
+    kill((pid_t)init, SIGKILL);
+    while (waitpid((pid_t)init, NULL, 0) < 0 && errno == EINTR) {}
+  }
+  (void)s;
+  _exit(1);
+}
+
+/* B: the future monitor. Starts the init, then becomes berth-monitor with
+ * the pipes' read ends on fds 3 and 4, /dev/null on 0-2, cwd "/". */
+__attribute__((noreturn)) static void run_b(struct berth_spec *s) {
+  if (setsid() < 0) b_fail(s, s->msg_w, "setsid", errno, 0);
+  long c = syscall(SYS_clone, (s->namespaces & ~(unsigned long)CLONE_NEWCGROUP) | SIGCHLD, 0, 0, 0, 0);
+  if (c == 0) berth_child_run(s);
+  if (c < 0) b_fail(s, s->msg_w, "clone container init", errno, 0);
+
+  struct berth_msg m;
+  memset(&m, 0, sizeof m);
+  m.kind = MSG_PIDS;
+  m.monitor_pid = (int32_t)getpid();
+  m.init_pid = (int32_t)c;
+  while (write(s->msg_w, &m, sizeof m) < 0 && errno == EINTR) {}
+  s_utoa(s->init_pid_buf, sizeof s->init_pid_buf, (uint64_t)c);
+
+  /* Move every fd we still need above 9 first, so that the dup2s onto
+   * 0-4 below cannot clobber one of them. */
+  int msg = fcntl(s->msg_w, F_DUPFD_CLOEXEC, 10);
+  if (msg < 0) b_fail(s, s->msg_w, "dup error pipe", errno, c);
+  int out = fcntl(s->out_r, F_DUPFD_CLOEXEC, 10), err = fcntl(s->err_r, F_DUPFD_CLOEXEC, 10);
+  int nul = fcntl(s->devnull, F_DUPFD_CLOEXEC, 10);
+  if (out < 0 || err < 0 || nul < 0) b_fail(s, msg, "dup monitor fds", errno, c);
+  if (dup2(nul, 0) < 0 || dup2(nul, 1) < 0 || dup2(nul, 2) < 0 || dup2(out, 3) < 0 || dup2(err, 4) < 0)
+    b_fail(s, msg, "dup2 monitor fds", errno, c);
+  /* Nothing else of Node's (sockets, the write ends, the terminal) may live
+   * on in the monitor: the write ends especially, or the log never sees EOF. */
+  if (syscall(SYS_close_range, 5U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) b_fail(s, msg, "close_range", errno, c);
+  if (chdir("/") < 0) b_fail(s, msg, "chdir /", errno, c);
+  berth_reset_signals();
+  execve(s->monitor_argv[0], s->monitor_argv, environ);
+  b_fail(s, msg, "exec monitor", errno, c);
+}
+
+/* A: exists only so that B is not Node's child. */
+__attribute__((noreturn)) static void run_a(struct berth_spec *s) {
+  long b = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+  if (b == 0) run_b(s);
+  if (b < 0) {
+    berth_report(s->msg_w, "fork monitor", errno);
+    _exit(1);
+  }
+  _exit(0);
+}
+
+static int read_cap_last(void) {
+  int cap = CAP_LAST_CAP;
+  FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+  if (f) {
+    if (fscanf(f, "%d", &cap) != 1 || cap < 0 || cap > 63) cap = CAP_LAST_CAP;
+    fclose(f);
+  }
+  return cap;
+}
+
+static void close_fd(int *fd) {
+  if (*fd >= 0) close(*fd);
+  *fd = -1;
+}
+
+/* Opens what the children need: cgroup.procs files, /dev/null, three pipes. */
+static napi_value open_resources(napi_env env, struct berth_spec *s) {
+  char step[512];
+  for (size_t i = 0; i < s->ncgroups; i++) {
+    s->cgroup_fds[i] = open(s->cgroup_paths[i], O_WRONLY | O_CLOEXEC);
+    if (s->cgroup_fds[i] < 0) {
+      snprintf(step, sizeof step, "open %s", s->cgroup_paths[i]);
+      return berth_throw_errno(env, step, errno);
+    }
+  }
+  if ((s->devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) return berth_throw_errno(env, "open /dev/null", errno);
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) < 0) return berth_throw_errno(env, "pipe", errno);
+  s->out_r = p[0], s->out_w = p[1];
+  if (pipe2(p, O_CLOEXEC) < 0) return berth_throw_errno(env, "pipe", errno);
+  s->err_r = p[0], s->err_w = p[1];
+  if (pipe2(p, O_CLOEXEC) < 0) return berth_throw_errno(env, "pipe", errno);
+  s->msg_r = p[0], s->msg_w = p[1];
+  s->cap_last = read_cap_last();
+  return NULL;
+}
+
+static void close_resources(struct berth_spec *s) {
+  for (size_t i = 0; i < s->ncgroups; i++) close_fd(&s->cgroup_fds[i]);
+  close_fd(&s->devnull);
+  close_fd(&s->out_r), close_fd(&s->out_w), close_fd(&s->err_r), close_fd(&s->err_w);
+  close_fd(&s->msg_r), close_fd(&s->msg_w);
+}
+
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Throws step/errno with the pids attached when known, so the engine can
+ * find the monitor that is still recording the failed init's exit. */
+static napi_value throw_start_error(napi_env env, const char *step, int err, const struct berth_msg *pids) {
+  berth_throw_errno(env, step, err);
+  napi_value e;
+  if (!pids || napi_get_and_clear_last_exception(env, &e) != napi_ok) return NULL;
+  napi_set_named_property(env, e, "initPid", berth_int(env, pids->init_pid));
+  napi_set_named_property(env, e, "monitorPid", berth_int(env, pids->monitor_pid));
+  napi_throw(env, e);
+  return NULL;
+}
+
+/* Reads the error pipe to EOF: PIDS then EOF = started; any ERROR wins. */
+static napi_value collect(napi_env env, int fd) {
+  struct berth_msg m, pids, error;
+  int have_pids = 0, have_error = 0;
+  size_t got = 0;
+  int64_t deadline = now_ms() + START_TIMEOUT_MS;
+  for (;;) {
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    int64_t left = deadline - now_ms();
+    int r = left > 0 ? poll(&pfd, 1, (int)left) : 0;
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return berth_throw_errno(env, "poll error pipe", errno);
+    if (r == 0) {
+      if (have_pids) kill(pids.init_pid, SIGKILL);
+      return throw_start_error(env, "wait for container start", ETIMEDOUT, have_pids ? &pids : NULL);
+    }
+    ssize_t n = read(fd, (char *)&m + got, sizeof m - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return berth_throw_errno(env, "read error pipe", errno);
+    if (n == 0) break;
+    if ((got += (size_t)n) < sizeof m) continue;
+    got = 0;
+    m.step[sizeof m.step - 1] = 0;
+    if (m.kind == MSG_PIDS) pids = m, have_pids = 1;
+    else if (m.kind == MSG_ERROR && !have_error) error = m, have_error = 1;
+  }
+  if (have_error) return throw_start_error(env, error.step, error.err, have_pids ? &pids : NULL);
+  if (!have_pids) return berth_throw_errno(env, "monitor exited before reporting", ECHILD);
+  napi_value out;
+  NAPI_CALL(env, napi_create_object(env, &out));
+  NAPI_CALL(env, napi_set_named_property(env, out, "initPid", berth_int(env, pids.init_pid)));
+  NAPI_CALL(env, napi_set_named_property(env, out, "monitorPid", berth_int(env, pids.monitor_pid)));
+  return out;
+}
+
+static napi_value start(napi_env env, struct berth_spec *s) {
+  open_resources(env, s);
+  bool pending;
+  if (napi_is_exception_pending(env, &pending) != napi_ok || pending) return NULL;
+
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  long a = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+  if (a == 0) run_a(s);
+  int clone_err = errno;
+  /* Only the children use these; our copies would hide EOF. */
+  for (size_t i = 0; i < s->ncgroups; i++) close_fd(&s->cgroup_fds[i]);
+  close_fd(&s->devnull), close_fd(&s->msg_w);
+  close_fd(&s->out_r), close_fd(&s->out_w), close_fd(&s->err_r), close_fd(&s->err_w);
+  int status;
+  /* A specific pid only: libuv reaps its own children, we reap ours. */
+  if (a > 0)
+    while (waitpid((pid_t)a, &status, 0) < 0 && errno == EINTR) {}
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (a < 0) return berth_throw_errno(env, "fork", clone_err);
+  return collect(env, s->msg_r);
+}
+
+static napi_value js_spawn_container(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1) return berth_throw_msg(env, "spawnContainer: spec expected");
+  struct berth_spec s;
+  memset(&s, 0, sizeof s);
+  s.out_r = s.out_w = s.err_r = s.err_w = s.msg_r = s.msg_w = s.devnull = -1;
+  napi_value result = NULL;
+  if (berth_spec_from_js(env, argv[0], &s) == 0) result = start(env, &s);
+  close_resources(&s);
+  berth_spec_free(&s);
+  return result;
+}
+
+void berth_register_spawn(napi_env env, napi_value exports) {
+  berth_export(env, exports, "spawnContainer", js_spawn_container);
+}

@@ -1,0 +1,95 @@
+/* The container spec as plain C data, and the message format of the error
+ * pipe. spawn-spec.c builds a berth_spec from the JS SpawnSpec before any
+ * fork; child.c only reads it (after clone, where malloc is forbidden). */
+#ifndef BERTH_SPEC_H
+#define BERTH_SPEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum berth_op_kind { OP_MOUNT, OP_REMOUNT, OP_MASK, OP_READONLY, OP_MKNOD, OP_SYMLINK };
+enum berth_mkdir { MKDIR_NONE, MKDIR_DIR, MKDIR_FILE };
+
+struct berth_op {
+  enum berth_op_kind kind;
+  const char *target;  /* always a path inside the container root */
+  const char *source;  /* mount */
+  const char *fstype;  /* mount; NULL when "" */
+  const char *data;    /* mount; NULL when "" */
+  const char *link_to; /* symlink */
+  unsigned long flags; /* mount, remount */
+  enum berth_mkdir mkdir;
+  mode_t mode; /* mknod */
+  dev_t dev;   /* mknod */
+  uid_t uid;   /* mknod */
+  gid_t gid;   /* mknod */
+};
+
+struct berth_rlimit {
+  int resource;
+  uint64_t soft, hard; /* RLIM_INFINITY for "unlimited" */
+};
+
+/* Every allocation behind a berth_spec (freed together by berth_spec_free). */
+struct berth_spec_alloc {
+  void **ptrs;
+  size_t n, cap;
+};
+
+struct berth_spec {
+  char **argv; /* NULL-terminated */
+  char **envp; /* NULL-terminated */
+  const char *path; /* PATH from envp, or the default */
+  const char *cwd;
+  uid_t uid;
+  gid_t gid;
+  gid_t *groups;
+  size_t ngroups;
+  const char *hostname;
+  const char *rootfs;
+  /* rootfsMount; rm_source == NULL: bind rootfs onto itself */
+  const char *rm_source, *rm_fstype, *rm_data;
+  unsigned long rm_flags;
+  int readonly_rootfs;
+  struct berth_op *ops;
+  size_t nops;
+  unsigned long namespaces;
+  /* cgroup.procs files, opened O_WRONLY|O_CLOEXEC by the parent */
+  const char **cgroup_paths;
+  int *cgroup_fds;
+  size_t ncgroups;
+  uint64_t cap_bounding, cap_effective, cap_permitted, cap_inheritable, cap_ambient;
+  int cap_last; /* /proc/sys/kernel/cap_last_cap, read before clone */
+  int no_new_privs;
+  struct berth_rlimit *rlimits;
+  size_t nrlimits;
+  int stdin_null;
+  /* monitor argv: [path, "--init-pid", init_pid_buf, "--stdout-fd", "3",
+   * "--stderr-fd", "4", args..., NULL]; init_pid_buf is filled in by B. */
+  char **monitor_argv;
+  char init_pid_buf[24];
+  /* pipes (all O_CLOEXEC): container stdout/stderr and the error pipe */
+  int out_r, out_w, err_r, err_w, msg_r, msg_w;
+  int devnull; /* host /dev/null, O_RDWR|O_CLOEXEC: the monitor's stdio */
+  struct berth_spec_alloc alloc;
+};
+
+/* One message on the error pipe. Fixed size, well under PIPE_BUF, written
+ * with a single write(2) so that concurrent writers (B and C) never interleave. */
+enum berth_msg_kind { MSG_PIDS = 1, MSG_ERROR = 2 };
+struct berth_msg {
+  int32_t kind;
+  int32_t err;
+  int32_t monitor_pid;
+  int32_t init_pid;
+  char step[240];
+};
+
+/* Reports {ERROR, step, err} on fd. Async-signal-safe. */
+void berth_report(int fd, const char *step, int err);
+
+/* The container init after clone: never returns (execve or _exit). */
+__attribute__((noreturn)) void berth_child_run(struct berth_spec *spec);
+
+#endif
