@@ -195,9 +195,9 @@ test('args: entrypoint + cmd; no command is docker\'s error', () => {
   assert.is(e.message, 'no command specified');
 });
 
-test('--init: berth-init bound read-only at /dev/init after /dev is mounted, args prefixed', () => {
+test('--init: berth-init bound read-only at /dev/init after /dev is mounted, args prefixed with /dev/init', () => {
   const s = build({ init: true, cmd: ['sleep', '5'] });
-  assert.equal(s.args, ['/dev/init', '--', 'sleep', '5']);
+  assert.equal(s.args, ['/dev/init', 'sleep', '5']); // berth-init execs argv[1]: no "--"
   const bind = targetIndex(s.ops, '/dev/init', 'mount');
   const ro = targetIndex(s.ops, '/dev/init', 'remount');
   assert.equal(s.ops[bind], { op: 'mount', source: initPath, target: '/dev/init', fstype: '', flags: MS.BIND, data: '', mkdir: 'file' });

@@ -41,7 +41,9 @@ export function assembleSpawnSpec(input: SpawnInput, facts: HostFacts): SpawnSpe
   if (!command.length) throw invalid('no command specified');
   const { user } = facts;
   return {
-    args: cfg.init ? [INIT_TARGET, '--', ...command] : command,
+    // no "--" after /dev/init: berth-init takes no options and execs argv[1] as is (it would
+    // try to exec "--"); the command itself may not start with "-" anyway (it is a path)
+    args: cfg.init ? [INIT_TARGET, ...command] : command,
     env: containerEnv({ env: cfg.env, hostname: cfg.hostname, tty: cfg.tty, home: user.home }),
     cwd: cfg.workingDir || '/',
     uid: user.uid,
