@@ -15,8 +15,10 @@
 static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 
 int main(int argc, char **argv) {
+  /* `berth-init -- CMD...` as tini takes it: the "--" guards CMD's own options */
+  if (argc > 1 && !strcmp(argv[1], "--")) argv++, argc--;
   if (argc < 2) {
-    dprintf(2, "usage: berth-init COMMAND [ARG]...\n");
+    dprintf(2, "usage: berth-init [--] COMMAND [ARG]...\n");
     return 2;
   }
   /* Everything blocked, then taken synchronously with sigwaitinfo: no

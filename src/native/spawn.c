@@ -40,24 +40,23 @@
 
 extern char **environ;
 
-__attribute__((noreturn)) static void b_fail(const struct berth_spec *s, int msg_fd, const char *step, int err,
-                                             long init) {
+/* B failed: report, take the init (if any) down with it, exit. */
+__attribute__((noreturn)) static void b_fail(int msg_fd, const char *step, int err, long init) {
   berth_report(msg_fd, step, err);
   if (init > 0) {
     kill((pid_t)init, SIGKILL);
     while (waitpid((pid_t)init, NULL, 0) < 0 && errno == EINTR) {}
   }
-  (void)s;
   _exit(1);
 }
 
 /* B: the future monitor. Starts the init, then becomes berth-monitor with
  * the pipes' read ends on fds 3 and 4, /dev/null on 0-2, cwd "/". */
 __attribute__((noreturn)) static void run_b(struct berth_spec *s) {
-  if (setsid() < 0) b_fail(s, s->msg_w, "setsid", errno, 0);
+  if (setsid() < 0) b_fail(s->msg_w, "setsid", errno, 0);
   long c = syscall(SYS_clone, (s->namespaces & ~(unsigned long)CLONE_NEWCGROUP) | SIGCHLD, 0, 0, 0, 0);
   if (c == 0) berth_child_run(s);
-  if (c < 0) b_fail(s, s->msg_w, "clone container init", errno, 0);
+  if (c < 0) b_fail(s->msg_w, "clone container init", errno, 0);
 
   struct berth_msg m;
   memset(&m, 0, sizeof m);
@@ -70,19 +69,19 @@ __attribute__((noreturn)) static void run_b(struct berth_spec *s) {
   /* Move every fd we still need above 9 first, so that the dup2s onto
    * 0-4 below cannot clobber one of them. */
   int msg = fcntl(s->msg_w, F_DUPFD_CLOEXEC, 10);
-  if (msg < 0) b_fail(s, s->msg_w, "dup error pipe", errno, c);
+  if (msg < 0) b_fail(s->msg_w, "dup error pipe", errno, c);
   int out = fcntl(s->out_r, F_DUPFD_CLOEXEC, 10), err = fcntl(s->err_r, F_DUPFD_CLOEXEC, 10);
   int nul = fcntl(s->devnull, F_DUPFD_CLOEXEC, 10);
-  if (out < 0 || err < 0 || nul < 0) b_fail(s, msg, "dup monitor fds", errno, c);
+  if (out < 0 || err < 0 || nul < 0) b_fail(msg, "dup monitor fds", errno, c);
   if (dup2(nul, 0) < 0 || dup2(nul, 1) < 0 || dup2(nul, 2) < 0 || dup2(out, 3) < 0 || dup2(err, 4) < 0)
-    b_fail(s, msg, "dup2 monitor fds", errno, c);
+    b_fail(msg, "dup2 monitor fds", errno, c);
   /* Nothing else of Node's (sockets, the write ends, the terminal) may live
    * on in the monitor: the write ends especially, or the log never sees EOF. */
-  if (syscall(SYS_close_range, 5U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) b_fail(s, msg, "close_range", errno, c);
-  if (chdir("/") < 0) b_fail(s, msg, "chdir /", errno, c);
+  if (syscall(SYS_close_range, 5U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) b_fail(msg, "close_range", errno, c);
+  if (chdir("/") < 0) b_fail(msg, "chdir /", errno, c);
   berth_reset_signals();
   execve(s->monitor_argv[0], s->monitor_argv, environ);
-  b_fail(s, msg, "exec monitor", errno, c);
+  b_fail(msg, "exec monitor", errno, c);
 }
 
 /* A: exists only so that B is not Node's child. */
