@@ -1,0 +1,11 @@
+// The image service's face: what the engine, the CLI and the TUI may import.
+export { ImageStore } from './store.js';
+export type { ImageRecord } from './records.js';
+export type { ImageConfig, OciImageConfig, OciManifest, Descriptor } from './oci.js';
+export type { ImportOptions } from './import.js';
+export type { RemoveOptions, RemoveResult } from './remove.js';
+export {
+  parseReference, parseTagReference, normalize, familiar, familiarName, formatReference, repoName,
+  type Reference,
+} from './reference.js';
+export { shortId } from './digest.js';

@@ -1,0 +1,60 @@
+// `image inspect`: docker's ImageInspect JSON built from the record and the OCI
+// config blob (the source of truth for history, architecture and diffIDs).
+import type { BlobStore } from './blobs.js';
+import { MEDIA_TYPE, type ImageConfig, type OciImageConfig } from './oci.js';
+import type { ImageRecord } from './records.js';
+import { familiar } from './reference.js';
+
+export async function inspectImage(blobs: BlobStore, img: ImageRecord, diffDirs: string[]): Promise<object> {
+  const oci = await blobs.readJson<OciImageConfig>(img.id);
+  const history = oci.history ?? [];
+  const manifestSize = blobs.has(img.manifestDigest) ? (await blobs.read(img.manifestDigest)).length : 0;
+  return {
+    Id: img.id,
+    RepoTags: img.repoTags.map((t) => familiar(t)),
+    RepoDigests: img.repoDigests.map((d) => familiar(d)),
+    Parent: '',
+    Comment: history.length ? history[history.length - 1].comment ?? '' : '',
+    Created: oci.created ?? img.created,
+    DockerVersion: '',
+    Author: oci.author ?? '',
+    Config: dockerConfig(oci.config ?? {}),
+    Architecture: oci.architecture,
+    ...(oci.variant ? { Variant: oci.variant } : {}),
+    Os: oci.os,
+    Size: img.size,
+    GraphDriver: {
+      Name: 'overlay',
+      // lowerdir order: the top layer first
+      Data: { LowerDir: diffDirs.join(':') },
+    },
+    RootFS: { Type: 'layers', Layers: oci.rootfs.diff_ids },
+    Metadata: { LastTagTime: '0001-01-01T00:00:00Z' },
+    Descriptor: { mediaType: MEDIA_TYPE.manifest, digest: img.manifestDigest, size: manifestSize },
+  };
+}
+
+/** docker's container-config shape (absent fields as docker prints them) so `{{.Config.Cmd}}`-style scripts work. */
+function dockerConfig(c: ImageConfig): object {
+  return {
+    Hostname: '',
+    Domainname: '',
+    User: c.User ?? '',
+    AttachStdin: false,
+    AttachStdout: false,
+    AttachStderr: false,
+    ...(c.ExposedPorts ? { ExposedPorts: c.ExposedPorts } : {}),
+    Tty: false,
+    OpenStdin: false,
+    StdinOnce: false,
+    Env: c.Env ?? null,
+    Cmd: c.Cmd ?? null,
+    Image: '',
+    Volumes: c.Volumes ?? null,
+    WorkingDir: c.WorkingDir ?? '',
+    Entrypoint: c.Entrypoint ?? null,
+    OnBuild: null,
+    Labels: c.Labels ?? null,
+    ...(c.StopSignal ? { StopSignal: c.StopSignal } : {}),
+  };
+}

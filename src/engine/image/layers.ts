@@ -1,0 +1,145 @@
+// Unpacked layers: layers/<chainHex>/diff (the files) + layer.json. A layer is
+// keyed by its chain ID (OCI image spec, config.md "Layer ChainID"):
+//   ChainID(L0) = DiffID(L0);  ChainID(Ln) = sha256(ChainID(Ln-1) + " " + DiffID(Ln))
+// so the same diff on top of different parents is a different directory, and the
+// same stack shared by two images is unpacked once.
+//
+// A layer is unpacked into a private temp dir (layout.tmpDir) outside any lock,
+// then renamed into place under the images lock: a layer directory that exists is
+// always complete, and one already present is never unpacked again.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { BerthError } from '../errors.js';
+import { fsyncDir, readJson, writeJson } from '../store/atomic.js';
+import type { Layout } from '../store/layout.js';
+import { digestHex, sha256Digest } from './digest.js';
+import { unpackLayer, type UnpackOptions } from './unpack.js';
+
+export interface LayerRecord {
+  chainId: string;
+  diffId: string;
+  /** Chain ID of the layer below, null for a base layer. */
+  parent: string | null;
+  /** Bytes of regular-file content (docker's layer size). */
+  size: number;
+}
+
+export function chainIdOf(parent: string | null, diffId: string): string {
+  return parent === null ? diffId : sha256Digest(`${parent} ${diffId}`);
+}
+
+/** A layer unpacked (or found present) and ready to be made visible. */
+export interface PreparedLayer {
+  readonly record: LayerRecord;
+  /** Makes the layer visible in the store; call under the images lock. */
+  commit(): Promise<void>;
+  /** Removes the temp dir if it was not committed; safe to call always. */
+  discard(): Promise<void>;
+}
+
+export class LayerStore {
+  constructor(private readonly layout: Layout) {}
+
+  has(chainId: string): boolean {
+    return existsSync(join(this.layout.layer(digestHex(chainId)), 'layer.json'));
+  }
+
+  get(chainId: string): LayerRecord {
+    const rec = readJson<LayerRecord>(join(this.layout.layer(digestHex(chainId)), 'layer.json'));
+    if (!rec) throw new BerthError('CORRUPT', `layer ${chainId} is missing from the store`);
+    return rec;
+  }
+
+  diffDir(chainId: string): string {
+    return this.layout.layerDiff(digestHex(chainId));
+  }
+
+  /**
+   * Unpacks the layer with diff `diffId` on top of `parent`, unless the store has
+   * it already. `open` supplies the uncompressed tar; what it yields must hash to
+   * `diffId` (CORRUPT otherwise).
+   */
+  async prepare(parent: string | null, diffId: string, open: () => Readable, opts: UnpackOptions = {}): Promise<PreparedLayer> {
+    const chainId = chainIdOf(parent, diffId);
+    if (parent !== null && !this.has(parent)) throw new BerthError('CORRUPT', `parent layer ${parent} is missing from the store`);
+    let tmp: string | undefined;
+    let record: LayerRecord | undefined;
+    if (!this.has(chainId)) ({ tmp, record } = await this.unpackToTemp(parent, diffId, open, opts));
+    const final = this.layout.layer(digestHex(chainId));
+    return {
+      record: record ?? this.get(chainId),
+      commit: async () => {
+        if (this.has(chainId)) return; // another import got there first: same content
+        if (tmp === undefined) {
+          // It was present when we looked and has been removed since (rare): unpack it now.
+          ({ tmp, record } = await this.unpackToTemp(parent, diffId, open, opts));
+        }
+        await rename(tmp, final);
+        tmp = undefined;
+        fsyncDir(this.layout.layersDir);
+      },
+      discard: async () => {
+        if (tmp !== undefined) await rm(tmp, { recursive: true, force: true });
+        tmp = undefined;
+      },
+    };
+  }
+
+  /** Deletes a layer: renamed out of layers/ first, so a crash never leaves half a layer under its name. */
+  async remove(chainId: string): Promise<void> {
+    const dir = this.layout.layer(digestHex(chainId));
+    if (!existsSync(dir)) return;
+    const trash = this.tmpName('rm-layer');
+    await rename(dir, trash);
+    fsyncDir(this.layout.layersDir);
+    await rm(trash, { recursive: true, force: true });
+  }
+
+  private async unpackToTemp(parent: string | null, diffId: string, open: () => Readable, opts: UnpackOptions):
+    Promise<{ tmp: string; record: LayerRecord }> {
+    const tmp = this.tmpName('layer');
+    await mkdir(tmp, { mode: 0o700 });
+    try {
+      const diff = join(tmp, 'diff');
+      await mkdir(diff, { mode: 0o755 });
+      const r = await unpackLayer(open(), diff, { uncompressed: true, ...opts });
+      if (r.diffId !== diffId) {
+        throw new BerthError('CORRUPT', `layer content hashes to ${r.diffId}, expected ${diffId}`);
+      }
+      if (parent !== null && r.opaqueDirs.length > 0) {
+        // Without trusted.overlay.opaque=y the lower layers' entries would show
+        // through these directories: refuse rather than build a wrong filesystem.
+        throw new BerthError('UNSUPPORTED', `layer ${diffId}: opaque directories (${r.opaqueDirs.map((d) => d || '/').join(', ')}) need xattr support, which berth does not have yet`);
+      }
+      const record: LayerRecord = { chainId: chainIdOf(parent, diffId), diffId, parent, size: r.size };
+      writeJson(join(tmp, 'layer.json'), record);
+      await syncFilesystem(tmp);
+      return { tmp, record };
+    } catch (e) {
+      await rm(tmp, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  private tmpName(kind: string): string {
+    return join(this.layout.tmpDir, `${kind}-${process.pid}-${randomBytes(6).toString('hex')}`);
+  }
+}
+
+/**
+ * Flushes the unpacked files before the layer becomes visible: one syncfs(2)
+ * (`sync -f`) instead of an fsync per file, which would cost a disk flush per
+ * entry on images with tens of thousands of files.
+ */
+async function syncFilesystem(path: string): Promise<void> {
+  try {
+    await promisify(execFile)('sync', ['-f', path]);
+  } catch {
+    // without coreutils' sync the rename below is still atomic; only crash durability is weaker
+  }
+}

@@ -1,0 +1,68 @@
+// ImageStore: the image service the engine exposes. It composes the blob store,
+// the layer store and the image records; each operation lives in its own file.
+// Mutations run under layout.imagesLock; reads take no lock (images.json is
+// replaced atomically).
+import { notFound } from '../errors.js';
+import { withLock } from '../store/lock.js';
+import type { Layout } from '../store/layout.js';
+import { BlobStore } from './blobs.js';
+import { importImage, type ImportOptions } from './import.js';
+import { inspectImage } from './inspect.js';
+import { LayerStore } from './layers.js';
+import { findImage, loadImages, saveImages, setTag, type ImageRecord } from './records.js';
+import { formatReference, parseTagReference } from './reference.js';
+import { removeImage, type RemoveOptions, type RemoveResult } from './remove.js';
+
+export class ImageStore {
+  readonly blobs: BlobStore;
+  readonly layers: LayerStore;
+
+  constructor(private readonly layout: Layout) {
+    this.blobs = new BlobStore(layout);
+    this.layers = new LayerStore(layout);
+  }
+
+  /** Every image, newest first. */
+  async list(): Promise<ImageRecord[]> {
+    return loadImages(this.layout).sort((a, b) => b.created.localeCompare(a.created));
+  }
+
+  /** name[:tag] (normalised), name@digest, full ID, "sha256:" ID, or a unique ID prefix. */
+  async get(ref: string): Promise<ImageRecord> {
+    const found = findImage(loadImages(this.layout), ref);
+    if (!found) throw notFound('image', ref);
+    return found.image;
+  }
+
+  /** docker import: a one-layer image from a tar / tar.gz file, or '-' for stdin. */
+  async import(source: string, ref?: string, opts: ImportOptions = {}): Promise<ImageRecord> {
+    return importImage({ layout: this.layout, blobs: this.blobs, layers: this.layers }, source, ref, opts);
+  }
+
+  /** Points `target` at the image `source` names; the tag leaves any image that had it. */
+  async tag(source: string, target: string): Promise<void> {
+    const tag = formatReference(parseTagReference(target));
+    await withLock(this.layout.imagesLock, () => {
+      const images = loadImages(this.layout);
+      const found = findImage(images, source);
+      if (!found) throw notFound('image', source);
+      setTag(images, tag, found.image.id);
+      saveImages(this.layout, images);
+    });
+  }
+
+  async remove(ref: string, opts: RemoveOptions): Promise<RemoveResult> {
+    return withLock(this.layout.imagesLock, () =>
+      removeImage({ layout: this.layout, blobs: this.blobs, layers: this.layers }, ref, opts));
+  }
+
+  /** Host paths of the image's layer diff/ dirs, top layer first (overlayfs lowerdir order). */
+  layerDiffDirs(image: ImageRecord): string[] {
+    return [...image.layers].reverse().map((chainId) => this.layers.diffDir(chainId));
+  }
+
+  async inspect(ref: string): Promise<object> {
+    const image = await this.get(ref);
+    return inspectImage(this.blobs, image, this.layerDiffDirs(image));
+  }
+}

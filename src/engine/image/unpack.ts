@@ -1,0 +1,313 @@
+// Safe unpacking of one layer tar into a fresh, private directory.
+//
+// The rule that keeps it safe: the unpacker trusts only what it created itself.
+// Every entry's parent chain is checked against the kinds of paths extracted so
+// far (never by following the filesystem), so no write can go through a symlink
+// the layer planted (umoci CVE-2021-29136, node-tar CVE-2021-32803/37701); files
+// are created with openat2(RESOLVE_IN_ROOT) + O_EXCL|O_NOFOLLOW as a second line
+// of defence; a path is never replaced (a second entry for a path is refused,
+// except a directory re-declared as a directory); hardlinks may only point at
+// non-directories this layer already extracted. Anything refused throws
+// `layer: <entry>: <why>` and the caller deletes the directory.
+//
+// Overlay whiteouts are translated to overlayfs' form: `.wh.NAME` becomes a 0:0
+// character device NAME. Opaque markers (`.wh..wh..opq`) need the
+// trusted.overlay.opaque=y xattr, which Node cannot set: they are returned in
+// `opaqueDirs` for the caller to decide (see layers.ts). PAX xattrs
+// (SCHILY.xattr.*, e.g. file capabilities) are not applied, for the same reason.
+import { createHash } from 'node:crypto';
+import { chmod, close, constants as C, fchmod, fchown, futimes, lchown, link, lutimes, mkdir, symlink, utimes, write } from 'node:fs';
+import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import tar from 'tar-stream';
+import { BerthError } from '../errors.js';
+import { mknod, openInRoot } from '../../native/index.js';
+import { decompressed } from './compress.js';
+import { baseOf, cleanEntryName, layerError, parentOf, printable } from './entry-name.js';
+
+const P = {
+  chmod: promisify(chmod), close: promisify(close), fchmod: promisify(fchmod), fchown: promisify(fchown),
+  futimes: promisify(futimes), lchown: promisify(lchown), link: promisify(link), lutimes: promisify(lutimes),
+  mkdir: promisify(mkdir), symlink: promisify(symlink), utimes: promisify(utimes),
+  write: (fd: number, buf: Buffer, off: number, len: number): Promise<number> =>
+    new Promise((resolve, reject) => write(fd, buf, off, len, null, (e, n) => (e ? reject(e) : resolve(n)))),
+};
+
+export interface UnpackOptions {
+  /** Create char/block device entries (mknod, as root). Off by default: a device node
+   * in an image can give its containers raw access to host devices. */
+  allowDevices?: boolean;
+  /** The source is known to be an uncompressed tar (a stored layer blob): skip the gzip sniffing. */
+  uncompressed?: boolean;
+}
+
+export interface UnpackResult {
+  /** sha256 of the uncompressed tar stream, as read. */
+  diffId: string;
+  /** Sum of the regular files' sizes (docker's layer size). */
+  size: number;
+  /** Directories marked opaque (`.wh..wh..opq`), relative to the layer root; "" is the root. */
+  opaqueDirs: string[];
+}
+
+/** An entry's content stream (a streamx Readable from tar-stream). */
+type Body = AsyncIterable<unknown> & { resume(): unknown };
+type Kind = 'directory' | 'file' | 'symlink' | 'device' | 'fifo' | 'whiteout';
+interface Meta { mode: number; uid: number; gid: number; atime?: Date; mtime?: Date }
+
+const WHITEOUT = '.wh.';
+const OPAQUE = '.wh..wh..opq';
+const canChown = process.getuid?.() === 0;
+
+/** Unpacks the tar (or gzipped tar) `source` into `dest`, which must be an empty directory the caller just made. */
+export async function unpackLayer(source: Readable, dest: string, opts: UnpackOptions = {}): Promise<UnpackResult> {
+  const u = new Unpacker(dest, opts);
+  const hash = createHash('sha256');
+  const hasher = new Transform({
+    transform(chunk: Buffer, _enc, cb) { hash.update(chunk); cb(null, chunk); },
+  });
+  const extract = tar.extract();
+  let current: Promise<void> = Promise.resolve();
+  extract.on('entry', (header, body, next) => {
+    current = u.entry(header, body).then(() => next(), (e: unknown) => { body.resume(); next(e as Error); });
+  });
+  try {
+    await pipeline(opts.uncompressed ? source : await decompressed(source), hasher, extract);
+  } catch (e) {
+    // Let a half-done entry settle so nothing is written after the caller cleans up.
+    await current.catch(() => undefined);
+    throw asLayerError(e);
+  }
+  await current;
+  await u.finish();
+  return { diffId: `sha256:${hash.digest('hex')}`, size: u.size, opaqueDirs: u.opaque };
+}
+
+class Unpacker {
+  /** What this layer has put at each path ("" = the root). Parents are judged by this, never by lstat. */
+  private readonly kinds = new Map<string, Kind>([['', 'directory']]);
+  /** Directory metadata, applied last and deepest first (content changes a dir's mtime; a 0555 dir refuses writes). */
+  private readonly dirMeta = new Map<string, Meta>();
+  size = 0;
+  readonly opaque: string[] = [];
+
+  constructor(private readonly dest: string, private readonly opts: UnpackOptions) {}
+
+  async entry(h: tar.Header, body: Body): Promise<void> {
+    const raw = h.name;
+    const fail = (why: string) => layerError(raw, why);
+    const rel = cleanEntryName(raw);
+    const meta = metaOf(h, fail);
+    const type = h.type ?? 'unknown';
+
+    if (rel === '') {
+      // "./" itself: only its metadata. Anything else here (the "/." symlink of
+      // CVE-2021-29136) would redirect every later entry.
+      if (type !== 'directory') throw fail(`the layer root can only be a directory, not a ${type}`);
+      this.dirMeta.set('', meta);
+      return drain(body);
+    }
+    await this.parents(rel, fail);
+    if (baseOf(rel).startsWith(WHITEOUT)) return this.whiteout(rel, body, meta, fail);
+
+    const existing = this.kinds.get(rel);
+    if (existing !== undefined && !(existing === 'directory' && type === 'directory')) {
+      throw fail(existing === 'symlink'
+        ? 'it would replace a symlink extracted earlier (writing over or through symlinks is refused)'
+        : `duplicate entry: this layer already extracted a ${existing} here`);
+    }
+    const abs = join(this.dest, rel);
+    try {
+      switch (type) {
+        case 'directory':
+          if (existing === undefined) await P.mkdir(abs, 0o700);
+          this.kinds.set(rel, 'directory');
+          this.dirMeta.set(rel, meta);
+          return await drain(body);
+        case 'file':
+        case 'contiguous-file':
+          return await this.file(rel, body, meta);
+        case 'link':
+          await this.hardlink(rel, h.linkname ?? '', fail);
+          return await drain(body);
+        case 'symlink': {
+          const target = h.linkname ?? '';
+          if (target === '' || target.includes('\0')) throw fail('symlink with an empty or NUL-containing target');
+          await P.symlink(target, abs); // stored as-is: nothing here ever follows it
+          this.kinds.set(rel, 'symlink');
+          await this.setMeta(abs, meta, true);
+          return await drain(body);
+        }
+        case 'character-device':
+        case 'block-device': {
+          const what = `${type === 'block-device' ? 'block' : 'char'} device ${h.devmajor ?? 0}:${h.devminor ?? 0}`;
+          if (!this.opts.allowDevices) throw fail(`device nodes are not allowed in this layer (${what})`);
+          mknod(abs, (type === 'block-device' ? C.S_IFBLK : C.S_IFCHR) | meta.mode, h.devmajor ?? 0, h.devminor ?? 0);
+          this.kinds.set(rel, 'device');
+          await this.setMeta(abs, meta, false);
+          return await drain(body);
+        }
+        case 'fifo':
+          mknod(abs, C.S_IFIFO | meta.mode, 0, 0);
+          this.kinds.set(rel, 'fifo');
+          await this.setMeta(abs, meta, false);
+          return await drain(body);
+        default:
+          throw fail(`unsupported entry type "${type}"`);
+      }
+    } catch (e) {
+      throw e instanceof BerthError ? e : fail(errText(e));
+    }
+  }
+
+  /** Checks every ancestor of `rel`; creates missing ones (tars often omit them) as root-owned 0755 dirs. */
+  private async parents(rel: string, fail: (why: string) => BerthError): Promise<void> {
+    const parts = rel.split('/');
+    let p = '';
+    for (const c of parts.slice(0, -1)) {
+      p = p === '' ? c : `${p}/${c}`;
+      const k = this.kinds.get(p);
+      if (k === 'directory') continue;
+      if (k === 'symlink') throw fail(`its parent "${printable(p)}" is a symlink: writing through it could leave the layer`);
+      if (k !== undefined) throw fail(`its parent "${printable(p)}" is a ${k}, not a directory`);
+      try {
+        await P.mkdir(join(this.dest, p), 0o700);
+      } catch (e) {
+        throw fail(`creating its parent "${printable(p)}": ${errText(e)}`);
+      }
+      this.kinds.set(p, 'directory');
+      this.dirMeta.set(p, { mode: 0o755, uid: 0, gid: 0 });
+    }
+  }
+
+  private async file(rel: string, body: Body, meta: Meta): Promise<void> {
+    const fd = openInRoot(this.dest, rel, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o600);
+    this.kinds.set(rel, 'file');
+    try {
+      for await (const data of body) {
+        const chunk = data as Buffer; // tar-stream yields Buffers
+        for (let off = 0; off < chunk.length;) off += await P.write(fd, chunk, off, chunk.length - off);
+        this.size += chunk.length;
+      }
+      // chown first: it clears setuid/setgid, which chmod then sets.
+      if (canChown) await P.fchown(fd, meta.uid, meta.gid);
+      await P.fchmod(fd, meta.mode);
+      if (meta.mtime) await P.futimes(fd, meta.atime ?? meta.mtime, meta.mtime);
+    } finally {
+      await P.close(fd);
+    }
+  }
+
+  private async hardlink(rel: string, linkname: string, fail: (why: string) => BerthError): Promise<void> {
+    let target: string;
+    try {
+      target = cleanEntryName(linkname, 'hardlink target');
+    } catch (e) {
+      throw fail(`hardlink target "${printable(linkname)}" is outside the layer (${(e as Error).message.replace(/^layer: .*?: /, '')})`);
+    }
+    const k = this.kinds.get(target);
+    if (k === undefined) throw fail(`hardlink target "${printable(linkname)}" is not a file extracted earlier in this layer`);
+    if (k === 'directory' || k === 'whiteout') throw fail(`hardlink target "${printable(linkname)}" is a ${k}`);
+    // link(2) does not follow a symlink target, and both parent chains were checked.
+    await P.link(join(this.dest, target), join(this.dest, rel));
+    this.kinds.set(rel, k);
+  }
+
+  private async whiteout(rel: string, body: Body, meta: Meta, fail: (why: string) => BerthError): Promise<void> {
+    const dir = parentOf(rel);
+    const base = baseOf(rel);
+    await drain(body);
+    if (base === OPAQUE) {
+      this.opaque.push(dir);
+      return;
+    }
+    const name = base.slice(WHITEOUT.length);
+    // Other `.wh..wh.*` names are aufs bookkeeping (plnk, aufs): docker skips them too.
+    if (name.startsWith(WHITEOUT)) return;
+    if (name === '' || name === '.' || name === '..') throw fail(`whiteout of "${printable(name)}": only an entry of its directory can be deleted`);
+    const target = dir === '' ? name : `${dir}/${name}`;
+    if (this.kinds.has(target)) throw fail(`whiteout of "${printable(target)}", which this layer also extracts`);
+    const abs = join(this.dest, target);
+    try {
+      mknod(abs, C.S_IFCHR, 0, 0); // overlayfs' whiteout: a 0:0 character device
+      this.kinds.set(target, 'whiteout');
+      if (canChown) await P.lchown(abs, meta.uid, meta.gid);
+    } catch (e) {
+      throw fail(errText(e));
+    }
+  }
+
+  /** For non-files: symlinks get owner and times only (Linux has no lchmod). */
+  private async setMeta(abs: string, meta: Meta, isSymlink: boolean): Promise<void> {
+    if (canChown) await P.lchown(abs, meta.uid, meta.gid);
+    if (!isSymlink) await P.chmod(abs, meta.mode);
+    if (meta.mtime) await P.lutimes(abs, meta.atime ?? meta.mtime, meta.mtime);
+  }
+
+  /** Applies directory metadata, deepest first. */
+  async finish(): Promise<void> {
+    const dirs = [...this.dirMeta.keys()].sort((a, b) => depth(b) - depth(a));
+    for (const rel of dirs) {
+      const meta = this.dirMeta.get(rel)!;
+      const abs = rel === '' ? this.dest : join(this.dest, rel);
+      try {
+        if (canChown) await P.lchown(abs, meta.uid, meta.gid);
+        await P.chmod(abs, meta.mode);
+        if (meta.mtime) await P.utimes(abs, meta.atime ?? meta.mtime, meta.mtime);
+      } catch (e) {
+        throw layerError(rel === '' ? './' : rel, errText(e));
+      }
+    }
+  }
+}
+
+const depth = (rel: string): number => (rel === '' ? -1 : rel.split('/').length);
+
+async function drain(body: Body): Promise<void> {
+  for await (const _ of body) { /* entries without content still have to be read to the end */ }
+}
+
+/** Owner, mode and times from the header, PAX records overriding (they carry large ids and sub-second times). */
+function metaOf(h: tar.Header, fail: (why: string) => BerthError): Meta {
+  const pax = (h.pax ?? {}) as Record<string, string | undefined>;
+  const id = (v: string | undefined, dflt: number | undefined, what: string): number => {
+    const n = v !== undefined ? Number(v) : dflt ?? 0;
+    if (!Number.isInteger(n) || n < 0 || n > 0xfffffffe) throw fail(`invalid ${what} ${v ?? dflt}`);
+    return n;
+  };
+  const time = (v: string | undefined): Date | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw fail(`invalid PAX time "${v}"`);
+    return new Date(n * 1000);
+  };
+  const mtime = time(pax.mtime) ?? (h.mtime instanceof Date && !Number.isNaN(h.mtime.getTime()) ? h.mtime : undefined);
+  return {
+    mode: (h.mode ?? 0o644) & 0o7777,
+    uid: id(pax.uid, h.uid, 'uid'),
+    gid: id(pax.gid, h.gid, 'gid'),
+    mtime,
+    atime: time(pax.atime) ?? mtime,
+  };
+}
+
+function errText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException & { step?: string };
+  if (err && typeof err.code === 'string') return `${err.step ?? err.syscall ?? 'write'} failed: ${err.code}`;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Errors from the tar parser or the input, as one clear line. */
+function asLayerError(e: unknown): unknown {
+  if (e instanceof BerthError) return e;
+  const err = e as NodeJS.ErrnoException;
+  if (typeof err?.code === 'string' && err.code.startsWith('Z_')) {
+    return new BerthError('INVALID_ARGUMENT', `layer: corrupt gzip data: ${err.message}`, { cause: e });
+  }
+  if (e instanceof Error && /tar header|Unexpected end of data|Invalid header|Header exceeds/i.test(e.message)) {
+    return new BerthError('INVALID_ARGUMENT', `layer: not a valid tar archive: ${e.message}`, { cause: e });
+  }
+  return e;
+}
