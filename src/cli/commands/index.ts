@@ -5,6 +5,9 @@ import type { CommandModule } from 'yargs';
 // Add each new command module here (keep the import list sorted by verb).
 import { containerCommand } from './container.js';
 import { cpCommand } from './cp.js';
+import { imageCommand } from './image.js';
+import { imagesCommand } from './images.js';
+import { importCommand } from './import.js';
 import { infoCommand } from './info.js';
 import { inspectCommand } from './inspect.js';
 import {
@@ -12,11 +15,14 @@ import {
 } from './lifecycle.js';
 import { logsCommand } from './logs.js';
 import { psCommand } from './ps.js';
+import { rmiCommand } from './rmi.js';
 import { createCommand, runCommand } from './run.js';
+import { tagCommand } from './tag.js';
 import { topCommand } from './top.js';
 
 export const commands: CommandModule<any, any>[] = [
   runCommand, createCommand, startCommand, stopCommand, restartCommand, killCommand, rmCommand, psCommand,
   inspectCommand, waitCommand, logsCommand, topCommand, renameCommand, pauseCommand, unpauseCommand, cpCommand,
   infoCommand, containerCommand,
+  imagesCommand, importCommand, rmiCommand, tagCommand, imageCommand,
 ];
