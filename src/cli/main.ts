@@ -15,6 +15,8 @@ async function main(): Promise<number> {
     .scriptName('berth')
     .usage('berth [--root DIR] COMMAND\n\nA terminal container workstation: run `berth` alone for the full-screen UI.')
     .option('root', { type: 'string', describe: 'state directory (default /var/lib/berth, or $BERTH_ROOT)', global: true })
+    // "--no-trunc" is a flag of its own (docker's), not the negation of "--trunc"
+    .parserConfiguration({ 'boolean-negation': false })
     .strictCommands()
     .strictOptions()
     .recommendCommands()

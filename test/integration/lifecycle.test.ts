@@ -191,7 +191,7 @@ test('--rm is honoured by the monitor with no berth process left', () => {
 });
 
 test('--init runs the command under an init as PID 1', () => {
-  assert.is(t.ok(['run', '--rm', '--init', 'bb', 'sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "']), '/dev/init -- sh -c cat /proc/1/cmdline | tr "\\0" " "');
+  assert.is(t.ok(['run', '--rm', '--init', 'bb', 'sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "']), '/dev/init sh -c cat /proc/1/cmdline | tr "\\0" " "');
 });
 
 test('cp both directions, for running and stopped containers', () => {

@@ -10,8 +10,7 @@ interface ImagesArgs extends GlobalArgs {
   reference?: string;
   all?: boolean;
   quiet?: boolean;
-  /** false with --no-trunc (yargs' boolean negation: an option named "no-trunc" would never be set). */
-  trunc?: boolean;
+  'no-trunc'?: boolean;
   digests?: boolean;
   format?: string;
 }
@@ -26,7 +25,7 @@ export const imagesCommand: CommandModule<GlobalArgs, ImagesArgs> = {
       // berth keeps no intermediate build images, so -a lists the same as the default
       .option('all', { alias: 'a', type: 'boolean', describe: 'show all images (berth has no intermediate images to hide)' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'only show image IDs' })
-      .option('trunc', { type: 'boolean', default: true, describe: 'truncate IDs (--no-trunc: show full IDs)' })
+      .option('no-trunc', { type: 'boolean', describe: "don't truncate output" })
       .option('digests', { type: 'boolean', describe: 'show digests' })
       .option('format', { type: 'string', describe: 'json, table, or a template like {{.Repository}}:{{.Tag}}' }) as never,
   handler: async (a) => {
@@ -36,7 +35,7 @@ export const imagesCommand: CommandModule<GlobalArgs, ImagesArgs> = {
       const match = matcher(a.reference);
       rows = rows.filter((r) => r.repository !== '<none>' && match(r));
     }
-    const id = (img: ImageRecord) => (a.trunc === false ? img.id : shortId(img.id));
+    const id = (img: ImageRecord) => (a['no-trunc'] ? img.id : shortId(img.id));
     if (a.quiet) {
       const ids = [...new Set(rows.map((r) => id(r.image)))]; // once per image, so `rmi $(images -q)` works
       process.stdout.write(ids.map((i) => i + '\n').join(''));

@@ -4,7 +4,7 @@ import { getEngine, type GlobalArgs } from '../context.js';
 import { humanSize, printJson } from '../output.js';
 
 export const infoCommand: CommandModule<GlobalArgs, GlobalArgs & { format?: string }> = {
-  command: 'info [options]',
+  command: 'info',
   describe: 'Display system-wide information',
   builder: (y) => y.option('format', { alias: 'f', type: 'string', describe: '"json" for machine-readable output' }) as never,
   handler: async (a) => {

@@ -8,7 +8,7 @@ import { ExitStatus, reportError } from '../exit-codes.js';
 interface InspectArgs extends GlobalArgs { names: string[]; format?: string; type?: string }
 
 export const inspectCommand: CommandModule<GlobalArgs, InspectArgs> = {
-  command: 'inspect [options] <names..>',
+  command: 'inspect <names..>',
   describe: 'Return low-level information on containers or images',
   builder: (y) =>
     y.option('format', { alias: 'f', type: 'string', describe: 'format the output with a template ({{.State.ExitCode}})' })

@@ -9,7 +9,7 @@ interface Targets extends GlobalArgs { containers: string[] }
 const say = (s: string) => process.stdout.write(s + '\n');
 
 export const startCommand: CommandModule<GlobalArgs, Targets & { attach?: boolean }> = {
-  command: 'start [options] <containers..>',
+  command: 'start <containers..>',
   describe: 'Start one or more stopped containers',
   builder: (y) => y.option('attach', { alias: 'a', type: 'boolean', describe: "attach STDOUT/STDERR and forward signals" }) as never,
   handler: async (a) => {
@@ -29,7 +29,7 @@ export const startCommand: CommandModule<GlobalArgs, Targets & { attach?: boolea
 };
 
 export const stopCommand: CommandModule<GlobalArgs, Targets & { time?: number; signal?: string }> = {
-  command: 'stop [options] <containers..>',
+  command: 'stop <containers..>',
   describe: 'Stop one or more running containers (stop signal, then SIGKILL after the grace period)',
   builder: (y) =>
     y.option('time', { alias: 't', type: 'number', describe: 'seconds to wait before killing the container' })
@@ -41,7 +41,7 @@ export const stopCommand: CommandModule<GlobalArgs, Targets & { time?: number; s
 };
 
 export const restartCommand: CommandModule<GlobalArgs, Targets & { time?: number }> = {
-  command: 'restart [options] <containers..>',
+  command: 'restart <containers..>',
   describe: 'Restart one or more containers',
   builder: (y) => y.option('time', { alias: 't', type: 'number', describe: 'seconds to wait before killing the container' }) as never,
   handler: async (a) => {
@@ -51,7 +51,7 @@ export const restartCommand: CommandModule<GlobalArgs, Targets & { time?: number
 };
 
 export const killCommand: CommandModule<GlobalArgs, Targets & { signal: string }> = {
-  command: 'kill [options] <containers..>',
+  command: 'kill <containers..>',
   describe: 'Kill one or more running containers',
   builder: (y) => y.option('signal', { alias: 's', type: 'string', default: 'SIGKILL', describe: 'signal to send to the container' }) as never,
   handler: async (a) => {
@@ -61,7 +61,7 @@ export const killCommand: CommandModule<GlobalArgs, Targets & { signal: string }
 };
 
 export const rmCommand: CommandModule<GlobalArgs, Targets & { force?: boolean; volumes?: boolean }> = {
-  command: 'rm [options] <containers..>',
+  command: 'rm <containers..>',
   describe: 'Remove one or more containers',
   builder: (y) =>
     y.option('force', { alias: 'f', type: 'boolean', describe: 'force the removal of a running container (uses SIGKILL)' })

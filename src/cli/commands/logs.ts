@@ -14,7 +14,7 @@ interface LogsArgs extends GlobalArgs {
 }
 
 export const logsCommand: CommandModule<GlobalArgs, LogsArgs> = {
-  command: 'logs [options] <container>',
+  command: 'logs <container>',
   describe: 'Fetch the logs of a container',
   builder: (y) =>
     y.option('follow', { alias: 'f', type: 'boolean', describe: 'follow log output' })

@@ -47,7 +47,7 @@ export function applyFilters(list: ContainerSummary[], filters: string[]): Conta
 }
 
 export const psCommand: CommandModule<GlobalArgs, PsArgs> = {
-  command: 'ps [options]',
+  command: 'ps',
   describe: 'List containers',
   builder: (y) =>
     y.option('all', { alias: 'a', type: 'boolean', describe: 'show all containers (default shows just running)' })

@@ -99,7 +99,7 @@ function readEnvFile(path: string): string[] {
 }
 
 export const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
-  command: 'create [options] <image> [command..]',
+  command: 'create <image> [command..]',
   describe: 'Create a new container',
   builder: createOptions,
   handler: async (a) => {
@@ -109,7 +109,7 @@ export const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
 };
 
 export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
-  command: 'run [options] <image> [command..]',
+  command: 'run <image> [command..]',
   describe: 'Create and run a new container from an image',
   builder: (y) =>
     createOptions(y)
