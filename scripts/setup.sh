@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Installs everything berth and its tests need on a fresh Debian 12 / Ubuntu
+# machine (as root), then builds it (native addon + executables, TypeScript).
+# Idempotent: installs only missing Debian packages; re-running rebuilds.
+# Quiet on success; on failure the failing step's output is shown.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages: the toolchain for the native addon (node-gyp needs python3,
+# make, g++), tar/gzip for images, and what the tests drive: tmux (the TUI),
+# iproute2 (network namespaces), procps (ps/pgrep checks).
+PKGS="build-essential python3 make g++ tar gzip ca-certificates tmux iproute2 procps"
+
+log=$(mktemp /tmp/berth-setup.XXXXXX)
+trap 'rm -f "$log"' EXIT
+
+# Runs a step with its output kept aside; prints it (last 200 lines) if the step fails.
+step() {
+  local what=$1; shift
+  if ! "$@" >"$log" 2>&1; then
+    echo "setup: $what failed:" >&2
+    tail -n 200 "$log" >&2
+    exit 1
+  fi
+}
+
+apt_get() {
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@"
+}
+
+missing=""
+for p in $PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
+done
+# The tests also `apt-get download` fixtures (busybox-static): they need package lists.
+have_lists=$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -print -quit 2>/dev/null || true)
+if [ -n "$missing" ] || [ -z "$have_lists" ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: run as root to install Debian packages:$missing" >&2
+    exit 1
+  fi
+  step "apt-get update" apt_get update
+  if [ -n "$missing" ]; then
+    step "apt-get install$missing" apt_get install -y --no-install-recommends $missing
+  fi
+fi
+
+# node-gyp must build against the installed Node's headers: there is no network
+# to download them from. (npm 11 warns that nodedir is an unknown user config,
+# but still hands it to node-gyp.)
+if [ -e /usr/include/node/node_api.h ]; then
+  export npm_config_nodedir=/usr
+fi
+export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
+
+if [ -f package-lock.json ]; then
+  step "npm ci" npm ci --no-audit --no-fund
+else
+  step "npm install" npm install --no-audit --no-fund
+fi
+step "npm run build" npm run build
