@@ -5,6 +5,7 @@ import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
 import { ExitStatus, reportError, EXIT_ENGINE } from './exit-codes.js';
 import { splitTail } from './argv-split.js';
+import { withPositionals } from './positionals.js';
 import { runTail } from './commands/run.js';
 
 async function main(): Promise<number> {
@@ -31,7 +32,7 @@ async function main(): Promise<number> {
       status = EXIT_ENGINE;
       throw new ExitStatus(EXIT_ENGINE);
     });
-  for (const c of commands) parser.command(c);
+  for (const c of commands) parser.command(withPositionals(c));
   try {
     const argv = await parser.parseAsync();
     if ((argv._ as unknown[]).length === 0 && !argv.help) {

@@ -42,7 +42,12 @@ export class TestRoot {
   cleanup(): string[] {
     const ids = this.berth(['ps', '-a', '-q', '--no-trunc']).stdout.split('\n').filter(Boolean);
     if (ids.length) this.berth(['rm', '-f', ...ids]);
-    const leftovers = leaks(this.root, [...ids, ...this.seen]);
+    // a monitor's cleanup command may still be finishing (it outlives `rm` by design): give it a moment
+    let leftovers = leaks(this.root, [...ids, ...this.seen]);
+    for (let i = 0; i < 50 && leftovers.length; i++) {
+      spawnSync('sleep', ['0.1']);
+      leftovers = leaks(this.root, [...ids, ...this.seen]);
+    }
     rmSync(this.root, { recursive: true, force: true });
     return leftovers;
   }
@@ -63,7 +68,7 @@ export function leaks(root: string, containerIds: string[] = []): string[] {
   const onDisk = existsSync(join(root, 'containers'))
     ? readdirSync(join(root, 'containers')).filter((n) => /^[0-9a-f]{64}$/.test(n))
     : [];
-  for (const id of new Set([...onDisk, ...containerIds])) {
+  for (const id of new Set([...onDisk, ...containerIds.filter((i) => /^[0-9a-f]{64}$/.test(i))])) {
     const r = spawnSync('find', ['/sys/fs/cgroup', '-maxdepth', '6', '-type', 'd', '-name', `*${id.slice(0, 12)}*`], { encoding: 'utf8' });
     for (const d of r.stdout.split('\n').filter(Boolean)) out.push(`cgroup: ${d}`);
   }

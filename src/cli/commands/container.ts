@@ -1,6 +1,7 @@
 // `container <verb>`: docker's management-command spelling of the container verbs.
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../context.js';
+import { withPositionals } from '../positionals.js';
 import { createCommand, runCommand } from './run.js';
 import {
   killCommand, pauseCommand, renameCommand, restartCommand, rmCommand, startCommand, stopCommand, unpauseCommand, waitCommand,
@@ -16,15 +17,18 @@ const alias = (c: CommandModule<any, any>, name: string): CommandModule<any, any
   command: typeof c.command === 'string' ? c.command.replace(/^\S+/, name) : name,
 });
 
+const verbs: CommandModule<any, any>[] = [
+  createCommand, runCommand, startCommand, stopCommand, restartCommand, killCommand, rmCommand, alias(rmCommand, 'remove'),
+  waitCommand, pauseCommand, unpauseCommand, renameCommand, psCommand, alias(psCommand, 'ls'), alias(psCommand, 'list'),
+  logsCommand, topCommand, cpCommand,
+  { ...inspectCommand, builder: (z: any) => (inspectCommand.builder as any)(z).option('type', { default: 'container', hidden: true }) } as CommandModule<any, any>,
+];
+
 export const containerCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'container <command>',
   describe: 'Manage containers',
   builder: (y) =>
-    y.command(createCommand).command(runCommand).command(startCommand).command(stopCommand).command(restartCommand)
-      .command(killCommand).command(rmCommand).command(alias(rmCommand, 'remove')).command(waitCommand)
-      .command(pauseCommand).command(unpauseCommand).command(renameCommand).command(psCommand)
-      .command(alias(psCommand, 'ls')).command(alias(psCommand, 'list')).command(logsCommand).command(topCommand)
-      .command(cpCommand).command({ ...inspectCommand, builder: (z) => (inspectCommand.builder as any)(z).option('type', { default: 'container', hidden: true }) })
+    verbs.reduce((b, v) => b.command(withPositionals(v)), y)
       .demandCommand(1, 'name a container command: berth container --help') as never,
   handler: () => {},
 };

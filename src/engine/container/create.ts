@@ -96,7 +96,9 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
     };
     const paths = layout.container(id);
     try {
-      for (const d of [paths.dir, paths.upper, paths.work, paths.merged]) mkdirSync(d, { recursive: true, mode: 0o700 });
+      mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+      // the upper dir's own mode is the mode of the container's "/": 0755 like docker's
+      for (const d of [paths.upper, paths.work, paths.merged]) mkdirSync(d, { mode: 0o755 });
       writeEtcFiles(paths, rec);
       saveRecord(layout, rec); // last: a record on disk means a complete container
     } catch (e) {

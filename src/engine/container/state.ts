@@ -20,12 +20,14 @@ export function bootId(): string {
   return cachedBootId;
 }
 
-/** Field 22 of /proc/PID/stat (start time in clock ticks), or undefined if the process is gone. */
+/** Field 22 of /proc/PID/stat (start time in clock ticks), or undefined if the process is gone.
+ * A zombie counts as gone: an exited monitor may wait seconds for PID 1 to reap it. */
 export function procStartTime(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // the command name may hold spaces and parentheses: split after the last ")"
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] === 'Z' || fields[0] === 'X') return undefined;
     return Number(fields[19]);
   } catch {
     return undefined;
