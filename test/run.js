@@ -24,7 +24,7 @@ let passed = 0, failed = 0;
 for (const f of files) {
   const name = relative(repo, f);
   process.stdout.write(`\n## ${name}\n`);
-  const r = spawnSync(process.execPath, [f], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 15 * 60_000 });
+  const r = spawnSync(process.execPath, [f], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 15 * 60_000, maxBuffer: 256 * 1024 * 1024 });
   const out = r.stdout || '';
   process.stdout.write(out);
   const total = Number(/Total:\s+(\d+)/.exec(out)?.[1] ?? NaN);

@@ -4,8 +4,12 @@
 import type { Argv, CommandModule } from 'yargs';
 
 export function withPositionals<T, U>(cmd: CommandModule<T, U>): CommandModule<T, U> {
-  if (typeof cmd.command !== 'string') return cmd;
-  const names = [...cmd.command.matchAll(/[<[](\w[\w-]*)(\.\.)?[>\]]/g)].map((m) => ({ name: m[1], variadic: !!m[2] }));
+  const spec = cmd.command;
+  if (typeof spec !== 'string') return cmd;
+  // a group ("container <command>") dispatches to sub-commands: its <command> is not an argument
+  const names = [...spec.matchAll(/[<[](\w[\w-]*)(\.\.)?[>\]]/g)]
+    .map((m) => ({ name: m[1], variadic: !!m[2] }))
+    .filter((p) => !(p.name === 'command' && !p.variadic && spec.includes('<command>')));
   const inner = cmd.builder;
   return {
     ...cmd,

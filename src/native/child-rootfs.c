@@ -234,9 +234,19 @@ static int op_symlink(int rootfd, const struct berth_op *op) {
   return errno = e, r;
 }
 
+/* A directory the process needs (the working directory): created, with
+ * its missing parents, inside the root; an existing one is left as it is. */
+static int op_mkdir(int rootfd, const struct berth_op *op) {
+  int fd = mkdir_all_in_root(rootfd, op->target, MKDIR_DIR);
+  if (fd < 0) return -1;
+  close(fd);
+  return 0;
+}
+
 static const char *const op_names[] = {
     [OP_MOUNT] = "mount ", [OP_REMOUNT] = "remount ", [OP_MASK] = "mask ",
     [OP_READONLY] = "readonly ", [OP_MKNOD] = "mknod ", [OP_SYMLINK] = "symlink ",
+    [OP_MKDIR] = "mkdir ",
 };
 
 static int run_op(int rootfd, const struct berth_op *op) {
@@ -247,6 +257,7 @@ static int run_op(int rootfd, const struct berth_op *op) {
   case OP_READONLY: return op_readonly(rootfd, op);
   case OP_MKNOD: return op_mknod(rootfd, op);
   case OP_SYMLINK: return op_symlink(rootfd, op);
+  case OP_MKDIR: return op_mkdir(rootfd, op);
   }
   return errno = EINVAL, -1;
 }

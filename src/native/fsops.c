@@ -125,7 +125,8 @@ static napi_value js_open_in_root(napi_env env, napi_callback_info info) {
   struct open_how how;
   memset(&how, 0, sizeof how);
   how.flags = (uint64_t)flags | O_CLOEXEC;
-  if (how.flags & (O_CREAT | O_TMPFILE)) how.mode = (uint64_t)mode;
+  /* O_TMPFILE includes O_DIRECTORY's bit: test it whole, or O_DIRECTORY would pass a mode (EINVAL) */
+  if ((how.flags & O_CREAT) || (how.flags & O_TMPFILE) == O_TMPFILE) how.mode = (uint64_t)mode;
   how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
   long fd;
   do fd = syscall(SYS_openat2, rootfd, path, &how, sizeof how); while (fd < 0 && errno == EAGAIN);

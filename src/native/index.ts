@@ -55,7 +55,9 @@ export type RootfsOp =
   | { op: 'readonly'; target: string }
   /** `mode` includes the file type (S_IFCHR | 0o666); without type bits, a char device. */
   | { op: 'mknod'; target: string; mode: number; major: number; minor: number; uid: number; gid: number }
-  | { op: 'symlink'; target: string; linkTo: string };
+  | { op: 'symlink'; target: string; linkTo: string }
+  /** mkdir -p inside the root (0755, root-owned); an existing directory is kept. */
+  | { op: 'mkdir'; target: string };
 
 /** A negative or non-finite soft/hard (-1, Infinity) means RLIM_INFINITY. */
 export interface Rlimit { resource: number; soft: number; hard: number }

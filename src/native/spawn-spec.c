@@ -187,8 +187,10 @@ static int get_op(napi_env env, struct berth_spec_alloc *a, napi_value o, uint32
   } else if (!strcmp(kind, "symlink")) {
     op->kind = OP_SYMLINK;
     if (get_str(env, a, o, "linkTo", w, &op->link_to)) return -1;
+  } else if (!strcmp(kind, "mkdir")) {
+    op->kind = OP_MKDIR;
   } else {
-    return type_error(env, w, "op mount|remount|mask|readonly|mknod|symlink");
+    return type_error(env, w, "op mount|remount|mask|readonly|mknod|symlink|mkdir");
   }
   return 0;
 }

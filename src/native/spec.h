@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-enum berth_op_kind { OP_MOUNT, OP_REMOUNT, OP_MASK, OP_READONLY, OP_MKNOD, OP_SYMLINK };
+enum berth_op_kind { OP_MOUNT, OP_REMOUNT, OP_MASK, OP_READONLY, OP_MKNOD, OP_SYMLINK, OP_MKDIR };
 enum berth_mkdir { MKDIR_NONE, MKDIR_DIR, MKDIR_FILE };
 
 struct berth_op {

@@ -125,6 +125,7 @@ test('env, workdir, user, entrypoint, labels, env-file', () => {
   assert.is(out, '1|two words|/tmp|1000:1000|/home');
   assert.is(t.ok(['run', '--rm', '--entrypoint', 'echo', 'bb', 'via', 'entrypoint']), 'via entrypoint');
   assert.is(t.ok(['run', '--rm', '-u', '1234:5678', 'bb', 'id', '-u']), '1234');
+  assert.is(t.ok(['run', '--rm', '-w', '/made/for/you', 'bb', 'pwd']), '/made/for/you', 'a missing workdir is created');
   assert.is(t.berth(['run', '--rm', '-u', 'nobody-here', 'bb', 'true']).code, 125);
   const id = t.ok(['create', '-l', 'tier=web', '--name', 'lab', 'bb', 'true']);
   t.seen.push(id);

@@ -57,6 +57,8 @@ export function assembleSpawnSpec(input: SpawnInput, facts: HostFacts): SpawnSpe
       ...kernelMounts(),
       ...cgroupFsOps(facts.cgroupMode, facts.hierarchies),
       ...etcBinds(paths),
+      // docker creates a missing working directory (before /dev etc. so it cannot land on a tmpfs)
+      ...(cfg.workingDir && cfg.workingDir !== '/' ? [{ op: 'mkdir' as const, target: cfg.workingDir }] : []),
       ...deviceOps(),
       ...(cfg.init ? initOps() : []),
       ...protectionOps(),
