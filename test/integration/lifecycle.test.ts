@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { busyboxTar } from '../helpers/fixtures.js';
-import { TestRoot } from '../helpers/root.js';
+import { TestRoot, berthBin } from '../helpers/root.js';
 
 const t = new TestRoot('berth-test-life-');
 
@@ -211,6 +211,13 @@ test('cp both directions, for running and stopped containers', () => {
   t.ok(['cp', 'cpx:/etc/passwd', `${t.root}/passwd`]);
   assert.match(readFileSync(`${t.root}/passwd`, 'utf8'), /^root:x:0:0/);
   assert.is(t.berth(['cp', 'cpx:/no/such', `${t.root}/x`]).code, 125);
+  // "-": a tar stream on stdout / stdin
+  const tarOut = spawnSync('sh', ['-c', `node ${JSON.stringify(berthBin)} --root ${t.root} cp cpx:/etc/passwd - | tar -t`], { encoding: 'utf8' });
+  assert.is(tarOut.stdout, 'passwd\n');
+  const tarIn = spawnSync('sh', ['-c', `tar -C ${t.root} -c cp-host.txt | node ${JSON.stringify(berthBin)} --root ${t.root} cp - cpx:/tmp`], { encoding: 'utf8' });
+  assert.is(tarIn.status, 0, tarIn.stderr);
+  t.ok(['cp', 'cpx:/tmp/cp-host.txt', `${t.root}/back2.txt`]);
+  assert.is(readFileSync(`${t.root}/back2.txt`, 'utf8'), 'from-host\n');
   t.ok(['rm', 'cpx']);
 });
 

@@ -9,7 +9,7 @@ import { overlayMountData } from '../runtime/index.js';
 import type { ContainerState } from './state.js';
 import type { ContainerRecord } from './types.js';
 
-export { copyIn, copyOut } from '../copy/index.js';
+export { copyIn, copyInTar, copyOut, copyOutTar, type CopyOptions, type CopyReport } from '../copy/index.js';
 
 export async function withContainerRoot<T>(
   layout: Layout,

@@ -15,7 +15,8 @@ import { findRecord, listRecords, loadRecord, saveRecord } from './records.js';
 import { deriveState, type ContainerState } from './state.js';
 import { inspectJson, summarize, type ContainerSummary } from './inspect.js';
 import { listProcesses, type ProcessRow } from './top.js';
-import { copyIn, copyOut, withContainerRoot } from './copy.js';
+import { copyIn, copyInTar, copyOut, copyOutTar, withContainerRoot, type CopyOptions, type CopyReport } from './copy.js';
+import type { Readable, Writable } from 'node:stream';
 import type { ContainerRecord } from './types.js';
 
 export interface LogOptions {
@@ -156,16 +157,18 @@ export class ContainerService {
     } });
   }
 
-  /** docker cp out of a container: `dest` is a host path. */
-  async copyFrom(ref: string, src: string, dest: string): Promise<void> {
+  /** docker cp out of a container: `dest` is a host path, or a stream that receives a tar. */
+  async copyFrom(ref: string, src: string, dest: string | Writable, opts: CopyOptions = {}): Promise<CopyReport> {
     const rec = this.find(ref);
-    await withContainerRoot(this.layout, rec, this.state(rec), false, (root) => copyOut(root, src, dest));
+    return withContainerRoot(this.layout, rec, this.state(rec), false, (root) =>
+      typeof dest === 'string' ? copyOut(root, src, dest, opts) : copyOutTar(root, src, dest));
   }
 
-  /** docker cp into a container: `src` is a host path. */
-  async copyTo(ref: string, src: string, dest: string): Promise<void> {
+  /** docker cp into a container: `src` is a host path, or a stream holding a tar. */
+  async copyTo(ref: string, src: string | Readable, dest: string, opts: CopyOptions = {}): Promise<CopyReport> {
     const rec = this.find(ref);
-    await withContainerRoot(this.layout, rec, this.state(rec), true, (root) => copyIn(src, root, dest));
+    return withContainerRoot(this.layout, rec, this.state(rec), true, (root) =>
+      typeof src === 'string' ? copyIn(src, root, dest, opts) : copyInTar(src, root, dest, opts));
   }
 
   /** Holds the container's attach lock (shared) while fn runs: --rm cleanup waits for it. */
