@@ -5,10 +5,12 @@ import { Layout, resolveRoot } from './store/layout.js';
 import { ImageStore } from './image/index.js';
 import { ContainerService } from './container/index.js';
 import { engineInfo, type EngineInfo } from './info.js';
+import { StatsSampler } from './stats/index.js';
 
 export { BerthError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export type { EngineInfo } from './info.js';
+export { CPU_PERCENT_BASIS, type StatsSample } from './stats/index.js';
 
 export interface EngineOptions {
   /** State directory; default $BERTH_ROOT, else /var/lib/berth. */
@@ -24,6 +26,18 @@ export class Engine {
     this.layout = layout;
     this.images = new ImageStore(layout);
     this.containers = new ContainerService(layout, this.images);
+  }
+
+  private sampler?: StatsSampler;
+  /** The one stats sampler of this engine (one timer for every container and subscriber). */
+  stats(): StatsSampler {
+    this.sampler ??= new StatsSampler((id) => {
+      let rec;
+      try { rec = this.containers.find(id); } catch { return undefined; } // removed
+      const st = this.containers.state(rec);
+      return { id: rec.id, name: rec.name, running: st.running, initPid: st.pid, cgroupPaths: rec.run?.cgroupPaths ?? [] };
+    });
+    return this.sampler;
   }
 
   info(): Promise<EngineInfo> {

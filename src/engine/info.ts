@@ -1,7 +1,7 @@
 // `info`: what this engine is and runs on.
 import { cpus, release, totalmem } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { cgroupMode } from './cgroup/index.js';
+import { cgroupMode, detectSupport, type CgroupSupport } from './cgroup/index.js';
 import { monitorPath } from '../native/index.js';
 import type { Layout } from './store/layout.js';
 import type { ContainerService } from './container/index.js';
@@ -17,6 +17,8 @@ export interface EngineInfo {
   CgroupDriver: string;
   CgroupVersion: string;
   CgroupMode: string;
+  /** Which limits berth can enforce here and where: "memory (v1)", ...; what is absent cannot be. */
+  CgroupLimits: string[];
   KernelVersion: string;
   OperatingSystem: string;
   OSType: string;
@@ -46,6 +48,7 @@ export async function engineInfo(layout: Layout, containers: ContainerService, i
     CgroupDriver: 'cgroupfs',
     CgroupVersion: mode === 'unified' ? '2' : '1',
     CgroupMode: mode,
+    CgroupLimits: describeSupport(detectSupport()),
     KernelVersion: release(),
     OperatingSystem: os,
     OSType: 'linux',
@@ -56,4 +59,10 @@ export async function engineInfo(layout: Layout, containers: ContainerService, i
     Monitor: monitorPath,
     ServerVersion: pkg.version,
   };
+}
+
+/** "memory (v1)", "cpu (v2)", ... for every limit kind the host supports. */
+function describeSupport(s: CgroupSupport): string[] {
+  const kinds = ['memory', 'swap', 'cpu', 'cpuset', 'pids', 'blkioWeight'] as const;
+  return kinds.flatMap((k) => (s[k] ? [`${k} (${s[k]})`] : []));
 }

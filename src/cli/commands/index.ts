@@ -19,10 +19,12 @@ import { rmiCommand } from './rmi.js';
 import { createCommand, runCommand } from './run.js';
 import { tagCommand } from './tag.js';
 import { topCommand } from './top.js';
+import { updateCommand } from './update.js';
+import { statsCommand } from './stats.js';
 
 export const commands: CommandModule<any, any>[] = [
   runCommand, createCommand, startCommand, stopCommand, restartCommand, killCommand, rmCommand, psCommand,
   inspectCommand, waitCommand, logsCommand, topCommand, renameCommand, pauseCommand, unpauseCommand, cpCommand,
-  infoCommand, containerCommand,
+  infoCommand, containerCommand, updateCommand, statsCommand,
   imagesCommand, importCommand, rmiCommand, tagCommand, imageCommand,
 ];

@@ -20,6 +20,7 @@ export const infoCommand: CommandModule<GlobalArgs, GlobalArgs & { format?: stri
       `Storage Driver: ${i.Driver}`,
       `Cgroup Driver: ${i.CgroupDriver}`,
       `Cgroup Version: ${i.CgroupVersion} (${i.CgroupMode})`,
+      `Cgroup Limits: ${i.CgroupLimits.join(', ') || 'none'}`,
       `Kernel Version: ${i.KernelVersion}`,
       `Operating System: ${i.OperatingSystem}`,
       `OSType: ${i.OSType}`,

@@ -7,8 +7,9 @@ import { getEngine, type GlobalArgs } from '../context.js';
 import { commandTail, type TailVerb } from '../argv-split.js';
 import { ExitStatus } from '../exit-codes.js';
 import { followOutput } from '../follow.js';
+import { printWarning, resourceOptions, resourceValueFlags, toResourceLimits, type ResourceArgs } from '../resource-flags.js';
 
-interface CreateArgs extends GlobalArgs {
+interface CreateArgs extends GlobalArgs, ResourceArgs {
   image: string;
   name?: string;
   env?: string[];
@@ -33,7 +34,7 @@ interface RunArgs extends CreateArgs {
 }
 
 function createOptions(y: Argv<GlobalArgs>): Argv<CreateArgs> {
-  return y
+  return resourceOptions(y)
     .positional('image', { type: 'string', describe: 'image to run', demandOption: true })
     .option('name', { type: 'string', describe: 'assign a name to the container' })
     .option('env', { alias: 'e', type: 'string', array: true, describe: 'set environment variables (KEY=VALUE, or KEY to pass the current value)' })
@@ -56,7 +57,7 @@ function createOptions(y: Argv<GlobalArgs>): Argv<CreateArgs> {
 /** Flags that take a value, for splitting off the container's command (argv-split.ts). */
 export const runTail: TailVerb = {
   valueFlags: new Set(['name', 'env', 'e', 'env-file', 'workdir', 'w', 'user', 'u', 'hostname', 'h', 'entrypoint',
-    'stop-signal', 'stop-timeout', 'label', 'l']),
+    'stop-signal', 'stop-timeout', 'label', 'l', ...resourceValueFlags]),
 };
 
 function toCreateOptions(a: CreateArgs): CreateOptions {
@@ -84,6 +85,8 @@ function toCreateOptions(a: CreateArgs): CreateOptions {
     init: a.init,
     autoRemove: a.rm,
     readonlyRootfs: a['read-only'],
+    resources: toResourceLimits(a),
+    onWarning: printWarning,
   };
 }
 

@@ -3,10 +3,9 @@
 // --cgroup-parent). On hybrid hosts that is every v1 controller plus
 // name=systemd plus cgroup2 `unified`; the init joins all of them (procsFiles).
 //
-// Resource limits (memory, cpus, pids, ...) and stats are a later issue: they
-// belong in a sibling module (limits.ts / stats.ts) that takes a ContainerCgroups
-// and writes through dirFor(controller) / unifiedDir() — v1 files on hybrid hosts
-// such as this one, where cgroup2 has no controllers (see docs/machine notes).
+// Resource limits live in limits.ts / support.ts / apply-limits.ts and write
+// through dirFor(controller) / unifiedDir() — v1 files on hybrid hosts such as
+// this one, where cgroup2 has no controllers; accounting is src/engine/stats.
 import { rmdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative } from 'node:path';
 import { cgroupCreate, cgroupRead, cgroupRemove, cgroupWrite } from '../../native/index.js';
@@ -14,6 +13,7 @@ import { BerthError, invalid } from '../errors.js';
 import { readCallerHierarchies, type CallerHierarchy } from './hierarchies.js';
 import { isWithin, mountOfDir, readCgroupMounts, type CgroupMount } from './mounts.js';
 import { isFrozenBy, pickFreezer, setFrozen } from './freezer.js';
+import { cgroupMode } from './mode.js';
 
 /** The directory under the caller's cgroup that holds all of berth's containers. */
 export const BERTH_PARENT = 'berth';
@@ -181,7 +181,7 @@ export class ContainerCgroups {
 /** Where the container's directory goes in one hierarchy: <caller>/berth by default; a
  * --cgroup-parent replaces that: absolute = from the hierarchy's root, relative = under the caller. */
 function parentDir(h: CallerHierarchy, parent: string | undefined): string {
-  if (parent === undefined || parent === '') return join(h.callerDir, BERTH_PARENT);
+  if (parent === undefined || parent === '') return join(defaultBase(h), BERTH_PARENT);
   const norm = posix.normalize(parent);
   if (norm.split('/').includes('..')) throw invalid(`invalid --cgroup-parent ${JSON.stringify(parent)}: ".." is not allowed`);
   if (!isAbsolute(norm)) return join(h.callerDir, norm);
@@ -189,6 +189,17 @@ function parentDir(h: CallerHierarchy, parent: string | undefined): string {
     throw invalid(`--cgroup-parent ${parent} is outside the cgroup tree visible at ${h.mount.mountPoint}`);
   }
   return join(h.mount.mountPoint, relative(h.mount.root, norm));
+}
+
+/** On a pure cgroup2 host, controllers reach a child only through the parent's
+ * cgroup.subtree_control, which a cgroup holding processes cannot set (the "no internal
+ * processes" rule) — and the caller's own cgroup holds at least the caller. So there, as
+ * crun/runc/podman avoid process-holding parents, `berth` goes next to the caller (in its
+ * parent, which under that rule holds no processes) unless the caller is at the root, which
+ * the rule exempts. Hybrid and v1 hierarchies have no such rule: nested under the caller. */
+function defaultBase(h: CallerHierarchy): string {
+  if (h.mount.version !== 2 || cgroupMode() !== 'unified' || h.callerDir === h.mount.mountPoint) return h.callerDir;
+  return dirname(h.callerDir);
 }
 
 /** mkdir -p of a cgroup directory below its mount point. A concurrent remove() may rmdir an

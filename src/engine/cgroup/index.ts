@@ -5,4 +5,7 @@ export { cgroupMode, detectCgroupMode, type CgroupMode } from './mode.js';
 export { ContainerCgroups, BERTH_PARENT } from './container-cgroups.js';
 export { parseProcCgroup, isUnifiedEntry, type ProcCgroupEntry } from './proc-cgroup.js';
 export { parseCgroupMounts, parseKnownControllers, readCgroupMounts, mountOfDir, type CgroupMount } from './mounts.js';
+export { LIMIT_KEYS, MIN_MEMORY, CFS_PERIOD_US, mergeLimits, validateLimits, parseCpuList, sharesToWeight, hasLimits, type ResourceLimits, type HostCpus } from './limits.js';
+export { detectSupport, hostCpus, type CgroupSupport } from './support.js';
+export { resolveLimits, applyLimits, enableV2Controllers, WARN_SWAP, WARN_BLKIO, type ResolvedLimits } from './apply-limits.js';
 export { callerHierarchies, readCallerHierarchies, type CallerHierarchy } from './hierarchies.js';

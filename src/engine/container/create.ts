@@ -10,6 +10,8 @@ import { emitEvent } from '../events/index.js';
 import { checkName, newId, randomName } from './ids.js';
 import { listRecords, saveRecord } from './records.js';
 import type { ContainerConfig, ContainerRecord } from './types.js';
+import type { ResourceLimits } from '../cgroup/index.js';
+import { checkResources } from './resources.js';
 
 export interface CreateOptions {
   image: string;
@@ -30,6 +32,10 @@ export interface CreateOptions {
   tty?: boolean;
   openStdin?: boolean;
   readonlyRootfs?: boolean;
+  /** --memory, --cpus, ... (parsed by the caller; validated here). */
+  resources?: ResourceLimits;
+  /** Receives docker-style warnings (a limit the host cannot enforce and docker drops). */
+  onWarning?: (message: string) => void;
 }
 
 export async function createContainer(layout: Layout, images: ImageStore, o: CreateOptions): Promise<ContainerRecord> {
@@ -59,6 +65,8 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
     throw invalid(`invalid hostname "${o.hostname}": letters, digits, "." and "-" only, at most 63 characters`);
   }
 
+  const resources = checkResources(o.resources, o.onWarning);
+
   const id = newId();
   const config: ContainerConfig = {
     image: o.image,
@@ -77,6 +85,7 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
     tty: !!o.tty,
     openStdin: !!o.openStdin,
     readonlyRootfs: !!o.readonlyRootfs,
+    ...(resources ? { resources } : {}),
   };
 
   return withLock(layout.containersLock, () => {

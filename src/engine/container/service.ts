@@ -18,6 +18,8 @@ import { listProcesses, type ProcessRow } from './top.js';
 import { copyIn, copyInTar, copyOut, copyOutTar, withContainerRoot, type CopyOptions, type CopyReport } from './copy.js';
 import type { Readable, Writable } from 'node:stream';
 import type { ContainerRecord } from './types.js';
+import type { ResourceLimits } from '../cgroup/index.js';
+import { updateResources } from './resources.js';
 
 export interface LogOptions {
   follow?: boolean;
@@ -102,6 +104,11 @@ export class ContainerService {
       await finalizeExit(this.layout, rec.id);
     }
     await removeStopped(this.layout, rec.id);
+  }
+
+  /** docker update: changes resource limits, live on a running container, and stores them. */
+  async update(ref: string, limits: ResourceLimits, onWarning?: (message: string) => void): Promise<ContainerRecord> {
+    return updateResources(this.layout, this.find(ref).id, limits, onWarning);
   }
 
   pause(ref: string): Promise<void> {

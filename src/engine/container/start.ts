@@ -13,6 +13,7 @@ import { emitEvent } from '../events/index.js';
 import { loadRecord, saveRecord } from './records.js';
 import { bootId, deriveState, procStartTime } from './state.js';
 import type { ContainerRecord } from './types.js';
+import { applyRecordLimits } from './resources.js';
 
 const cleanupMain = fileURLToPath(new URL('./cleanup-main.js', import.meta.url));
 
@@ -30,6 +31,12 @@ export async function startContainer(layout: Layout, id: string): Promise<Contai
     rmSync(paths.exitFile, { force: true });
 
     const cgroups = ContainerCgroups.create(id);
+    try {
+      applyRecordLimits(cgroups, rec); // before the init joins: it never runs unlimited
+    } catch (e) {
+      cgroups.remove();
+      throw recordStartFailure(layout, rec, e);
+    }
     const monitorArgs = [
       '--log', paths.log,
       '--exit-file', paths.exitFile,

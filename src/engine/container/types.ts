@@ -1,5 +1,6 @@
 // The container record: what `create` decided (config) and what happened since
 // (state). Stored as containers/<id>/container.json.
+import type { ResourceLimits } from '../cgroup/limits.js';
 
 /** What the user asked for, merged with the image's defaults at create time. */
 export interface ContainerConfig {
@@ -20,6 +21,9 @@ export interface ContainerConfig {
   tty: boolean;             // -t (its own issue)
   openStdin: boolean;       // -i (its own issue)
   readonlyRootfs: boolean;  // --read-only
+  /** --memory, --cpus, --pids-limit, ...: validated and resolved against the host at create
+   * (dropped ones already removed); applied at start, changed by `update`. Absent = none. */
+  resources?: ResourceLimits;
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
