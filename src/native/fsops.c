@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -137,6 +138,33 @@ static napi_value js_open_in_root(napi_env env, napi_callback_info info) {
   return berth_int(env, fd);
 }
 
+/* lgetxattr(path, name) -> Buffer, or null when the attribute is absent
+ * (ENODATA) or the filesystem has none (ENOTSUP). Does not follow a final
+ * symlink. Used to read overlayfs' trusted.overlay.opaque on an upper dir. */
+static napi_value js_lgetxattr(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  char *path = berth_get_string(env, argv[0], "path");
+  char *name = path ? berth_get_string(env, argv[1], "name") : NULL;
+  if (!name) {
+    free(path);
+    return NULL;
+  }
+  char buf[65536]; /* XATTR_SIZE_MAX */
+  ssize_t n = lgetxattr(path, name, buf, sizeof buf);
+  int err = errno;
+  free(path), free(name);
+  napi_value out;
+  if (n < 0) {
+    if (err == ENODATA || err == ENOTSUP) {
+      napi_get_null(env, &out);
+      return out;
+    }
+    return berth_throw_errno(env, "lgetxattr", err);
+  }
+  NAPI_CALL(env, napi_create_buffer_copy(env, (size_t)n, buf, NULL, &out));
+  return out;
+}
+
 void berth_register_fsops(napi_env env, napi_value exports) {
   berth_export(env, exports, "flock", js_flock);
   berth_export(env, exports, "statfsType", js_statfs_type);
@@ -144,4 +172,5 @@ void berth_register_fsops(napi_env env, napi_value exports) {
   berth_export(env, exports, "mount", js_mount);
   berth_export(env, exports, "umount", js_umount);
   berth_export(env, exports, "openInRoot", js_open_in_root);
+  berth_export(env, exports, "lgetxattr", js_lgetxattr);
 }

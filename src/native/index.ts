@@ -103,6 +103,7 @@ interface Addon {
   mount(source: string, target: string, fstype: string, flags: number, data: string): void;
   umount(target: string, flags: number): void;
   openInRoot(root: string, path: string, flags: number, mode: number): number;
+  lgetxattr(path: string, name: string): Buffer | null;
   spawnContainer(spec: SpawnSpec): SpawnResult;
   cgroupCreate(dir: string): void;
   cgroupWrite(file: string, value: string): void;
@@ -126,6 +127,8 @@ export const umount = (target: string, flags = 0): void => addon.umount(target, 
 /** Opens `path` as if `root` were "/" (symlinks and ".." cannot leave root). Returns a CLOEXEC fd. */
 export const openInRoot = (root: string, path: string, flags: number, mode = 0o644): number =>
   addon.openInRoot(root, path, flags, mode);
+/** An extended attribute of `path` (not following a final symlink); null when it is not set. */
+export const lgetxattr = (path: string, name: string): Buffer | null => addon.lgetxattr(path, name);
 /** Starts a container: clone()s its init into new namespaces under a detached monitor. */
 export const spawnContainer = (spec: SpawnSpec): SpawnResult => addon.spawnContainer(spec);
 
