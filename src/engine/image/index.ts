@@ -9,3 +9,11 @@ export {
   type Reference,
 } from './reference.js';
 export { shortId } from './digest.js';
+// save/load, history, prune, and adding committed images
+export type { ArchiveFormat } from './archive-save.js';
+export type { LoadedImage } from './archive-load.js';
+export type { HistoryRow } from './history.js';
+export type { PruneResult } from './prune.js';
+export type { NewImage } from './register.js';
+export { jsonBytes, type HistoryEntry } from './oci.js';
+export { applyChanges } from './changes.js';

@@ -12,6 +12,12 @@ import { LayerStore } from './layers.js';
 import { findImage, loadImages, saveImages, setTag, type ImageRecord } from './records.js';
 import { formatReference, parseTagReference } from './reference.js';
 import { removeImage, type RemoveOptions, type RemoveResult } from './remove.js';
+import { saveArchive, type ArchiveFormat } from './archive-save.js';
+import { loadArchive, type LoadedImage } from './archive-load.js';
+import { imageHistory, type HistoryRow } from './history.js';
+import { pruneImages, type PruneResult } from './prune.js';
+import { registerImage, type NewImage } from './register.js';
+import type { Writable } from 'node:stream';
 
 export class ImageStore {
   readonly blobs: BlobStore;
@@ -59,6 +65,31 @@ export class ImageStore {
   /** Host paths of the image's layer diff/ dirs, top layer first (overlayfs lowerdir order). */
   layerDiffDirs(image: ImageRecord): string[] {
     return [...image.layers].reverse().map((chainId) => this.layers.diffDir(chainId));
+  }
+
+  /** docker history: the image's history entries, newest first. */
+  async history(ref: string): Promise<HistoryRow[]> {
+    return imageHistory(this.blobs, this.layers, await this.get(ref));
+  }
+
+  /** docker save: the images as a docker-archive or OCI layout tar written to `out` (not ended). */
+  async save(refs: string[], format: ArchiveFormat, out: Writable): Promise<void> {
+    return saveArchive({ layout: this.layout, blobs: this.blobs }, refs, format, out);
+  }
+
+  /** docker load: every image of a docker-archive or OCI layout tar (file, or '-' for stdin). */
+  async load(source: string): Promise<LoadedImage[]> {
+    return loadArchive({ layout: this.layout, blobs: this.blobs, layers: this.layers }, source);
+  }
+
+  /** image prune: dangling images, or with `all` every image no container uses. */
+  async prune(opts: { all?: boolean; inUse: (imageId: string) => boolean }): Promise<PruneResult> {
+    return pruneImages({ list: () => this.list(), remove: (ref, o) => this.remove(ref, o), layers: this.layers }, opts);
+  }
+
+  /** Adds an image whose new layers are pending blobs (container commit). */
+  async add(image: NewImage): Promise<ImageRecord> {
+    return registerImage({ layout: this.layout, blobs: this.blobs, layers: this.layers }, image);
   }
 
   async inspect(ref: string): Promise<object> {
