@@ -3,7 +3,7 @@
 import type { Layout } from '../store/layout.js';
 import { withLock } from '../store/lock.js';
 import { BerthError, conflict } from '../errors.js';
-import type { ImageStore } from '../image/index.js';
+import type { ImageRecord, ImageStore } from '../image/index.js';
 import { followLog, readLog, type LogRecord } from '../log/index.js';
 import { emitEvent } from '../events/index.js';
 import { createContainer, type CreateOptions } from './create.js';
@@ -18,6 +18,9 @@ import { listProcesses, type ProcessRow } from './top.js';
 import { copyIn, copyInTar, copyOut, copyOutTar, withContainerRoot, type CopyOptions, type CopyReport } from './copy.js';
 import type { Readable, Writable } from 'node:stream';
 import type { ContainerRecord } from './types.js';
+import { containerChanges, type Change } from './diff.js';
+import { commitContainer, type CommitOptions } from './commit.js';
+import { exportContainer } from './export.js';
 import type { ResourceLimits } from '../cgroup/index.js';
 import { updateResources } from './resources.js';
 
@@ -176,6 +179,21 @@ export class ContainerService {
     const rec = this.find(ref);
     return withContainerRoot(this.layout, rec, this.state(rec), true, (root) =>
       typeof src === 'string' ? copyIn(src, root, dest, opts) : copyInTar(src, root, dest, opts));
+  }
+
+  /** docker diff: the container's filesystem changes (A/C/D), sorted by path. */
+  async diff(ref: string): Promise<Change[]> {
+    return containerChanges(this.layout, this.find(ref));
+  }
+
+  /** docker commit: the container's changes as a new image on top of its image. */
+  async commit(ref: string, opts: CommitOptions = {}): Promise<ImageRecord> {
+    return commitContainer(this.layout, this.images, this.find(ref), opts);
+  }
+
+  /** docker export: the container's filesystem as a tar written to `out` (not ended). */
+  async export(ref: string, out: Writable): Promise<void> {
+    return exportContainer(this.layout, this.find(ref), out);
   }
 
   /** Holds the container's attach lock (shared) while fn runs: --rm cleanup waits for it. */
