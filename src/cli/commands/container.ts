@@ -11,6 +11,9 @@ import { logsCommand } from './logs.js';
 import { topCommand } from './top.js';
 import { cpCommand } from './cp.js';
 import { inspectCommand } from './inspect.js';
+import { commitCommand } from './commit.js';
+import { diffCommand } from './diff.js';
+import { exportCommand } from './export.js';
 
 const alias = (c: CommandModule<any, any>, name: string): CommandModule<any, any> => ({
   ...c,
@@ -20,7 +23,7 @@ const alias = (c: CommandModule<any, any>, name: string): CommandModule<any, any
 const verbs: CommandModule<any, any>[] = [
   createCommand, runCommand, startCommand, stopCommand, restartCommand, killCommand, rmCommand, alias(rmCommand, 'remove'),
   waitCommand, pauseCommand, unpauseCommand, renameCommand, psCommand, alias(psCommand, 'ls'), alias(psCommand, 'list'),
-  logsCommand, topCommand, cpCommand,
+  logsCommand, topCommand, cpCommand, diffCommand, exportCommand, commitCommand,
   { ...inspectCommand, builder: (z: any) => (inspectCommand.builder as any)(z).option('type', { default: 'container', hidden: true }) } as CommandModule<any, any>,
 ];
 

@@ -1,5 +1,5 @@
 // `image <command>`: docker's management-command spelling of the image verbs
-// (ls/list, rm/remove, import, inspect, tag).
+// (ls/list, rm/remove, import, inspect, tag, history, save, load, prune).
 import type { CommandModule } from 'yargs';
 import { getEngine, type GlobalArgs } from '../context.js';
 import { ExitStatus, reportError } from '../exit-codes.js';
@@ -8,6 +8,9 @@ import { imagesCommand } from './images.js';
 import { importCommand } from './import.js';
 import { rmiCommand } from './rmi.js';
 import { tagCommand } from './tag.js';
+import { historyCommand } from './history.js';
+import { loadCommand } from './load.js';
+import { saveCommand } from './save.js';
 
 const rename = (c: CommandModule<any, any>, name: string): CommandModule<any, any> => ({
   ...c,
@@ -47,6 +50,7 @@ export const imageCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     y.command(rename(imagesCommand, 'ls')).command(rename(imagesCommand, 'list'))
       .command(rename(rmiCommand, 'rm')).command(rename(rmiCommand, 'remove'))
       .command(importCommand).command(imageInspectCommand).command(tagCommand)
+      .command(historyCommand).command(saveCommand).command(loadCommand)
       .demandCommand(1, 'name an image command: berth image --help') as never,
   handler: () => {},
 };

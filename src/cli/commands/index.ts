@@ -21,10 +21,17 @@ import { tagCommand } from './tag.js';
 import { topCommand } from './top.js';
 import { updateCommand } from './update.js';
 import { statsCommand } from './stats.js';
+import { commitCommand } from './commit.js';
+import { diffCommand } from './diff.js';
+import { exportCommand } from './export.js';
+import { historyCommand } from './history.js';
+import { loadCommand } from './load.js';
+import { saveCommand } from './save.js';
 
 export const commands: CommandModule<any, any>[] = [
   runCommand, createCommand, startCommand, stopCommand, restartCommand, killCommand, rmCommand, psCommand,
   inspectCommand, waitCommand, logsCommand, topCommand, renameCommand, pauseCommand, unpauseCommand, cpCommand,
   infoCommand, containerCommand, updateCommand, statsCommand,
   imagesCommand, importCommand, rmiCommand, tagCommand, imageCommand,
+  historyCommand, saveCommand, loadCommand, exportCommand, commitCommand, diffCommand,
 ];
