@@ -1,5 +1,5 @@
 /* Filesystem syscalls Node does not expose: flock, statfs, mknod, mount,
- * umount and openat2(RESOLVE_IN_ROOT). Each is a thin, synchronous wrapper;
+ * umount, openat2(RESOLVE_IN_ROOT) and lsetxattr. Each is a thin, synchronous wrapper;
  * what to call them on is decided in TypeScript. */
 #include "napi-util.h"
 
@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <sys/xattr.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -165,6 +166,24 @@ static napi_value js_lgetxattr(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* lsetxattr(path, name, value): never follows a symlink at path (overlay's
+ * trusted.overlay.opaque=y on unpacked layer directories). */
+static napi_value js_lsetxattr(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  char *path = berth_get_string(env, argv[0], "path");
+  char *name = path ? berth_get_string(env, argv[1], "name") : NULL;
+  char *value = name ? berth_get_string(env, argv[2], "value") : NULL;
+  int r = -1, err = 0;
+  if (value) {
+    r = lsetxattr(path, name, value, strlen(value), 0);
+    err = errno;
+  }
+  free(path), free(name), free(value);
+  if (!value) return NULL;
+  if (r < 0) return berth_throw_errno(env, "lsetxattr", err);
+  return NULL;
+}
+
 void berth_register_fsops(napi_env env, napi_value exports) {
   berth_export(env, exports, "flock", js_flock);
   berth_export(env, exports, "statfsType", js_statfs_type);
@@ -172,5 +191,6 @@ void berth_register_fsops(napi_env env, napi_value exports) {
   berth_export(env, exports, "mount", js_mount);
   berth_export(env, exports, "umount", js_umount);
   berth_export(env, exports, "openInRoot", js_open_in_root);
+  berth_export(env, exports, "lsetxattr", js_lsetxattr);
   berth_export(env, exports, "lgetxattr", js_lgetxattr);
 }

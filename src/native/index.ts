@@ -103,6 +103,7 @@ interface Addon {
   mount(source: string, target: string, fstype: string, flags: number, data: string): void;
   umount(target: string, flags: number): void;
   openInRoot(root: string, path: string, flags: number, mode: number): number;
+  lsetxattr(path: string, name: string, value: string): void;
   lgetxattr(path: string, name: string): Buffer | null;
   spawnContainer(spec: SpawnSpec): SpawnResult;
   cgroupCreate(dir: string): void;
@@ -129,6 +130,8 @@ export const openInRoot = (root: string, path: string, flags: number, mode = 0o6
   addon.openInRoot(root, path, flags, mode);
 /** An extended attribute of `path` (not following a final symlink); null when it is not set. */
 export const lgetxattr = (path: string, name: string): Buffer | null => addon.lgetxattr(path, name);
+/** lsetxattr(2): sets an extended attribute on `path` itself (a symlink is not followed). */
+export const lsetxattr = (path: string, name: string, value: string): void => addon.lsetxattr(path, name, value);
 /** Starts a container: clone()s its init into new namespaces under a detached monitor. */
 export const spawnContainer = (spec: SpawnSpec): SpawnResult => addon.spawnContainer(spec);
 

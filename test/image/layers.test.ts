@@ -1,9 +1,10 @@
 // The layer store below the import: chain IDs per the OCI spec, a stack of
 // layers (top first for overlay), a layer present is not unpacked again, a
-// digest mismatch and opaque whiteouts above a parent are refused, and
+// digest mismatch is refused, opaque whiteouts become overlayfs' xattr, and
 // failures leave no temp dir behind.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,7 +50,7 @@ test('a two-layer stack; a layer already present is not unpacked again', async (
   assert.equal(readdirSync(layout.tmpDir), []);
 });
 
-test('refused: content that does not hash to its diffID, opaque dirs above a parent, a missing parent', async () => {
+test('refused: content that does not hash to its diffID, a missing parent; opaque dirs above a parent get the overlay xattr', async () => {
   const t1 = await tarOf([{ name: 'f', content: 'x' }]);
   const wrong = `sha256:${'0'.repeat(64)}`;
   const e1 = await rejection(() => layers.prepare(null, wrong, () => Readable.from([t1])));
@@ -61,9 +62,14 @@ test('refused: content that does not hash to its diffID, opaque dirs above a par
   assert.match(e2.message, /parent layer .* is missing/);
   const base = await layers.prepare(null, digest(t1), () => Readable.from([t1]));
   await base.commit();
-  const e3 = await rejection(() => layers.prepare(digest(t1), digest(opq), () => Readable.from([opq])));
-  assert.ok(e3 instanceof BerthError && e3.code === 'UNSUPPORTED', e3.message);
-  assert.match(e3.message, /opaque directories \(d\) need xattr support/);
+  // an opaque dir above a parent becomes overlayfs' trusted.overlay.opaque=y (python3 reads xattrs; Node cannot)
+  const above = await layers.prepare(digest(t1), digest(opq), () => Readable.from([opq]));
+  await above.commit();
+  const dir = join(layers.diffDir(above.record.chainId), 'd');
+  const xattr = execFileSync('python3', ['-c', 'import os,sys; print(os.getxattr(sys.argv[1], "trusted.overlay.opaque", follow_symlinks=False).decode())', dir], { encoding: 'utf8' });
+  assert.is(xattr.trim(), 'y');
+  assert.equal(readdirSync(dir), [], 'the marker itself is not extracted');
+  await layers.remove(above.record.chainId);
   // a base layer may carry an opaque marker: there is nothing below it to hide
   const ok = await layers.prepare(null, digest(opq), () => Readable.from([opq]));
   await ok.discard();

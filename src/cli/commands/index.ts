@@ -13,8 +13,11 @@ import { inspectCommand } from './inspect.js';
 import {
   killCommand, pauseCommand, renameCommand, restartCommand, rmCommand, startCommand, stopCommand, unpauseCommand, waitCommand,
 } from './lifecycle.js';
+import { loginCommand, logoutCommand } from './login.js';
 import { logsCommand } from './logs.js';
 import { psCommand } from './ps.js';
+import { pullCommand } from './pull.js';
+import { pushCommand } from './push.js';
 import { rmiCommand } from './rmi.js';
 import { createCommand, runCommand } from './run.js';
 import { tagCommand } from './tag.js';
@@ -33,5 +36,6 @@ export const commands: CommandModule<any, any>[] = [
   inspectCommand, waitCommand, logsCommand, topCommand, renameCommand, pauseCommand, unpauseCommand, cpCommand,
   infoCommand, containerCommand, updateCommand, statsCommand,
   imagesCommand, importCommand, rmiCommand, tagCommand, imageCommand,
+  pullCommand, pushCommand, loginCommand, logoutCommand,
   historyCommand, saveCommand, loadCommand, exportCommand, commitCommand, diffCommand,
 ];

@@ -9,6 +9,12 @@ export {
   type Reference,
 } from './reference.js';
 export { shortId } from './digest.js';
+// for the registry (pull/push): the two-phase commit of a pulled image and the store's building blocks
+export { commitPulled, addRepoDigest, type PulledImage, type PullCommit } from './pulled.js';
+export { chainIdOf, type PreparedLayer } from './layers.js';
+export type { BlobStore, PendingBlob } from './blobs.js';
+export { MEDIA_TYPE, hostArchitecture } from './oci.js';
+export { sha256Digest, isDigest } from './digest.js';
 // save/load, history, prune, and adding committed images
 export type { ArchiveFormat } from './archive-save.js';
 export type { LoadedImage } from './archive-load.js';

@@ -29,6 +29,12 @@ export interface LayerRecord {
   size: number;
 }
 
+export interface PrepareOptions extends UnpackOptions {
+  /** The parent is itself prepared but not committed yet (a multi-layer pull
+   * unpacks its layers side by side); the caller commits them base first. */
+  parentPending?: boolean;
+}
+
 export function chainIdOf(parent: string | null, diffId: string): string {
   return parent === null ? diffId : sha256Digest(`${parent} ${diffId}`);
 }
@@ -64,9 +70,9 @@ export class LayerStore {
    * it already. `open` supplies the uncompressed tar; what it yields must hash to
    * `diffId` (CORRUPT otherwise).
    */
-  async prepare(parent: string | null, diffId: string, open: () => Readable, opts: UnpackOptions = {}): Promise<PreparedLayer> {
+  async prepare(parent: string | null, diffId: string, open: () => Readable, opts: PrepareOptions = {}): Promise<PreparedLayer> {
     const chainId = chainIdOf(parent, diffId);
-    if (parent !== null && !this.has(parent)) throw new BerthError('CORRUPT', `parent layer ${parent} is missing from the store`);
+    if (parent !== null && !opts.parentPending && !this.has(parent)) throw new BerthError('CORRUPT', `parent layer ${parent} is missing from the store`);
     let tmp: string | undefined;
     let record: LayerRecord | undefined;
     if (!this.has(chainId)) ({ tmp, record } = await this.unpackToTemp(parent, diffId, open, opts));
@@ -110,11 +116,6 @@ export class LayerStore {
       const r = await unpackLayer(open(), diff, { uncompressed: true, ...opts });
       if (r.diffId !== diffId) {
         throw new BerthError('CORRUPT', `layer content hashes to ${r.diffId}, expected ${diffId}`);
-      }
-      if (parent !== null && r.opaqueDirs.length > 0) {
-        // Without trusted.overlay.opaque=y the lower layers' entries would show
-        // through these directories: refuse rather than build a wrong filesystem.
-        throw new BerthError('UNSUPPORTED', `layer ${diffId}: opaque directories (${r.opaqueDirs.map((d) => d || '/').join(', ')}) need xattr support, which berth does not have yet`);
       }
       const record: LayerRecord = { chainId: chainIdOf(parent, diffId), diffId, parent, size: r.size };
       writeJson(join(tmp, 'layer.json'), record);

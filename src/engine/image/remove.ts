@@ -45,11 +45,19 @@ export async function removeImage(
 
   if (found.by !== 'id') {
     const name = found.ref!;
-    const last = refs.length === 1;
+    // docker: when a repository's last tag goes, its digest references (from a
+    // pull or push) go with it — else `rmi repo:tag` would leave the image behind
+    const repo = repoName(parseReference(name));
+    const sameRepo = (r: string) => repoName(parseReference(r)) === repo;
+    const drop = new Set([name]);
+    if (found.by === 'tag' && !img.repoTags.some((t) => t !== name && sameRepo(t))) {
+      for (const d of img.repoDigests) if (sameRepo(d)) drop.add(d);
+    }
+    const last = refs.every((r) => drop.has(r));
     if (last && inUse && !opts.force) throw conflict(`unable to remove ${ref}: ${IN_USE}`);
-    img.repoTags = img.repoTags.filter((t) => t !== name);
-    img.repoDigests = img.repoDigests.filter((d) => d !== name);
-    untagged.push(name);
+    img.repoTags = img.repoTags.filter((t) => !drop.has(t));
+    img.repoDigests = img.repoDigests.filter((d) => !drop.has(d));
+    untagged.push(...drop);
     if (!last) {
       saveImages(ctx.layout, images);
       return { untagged, deleted: [] };

@@ -11,10 +11,10 @@
 // `layer: <entry>: <why>` and the caller deletes the directory.
 //
 // Overlay whiteouts are translated to overlayfs' form: `.wh.NAME` becomes a 0:0
-// character device NAME. Opaque markers (`.wh..wh..opq`) need the
-// trusted.overlay.opaque=y xattr, which Node cannot set: they are returned in
-// `opaqueDirs` for the caller to decide (see layers.ts). PAX xattrs
-// (SCHILY.xattr.*, e.g. file capabilities) are not applied, for the same reason.
+// character device NAME. Opaque markers (`.wh..wh..opq`) become the
+// trusted.overlay.opaque=y xattr on their directory (native lsetxattr), so the
+// lower layers' entries stay hidden; they are also listed in `opaqueDirs`. PAX
+// xattrs (SCHILY.xattr.*, e.g. file capabilities) are not applied yet.
 import { createHash } from 'node:crypto';
 import { chmod, close, constants as C, fchmod, fchown, futimes, lchown, link, lutimes, mkdir, symlink, utimes, write } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import tar from 'tar-stream';
 import { BerthError } from '../errors.js';
-import { mknod, openInRoot } from '../../native/index.js';
+import { lsetxattr, mknod, openInRoot } from '../../native/index.js';
 import { decompressed } from './compress.js';
 import { baseOf, cleanEntryName, layerError, parentOf, printable } from './entry-name.js';
 
@@ -220,6 +220,12 @@ class Unpacker {
     const base = baseOf(rel);
     await drain(body);
     if (base === OPAQUE) {
+      // parents() made sure `dir` is a directory this layer created, never a symlink
+      try {
+        lsetxattr(dir === '' ? this.dest : join(this.dest, dir), 'trusted.overlay.opaque', 'y');
+      } catch (e) {
+        throw fail(errText(e));
+      }
       this.opaque.push(dir);
       return;
     }

@@ -1,0 +1,57 @@
+// The registry service's face: pull, push, login and logout against Registry
+// HTTP API v2 / OCI distribution registries (docker's reference normalisation,
+// docker's credential file, TLS except for loopback and --insecure-registry).
+import type { Layout } from '../store/layout.js';
+import type { ImageStore } from '../image/index.js';
+import { invalid } from '../errors.js';
+import { RegistryClient } from './client.js';
+import { removeCredentials, saveCredentials, serverKey, type Credentials } from './credentials.js';
+import type { RegistryPolicy } from './policy.js';
+import { pullImage, type PullOptions, type PullResult } from './pull.js';
+import { pushImage, type PushOptions, type PushResult } from './push.js';
+
+export { policyFrom, schemeFor, isLoopback, type RegistryPolicy } from './policy.js';
+export { createProgress, type ProgressMode, type ProgressSink } from './progress.js';
+export { parseChallenges, type Challenge } from './auth.js';
+export { configPath, findCredentials, type Credentials } from './credentials.js';
+export { parsePlatform } from './manifest.js';
+export type { PullOptions, PullResult, PushOptions, PushResult };
+
+/** docker login's default server. */
+export const DEFAULT_SERVER = 'docker.io';
+
+export class RegistryService {
+  constructor(private readonly layout: Layout, private readonly images: ImageStore) {}
+
+  pull(ref: string, opts: PullOptions): Promise<PullResult> {
+    return pullImage({ layout: this.layout, images: this.images }, ref, opts);
+  }
+
+  push(ref: string, opts: PushOptions): Promise<PushResult> {
+    return pushImage({ layout: this.layout, images: this.images }, ref, opts);
+  }
+
+  /** Checks the credentials against the registry (GET /v2/), then stores them in docker's config file. */
+  async login(server: string, creds: Credentials, policy: RegistryPolicy): Promise<void> {
+    const domain = loginDomain(server);
+    await new RegistryClient(domain, { policy, credentials: creds }).ping();
+    saveCredentials(domain, creds);
+  }
+
+  /** false when no credentials were stored for the server. */
+  logout(server: string): boolean {
+    return removeCredentials(loginDomain(server));
+  }
+}
+
+/** "127.0.0.1:5000", "https://host/v1/" or "" (Docker Hub) → the registry domain. */
+export function loginDomain(server: string): string {
+  const s = server.trim();
+  if (s === '') return DEFAULT_SERVER;
+  const key = serverKey(s);
+  if (key.startsWith('https://')) return DEFAULT_SERVER;
+  if (!/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:]+\])(?::\d+)?$/.test(key)) {
+    throw invalid(`invalid registry server "${server}"`);
+  }
+  return key;
+}

@@ -1,0 +1,209 @@
+// `pull`: a registry image into the store, verified end to end.
+//
+// manifest (or index → this platform's manifest) → config → layers, three at a
+// time. Every blob is hashed while it streams into a pending blob and must equal
+// the digest that names it (the manifest's, for compressed layers); every layer
+// is unpacked from its pending blob and its uncompressed content must hash to
+// config.rootfs.diff_ids[i]. Only when all of that succeeded does commitPulled
+// make blobs, layers and the record visible under the images lock; on any
+// failure every pending file is deleted and the store is as it was.
+// Layers the store already has (same chain ID, same blob) are not downloaded.
+import { createHash } from 'node:crypto';
+import { Transform, Writable, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { BerthError } from '../errors.js';
+import type { Layout } from '../store/layout.js';
+import {
+  chainIdOf, commitPulled, formatReference, parseReference, repoName, sha256Digest,
+  type BlobStore, type Descriptor, type ImageRecord, type ImageStore, type OciImageConfig, type PendingBlob, type PreparedLayer, type Reference,
+} from '../image/index.js';
+import { RegistryClient } from './client.js';
+import { backoff, retriableError } from './http.js';
+import { checkConfigType, formatPlatform, layerCompression, parseManifest, parsePlatform, selectPlatform } from './manifest.js';
+import type { RegistryPolicy } from './policy.js';
+import type { ProgressSink } from './progress.js';
+import { runPool } from './pool.js';
+
+export interface PullOptions {
+  policy: RegistryPolicy;
+  progress: ProgressSink;
+  /** os/arch[/variant]; default this host's. */
+  platform?: string;
+}
+
+export interface PullResult {
+  record: ImageRecord;
+  /** The normalised reference pulled. */
+  reference: Reference;
+  /** The digest of what the reference names (the index's, for a multi-platform image). */
+  digest: string;
+  /** False when the store already had exactly this: docker's "Image is up to date". */
+  changed: boolean;
+}
+
+const PARALLEL = 3;
+const DOWNLOAD_ATTEMPTS = 3;
+const CONFIG_MAX = 8 * 1024 * 1024;
+
+export interface PullContext { layout: Layout; images: ImageStore }
+
+export async function pullImage(ctx: PullContext, input: string, opts: PullOptions): Promise<PullResult> {
+  const ref = parseReference(input);
+  const repo = ref.path;
+  const client = new RegistryClient(ref.domain, { policy: opts.policy });
+  const { progress } = opts;
+  progress.line(`${ref.digest ?? ref.tag}: Pulling from ${repo}`);
+
+  // 1. the manifest, by tag or digest; an index leads to this platform's manifest
+  const top = await client.getManifest(repo, ref.digest ?? ref.tag!);
+  const digest = sha256Digest(top.bytes);
+  if (ref.digest !== undefined && digest !== ref.digest) throw mismatch('manifest', ref.digest, digest);
+  if (top.digest !== undefined && top.digest !== digest) throw mismatch('manifest', top.digest, digest);
+  let parsed = parseManifest(top.bytes, top.contentType);
+  let manifestBytes = top.bytes;
+  const platform = parsePlatform(opts.platform);
+  if (parsed.kind === 'index') {
+    const entry = selectPlatform(parsed.doc, platform);
+    const m = await client.getManifest(repo, entry.digest);
+    const got = sha256Digest(m.bytes);
+    if (got !== entry.digest) throw mismatch('manifest', entry.digest, got);
+    parsed = parseManifest(m.bytes, m.contentType);
+    if (parsed.kind === 'index') throw new BerthError('UNSUPPORTED', `${formatReference(ref)}: an index inside an index is not supported`);
+    manifestBytes = m.bytes;
+  }
+  const manifest = parsed.doc;
+  checkConfigType(manifest.config);
+  manifest.layers.forEach(layerCompression); // refuses zstd & co before any download
+
+  // 2. the config: the image ID, the diffIDs and the run defaults
+  const configBytes = await fetchSmall(client, repo, manifest.config);
+  let config: OciImageConfig;
+  try {
+    config = JSON.parse(configBytes.toString('utf8')) as OciImageConfig;
+  } catch {
+    throw new BerthError('CORRUPT', `the image config ${manifest.config.digest} is not JSON`);
+  }
+  const diffIds = config.rootfs?.diff_ids ?? [];
+  if (diffIds.length !== manifest.layers.length) {
+    throw new BerthError('CORRUPT', `the image config lists ${diffIds.length} layers, the manifest ${manifest.layers.length}`);
+  }
+  if (opts.platform !== undefined && (config.os !== platform.os || config.architecture !== platform.architecture)) {
+    throw new BerthError('NOT_FOUND', `${formatReference(ref)} is ${config.os}/${config.architecture}, not the requested ${formatPlatform(platform)}`);
+  }
+  const chain: string[] = [];
+  diffIds.forEach((d, i) => chain.push(chainIdOf(i === 0 ? null : chain[i - 1], d)));
+
+  // 3. the layers, side by side; then one commit
+  const { blobs, layers } = ctx.images;
+  const pendingBlobs: PendingBlob[] = [];
+  const prepared: PreparedLayer[] = [];
+  manifest.layers.forEach((d, i) => progress.status(d.digest, layers.has(chain[i]) && blobs.has(d.digest) ? 'Already exists' : 'Pulling fs layer'));
+  try {
+    await runPool(manifest.layers.length, PARALLEL, async (i) => {
+      const d = manifest.layers[i];
+      const parent = i === 0 ? null : chain[i - 1];
+      const gone = () => { throw new BerthError('CONFLICT', `layer ${chain[i]} was removed while pulling: pull again`); };
+      const haveLayer = layers.has(chain[i]);
+      if (haveLayer && blobs.has(d.digest)) {
+        prepared[i] = await layers.prepare(parent, diffIds[i], gone, { parentPending: true });
+        progress.status(d.digest, 'Already exists');
+        return;
+      }
+      const blob = await download(client, blobs, repo, d, progress);
+      pendingBlobs.push(blob);
+      if (haveLayer) {
+        // the files are here (from another image); the blob must still be the diff the config names
+        const actual = await uncompressedDigest(blob.open(), layerCompression(d));
+        if (actual !== diffIds[i]) throw new BerthError('CORRUPT', `layer ${d.digest}: its content hashes to ${actual}, the image config says ${diffIds[i]}`);
+        prepared[i] = await layers.prepare(parent, diffIds[i], gone, { parentPending: true });
+      } else {
+        progress.status(d.digest, 'Extracting');
+        prepared[i] = await layers.prepare(parent, diffIds[i], () => blob.open(), { parentPending: true, uncompressed: false });
+      }
+      progress.status(d.digest, 'Pull complete');
+    });
+    const tag = ref.digest === undefined ? formatReference(ref) : undefined;
+    const done = await commitPulled({ layout: ctx.layout, blobs, layers }, {
+      configBytes, config, manifestBytes, blobs: pendingBlobs, layers: prepared, tag, repoDigest: `${repoName(ref)}@${digest}`,
+    });
+    return { record: done.record, reference: ref, digest, changed: done.changed };
+  } finally {
+    progress.end();
+    await Promise.all([...pendingBlobs.map((b) => b.discard()), ...prepared.filter(Boolean).map((l) => l.discard())]);
+  }
+}
+
+const mismatch = (what: string, expected: string, got: string): BerthError =>
+  new BerthError('CORRUPT', `digest mismatch for ${what} ${expected}: registry sent ${got}`);
+
+/** A small blob (the config) read into memory and verified. */
+async function fetchSmall(client: RegistryClient, repo: string, d: Descriptor): Promise<Buffer> {
+  if (d.size > CONFIG_MAX) throw new BerthError('UNSUPPORTED', `the image config is ${d.size} bytes: larger than berth accepts`);
+  const { body } = await client.getBlob(repo, d.digest);
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of body) {
+    n += (c as Buffer).length;
+    if (n > d.size) {
+      body.destroy();
+      throw new BerthError('CORRUPT', `blob ${d.digest}: the registry sent more than its ${d.size} bytes`);
+    }
+    chunks.push(c as Buffer);
+  }
+  const bytes = Buffer.concat(chunks);
+  const got = sha256Digest(bytes);
+  if (got !== d.digest) throw mismatch('blob', d.digest, got);
+  return bytes;
+}
+
+/** A layer blob streamed into a pending blob (as sent, compressed), with its digest and size checked; network errors retried. */
+async function download(client: RegistryClient, blobs: BlobStore, repo: string, d: Descriptor, progress: ProgressSink): Promise<PendingBlob> {
+  for (let attempt = 1; ; attempt++) {
+    let blob: PendingBlob;
+    try {
+      const { body, length } = await client.getBlob(repo, d.digest);
+      const total = length ?? d.size;
+      let done = 0;
+      const counter = new Transform({
+        transform(c: Buffer, _e, cb) {
+          done += c.length;
+          // a registry that sends more than the manifest says is wrong: stop reading
+          if (done > d.size) return cb(new BerthError('CORRUPT', `blob ${d.digest}: the registry sent more than its ${d.size} bytes`));
+          progress.status(d.digest, 'Downloading', { done, total });
+          cb(null, c);
+        },
+      });
+      body.on('error', (e) => counter.destroy(e));
+      counter.on('error', () => body.destroy()); // no socket left open when ingest gives up
+      blob = await blobs.ingest(body.pipe(counter));
+    } catch (e) {
+      if (attempt < DOWNLOAD_ATTEMPTS && retriableError(e)) {
+        progress.status(d.digest, `Retrying in ${2 ** (attempt - 1) * 0.2}s`);
+        await backoff(attempt);
+        continue;
+      }
+      throw e;
+    }
+    progress.status(d.digest, 'Verifying Checksum');
+    if (blob.digest !== d.digest) {
+      await blob.discard();
+      throw mismatch('blob', d.digest, blob.digest);
+    }
+    if (blob.size !== d.size) {
+      await blob.discard();
+      throw new BerthError('CORRUPT', `blob ${d.digest}: the registry sent ${blob.size} bytes, the manifest says ${d.size}`);
+    }
+    progress.status(d.digest, 'Download complete');
+    return blob;
+  }
+}
+
+/** sha256 of the uncompressed stream. */
+async function uncompressedDigest(src: Readable, compression: 'gzip' | 'none'): Promise<string> {
+  const hash = createHash('sha256');
+  const sink = new Writable({ write(c: Buffer, _e, cb) { hash.update(c); cb(); } });
+  if (compression === 'gzip') await pipeline(src, createGunzip(), sink);
+  else await pipeline(src, sink);
+  return `sha256:${hash.digest('hex')}`;
+}
