@@ -46,6 +46,8 @@ export class Layout {
 
   // --- volumes (their own issue) ---
   get volumesDir(): string { return join(this.root, 'volumes'); }
+  /** Guards creating and removing volumes. Dot-named: no volume can be called that. */
+  get volumesLock(): string { return join(this.volumesDir, '.lock'); }
 
   /** Append-only event log: one JSON object a line (engine events for the TUI and `events`). */
   get eventsLog(): string { return join(this.root, 'events.jsonl'); }
