@@ -4,12 +4,15 @@
 import { Layout, resolveRoot } from './store/layout.js';
 import { ImageStore } from './image/index.js';
 import { ContainerService } from './container/index.js';
+import { VolumeStore } from './volume/index.js';
+import { diskUsage, type DiskUsage } from './disk-usage.js';
 import { engineInfo, type EngineInfo } from './info.js';
 import { StatsSampler } from './stats/index.js';
 
 export { BerthError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export type { EngineInfo } from './info.js';
+export type { DiskUsage } from './disk-usage.js';
 export { CPU_PERCENT_BASIS, type StatsSample } from './stats/index.js';
 
 export interface EngineOptions {
@@ -21,11 +24,13 @@ export class Engine {
   readonly layout: Layout;
   readonly images: ImageStore;
   readonly containers: ContainerService;
+  readonly volumes: VolumeStore;
 
   private constructor(layout: Layout) {
     this.layout = layout;
     this.images = new ImageStore(layout);
     this.containers = new ContainerService(layout, this.images);
+    this.volumes = new VolumeStore(layout);
   }
 
   private sampler?: StatsSampler;
@@ -38,6 +43,11 @@ export class Engine {
       return { id: rec.id, name: rec.name, running: st.running, initPid: st.pid, cgroupPaths: rec.run?.cgroupPaths ?? [] };
     });
     return this.sampler;
+  }
+
+  /** `system df`: images, containers and volumes with their sizes (walks the disk). */
+  diskUsage(): Promise<DiskUsage> {
+    return diskUsage(this.layout, this.containers, this.images, this.volumes);
   }
 
   info(): Promise<EngineInfo> {

@@ -11,7 +11,7 @@ try {
   if (await finalizeExit(layout, id)) {
     // a foreground client (`run --rm` without -d) holds the attach lock until it has read
     // all output; wait for it — the kernel drops the lock if that client dies
-    await withLock(layout.container(id).attachLock, () => removeStopped(layout, id), { timeoutMs: Infinity });
+    await withLock(layout.container(id).attachLock, () => removeStopped(layout, id, { volumes: true }), { timeoutMs: Infinity });
   }
 } catch (e) {
   process.stderr.write(`berth cleanup ${id}: ${(e as Error).message}\n`);

@@ -9,6 +9,8 @@ import { signalNumber, writeEtcFiles } from '../runtime/index.js';
 import { emitEvent } from '../events/index.js';
 import { checkName, newId, randomName } from './ids.js';
 import { listRecords, saveRecord } from './records.js';
+import { removeAnonymousVolumes, resolveMounts } from './mounts.js';
+import type { MountRequest } from '../volume/index.js';
 import type { ContainerConfig, ContainerRecord } from './types.js';
 import type { ResourceLimits } from '../cgroup/index.js';
 import { checkResources } from './resources.js';
@@ -36,6 +38,10 @@ export interface CreateOptions {
   resources?: ResourceLimits;
   /** Receives docker-style warnings (a limit the host cannot enforce and docker drops). */
   onWarning?: (message: string) => void;
+  /** -v, --mount, --tmpfs (parsed by the volume module's parse functions). */
+  mounts?: MountRequest[];
+  /** --volumes-from CONTAINER[:ro|:rw] */
+  volumesFrom?: string[];
 }
 
 export async function createContainer(layout: Layout, images: ImageStore, o: CreateOptions): Promise<ContainerRecord> {
@@ -88,13 +94,17 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
     ...(resources ? { resources } : {}),
   };
 
-  return withLock(layout.containersLock, () => {
+  return withLock(layout.containersLock, async () => {
     const all = listRecords(layout);
     const taken = new Set(all.map((r) => r.name));
     if (name !== undefined && taken.has(name)) {
       const other = all.find((r) => r.name === name)!;
       throw conflict(`the container name "${name}" is already in use by container ${other.id.slice(0, 12)}: remove or rename that container, or choose another name`);
     }
+    // under containers/lock: a volume created here cannot be pruned before the record is saved
+    config.mounts = await resolveMounts(layout, {
+      mounts: o.mounts, volumesFrom: o.volumesFrom, imageVolumes: Object.keys(ic.Volumes ?? {}),
+    });
     const rec: ContainerRecord = {
       id,
       name: name ?? randomName(taken),
@@ -112,6 +122,7 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
       saveRecord(layout, rec); // last: a record on disk means a complete container
     } catch (e) {
       rmSync(paths.dir, { recursive: true, force: true });
+      await removeAnonymousVolumes(layout, rec);
       throw e;
     }
     emitEvent(layout, { type: 'container', action: 'create', id, name: rec.name, attributes: { image: o.image } });

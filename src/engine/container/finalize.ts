@@ -9,6 +9,7 @@ import { ContainerCgroups } from '../cgroup/index.js';
 import { emitEvent } from '../events/index.js';
 import { loadRecord, saveRecord } from './records.js';
 import { readExitFile } from './state.js';
+import { removeAnonymousVolumes } from './mounts.js';
 
 /** Collects the exit of the current run if the monitor wrote one. Returns true if a --rm removal is due. */
 export async function finalizeExit(layout: Layout, id: string): Promise<boolean> {
@@ -30,11 +31,12 @@ export async function finalizeExit(layout: Layout, id: string): Promise<boolean>
   });
 }
 
-/** Deletes a container that is not running: its cgroups, any leftover mount, its directory. */
-export async function removeStopped(layout: Layout, id: string): Promise<void> {
+/** Deletes a container that is not running: its cgroups, any leftover mount, its directory;
+ * with `volumes` (rm -v, --rm) also its anonymous volumes that no other container uses. */
+export async function removeStopped(layout: Layout, id: string, opts: { volumes?: boolean } = {}): Promise<void> {
   const paths = layout.container(id);
   await withLock(layout.containersLock, () =>
-    withLock(paths.lock, () => {
+    withLock(paths.lock, async () => {
       const rec = loadRecord(layout, id);
       if (!rec) return;
       if (rec.run) ContainerCgroups.fromDirs(rec.run.cgroupPaths).remove();
@@ -42,8 +44,10 @@ export async function removeStopped(layout: Layout, id: string): Promise<void> {
       // if that process crashed, the mount is still there
       if (readFileSync('/proc/self/mountinfo', 'utf8').includes(` ${paths.merged} `)) umount(paths.merged, MNT_DETACH);
       rmSync(paths.record, { force: true }); // first: a dir without a record is no container
-      rmSync(paths.dir, { recursive: true, force: true });
+      // retried: the monitor's cleanup may open the lock file in the directory while it goes
+      rmSync(paths.dir, { recursive: true, force: true, maxRetries: 5 });
       emitEvent(layout, { type: 'container', action: 'destroy', id, name: rec.name });
+      if (opts.volumes) await removeAnonymousVolumes(layout, rec);
     }),
   );
 }

@@ -42,6 +42,16 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
       NetworkMode: 'none',
       CgroupParent: '',
     },
+    Mounts: (rec.config.mounts ?? []).map((m) => ({
+      Type: m.type,
+      ...(m.name ? { Name: m.name } : {}),
+      Source: m.source,
+      Destination: m.target,
+      ...(m.type === 'volume' ? { Driver: 'local' } : {}),
+      Mode: m.readonly ? 'ro' : '',
+      RW: !m.readonly,
+      Propagation: m.type === 'bind' ? 'rprivate' : '',
+    })),
     GraphDriver: {
       Name: 'overlay',
       Data: { LowerDir: rec.lowerDirs.join(':'), UpperDir: p.upper, WorkDir: p.work, MergedDir: p.merged },

@@ -21,6 +21,7 @@ import type { ContainerRecord } from './types.js';
 import { containerChanges, type Change } from './diff.js';
 import { commitContainer, type CommitOptions } from './commit.js';
 import { exportContainer } from './export.js';
+import { volumeUsersOf } from './mounts.js';
 import type { ResourceLimits } from '../cgroup/index.js';
 import { updateResources } from './resources.js';
 
@@ -51,6 +52,11 @@ export class ContainerService {
     return listRecords(this.layout)
       .map((r) => summarize(r, this.state(r)))
       .filter((s) => opts.all || s.state === 'running' || s.state === 'paused');
+  }
+
+  /** Volume name -> IDs of the containers (any state) that mount it. */
+  volumeUsers(): Map<string, string[]> {
+    return volumeUsersOf(listRecords(this.layout));
   }
 
   /** True when any container (in any state) was made from this image. */
@@ -93,7 +99,8 @@ export class ContainerService {
     return st?.exit?.exitCode ?? rec.exit?.exitCode ?? 0;
   }
 
-  async remove(ref: string, opts: { force?: boolean } = {}): Promise<void> {
+  /** `volumes` (rm -v): also remove the container's anonymous volumes. */
+  async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     const rec = this.find(ref);
     const st = this.state(rec);
     if (st.running) {
@@ -106,7 +113,7 @@ export class ContainerService {
       }
       await finalizeExit(this.layout, rec.id);
     }
-    await removeStopped(this.layout, rec.id);
+    await removeStopped(this.layout, rec.id, { volumes: opts.volumes });
   }
 
   /** docker update: changes resource limits, live on a running container, and stores them. */
@@ -203,6 +210,6 @@ export class ContainerService {
 
   /** Collects a finished run (exit code, cgroups) and performs --rm now rather than in the monitor. */
   async collect(id: string): Promise<void> {
-    if (await finalizeExit(this.layout, id)) await removeStopped(this.layout, id);
+    if (await finalizeExit(this.layout, id)) await removeStopped(this.layout, id, { volumes: true }); // --rm takes anonymous volumes along
   }
 }

@@ -11,6 +11,7 @@ import { buildSpawnSpec } from '../runtime/index.js';
 import { ContainerCgroups } from '../cgroup/index.js';
 import { emitEvent } from '../events/index.js';
 import { loadRecord, saveRecord } from './records.js';
+import { prepareMounts } from './mounts.js';
 import { bootId, deriveState, procStartTime } from './state.js';
 import type { ContainerRecord } from './types.js';
 import { applyRecordLimits } from './resources.js';
@@ -19,7 +20,7 @@ const cleanupMain = fileURLToPath(new URL('./cleanup-main.js', import.meta.url))
 
 export async function startContainer(layout: Layout, id: string): Promise<ContainerRecord> {
   const paths = layout.container(id);
-  return withLock(paths.lock, () => {
+  return withLock(paths.lock, async () => {
     const rec = loadRecord(layout, id);
     if (!rec) throw new BerthError('NOT_FOUND', `no such container: ${id}`);
     const st = deriveState(rec, paths);
@@ -45,6 +46,8 @@ export async function startContainer(layout: Layout, id: string): Promise<Contai
     ];
     let spawned;
     try {
+      // copy-up into new volumes needs the root mounted on the host: before the container's own mount
+      await prepareMounts(layout, rec, new Date().toISOString());
       const spec = buildSpawnSpec({ record: rec, paths, cgroupProcs: cgroups.procsFiles(), monitorArgs });
       spawned = spawnContainer(spec);
     } catch (e) {

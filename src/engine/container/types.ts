@@ -1,5 +1,6 @@
 // The container record: what `create` decided (config) and what happened since
 // (state). Stored as containers/<id>/container.json.
+import type { MountSpec } from '../volume/index.js';
 import type { ResourceLimits } from '../cgroup/limits.js';
 
 /** What the user asked for, merged with the image's defaults at create time. */
@@ -21,6 +22,9 @@ export interface ContainerConfig {
   tty: boolean;             // -t (its own issue)
   openStdin: boolean;       // -i (its own issue)
   readonlyRootfs: boolean;  // --read-only
+  /** -v, --mount, --tmpfs, --volumes-from and the image's VOLUMEs, resolved at create
+   * (volumes created, bind sources checked). Absent in records made before volumes existed. */
+  mounts?: MountSpec[];
   /** --memory, --cpus, --pids-limit, ...: validated and resolved against the host at create
    * (dropped ones already removed); applied at start, changed by `update`. Absent = none. */
   resources?: ResourceLimits;

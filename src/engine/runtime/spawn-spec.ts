@@ -2,6 +2,7 @@
 // Docker's defaults. assembleSpawnSpec is pure (host facts passed in);
 // buildSpawnSpec gathers those facts from the host and the container's layers.
 import { dirname, basename } from 'node:path';
+import { statSync } from 'node:fs';
 import { CLONE, monitorPath, type SpawnSpec } from '../../native/index.js';
 import { cgroupMode, mountOfDir, readCgroupMounts, type CgroupMode } from '../cgroup/index.js';
 import { invalid } from '../errors.js';
@@ -13,6 +14,7 @@ import { containerEnv } from './env.js';
 import { overlayMountData } from './overlay.js';
 import { INIT_TARGET, deviceOps, etcBinds, initOps, kernelMounts, protectionOps } from './rootfs-ops.js';
 import { resolveUser, type ResolvedUser } from './user.js';
+import { userMountOps } from './user-mounts.js';
 
 export interface SpawnInput {
   record: ContainerRecord;
@@ -30,6 +32,8 @@ export interface HostFacts {
   /** The hierarchies of `cgroupProcs`, in the same order. */
   hierarchies: ContainerHierarchy[];
   overlayData: string;
+  /** Bind sources that are files (their mount points are made as files); absent: none. */
+  fileSources?: ReadonlySet<string>;
 }
 
 const NAMESPACES = CLONE.NEWNS | CLONE.NEWPID | CLONE.NEWUTS | CLONE.NEWIPC | CLONE.NEWNET | CLONE.NEWCGROUP;
@@ -57,6 +61,8 @@ export function assembleSpawnSpec(input: SpawnInput, facts: HostFacts): SpawnSpe
       ...kernelMounts(),
       ...cgroupFsOps(facts.cgroupMode, facts.hierarchies),
       ...etcBinds(paths),
+      // -v/--mount/--tmpfs: after the /etc files, before masks (nothing may uncover a masked path)
+      ...userMountOps(cfg.mounts ?? [], (src) => (facts.fileSources?.has(src) ? 'file' : 'dir')),
       // docker creates a missing working directory (before /dev etc. so it cannot land on a tmpfs)
       ...(cfg.workingDir && cfg.workingDir !== '/' ? [{ op: 'mkdir' as const, target: cfg.workingDir }] : []),
       ...deviceOps(),
@@ -94,5 +100,8 @@ export function buildSpawnSpec(input: SpawnInput): SpawnSpec {
     cgroupMode: cgroupMode(),
     hierarchies: hierarchiesOf(cgroupProcs),
     overlayData: overlayMountData(record, paths),
+    fileSources: new Set((record.config.mounts ?? [])
+      .filter((m) => m.type === 'bind' && statSync(m.source, { throwIfNoEntry: false })?.isDirectory() === false)
+      .map((m) => m.source)),
   });
 }

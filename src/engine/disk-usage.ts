@@ -1,0 +1,30 @@
+// `system df`: what images, containers and volumes take on disk, and how much of
+// it nothing uses. Sizes of containers and volumes are walked now (du), so this
+// is a deliberate, occasional call (the TUI's volume view refreshes on demand).
+import type { Layout } from './store/layout.js';
+import type { ContainerService, ContainerSummary } from './container/index.js';
+import type { ImageRecord, ImageStore } from './image/index.js';
+import { directoryUsage, type VolumeStore, type VolumeUsage } from './volume/index.js';
+
+export interface DiskUsage {
+  images: { image: ImageRecord; containers: number }[];
+  /** size: bytes written by the container (its overlay upper dir). */
+  containers: { summary: ContainerSummary; size: number; volumes: number }[];
+  volumes: VolumeUsage[];
+}
+
+export async function diskUsage(layout: Layout, containers: ContainerService, images: ImageStore, volumes: VolumeStore): Promise<DiskUsage> {
+  const all = containers.list({ all: true });
+  const users = containers.volumeUsers();
+  const perImage = new Map<string, number>();
+  for (const c of all) perImage.set(c.imageId, (perImage.get(c.imageId) ?? 0) + 1);
+  return {
+    images: (await images.list()).map((image) => ({ image, containers: perImage.get(image.id) ?? 0 })),
+    containers: all.map((summary) => ({
+      summary,
+      size: directoryUsage(layout.container(summary.id).upper),
+      volumes: [...users.values()].filter((ids) => ids.includes(summary.id)).length,
+    })),
+    volumes: volumes.report(() => users),
+  };
+}
