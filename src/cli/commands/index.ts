@@ -22,6 +22,8 @@ import { rmiCommand } from './rmi.js';
 import { createCommand, runCommand } from './run.js';
 import { tagCommand } from './tag.js';
 import { topCommand } from './top.js';
+import { volumeCommand } from './volume.js';
+import { systemCommand } from './system.js';
 import { updateCommand } from './update.js';
 import { statsCommand } from './stats.js';
 import { commitCommand } from './commit.js';
@@ -37,5 +39,6 @@ export const commands: CommandModule<any, any>[] = [
   infoCommand, containerCommand, updateCommand, statsCommand,
   imagesCommand, importCommand, rmiCommand, tagCommand, imageCommand,
   pullCommand, pushCommand, loginCommand, logoutCommand,
+  volumeCommand, systemCommand,
   historyCommand, saveCommand, loadCommand, exportCommand, commitCommand, diffCommand,
 ];

@@ -68,7 +68,7 @@ export const rmCommand: CommandModule<GlobalArgs, Targets & { force?: boolean; v
       .option('volumes', { alias: 'v', type: 'boolean', describe: 'remove anonymous volumes associated with the container' }) as never,
   handler: async (a) => {
     const c = getEngine(a).containers;
-    await forEachTarget(a.containers, async (t) => { await c.remove(t, { force: a.force }); say(t); });
+    await forEachTarget(a.containers, async (t) => { await c.remove(t, { force: a.force, volumes: a.volumes }); say(t); });
   },
 };
 

@@ -7,9 +7,10 @@ import { getEngine, type GlobalArgs } from '../context.js';
 import { commandTail, type TailVerb } from '../argv-split.js';
 import { ExitStatus } from '../exit-codes.js';
 import { followOutput } from '../follow.js';
+import { mountOptions, mountValueFlags, toMountRequests, type MountArgs } from '../mount-flags.js';
 import { printWarning, resourceOptions, resourceValueFlags, toResourceLimits, type ResourceArgs } from '../resource-flags.js';
 
-interface CreateArgs extends GlobalArgs, ResourceArgs {
+interface CreateArgs extends GlobalArgs, ResourceArgs, MountArgs {
   image: string;
   name?: string;
   env?: string[];
@@ -34,7 +35,7 @@ interface RunArgs extends CreateArgs {
 }
 
 function createOptions(y: Argv<GlobalArgs>): Argv<CreateArgs> {
-  return resourceOptions(y)
+  return mountOptions(resourceOptions(y))
     .positional('image', { type: 'string', describe: 'image to run', demandOption: true })
     .option('name', { type: 'string', describe: 'assign a name to the container' })
     .option('env', { alias: 'e', type: 'string', array: true, describe: 'set environment variables (KEY=VALUE, or KEY to pass the current value)' })
@@ -57,7 +58,7 @@ function createOptions(y: Argv<GlobalArgs>): Argv<CreateArgs> {
 /** Flags that take a value, for splitting off the container's command (argv-split.ts). */
 export const runTail: TailVerb = {
   valueFlags: new Set(['name', 'env', 'e', 'env-file', 'workdir', 'w', 'user', 'u', 'hostname', 'h', 'entrypoint',
-    'stop-signal', 'stop-timeout', 'label', 'l', ...resourceValueFlags]),
+    'stop-signal', 'stop-timeout', 'label', 'l', ...resourceValueFlags, ...mountValueFlags]),
 };
 
 function toCreateOptions(a: CreateArgs): CreateOptions {
@@ -85,6 +86,8 @@ function toCreateOptions(a: CreateArgs): CreateOptions {
     init: a.init,
     autoRemove: a.rm,
     readonlyRootfs: a['read-only'],
+    mounts: toMountRequests(a),
+    volumesFrom: a['volumes-from'],
     resources: toResourceLimits(a),
     onWarning: printWarning,
   };
@@ -140,7 +143,7 @@ async function startOrDiscard(id: string, autoRemove: boolean, a: GlobalArgs): P
   try {
     await containers.start(id);
   } catch (e) {
-    if (autoRemove) await containers.remove(id, { force: true }).catch(() => {});
+    if (autoRemove) await containers.remove(id, { force: true, volumes: true }).catch(() => {});
     throw e;
   }
 }

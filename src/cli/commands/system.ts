@@ -1,0 +1,85 @@
+// `system <command>`: df — docker's disk usage summary; with -v, per image,
+// container and volume (a volume's size, its links and when it was last used).
+import type { CommandModule } from 'yargs';
+import { familiarName, parseReference, shortId } from '../../engine/image/index.js';
+import type { DiskUsage } from '../../engine/index.js';
+import { getEngine, type GlobalArgs } from '../context.js';
+import { humanDuration, humanSize, printFormatted, printJson, printTable } from '../output.js';
+
+interface DfArgs extends GlobalArgs { verbose?: boolean; format?: string }
+
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+const reclaim = (bytes: number, total: number): string =>
+  `${humanSize(bytes)}${total ? ` (${Math.round((bytes / total) * 100)}%)` : ''}`;
+const ago = (iso: string | undefined, now: number): string => (iso ? `${humanDuration(now - Date.parse(iso))} ago` : 'Never');
+
+/** The four summary rows (docker's TYPE TOTAL ACTIVE SIZE RECLAIMABLE). */
+function summaryRows(du: DiskUsage): Record<string, string>[] {
+  const imgTotal = sum(du.images.map((i) => i.image.size));
+  const ctrTotal = sum(du.containers.map((c) => c.size));
+  const volTotal = sum(du.volumes.map((v) => v.size));
+  const running = (s: string) => s === 'running' || s === 'paused';
+  return [
+    { Type: 'Images', TotalCount: String(du.images.length), Active: String(du.images.filter((i) => i.containers).length),
+      Size: humanSize(imgTotal), Reclaimable: reclaim(sum(du.images.filter((i) => !i.containers).map((i) => i.image.size)), imgTotal) },
+    { Type: 'Containers', TotalCount: String(du.containers.length), Active: String(du.containers.filter((c) => running(c.summary.state)).length),
+      Size: humanSize(ctrTotal), Reclaimable: reclaim(sum(du.containers.filter((c) => !running(c.summary.state)).map((c) => c.size)), ctrTotal) },
+    { Type: 'Local Volumes', TotalCount: String(du.volumes.length), Active: String(du.volumes.filter((v) => v.containers.length).length),
+      Size: humanSize(volTotal), Reclaimable: reclaim(sum(du.volumes.filter((v) => !v.containers.length).map((v) => v.size)), volTotal) },
+    { Type: 'Build Cache', TotalCount: '0', Active: '0', Size: '0B', Reclaimable: '0B' },
+  ];
+}
+
+function printVerbose(du: DiskUsage, now: number): void {
+  const say = (s: string) => process.stdout.write(s + '\n');
+  say('Images space usage:\n');
+  printTable(['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE', 'CONTAINERS'], du.images.flatMap(({ image, containers }) => {
+    const refs = image.repoTags.map((t) => parseReference(t));
+    const names: [string, string][] = refs.length ? refs.map((r) => [familiarName(r), r.tag ?? '<none>']) : [['<none>', '<none>']];
+    return names.map(([repo, tag]) =>
+      [repo, tag, shortId(image.id), `${humanDuration(now - Date.parse(image.created))} ago`, humanSize(image.size), String(containers)]);
+  }));
+  say('\nContainers space usage:\n');
+  printTable(['CONTAINER ID', 'IMAGE', 'COMMAND', 'LOCAL VOLUMES', 'SIZE', 'CREATED', 'STATUS', 'NAMES'], du.containers.map(({ summary: s, size, volumes }) => [
+    s.id.slice(0, 12), s.image, JSON.stringify(s.command.length > 20 ? s.command.slice(0, 19) + '…' : s.command), String(volumes),
+    humanSize(size), `${humanDuration(now - Date.parse(s.created))} ago`, s.status, s.name,
+  ]));
+  say('\nLocal Volumes space usage:\n');
+  printTable(['VOLUME NAME', 'LINKS', 'SIZE', 'LAST USED'], du.volumes.map((v) => [v.name, String(v.containers.length), humanSize(v.size), ago(v.lastUsedAt, now)]));
+  say('\nBuild cache usage: 0B');
+}
+
+const dfCommand: CommandModule<GlobalArgs, DfArgs> = {
+  command: 'df',
+  describe: 'Show disk usage of images, containers and volumes',
+  builder: (y) =>
+    y.option('verbose', { alias: 'v', type: 'boolean', describe: 'show detailed information on space usage' })
+      .option('format', { type: 'string', describe: 'table, json, or a template ({{.Type}} {{.Size}})' }) as never,
+  handler: async (a) => {
+    const du = await getEngine(a).diskUsage();
+    const now = Date.now();
+    if (a.verbose && a.format === 'json') {
+      // docker's verbose JSON: one object with a list per type
+      return printJson({
+        Images: du.images.map(({ image, containers }) => ({ ID: image.id, RepoTags: image.repoTags, Size: image.size, Containers: containers, Created: image.created })),
+        Containers: du.containers.map(({ summary: s, size, volumes }) => ({ ID: s.id, Names: s.name, Image: s.image, SizeRw: size, LocalVolumes: volumes, State: s.state, Status: s.status })),
+        Volumes: du.volumes.map((v) => ({
+          Name: v.name, Driver: v.driver, Mountpoint: v.mountpoint, Labels: v.labels, CreatedAt: v.createdAt, Scope: 'local',
+          UsageData: { Size: v.size, RefCount: v.containers.length }, LastUsedAt: v.lastUsedAt ?? null,
+        })),
+        BuildCache: [],
+      });
+    }
+    if (a.verbose) return printVerbose(du, now);
+    const rows = summaryRows(du);
+    printFormatted(a.format, rows, () =>
+      printTable(['TYPE', 'TOTAL', 'ACTIVE', 'SIZE', 'RECLAIMABLE'], rows.map((r) => [r.Type, r.TotalCount, r.Active, r.Size, r.Reclaimable])));
+  },
+};
+
+export const systemCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'system <command>',
+  describe: 'Manage berth (disk usage)',
+  builder: (y) => y.command(dfCommand).demandCommand(1, 'name a system command: berth system --help') as never,
+  handler: () => {},
+};

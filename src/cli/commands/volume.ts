@@ -1,0 +1,160 @@
+// `volume <command>`: create, ls/list, inspect, rm/remove, prune — docker's
+// volume verbs over the engine's volume store.
+import type { CommandModule } from 'yargs';
+import { BerthError } from '../../engine/index.js';
+import type { VolumeRecord } from '../../engine/volume/index.js';
+import { getEngine, type GlobalArgs } from '../context.js';
+import { forEachTarget } from '../each.js';
+import { ExitStatus, reportError } from '../exit-codes.js';
+import { humanSize, printFormatted, printJson, printTable, renderTemplate } from '../output.js';
+import { confirm } from '../confirm.js';
+
+const say = (s: string) => process.stdout.write(s + '\n');
+
+/** KEY=VALUE flags (--label, --opt) to a map; a bare KEY gets "". */
+function keyValues(list: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kv of list ?? []) {
+    const eq = kv.indexOf('=');
+    out[eq < 0 ? kv : kv.slice(0, eq)] = eq < 0 ? '' : kv.slice(eq + 1);
+  }
+  return out;
+}
+
+/** What `volume inspect` shows: docker's fields (berth's bookkeeping stays on disk). */
+const inspectView = (r: VolumeRecord) => ({
+  CreatedAt: r.CreatedAt, Driver: r.Driver, Labels: r.Labels, Mountpoint: r.Mountpoint,
+  Name: r.Name, Options: r.Options, Scope: r.Scope,
+});
+
+interface CreateArgs extends GlobalArgs { name?: string; label?: string[]; opt?: string[]; driver?: string }
+
+const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
+  command: 'create [name]',
+  describe: 'Create a volume',
+  builder: (y) =>
+    y.positional('name', { type: 'string', describe: 'volume name (default: a random, anonymous one)' })
+      .option('label', { type: 'string', array: true, nargs: 1, describe: 'set metadata on the volume (KEY=VALUE)' })
+      .option('opt', { alias: 'o', type: 'string', array: true, nargs: 1, describe: 'driver options (none are supported by berth yet)' })
+      .option('driver', { alias: 'd', type: 'string', default: 'local', describe: 'volume driver (only "local")' }) as never,
+  handler: async (a) => {
+    if (a.driver !== 'local') throw new BerthError('UNSUPPORTED', `volume driver "${a.driver}" is not available: berth has only "local"`);
+    const v = await getEngine(a).volumes.create({ name: a.name, labels: keyValues(a.label), options: keyValues(a.opt) });
+    say(v.Name);
+  },
+};
+
+interface LsArgs extends GlobalArgs { quiet?: boolean; filter?: string[]; format?: string }
+
+const lsCommand: CommandModule<GlobalArgs, LsArgs> = {
+  command: 'ls',
+  describe: 'List volumes',
+  builder: (y) =>
+    y.option('quiet', { alias: 'q', type: 'boolean', describe: 'only display volume names' })
+      .option('filter', { alias: 'f', type: 'string', array: true, nargs: 1, describe: 'filter: dangling=true|false, label=KEY[=VALUE], name=TEXT, driver=local' })
+      .option('format', { type: 'string', describe: 'format: table, json, or a template ({{.Name}})' }) as never,
+  handler: async (a) => {
+    const engine = getEngine(a);
+    const labels: string[] = [], name: string[] = [];
+    let dangling: boolean | undefined;
+    for (const f of a.filter ?? []) {
+      const eq = f.indexOf('=');
+      const key = f.slice(0, eq), value = f.slice(eq + 1);
+      if (eq < 0) throw new BerthError('INVALID_ARGUMENT', `bad format of filter (expected name=value): ${f}`);
+      if (key === 'label') labels.push(value);
+      else if (key === 'name') name.push(value);
+      else if (key === 'dangling' && ['true', '1', 'false', '0'].includes(value)) dangling = value === 'true' || value === '1';
+      else if (key === 'driver') { if (value !== 'local') return; }
+      else throw new BerthError('INVALID_ARGUMENT', `invalid filter "${f}": berth knows dangling=true|false, label=, name= and driver=`);
+    }
+    const vols = engine.volumes.list(() => engine.containers.volumeUsers(), { labels, name, dangling });
+    if (a.quiet) return void process.stdout.write(vols.map((v) => v.Name + '\n').join(''));
+    const rows = vols.map((v) => ({
+      Driver: v.Driver, Name: v.Name, Mountpoint: v.Mountpoint, Scope: v.Scope, CreatedAt: v.CreatedAt,
+      Labels: Object.entries(v.Labels).map(([k, x]) => `${k}=${x}`).join(','), Availability: 'N/A', Group: 'N/A', Size: 'N/A', Status: 'N/A',
+    }));
+    printFormatted(a.format, rows, () => printTable(['DRIVER', 'VOLUME NAME'], vols.map((v) => [v.Driver, v.Name])));
+  },
+};
+
+interface InspectArgs extends GlobalArgs { volumes: string[]; format?: string }
+
+const inspectCommand: CommandModule<GlobalArgs, InspectArgs> = {
+  command: 'inspect <volumes..>',
+  describe: 'Display detailed information on one or more volumes',
+  builder: (y) =>
+    y.positional('volumes', { type: 'string', array: true, nargs: 1, describe: 'volume names' })
+      .option('format', { alias: 'f', type: 'string', describe: 'format the output with a template ({{.Mountpoint}})' }) as never,
+  handler: async (a) => {
+    const engine = getEngine(a);
+    const found: Record<string, unknown>[] = [];
+    let status = 0;
+    for (const n of a.volumes) {
+      try {
+        found.push(inspectView(engine.volumes.get(n)));
+      } catch (e) {
+        status = reportError(e);
+      }
+    }
+    if (a.format) process.stdout.write(found.map((o) => renderTemplate(a.format!, o) + '\n').join(''));
+    else printJson(found);
+    if (status) throw new ExitStatus(status);
+  },
+};
+
+interface RmArgs extends GlobalArgs { volumes: string[]; force?: boolean }
+
+const rmCommand: CommandModule<GlobalArgs, RmArgs> = {
+  command: 'rm <volumes..>',
+  describe: 'Remove one or more volumes (a volume a container uses cannot be removed)',
+  builder: (y) =>
+    y.positional('volumes', { type: 'string', array: true, nargs: 1, describe: 'volume names' })
+      .option('force', { alias: 'f', type: 'boolean', describe: 'do not fail on volumes that do not exist' }) as never,
+  handler: async (a) => {
+    const engine = getEngine(a);
+    await forEachTarget(a.volumes, async (n) => {
+      await engine.volumes.remove(n, () => engine.containers.volumeUsers(), { force: a.force });
+      say(n);
+    });
+  },
+};
+
+interface PruneArgs extends GlobalArgs { force?: boolean; all?: boolean; filter?: string[] }
+
+const pruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
+  command: 'prune',
+  describe: 'Remove unused volumes (anonymous ones; with --all, named ones too)',
+  builder: (y) =>
+    y.option('force', { alias: 'f', type: 'boolean', describe: 'do not prompt for confirmation' })
+      .option('all', { alias: 'a', type: 'boolean', describe: 'remove all unused volumes, not just anonymous ones' })
+      .option('filter', { type: 'string', array: true, nargs: 1, describe: 'filter: label=KEY[=VALUE]' }) as never,
+  handler: async (a) => {
+    const labels = (a.filter ?? []).map((f) => {
+      if (!f.startsWith('label=')) throw new BerthError('INVALID_ARGUMENT', `invalid filter "${f}": volume prune knows label=KEY[=VALUE]`);
+      return f.slice(6);
+    });
+    if (!a.force) {
+      const what = a.all ? 'all local volumes' : 'anonymous local volumes';
+      if (!(await confirm(`WARNING! This will remove ${what} not used by at least one container.\nAre you sure you want to continue? [y/N] `))) return;
+    }
+    const engine = getEngine(a);
+    const r = await engine.volumes.prune(() => engine.containers.volumeUsers(), { all: a.all, labels });
+    if (r.deleted.length) say(`Deleted Volumes:\n${r.deleted.join('\n')}\n`);
+    say(`Total reclaimed space: ${humanSize(r.reclaimed)}`);
+  },
+};
+
+const rename = (c: CommandModule<any, any>, name: string): CommandModule<any, any> => ({
+  ...c,
+  command: typeof c.command === 'string' ? c.command.replace(/^\S+/, name) : name,
+});
+
+export const volumeCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'volume <command>',
+  describe: 'Manage volumes',
+  builder: (y) =>
+    y.command(createCommand).command(lsCommand).command(rename(lsCommand, 'list')).command(inspectCommand)
+      .command(rmCommand).command(rename(rmCommand, 'remove')).command(pruneCommand)
+      .demandCommand(1, 'name a volume command: berth volume --help') as never,
+  handler: () => {},
+};
