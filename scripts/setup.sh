@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 
 # Debian packages: the toolchain for the native addon (node-gyp needs python3,
 # make, g++), tar/gzip for images, and what the tests drive: tmux (the TUI),
-# iproute2 (network namespaces), procps (ps/pgrep checks).
-PKGS="build-essential python3 make g++ tar gzip ca-certificates tmux iproute2 procps"
+# iproute2 (network namespaces), procps (ps/pgrep checks), skopeo and umoci
+# (independent readers/writers of the archives berth save/load exchanges).
+PKGS="build-essential python3 make g++ tar gzip ca-certificates tmux iproute2 procps skopeo umoci"
 
 log=$(mktemp /tmp/berth-setup.XXXXXX)
 trap 'rm -f "$log"' EXIT

@@ -9,6 +9,7 @@ import { importCommand } from './import.js';
 import { rmiCommand } from './rmi.js';
 import { tagCommand } from './tag.js';
 import { historyCommand } from './history.js';
+import { imagePruneCommand } from './image-prune.js';
 import { loadCommand } from './load.js';
 import { saveCommand } from './save.js';
 
@@ -50,7 +51,7 @@ export const imageCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     y.command(rename(imagesCommand, 'ls')).command(rename(imagesCommand, 'list'))
       .command(rename(rmiCommand, 'rm')).command(rename(rmiCommand, 'remove'))
       .command(importCommand).command(imageInspectCommand).command(tagCommand)
-      .command(historyCommand).command(saveCommand).command(loadCommand)
+      .command(historyCommand).command(saveCommand).command(loadCommand).command(imagePruneCommand)
       .demandCommand(1, 'name an image command: berth image --help') as never,
   handler: () => {},
 };
