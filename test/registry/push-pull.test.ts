@@ -1,0 +1,123 @@
+// berth against a real registry (Debian's docker-registry on 127.0.0.1):
+// push → skopeo reads it back → rmi → pull by tag → pull by digest → run;
+// a second pull downloads nothing; a blob corrupted in the registry's storage
+// fails the pull with a digest error and leaves the store exactly as it was.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { busyboxTar } from '../helpers/fixtures.js';
+import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { TestRoot } from '../helpers/root.js';
+import { scratch, tarOf } from '../image/tars.js';
+
+const t = new TestRoot('berth-test-regpush-');
+const s = scratch('berth-test-regpush-files-');
+let reg: TestRegistry;
+let repo = '';
+
+test.before(async () => {
+  reg = await startRegistry();
+  repo = `${reg.addr}/bb`;
+});
+test.after(async () => {
+  await reg?.stop();
+  s.remove();
+  const left = t.cleanup();
+  assert.equal(left, [], `left behind: ${left.join('; ')}`);
+});
+
+const ls = (sub: string) => (existsSync(join(t.root, sub)) ? readdirSync(join(t.root, sub)).sort() : []);
+const records = () => JSON.parse(readFileSync(join(t.root, 'images', 'images.json'), 'utf8')).images as Array<{ id: string; repoTags: string[]; repoDigests: string[]; manifestDigest: string }>;
+const skopeoInspect = (ref: string) =>
+  JSON.parse(execFileSync('skopeo', ['inspect', '--tls-verify=false', `docker://${ref}`], { encoding: 'utf8' })) as { Digest: string; Layers: string[] };
+
+let id = '';
+let digest = '';
+let layer = '';
+
+test('push: docker lines, the registry has what berth stored, skopeo reads it back', () => {
+  id = t.ok(['import', busyboxTar(), 'bb', '-c', 'CMD ["/bin/sh", "-c", "echo from-cmd"]']);
+  t.ok(['tag', 'bb', `${repo}:v1`]);
+  const out = t.ok(['push', `${repo}:v1`]).split('\n');
+  const rec = records().find((r) => r.id === id)!;
+  digest = rec.manifestDigest;
+  layer = JSON.parse(readFileSync(join(t.root, 'blobs/sha256', digest.slice(7)), 'utf8')).layers[0].digest;
+  assert.is(out[0], `The push refers to repository [${repo}]`);
+  assert.ok(out.includes(`${layer.slice(7, 19)}: Pushed`), out.join('\n'));
+  assert.match(out[out.length - 1], new RegExp(`^v1: digest: ${digest} size: \\d+$`));
+  assert.ok(rec.repoDigests.includes(`${repo}@${digest}`), 'the pushed digest is recorded');
+  const seen = skopeoInspect(`${repo}:v1`);
+  assert.is(seen.Digest, digest, 'the manifest digest is the stored one (nothing re-encoded)');
+  assert.equal(seen.Layers, [layer]);
+  // pushing again: every blob is already there
+  const again = t.ok(['push', `${repo}:v1`]);
+  assert.match(again, new RegExp(`${layer.slice(7, 19)}: Layer already exists`));
+});
+
+test('rmi the image, then pull by tag: same image ID, docker summary lines, the full name last', () => {
+  const rmi = t.ok(['rmi', 'bb', `${repo}:v1`]);
+  assert.match(rmi, new RegExp(`Untagged: ${repo}@${digest}`), 'the last tag of a repository takes its digests along');
+  assert.match(rmi, new RegExp(`Deleted: ${id}`));
+  assert.equal(ls('layers'), []);
+  assert.equal(ls('blobs/sha256'), []);
+  const out = t.ok(['pull', `${repo}:v1`]).split('\n');
+  assert.is(out[0], 'v1: Pulling from bb');
+  assert.ok(out.includes(`${layer.slice(7, 19)}: Pull complete`), out.join('\n'));
+  assert.equal(out.slice(-3), [`Digest: ${digest}`, `Status: Downloaded newer image for ${repo}:v1`, `${repo}:v1`]);
+  const rec = records();
+  assert.is(rec.length, 1);
+  assert.is(rec[0].id, id, 'same config bytes: same image ID');
+  assert.equal(rec[0].repoTags, [`${repo}:v1`]);
+  assert.equal(rec[0].repoDigests, [`${repo}@${digest}`]);
+  assert.equal(ls('tmp'), []);
+});
+
+test('pull by digest and again by tag: nothing downloaded, "Image is up to date"', () => {
+  const out = t.ok(['pull', `${repo}@${digest}`]);
+  assert.match(out, new RegExp(`${layer.slice(7, 19)}: Already exists`));
+  assert.not.match(out, /Downloading|Pull complete/);
+  assert.match(out, new RegExp(`Status: Image is up to date for ${repo}@${digest}`));
+  const q = t.ok(['pull', '-q', `${repo}:v1`]);
+  assert.is(q, `${repo}:v1`);
+});
+
+test('the pulled image runs with its config defaults (by tag and by digest)', () => {
+  assert.is(t.ok(['run', '--rm', `${repo}:v1`]), 'from-cmd');
+  assert.is(t.ok(['run', '--rm', `${repo}@${digest}`, 'cat', '/etc/passwd']).split('\n')[0], 'root:x:0:0:root:/root:/bin/sh');
+});
+
+test('a blob corrupted in the registry: the pull fails with a digest error, the store is unchanged', async () => {
+  const small = join(s.dir, 'small.tar');
+  writeFileSync(small, await tarOf([{ name: 'hello.txt', content: 'hello registry\n'.repeat(100) }]));
+  t.ok(['import', small, `${reg.addr}/small:v1`]);
+  t.ok(['push', `${reg.addr}/small:v1`]);
+  const smallDigest = records().find((r) => r.repoTags.includes(`${reg.addr}/small:v1`))!.manifestDigest;
+  const smallLayer = JSON.parse(readFileSync(join(t.root, 'blobs/sha256', smallDigest.slice(7)), 'utf8')).layers[0].digest as string;
+  t.ok(['rmi', `${reg.addr}/small:v1`]);
+  const file = reg.blobFile(smallLayer);
+  const bytes = readFileSync(file);
+  bytes[700] ^= 0x20; // inside hello.txt's content: still a valid tar, wrong digest
+  writeFileSync(file, bytes);
+
+  const before = { images: readFileSync(join(t.root, 'images', 'images.json'), 'utf8'), blobs: ls('blobs/sha256'), layers: ls('layers') };
+  const r = t.berth(['pull', `${reg.addr}/small:v1`]);
+  assert.is(r.code, 125, r.stdout + r.stderr);
+  assert.match(r.stderr, new RegExp(`digest mismatch for blob ${smallLayer}: registry sent sha256:[a-f0-9]{64}`));
+  assert.is(readFileSync(join(t.root, 'images', 'images.json'), 'utf8'), before.images);
+  assert.equal(ls('blobs/sha256'), before.blobs);
+  assert.equal(ls('layers'), before.layers);
+  assert.equal(ls('tmp'), [], 'no partial blob or layer left');
+});
+
+test('pull errors: unknown tag, unknown repository', () => {
+  const r = t.berth(['pull', `${repo}:nope`]);
+  assert.is(r.code, 125);
+  assert.match(r.stderr, /manifest unknown/i);
+  const r2 = t.berth(['pull', `${reg.addr}/nothing/here`]);
+  assert.is(r2.code, 125);
+  assert.match(r2.stderr, /(name|manifest) unknown/i);
+});
+
+test.run();
