@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 # make, g++), tar/gzip for images, and what the tests drive: tmux (the TUI),
 # iproute2 (network namespaces), procps (ps/pgrep checks), skopeo and umoci
 # (independent readers/writers of the archives berth save/load exchanges).
-PKGS="build-essential python3 make g++ tar gzip ca-certificates tmux iproute2 procps skopeo umoci"
+# apache2-utils: htpasswd (bcrypt) for the registry tests' auth-enabled docker-registry.
+PKGS="build-essential python3 make g++ tar gzip ca-certificates tmux iproute2 procps skopeo umoci apache2-utils"
 
 log=$(mktemp /tmp/berth-setup.XXXXXX)
 trap 'rm -f "$log"' EXIT
