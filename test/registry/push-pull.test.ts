@@ -88,6 +88,18 @@ test('the pulled image runs with its config defaults (by tag and by digest)', ()
   assert.is(t.ok(['run', '--rm', `${repo}@${digest}`, 'cat', '/etc/passwd']).split('\n')[0], 'root:x:0:0:root:/root:/bin/sh');
 });
 
+test('run of an image that is not in the store pulls it first, docker-style, on stderr', () => {
+  t.ok(['rmi', `${repo}:v1`]);
+  const r = t.berth(['run', '--rm', `${repo}:v1`]);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, 'from-cmd\n', 'stdout is the container\'s alone');
+  assert.match(r.stderr, new RegExp(`^Unable to find image '${repo}:v1' locally\nv1: Pulling from bb\n`));
+  assert.match(r.stderr, new RegExp(`Status: Downloaded newer image for ${repo}:v1\n$`));
+  const missing = t.berth(['run', '--rm', `${repo}:nope`]);
+  assert.is(missing.code, 125);
+  assert.match(missing.stderr, new RegExp(`manifest for ${repo}:nope not found: manifest unknown`));
+});
+
 test('a blob corrupted in the registry: the pull fails with a digest error, the store is unchanged', async () => {
   const small = join(s.dir, 'small.tar');
   writeFileSync(small, await tarOf([{ name: 'hello.txt', content: 'hello registry\n'.repeat(100) }]));

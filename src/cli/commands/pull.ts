@@ -10,14 +10,14 @@ interface PullArgs extends GlobalArgs, RegistryArgs { name: string; platform?: s
 
 /** Pulls `ref` and prints docker's summary; shared with `run`'s pull of a missing image. */
 export async function pullAndReport(engine: Engine, ref: string, a: RegistryArgs & { platform?: string; quiet?: boolean },
-  out: NodeJS.WriteStream = process.stdout): Promise<void> {
+  out: NodeJS.WriteStream = process.stdout, opts: { fullName?: boolean } = {}): Promise<void> {
   const r = await registryOf(engine).pull(ref, { policy: policyOf(a), progress: progressFor(a.quiet, out), platform: a.platform });
   const full = formatReference(r.reference);
   if (!a.quiet) {
     out.write(`Digest: ${r.digest}\n`);
     out.write(`Status: ${r.changed ? 'Downloaded newer image' : 'Image is up to date'} for ${familiar(r.reference)}\n`);
   }
-  out.write(`${full}\n`);
+  if (opts.fullName !== false) out.write(`${full}\n`);
 }
 
 export const pullCommand: CommandModule<GlobalArgs, PullArgs> = {

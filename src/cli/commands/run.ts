@@ -7,6 +7,7 @@ import { getEngine, type GlobalArgs } from '../context.js';
 import { commandTail, type TailVerb } from '../argv-split.js';
 import { ExitStatus } from '../exit-codes.js';
 import { followOutput } from '../follow.js';
+import { pullIfMissing } from '../pull-missing.js';
 import { mountOptions, mountValueFlags, toMountRequests, type MountArgs } from '../mount-flags.js';
 import { printWarning, resourceOptions, resourceValueFlags, toResourceLimits, type ResourceArgs } from '../resource-flags.js';
 
@@ -109,6 +110,7 @@ export const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
   describe: 'Create a new container',
   builder: createOptions,
   handler: async (a) => {
+    await pullIfMissing(getEngine(a), a.image);
     const rec = await getEngine(a).containers.create(toCreateOptions(a));
     process.stdout.write(rec.id + '\n');
   },
@@ -123,6 +125,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       .option('sig-proxy', { type: 'boolean', default: true, describe: 'proxy received signals to the container' }),
   handler: async (a) => {
     const containers = getEngine(a).containers;
+    await pullIfMissing(getEngine(a), a.image);
     const rec = await containers.create(toCreateOptions(a));
     if (a.detach) {
       await startOrDiscard(rec.id, rec.config.autoRemove, a);

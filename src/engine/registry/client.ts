@@ -43,7 +43,10 @@ export class RegistryClient {
     const res = await this.auth.send({
       method: 'GET', url: this.url(`/v2/${repo}/manifests/${ref}`), headers: { Accept: MANIFEST_ACCEPT },
     }, [pullScope(repo)]);
-    if (res.status !== 200) throw await registryError(res, `${this.domain}/${repo}:${ref}: manifest unknown`);
+    if (res.status !== 200) {
+      const name = `${this.domain}/${repo}${ref.startsWith('sha256:') ? '@' : ':'}${ref}`;
+      throw await registryError(res, res.status === 404 ? `manifest for ${name} not found` : `manifest for ${name}`);
+    }
     const digest = header(res, 'docker-content-digest');
     return { bytes: await readBody(res), contentType: header(res, 'content-type'), digest };
   }

@@ -111,7 +111,8 @@ export async function registryError(res: HttpResponse, what: string): Promise<Be
   let detail = '';
   try {
     const body = JSON.parse((await readBody(res, 64 * 1024)).toString('utf8')) as { errors?: Array<{ code?: string; message?: string }> };
-    detail = (body.errors ?? []).map((x) => [x.code, x.message].filter(Boolean).join(': ')).join('; ');
+    // the message alone reads like docker's ("manifest unknown"); the code when there is none
+    detail = (body.errors ?? []).map((x) => x.message || x.code || '').filter(Boolean).join('; ');
   } catch {
     /* not JSON, or empty (HEAD) */
   }
