@@ -116,6 +116,9 @@ export async function registryError(res: HttpResponse, what: string): Promise<Be
   } catch {
     /* not JSON, or empty (HEAD) */
   }
+  // docker prints auth failures as "unauthorized: <message>" / "denied: <message>"
+  const kind = res.status === 401 ? 'unauthorized' : res.status === 403 ? 'denied' : '';
+  if (kind && !detail.toLowerCase().startsWith(kind)) detail = `${kind}: ${detail || `HTTP ${res.status}`}`;
   const text = `${what}: ${detail || `HTTP ${res.status}`}`;
   if (res.status === 404) return new BerthError('NOT_FOUND', text);
   if (res.status === 401 || res.status === 403) return new BerthError('INVALID_ARGUMENT', text);
