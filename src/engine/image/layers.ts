@@ -33,6 +33,9 @@ export interface PrepareOptions extends UnpackOptions {
   /** The parent is itself prepared but not committed yet (a multi-layer pull
    * unpacks its layers side by side); the caller commits them base first. */
   parentPending?: boolean;
+  /** The caller flushes the filesystem once itself (syncFilesystem) before committing
+   * any of its layers: a pull of N layers then costs one syncfs, not N. */
+  deferSync?: boolean;
 }
 
 export function chainIdOf(parent: string | null, diffId: string): string {
@@ -106,7 +109,7 @@ export class LayerStore {
     await rm(trash, { recursive: true, force: true });
   }
 
-  private async unpackToTemp(parent: string | null, diffId: string, open: () => Readable, opts: UnpackOptions):
+  private async unpackToTemp(parent: string | null, diffId: string, open: () => Readable, opts: PrepareOptions):
     Promise<{ tmp: string; record: LayerRecord }> {
     const tmp = this.tmpName('layer');
     await mkdir(tmp, { mode: 0o700 });
@@ -119,7 +122,7 @@ export class LayerStore {
       }
       const record: LayerRecord = { chainId: chainIdOf(parent, diffId), diffId, parent, size: r.size };
       writeJson(join(tmp, 'layer.json'), record);
-      await syncFilesystem(tmp);
+      if (!opts.deferSync) await syncFilesystem(tmp);
       return { tmp, record };
     } catch (e) {
       await rm(tmp, { recursive: true, force: true });
@@ -137,7 +140,7 @@ export class LayerStore {
  * (`sync -f`) instead of an fsync per file, which would cost a disk flush per
  * entry on images with tens of thousands of files.
  */
-async function syncFilesystem(path: string): Promise<void> {
+export async function syncFilesystem(path: string): Promise<void> {
   try {
     await promisify(execFile)('sync', ['-f', path]);
   } catch {

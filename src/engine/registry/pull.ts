@@ -15,7 +15,7 @@ import { createGunzip } from 'node:zlib';
 import { BerthError } from '../errors.js';
 import type { Layout } from '../store/layout.js';
 import {
-  chainIdOf, commitPulled, formatReference, parseReference, repoName, sha256Digest,
+  chainIdOf, commitPulled, formatReference, syncFilesystem, parseReference, repoName, sha256Digest,
   type BlobStore, type Descriptor, type ImageRecord, type ImageStore, type OciImageConfig, type PendingBlob, type PreparedLayer, type Reference,
 } from '../image/index.js';
 import { RegistryClient } from './client.js';
@@ -119,10 +119,12 @@ export async function pullImage(ctx: PullContext, input: string, opts: PullOptio
         prepared[i] = await layers.prepare(parent, diffIds[i], gone, { parentPending: true });
       } else {
         progress.status(d.digest, 'Extracting');
-        prepared[i] = await layers.prepare(parent, diffIds[i], () => blob.open(), { parentPending: true, uncompressed: false });
+        prepared[i] = await layers.prepare(parent, diffIds[i], () => blob.open(), { parentPending: true, uncompressed: false, deferSync: true });
       }
       progress.status(d.digest, 'Pull complete');
     });
+    // one syncfs for every layer unpacked (deferSync): files are on disk before any layer becomes visible
+    await syncFilesystem(ctx.layout.tmpDir);
     const tag = ref.digest === undefined ? formatReference(ref) : undefined;
     const done = await commitPulled({ layout: ctx.layout, blobs, layers }, {
       configBytes, config, manifestBytes, blobs: pendingBlobs, layers: prepared, tag, repoDigest: `${repoName(ref)}@${digest}`,
