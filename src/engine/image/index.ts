@@ -11,7 +11,7 @@ export {
 export { shortId } from './digest.js';
 // for the registry (pull/push): the two-phase commit of a pulled image and the store's building blocks
 export { commitPulled, addRepoDigest, type PulledImage, type PullCommit } from './pulled.js';
-export { chainIdOf, type PreparedLayer } from './layers.js';
+export { chainIdOf, syncFilesystem, type PreparedLayer } from './layers.js';
 export type { BlobStore, PendingBlob } from './blobs.js';
 export { MEDIA_TYPE, hostArchitecture } from './oci.js';
 export { sha256Digest, isDigest } from './digest.js';
