@@ -128,6 +128,19 @@ test('save errors leave no file; stdout gets the same bytes as -o', () => {
   assert.ok(out.equals(readFileSync(f('bb-docker.tar'))), 'stdout gets the same bytes as -o (saves are reproducible)');
 });
 
+test('two images sharing a layer in one archive: the layer is written once and both load', () => {
+  const zId = t.ok(['import', '-c', 'ENV Z=9', tar, 'z']);
+  t.ok(['save', '-o', f('two.tar'), 'bb', 'z']);
+  assert.is(tarList(f('two.tar')).filter((n) => n.endsWith('layer.tar')).length, 1);
+  t.ok(['rmi', 'bb', 'other:v2', 'z', 'sk/docker:t1', 'sk/oci:t2']);
+  assert.equal(readdirSync(join(t.root, 'layers')), []);
+  assert.is(t.ok(['load', '-i', f('two.tar')]), 'Loaded image: bb:latest\nLoaded image: z:latest');
+  assert.is(inspectId('z'), zId);
+  assert.is(inspectId('bb'), bbId);
+  assert.equal(readdirSync(join(t.root, 'layers')), [diffId.slice(7)]);
+  assert.is(t.ok(['run', '--rm', 'z', 'sh', '-c', 'echo $Z']), '9');
+});
+
 function loadStdin(data: Buffer): string {
   return execFileSync(process.execPath, [berthBin, '--root', t.root, 'load'], { input: data, encoding: 'utf8' }).trim();
 }

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { statSync } from 'node:fs';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import tar from 'tar-stream';
 import { BerthError, notFound } from '../errors.js';
 import type { Layout } from '../store/layout.js';
@@ -89,7 +89,7 @@ async function writeDocker(blobs: BlobStore, pack: tar.Pack, saved: Saved[]): Pr
       const dir = digestHex(diffId);
       if (!written.has(dir)) {
         await addDir(pack, `${dir}/`);
-        await addBlob(blobs, pack, `${dir}/layer.tar`, diffId);
+        await addLayer(blobs, pack, `${dir}/layer.tar`, s, diffId);
         written.add(dir);
       }
       layers.push(`${dir}/layer.tar`);
@@ -112,6 +112,7 @@ async function writeOci(blobs: BlobStore, pack: tar.Pack, saved: Saved[]): Promi
   await addDir(pack, 'blobs/');
   await addDir(pack, 'blobs/sha256/');
   const written = new Set<string>();
+  const sizes = new Map<string, number>();
   const blobName = (digest: string) => `blobs/sha256/${digestHex(digest)}`;
   const manifests: object[] = [];
   for (const s of saved) {
@@ -119,10 +120,9 @@ async function writeOci(blobs: BlobStore, pack: tar.Pack, saved: Saved[]): Promi
     written.add(s.image.id);
     const layers = [];
     for (const diffId of s.diffIds) {
-      const size = blobSize(blobs, diffId);
-      if (!written.has(diffId)) await addBlob(blobs, pack, blobName(diffId), diffId);
+      if (!written.has(diffId)) sizes.set(diffId, await addLayer(blobs, pack, blobName(diffId), s, diffId));
       written.add(diffId);
-      layers.push({ mediaType: MEDIA_TYPE.layerTar, digest: diffId, size });
+      layers.push({ mediaType: MEDIA_TYPE.layerTar, digest: diffId, size: sizes.get(diffId)! });
     }
     const manifest: OciManifest = {
       schemaVersion: 2,
@@ -144,11 +144,29 @@ async function writeOci(blobs: BlobStore, pack: tar.Pack, saved: Saved[]): Promi
   await addBytes(pack, 'index.json', jsonBytes({ schemaVersion: 2, mediaType: OCI_INDEX, manifests }));
 }
 
-function blobSize(blobs: BlobStore, digest: string): number {
+/**
+ * Adds a layer's uncompressed tar; returns its size. Imported, loaded and
+ * committed layers are stored as that tar (blob = diffID). A pulled image keeps
+ * the registry's compressed blob instead: it is decompressed into a temp blob
+ * first — verified against the diffID, and an archive entry needs its size
+ * before its content.
+ */
+async function addLayer(blobs: BlobStore, pack: tar.Pack, name: string, s: Saved, diffId: string): Promise<number> {
+  if (blobs.has(diffId)) {
+    const size = statSync(blobs.path(diffId)).size;
+    await addStream(pack, name, diffId, size, () => blobs.open(diffId));
+    return size;
+  }
+  const manifest = await blobs.readJson<OciManifest>(s.image.manifestDigest).catch(() => undefined);
+  const i = s.diffIds.indexOf(diffId);
+  const stored = manifest?.layers?.[i];
+  if (!stored || !blobs.has(stored.digest)) throw new BerthError('CORRUPT', `layer ${diffId} of image ${s.image.id} is missing from the store`);
+  const tmp = await blobs.ingest(blobs.open(stored.digest), { decompress: true, expected: diffId });
   try {
-    return statSync(blobs.path(digest)).size;
-  } catch {
-    throw new BerthError('CORRUPT', `layer blob ${digest} is missing from the store`);
+    await addStream(pack, name, diffId, tmp.size, () => tmp.open());
+    return tmp.size;
+  } finally {
+    await tmp.discard();
   }
 }
 
@@ -162,15 +180,14 @@ function addBytes(pack: tar.Pack, name: string, data: Buffer): Promise<void> {
   return new Promise((res, rej) => pack.entry({ name, mode: 0o644, mtime: MTIME }, data, (e) => (e ? rej(e) : res())));
 }
 
-/** Streams a stored blob into the archive, verifying it: a corrupt store must not produce an archive that lies. */
-async function addBlob(blobs: BlobStore, pack: tar.Pack, name: string, digest: string): Promise<void> {
-  const size = blobSize(blobs, digest);
+/** Streams content into the archive, verifying it: a corrupt store must not produce an archive that lies. */
+async function addStream(pack: tar.Pack, name: string, digest: string, size: number, open: () => Readable): Promise<void> {
   const hash = createHash('sha256');
   let seen = 0;
   await new Promise<void>((res, rej) => {
     const sink = pack.entry({ name, size, mode: 0o644, mtime: MTIME }, (e) => (e ? rej(e) : res()));
     (async () => {
-      for await (const chunk of blobs.open(digest) as AsyncIterable<Buffer>) {
+      for await (const chunk of open() as AsyncIterable<Buffer>) {
         hash.update(chunk);
         seen += chunk.length;
         if (seen > size) throw new BerthError('CORRUPT', `blob ${digest} grew while it was being saved`);
