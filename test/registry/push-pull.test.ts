@@ -81,6 +81,7 @@ test('pull by digest and again by tag: nothing downloaded, "Image is up to date"
   assert.match(out, new RegExp(`Status: Image is up to date for ${repo}@${digest}`));
   const q = t.ok(['pull', '-q', `${repo}:v1`]);
   assert.is(q, `${repo}:v1`);
+  assert.is(t.ok(['image', 'pull', '-q', `${repo}:v1`]), `${repo}:v1`, "docker's `image pull` spelling");
 });
 
 test('the pulled image runs with its config defaults (by tag and by digest)', () => {

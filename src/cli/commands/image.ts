@@ -12,6 +12,8 @@ import { historyCommand } from './history.js';
 import { imagePruneCommand } from './image-prune.js';
 import { loadCommand } from './load.js';
 import { saveCommand } from './save.js';
+import { pullCommand } from './pull.js';
+import { pushCommand } from './push.js';
 
 const rename = (c: CommandModule<any, any>, name: string): CommandModule<any, any> => ({
   ...c,
@@ -52,6 +54,7 @@ export const imageCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       .command(rename(rmiCommand, 'rm')).command(rename(rmiCommand, 'remove'))
       .command(importCommand).command(imageInspectCommand).command(tagCommand)
       .command(historyCommand).command(saveCommand).command(loadCommand).command(imagePruneCommand)
+      .command(pullCommand).command(pushCommand)
       .demandCommand(1, 'name an image command: berth image --help') as never,
   handler: () => {},
 };
