@@ -3,7 +3,7 @@
 // anonymous by default, named with -a; label filters).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot } from '../helpers/root.js';
 
@@ -53,6 +53,9 @@ test('create, inspect, ls with filters and formats', () => {
 
   t.ok(['volume', 'rm', 'v-one', 'v.two', anon]);
   assert.equal(names(), []);
+  const events = readFileSync(`${t.root}/events.jsonl`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    .filter((e) => e.type === 'volume' && e.id === 'v-one').map((e) => e.action);
+  assert.equal(events, ['create', 'destroy'], 'one create (the second create found it), one destroy');
 });
 
 test('bad names and driver options are refused with one line and exit 125', () => {
@@ -120,6 +123,7 @@ test('system df -v shows each volume\'s size, links and last use', () => {
   assert.is(vol.UsageData.Size, 300000);
   assert.is(vol.UsageData.RefCount, 1);
   assert.ok(vol.LastUsedAt);
+  assert.ok(readFileSync(`${t.root}/events.jsonl`, 'utf8').includes('"type":"volume","action":"mount","id":"sized"'), 'a mount event');
   t.ok(['rm', 'linker']);
   t.ok(['volume', 'rm', 'sized']);
   assert.not.ok(existsSync(`${t.root}/volumes/sized`));

@@ -7,6 +7,7 @@ import { invalid } from '../errors.js';
 import { mount, umount, MNT_DETACH, MS } from '../../native/index.js';
 import { overlayMountData } from '../runtime/index.js';
 import { VolumeStore, checkTarget, fillFromImage, type MountRequest, type MountSpec, type VolumeUsers } from '../volume/index.js';
+import { emitEvent } from '../events/index.js';
 import { findRecord, listRecords } from './records.js';
 import type { ContainerRecord } from './types.js';
 
@@ -113,6 +114,8 @@ export async function prepareMounts(layout: Layout, rec: ContainerRecord, starte
       v.LastUsedAt = startedAt;
       if (fill.includes(m)) v.Initialized = true;
     });
+    // docker's "volume mount" event: the TUI's volume view refreshes its last-use column on it
+    emitEvent(layout, { type: 'volume', action: 'mount', id: m.name!, attributes: { container: rec.id, destination: m.target } });
   }
 }
 

@@ -9,6 +9,7 @@ import type { Layout } from '../store/layout.js';
 import { readJson, writeJson } from '../store/atomic.js';
 import { withLock } from '../store/lock.js';
 import { conflict, notFound } from '../errors.js';
+import { emitEvent } from '../events/index.js';
 import { anonymousName, checkVolumeName, isVolumeName } from './names.js';
 import { checkDriverOptions } from './options.js';
 import { directoryUsage } from './usage.js';
@@ -78,6 +79,7 @@ export class VolumeStore {
       mkdirSync(join(tmp, '_data'), { recursive: true, mode: 0o755 });
       writeJson(join(tmp, 'volume.json'), rec);
       renameSync(tmp, this.dir(name));
+      emitEvent(this.layout, { type: 'volume', action: 'create', id: name, attributes: { driver: 'local' } });
       return rec;
     });
   }
@@ -200,6 +202,7 @@ export class VolumeStore {
     const doomed = join(this.layout.volumesDir, `.del-${name}-${process.pid}`);
     renameSync(this.dir(name), doomed);
     rmSync(doomed, { recursive: true, force: true });
+    emitEvent(this.layout, { type: 'volume', action: 'destroy', id: name, attributes: { driver: 'local' } });
   }
 }
 
