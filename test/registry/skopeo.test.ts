@@ -6,7 +6,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { busyboxTar } from '../helpers/fixtures.js';
 import { join } from 'node:path';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { TestRoot } from '../helpers/root.js';
@@ -90,6 +91,24 @@ test('round trip: rmi everything, pull the berth-pushed copy, the whiteouts stil
   t.ok(['pull', `${reg.addr}/copy:v2`]);
   assert.is(view(`${reg.addr}/copy:v2`), EXPECTED);
   assert.equal(ls('tmp'), []);
+});
+
+test('a layer the store has from an import: only its compressed blob is fetched and checked against the diffID, not unpacked again', () => {
+  const ref = `${reg.addr}/copy:v2`;
+  t.ok(['rmi', ref]);
+  t.ok(['import', busyboxTar(), 'bbase']);
+  const base = ls('layers');
+  assert.equal(base, [img.diffIds[0].slice(7)], 'the import made the same base layer (same diffID)');
+  const ino = statSync(join(t.root, 'layers', base[0])).ino;
+  const out = t.ok(['pull', ref]);
+  assert.match(out, new RegExp(`${layers[0].slice(7, 19)}: Download complete`));
+  assert.not.match(out, new RegExp(`${layers[0].slice(7, 19)}: Extracting`));
+  assert.is(statSync(join(t.root, 'layers', base[0])).ino, ino, 'the unpacked base layer is shared, not replaced');
+  assert.ok(ls('blobs/sha256').includes(layers[0].slice(7)), 'the compressed blob is kept for pushes');
+  assert.is(view(ref), EXPECTED);
+  t.ok(['rmi', ref, 'bbase']);
+  assert.equal(ls('layers'), []);
+  assert.equal(ls('blobs/sha256'), []);
 });
 
 test.run();
