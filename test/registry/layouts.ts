@@ -62,3 +62,35 @@ export async function multiLayerLayout(dir: string, tag = 'v1'): Promise<Layout>
   }));
   return { dir, tag, layers: layers.map((l) => l.digest), diffIds };
 }
+
+/**
+ * A two-platform image (linux/amd64 and linux/arm64, one small layer each) as
+ * an OCI layout whose tag names an image index — what `skopeo copy --all`
+ * pushes as a multi-platform image.
+ */
+export async function multiPlatformLayout(dir: string, tag = 'v1'): Promise<{ dir: string; tag: string }> {
+  const blobs = join(dir, 'blobs', 'sha256');
+  mkdirSync(blobs, { recursive: true });
+  const put = (b: Buffer) => { const d = sha(b); writeFileSync(join(blobs, d.slice(7)), b); return d; };
+  const manifests = [];
+  for (const arch of ['amd64', 'arm64']) {
+    const layer = await tarOf([{ name: 'arch.txt', content: `${arch}\n` }]);
+    const gz = gzipSync(layer);
+    const config = Buffer.from(JSON.stringify({
+      architecture: arch, os: 'linux', config: { Cmd: ['/arch.txt'] }, rootfs: { type: 'layers', diff_ids: [sha(layer)] },
+    }));
+    const manifest = Buffer.from(JSON.stringify({
+      schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: put(config), size: config.length },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: put(gz), size: gz.length }],
+    }));
+    manifests.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: put(manifest), size: manifest.length, platform: { os: 'linux', architecture: arch } });
+  }
+  const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }));
+  writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+  writeFileSync(join(dir, 'index.json'), JSON.stringify({
+    schemaVersion: 2,
+    manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: put(index), size: index.length, annotations: { 'org.opencontainers.image.ref.name': tag } }],
+  }));
+  return { dir, tag };
+}
