@@ -137,6 +137,22 @@ test('not an image archive, or not a tar at all', async () => {
   loadRefused('garbage', Buffer.from('this is not a tar archive, not even close'.repeat(30)), /archive: not a valid tar archive|not an image archive/);
 });
 
+test('many small members past the memory budget are spilled to temp blobs; the documents after them still load', async () => {
+  const img = await image(honestLayer);
+  const filler: Entry[] = Array.from({ length: 70 }, (_, i) => ({ name: `filler/${i}`, content: Buffer.alloc(1 << 20, i) }));
+  const file = join(s.dir, 'big.tar');
+  writeFileSync(file, await tarOf([
+    ...filler,
+    { name: `${img.configHex}.json`, content: img.config },
+    { name: `${img.layerHex}/layer.tar`, content: img.layer },
+    { name: 'manifest.json', content: json([{ Config: `${img.configHex}.json`, RepoTags: ['spilled:1'], Layers: [`${img.layerHex}/layer.tar`] }]) },
+  ]));
+  assert.is(t.ok(['load', '-i', file]), 'Loaded image: spilled:1');
+  assert.is(t.ok(['image', 'inspect', '--format', '{{.Id}}', 'spilled:1']), `sha256:${img.configHex}`);
+  assert.equal(ls('tmp'), [], 'the spilled members are deleted');
+  t.ok(['rmi', 'spilled:1']);
+});
+
 test('after all that, an honest archive built the same way loads', async () => {
   const img = await image(honestLayer);
   const file = join(s.dir, 'honest.tar');

@@ -31,8 +31,8 @@ interface Found { configBytes: Buffer; layers: Member[]; tags: string[] }
 export async function loadArchive(ctx: StoreContext, source: string): Promise<LoadedImage[]> {
   const members = await ArchiveMembers.read(ctx.blobs, openSource(source));
   try {
-    const found = members.has('manifest.json') ? dockerImages(members)
-      : members.has('index.json') ? ociImages(members)
+    const found = members.has('manifest.json') ? await dockerImages(members)
+      : members.has('index.json') ? await ociImages(members)
       : undefined;
     if (!found) throw invalid('load: not an image archive (neither manifest.json nor an OCI index.json at its top)');
     if (found.length === 0) throw invalid('load: the archive lists no images');
@@ -78,40 +78,41 @@ function checkConfig(bytes: Buffer, layerCount: number, what: string): void {
   if (oci.os !== undefined && oci.os !== 'linux') throw invalid(`load: ${what} is an image for ${oci.os}, not linux`);
 }
 
-function dockerImages(members: ArchiveMembers): Found[] {
-  const { value } = members.json<unknown>('manifest.json', 'manifest.json');
+async function dockerImages(members: ArchiveMembers): Promise<Found[]> {
+  const { value } = await members.json<unknown>('manifest.json', 'manifest.json');
   if (!Array.isArray(value)) throw invalid('load: manifest.json is not a list of images');
-  return value.map((entry: unknown, n) => {
+  const found: Found[] = [];
+  for (const [n, entry] of (value as unknown[]).entries()) {
     const e = entry as { Config?: unknown; RepoTags?: unknown; Layers?: unknown };
     const what = `manifest.json entry ${n + 1}`;
     if (typeof e?.Config !== 'string' || !Array.isArray(e.Layers) || !e.Layers.every((l) => typeof l === 'string')) {
       throw invalid(`load: ${what} needs Config and Layers`);
     }
-    const config = members.get(e.Config, what);
-    if (!config.bytes) throw invalid(`load: ${what}: the config is too large`);
+    const configBytes = await members.bytes(members.get(e.Config, what), e.Config);
     // "<hex>.json" (docker before 25) or "blobs/sha256/<hex>" (25+): the name promises the content's digest
     const named = /(?:^|\/)([a-f0-9]{64})(?:\.json)?$/.exec(e.Config);
-    if (named && sha256Digest(config.bytes) !== `sha256:${named[1]}`) {
+    if (named && sha256Digest(configBytes) !== `sha256:${named[1]}`) {
       throw new BerthError('CORRUPT', `load: config ${e.Config} does not match its digest`);
     }
     const layers = (e.Layers as string[]).map((l) => members.get(l, what));
-    checkConfig(config.bytes, layers.length, `the config of ${what}`);
+    checkConfig(configBytes, layers.length, `the config of ${what}`);
     const tags = Array.isArray(e.RepoTags) ? (e.RepoTags as unknown[]).map((t) => tagOf(t, what)) : [];
-    return { configBytes: config.bytes, layers, tags };
-  });
+    found.push({ configBytes, layers, tags });
+  }
+  return found;
 }
 
 const INDEX_TYPES = ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'];
 
-function ociImages(members: ArchiveMembers): Found[] {
+async function ociImages(members: ArchiveMembers): Promise<Found[]> {
   if (!members.has('oci-layout')) throw invalid('load: index.json without an oci-layout file: not an OCI image layout');
-  const layout = members.json<{ imageLayoutVersion?: string }>('oci-layout', 'oci-layout').value;
+  const layout = (await members.json<{ imageLayoutVersion?: string }>('oci-layout', 'oci-layout')).value;
   if (layout?.imageLayoutVersion !== '1.0.0') throw invalid(`load: unsupported OCI layout version ${JSON.stringify(layout?.imageLayoutVersion)}`);
-  const index = members.json<{ manifests?: Descriptor[] }>('index.json', 'index.json').value;
+  const index = (await members.json<{ manifests?: Descriptor[] }>('index.json', 'index.json')).value;
   if (!Array.isArray(index?.manifests)) throw invalid('load: index.json has no manifests list');
   const found: Found[] = [];
   for (const d of index.manifests) {
-    const manifest = manifestFor(members, d);
+    const manifest = await manifestFor(members, d);
     const tags = nameOf(d.annotations);
     const same = found.find((f) => f.configBytes.equals(manifest.configBytes));
     if (same) same.tags.push(...tags.filter((t) => !same.tags.includes(t)));
@@ -121,8 +122,8 @@ function ociImages(members: ArchiveMembers): Found[] {
 }
 
 /** A manifest descriptor → its config and layers; an image index picks the host's platform. */
-function manifestFor(members: ArchiveMembers, d: Descriptor, depth = 0): { configBytes: Buffer; layers: Member[] } {
-  const bytes = blobBytes(members, d, 'manifest');
+async function manifestFor(members: ArchiveMembers, d: Descriptor, depth = 0): Promise<{ configBytes: Buffer; layers: Member[] }> {
+  const bytes = await blobBytes(members, d, 'manifest');
   let doc: { mediaType?: string; manifests?: Array<Descriptor & { platform?: { os?: string; architecture?: string } }>; config?: Descriptor; layers?: Descriptor[] };
   try {
     doc = JSON.parse(bytes.toString('utf8'));
@@ -136,7 +137,7 @@ function manifestFor(members: ArchiveMembers, d: Descriptor, depth = 0): { confi
     return manifestFor(members, pick, depth + 1);
   }
   if (!doc.config || !Array.isArray(doc.layers)) throw invalid(`load: manifest ${d.digest} needs config and layers`);
-  const configBytes = blobBytes(members, doc.config, 'config');
+  const configBytes = await blobBytes(members, doc.config, 'config');
   const layers = doc.layers.map((l) => blobMember(members, l, 'layer'));
   checkConfig(configBytes, layers.length, `config ${doc.config.digest}`);
   return { configBytes, layers };
@@ -157,10 +158,8 @@ function blobMember(members: ArchiveMembers, d: Descriptor, what: string): Membe
   return m;
 }
 
-function blobBytes(members: ArchiveMembers, d: Descriptor, what: string): Buffer {
-  const m = blobMember(members, d, what);
-  if (!m.bytes) throw invalid(`load: ${what} ${d.digest} is too large for a JSON document`);
-  return m.bytes;
+function blobBytes(members: ArchiveMembers, d: Descriptor, what: string): Promise<Buffer> {
+  return members.bytes(blobMember(members, d, what), `${what} ${d.digest}`);
 }
 
 /** docker/containerd's full name, else ref.name when it is a whole reference (skopeo writes "bb:latest"); a bare tag names nothing. */

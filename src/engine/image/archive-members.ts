@@ -1,9 +1,11 @@
 // Reading an image archive (docker-archive or OCI layout, possibly gzipped) in
 // one pass, without writing any of its names to disk: each regular file becomes
 // a member keyed by its cleaned path. Small members (configs, manifests, small
-// layers) are kept in memory; large ones are streamed into pending blobs of the
-// store, stored decompressed (a layer's diffID) while the raw bytes are hashed
-// too (an OCI blob's name is the digest of its stored, possibly gzipped, form).
+// layers) are kept in memory, up to a total budget past which they are spilled
+// as they are to temp blobs (a hostile archive of many small files cannot fill
+// memory); large ones are streamed into pending blobs of the store, stored
+// decompressed (a layer's diffID) while the raw bytes are hashed too (an OCI
+// blob's name is the digest of its stored, possibly gzipped, form).
 // Symlinks and hardlinks (docker save links a layer shared by two images) are
 // aliases resolved inside the archive; a name or link that leaves it is refused.
 import { createHash } from 'node:crypto';
@@ -17,6 +19,7 @@ import { decompressed } from './compress.js';
 import { printable } from './entry-name.js';
 
 const IN_MEMORY = 1 << 20;
+const MEMORY_BUDGET = 64 << 20;
 const MAX_LINKS = 16;
 
 export interface Member {
@@ -27,6 +30,8 @@ export interface Member {
   bytes?: Buffer;
   /** For larger members: the decompressed content as a pending blob. */
   blob?: PendingBlob;
+  /** A small member past the memory budget: its raw bytes as a pending blob. */
+  spilled?: PendingBlob;
   /** Set once `blob` was handed over: its digest, to re-read it from the store (a layer two images share). */
   handedOver?: string;
 }
@@ -34,6 +39,7 @@ export interface Member {
 export class ArchiveMembers {
   private readonly files = new Map<string, Member>();
   private readonly links = new Map<string, string>();
+  private inMemory = 0;
 
   private constructor(private readonly blobs: BlobStore) {}
 
@@ -72,14 +78,22 @@ export class ArchiveMembers {
   }
 
   /** A JSON document member, parsed. */
-  json<T>(path: string, what: string): { value: T; bytes: Buffer } {
-    const m = this.get(path, what);
-    if (!m.bytes) throw invalid(`archive: ${printable(path)} is too large for a JSON document`);
+  async json<T>(path: string, what: string): Promise<{ value: T; bytes: Buffer }> {
+    const bytes = await this.bytes(this.get(path, what), path);
     try {
-      return { value: JSON.parse(m.bytes.toString('utf8')) as T, bytes: m.bytes };
+      return { value: JSON.parse(bytes.toString('utf8')) as T, bytes };
     } catch {
       throw invalid(`archive: ${printable(path)} is not valid JSON`);
     }
+  }
+
+  /** The raw bytes of a small member (a config or manifest); `name` names it in the error. */
+  async bytes(m: Member, name: string): Promise<Buffer> {
+    if (m.bytes) return m.bytes;
+    if (!m.spilled) throw invalid(`archive: ${printable(name)} is too large for a JSON document`);
+    const chunks: Buffer[] = [];
+    for await (const c of m.spilled.open() as AsyncIterable<Buffer>) chunks.push(c);
+    return Buffer.concat(chunks);
   }
 
   /** The member's content decompressed, as a pending blob of the store (a layer tar). The caller owns it. */
@@ -91,6 +105,7 @@ export class ArchiveMembers {
       return b;
     }
     if (m.bytes) return this.blobs.ingest(Readable.from([m.bytes]), { decompress: true });
+    if (m.spilled) return this.blobs.ingest(m.spilled.open(), { decompress: true });
     // A layer two images share: the first image's load put it in the store.
     if (m.handedOver !== undefined && this.blobs.has(m.handedOver)) {
       return this.blobs.ingest(this.blobs.open(m.handedOver), { expected: m.handedOver });
@@ -99,7 +114,10 @@ export class ArchiveMembers {
   }
 
   async discard(): Promise<void> {
-    for (const m of this.files.values()) await m.blob?.discard();
+    for (const m of this.files.values()) {
+      await m.blob?.discard();
+      await m.spilled?.discard();
+    }
   }
 
   private lookup(path: string, what: string): Member | undefined {
@@ -142,16 +160,22 @@ export class ArchiveMembers {
       }
     };
     let member: Member;
-    if ((h.size ?? 0) <= IN_MEMORY) {
+    const size = h.size ?? 0;
+    if (size <= IN_MEMORY && this.inMemory + size <= MEMORY_BUDGET) {
       const chunks: Buffer[] = [];
       for await (const c of counted()) chunks.push(c);
       member = { rawDigest: '', rawSize: 0, bytes: Buffer.concat(chunks) };
+      this.inMemory += size;
+    } else if (size <= IN_MEMORY) {
+      member = { rawDigest: '', rawSize: 0, spilled: await this.blobs.ingest(Readable.from(counted())) };
     } else {
       member = { rawDigest: '', rawSize: 0, blob: await this.blobs.ingest(Readable.from(counted()), { decompress: true }) };
     }
     member.rawDigest = `sha256:${rawHash.digest('hex')}`;
     member.rawSize = rawSize;
-    await this.files.get(name)?.blob?.discard(); // a later entry of the same name wins, as with tar
+    const replaced = this.files.get(name); // a later entry of the same name wins, as with tar
+    await replaced?.blob?.discard();
+    await replaced?.spilled?.discard();
     this.files.set(name, member);
   }
 }
