@@ -1,6 +1,55 @@
-// The full-screen workstation (its own issue). Until then `berth` with no
-// command says so plainly instead of pretending.
-export async function runTui(opts: { root?: string }): Promise<void> {
-  process.stderr.write('berth: the full-screen UI is not built yet; use `berth --help` for the commands\n');
-  process.exitCode = 125;
+// `berth` (no command) and `berth tui`: the full-screen workstation over the
+// embedded engine. Owns the terminal for its lifetime and gives it back intact
+// on quit, on an uncaught error and on SIGTERM/SIGHUP.
+import { Engine } from '../engine/index.js';
+import { App } from './app.js';
+import { loadConfig } from './config.js';
+import { Keymap } from './keys.js';
+import { loadTheme } from './theme.js';
+import { usableTerm } from './terminal.js';
+import { createScreen, restoreTerminal } from './view/screen.js';
+
+export interface TuiOptions {
+  root?: string;
+  /** Theme name (themes/NAME.json) or path; overrides the config file. */
+  theme?: string;
+}
+
+export async function runTui(opts: TuiOptions): Promise<void> {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    process.stderr.write('berth: the full-screen UI needs a terminal; use `berth --help` for the commands\n');
+    process.exitCode = 125;
+    return;
+  }
+  const { config, warning } = loadConfig();
+  // everything that can fail for a plain reason fails before the screen takes over
+  const theme = loadTheme(opts.theme ?? config.theme);
+  const engine = Engine.open({ root: opts.root });
+  const keymap = new Keymap(config.keys);
+
+  const term = usableTerm();
+  process.env.TERM = term; // children (and blessed's own lookups) see the same terminal
+  const screen = createScreen(config.mouse, term);
+  const restore = (): void => restoreTerminal(screen);
+  const onSignal = (sig: NodeJS.Signals): void => { restore(); process.exit(128 + (sig === 'SIGHUP' ? 1 : 15)); };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
+  process.once('exit', restore);
+  const app = new App(engine, screen, theme, keymap, config);
+  // a bug in a callback must not leave the terminal raw: report in the status line and carry on
+  const onCrash = (e: unknown): void => app.fail(e);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  for (const w of [warning, ...keymap.warnings]) if (w) app.say(w, true);
+  try {
+    await app.run();
+  } finally {
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    restore();
+  }
+  // watchers and timers are closed; stdin may still hold the loop open
+  process.stdin.pause();
 }

@@ -22,6 +22,7 @@ import { rmiCommand } from './rmi.js';
 import { createCommand, runCommand } from './run.js';
 import { tagCommand } from './tag.js';
 import { topCommand } from './top.js';
+import { tuiCommand } from './tui.js';
 import { volumeCommand } from './volume.js';
 import { systemCommand } from './system.js';
 import { updateCommand } from './update.js';
@@ -41,4 +42,5 @@ export const commands: CommandModule<any, any>[] = [
   pullCommand, pushCommand, loginCommand, logoutCommand,
   volumeCommand, systemCommand,
   historyCommand, saveCommand, loadCommand, exportCommand, commitCommand, diffCommand,
+  tuiCommand,
 ];

@@ -7,3 +7,5 @@ export type { ProcessRow } from './top.js';
 export type { ContainerRecord, ContainerConfig, ContainerStatus } from './types.js';
 export type { Change, ChangeKind } from './diff.js';
 export type { CommitOptions } from './commit.js';
+// one container's `ps` row (the TUI refreshes a single row on its events)
+export { summarize } from './inspect.js';

@@ -21,3 +21,6 @@ export function emitEvent(layout: Layout, ev: Omit<EngineEvent, 'time'>): void {
     // events are advisory: a full disk must not fail the operation that already happened
   }
 }
+
+// Watching (tailing) the file lives in its own module.
+export { watchEvents, parseEvent, type WatchEventsOptions } from './watch.js';

@@ -1,0 +1,123 @@
+// What the keyboard can do, as calls on the engine: one function per action,
+// each taking the IDs it applies to (the marked rows, or the selected one) and
+// returning a short report for the status line. Errors are thrown to the
+// caller, which shows them; nothing here touches the screen.
+import type { Engine } from '../engine/index.js';
+import { policyFrom, RegistryService, type ProgressSink } from '../engine/registry/index.js';
+import { toCreateOptions, type RunFields } from './model/run-spec.js';
+
+export type ContainerVerb = 'start' | 'stop' | 'restart' | 'kill' | 'pause' | 'remove';
+
+/** Runs `verb` on each container; returns "stopped 2" or throws the first error after trying all. */
+export async function containerAction(engine: Engine, verb: ContainerVerb, ids: string[]): Promise<string> {
+  const errors: string[] = [];
+  let done = 0;
+  await Promise.all(ids.map(async (id) => {
+    try {
+      const c = engine.containers;
+      switch (verb) {
+        case 'start': await c.start(id); break;
+        case 'stop': await c.stop(id); break;
+        case 'restart': await c.restart(id); break;
+        case 'kill': c.kill(id, 'SIGKILL'); break;
+        case 'pause': {
+          const st = c.state(c.find(id));
+          if (st.paused) await c.unpause(id); else await c.pause(id);
+          break;
+        }
+        case 'remove': await c.remove(id, { force: true }); break;
+      }
+      done++;
+    } catch (e) {
+      errors.push((e as Error).message);
+    }
+  }));
+  if (errors.length) throw new Error(errors.join('; '));
+  const past: Record<ContainerVerb, string> = { start: 'started', stop: 'stopped', restart: 'restarted', kill: 'killed', pause: 'paused/unpaused', remove: 'removed' };
+  return `${past[verb]} ${done} container${done === 1 ? '' : 's'}`;
+}
+
+/** Creates and starts a container from the run form; returns its name. */
+export async function runContainer(engine: Engine, fields: RunFields): Promise<{ id: string; name: string }> {
+  const warnings: string[] = [];
+  const rec = await engine.containers.create({ ...toCreateOptions(fields), onWarning: (m) => warnings.push(m) });
+  await engine.containers.start(rec.id);
+  return { id: rec.id, name: rec.name };
+}
+
+export async function removeImages(engine: Engine, refs: string[]): Promise<string> {
+  const errors: string[] = [];
+  let n = 0;
+  for (const ref of refs) {
+    try {
+      await engine.images.remove(ref, { inUse: (id) => engine.containers.usesImage(id) });
+      n++;
+    } catch (e) { errors.push((e as Error).message); }
+  }
+  if (errors.length) throw new Error(errors.join('; '));
+  return `removed ${n} image${n === 1 ? '' : 's'}`;
+}
+
+export async function removeVolumes(engine: Engine, names: string[]): Promise<string> {
+  const errors: string[] = [];
+  for (const n of names) {
+    try { await engine.volumes.remove(n, () => engine.containers.volumeUsers()); } catch (e) { errors.push((e as Error).message); }
+  }
+  if (errors.length) throw new Error(errors.join('; '));
+  return `removed ${names.length} volume${names.length === 1 ? '' : 's'}`;
+}
+
+/** docker container/image/volume prune. */
+export async function prune(engine: Engine, what: 'containers' | 'images' | 'volumes'): Promise<string> {
+  if (what === 'containers') {
+    const dead = engine.containers.list({ all: true }).filter((c) => c.state === 'exited' || c.state === 'created' || c.state === 'dead');
+    for (const c of dead) await engine.containers.remove(c.id);
+    return `pruned ${dead.length} stopped container${dead.length === 1 ? '' : 's'}`;
+  }
+  if (what === 'images') {
+    const r = await engine.images.prune({ inUse: (id) => engine.containers.usesImage(id) });
+    return `pruned ${r.removed.length} dangling image${r.removed.length === 1 ? '' : 's'} (${r.reclaimed} bytes)`;
+  }
+  const r = await engine.volumes.prune(() => engine.containers.volumeUsers());
+  return `pruned ${r.deleted.length} unused volume${r.deleted.length === 1 ? '' : 's'} (${r.reclaimed} bytes)`;
+}
+
+/** What the pull dialog shows: docker's per-layer lines, kept as state. */
+export class PullProgress implements ProgressSink {
+  readonly header: string[] = [];
+  readonly layers = new Map<string, string>();
+  done = false;
+  error?: string;
+  result?: string;
+  constructor(readonly ref: string, private readonly changed: () => void) {}
+  line(text: string): void { this.header.push(text); this.changed(); }
+  status(digest: string, text: string, bytes?: { done: number; total?: number }): void {
+    const bar = bytes ? ` ${bytes.total ? `${Math.floor((bytes.done / bytes.total) * 100)}% of ${fmt(bytes.total)}` : fmt(bytes.done)}` : '';
+    this.layers.set(digest.replace(/^sha256:/, '').slice(0, 12), `${text}${bar}`);
+    this.changed();
+  }
+  end(): void { this.changed(); }
+  lines(): string[] {
+    return [...this.header, ...[...this.layers].map(([id, t]) => `${id}: ${t}`), ...(this.result ? [this.result] : []), ...(this.error ? [`error: ${this.error}`] : [])];
+  }
+}
+
+const fmt = (n: number): string => {
+  const u = ['B', 'kB', 'MB', 'GB'];
+  let i = 0; let v = n;
+  while (v >= 1000 && i < u.length - 1) { v /= 1000; i++; }
+  return `${Number(v.toPrecision(3))}${u[i]}`;
+};
+
+export async function pullImage(engine: Engine, ref: string, progress: PullProgress): Promise<void> {
+  try {
+    const r = await new RegistryService(engine.layout, engine.images).pull(ref, { policy: policyFrom(), progress });
+    progress.result = `${r.changed ? 'Downloaded newer image' : 'Image is up to date'}: ${ref} (${r.digest.slice(0, 19)}…)`;
+  } catch (e) {
+    progress.error = (e as Error).message;
+    throw e;
+  } finally {
+    progress.done = true;
+    progress.end();
+  }
+}

@@ -1,0 +1,490 @@
+// The workstation: models fed by watchers, UI state changed by keys, and one
+// coalesced render per change. Keys go through the keymap (data); every
+// handler's failure lands in the status line, never on the terminal.
+import type { Widgets } from 'blessed';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import type { Engine } from '../engine/index.js';
+import { ContainerListModel } from './model/containers.js';
+import { ImageListModel } from './model/images.js';
+import { VolumeListModel } from './model/volumes.js';
+import { StatsModel } from './model/stats.js';
+import { LogModel } from './model/logs.js';
+import { DetailsModel, type Selected } from './model/details.js';
+import { JsonTree } from './model/json-tree.js';
+import { Watchers } from './model/watchers.js';
+import { RUN_FIELDS, type RunFields } from './model/run-spec.js';
+import { keyName, type Context, type Keymap } from './keys.js';
+import { loadTheme, themeNames, type Theme } from './theme.js';
+import type { TuiConfig } from './config.js';
+import { buildLayout, type Layout } from './view/layout.js';
+import { ChartsPanel } from './view/charts.js';
+import { LineInput } from './view/line-input.js';
+import { containerTable, imageRows, imageTable, volumeTable, type Table } from './view/tables.js';
+import { applyTheme, render } from './render.js';
+import { containerAction, prune, pullImage, PullProgress, removeImages, removeVolumes, runContainer, type ContainerVerb } from './actions.js';
+import { CONTAINER_TABS, VIEWS, initialState, type InputPurpose, type Tab, type UiState, type ViewName } from './state.js';
+import { handlerTable, type Handler } from './handlers.js';
+
+export class App {
+  readonly state: UiState;
+  readonly containers: ContainerListModel;
+  readonly images: ImageListModel;
+  readonly volumes: VolumeListModel;
+  readonly stats: StatsModel;
+  readonly logs: LogModel;
+  readonly details: DetailsModel;
+  readonly tree = new JsonTree();
+  readonly layout: Layout;
+  readonly charts: ChartsPanel;
+  private readonly watchers: Watchers;
+  private readonly handlers: Record<string, Handler>;
+  /** The rows the list shows now (filtered), rebuilt on every render. */
+  table: Table<unknown> = { header: '', rows: [], items: [], keys: [] };
+  private renderQueued = false;
+  private selectTimer?: NodeJS.Timeout;
+  private clock?: NodeJS.Timeout;
+  private quitResolve?: () => void;
+
+  constructor(readonly engine: Engine, readonly screen: Widgets.Screen, public theme: Theme, readonly keymap: Keymap, readonly config: TuiConfig) {
+    this.state = initialState(config.mouse);
+    this.containers = new ContainerListModel(engine);
+    this.images = new ImageListModel(engine);
+    this.volumes = new VolumeListModel(engine);
+    this.stats = new StatsModel(engine.stats());
+    this.logs = new LogModel(engine);
+    this.details = new DetailsModel(engine);
+    this.layout = buildLayout(screen, theme);
+    this.charts = new ChartsPanel(this.layout.content, theme);
+    this.handlers = handlerTable(this);
+    const onErr = (e: unknown): void => this.fail(e);
+    for (const m of [this.containers.changed, this.images.changed, this.volumes.changed, this.stats.ticked, this.logs.changed, this.details.changed]) m.onError = onErr;
+    this.containers.changed.on(() => this.schedule());
+    this.images.changed.on(() => this.schedule());
+    this.volumes.changed.on(() => this.schedule());
+    this.stats.ticked.on(() => {
+      if (this.state.tab === 'top' && this.state.view === 'containers') this.details.reloadProcesses();
+      this.schedule();
+    });
+    this.logs.changed.on(() => this.schedule());
+    this.logs.failed.on((m) => this.say(m, true));
+    this.details.changed.on(() => { if (this.details.inspect) this.tree.set(this.details.inspect); this.schedule(); });
+    this.watchers = new Watchers(engine, {
+      container: (id, ev) => this.onContainerEvent(id, ev.action),
+      images: () => void this.images.load().catch((e) => this.fail(e)),
+      volumes: () => { try { this.volumes.load(); } catch (e) { this.fail(e); } },
+      error: (m) => this.say(m, true),
+    });
+  }
+
+  /** Loads everything once, starts the watchers, and resolves when the user quits. */
+  async run(): Promise<void> {
+    this.screen.on('keypress', (ch: string | undefined, key: Widgets.Events.IKeyEventArg) => this.safely(() => this.onKey(ch, key)));
+    this.screen.on('resize', () => { this.charts.destroy(); this.schedule(); });
+    this.bindMouse();
+    this.containers.loadAll();
+    this.renderNow(); // first frame: the container list, before the slower image and volume loads
+    await this.images.load().catch((e) => this.fail(e));
+    try { this.volumes.load(); } catch (e) { this.fail(e); }
+    this.watchers.start();
+    // uptimes ("Up 5 minutes") move with the clock even when nothing happens
+    this.clock = setInterval(() => this.schedule(), Math.max(this.config.refreshMs, 1000));
+    this.clock.unref();
+    this.selectionChanged();
+    await new Promise<void>((r) => (this.quitResolve = r));
+  }
+
+  quit(): void {
+    clearInterval(this.clock);
+    this.watchers.stop();
+    this.logs.close();
+    this.stats.close();
+    this.engine.stats().close();
+    this.quitResolve?.();
+  }
+
+  // ---- rendering -------------------------------------------------------------
+
+  schedule(): void {
+    if (this.renderQueued) return;
+    this.renderQueued = true;
+    setImmediate(() => { this.renderQueued = false; this.renderNow(); });
+  }
+
+  renderNow(): void {
+    try {
+      this.table = this.buildTable();
+      render(this);
+      this.watchVisibleStats();
+      this.screen.render();
+    } catch (e) {
+      // shown with the next frame; scheduling one now would loop on a failing render
+      this.fail(e);
+      this.renderQueued = true;
+      setTimeout(() => { this.renderQueued = false; }, 500).unref();
+    }
+  }
+
+  private buildTable(): Table<unknown> {
+    const s = this.state, f = s.per[s.view].filter.toLowerCase();
+    const width = Number(this.layout.list.width) - 4;
+    const match = (...fields: string[]): boolean => !f || fields.some((x) => x.toLowerCase().includes(f));
+    if (s.view === 'containers') {
+      const items = this.containers.all().filter((c) => match(c.name, c.image, c.state, c.id.slice(0, 12), c.command));
+      return containerTable(items, (id) => this.stats.history(id), this.theme, width) as Table<unknown>;
+    }
+    if (s.view === 'images') {
+      const items = imageRows(this.images.all()).filter((r) => match(r.tag, r.image.id));
+      const users = new Map([...this.containers.imageUsers()].map(([k, v]) => [k, v]));
+      return imageTable(items, users, width) as Table<unknown>;
+    }
+    const items = this.volumes.all().filter((v) => match(v.name));
+    return volumeTable(items, (id) => this.containers.get(id)?.name ?? id.slice(0, 12), width) as Table<unknown>;
+  }
+
+  /** One sampler subscription per running container on screen (plus the selected one). */
+  private watchVisibleStats(): void {
+    if (this.state.view !== 'containers') {
+      this.stats.watch(this.selectedContainer() ? [this.selectedContainer()!] : []);
+      return;
+    }
+    const p = this.state.per.containers;
+    const rows = Number(this.layout.list.height) - 3;
+    const ids = this.table.keys.slice(p.scroll, p.scroll + rows).filter((id) => {
+      const st = this.containers.get(id)?.state;
+      return st === 'running' || st === 'paused';
+    });
+    const sel = this.selectedContainer();
+    if (sel) ids.push(sel);
+    this.stats.watch(ids);
+  }
+
+  // ---- selection -------------------------------------------------------------
+
+  cursor(): number {
+    const p = this.state.per[this.state.view];
+    const i = p.selected === undefined ? -1 : this.table.keys.indexOf(p.selected);
+    return i >= 0 ? i : 0;
+  }
+
+  selectedKey(): string | undefined {
+    const p = this.state.per[this.state.view];
+    if (p.selected !== undefined && this.table.keys.includes(p.selected)) return p.selected;
+    return this.table.keys[0];
+  }
+
+  selectedContainer(): string | undefined {
+    const p = this.state.per.containers;
+    return p.selected && this.containers.get(p.selected) ? p.selected : this.state.view === 'containers' ? this.table.keys[0] : undefined;
+  }
+
+  /** Targets of a bulk action: the marked rows, else the selected one. */
+  targets(): string[] {
+    const p = this.state.per[this.state.view];
+    const marked = this.table.keys.filter((k) => p.marks.has(k));
+    if (marked.length) return marked;
+    const k = this.selectedKey();
+    return k === undefined ? [] : [k];
+  }
+
+  moveTo(index: number): void {
+    const keys = this.table.keys;
+    if (!keys.length) return;
+    const i = Math.max(0, Math.min(keys.length - 1, index));
+    this.state.per[this.state.view].selected = keys[i];
+    this.selectionChanged();
+  }
+
+  /** The details follow the selection (debounced: holding j does not open every log). */
+  selectionChanged(): void {
+    this.schedule();
+    clearTimeout(this.selectTimer);
+    this.selectTimer = setTimeout(() => this.safely(() => {
+      const sel = this.currentItem();
+      this.state.inspectCursor = 0;
+      this.state.detailsScroll = 0;
+      void this.details.select(sel);
+      if (sel?.kind === 'container' && this.state.tab === 'logs') this.openLogs(sel.id);
+      else if (sel?.kind !== 'container') this.logs.close();
+      if (this.state.tab === 'top') this.details.reloadProcesses();
+    }), 60);
+  }
+
+  currentItem(): Selected | undefined {
+    const key = this.selectedKey();
+    if (key === undefined) return undefined;
+    if (this.state.view === 'containers') return { kind: 'container', id: key };
+    if (this.state.view === 'images') return { kind: 'image', id: key.split(' ')[0] };
+    return { kind: 'volume', id: key };
+  }
+
+  openLogs(id: string): void {
+    if (this.logs.containerId !== id) this.state.log = { ...this.state.log, follow: true, top: 0, matchSeq: undefined };
+    this.logs.open(id);
+  }
+
+  setTab(tab: Tab): void {
+    this.state.tab = tab;
+    this.state.detailsScroll = 0;
+    if (tab !== 'stats') this.charts.hide();
+    const sel = this.currentItem();
+    if (sel?.kind === 'container' && tab === 'logs') this.openLogs(sel.id);
+    if (tab === 'top') this.details.reloadProcesses();
+    this.schedule();
+  }
+
+  tabs(): readonly Tab[] {
+    return this.state.view === 'containers' ? CONTAINER_TABS : ['inspect'];
+  }
+
+  setView(v: ViewName): void {
+    this.state.view = v;
+    this.state.focus = 'list';
+    if (v !== 'containers') this.state.tab = 'inspect';
+    else if (!CONTAINER_TABS.includes(this.state.tab)) this.state.tab = 'logs';
+    this.charts.hide();
+    this.table = this.buildTable();
+    this.selectionChanged();
+  }
+
+  // ---- events from the engine ------------------------------------------------
+
+  private onContainerEvent(id: string, action: string): void {
+    this.containers.refresh(id);
+    if (action === 'destroy') {
+      this.stats.forget(id);
+      for (const v of VIEWS) this.state.per[v].marks.delete(id);
+      if (this.logs.containerId === id) this.logs.close();
+    }
+    const sel = this.details.selected;
+    if (sel?.kind === 'container' && sel.id === id) {
+      void this.details.reload();
+      // a restarted container writes to its log again: follow it again
+      if (action === 'start' && this.state.tab === 'logs') this.logs.open(id);
+    }
+  }
+
+  // ---- keys ------------------------------------------------------------------
+
+  private onKey(ch: string | undefined, key: Widgets.Events.IKeyEventArg): void {
+    const name = keyName(ch, key);
+    const m = this.state.mode;
+    if (m.kind === 'input') return this.inputKey(m, name, ch);
+    if (m.kind === 'form') return this.formKey(m, name, ch);
+    if (m.kind === 'confirm') {
+      if (name === 'y' || name === 'Y' || name === 'enter') {
+        this.state.mode = { kind: 'normal' };
+        this.say('working…');
+        void m.onYes().then((t) => this.say(t), (e) => this.fail(e));
+      } else if (name === 'n' || name === 'N' || name === 'escape' || name === 'q') {
+        this.state.mode = { kind: 'normal' };
+        this.say('cancelled');
+      }
+      return this.schedule();
+    }
+    if (m.kind === 'help') {
+      if (name === 'j' || name === 'down') m.scroll++;
+      else if (name === 'k' || name === 'up') m.scroll = Math.max(0, m.scroll - 1);
+      else if (name === 'escape' || name === 'q' || name === '?' || name === 'enter') this.state.mode = { kind: 'normal' };
+      return this.schedule();
+    }
+    if (m.kind === 'pull') {
+      if (name === 'escape' || name === 'enter' || name === 'q') {
+        this.state.mode = { kind: 'normal' };
+        if (!m.progress.done) this.say(`pull of ${m.progress.ref} continues in the background`);
+      }
+      return this.schedule();
+    }
+    const b = this.keymap.resolve(name, this.contexts());
+    if (!b) return;
+    this.act(`${b.context}.${b.action}`);
+  }
+
+  /** Runs a handler by "context.action" (keys and command mode both come here). */
+  act(name: string, arg?: string): void {
+    const h = this.handlers[name];
+    if (!h) { this.say(`no such action: ${name}`, true); return; }
+    const r = h(arg);
+    if (r instanceof Promise) r.catch((e) => this.fail(e));
+    this.schedule();
+  }
+
+  contexts(): Context[] {
+    const v = this.state.view;
+    if (this.state.focus === 'list') return [v, 'list', 'global'];
+    const tab: Context[] = this.state.tab === 'logs' ? ['logs'] : this.state.tab === 'inspect' ? ['inspect'] : [];
+    return [...tab, 'details', v, 'global'];
+  }
+
+  startInput(purpose: InputPurpose, label: string, initial = ''): void {
+    this.state.mode = { kind: 'input', purpose, input: new LineInput(initial), label, before: initial };
+  }
+
+  private inputKey(m: Extract<UiState['mode'], { kind: 'input' }>, name: string, ch: string | undefined): void {
+    const r = m.input.key(name, ch);
+    const live = (v: string): void => {
+      if (m.purpose === 'filter') { this.state.per[this.state.view].filter = v; this.state.per[this.state.view].scroll = 0; }
+      if (m.purpose === 'search') this.state.log.query = v;
+    };
+    if (r === 'changed') live(m.input.value);
+    if (r === 'cancel') { live(m.before); this.state.mode = { kind: 'normal' }; }
+    if (r === 'submit') {
+      this.state.mode = { kind: 'normal' };
+      const v = m.input.value.trim();
+      if (m.purpose === 'filter') this.selectionChanged();
+      if (m.purpose === 'search') { this.state.log.query = v; if (v) this.act('logs.next'); }
+      if (m.purpose === 'command') this.command(v);
+      if (m.purpose === 'pull' && v) this.pull(v);
+      if (m.purpose === 'save' && v) this.saveLog(v);
+    }
+    this.schedule();
+  }
+
+  private formKey(m: Extract<UiState['mode'], { kind: 'form' }>, name: string, ch: string | undefined): void {
+    if (name === 'tab' || name === 'down') m.index = (m.index + 1) % m.inputs.length;
+    else if (name === 'S-tab' || name === 'up') m.index = (m.index + m.inputs.length - 1) % m.inputs.length;
+    else {
+      const r = m.inputs[m.index].key(name, ch);
+      if (r === 'cancel') this.state.mode = { kind: 'normal' };
+      if (r === 'submit') {
+        const fields = Object.fromEntries(RUN_FIELDS.map((f, i) => [f.key, m.inputs[i].value])) as unknown as RunFields;
+        m.fields = fields;
+        this.say(`starting a container from ${fields.image}…`);
+        void runContainer(this.engine, fields).then(({ id, name: n }) => {
+          if (this.state.mode === m) this.state.mode = { kind: 'normal' };
+          this.say(`started ${n}`);
+          this.state.per.containers.selected = id;
+          this.state.per.containers.filter = '';
+          this.containers.refresh(id);
+          this.setView('containers');
+        }, (e) => { m.error = (e as Error).message; this.fail(e); });
+      }
+    }
+    this.schedule();
+  }
+
+  openRunForm(image: string): void {
+    const fields: RunFields = { image, name: '', command: '', env: '', ports: '', volumes: '', memory: '', cpus: '' };
+    this.state.mode = { kind: 'form', fields, inputs: RUN_FIELDS.map((f) => new LineInput(fields[f.key])), index: 1 };
+  }
+
+  pull(ref: string): void {
+    const progress = new PullProgress(ref, () => this.schedule());
+    this.state.mode = { kind: 'pull', progress };
+    void pullImage(this.engine, ref, progress).then(() => this.say(progress.result ?? `pulled ${ref}`), (e) => this.fail(e));
+  }
+
+  private saveLog(path: string): void {
+    const file = resolvePath(path.replace(/^~(?=\/)/, process.env.HOME ?? '~'));
+    const lines = this.logs.buffer.lines().map((l) => `${l.time} ${l.stream} ${l.text}\n`).join('');
+    writeFileSync(file, lines, { flag: 'wx' }); // never overwrite: a typo must not destroy a file
+    this.say(`saved ${this.logs.buffer.length} lines to ${file}`);
+  }
+
+  /** `:` commands: a view name, pull/run/theme/filter with an argument, or any action name. */
+  command(line: string): void {
+    const [cmd, ...rest] = line.split(/\s+/);
+    const arg = rest.join(' ');
+    if (!cmd) return;
+    const views: Record<string, ViewName> = { containers: 'containers', co: 'containers', ps: 'containers', images: 'images', im: 'images', volumes: 'volumes', vol: 'volumes', vo: 'volumes' };
+    if (views[cmd]) return this.setView(views[cmd]);
+    if (cmd === 'q' || cmd === 'quit') return this.quit();
+    if (cmd === 'pull') { if (!arg) return this.startInput('pull', 'pull image: '); return this.pull(arg); }
+    if (cmd === 'run') return this.openRunForm(arg);
+    if (cmd === 'theme') return this.setTheme(arg);
+    if (cmd === 'filter') { this.state.per[this.state.view].filter = arg; return this.selectionChanged(); }
+    if (cmd === 'help') { this.state.mode = { kind: 'help', scroll: 0 }; return; }
+    // an action by name, in the current contexts ("stop", "remove", "prune", "logs.search")
+    for (const c of this.contexts()) {
+      const name = cmd.includes('.') && !this.handlers[`${c}.${cmd}`] ? cmd : `${c}.${cmd}`;
+      if (this.handlers[name]) return this.act(name, arg);
+    }
+    this.say(`unknown command ":${cmd}" (:help for keys; commands: containers, images, volumes, pull REF, run IMAGE, theme NAME, filter TEXT, q, or an action name)`, true);
+  }
+
+  setTheme(name: string): void {
+    const names = themeNames();
+    const next = name || names[(names.indexOf(this.theme.name) + 1) % names.length];
+    this.theme = loadTheme(next);
+    applyTheme(this);
+    this.charts.setTheme(this.theme);
+    this.say(`theme ${this.theme.name}`);
+  }
+
+  toggleMouse(): void {
+    this.state.mouse = !this.state.mouse;
+    if (this.state.mouse) this.screen.enableMouse(); else this.screen.program.disableMouse();
+    this.say(this.state.mouse ? 'mouse on (click rows, wheel scrolls)' : 'mouse off: select text with the mouse');
+  }
+
+  containerVerb(verb: ContainerVerb): Promise<void> {
+    const ids = this.targets();
+    if (!ids.length) { this.say('no container selected', true); return Promise.resolve(); }
+    this.say(`${verb} ${ids.map((i) => this.containers.get(i)?.name ?? i.slice(0, 12)).join(', ')}…`);
+    return containerAction(this.engine, verb, ids).then((t) => {
+      this.state.per.containers.marks.clear();
+      this.say(t);
+    });
+  }
+
+  confirm(message: string, onYes: () => Promise<string>): void {
+    this.state.mode = { kind: 'confirm', message, onYes };
+  }
+
+  removeSelected(): void {
+    const v = this.state.view, t = this.targets();
+    if (!t.length) return this.say('nothing selected', true);
+    if (v === 'containers') {
+      const names = t.map((i) => this.containers.get(i)?.name ?? i.slice(0, 12));
+      const running = t.filter((i) => this.containers.get(i)?.state === 'running' || this.containers.get(i)?.state === 'paused').length;
+      return this.confirm(`Remove ${names.join(', ')}?${running ? ` (${running} running: will be killed)` : ''}`,
+        () => containerAction(this.engine, 'remove', t).then((r) => { this.state.per.containers.marks.clear(); return r; }));
+    }
+    if (v === 'images') {
+      const tags = t.map((k) => k.split(' ').slice(1).join(' ')).map((tag, i) => (tag === '<none>:<none>' ? t[i].split(' ')[0] : tag));
+      return this.confirm(`Remove image${tags.length > 1 ? 's' : ''} ${tags.join(', ')}?`, () => removeImages(this.engine, tags).then((r) => { this.state.per.images.marks.clear(); return r; }));
+    }
+    return this.confirm(`Remove volume${t.length > 1 ? 's' : ''} ${t.join(', ')}?`, () => removeVolumes(this.engine, t).then((r) => { this.state.per.volumes.marks.clear(); return r; }));
+  }
+
+  pruneView(): void {
+    const v = this.state.view;
+    const what = v === 'containers' ? 'all stopped containers' : v === 'images' ? 'dangling images' : 'unused volumes';
+    this.confirm(`Prune ${what}?`, () => prune(this.engine, v));
+  }
+
+  // ---- status line -----------------------------------------------------------
+
+  say(text: string, error = false): void {
+    this.state.message = { text, error, at: Date.now() };
+    this.schedule();
+  }
+
+  fail(e: unknown): void {
+    const msg = e instanceof Error ? e.message : String(e);
+    // the screen is owned by blessed: full stacks go to $BERTH_TUI_LOG when set
+    if (process.env.BERTH_TUI_LOG) {
+      try { appendFileSync(process.env.BERTH_TUI_LOG, `${new Date().toISOString()} ${e instanceof Error ? e.stack : msg}\n`); } catch { /* best effort */ }
+    }
+    this.say(msg.split('\n')[0], true);
+  }
+
+  /** Runs fn; any throw becomes a status-line error (nothing crashes the UI). */
+  safely(fn: () => void): void {
+    try { fn(); } catch (e) { this.fail(e); }
+  }
+
+  private bindMouse(): void {
+    const list = this.layout.list;
+    list.on('click', (data: { y: number }) => this.safely(() => {
+      const row = data.y - Number(list.atop) - 2; // border + header
+      if (row >= 0) { this.state.focus = 'list'; this.moveTo(this.state.per[this.state.view].scroll + row); }
+    }));
+    list.on('wheeldown', () => this.safely(() => this.moveTo(this.cursor() + 3)));
+    list.on('wheelup', () => this.safely(() => this.moveTo(this.cursor() - 3)));
+    const d = this.layout.details;
+    d.on('click', () => { this.state.focus = 'details'; this.schedule(); });
+    d.on('wheeldown', () => this.act('details.pageDown'));
+    d.on('wheelup', () => this.act('details.pageUp'));
+  }
+}

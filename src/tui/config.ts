@@ -1,0 +1,44 @@
+// The user's TUI settings: $XDG_CONFIG_HOME/berth/config.json (or
+// ~/.config/berth/config.json). Every field is optional; a broken file is
+// reported in the status line and the defaults are used, never a crash.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export interface TuiConfig {
+  theme: string;
+  /** Action name -> keys (blessed key names: "j", "down", "C-d", "S-k"...). Replaces that action's keys. */
+  keys: Record<string, string[]>;
+  /** Stats sampling and clock refresh, ms (min 250). */
+  refreshMs: number;
+  /** Capture the mouse (off: the terminal selects text). Toggle with the mouse key. */
+  mouse: boolean;
+}
+
+export const DEFAULT_CONFIG: TuiConfig = { theme: 'dark', keys: {}, refreshMs: 1000, mouse: true };
+
+export function configPath(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
+  return join(base, 'berth', 'config.json');
+}
+
+/** The config and, if the file was unusable, why (shown to the user). */
+export function loadConfig(path = configPath()): { config: TuiConfig; warning?: string } {
+  if (!existsSync(path)) return { config: { ...DEFAULT_CONFIG } };
+  try {
+    const raw = JSON.parse(readFileSync(path, 'utf8')) as Partial<TuiConfig>;
+    const c = { ...DEFAULT_CONFIG };
+    if (typeof raw.theme === 'string') c.theme = raw.theme;
+    if (typeof raw.refreshMs === 'number' && raw.refreshMs >= 250) c.refreshMs = raw.refreshMs;
+    if (typeof raw.mouse === 'boolean') c.mouse = raw.mouse;
+    if (raw.keys && typeof raw.keys === 'object') {
+      for (const [k, v] of Object.entries(raw.keys)) {
+        const keys = typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+        if (keys.length) c.keys[k] = keys;
+      }
+    }
+    return { config: c };
+  } catch (e) {
+    return { config: { ...DEFAULT_CONFIG }, warning: `${path}: ${(e as Error).message} (defaults used)` };
+  }
+}

@@ -1,0 +1,137 @@
+// What each keymap action does, by "context.action". The keymap (keys.ts) says
+// which keys reach which action; this table is the only place that says what
+// the action means, so remapped keys and `:` commands share it.
+import type { App } from './app.js';
+import { VIEWS } from './state.js';
+
+export type Handler = (arg?: string) => void | Promise<void>;
+
+export function handlerTable(app: App): Record<string, Handler> {
+  const s = app.state;
+  const page = (): number => Math.max(1, Number(app.layout.content.height) - 1);
+  const listPage = (): number => Math.max(1, Number(app.layout.list.height) - 3);
+  const viewStep = (d: number): void => app.setView(VIEWS[(VIEWS.indexOf(s.view) + d + VIEWS.length) % VIEWS.length]);
+  const tabStep = (d: number): void => {
+    const tabs = app.tabs();
+    app.setTab(tabs[(tabs.indexOf(s.tab) + d + tabs.length) % tabs.length]);
+  };
+  /** Scrolls the details content; in logs, leaving the end stops following. */
+  const scroll = (d: number): void => {
+    if (s.tab === 'logs') {
+      const total = app.logs.buffer.length; // an upper bound in rows when not wrapping
+      const base = s.log.follow ? Math.max(0, total - page()) : s.log.top;
+      s.log.top = Math.max(0, base + d);
+      s.log.follow = d > 0 && s.log.top + page() >= total;
+    } else if (s.tab === 'inspect') {
+      s.inspectCursor = Math.max(0, Math.min(app.tree.lines.length - 1, s.inspectCursor + d));
+    } else {
+      s.detailsScroll = Math.max(0, s.detailsScroll + d);
+    }
+  };
+  const jump = (dir: 1 | -1): void => {
+    const q = s.log.query;
+    if (!q) { app.say('no search: press / first'); return; }
+    const buf = app.logs.buffer;
+    const from = s.log.matchSeq ?? (dir === 1 ? -1 : Number.MAX_SAFE_INTEGER);
+    const seq = buf.nextMatch(q, from, dir);
+    if (seq === undefined) { app.say(`no match for "${q}"`, true); return; }
+    const hits = buf.search(q);
+    s.log.matchSeq = seq;
+    // show the match a third of the way down, and stay there while lines keep coming
+    s.log.follow = false;
+    s.log.top = Math.max(0, (buf.indexOf(seq) ?? 0) - Math.floor(page() / 3));
+    app.say(`match ${hits.indexOf(seq) + 1}/${hits.length} for "${q}" (G or f: follow again)`);
+  };
+  const container = (): string | undefined => (s.view === 'containers' ? app.selectedKey() : undefined);
+
+  return {
+    'global.quit': () => app.quit(),
+    'global.help': () => { s.mode = { kind: 'help', scroll: 0 }; },
+    'global.view.containers': () => app.setView('containers'),
+    'global.view.images': () => app.setView('images'),
+    'global.view.volumes': () => app.setView('volumes'),
+    'global.view.next': () => viewStep(1),
+    'global.view.prev': () => viewStep(-1),
+    'global.command': () => app.startInput('command', ':'),
+    'global.pull': (arg) => (arg ? app.pull(arg) : app.startInput('pull', 'pull image (e.g. 127.0.0.1:5000/busybox:latest): ')),
+    'global.mouse': () => app.toggleMouse(),
+    'global.theme.next': (arg) => app.setTheme(arg ?? ''),
+    'global.back': () => {
+      const p = s.per[s.view];
+      if (s.focus === 'details') s.focus = 'list';
+      else if (p.marks.size) p.marks.clear();
+      else if (p.filter) { p.filter = ''; app.selectionChanged(); }
+    },
+
+    'list.down': () => app.moveTo(app.cursor() + 1),
+    'list.up': () => app.moveTo(app.cursor() - 1),
+    'list.top': () => app.moveTo(0),
+    'list.bottom': () => app.moveTo(app.table.keys.length - 1),
+    'list.pageDown': () => app.moveTo(app.cursor() + listPage()),
+    'list.pageUp': () => app.moveTo(app.cursor() - listPage()),
+    'list.filter': () => app.startInput('filter', '/', s.per[s.view].filter),
+    'list.open': () => { if (app.selectedKey() !== undefined) s.focus = 'details'; },
+    'list.mark': () => {
+      const k = app.selectedKey();
+      if (k === undefined) return;
+      const marks = s.per[s.view].marks;
+      if (marks.has(k)) marks.delete(k); else marks.add(k);
+      app.moveTo(app.cursor() + 1);
+    },
+    'list.markAll': () => { for (const k of app.table.keys) s.per[s.view].marks.add(k); },
+    'list.prune': () => app.pruneView(),
+
+    'containers.logs': () => { if (container()) { app.setTab('logs'); s.focus = 'details'; } },
+    'containers.stats': () => { if (container()) { app.setTab('stats'); s.focus = 'details'; } },
+    'containers.stop': () => app.containerVerb('stop'),
+    'containers.start': () => app.containerVerb('start'),
+    'containers.restart': () => app.containerVerb('restart'),
+    'containers.kill': () => {
+      const t = app.targets();
+      if (t.length) app.confirm(`Kill ${t.map((i) => app.containers.get(i)?.name ?? i).join(', ')} with SIGKILL?`, async () => { await app.containerVerb('kill'); return s.message.text; });
+    },
+    'containers.pause': () => app.containerVerb('pause'),
+    'containers.remove': () => app.removeSelected(),
+    'containers.shell': () => app.say('shell: the engine cannot exec into containers yet (the shell pane comes with exec)', true),
+
+    'images.run': () => {
+      const k = app.selectedKey();
+      if (!k) return app.say('no image selected', true);
+      const [id, tag] = k.split(' ');
+      app.openRunForm(tag === '<none>:<none>' ? id : tag);
+    },
+    'images.remove': () => app.removeSelected(),
+    'volumes.remove': () => app.removeSelected(),
+
+    'details.down': () => scroll(1),
+    'details.up': () => scroll(-1),
+    'details.pageDown': () => scroll(page()),
+    'details.pageUp': () => scroll(-page()),
+    'details.top': () => { if (s.tab === 'logs') { s.log.follow = false; s.log.top = 0; } else { s.inspectCursor = 0; s.detailsScroll = 0; } },
+    'details.bottom': () => { if (s.tab === 'logs') s.log.follow = true; else s.inspectCursor = app.tree.lines.length - 1; },
+    'details.tab.next': () => tabStep(1),
+    'details.tab.prev': () => tabStep(-1),
+    'details.tab.inspect': () => app.setTab('inspect'),
+    'details.tab.logs': () => { if (s.view === 'containers') app.setTab('logs'); },
+    'details.tab.stats': () => { if (s.view === 'containers') app.setTab('stats'); },
+    'details.back': () => { s.focus = 'list'; },
+
+    'logs.search': () => app.startInput('search', 'search logs: ', s.log.query),
+    'logs.next': () => jump(1),
+    'logs.prev': () => jump(-1),
+    'logs.timestamps': () => { s.log.timestamps = !s.log.timestamps; },
+    'logs.wrap': () => { s.log.wrap = !s.log.wrap; },
+    'logs.follow': () => { s.log.follow = !s.log.follow; if (s.log.follow) s.log.matchSeq = undefined; },
+    'logs.save': () => {
+      const name = app.containers.get(app.logs.containerId ?? '')?.name ?? 'container';
+      app.startInput('save', 'save log to: ', `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
+    },
+
+    'inspect.toggle': () => {
+      const l = app.tree.lines[s.inspectCursor];
+      if (l?.node) app.tree.toggle(l.path);
+    },
+    'inspect.foldAll': () => { app.tree.foldAll(); s.inspectCursor = 0; },
+    'inspect.unfoldAll': () => app.tree.unfoldAll(),
+  };
+}

@@ -1,0 +1,141 @@
+// The keymap is data: every action with its keys, the context where it applies
+// and its help text. Key dispatch and the help overlay are both generated from
+// it, and the user's config replaces an action's keys by name.
+export type Context = 'global' | 'list' | 'containers' | 'images' | 'volumes' | 'details' | 'logs' | 'inspect';
+
+export interface Binding {
+  action: string;
+  keys: string[];
+  context: Context;
+  help: string;
+}
+
+const b = (context: Context, action: string, keys: string[], help: string): Binding => ({ action, keys, context, help });
+
+export const DEFAULT_KEYMAP: readonly Binding[] = [
+  b('global', 'quit', ['q', 'C-c'], 'quit berth (the terminal is restored)'),
+  b('global', 'help', ['?'], 'this help'),
+  b('global', 'view.containers', ['1'], 'containers view'),
+  b('global', 'view.images', ['2'], 'images view'),
+  b('global', 'view.volumes', ['3'], 'volumes view'),
+  b('global', 'view.next', ['tab'], 'next view'),
+  b('global', 'view.prev', ['S-tab'], 'previous view'),
+  b('global', 'command', [':'], 'command mode (:help lists commands)'),
+  b('global', 'pull', ['P'], 'pull an image (progress shown)'),
+  b('global', 'mouse', ['m'], 'toggle mouse capture (off: select text with the mouse)'),
+  b('global', 'theme.next', ['T'], 'next theme'),
+  b('global', 'back', ['escape'], 'back: close details, clear marks or the filter'),
+
+  b('list', 'down', ['j', 'down'], 'move down'),
+  b('list', 'up', ['k', 'up'], 'move up'),
+  b('list', 'top', ['g', 'home'], 'first row'),
+  b('list', 'bottom', ['G', 'end'], 'last row'),
+  b('list', 'pageDown', ['C-d', 'pagedown'], 'page down'),
+  b('list', 'pageUp', ['C-u', 'pageup'], 'page up'),
+  b('list', 'filter', ['/'], 'filter the list (Enter keeps it, Esc clears)'),
+  b('list', 'open', ['enter'], 'open the details of the row'),
+  b('list', 'mark', ['space'], 'mark / unmark the row for bulk actions'),
+  b('list', 'markAll', ['C-a'], 'mark every shown row'),
+  b('list', 'prune', ['x'], 'prune (stopped containers / unused images / unused volumes), with confirm'),
+
+  b('containers', 'logs', ['l'], 'logs of the container'),
+  b('containers', 'stop', ['s'], 'stop (marked or selected)'),
+  b('containers', 'start', ['S'], 'start (marked or selected)'),
+  b('containers', 'restart', ['r'], 'restart (marked or selected)'),
+  b('containers', 'kill', ['K'], 'kill with SIGKILL (confirm)'),
+  b('containers', 'pause', ['p'], 'pause / unpause'),
+  b('containers', 'remove', ['d'], 'remove (confirm; running ones are killed)'),
+  b('containers', 'shell', ['e'], 'open a shell in the container'),
+  b('containers', 'stats', ['c'], 'CPU, memory, network and block I/O charts'),
+
+  b('images', 'run', ['r'], 'run a container from the image (form)'),
+  b('images', 'remove', ['d'], 'remove the image (confirm)'),
+
+  b('volumes', 'remove', ['d'], 'remove the volume (confirm)'),
+
+  b('details', 'down', ['j', 'down'], 'scroll / move down'),
+  b('details', 'up', ['k', 'up'], 'scroll / move up'),
+  b('details', 'pageDown', ['C-d', 'pagedown'], 'page down'),
+  b('details', 'pageUp', ['C-u', 'pageup'], 'page up'),
+  b('details', 'top', ['g', 'home'], 'to the start'),
+  b('details', 'bottom', ['G', 'end'], 'to the end (logs: follow again)'),
+  b('details', 'tab.next', [']'], 'next details tab'),
+  b('details', 'tab.prev', ['['], 'previous details tab'),
+  b('details', 'tab.inspect', ['i'], 'inspect tab'),
+  b('details', 'tab.logs', ['l'], 'logs tab'),
+  b('details', 'tab.stats', ['c'], 'stats (charts) tab'),
+  b('details', 'back', ['escape', 'h'], 'back to the list'),
+
+  b('logs', 'search', ['/'], 'search the logs (also while following)'),
+  b('logs', 'next', ['n'], 'next match'),
+  b('logs', 'prev', ['N'], 'previous match'),
+  b('logs', 'timestamps', ['t'], 'show / hide timestamps'),
+  b('logs', 'wrap', ['w'], 'wrap / cut long lines'),
+  b('logs', 'follow', ['f'], 'follow (stick to the end) on / off'),
+  b('logs', 'save', ['o'], 'save the buffered log to a file'),
+
+  b('inspect', 'toggle', ['enter', 'space'], 'fold / unfold the JSON node'),
+  b('inspect', 'foldAll', ['z'], 'fold every node below the top'),
+  b('inspect', 'unfoldAll', ['Z'], 'unfold everything'),
+];
+
+export class Keymap {
+  readonly bindings: Binding[];
+  readonly warnings: string[] = [];
+
+  /** `overrides`: "action" or "context.action" -> keys (from the config file). */
+  constructor(overrides: Record<string, string[]> = {}) {
+    this.bindings = DEFAULT_KEYMAP.map((x) => ({ ...x, keys: [...x.keys] }));
+    for (const [name, keys] of Object.entries(overrides)) {
+      const hits = this.bindings.filter((x) => x.action === name || `${x.context}.${x.action}` === name);
+      if (!hits.length) this.warnings.push(`config keys: no action "${name}"`);
+      for (const h of hits) h.keys = keys;
+    }
+  }
+
+  /** The action for `key` in the first context (most specific first) that binds it. */
+  resolve(key: string, contexts: readonly Context[]): Binding | undefined {
+    for (const c of contexts) {
+      const hit = this.bindings.find((x) => x.context === c && x.keys.includes(key));
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  /** The keys of an action, for hints ("s", "enter/r"). */
+  keysOf(action: string, context?: Context): string {
+    const x = this.bindings.find((y) => y.action === action && (!context || y.context === context));
+    return x ? x.keys.join('/') : '';
+  }
+
+  /** The help overlay's text, grouped by context, generated from the bindings. */
+  helpLines(): string[] {
+    const titles: Record<Context, string> = {
+      global: 'Everywhere', list: 'Lists', containers: 'Containers', images: 'Images', volumes: 'Volumes',
+      details: 'Details area', logs: 'Logs tab', inspect: 'Inspect tab',
+    };
+    const out: string[] = [];
+    for (const ctx of Object.keys(titles) as Context[]) {
+      const rows = this.bindings.filter((x) => x.context === ctx);
+      if (!rows.length) continue;
+      out.push(`{bold}${titles[ctx]}{/bold}`);
+      for (const r of rows) out.push(`  ${r.keys.map(displayKey).join(' ').padEnd(18)} ${r.help}`);
+      out.push('');
+    }
+    return out;
+  }
+}
+
+/** How a key is written in help ("C-c" → "ctrl-c", "S-tab" → "shift-tab"). */
+export function displayKey(k: string): string {
+  if (k === 'escape') return 'esc';
+  return k.replace(/^C-/, 'ctrl-').replace(/^S-/, 'shift-').replace(/^M-/, 'alt-');
+}
+
+/** blessed's keypress → the key name used in the keymap: the character itself for
+ * printable keys ("K", "?", "/"), blessed's name otherwise ("enter", "C-d", "S-tab"). */
+export function keyName(ch: string | undefined, key: { full?: string; name?: string }): string {
+  if (ch && ch.length === 1 && ch > ' ' && ch !== '\x7f') return ch;
+  const full = key.full ?? key.name ?? '';
+  return full === 'return' ? 'enter' : full;
+}

@@ -1,0 +1,48 @@
+// The container list as the containers view shows it: loaded once, then kept
+// current one container at a time from engine events (a start, die or destroy
+// reloads only that container's record).
+import type { Engine } from '../../engine/index.js';
+import { summarize, type ContainerSummary } from '../../engine/container/index.js';
+import { Emitter } from './emitter.js';
+
+export class ContainerListModel {
+  private readonly byId = new Map<string, ContainerSummary>();
+  /** Emits the IDs that changed (added, updated or removed). */
+  readonly changed = new Emitter<string[]>();
+
+  constructor(private readonly engine: Engine) {}
+
+  loadAll(): void {
+    this.byId.clear();
+    for (const s of this.engine.containers.list({ all: true })) this.byId.set(s.id, s);
+    this.changed.emit([...this.byId.keys()]);
+  }
+
+  /** Re-reads one container (after an event about it); gone = removed from the list. */
+  refresh(id: string): void {
+    let s: ContainerSummary | undefined;
+    try {
+      const rec = this.engine.containers.find(id);
+      s = summarize(rec, this.engine.containers.state(rec));
+    } catch {
+      s = undefined; // destroyed (or half-removed): it leaves the list
+    }
+    if (s) this.byId.set(id, s);
+    else this.byId.delete(id);
+    this.changed.emit([id]);
+  }
+
+  get(id: string): ContainerSummary | undefined { return this.byId.get(id); }
+
+  /** Newest first, as `ps` lists them. */
+  all(): ContainerSummary[] {
+    return [...this.byId.values()].sort((a, b) => b.created.localeCompare(a.created) || a.name.localeCompare(b.name));
+  }
+
+  /** How many containers (any state) were made from each image ID. */
+  imageUsers(): Map<string, string[]> {
+    const m = new Map<string, string[]>();
+    for (const c of this.byId.values()) m.set(c.imageId, [...(m.get(c.imageId) ?? []), c.name]);
+    return m;
+  }
+}

@@ -1,0 +1,67 @@
+// What the details area shows for the selected item: its inspect document
+// (navigable JSON, environment and mounts come from it) and, for a running
+// container, its processes. Re-read when the item changes or an event names it;
+// processes are re-read on the stats tick only while their tab is shown.
+import type { Engine } from '../../engine/index.js';
+import type { ProcessRow } from '../../engine/container/index.js';
+import { Emitter } from './emitter.js';
+
+export type ItemKind = 'container' | 'image' | 'volume';
+export interface Selected { kind: ItemKind; id: string }
+
+export class DetailsModel {
+  selected?: Selected;
+  inspect?: Record<string, unknown>;
+  processes: ProcessRow[] = [];
+  error?: string;
+  readonly changed = new Emitter<void>();
+
+  constructor(private readonly engine: Engine) {}
+
+  async select(sel: Selected | undefined): Promise<void> {
+    const same = sel && this.selected && sel.kind === this.selected.kind && sel.id === this.selected.id;
+    this.selected = sel;
+    if (!same) { this.inspect = undefined; this.processes = []; }
+    await this.reload();
+  }
+
+  async reload(): Promise<void> {
+    const sel = this.selected;
+    this.error = undefined;
+    if (!sel) { this.inspect = undefined; this.changed.emit(); return; }
+    try {
+      let doc: Record<string, unknown>;
+      if (sel.kind === 'container') doc = this.engine.containers.inspect(sel.id);
+      else if (sel.kind === 'image') doc = (await this.engine.images.inspect(sel.id)) as Record<string, unknown>;
+      else doc = this.engine.volumes.get(sel.id) as unknown as Record<string, unknown>;
+      if (this.selected !== sel) return; // the selection moved on while we read
+      this.inspect = doc;
+    } catch (e) {
+      if (this.selected !== sel) return;
+      this.inspect = undefined;
+      this.error = (e as Error).message;
+    }
+    this.changed.emit();
+  }
+
+  /** Re-reads the processes of the selected running container. */
+  reloadProcesses(): void {
+    const sel = this.selected;
+    if (sel?.kind !== 'container') return;
+    try {
+      this.processes = this.engine.containers.top(sel.id);
+    } catch {
+      this.processes = []; // not running: the tab says so
+    }
+    this.changed.emit();
+  }
+
+  env(): string[] {
+    const cfg = this.inspect?.Config as { Env?: string[] } | undefined;
+    return cfg?.Env ?? [];
+  }
+
+  mounts(): Array<Record<string, unknown>> {
+    return (this.inspect?.Mounts as Array<Record<string, unknown>> | undefined) ?? [];
+  }
+}

@@ -1,0 +1,205 @@
+// Draws the app's state into the layout's boxes: view tabs, the list window,
+// the details tab, the prompt, the status line and the overlay. Called once
+// per coalesced change; only the visible window of each list is drawn.
+import type { App } from './app.js';
+import { displayKey, type Context } from './keys.js';
+import { RUN_FIELDS } from './model/run-spec.js';
+import { inner } from './view/layout.js';
+import { cell, esc, size } from './view/text.js';
+import { envLines, jsonLines, logWindow, mountLines, processLines } from './view/details-text.js';
+import { CHART_WINDOW_MS } from './view/charts.js';
+import type { Tab } from './state.js';
+
+const TITLES = { containers: 'Containers', images: 'Images', volumes: 'Volumes' } as const;
+const TAB_TITLES: Record<Tab, string> = { logs: 'logs', stats: 'stats', inspect: 'inspect', top: 'processes', env: 'env', mounts: 'mounts', shell: 'shell' };
+
+export function render(app: App): void {
+  renderTabs(app);
+  renderList(app);
+  renderDetails(app);
+  renderPrompt(app);
+  renderStatus(app);
+  renderOverlay(app);
+}
+
+function renderTabs(app: App): void {
+  const t = app.theme, s = app.state;
+  const counts = { containers: app.containers.all().length, images: app.images.all().length, volumes: app.volumes.all().length };
+  const tabs = (['containers', 'images', 'volumes'] as const).map((v, i) => {
+    const label = ` ${i + 1} ${TITLES[v]} (${counts[v]}) `;
+    return v === s.view ? `{${t.selectedFg}-fg}{${t.selectedBg}-bg}${label}{/}` : `{${t.dim}-fg}${label}{/${t.dim}-fg}`;
+  }).join(' ');
+  app.layout.tabs.setContent(`{bold}{${t.title}-fg} berth {/${t.title}-fg}{/bold} ${tabs}  {${t.dim}-fg}${esc(app.engine.layout.root)}{/${t.dim}-fg}`);
+}
+
+function renderList(app: App): void {
+  const s = app.state, t = app.theme, p = s.per[s.view];
+  const box = app.layout.list;
+  const { width, height } = inner(box);
+  const rows = Math.max(1, height - 1);
+  const cur = app.cursor();
+  if (cur < p.scroll) p.scroll = cur;
+  if (cur >= p.scroll + rows) p.scroll = cur - rows + 1;
+  p.scroll = Math.max(0, Math.min(p.scroll, Math.max(0, app.table.rows.length - rows)));
+  const focused = s.focus === 'list' && s.mode.kind !== 'form';
+  const lines = [`{bold}{${t.header}-fg}  ${app.table.header}{/${t.header}-fg}{/bold}`];
+  const selKey = app.selectedKey();
+  for (let i = p.scroll; i < Math.min(app.table.rows.length, p.scroll + rows); i++) {
+    const key = app.table.keys[i];
+    const mark = p.marks.has(key) ? `{${t.mark}-fg}●{/${t.mark}-fg} ` : '  ';
+    const row = app.table.rows[i];
+    if (key === selKey) {
+      // the selected row: plain text on the selection colours (cell colours would fight them)
+      const plain = row.replace(/\{\/?[a-z#0-9-]+\}/g, '');
+      lines.push(focused ? `${mark}{${t.selectedFg}-fg}{${t.selectedBg}-bg}${plain}{/}` : `${mark}{underline}${plain}{/underline}`);
+    } else {
+      lines.push(mark + row);
+    }
+  }
+  if (!app.table.rows.length) lines.push(`  {${t.dim}-fg}${p.filter ? `nothing matches "${esc(p.filter)}" (Esc clears the filter)` : emptyText(s.view)}{/${t.dim}-fg}`);
+  box.setContent(lines.join('\n'));
+  const total = s.view === 'containers' ? app.containers.all().length : s.view === 'images' ? app.table.rows.length : app.volumes.all().length;
+  const parts = [`${TITLES[s.view]}`, `${app.table.rows.length} of ${total}`];
+  if (p.filter) parts.push(`filter "${p.filter}"`);
+  if (p.marks.size) parts.push(`${p.marks.size} marked`);
+  box.setLabel(` ${parts.join(' — ')} `);
+  box.style.border = { fg: focused ? t.focusBorder : t.border };
+  void width;
+}
+
+function emptyText(v: string): string {
+  if (v === 'containers') return 'no containers: 2 → images, r on an image runs one';
+  if (v === 'images') return 'no images: P pulls one';
+  return 'no volumes';
+}
+
+function renderDetails(app: App): void {
+  const s = app.state, t = app.theme, L = app.layout;
+  const item = app.currentItem();
+  const focused = s.focus === 'details';
+  L.details.style.border = { fg: focused ? t.focusBorder : t.border };
+  const name = !item ? '' : item.kind === 'container' ? app.containers.get(item.id)?.name ?? item.id.slice(0, 12)
+    : item.kind === 'image' ? (app.selectedKey() ?? '').split(' ').slice(1).join(' ') : item.id;
+  L.details.setLabel(` ${esc(name)} — ${TAB_TITLES[s.tab]} `);
+  L.detailsTabs.setContent(app.tabs().map((tab) => (tab === s.tab
+    ? `{${t.selectedFg}-fg}{${t.selectedBg}-bg} ${TAB_TITLES[tab]} {/}` : ` {${t.dim}-fg}${TAB_TITLES[tab]}{/${t.dim}-fg} `)).join('') + tabHint(app));
+  const { width, height } = { width: Number(L.content.width), height: Number(L.content.height) };
+  if (!item) { app.charts.hide(); L.content.setContent(`{${t.dim}-fg}nothing selected{/${t.dim}-fg}`); return; }
+  if (s.tab === 'stats') {
+    const h = app.stats.history(item.id);
+    const l = h?.latest;
+    const summary = !l || !l.running ? 'not running: no samples (the history below is what was seen while it ran)'
+      : `CPU ${l.cpu?.percent.toFixed(1) ?? '-'}% of one CPU (${l.cpu?.onlineCpus ?? '?'} online) · mem ${l.memory ? `${size(l.memory.used)} / ${size(l.memory.limit)}` : '-'} · pids ${l.pids ?? '-'} · history: ${Math.round((h?.span() ?? 0) / 1000)}s kept in ${h ? h.bucketMs / 1000 : 2}s averages; charts show the last ${CHART_WINDOW_MS / 60000} min`;
+    L.content.setContent(esc(cell(summary, width)));
+    app.charts.show(h);
+    return;
+  }
+  app.charts.hide();
+  let lines: string[];
+  if (s.tab === 'logs') {
+    const w = logWindow(app.logs.buffer, s.log, t, width, height);
+    lines = w.lines;
+    if (!w.total) lines = [`{${t.dim}-fg}${app.logs.following ? 'following: no output yet' : 'no output'}{/${t.dim}-fg}`];
+  } else if (s.tab === 'inspect') {
+    if (app.details.error) lines = [`{${t.error}-fg}${esc(app.details.error)}{/${t.error}-fg}`];
+    else {
+      const all = jsonLines(app.tree, s.inspectCursor, t, width);
+      const top = Math.max(0, Math.min(s.inspectCursor - Math.floor(height / 2), all.length - height));
+      lines = all.slice(top, top + height);
+    }
+  } else {
+    const all = s.tab === 'top' ? processLines(app.details.processes, width) : s.tab === 'env' ? envLines(app.details.env()) : mountLines(app.details.mounts());
+    s.detailsScroll = Math.min(s.detailsScroll, Math.max(0, all.length - height));
+    lines = all.slice(s.detailsScroll, s.detailsScroll + height);
+  }
+  L.content.setContent(lines.join('\n'));
+}
+
+function tabHint(app: App): string {
+  const s = app.state, t = app.theme;
+  if (s.tab !== 'logs') return '';
+  const flag = (on: boolean, n: string): string => `${on ? '●' : '○'} ${n}`;
+  const b = app.logs.buffer;
+  const parts = [flag(s.log.follow, 'follow'), flag(s.log.timestamps, 'timestamps'), flag(s.log.wrap, 'wrap'), `${b.length} lines${b.dropped ? ` (${b.dropped} older dropped)` : ''}`];
+  if (s.log.query) parts.push(`search "${s.log.query}": ${b.search(s.log.query).length} hits`);
+  return `   {${t.dim}-fg}${esc(parts.join('  '))}{/${t.dim}-fg}`;
+}
+
+function renderPrompt(app: App): void {
+  const m = app.state.mode, P = app.layout.prompt;
+  if (m.kind !== 'input') { P.hide(); return; }
+  P.show();
+  P.setContent(`{bold}${esc(m.label)}{/bold}${m.input.render(esc)}`);
+}
+
+function renderStatus(app: App): void {
+  const s = app.state, t = app.theme;
+  const msg = s.message;
+  // informational messages fade after 8 s; errors stay until the next message
+  const text = msg.text && (msg.error || Date.now() - msg.at < 8000) ? msg.text : '';
+  const left = msg.error ? `{${t.error}-fg}{bold} ✖ ${esc(text)}{/bold}{/${t.error}-fg}` : ` ${esc(text)}`;
+  const hints = hintKeys(app).map(([k, h]) => `${k}:${h}`).join('  ');
+  // hints give way to a long message
+  const room = Math.max(0, Number(app.screen.width) - text.length - 6);
+  app.layout.status.setContent(`${left}{|} ${hints.length > room ? '' : esc(hints)} `);
+}
+
+function hintKeys(app: App): Array<[string, string]> {
+  const k = (action: string, ctx?: Context): string => {
+    const b = app.keymap.bindings.find((x) => x.action === action && (!ctx || x.context === ctx));
+    return b?.keys[0] ? displayKey(b.keys[0]) : '';
+  };
+  const s = app.state;
+  if (s.mode.kind === 'input') return [['enter', 'ok'], ['esc', 'cancel']];
+  if (s.mode.kind !== 'normal') return [];
+  const common: Array<[string, string]> = [[k('help'), 'help'], [k('quit'), 'quit']];
+  if (s.focus === 'details' && s.tab === 'logs') return [[k('search', 'logs'), 'search'], [k('next', 'logs'), 'next'], [k('timestamps', 'logs'), 'time'], [k('wrap', 'logs'), 'wrap'], [k('save', 'logs'), 'save'], [k('back', 'details'), 'back'], ...common];
+  if (s.view === 'containers') return [[k('filter'), 'filter'], [k('logs', 'containers'), 'logs'], [k('stats', 'containers'), 'stats'], [k('stop', 'containers'), 'stop'], [k('remove', 'containers'), 'remove'], [k('mark'), 'mark'], ...common];
+  if (s.view === 'images') return [[k('run', 'images'), 'run'], [k('pull'), 'pull'], [k('remove', 'images'), 'remove'], [k('prune'), 'prune'], ...common];
+  return [[k('remove', 'volumes'), 'remove'], [k('prune'), 'prune'], ...common];
+}
+
+function renderOverlay(app: App): void {
+  const m = app.state.mode, O = app.layout.overlay, t = app.theme;
+  if (m.kind === 'normal' || m.kind === 'input') { O.hide(); return; }
+  O.show();
+  O.setFront();
+  if (m.kind === 'help') {
+    O.setLabel(' Help — keys (from the keymap; remap them in the config file) — Esc closes ');
+    O.width = '80%'; O.height = '85%';
+    const lines = app.keymap.helpLines();
+    const h = Math.max(1, Number(O.height) - 2);
+    m.scroll = Math.min(m.scroll, Math.max(0, lines.length - h));
+    O.setContent(lines.slice(m.scroll, m.scroll + h).join('\n'));
+  } else if (m.kind === 'confirm') {
+    O.setLabel(' Confirm ');
+    O.width = Math.min(90, Math.max(40, m.message.length + 6)); O.height = 6;
+    O.setContent(`\n ${esc(m.message)}\n\n {bold}y{/bold}/enter: yes    {bold}n{/bold}/esc: no`);
+  } else if (m.kind === 'form') {
+    O.setLabel(' Run a container — tab/↑↓ move, enter runs, esc cancels ');
+    O.width = '80%'; O.height = RUN_FIELDS.length + 6;
+    const lines = RUN_FIELDS.map((f, i) => {
+      const label = `${f.label.padStart(8)}: `;
+      const val = i === m.index ? m.inputs[i].render(esc) : esc(m.inputs[i].value);
+      const hint = `  {${t.dim}-fg}${esc(f.hint)}{/${t.dim}-fg}`;
+      return (i === m.index ? `{bold}${label}{/bold}` : label) + val + hint;
+    });
+    if (m.error) lines.push('', `{${t.error}-fg}${esc(m.error)}{/${t.error}-fg}`);
+    O.setContent('\n' + lines.join('\n'));
+  } else if (m.kind === 'pull') {
+    const p = m.progress;
+    O.setLabel(` Pull ${p.ref} — ${p.done ? (p.error ? 'failed' : 'done') : 'pulling…'} (esc: ${p.done ? 'close' : 'hide'}) `);
+    O.width = '80%'; O.height = Math.min(Number(app.screen.height) - 4, p.lines().length + 4);
+    O.setContent(p.lines().map((l) => (l.startsWith('error:') ? `{${t.error}-fg}${esc(l)}{/${t.error}-fg}` : esc(l))).join('\n'));
+  }
+}
+
+/** Re-colours the boxes after a theme change. */
+export function applyTheme(app: App): void {
+  const t = app.theme, L = app.layout;
+  for (const b of [L.tabs, L.list, L.details, L.detailsTabs, L.content, L.prompt, L.overlay]) {
+    b.style.fg = t.fg; b.style.bg = t.bg;
+  }
+  L.status.style.fg = t.statusFg; L.status.style.bg = t.statusBg;
+  app.schedule();
+}

@@ -1,0 +1,62 @@
+// The workstation's UI state (which view, what is selected, filters, marks,
+// the open overlay): plain data, read by the renderer and changed by the key
+// handlers. Models hold what the engine says; this holds what the user did.
+import type { LineInput } from './view/line-input.js';
+import type { LogViewState } from './view/details-text.js';
+import type { RunFields } from './model/run-spec.js';
+import type { PullProgress } from './actions.js';
+
+export type ViewName = 'containers' | 'images' | 'volumes';
+export const VIEWS: readonly ViewName[] = ['containers', 'images', 'volumes'];
+
+/** Details tabs; "shell" appears once the engine can exec into a container. */
+export type Tab = 'logs' | 'stats' | 'inspect' | 'top' | 'env' | 'mounts' | 'shell';
+export const CONTAINER_TABS: readonly Tab[] = ['logs', 'stats', 'inspect', 'top', 'env', 'mounts'];
+
+export type InputPurpose = 'filter' | 'search' | 'command' | 'pull' | 'save';
+
+export type Mode =
+  | { kind: 'normal' }
+  | { kind: 'input'; purpose: InputPurpose; input: LineInput; label: string; before: string }
+  | { kind: 'confirm'; message: string; onYes: () => Promise<string> }
+  | { kind: 'help'; scroll: number }
+  | { kind: 'form'; fields: RunFields; inputs: LineInput[]; index: number; error?: string }
+  | { kind: 'pull'; progress: PullProgress };
+
+export interface PerView {
+  filter: string;
+  /** Key of the selected row (container ID, "imageId tag", volume name). */
+  selected?: string;
+  scroll: number;
+  marks: Set<string>;
+}
+
+export interface UiState {
+  view: ViewName;
+  focus: 'list' | 'details';
+  per: Record<ViewName, PerView>;
+  tab: Tab;
+  mode: Mode;
+  log: LogViewState;
+  inspectCursor: number;
+  /** First shown line of the scrolling text tabs (inspect, top, env, mounts). */
+  detailsScroll: number;
+  message: { text: string; error: boolean; at: number };
+  mouse: boolean;
+}
+
+export function initialState(mouse: boolean): UiState {
+  const pv = (): PerView => ({ filter: '', scroll: 0, marks: new Set() });
+  return {
+    view: 'containers',
+    focus: 'list',
+    per: { containers: pv(), images: pv(), volumes: pv() },
+    tab: 'logs',
+    mode: { kind: 'normal' },
+    log: { follow: true, wrap: false, timestamps: false, query: '', top: 0 },
+    inspectCursor: 0,
+    detailsScroll: 0,
+    message: { text: '', error: false, at: 0 },
+    mouse,
+  };
+}

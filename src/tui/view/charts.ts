@@ -1,0 +1,111 @@
+// The stats tab: four line charts (CPU, memory, network, block I/O) of the
+// selected container's downsampled history, with units in every title and the
+// CPU % basis said plainly. blessed-contrib sizes its canvas when attached, so
+// the charts are rebuilt when the area's size changes.
+import contrib, { type LineElement } from 'blessed-contrib';
+import type { Widgets } from 'blessed';
+import type { Theme } from '../theme.js';
+import { StatsHistory } from '../model/stats-history.js';
+import { scaleBytes } from './text.js';
+
+/** The charts show 10 minutes (300 buckets of 2 s). */
+export const CHART_WINDOW_MS = 10 * 60 * 1000;
+
+// an empty history draws flat zero lines (a container that is not running)
+const emptyHistory = new StatsHistory({ capacity: 1 });
+
+const BASIC = new Set(['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white']);
+/** The chart canvas knows only the 8 basic names or RGB triples: map a theme colour to one. */
+export function canvasColor(c: string): string | [number, number, number] {
+  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(c);
+  if (hex) return [parseInt(hex[1], 16), parseInt(hex[2], 16), parseInt(hex[3], 16)];
+  const base = c.replace(/^(bright|light)/, '');
+  if (BASIC.has(base)) return base;
+  if (base === 'gray' || base === 'grey') return [128, 128, 128];
+  return 'white';
+}
+
+/** Averages `v` down to `m` points (each the mean of its share of the input). */
+export function resample(v: number[], m: number): number[] {
+  if (v.length <= m) return v;
+  const out: number[] = [];
+  for (let i = 0; i < m; i++) {
+    const a = Math.floor((i * v.length) / m), b = Math.max(a + 1, Math.floor(((i + 1) * v.length) / m));
+    let sum = 0;
+    for (let j = a; j < b; j++) sum += v[j];
+    out.push(sum / (b - a));
+  }
+  return out;
+}
+
+function ago(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s === 0 ? 'now' : `-${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+export class ChartsPanel {
+  private charts: LineElement[] = [];
+  private size = '';
+
+  constructor(private readonly parent: Widgets.BoxElement, private theme: Theme) {}
+
+  setTheme(t: Theme): void { this.theme = t; this.destroy(); }
+
+  hide(): void { for (const c of this.charts) c.hide(); }
+
+  destroy(): void {
+    for (const c of this.charts) c.destroy();
+    this.charts = [];
+    this.size = '';
+  }
+
+  /** Draws the history (top row of the area is left for the caller's summary line). */
+  show(h: StatsHistory | undefined, now = Date.now()): void {
+    const w = Number(this.parent.width), ht = Number(this.parent.height);
+    const key = `${w}x${ht}`;
+    if (key !== this.size) this.build(w, ht, key);
+    for (const c of this.charts) c.show();
+    const win = (h ?? emptyHistory).window(CHART_WINDOW_MS, now);
+    // no more points than the canvas has pixel pairs: contrib places the last points past
+    // the canvas edge when they are closer than 2 px, and extra points carry no information
+    const canvasW = Math.floor(w / 2) * 2 - 12;
+    const m = Math.max(10, Math.min(win.starts.length, Math.floor((canvasW - 14) / 2)));
+    const series = Object.fromEntries(Object.entries(win.series).map(([k, v]) => [k, resample(v, m)])) as typeof win.series;
+    const n = m;
+    const stepMs = CHART_WINDOW_MS / m;
+    // every point has a label ("-9:40"); contrib shows as many as fit
+    const x = Array.from({ length: m }, (_, i) => ago((m - 1 - i) * stepMs));
+    const mem = scaleBytes(series.mem, false);
+    const net = scaleBytes([...series.netRx, ...series.netTx], true);
+    const blk = scaleBytes([...series.blkRead, ...series.blkWrite], true);
+    const c = this.theme.chart;
+    const set = (i: number, label: string, series: Array<{ title: string; y: number[]; color: string }>): void => {
+      const chart = this.charts[i] as LineElement & { ctx?: unknown };
+      chart.setLabel(` ${label} `);
+      if (!chart.ctx) return; // not attached yet: drawn on the next frame
+      chart.setData(series.map((s) => ({ title: s.title, x, y: s.y, style: { line: canvasColor(s.color) as string } })));
+    };
+    set(0, "CPU % (100% = one CPU, docker's formula)", [{ title: 'cpu', y: series.cpu, color: c.cpu }]);
+    set(1, `Memory used (${mem.unit})`, [{ title: 'mem', y: mem.values, color: c.mem }]);
+    set(2, `Network (${net.unit})`, [
+      { title: 'rx', y: net.values.slice(0, n), color: c.netRx }, { title: 'tx', y: net.values.slice(n), color: c.netTx }]);
+    set(3, `Block I/O (${blk.unit})`, [
+      { title: 'read', y: blk.values.slice(0, n), color: c.blkRead }, { title: 'write', y: blk.values.slice(n), color: c.blkWrite }]);
+  }
+
+  private build(w: number, h: number, key: string): void {
+    this.destroy();
+    this.size = key;
+    const cw = Math.floor(w / 2), ch = Math.floor((h - 1) / 2);
+    const pos = [[1, 0], [1, cw], [1 + ch, 0], [1 + ch, cw]];
+    // appended after construction: the canvas is sized on its "attach" event, which a
+    // `parent` option would fire before contrib's listener exists
+    this.charts = pos.map(([top, left], i) => contrib.line({
+      top, left, width: i % 2 ? w - cw : cw, height: ch,
+      border: { type: 'line' }, showLegend: i >= 2, legend: { width: 8 }, xLabelPadding: 3, xPadding: 5,
+      numYLabels: 4, wholeNumbersOnly: false, abbreviate: true, label: '',
+      style: { line: canvasColor(this.theme.chart.cpu) as string, text: canvasColor(this.theme.fg) as string, baseline: canvasColor(this.theme.chart.axis) as string, border: { fg: this.theme.border } },
+    }));
+    for (const c of this.charts) this.parent.append(c);
+  }
+}
