@@ -15,7 +15,7 @@ import { createGunzip } from 'node:zlib';
 import { BerthError } from '../errors.js';
 import type { Layout } from '../store/layout.js';
 import {
-  chainIdOf, commitPulled, formatReference, syncFilesystem, parseReference, repoName, sha256Digest,
+  chainIdOf, commitPulled, formatReference, isDigest, syncFilesystem, parseReference, repoName, sha256Digest,
   type BlobStore, type Descriptor, type ImageRecord, type ImageStore, type OciImageConfig, type PendingBlob, type PreparedLayer, type Reference,
 } from '../image/index.js';
 import { RegistryClient } from './client.js';
@@ -65,6 +65,7 @@ export async function pullImage(ctx: PullContext, input: string, opts: PullOptio
   const platform = parsePlatform(opts.platform);
   if (parsed.kind === 'index') {
     const entry = selectPlatform(parsed.doc, platform);
+    if (!isDigest(entry.digest)) throw new BerthError('UNSUPPORTED', `the index names the manifest "${String(entry.digest)}": only sha256 digests are supported`);
     const m = await client.getManifest(repo, entry.digest);
     const got = sha256Digest(m.bytes);
     if (got !== entry.digest) throw mismatch('manifest', entry.digest, got);
@@ -73,6 +74,12 @@ export async function pullImage(ctx: PullContext, input: string, opts: PullOptio
     manifestBytes = m.bytes;
   }
   const manifest = parsed.doc;
+  // digests name files in the store: anything but sha256:<64 hex> is refused here, by name
+  for (const d of [manifest.config, ...manifest.layers]) {
+    if (!isDigest(d?.digest) || !Number.isSafeInteger(d.size) || d.size < 0) {
+      throw new BerthError('UNSUPPORTED', `the manifest names a blob as "${String(d?.digest)}" (size ${String(d?.size)}): only sha256 digests are supported`);
+    }
+  }
   checkConfigType(manifest.config);
   manifest.layers.forEach(layerCompression); // refuses zstd & co before any download
 
@@ -85,6 +92,8 @@ export async function pullImage(ctx: PullContext, input: string, opts: PullOptio
     throw new BerthError('CORRUPT', `the image config ${manifest.config.digest} is not JSON`);
   }
   const diffIds = config.rootfs?.diff_ids ?? [];
+  const badDiff = diffIds.find((d) => !isDigest(d));
+  if (badDiff !== undefined) throw new BerthError('UNSUPPORTED', `the image config lists the layer "${String(badDiff)}": only sha256 diffIDs are supported`);
   if (diffIds.length !== manifest.layers.length) {
     throw new BerthError('CORRUPT', `the image config lists ${diffIds.length} layers, the manifest ${manifest.layers.length}`);
   }

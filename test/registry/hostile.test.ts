@@ -1,0 +1,113 @@
+// A registry that lies, in process (node:http on 127.0.0.1): malformed digests
+// in the manifest, a blob longer than its descriptor, a Docker-Content-Digest
+// that does not match the manifest bytes, a config whose diffIDs do not match
+// the layers. Every pull fails with a clear error and the store stays empty.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { Layout } from '../../src/engine/store/layout.js';
+import { ImageStore } from '../../src/engine/image/index.js';
+import { RegistryService, createProgress, policyFrom } from '../../src/engine/registry/index.js';
+import { BerthError } from '../../src/engine/errors.js';
+import { tarOf } from '../image/tars.js';
+
+const sha = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+const root = mkdtempSync('/tmp/berth-test-reghostile-');
+const layout = new Layout(root);
+layout.ensure();
+const service = new RegistryService(layout, new ImageStore(layout));
+
+/** repo → { manifest bytes, extra headers }, digest → blob bytes */
+const manifests = new Map<string, { body: Buffer; headers?: Record<string, string> }>();
+const blobs = new Map<string, Buffer>();
+const server = http.createServer((req, res) => {
+  const m = /^\/v2\/([^/]+)\/(manifests|blobs)\/(.+)$/.exec(req.url ?? '');
+  if (m?.[2] === 'manifests' && manifests.has(m[1])) {
+    const e = manifests.get(m[1])!;
+    res.writeHead(200, { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json', ...e.headers }).end(e.body);
+  } else if (m?.[2] === 'blobs' && blobs.has(m[3])) {
+    res.writeHead(200).end(blobs.get(m[3]));
+  } else res.writeHead(404).end();
+});
+let addr = '';
+
+test.before(async () => {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  addr = `127.0.0.1:${(server.address() as { port: number }).port}`;
+  const layer = await tarOf([{ name: 'f', content: 'x' }]);
+  const gz = gzipSync(layer);
+  const good = { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha(gz), size: gz.length };
+  const config = (diffIds: string[]) => Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: diffIds } }));
+  const add = (repo: string, layers: object[], cfg: Buffer, headers?: Record<string, string>) => {
+    blobs.set(sha(cfg), cfg);
+    manifests.set(repo, { headers, body: Buffer.from(JSON.stringify({
+      schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(cfg), size: cfg.length }, layers,
+    })) });
+  };
+  blobs.set(good.digest, gz);
+  add('baddigest', [{ ...good, digest: 'sha256:../../../../etc/passwd' }], config([sha(layer)]));
+  add('sha512', [{ ...good, digest: `sha512:${'a'.repeat(128)}` }], config([sha(layer)]));
+  add('short', [{ ...good, size: good.size - 5 }], config([sha(layer)]));
+  add('wrongdiff', [good], config([sha('not the layer')]));
+  add('header', [good], config([sha(layer)]), { 'Docker-Content-Digest': sha('something else') });
+  add('ok', [good], config([sha(layer)]));
+});
+test.after(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function pullError(repo: string): Promise<BerthError> {
+  try {
+    await service.pull(`${addr}/${repo}:v1`, { policy: policyFrom([], ''), progress: createProgress('quiet') });
+  } catch (e) {
+    assert.ok(e instanceof BerthError, String(e));
+    return e as BerthError;
+  }
+  throw new Error(`pull of ${repo} succeeded`);
+}
+
+const empty = () => {
+  for (const d of ['blobs/sha256', 'layers', 'tmp']) assert.equal(readdirSync(join(root, d)), [], `${d} is empty`);
+  assert.equal(readdirSync(join(root, 'images')).filter((n) => n === 'images.json'), []);
+};
+
+test('malformed or non-sha256 digests in a manifest are refused before anything is fetched', async () => {
+  assert.match((await pullError('baddigest')).message, /names a blob as "sha256:\.\.\/\.\.\/.*only sha256 digests/);
+  assert.match((await pullError('sha512')).message, /names a blob as "sha512:a+".*only sha256 digests/);
+  empty();
+});
+
+test('a blob longer than its descriptor says: CORRUPT, nothing kept', async () => {
+  const e = await pullError('short');
+  assert.is(e.code, 'CORRUPT');
+  assert.match(e.message, /the registry sent more than its \d+ bytes/);
+  empty();
+});
+
+test("a layer whose content is not the config's diffID: CORRUPT, nothing kept", async () => {
+  const e = await pullError('wrongdiff');
+  assert.is(e.code, 'CORRUPT');
+  assert.match(e.message, /hashes to sha256:[a-f0-9]{64}, expected sha256:[a-f0-9]{64}/);
+  empty();
+});
+
+test('a Docker-Content-Digest that is not the manifest bytes: digest mismatch', async () => {
+  const e = await pullError('header');
+  assert.match(e.message, /digest mismatch for manifest sha256:[a-f0-9]{64}: registry sent sha256:[a-f0-9]{64}/);
+  empty();
+});
+
+test('the same server honestly: the pull succeeds (the failures above were the lies)', async () => {
+  const r = await service.pull(`${addr}/ok:v1`, { policy: policyFrom([], ''), progress: createProgress('quiet') });
+  assert.equal(r.record.repoTags, [`${addr}/ok:v1`]);
+  assert.equal(readdirSync(join(root, 'tmp')), []);
+});
+
+test.run();
