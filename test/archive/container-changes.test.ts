@@ -100,6 +100,9 @@ test('export: a running container (its live changes, no /proc or /dev content) a
   assert.not.ok(names.some((n) => /^(proc|sys|dev)\/./.test(n)), 'nothing mounted at run time is exported');
   const sh = execFileSync('tar', ['tvf', '-', 'bin/sh'], { input: exportOf('e1'), encoding: 'utf8' });
   assert.match(sh, /bin\/sh -> \/bin\/busybox/, 'symlinks are archived as links');
+  // commit works on a running container too (berth does not pause it)
+  t.ok(['commit', 'e1', 'live:1']);
+  assert.is(t.ok(['run', '--rm', 'live:1', 'cat', '/live']), 'live');
   t.ok(['rm', '-f', 'e1']);
   t.ok(['container', 'export', '-o', f('c1.tar'), 'c1']);
   const stopped = tarNames(readFileSync(f('c1.tar')));
@@ -122,7 +125,7 @@ test('image prune: only dangling images; -a: only images no container uses; no -
   assert.is(t.ok(['image', 'prune', '-f']), 'Total reclaimed space: 0B');
   // bb is used by c1, c3 and fresh; dang, snap and opq by no container
   const out = t.ok(['image', 'prune', '-a', '-f']).split('\n');
-  assert.equal(out.filter((l) => l.startsWith('untagged: ')).sort(), ['untagged: dang:latest', 'untagged: opq:1', 'untagged: snap:1']);
+  assert.equal(out.filter((l) => l.startsWith('untagged: ')).sort(), ['untagged: dang:latest', 'untagged: live:1', 'untagged: opq:1', 'untagged: snap:1']);
   assert.ok(out.includes(`deleted: ${snapId}`) && out.includes(`deleted: ${second}`));
   assert.match(out[out.length - 1], /^Total reclaimed space: \d+(\.\d+)?[kM]?B$/);
   assert.not.match(out[out.length - 1], / 0B$/, 'the committed layer was reclaimed');

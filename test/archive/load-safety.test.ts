@@ -164,6 +164,15 @@ test('after all that, an honest archive built the same way loads', async () => {
   assert.is(t.ok(['load', '-i', file]), 'Loaded image: honest:1');
   assert.is(t.ok(['image', 'inspect', '--format', '{{.Id}}', 'honest:1']), `sha256:${img.configHex}`);
   assert.equal(ls('tmp'), []);
+  // without RepoTags the image loads untagged and is named by its ID
+  const untagged = await image([{ name: 'other.txt', content: 'other' }]);
+  writeFileSync(file, await tarOf([
+    { name: `${untagged.configHex}.json`, content: untagged.config },
+    { name: 'l.tar', content: untagged.layer },
+    { name: 'manifest.json', content: json([{ Config: `${untagged.configHex}.json`, RepoTags: null, Layers: ['l.tar'] }]) },
+  ]));
+  assert.is(t.ok(['load', '-i', file]), `Loaded image ID: sha256:${untagged.configHex}`);
+  assert.match(t.ok(['images']), new RegExp(`<none> +<none> +${untagged.configHex.slice(0, 12)}`));
 });
 
 test.run();
