@@ -2,6 +2,10 @@
 // (changed), D (deleted) — read from its overlay upper directory against the
 // image's layers. Works on running and stopped containers alike (the upper
 // directory is always on the host).
+//
+// One deliberate difference: a directory removed and re-created (overlayfs
+// makes it opaque) that the image had is reported C, as it exists before and
+// after; docker reports it D, followed by its new content as A.
 import type { Layout } from '../store/layout.js';
 import type { ContainerRecord } from './types.js';
 import { walkUpper } from './upper-walk.js';
