@@ -9,6 +9,7 @@
         "src/native/spawn-spec.c",
         "src/native/child.c",
         "src/native/child-rootfs.c",
+        "src/native/pty.c",
         "src/native/cgroup.c"
       ],
       "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],
@@ -17,7 +18,7 @@
     {
       "target_name": "berth-monitor",
       "type": "executable",
-      "sources": ["src/native/monitor.c", "src/native/monitor-log.c"],
+      "sources": ["src/native/monitor.c", "src/native/monitor-log.c", "src/native/monitor-attach.c"],
       "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Os"],
       "defines": ["_GNU_SOURCE"],
       "ldflags": ["-static"]

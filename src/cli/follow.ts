@@ -2,8 +2,12 @@
 // its output to our stdout/stderr, our signals to it, its exit code back.
 import type { ContainerService } from '../engine/container/index.js';
 
-export async function followOutput(containers: ContainerService, id: string, opts: { sigProxy: boolean }): Promise<number> {
+/** With `signal`: stops following when it aborts (a detach), returning -1. */
+export async function followOutput(
+  containers: ContainerService, id: string, opts: { sigProxy: boolean; signal?: AbortSignal },
+): Promise<number> {
   const ac = new AbortController();
+  opts.signal?.addEventListener('abort', () => ac.abort(), { once: true });
   const proxied = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const;
   const onSignal = (sig: NodeJS.Signals) => {
     try {
@@ -18,6 +22,7 @@ export async function followOutput(containers: ContainerService, id: string, opt
       const out = r.stream === 'stderr' ? process.stderr : process.stdout;
       out.write(r.partial ? r.text : r.text + '\n');
     }
+    if (ac.signal.aborted) return -1;
     return await containers.wait(id);
   } finally {
     if (opts.sigProxy) for (const s of proxied) process.off(s, onSignal);

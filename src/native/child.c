@@ -190,7 +190,18 @@ void berth_child_run(struct berth_spec *s) {
   int rootfd, err = berth_setup_rootfs(s, &rootfd, step, sizeof step);
   if (err) fail(s, step, err, 0);
 
-  if (dup2(s->out_w, 1) < 0 || dup2(s->err_w, 2) < 0) fail(s, "dup2 stdout/stderr", errno, 0);
+  if (s->tty) {
+    if (berth_bind_console(rootfd, s->pty_path) < 0) fail(s, "bind /dev/console", errno, 0);
+    /* A session of its own with the pty as controlling terminal: job control,
+     * ctrl-c as SIGINT, SIGWINCH on resize, SIGHUP when the terminal goes. */
+    if (setsid() < 0) fail(s, "setsid", errno, 0);
+    if (ioctl(s->pty_slave, TIOCSCTTY, 0) < 0) fail(s, "set controlling terminal", errno, 0);
+    if (dup2(s->pty_slave, 0) < 0 || dup2(s->pty_slave, 1) < 0 || dup2(s->pty_slave, 2) < 0)
+      fail(s, "dup2 terminal", errno, 0);
+  } else {
+    if (dup2(s->out_w, 1) < 0 || dup2(s->err_w, 2) < 0) fail(s, "dup2 stdout/stderr", errno, 0);
+    if (s->stdin_pipe && dup2(s->in_r, 0) < 0) fail(s, "dup2 stdin", errno, 0);
+  }
 
   if (fchdir(rootfd) < 0) fail(s, "chdir rootfs", errno, 0);
   /* pivot_root(".", "."): the old root ends up stacked on "." and is detached
@@ -213,7 +224,7 @@ void berth_child_run(struct berth_spec *s) {
   set_rlimits(s);
   set_identity(s);
   if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail(s, "set no_new_privs", errno, 0);
-  if (s->stdin_null) stdin_devnull(s);
+  if (s->stdin_null && !s->tty && !s->stdin_pipe) stdin_devnull(s);
   /* No host fd may survive into the container (CVE-2024-21626); the error
    * pipe is CLOEXEC already and stays usable until execve succeeds. */
   if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) fail(s, "close_range", errno, 0);

@@ -11,6 +11,10 @@
  * on failure returns an errno and names the failing step in step. */
 int berth_setup_rootfs(const struct berth_spec *s, int *rootfd, char *step, size_t cap);
 
+/* Binds the pty slave (its host path, /dev/pts/N) onto /dev/console inside
+ * the root, as runc does for a container with a terminal. Returns 0 or -1 with errno. */
+int berth_bind_console(int rootfd, const char *slave_path);
+
 /* Every handler to SIG_DFL, nothing blocked (also used by B before exec). */
 void berth_reset_signals(void);
 

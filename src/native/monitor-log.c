@@ -81,6 +81,7 @@ void stream_pump(struct log_stream *s, int logfd) {
       stream_finish(s, logfd);
       return;
     }
+    if (s->tee) s->tee(s->tee_ctx, s->buf + s->len, (size_t)n);
     size_t end = s->len + (size_t)n, start = 0;
     for (size_t i = s->len; i < end; i++) {
       if (s->buf[i] == '\n') {

@@ -18,6 +18,9 @@ struct log_stream {
   const char *name; /* "stdout" or "stderr" */
   int fd;           /* pipe read end; -1 after EOF */
   size_t len;       /* bytes of an unfinished line in buf */
+  /* called with every chunk read, before it is logged (the attach clients) */
+  void (*tee)(void *ctx, const char *data, size_t len);
+  void *tee_ctx;
   char buf[LOG_LINE_MAX];
 };
 

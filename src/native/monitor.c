@@ -1,13 +1,19 @@
 /* berth-monitor: one per container, the parent of its init (conmon's job).
  *
- *   berth-monitor --init-pid N --stdout-fd 3 --stderr-fd 4 --log FILE
- *                 --exit-file FILE [--cgroup-oom FILE]... [-- CLEANUP ARGV...]
+ *   berth-monitor --init-pid N (--stdout-fd 3 --stderr-fd 4 [--stdin-fd 5] | --tty-fd 3)
+ *                 --log FILE --exit-file FILE [--attach-socket PATH]
+ *                 [--cgroup-oom FILE]... [-- CLEANUP ARGV...]
+ *
+ * With --tty-fd the monitor owns the container's pty master: output is read
+ * from it (logged as stdout), input and window sizes from attach clients go
+ * to it. --stdin-fd is the write end of a -i container's stdin pipe.
  *
  * Copies the container's stdout/stderr to the log, reaps the init, drains
  * the pipes, writes the exit record atomically, then becomes the cleanup
  * command. It must outlive the CLI and its terminal, so it ignores the
  * signals a terminal or a shell sends. Static, no stdio, small buffers:
  * hundreds of these may sit idle on one machine. */
+#include "monitor-attach.h"
 #include "monitor-log.h"
 #include "safe-str.h"
 
@@ -29,8 +35,8 @@
 
 struct options {
   pid_t init_pid;
-  int stdout_fd, stderr_fd;
-  const char *log, *exit_file;
+  int stdout_fd, stderr_fd, stdin_fd, tty_fd;
+  const char *log, *exit_file, *attach_socket;
   const char *oom[MAX_OOM_FILES];
   int noom;
   char **cleanup; /* NULL-terminated, or NULL */
@@ -55,7 +61,7 @@ static int parse_int(const char *s, long *out) {
 
 static int parse_args(int argc, char **argv, struct options *o) {
   long v;
-  o->init_pid = -1, o->stdout_fd = -1, o->stderr_fd = -1;
+  o->init_pid = -1, o->stdout_fd = -1, o->stderr_fd = -1, o->stdin_fd = -1, o->tty_fd = -1;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (s_eq(a, "--")) {
@@ -67,6 +73,9 @@ static int parse_args(int argc, char **argv, struct options *o) {
     if (s_eq(a, "--init-pid") && !parse_int(val, &v) && v > 0) o->init_pid = (pid_t)v;
     else if (s_eq(a, "--stdout-fd") && !parse_int(val, &v)) o->stdout_fd = (int)v;
     else if (s_eq(a, "--stderr-fd") && !parse_int(val, &v)) o->stderr_fd = (int)v;
+    else if (s_eq(a, "--stdin-fd") && !parse_int(val, &v)) o->stdin_fd = (int)v;
+    else if (s_eq(a, "--tty-fd") && !parse_int(val, &v)) o->tty_fd = (int)v;
+    else if (s_eq(a, "--attach-socket")) o->attach_socket = val;
     else if (s_eq(a, "--log")) o->log = val;
     else if (s_eq(a, "--exit-file")) o->exit_file = val;
     else if (s_eq(a, "--cgroup-oom") && o->noom < MAX_OOM_FILES) o->oom[o->noom++] = val;
@@ -156,6 +165,11 @@ static void sane_stdio(void) {
 }
 
 static struct log_stream out = {.name = "stdout"}, err = {.name = "stderr"};
+/* static: the ring and client buffers cost RSS only once touched */
+static struct attach_server attach;
+
+static void tee_stdout(void *ctx, const char *data, size_t len) { attach_broadcast(ctx, FRAME_STDOUT, data, len); }
+static void tee_stderr(void *ctx, const char *data, size_t len) { attach_broadcast(ctx, FRAME_STDERR, data, len); }
 
 int main(int argc, char **argv) {
   struct options o = {0};
@@ -175,12 +189,22 @@ int main(int argc, char **argv) {
   sigprocmask(SIG_BLOCK, &chld, NULL);
   int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
 
-  out.fd = o.stdout_fd, err.fd = o.stderr_fd;
+  /* a terminal is one stream: what the container writes to it is its stdout */
+  out.fd = o.tty_fd >= 0 ? o.tty_fd : o.stdout_fd, err.fd = o.tty_fd >= 0 ? -1 : o.stderr_fd;
+  int stdin_fd = o.tty_fd >= 0 ? -1 : o.stdin_fd;
   struct log_stream *streams[2] = {&out, &err};
   for (int i = 0; i < 2; i++) {
     if (streams[i]->fd < 0) continue;
     fcntl(streams[i]->fd, F_SETFD, FD_CLOEXEC);
     fcntl(streams[i]->fd, F_SETFL, O_NONBLOCK);
+  }
+  if (stdin_fd >= 0) fcntl(stdin_fd, F_SETFD, FD_CLOEXEC), fcntl(stdin_fd, F_SETFL, O_NONBLOCK);
+  attach.listen_fd = -1;
+  attach.tty = o.tty_fd >= 0;
+  attach.input_fd = attach.tty ? &out.fd : &stdin_fd;
+  if (o.attach_socket) {
+    if (attach_listen(&attach, o.attach_socket) < 0) say("cannot listen on ", o.attach_socket);
+    out.tee = tee_stdout, err.tee = tee_stderr, out.tee_ctx = err.tee_ctx = &attach;
   }
   long long oom_before[MAX_OOM_FILES];
   for (int i = 0; i < o.noom; i++) oom_before[i] = oom_kills(o.oom[i]);
@@ -205,15 +229,18 @@ int main(int argc, char **argv) {
     int64_t left = exited ? deadline - mono_ms() : -1;
     if (exited && left <= 0) break; /* a daemonized grandchild holds the pipe */
 
-    struct pollfd pfd[3];
+    struct pollfd pfd[3 + 1 + ATTACH_MAX_CLIENTS];
     int n = 0, is[3];
     for (int i = 0; i < 2; i++)
       if (streams[i]->fd >= 0) pfd[n] = (struct pollfd){streams[i]->fd, POLLIN, 0}, is[n++] = i;
     if (!exited) pfd[n] = (struct pollfd){sfd, POLLIN, 0}, is[n++] = 2;
+    /* clients stay served while the output drains; new ones only while it runs */
+    int nattach = attach_pollfds(&attach, pfd + n, !exited);
     /* without a signalfd, fall back to polling for the exit every 100 ms */
     int timeout = exited ? (int)left : sfd < 0 ? 100 : -1;
-    int r = poll(pfd, (nfds_t)n, timeout);
+    int r = poll(pfd, (nfds_t)(n + nattach), timeout);
     if (r < 0 && errno != EINTR) break;
+    if (r > 0) attach_handle(&attach, pfd + n, nattach);
     for (int k = 0; r > 0 && k < n; k++) {
       if (!pfd[k].revents) continue;
       if (is[k] == 2) {
@@ -226,6 +253,7 @@ int main(int argc, char **argv) {
   }
   stream_finish(&out, logfd);
   stream_finish(&err, logfd);
+  if (stdin_fd >= 0) close(stdin_fd);
 
   int oom = 0;
   for (int i = 0; i < o.noom; i++) {
@@ -235,6 +263,8 @@ int main(int argc, char **argv) {
   int code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
   int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   if (write_exit_file(o.exit_file, code, sig, &finished, oom) < 0) say("cannot write the exit file ", o.exit_file);
+  /* after the exit file: a client that sees EOF finds the exit code */
+  if (o.attach_socket) attach_close(&attach, o.attach_socket);
   if (logfd >= 0) close(logfd);
   if (sfd >= 0) close(sfd);
   if (!o.cleanup) return 0;

@@ -292,11 +292,34 @@ static int get_monitor(napi_env env, struct berth_spec_alloc *a, napi_value spec
   if (prop(env, spec, "monitor", &m, &t)) return -1;
   if (t != napi_object) return type_error(env, "spec.monitor", "an object");
   if (get_str(env, a, m, "path", "spec.monitor", &path)) return -1;
-  char **argv = get_str_array(env, a, m, "args", 7, &n);
+  const char *pipes[] = {path, "--init-pid", s->init_pid_buf, "--stdout-fd", "3", "--stderr-fd", "4", "--stdin-fd", "5"};
+  const char *tty[] = {path, "--init-pid", s->init_pid_buf, "--tty-fd", "3"};
+  const char **fixed = s->tty ? tty : pipes;
+  size_t nfixed = s->tty ? 5 : s->stdin_pipe ? 9 : 7;
+  char **argv = get_str_array(env, a, m, "args", nfixed, &n);
   if (!argv) return -1;
-  const char *fixed[7] = {path, "--init-pid", s->init_pid_buf, "--stdout-fd", "3", "--stderr-fd", "4"};
-  memcpy(argv, fixed, sizeof fixed);
+  memcpy(argv, fixed, nfixed * sizeof *fixed);
   s->monitor_argv = argv;
+  return 0;
+}
+
+/* tty: {rows, cols} or absent; stdinPipe: a boolean or absent. */
+static int get_stdio(napi_env env, napi_value spec, struct berth_spec *s) {
+  napi_value v;
+  napi_valuetype t;
+  double rows, cols;
+  if (prop(env, spec, "tty", &v, &t)) return -1;
+  if (t == napi_object) {
+    if (get_num(env, v, "rows", "spec.tty", 0, 65535, &rows) || get_num(env, v, "cols", "spec.tty", 0, 65535, &cols))
+      return -1;
+    s->tty = 1, s->tty_rows = (unsigned short)rows, s->tty_cols = (unsigned short)cols;
+  } else if (t != napi_undefined && t != napi_null) {
+    return type_error(env, "spec.tty", "{rows, cols}");
+  }
+  if (prop(env, spec, "stdinPipe", &v, &t)) return -1;
+  if (t == napi_undefined || t == napi_null) return 0;
+  if (get_bool(env, spec, "stdinPipe", &s->stdin_pipe)) return -1;
+  if (s->tty) s->stdin_pipe = 0; /* with a terminal, stdin is the terminal */
   return 0;
 }
 
@@ -319,7 +342,7 @@ int berth_spec_from_js(napi_env env, napi_value spec, struct berth_spec *s) {
       get_ops(env, a, spec, s) || get_num(env, spec, "namespaces", "spec", 0, 4294967295.0, &ns) ||
       get_caps(env, a, spec, s) || get_bool(env, spec, "noNewPrivileges", &s->no_new_privs) ||
       get_rlimits(env, a, spec, s) || get_bool(env, spec, "stdinNull", &s->stdin_null) ||
-      get_monitor(env, a, spec, s))
+      get_stdio(env, spec, s) || get_monitor(env, a, spec, s))
     return -1;
   if (!(s->cgroup_paths = (const char **)get_str_array(env, a, spec, "cgroupProcs", 0, &ncg))) return -1;
   if (!(s->cgroup_fds = alloc(env, a, ncg * sizeof *s->cgroup_fds))) return -1;

@@ -14,6 +14,7 @@
  * failure {ERROR, step, errno}. Node reads until EOF, which comes when the
  * last writer has exec'd (monitor and init both started) or died. */
 #include "child.h"
+#include "pty.h"
 #include "safe-str.h"
 #include "spawn-spec.h"
 
@@ -70,14 +71,22 @@ __attribute__((noreturn)) static void run_b(struct berth_spec *s) {
    * 0-4 below cannot clobber one of them. */
   int msg = fcntl(s->msg_w, F_DUPFD_CLOEXEC, 10);
   if (msg < 0) b_fail(s->msg_w, "dup error pipe", errno, c);
-  int out = fcntl(s->out_r, F_DUPFD_CLOEXEC, 10), err = fcntl(s->err_r, F_DUPFD_CLOEXEC, 10);
+  /* With a terminal the monitor gets the pty master as fd 3 (and nothing on
+   * 4); otherwise the stdout/stderr read ends on 3/4 and, with -i, stdin's
+   * write end on 5. */
+  int out = fcntl(s->tty ? s->pty_master : s->out_r, F_DUPFD_CLOEXEC, 10);
+  int err = s->tty ? -2 : fcntl(s->err_r, F_DUPFD_CLOEXEC, 10);
+  int in = s->stdin_pipe ? fcntl(s->in_w, F_DUPFD_CLOEXEC, 10) : -2;
   int nul = fcntl(s->devnull, F_DUPFD_CLOEXEC, 10);
-  if (out < 0 || err < 0 || nul < 0) b_fail(msg, "dup monitor fds", errno, c);
-  if (dup2(nul, 0) < 0 || dup2(nul, 1) < 0 || dup2(nul, 2) < 0 || dup2(out, 3) < 0 || dup2(err, 4) < 0)
+  if (out < 0 || err == -1 || in == -1 || nul < 0) b_fail(msg, "dup monitor fds", errno, c);
+  if (dup2(nul, 0) < 0 || dup2(nul, 1) < 0 || dup2(nul, 2) < 0 || dup2(out, 3) < 0 ||
+      (err >= 0 && dup2(err, 4) < 0) || (in >= 0 && dup2(in, 5) < 0))
     b_fail(msg, "dup2 monitor fds", errno, c);
+  unsigned first_closed = s->tty ? 4U : s->stdin_pipe ? 6U : 5U;
   /* Nothing else of Node's (sockets, the write ends, the terminal) may live
-   * on in the monitor: the write ends especially, or the log never sees EOF. */
-  if (syscall(SYS_close_range, 5U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) b_fail(msg, "close_range", errno, c);
+   * on in the monitor: the write ends especially, or the log never sees EOF
+   * (and a pty slave kept here would never report the hangup). */
+  if (syscall(SYS_close_range, first_closed, ~0U, CLOSE_RANGE_CLOEXEC) < 0) b_fail(msg, "close_range", errno, c);
   if (chdir("/") < 0) b_fail(msg, "chdir /", errno, c);
   berth_reset_signals();
   execve(s->monitor_argv[0], s->monitor_argv, environ);
@@ -122,6 +131,14 @@ static napi_value open_resources(napi_env env, struct berth_spec *s) {
   }
   if ((s->devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) return berth_throw_errno(env, "open /dev/null", errno);
   int p[2];
+  if (s->tty) {
+    const char *what;
+    int e = berth_open_pty(&s->pty_master, &s->pty_slave, s->pty_path, sizeof s->pty_path, s->tty_rows, s->tty_cols, &what);
+    if (e) return berth_throw_errno(env, what, e);
+  } else if (s->stdin_pipe) {
+    if (pipe2(p, O_CLOEXEC) < 0) return berth_throw_errno(env, "pipe", errno);
+    s->in_r = p[0], s->in_w = p[1];
+  }
   if (pipe2(p, O_CLOEXEC) < 0) return berth_throw_errno(env, "pipe", errno);
   s->out_r = p[0], s->out_w = p[1];
   if (pipe2(p, O_CLOEXEC) < 0) return berth_throw_errno(env, "pipe", errno);
@@ -137,6 +154,7 @@ static void close_resources(struct berth_spec *s) {
   close_fd(&s->devnull);
   close_fd(&s->out_r), close_fd(&s->out_w), close_fd(&s->err_r), close_fd(&s->err_w);
   close_fd(&s->msg_r), close_fd(&s->msg_w);
+  close_fd(&s->pty_master), close_fd(&s->pty_slave), close_fd(&s->in_r), close_fd(&s->in_w);
 }
 
 static int64_t now_ms(void) {
@@ -207,6 +225,7 @@ static napi_value start(napi_env env, struct berth_spec *s) {
   for (size_t i = 0; i < s->ncgroups; i++) close_fd(&s->cgroup_fds[i]);
   close_fd(&s->devnull), close_fd(&s->msg_w);
   close_fd(&s->out_r), close_fd(&s->out_w), close_fd(&s->err_r), close_fd(&s->err_w);
+  close_fd(&s->pty_master), close_fd(&s->pty_slave), close_fd(&s->in_r), close_fd(&s->in_w);
   int status;
   /* A specific pid only: libuv reaps its own children, we reap ours. */
   if (a > 0)
@@ -224,6 +243,7 @@ static napi_value js_spawn_container(napi_env env, napi_callback_info info) {
   struct berth_spec s;
   memset(&s, 0, sizeof s);
   s.out_r = s.out_w = s.err_r = s.err_w = s.msg_r = s.msg_w = s.devnull = -1;
+  s.pty_master = s.pty_slave = s.in_r = s.in_w = -1;
   napi_value result = NULL;
   if (berth_spec_from_js(env, argv[0], &s) == 0) result = start(env, &s);
   close_resources(&s);

@@ -65,12 +65,21 @@ struct berth_spec {
   struct berth_rlimit *rlimits;
   size_t nrlimits;
   int stdin_null;
-  /* monitor argv: [path, "--init-pid", init_pid_buf, "--stdout-fd", "3",
-   * "--stderr-fd", "4", args..., NULL]; init_pid_buf is filled in by B. */
+  /* -t: the init's 0/1/2 are a pty slave (also bound on /dev/console), the
+   * monitor holds the master. -i without -t: stdin is a pipe the monitor writes. */
+  int tty;
+  unsigned short tty_rows, tty_cols;
+  int stdin_pipe;
+  /* monitor argv: [path, "--init-pid", init_pid_buf, then "--tty-fd" "3", or
+   * "--stdout-fd" "3" "--stderr-fd" "4" ["--stdin-fd" "5"], args..., NULL];
+   * init_pid_buf is filled in by B. */
   char **monitor_argv;
   char init_pid_buf[24];
   /* pipes (all O_CLOEXEC): container stdout/stderr and the error pipe */
   int out_r, out_w, err_r, err_w, msg_r, msg_w;
+  /* -t: the pty pair; -i: the stdin pipe (all O_CLOEXEC, -1 when unused) */
+  int pty_master, pty_slave, in_r, in_w;
+  char pty_path[64]; /* the slave's host path (/dev/pts/N) */
   int devnull; /* host /dev/null, O_RDWR|O_CLOEXEC: the monitor's stdio */
   struct berth_spec_alloc alloc;
 };

@@ -3,6 +3,7 @@
 import type { CommandModule } from 'yargs';
 
 // Add each new command module here (keep the import list sorted by verb).
+import { attachCommand } from './attach.js';
 import { containerCommand } from './container.js';
 import { cpCommand } from './cp.js';
 import { imageCommand } from './image.js';
@@ -36,7 +37,7 @@ import { saveCommand } from './save.js';
 
 export const commands: CommandModule<any, any>[] = [
   runCommand, createCommand, startCommand, stopCommand, restartCommand, killCommand, rmCommand, psCommand,
-  inspectCommand, waitCommand, logsCommand, topCommand, renameCommand, pauseCommand, unpauseCommand, cpCommand,
+  attachCommand, inspectCommand, waitCommand, logsCommand, topCommand, renameCommand, pauseCommand, unpauseCommand, cpCommand,
   infoCommand, containerCommand, updateCommand, statsCommand,
   imagesCommand, importCommand, rmiCommand, tagCommand, imageCommand,
   pullCommand, pushCommand, loginCommand, logoutCommand,

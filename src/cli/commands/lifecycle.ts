@@ -4,23 +4,36 @@ import { getEngine, type GlobalArgs } from '../context.js';
 import { forEachTarget } from '../each.js';
 import { ExitStatus } from '../exit-codes.js';
 import { followOutput } from '../follow.js';
+import { attachAndWait, ourTtySize } from '../attach-session.js';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detach-keys.js';
 
 interface Targets extends GlobalArgs { containers: string[] }
 const say = (s: string) => process.stdout.write(s + '\n');
 
-export const startCommand: CommandModule<GlobalArgs, Targets & { attach?: boolean }> = {
+type StartArgs = Targets & { attach?: boolean; interactive?: boolean; 'detach-keys'?: string };
+
+export const startCommand: CommandModule<GlobalArgs, StartArgs> = {
   command: 'start <containers..>',
   describe: 'Start one or more stopped containers',
-  builder: (y) => y.option('attach', { alias: 'a', type: 'boolean', describe: "attach STDOUT/STDERR and forward signals" }) as never,
+  builder: (y) => y
+    .option('attach', { alias: 'a', type: 'boolean', describe: "attach STDOUT/STDERR and forward signals" })
+    .option('interactive', { alias: 'i', type: 'boolean', describe: "attach the container's STDIN" })
+    .option('detach-keys', { type: 'string', describe: `key sequence for detaching (default "${DEFAULT_DETACH_KEYS}")` }) as never,
   handler: async (a) => {
     const c = getEngine(a).containers;
-    if (a.attach) {
+    if (a.attach || a.interactive) {
       if (a.containers.length > 1) throw new Error('you cannot start and attach multiple containers at once');
       const rec = c.find(a.containers[0]);
+      const detachKeys = parseDetachKeys(a['detach-keys'] ?? DEFAULT_DETACH_KEYS);
+      const { tty, openStdin } = rec.config;
       const code = await c.attached(rec.id, async () => {
-        await c.start(rec.id);
-        return followOutput(c, rec.id, { sigProxy: true });
+        await c.start(rec.id, { ttySize: tty ? ourTtySize() : undefined });
+        if (!tty && !(a.interactive && openStdin)) return followOutput(c, rec.id, { sigProxy: true });
+        return attachAndWait(c, rec.id, {
+          tty, stdin: !!a.interactive && openStdin, detachKeys, sigProxy: true, logOutput: !tty,
+        });
       });
+      if (code === 'detached') return;
       if (code) throw new ExitStatus(code);
       return;
     }

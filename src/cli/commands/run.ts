@@ -7,6 +7,8 @@ import { getEngine, type GlobalArgs } from '../context.js';
 import { commandTail, type TailVerb } from '../argv-split.js';
 import { ExitStatus } from '../exit-codes.js';
 import { followOutput } from '../follow.js';
+import { attachAndWait, ourTtySize } from '../attach-session.js';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detach-keys.js';
 import { pullIfMissing } from '../pull-missing.js';
 import { mountOptions, mountValueFlags, toMountRequests, type MountArgs } from '../mount-flags.js';
 import { printWarning, resourceOptions, resourceValueFlags, toResourceLimits, type ResourceArgs } from '../resource-flags.js';
@@ -33,6 +35,7 @@ interface CreateArgs extends GlobalArgs, ResourceArgs, MountArgs {
 interface RunArgs extends CreateArgs {
   detach?: boolean;
   'sig-proxy'?: boolean;
+  'detach-keys'?: string;
 }
 
 function createOptions(y: Argv<GlobalArgs>): Argv<CreateArgs> {
@@ -51,21 +54,18 @@ function createOptions(y: Argv<GlobalArgs>): Argv<CreateArgs> {
     .option('label', { alias: 'l', type: 'string', array: true, nargs: 1, describe: 'set metadata on the container (KEY=VALUE)' })
     .option('rm', { type: 'boolean', describe: 'automatically remove the container when it exits' })
     .option('read-only', { type: 'boolean', describe: "mount the container's root filesystem as read only" })
-    .option('interactive', { alias: 'i', type: 'boolean', describe: 'keep STDIN open (coming with interactive containers)' })
-    .option('tty', { alias: 't', type: 'boolean', describe: 'allocate a pseudo-TTY (coming with interactive containers)' })
+    .option('interactive', { alias: 'i', type: 'boolean', describe: 'keep STDIN open even if not attached' })
+    .option('tty', { alias: 't', type: 'boolean', describe: 'allocate a pseudo-TTY' })
     .help(false) as unknown as Argv<CreateArgs>; // -h is --hostname, as in docker
 }
 
 /** Flags that take a value, for splitting off the container's command (argv-split.ts). */
 export const runTail: TailVerb = {
   valueFlags: new Set(['name', 'env', 'e', 'env-file', 'workdir', 'w', 'user', 'u', 'hostname', 'h', 'entrypoint',
-    'stop-signal', 'stop-timeout', 'label', 'l', ...resourceValueFlags, ...mountValueFlags]),
+    'stop-signal', 'stop-timeout', 'label', 'l', 'detach-keys', ...resourceValueFlags, ...mountValueFlags]),
 };
 
 function toCreateOptions(a: CreateArgs): CreateOptions {
-  if (a.tty || a.interactive) {
-    throw new BerthError('UNSUPPORTED', '-i/-t (interactive containers) are not available yet: run without them, or use -d');
-  }
   const env = [...(a['env-file'] ?? []).flatMap(readEnvFile), ...(a.env ?? [])];
   const labels: Record<string, string> = {};
   for (const l of a.label ?? []) {
@@ -86,6 +86,8 @@ function toCreateOptions(a: CreateArgs): CreateOptions {
     stopTimeout: a['stop-timeout'],
     init: a.init,
     autoRemove: a.rm,
+    tty: a.tty,
+    openStdin: a.interactive,
     readonlyRootfs: a['read-only'],
     mounts: toMountRequests(a),
     volumesFrom: a['volumes-from'],
@@ -122,7 +124,8 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
   builder: (y) =>
     createOptions(y)
       .option('detach', { alias: 'd', type: 'boolean', describe: 'run in the background and print the container ID' })
-      .option('sig-proxy', { type: 'boolean', default: true, describe: 'proxy received signals to the container' }),
+      .option('sig-proxy', { type: 'boolean', default: true, describe: 'proxy received signals to the container (without a tty)' })
+      .option('detach-keys', { type: 'string', describe: `key sequence for detaching a container (default "${DEFAULT_DETACH_KEYS}")` }),
   handler: async (a) => {
     const containers = getEngine(a).containers;
     await pullIfMissing(getEngine(a), a.image);
@@ -132,19 +135,25 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       process.stdout.write(rec.id + '\n');
       return;
     }
+    const detachKeys = parseDetachKeys(a['detach-keys'] ?? DEFAULT_DETACH_KEYS);
     const code = await containers.attached(rec.id, async () => {
-      await startOrDiscard(rec.id, rec.config.autoRemove, a);
-      return followOutput(containers, rec.id, { sigProxy: a['sig-proxy'] !== false });
+      await startOrDiscard(rec.id, rec.config.autoRemove, a, rec.config.tty ? ourTtySize() : undefined);
+      if (!a.tty && !a.interactive) return followOutput(containers, rec.id, { sigProxy: a['sig-proxy'] !== false });
+      return attachAndWait(containers, rec.id, {
+        // docker: a tty takes signals as keys, so --sig-proxy applies without one only
+        tty: !!a.tty, stdin: !!a.interactive, detachKeys, sigProxy: a['sig-proxy'] !== false, logOutput: !a.tty,
+      });
     });
+    if (code === 'detached') return;
     if (code !== 0) throw new ExitStatus(code);
   },
 };
 
 /** Starts; a container whose start failed is removed again when --rm was given (docker does the same). */
-async function startOrDiscard(id: string, autoRemove: boolean, a: GlobalArgs): Promise<void> {
+async function startOrDiscard(id: string, autoRemove: boolean, a: GlobalArgs, ttySize?: { rows: number; cols: number }): Promise<void> {
   const containers = getEngine(a).containers;
   try {
-    await containers.start(id);
+    await containers.start(id, { ttySize });
   } catch (e) {
     if (autoRemove) await containers.remove(id, { force: true, volumes: true }).catch(() => {});
     throw e;

@@ -9,3 +9,5 @@ export type { Change, ChangeKind } from './diff.js';
 export type { CommitOptions } from './commit.js';
 // one container's `ps` row (the TUI refreshes a single row on its events)
 export { summarize } from './inspect.js';
+export type { AttachConnection, OutputStream } from './attach.js';
+export type { StartOptions } from './start.js';

@@ -7,7 +7,8 @@ import type { ImageRecord, ImageStore } from '../image/index.js';
 import { followLog, readLog, type LogRecord } from '../log/index.js';
 import { emitEvent } from '../events/index.js';
 import { createContainer, type CreateOptions } from './create.js';
-import { startContainer } from './start.js';
+import { startContainer, type StartOptions } from './start.js';
+import { connectAttach, type AttachConnection } from './attach.js';
 import { finalizeExit, removeStopped } from './finalize.js';
 import { killContainer, setPaused, stopContainer, waitExit } from './control.js';
 import { checkName } from './ids.js';
@@ -64,8 +65,15 @@ export class ContainerService {
     return listRecords(this.layout).some((r) => r.config.imageId === imageId);
   }
 
-  async start(ref: string): Promise<ContainerRecord> {
-    return startContainer(this.layout, this.find(ref).id);
+  async start(ref: string, opts: StartOptions = {}): Promise<ContainerRecord> {
+    return startContainer(this.layout, this.find(ref).id, opts);
+  }
+
+  /** Connects to a running container's stdin/output/terminal through its monitor. */
+  async attach(ref: string): Promise<AttachConnection> {
+    const rec = this.find(ref);
+    if (!this.state(rec).running) throw new BerthError('NOT_RUNNING', `cannot attach to container ${rec.name}: it is not running`);
+    return connectAttach(this.layout.container(rec.id).attachSocket, rec.name);
   }
 
   async stop(ref: string, opts: { timeout?: number; signal?: string } = {}): Promise<void> {

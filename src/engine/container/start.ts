@@ -18,7 +18,12 @@ import { applyRecordLimits } from './resources.js';
 
 const cleanupMain = fileURLToPath(new URL('./cleanup-main.js', import.meta.url));
 
-export async function startContainer(layout: Layout, id: string): Promise<ContainerRecord> {
+export interface StartOptions {
+  /** The attaching client's terminal size (a container with a tty starts with it). */
+  ttySize?: { rows: number; cols: number };
+}
+
+export async function startContainer(layout: Layout, id: string, opts: StartOptions = {}): Promise<ContainerRecord> {
   const paths = layout.container(id);
   return withLock(paths.lock, async () => {
     const rec = loadRecord(layout, id);
@@ -41,6 +46,7 @@ export async function startContainer(layout: Layout, id: string): Promise<Contai
     const monitorArgs = [
       '--log', paths.log,
       '--exit-file', paths.exitFile,
+      '--attach-socket', paths.attachSocket,
       ...cgroups.oomFiles().flatMap((f) => ['--cgroup-oom', f]),
       '--', process.execPath, cleanupMain, layout.root, id,
     ];
@@ -48,7 +54,7 @@ export async function startContainer(layout: Layout, id: string): Promise<Contai
     try {
       // copy-up into new volumes needs the root mounted on the host: before the container's own mount
       await prepareMounts(layout, rec, new Date().toISOString());
-      const spec = buildSpawnSpec({ record: rec, paths, cgroupProcs: cgroups.procsFiles(), monitorArgs });
+      const spec = buildSpawnSpec({ record: rec, paths, cgroupProcs: cgroups.procsFiles(), monitorArgs, ttySize: opts.ttySize });
       spawned = spawnContainer(spec);
     } catch (e) {
       cgroups.remove();

@@ -23,6 +23,8 @@ export interface SpawnInput {
   cgroupProcs: string[];
   /** Extra monitor arguments (--log, --exit-file, --cgroup-oom, -- cleanup argv). */
   monitorArgs: string[];
+  /** The size of the client's terminal, for a container with a tty (default 24x80). */
+  ttySize?: { rows: number; cols: number };
 }
 
 /** What the spec depends on besides the record: facts about the host and the image. */
@@ -76,7 +78,9 @@ export function assembleSpawnSpec(input: SpawnInput, facts: HostFacts): SpawnSpe
     // Docker sets no rlimits (the container inherits the caller's). --ulimit, when it comes,
     // must pass through clampRlimits (rlimits.ts): nothing above the caller's hard limits.
     rlimits: [],
-    stdinNull: !cfg.openStdin,
+    stdinNull: !cfg.openStdin && !cfg.tty,
+    ...(cfg.tty ? { tty: input.ttySize ?? { rows: 24, cols: 80 } } : {}),
+    ...(cfg.openStdin && !cfg.tty ? { stdinPipe: true } : {}),
     monitor: { path: monitorPath, args: monitorArgs },
   };
 }

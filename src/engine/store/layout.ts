@@ -76,4 +76,6 @@ export class ContainerPaths {
   get attachLock(): string { return join(this.dir, 'attach.lock'); }
   /** Written atomically by the monitor when the init exits. */
   get exitFile(): string { return join(this.dir, 'exit.json'); }
+  /** The monitor's attach socket (stdin, output, resize; see engine/container/attach.ts). */
+  get attachSocket(): string { return join(this.dir, 'attach.sock'); }
 }

@@ -1,0 +1,56 @@
+// -i without a terminal: stdin piped through the monitor (EOF reaches the container),
+// stdout and stderr kept apart, exit codes through.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { busyboxTar } from '../helpers/fixtures.js';
+import { TestRoot } from '../helpers/root.js';
+
+const t = new TestRoot('berth-test-stdin-');
+
+test.before(() => {
+  t.ok(['import', busyboxTar(), 'bb']);
+});
+
+test.after(() => {
+  const left = t.cleanup();
+  assert.equal(left, [], `left behind: ${left.join('; ')}`);
+});
+
+test('echo hi | berth run -i --rm bb cat', () => {
+  const r = t.berth(['run', '-i', '--rm', 'bb', 'cat'], { input: 'hi\n' });
+  assert.is(r.code, 0);
+  assert.is(r.stdout, 'hi\n');
+  assert.is(r.stderr, '');
+  assert.is(t.ok(['ps', '-a', '-q']), '');
+});
+
+test('stdin EOF reaches the container; a large input arrives whole', () => {
+  const big = Array.from({ length: 20000 }, (_, i) => `line ${i}`).join('\n') + '\n';
+  const r = t.berth(['run', '-i', '--rm', 'bb', 'sh', '-c', 'wc -l; echo eof-seen'], { input: big });
+  assert.is(r.code, 0);
+  assert.is(r.stdout.trim().split(/\s+/).join(' '), '20000 eof-seen');
+});
+
+test('without a tty stdout and stderr stay separate, and the exit code comes back', () => {
+  const r = t.berth(['run', '-i', '--rm', 'bb', 'sh', '-c', 'read x; echo "out $x"; echo "err $x" >&2; exit 4'], { input: 'v\n' });
+  assert.is(r.stdout, 'out v\n');
+  assert.is(r.stderr, 'err v\n');
+  assert.is(r.code, 4);
+});
+
+test('without -i the container gets no stdin (EOF at once)', () => {
+  const r = t.berth(['run', '--rm', 'bb', 'sh', '-c', 'cat; echo done'], { input: 'ignored\n' });
+  assert.is(r.stdout, 'done\n');
+});
+
+test('a -d -i container keeps stdin open until an attach closes it', () => {
+  const id = t.ok(['run', '-d', '-i', '--name', 'reader', 'bb', 'sh', '-c', 'cat > /tmp/got; echo got: $(cat /tmp/got)']);
+  t.seen.push(id);
+  assert.is(JSON.parse(t.ok(['inspect', 'reader']))[0].State.Status, 'running');
+  const r = t.berth(['attach', 'reader'], { input: 'piped in\n' });
+  assert.is(r.code, 0);
+  assert.is(r.stdout, 'got: piped in\n');
+  assert.is(JSON.parse(t.ok(['inspect', 'reader']))[0].State.ExitCode, 0);
+});
+
+test.run();
