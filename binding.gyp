@@ -10,6 +10,7 @@
         "src/native/child.c",
         "src/native/child-rootfs.c",
         "src/native/pty.c",
+        "src/native/exec-join.c",
         "src/native/cgroup.c"
       ],
       "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],

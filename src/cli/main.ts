@@ -7,11 +7,12 @@ import { ExitStatus, reportError, EXIT_ENGINE } from './exit-codes.js';
 import { splitTail } from './argv-split.js';
 import { withPositionals } from './positionals.js';
 import { runTail } from './commands/run.js';
+import { execTail } from './commands/exec.js';
 
 async function main(): Promise<number> {
   let status = 0;
   // everything after `run IMAGE` / `create IMAGE` is the container's command, untouched
-  const args = splitTail(hideBin(process.argv), { run: runTail, create: runTail });
+  const args = splitTail(hideBin(process.argv), { run: runTail, create: runTail, exec: execTail });
   const parser = yargs(args)
     .scriptName('berth')
     .usage('berth [--root DIR] COMMAND\n\nA terminal container workstation: run `berth` alone for the full-screen UI.')

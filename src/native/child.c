@@ -172,9 +172,53 @@ __attribute__((noreturn)) static void exec_command(const struct berth_spec *s) {
   fail(s, step, seen_eacces ? EACCES : ENOENT, 1);
 }
 
+/* 0/1/2: the pty slave as controlling terminal of a new session, or the
+ * stdout/stderr pipes and (with -i) the stdin pipe. */
+static void setup_stdio(const struct berth_spec *s) {
+  if (s->tty) {
+    /* A session of its own with the pty as controlling terminal: job control,
+     * ctrl-c as SIGINT, SIGWINCH on resize, SIGHUP when the terminal goes. */
+    if (setsid() < 0) fail(s, "setsid", errno, 0);
+    if (ioctl(s->pty_slave, TIOCSCTTY, 0) < 0) fail(s, "set controlling terminal", errno, 0);
+    if (dup2(s->pty_slave, 0) < 0 || dup2(s->pty_slave, 1) < 0 || dup2(s->pty_slave, 2) < 0)
+      fail(s, "dup2 terminal", errno, 0);
+  } else {
+    if (dup2(s->out_w, 1) < 0 || dup2(s->err_w, 2) < 0) fail(s, "dup2 stdout/stderr", errno, 0);
+    if (s->stdin_pipe && dup2(s->in_r, 0) < 0) fail(s, "dup2 stdin", errno, 0);
+  }
+}
+
+/* From setting the identity to execve: the same for a container's init and an exec. */
+__attribute__((noreturn)) static void finish_and_exec(const struct berth_spec *s) {
+  char step[PATH_MAX];
+  set_identity(s);
+  if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail(s, "set no_new_privs", errno, 0);
+  if (s->stdin_null && !s->tty && !s->stdin_pipe) stdin_devnull(s);
+  /* No host fd may survive into the container (CVE-2024-21626); the error
+   * pipe is CLOEXEC already and stays usable until execve succeeds. */
+  if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) fail(s, "close_range", errno, 0);
+  umask(022); /* what runc and Docker give a container's process */
+  if (chdir(s->cwd) < 0) {
+    s_join(step, sizeof step, "chdir ", s->cwd);
+    fail(s, step, errno, 0);
+  }
+  exec_command(s);
+}
+
+/* exec: a process joining a running container (exec-join.c), then the same
+ * identity, stdio and execve as the container's own process. */
+__attribute__((noreturn)) static void exec_run(struct berth_spec *s) {
+  const char *what;
+  int err = berth_join_container(s, &what);
+  if (err) fail(s, what, err, 0);
+  setup_stdio(s);
+  finish_and_exec(s);
+}
+
 void berth_child_run(struct berth_spec *s) {
   char step[PATH_MAX];
   berth_reset_signals();
+  if (s->join_pid > 0) exec_run(s);
   /* Join the cgroups first: everything below (mounts included) is charged there. */
   for (size_t i = 0; i < s->ncgroups; i++) {
     if (write(s->cgroup_fds[i], "0", 1) != 1) {
@@ -190,18 +234,8 @@ void berth_child_run(struct berth_spec *s) {
   int rootfd, err = berth_setup_rootfs(s, &rootfd, step, sizeof step);
   if (err) fail(s, step, err, 0);
 
-  if (s->tty) {
-    if (berth_bind_console(rootfd, s->pty_path) < 0) fail(s, "bind /dev/console", errno, 0);
-    /* A session of its own with the pty as controlling terminal: job control,
-     * ctrl-c as SIGINT, SIGWINCH on resize, SIGHUP when the terminal goes. */
-    if (setsid() < 0) fail(s, "setsid", errno, 0);
-    if (ioctl(s->pty_slave, TIOCSCTTY, 0) < 0) fail(s, "set controlling terminal", errno, 0);
-    if (dup2(s->pty_slave, 0) < 0 || dup2(s->pty_slave, 1) < 0 || dup2(s->pty_slave, 2) < 0)
-      fail(s, "dup2 terminal", errno, 0);
-  } else {
-    if (dup2(s->out_w, 1) < 0 || dup2(s->err_w, 2) < 0) fail(s, "dup2 stdout/stderr", errno, 0);
-    if (s->stdin_pipe && dup2(s->in_r, 0) < 0) fail(s, "dup2 stdin", errno, 0);
-  }
+  if (s->tty && berth_bind_console(rootfd, s->pty_path) < 0) fail(s, "bind /dev/console", errno, 0);
+  setup_stdio(s);
 
   if (fchdir(rootfd) < 0) fail(s, "chdir rootfs", errno, 0);
   /* pivot_root(".", "."): the old root ends up stacked on "." and is detached
@@ -222,16 +256,5 @@ void berth_child_run(struct berth_spec *s) {
     fail(s, "sethostname", errno, 0);
   if ((s->namespaces & CLONE_NEWNET) && loopback_up() < 0) fail(s, "bring up lo", errno, 0);
   set_rlimits(s);
-  set_identity(s);
-  if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail(s, "set no_new_privs", errno, 0);
-  if (s->stdin_null && !s->tty && !s->stdin_pipe) stdin_devnull(s);
-  /* No host fd may survive into the container (CVE-2024-21626); the error
-   * pipe is CLOEXEC already and stays usable until execve succeeds. */
-  if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) fail(s, "close_range", errno, 0);
-  umask(022); /* what runc and Docker give a container's process */
-  if (chdir(s->cwd) < 0) {
-    s_join(step, sizeof step, "chdir ", s->cwd);
-    fail(s, step, errno, 0);
-  }
-  exec_command(s);
+  finish_and_exec(s);
 }

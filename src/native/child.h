@@ -15,6 +15,10 @@ int berth_setup_rootfs(const struct berth_spec *s, int *rootfd, char *step, size
  * the root, as runc does for a container with a terminal. Returns 0 or -1 with errno. */
 int berth_bind_console(int rootfd, const char *slave_path);
 
+/* exec: makes the process non-dumpable, joins the container's cgroups and
+ * namespaces (spec->join_fds). Returns 0, or an errno with *step set. */
+int berth_join_container(const struct berth_spec *s, const char **step);
+
 /* Every handler to SIG_DFL, nothing blocked (also used by B before exec). */
 void berth_reset_signals(void);
 

@@ -102,6 +102,27 @@ export interface SpawnSpec {
 
 export interface SpawnResult { initPid: number; monitorPid: number }
 
+/** A process started inside a running container (`exec`): it joins the cgroups and every
+ * namespace of the container's init, then takes the given identity and capabilities. */
+export interface ExecSpec {
+  /** Host pid of the container's init (checked by the caller to be its monitor's child). */
+  initPid: number;
+  args: string[];
+  env: string[];
+  cwd: string;
+  uid: number;
+  gid: number;
+  groups: number[];
+  cgroupProcs: string[];
+  caps: SpawnSpec['caps'];
+  noNewPrivileges: boolean;
+  stdinNull: boolean;
+  tty?: { rows: number; cols: number };
+  stdinPipe?: boolean;
+  /** The exec's own monitor (as for a container: its pid comes back as monitorPid). */
+  monitor: { path: string; args: string[] };
+}
+
 interface Addon {
   flock(fd: number, op: number): boolean;
   statfsType(path: string): number;
@@ -112,6 +133,7 @@ interface Addon {
   lsetxattr(path: string, name: string, value: string): void;
   lgetxattr(path: string, name: string): Buffer | null;
   spawnContainer(spec: SpawnSpec): SpawnResult;
+  execInContainer(spec: ExecSpec): SpawnResult;
   cgroupCreate(dir: string): void;
   cgroupWrite(file: string, value: string): void;
   cgroupRead(file: string): string;
@@ -140,6 +162,10 @@ export const lgetxattr = (path: string, name: string): Buffer | null => addon.lg
 export const lsetxattr = (path: string, name: string, value: string): void => addon.lsetxattr(path, name, value);
 /** Starts a container: clone()s its init into new namespaces under a detached monitor. */
 export const spawnContainer = (spec: SpawnSpec): SpawnResult => addon.spawnContainer(spec);
+/** Starts a process inside a running container under its own detached monitor; initPid in
+ * the result is the new process's host pid. Errors as spawnContainer's (step "exec X" for
+ * a command that is missing or not executable). */
+export const execInContainer = (spec: ExecSpec): SpawnResult => addon.execInContainer(spec);
 
 /** mkdir of one cgroup directory (its parent must exist); no error if it exists. */
 export const cgroupCreate = (dir: string): void => addon.cgroupCreate(dir);

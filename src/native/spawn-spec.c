@@ -353,6 +353,39 @@ int berth_spec_from_js(napi_env env, napi_value spec, struct berth_spec *s) {
   return 0;
 }
 
+/* The fields an init and an exec share. */
+static int get_process(napi_env env, napi_value spec, struct berth_spec *s) {
+  struct berth_spec_alloc *a = &s->alloc;
+  double uid, gid;
+  size_t nargs, nenv, ncg;
+  if (!(s->argv = get_str_array(env, a, spec, "args", 0, &nargs))) return -1;
+  if (!nargs) return type_error(env, "spec.args", "at least one element");
+  if (!(s->envp = get_str_array(env, a, spec, "env", 0, &nenv))) return -1;
+  s->path = default_path;
+  for (size_t i = 0; i < nenv; i++)
+    if (!strncmp(s->envp[i], "PATH=", 5)) s->path = s->envp[i] + 5;
+  if (get_str(env, a, spec, "cwd", "spec", &s->cwd) || get_num(env, spec, "uid", "spec", 0, 4294967294.0, &uid) ||
+      get_num(env, spec, "gid", "spec", 0, 4294967294.0, &gid) || get_groups(env, a, spec, s) ||
+      get_caps(env, a, spec, s) || get_bool(env, spec, "noNewPrivileges", &s->no_new_privs) ||
+      get_bool(env, spec, "stdinNull", &s->stdin_null) || get_stdio(env, spec, s) || get_monitor(env, a, spec, s))
+    return -1;
+  if (!(s->cgroup_paths = (const char **)get_str_array(env, a, spec, "cgroupProcs", 0, &ncg))) return -1;
+  if (!(s->cgroup_fds = alloc(env, a, ncg * sizeof *s->cgroup_fds))) return -1;
+  for (size_t i = 0; i < ncg; i++) s->cgroup_fds[i] = -1;
+  s->ncgroups = ncg;
+  s->uid = (uid_t)uid, s->gid = (gid_t)gid;
+  return 0;
+}
+
+int berth_exec_spec_from_js(napi_env env, napi_value spec, struct berth_spec *s) {
+  napi_valuetype t;
+  double pid;
+  if (napi_typeof(env, spec, &t) != napi_ok || t != napi_object) return type_error(env, "spec", "an object");
+  if (get_num(env, spec, "initPid", "spec", 1, 4194304, &pid) || get_process(env, spec, s)) return -1;
+  s->join_pid = (pid_t)pid;
+  return 0;
+}
+
 void berth_spec_free(struct berth_spec *s) {
   for (size_t i = 0; i < s->alloc.n; i++) free(s->alloc.ptrs[i]);
   free(s->alloc.ptrs);

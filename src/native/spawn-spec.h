@@ -9,6 +9,10 @@
  * with a pending JS exception. Call berth_spec_free in every case. */
 int berth_spec_from_js(napi_env env, napi_value spec, struct berth_spec *s);
 
+/* The same for an ExecSpec (a process joining the running container whose
+ * init is spec.initPid): argv, env, cwd, identity, caps, cgroups, stdio, monitor. */
+int berth_exec_spec_from_js(napi_env env, napi_value spec, struct berth_spec *s);
+
 /* Frees every allocation of s (its fds are the caller's to close). */
 void berth_spec_free(struct berth_spec *s);
 

@@ -55,6 +55,8 @@ __attribute__((noreturn)) static void b_fail(int msg_fd, const char *step, int e
  * the pipes' read ends on fds 3 and 4, /dev/null on 0-2, cwd "/". */
 __attribute__((noreturn)) static void run_b(struct berth_spec *s) {
   if (setsid() < 0) b_fail(s->msg_w, "setsid", errno, 0);
+  /* exec: our children are born in the container's pid namespace (we stay outside) */
+  if (s->join_pid_fd >= 0 && setns(s->join_pid_fd, CLONE_NEWPID) < 0) b_fail(s->msg_w, "join pid namespace", errno, 0);
   long c = syscall(SYS_clone, (s->namespaces & ~(unsigned long)CLONE_NEWCGROUP) | SIGCHLD, 0, 0, 0, 0);
   if (c == 0) berth_child_run(s);
   if (c < 0) b_fail(s->msg_w, "clone container init", errno, 0);
@@ -119,6 +121,27 @@ static void close_fd(int *fd) {
   *fd = -1;
 }
 
+/* exec: the init's namespaces, mount last (see exec-join.c). The engine has
+ * checked that join_pid is the container's init (its monitor's child). */
+static int open_namespaces(napi_env env, struct berth_spec *s) {
+  static const char *const names[] = {"ipc", "uts", "net", "cgroup", "mnt"};
+  char path[64], step[96];
+  snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)s->join_pid);
+  if ((s->join_pid_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+    snprintf(step, sizeof step, "open %s", path);
+    return berth_throw_errno(env, step, errno), -1;
+  }
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+    snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)s->join_pid, names[i]);
+    if ((s->join_fds[s->njoin] = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+      snprintf(step, sizeof step, "open %s", path);
+      return berth_throw_errno(env, step, errno), -1;
+    }
+    s->njoin++;
+  }
+  return 0;
+}
+
 /* Opens what the children need: cgroup.procs files, /dev/null, three pipes. */
 static napi_value open_resources(napi_env env, struct berth_spec *s) {
   char step[512];
@@ -130,6 +153,7 @@ static napi_value open_resources(napi_env env, struct berth_spec *s) {
     }
   }
   if ((s->devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) return berth_throw_errno(env, "open /dev/null", errno);
+  if (s->join_pid > 0 && open_namespaces(env, s)) return NULL;
   int p[2];
   if (s->tty) {
     const char *what;
@@ -155,6 +179,8 @@ static void close_resources(struct berth_spec *s) {
   close_fd(&s->out_r), close_fd(&s->out_w), close_fd(&s->err_r), close_fd(&s->err_w);
   close_fd(&s->msg_r), close_fd(&s->msg_w);
   close_fd(&s->pty_master), close_fd(&s->pty_slave), close_fd(&s->in_r), close_fd(&s->in_w);
+  close_fd(&s->join_pid_fd);
+  for (size_t i = 0; i < s->njoin; i++) close_fd(&s->join_fds[i]);
 }
 
 static int64_t now_ms(void) {
@@ -226,6 +252,8 @@ static napi_value start(napi_env env, struct berth_spec *s) {
   close_fd(&s->devnull), close_fd(&s->msg_w);
   close_fd(&s->out_r), close_fd(&s->out_w), close_fd(&s->err_r), close_fd(&s->err_w);
   close_fd(&s->pty_master), close_fd(&s->pty_slave), close_fd(&s->in_r), close_fd(&s->in_w);
+  close_fd(&s->join_pid_fd);
+  for (size_t i = 0; i < s->njoin; i++) close_fd(&s->join_fds[i]);
   int status;
   /* A specific pid only: libuv reaps its own children, we reap ours. */
   if (a > 0)
@@ -235,22 +263,29 @@ static napi_value start(napi_env env, struct berth_spec *s) {
   return collect(env, s->msg_r);
 }
 
-static napi_value js_spawn_container(napi_env env, napi_callback_info info) {
+static napi_value run_spec(napi_env env, napi_callback_info info, int is_exec) {
   size_t argc = 1;
   napi_value argv[1];
   NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 1) return berth_throw_msg(env, "spawnContainer: spec expected");
+  if (argc < 1) return berth_throw_msg(env, "spec expected");
   struct berth_spec s;
   memset(&s, 0, sizeof s);
   s.out_r = s.out_w = s.err_r = s.err_w = s.msg_r = s.msg_w = s.devnull = -1;
-  s.pty_master = s.pty_slave = s.in_r = s.in_w = -1;
+  s.pty_master = s.pty_slave = s.in_r = s.in_w = s.join_pid_fd = -1;
   napi_value result = NULL;
-  if (berth_spec_from_js(env, argv[0], &s) == 0) result = start(env, &s);
+  if ((is_exec ? berth_exec_spec_from_js : berth_spec_from_js)(env, argv[0], &s) == 0) result = start(env, &s);
   close_resources(&s);
   berth_spec_free(&s);
   return result;
 }
 
+static napi_value js_spawn_container(napi_env env, napi_callback_info info) { return run_spec(env, info, 0); }
+
+/* execInContainer(spec): the same A/B/C sequence; B joins the init's pid
+ * namespace for C, C the rest (exec-join.c). C's pid is reported as initPid. */
+static napi_value js_exec_in_container(napi_env env, napi_callback_info info) { return run_spec(env, info, 1); }
+
 void berth_register_spawn(napi_env env, napi_value exports) {
   berth_export(env, exports, "spawnContainer", js_spawn_container);
+  berth_export(env, exports, "execInContainer", js_exec_in_container);
 }

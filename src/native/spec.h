@@ -80,6 +80,13 @@ struct berth_spec {
   /* -t: the pty pair; -i: the stdin pipe (all O_CLOEXEC, -1 when unused) */
   int pty_master, pty_slave, in_r, in_w;
   char pty_path[64]; /* the slave's host path (/dev/pts/N) */
+  /* exec (join_pid > 0): the running container's init, and its namespaces
+   * opened from /proc/<pid>/ns before any fork. B enters the pid namespace
+   * (for its children only), the child the others. */
+  pid_t join_pid;
+  int join_pid_fd;
+  int join_fds[6];
+  size_t njoin;
   int devnull; /* host /dev/null, O_RDWR|O_CLOEXEC: the monitor's stdio */
   struct berth_spec_alloc alloc;
 };

@@ -4,6 +4,7 @@ import type { CommandModule } from 'yargs';
 
 // Add each new command module here (keep the import list sorted by verb).
 import { attachCommand } from './attach.js';
+import { execCommand } from './exec.js';
 import { containerCommand } from './container.js';
 import { cpCommand } from './cp.js';
 import { imageCommand } from './image.js';
@@ -37,7 +38,7 @@ import { saveCommand } from './save.js';
 
 export const commands: CommandModule<any, any>[] = [
   runCommand, createCommand, startCommand, stopCommand, restartCommand, killCommand, rmCommand, psCommand,
-  attachCommand, inspectCommand, waitCommand, logsCommand, topCommand, renameCommand, pauseCommand, unpauseCommand, cpCommand,
+  attachCommand, execCommand, inspectCommand, waitCommand, logsCommand, topCommand, renameCommand, pauseCommand, unpauseCommand, cpCommand,
   infoCommand, containerCommand, updateCommand, statsCommand,
   imagesCommand, importCommand, rmiCommand, tagCommand, imageCommand,
   pullCommand, pushCommand, loginCommand, logoutCommand,

@@ -11,3 +11,4 @@ export type { CommitOptions } from './commit.js';
 export { summarize } from './inspect.js';
 export type { AttachConnection, OutputStream } from './attach.js';
 export type { StartOptions } from './start.js';
+export type { ExecOptions, ExecRecord } from './exec.js';

@@ -3,6 +3,7 @@ import type { Layout } from '../store/layout.js';
 import type { ContainerRecord } from './types.js';
 import type { ContainerState } from './state.js';
 import { humanDuration } from '../format.js';
+import { runningExecIds } from './exec.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -33,6 +34,8 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
     HostsPath: p.hosts,
     LogPath: p.log,
     Name: `/${rec.name}`,
+    // docker: null when there are none
+    ExecIDs: st.running ? (ids => ids.length ? ids : null)(runningExecIds(layout, rec.id)) : null,
     RestartCount: rec.restartCount,
     Driver: 'overlay',
     HostConfig: {

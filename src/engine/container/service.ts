@@ -9,6 +9,8 @@ import { emitEvent } from '../events/index.js';
 import { createContainer, type CreateOptions } from './create.js';
 import { startContainer, type StartOptions } from './start.js';
 import { connectAttach, type AttachConnection } from './attach.js';
+import { execPaths, startExec, waitExec, type ExecOptions, type ExecRecord } from './exec.js';
+import { existsSync, rmSync } from 'node:fs';
 import { finalizeExit, removeStopped } from './finalize.js';
 import { killContainer, setPaused, stopContainer, waitExit } from './control.js';
 import { checkName } from './ids.js';
@@ -67,6 +69,30 @@ export class ContainerService {
 
   async start(ref: string, opts: StartOptions = {}): Promise<ContainerRecord> {
     return startContainer(this.layout, this.find(ref).id, opts);
+  }
+
+  /** Starts a process inside the running container (docker exec) under its own monitor. */
+  exec(ref: string, opts: ExecOptions): ExecRecord {
+    return startExec(this.layout, this.find(ref), opts);
+  }
+
+  /** The exec's stdin/output/terminal, through its monitor. */
+  execAttach(er: ExecRecord): Promise<AttachConnection> {
+    return connectAttach(execPaths(this.layout, er.containerId, er.id).attachSocket, er.cmd[0]);
+  }
+
+  /** The exec's output as records (stdout and stderr apart), complete from its first byte. */
+  execOutput(er: ExecRecord, signal: AbortSignal): AsyncIterable<LogRecord> {
+    const ep = execPaths(this.layout, er.containerId, er.id);
+    return followLog(ep.log, { signal, done: () => existsSync(ep.exitFile), pieces: true });
+  }
+
+  /** Waits for the exec to end; returns its exit code. With `forget`, its record goes too. */
+  async execWait(er: ExecRecord, opts: { forget?: boolean } = {}): Promise<number> {
+    const ep = execPaths(this.layout, er.containerId, er.id);
+    const code = await waitExec(ep, er.monitorPid);
+    if (opts.forget) rmSync(ep.dir, { recursive: true, force: true });
+    return code;
   }
 
   /** Connects to a running container's stdin/output/terminal through its monitor. */

@@ -1,0 +1,167 @@
+// `exec`: a process started inside a running container (every namespace and the cgroups of
+// its init, the container's capability set) under a monitor of its own, as podman's conmon
+// does for exec: so `exec -d` needs no berth process, and the exit code is always recorded.
+// containers/<id>/exec/<execid>/{exec.json, exec.log, exit.json, attach.sock}.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Layout } from '../store/layout.js';
+import { readJson, writeJson } from '../store/atomic.js';
+import { BerthError, conflict, invalid } from '../errors.js';
+import { execInContainer, isNativeError, monitorPath, type ExecSpec } from '../../native/index.js';
+import { DOCKER_DEFAULT_CAPS, capabilitySets, containerEnv, replaceOrAppendEnv, resolveUser } from '../runtime/index.js';
+import { ContainerCgroups } from '../cgroup/index.js';
+import { deriveState } from './state.js';
+import type { ContainerExit, ContainerRecord } from './types.js';
+
+export interface ExecOptions {
+  cmd: string[];
+  tty?: boolean;
+  interactive?: boolean;
+  env?: string[];
+  user?: string;
+  workingDir?: string;
+  privileged?: boolean;
+  ttySize?: { rows: number; cols: number };
+}
+
+export interface ExecRecord {
+  id: string;
+  containerId: string;
+  cmd: string[];
+  tty: boolean;
+  openStdin: boolean;
+  user: string;
+  workingDir: string;
+  pid: number;
+  monitorPid: number;
+  startedAt: string;
+}
+
+export class ExecPaths {
+  readonly dir: string;
+  constructor(containerDir: string, id: string) { this.dir = join(containerDir, 'exec', id); }
+  get record(): string { return join(this.dir, 'exec.json'); }
+  get log(): string { return join(this.dir, 'exec.log'); }
+  get exitFile(): string { return join(this.dir, 'exit.json'); }
+  get attachSocket(): string { return join(this.dir, 'attach.sock'); }
+}
+
+export const execPaths = (layout: Layout, containerId: string, execId: string): ExecPaths =>
+  new ExecPaths(layout.container(containerId).dir, execId);
+
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+export function startExec(layout: Layout, rec: ContainerRecord, o: ExecOptions): ExecRecord {
+  if (o.privileged) {
+    // every berth container runs with Docker's default capability set: more would need
+    // the whole privileged profile (devices, no masks), which berth does not offer
+    throw new BerthError('UNSUPPORTED', 'exec --privileged is not supported: berth containers run with the default capability set');
+  }
+  if (!o.cmd.length) throw invalid('no command given to exec');
+  const paths = layout.container(rec.id);
+  const st = deriveState(rec, paths);
+  if (!st.running || !rec.run) throw new BerthError('NOT_RUNNING', `container ${rec.name} is not running`);
+  if (st.paused) throw conflict(`container ${rec.name} is paused, unpause the container before exec`);
+  // the recorded pid must still be our init (its monitor's child), not a reused pid
+  if (parentOf(rec.run.pid) !== rec.run.monitorPid) throw new BerthError('NOT_RUNNING', `container ${rec.name} is not running`);
+
+  const cfg = rec.config;
+  const user = resolveUser([paths.upper, ...rec.lowerDirs], o.user ?? cfg.user);
+  const tty = !!o.tty, stdin = !!o.interactive;
+  const id = randomBytes(32).toString('hex');
+  const ep = new ExecPaths(paths.dir, id);
+  mkdirSync(ep.dir, { recursive: true, mode: 0o700 });
+  const workingDir = o.workingDir || cfg.workingDir || '/';
+  if (!workingDir.startsWith('/')) throw invalid(`the working directory "${workingDir}" is invalid: it needs to be an absolute path`);
+  const spec: ExecSpec = {
+    initPid: rec.run.pid,
+    args: o.cmd,
+    env: containerEnv({ env: replaceOrAppendEnv(cfg.env, o.env ?? []), hostname: cfg.hostname, tty, home: user.home }),
+    cwd: workingDir,
+    uid: user.uid,
+    gid: user.gid,
+    groups: user.groups,
+    cgroupProcs: ContainerCgroups.fromDirs(rec.run.cgroupPaths).procsFiles(),
+    caps: capabilitySets(DOCKER_DEFAULT_CAPS, user.uid),
+    noNewPrivileges: true,
+    stdinNull: !stdin && !tty,
+    ...(tty ? { tty: o.ttySize ?? { rows: 24, cols: 80 } } : {}),
+    ...(stdin && !tty ? { stdinPipe: true } : {}),
+    monitor: { path: monitorPath, args: ['--log', ep.log, '--exit-file', ep.exitFile, '--attach-socket', ep.attachSocket] },
+  };
+  let spawned;
+  try {
+    spawned = execInContainer(spec);
+  } catch (e) {
+    rmSync(ep.dir, { recursive: true, force: true });
+    throw execError(e, o.cmd[0]);
+  }
+  const er: ExecRecord = {
+    id, containerId: rec.id, cmd: o.cmd, tty, openStdin: stdin, user: o.user ?? cfg.user, workingDir,
+    pid: spawned.initPid, monitorPid: spawned.monitorPid, startedAt: new Date().toISOString(),
+  };
+  writeJson(ep.record, er);
+  return er;
+}
+
+function execError(e: unknown, cmd: string): BerthError {
+  if (isNativeError(e) && e.step.startsWith('exec')) {
+    return e.code === 'ENOENT'
+      ? new BerthError('CMD_NOT_FOUND', `exec failed: "${cmd}": executable file not found in $PATH`, { step: e.step })
+      : new BerthError('CMD_CANNOT_EXEC', `exec failed: "${cmd}": ${e.code === 'EACCES' ? 'permission denied' : e.message}`, { step: e.step });
+  }
+  if (isNativeError(e)) {
+    if (e.step.startsWith('chdir')) return new BerthError('INVALID_ARGUMENT', `exec failed: ${e.message}`, { step: e.step });
+    return new BerthError('NATIVE', `exec failed: ${e.message}`, { step: e.step, errno: e.code });
+  }
+  return e instanceof BerthError ? e : new BerthError('INTERNAL', `exec failed: ${(e as Error).message}`, { cause: e });
+}
+
+/** The exec's exit once its monitor recorded it; undefined while it runs. */
+export function execExit(ep: ExecPaths): ContainerExit | undefined {
+  return readJson<ContainerExit>(ep.exitFile);
+}
+
+/** Waits for the exec's exit code (255 if its monitor vanished without recording one). */
+export async function waitExec(ep: ExecPaths, monitorPid: number): Promise<number> {
+  for (;;) {
+    const exit = execExit(ep);
+    if (exit) return exit.exitCode;
+    if (!monitorAlive(monitorPid)) return execExit(ep)?.exitCode ?? 255;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function monitorAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const st = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return st !== 'Z' && st !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/** IDs of the container's exec sessions that are still running (inspect's ExecIDs). */
+export function runningExecIds(layout: Layout, containerId: string): string[] {
+  const dir = join(layout.container(containerId).dir, 'exec');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((id) => {
+    const ep = new ExecPaths(layout.container(containerId).dir, id);
+    if (existsSync(ep.exitFile)) return false;
+    try {
+      const r = readJson<ExecRecord>(ep.record);
+      return !!r && monitorAlive(r.monitorPid);
+    } catch {
+      return false;
+    }
+  });
+}
