@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot, berthBin } from '../helpers/root.js';
@@ -84,6 +84,14 @@ test('save the committed image: skopeo reads both layers; the whiteout is in the
   t.ok(['save', '--format', 'oci-archive', '-o', f('snap-oci.tar'), 'snap:1']);
   const oci = JSON.parse(execFileSync('skopeo', ['inspect', `oci-archive:${f('snap-oci.tar')}`], { encoding: 'utf8' }));
   assert.equal(oci.Layers, info.Layers);
+  // umoci applies the layers itself: the whiteouts delete, the new files are there
+  execFileSync('mkdir', ['-p', f('snap-layout')]);
+  execFileSync('tar', ['xf', f('snap-oci.tar'), '-C', f('snap-layout')]);
+  execFileSync('umoci', ['unpack', '--image', `${f('snap-layout')}:1`, f('snap-bundle')], { stdio: 'pipe' });
+  const rootfs = join(f('snap-bundle'), 'rootfs');
+  assert.is(readFileSync(join(rootfs, 'root/added'), 'utf8'), 'new\n');
+  assert.not.ok(existsSync(join(rootfs, 'etc/group')) || existsSync(join(rootfs, 'bin/ls')), 'umoci applied the whiteouts');
+  assert.ok(existsSync(join(rootfs, 'etc/passwd')));
   t.ok(['rm', 'c2']);
   t.ok(['rmi', 'snap:1']);
   assert.is(t.ok(['load', '-i', f('snap-oci.tar')]), 'Loaded image: snap:1');
