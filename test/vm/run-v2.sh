@@ -67,13 +67,17 @@ export PATH=/bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 for m in \$(cat /mods/order); do insmod /mods/\$m.ko || echo "insmod \$m failed"; done
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /lower || { echo "BERTH-VM-FAIL mount 9p"; poweroff -f; }
-mount -t tmpfs -o size=1200m tmpfs /upper && mkdir -p /upper/u /upper/w
+mount -t tmpfs -o size=400m tmpfs /upper && mkdir -p /upper/u /upper/w
 mount -t overlay -o lowerdir=/lower,upperdir=/upper/u,workdir=/upper/w overlay /newroot || { echo "BERTH-VM-FAIL mount overlay"; poweroff -f; }
 mount -t proc proc /newroot/proc
 mount -t sysfs sys /newroot/sys
 mount -t cgroup2 cgroup2 /newroot/sys/fs/cgroup
 mount -t devtmpfs dev /newroot/dev
-# no tmpfs on /tmp: the overlay is writable already, and the repo may live under /tmp
+# /tmp gets a tmpfs of its own: berth's test roots live there, and their container overlays
+# cannot use an overlayfs (the VM's root) as upper dir. A repo under /tmp is carried over.
+case "$repo" in /tmp/*) mkdir -p /stage && mount --bind "/newroot$repo" /stage ;; esac
+mount -t tmpfs -o size=1500m tmpfs /newroot/tmp
+case "$repo" in /tmp/*) mkdir -p "/newroot$repo" && mount --move /stage "/newroot$repo" ;; esac
 mount -t tmpfs tmpfs /newroot/run
 mkdir -p /newroot/dev/shm /newroot/dev/pts && mount -t tmpfs tmpfs /newroot/dev/shm && mount -t devpts devpts /newroot/dev/pts
 ip link set lo up 2>/dev/null

@@ -6,10 +6,10 @@
 // of one container — after its cgroups are made and before its init joins them,
 // and again for `berth update` on a running container.
 import { existsSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { join } from 'node:path';
 import { cgroupRead, cgroupWrite } from '../../native/index.js';
 import { BerthError } from '../errors.js';
-import { readCgroupMounts, mountOfDir, isWithin } from './mounts.js';
+import { enableV2Controllers, V2_CONTROLLERS } from './v2-controllers.js';
 import { CFS_PERIOD_US, sharesToWeight, type ResourceLimits } from './limits.js';
 import type { CgroupSupport } from './support.js';
 import type { ContainerCgroups } from './container-cgroups.js';
@@ -105,42 +105,6 @@ function v2Writes(r: ResourceLimits, dir: string): Write[] {
   if (r.pidsLimit !== undefined) w.push({ dir, ctrl: 'pids', file: 'pids.max', value: r.pidsLimit > 0 ? String(r.pidsLimit) : 'max' });
   if (r.blkioWeight) w.push({ dir, ctrl: 'io', file: 'io.weight', value: `default ${r.blkioWeight}` });
   return w;
-}
-
-/** The controllers berth turns on for its containers on cgroup2 (limits and accounting). */
-const V2_CONTROLLERS = ['cpu', 'cpuset', 'memory', 'pids', 'io'];
-
-/**
- * cgroup2 hands a controller to a child only when every ancestor lists it in
- * cgroup.subtree_control. Turns on the wanted ones (that the host has) from the mount
- * point down to the container's parent. A level that holds processes refuses (EBUSY, the
- * "no internal processes" rule) — which is why, on unified hosts, berth's parent is not the
- * caller's own cgroup (see container-cgroups.ts). Returns the controllers now usable.
- */
-export function enableV2Controllers(containerDir: string, wanted: string[] = V2_CONTROLLERS): string[] {
-  const mount = mountOfDir(containerDir, readCgroupMounts());
-  if (!mount || mount.version !== 2) return [];
-  const levels: string[] = [];
-  for (let d = dirname(containerDir); isWithin(d, mount.mountPoint); d = dirname(d)) {
-    levels.unshift(d);
-    if (d === mount.mountPoint) break;
-  }
-  const words = (f: string): string[] => {
-    try { return cgroupRead(f).split(/\s+/).filter(Boolean); } catch { return []; }
-  };
-  let usable = [...wanted];
-  for (const level of levels) {
-    const on = words(join(level, 'cgroup.subtree_control'));
-    for (const c of usable.filter((x) => !on.includes(x))) {
-      try {
-        cgroupWrite(join(level, 'cgroup.subtree_control'), `+${c}`);
-      } catch (e) {
-        if (!['EBUSY', 'EOPNOTSUPP', 'ENOTSUP', 'EINVAL', 'ENOENT'].includes(codeOf(e) ?? '')) throw e;
-        usable = usable.filter((x) => x !== c); // not for this container: its limits will say so
-      }
-    }
-  }
-  return usable;
 }
 
 /** Writes the limits of one container (already resolved against the host). */

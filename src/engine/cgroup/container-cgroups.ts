@@ -14,6 +14,7 @@ import { readCallerHierarchies, type CallerHierarchy } from './hierarchies.js';
 import { isWithin, mountOfDir, readCgroupMounts, type CgroupMount } from './mounts.js';
 import { isFrozenBy, pickFreezer, setFrozen } from './freezer.js';
 import { cgroupMode } from './mode.js';
+import { availableControllers, enableV2Controllers, V2_CONTROLLERS } from './v2-controllers.js';
 
 /** The directory under the caller's cgroup that holds all of berth's containers. */
 export const BERTH_PARENT = 'berth';
@@ -44,6 +45,9 @@ export class ContainerCgroups {
         const dir = join(parentDir(h, opts.parent), id);
         makeCgroup(h.mount, dir);
         made.push({ dir, mount: h.mount });
+        // cgroup2: the controllers the caller has, switched on down to here (memory.events for
+        // the OOM watch, accounting files, limits); none on hybrid hosts' controller-less unified
+        if (h.mount.version === 2) enableV2Controllers(dir, V2_CONTROLLERS.filter((c) => availableControllers(h.callerDir).includes(c)));
       }
     } catch (e) {
       try { new ContainerCgroups(made).remove(); } catch { /* report the first failure, not the cleanup's */ }

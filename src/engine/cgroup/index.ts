@@ -7,5 +7,6 @@ export { parseProcCgroup, isUnifiedEntry, type ProcCgroupEntry } from './proc-cg
 export { parseCgroupMounts, parseKnownControllers, readCgroupMounts, mountOfDir, type CgroupMount } from './mounts.js';
 export { LIMIT_KEYS, MIN_MEMORY, CFS_PERIOD_US, mergeLimits, validateLimits, parseCpuList, sharesToWeight, hasLimits, type ResourceLimits, type HostCpus } from './limits.js';
 export { detectSupport, hostCpus, type CgroupSupport } from './support.js';
-export { resolveLimits, applyLimits, enableV2Controllers, WARN_SWAP, WARN_BLKIO, type ResolvedLimits } from './apply-limits.js';
+export { resolveLimits, applyLimits, WARN_SWAP, WARN_BLKIO, type ResolvedLimits } from './apply-limits.js';
+export { enableV2Controllers, availableControllers, V2_CONTROLLERS } from './v2-controllers.js';
 export { callerHierarchies, readCallerHierarchies, type CallerHierarchy } from './hierarchies.js';
