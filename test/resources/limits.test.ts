@@ -140,6 +140,9 @@ test('update --memory changes the live limit and is stored', () => {
   assert.is(readFileSync(limitFile(id, 'pids', 'pids.max', 'pids.max'), 'utf8').trim(), '50');
   const rec = JSON.parse(readFileSync(join(t.root, 'containers', id, 'container.json'), 'utf8'));
   assert.is(rec.config.resources.memory, 48 * 1024 * 1024);
+  const hc = JSON.parse(t.ok(['inspect', id]))[0].HostConfig;
+  assert.is(hc.Memory, 48 * 1024 * 1024);
+  assert.is(hc.PidsLimit, 50);
   const bad = t.berth(['update', '--memory', '1k', id]);
   assert.is(bad.code, 125);
   assert.is(readFileSync(file, 'utf8').trim(), String(48 * 1024 * 1024), 'a refused update changes nothing');

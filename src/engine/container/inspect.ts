@@ -44,6 +44,15 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
       ReadonlyRootfs: rec.config.readonlyRootfs,
       NetworkMode: 'none',
       CgroupParent: '',
+      // docker's resource fields (0 / "" = not limited), as stored after create / update
+      Memory: rec.config.resources?.memory ?? 0,
+      MemoryReservation: rec.config.resources?.memoryReservation ?? 0,
+      MemorySwap: rec.config.resources?.memorySwap ?? 0,
+      NanoCpus: rec.config.resources?.nanoCpus ?? 0,
+      CpuShares: rec.config.resources?.cpuShares ?? 0,
+      CpusetCpus: rec.config.resources?.cpusetCpus ?? '',
+      PidsLimit: rec.config.resources?.pidsLimit ?? null,
+      BlkioWeight: rec.config.resources?.blkioWeight ?? 0,
     },
     Mounts: (rec.config.mounts ?? []).map((m) => ({
       Type: m.type,
