@@ -44,7 +44,8 @@ test('exit codes follow docker: own code, 125, 126, 127', () => {
   assert.match(nf.stderr, /no-such-command/);
   assert.is(nf.stderr.trim().split('\n').length, 1, 'one line');
   assert.is(t.berth(['run', '--rm', 'bb', '/etc/passwd']).code, 126);
-  const noImage = t.berth(['run', '--rm', 'no-such-image', 'true']);
+  // --pull never: the default would ask Docker Hub (tests reach 127.0.0.1 only)
+  const noImage = t.berth(['run', '--rm', '--pull', 'never', 'no-such-image', 'true']);
   assert.is(noImage.code, 125);
   assert.match(noImage.stderr, /no such image/i);
   assert.is(t.berth(['run', '--bogus-flag', 'bb', 'true']).code, 125);

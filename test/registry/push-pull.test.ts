@@ -96,6 +96,14 @@ test('run of an image that is not in the store pulls it first, docker-style, on 
   assert.is(r.stdout, 'from-cmd\n', 'stdout is the container\'s alone');
   assert.match(r.stderr, new RegExp(`^Unable to find image '${repo}:v1' locally\nv1: Pulling from bb\n`));
   assert.match(r.stderr, new RegExp(`Status: Downloaded newer image for ${repo}:v1\n$`));
+  const always = t.berth(['run', '--rm', '--pull', 'always', `${repo}:v1`]);
+  assert.is(always.stdout, 'from-cmd\n');
+  assert.match(always.stderr, new RegExp(`Status: Image is up to date for ${repo}:v1`), '--pull always asks the registry even when present');
+  t.ok(['rmi', `${repo}:v1`]);
+  const never = t.berth(['run', '--rm', '--pull', 'never', `${repo}:v1`]);
+  assert.is(never.code, 125);
+  assert.match(never.stderr, /no such image/);
+  assert.not.match(never.stderr, /Pulling/);
   const missing = t.berth(['run', '--rm', `${repo}:nope`]);
   assert.is(missing.code, 125);
   assert.match(missing.stderr, new RegExp(`manifest for ${repo}:nope not found: manifest unknown`));

@@ -9,11 +9,11 @@ import { ExitStatus } from '../exit-codes.js';
 import { followOutput } from '../follow.js';
 import { attachAndWait, ourTtySize } from '../attach-session.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detach-keys.js';
-import { pullIfMissing } from '../pull-missing.js';
+import { pullIfMissing, pullOptions, pullValueFlags, type PullPolicyArgs } from '../pull-missing.js';
 import { mountOptions, mountValueFlags, toMountRequests, type MountArgs } from '../mount-flags.js';
 import { printWarning, resourceOptions, resourceValueFlags, toResourceLimits, type ResourceArgs } from '../resource-flags.js';
 
-interface CreateArgs extends GlobalArgs, ResourceArgs, MountArgs {
+interface CreateArgs extends GlobalArgs, ResourceArgs, MountArgs, PullPolicyArgs {
   image: string;
   name?: string;
   env?: string[];
@@ -39,7 +39,7 @@ interface RunArgs extends CreateArgs {
 }
 
 function createOptions(y: Argv<GlobalArgs>): Argv<CreateArgs> {
-  return mountOptions(resourceOptions(y))
+  return pullOptions(mountOptions(resourceOptions(y)))
     .positional('image', { type: 'string', describe: 'image to run', demandOption: true })
     .option('name', { type: 'string', describe: 'assign a name to the container' })
     .option('env', { alias: 'e', type: 'string', array: true, nargs: 1, describe: 'set environment variables (KEY=VALUE, or KEY to pass the current value)' })
@@ -62,7 +62,7 @@ function createOptions(y: Argv<GlobalArgs>): Argv<CreateArgs> {
 /** Flags that take a value, for splitting off the container's command (argv-split.ts). */
 export const runTail: TailVerb = {
   valueFlags: new Set(['name', 'env', 'e', 'env-file', 'workdir', 'w', 'user', 'u', 'hostname', 'h', 'entrypoint',
-    'stop-signal', 'stop-timeout', 'label', 'l', 'detach-keys', ...resourceValueFlags, ...mountValueFlags]),
+    'stop-signal', 'stop-timeout', 'label', 'l', 'detach-keys', ...resourceValueFlags, ...mountValueFlags, ...pullValueFlags]),
 };
 
 function toCreateOptions(a: CreateArgs): CreateOptions {
@@ -112,7 +112,7 @@ export const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
   describe: 'Create a new container',
   builder: createOptions,
   handler: async (a) => {
-    await pullIfMissing(getEngine(a), a.image);
+    await pullIfMissing(getEngine(a), a.image, a);
     const rec = await getEngine(a).containers.create(toCreateOptions(a));
     process.stdout.write(rec.id + '\n');
   },
@@ -128,7 +128,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       .option('detach-keys', { type: 'string', describe: `key sequence for detaching a container (default "${DEFAULT_DETACH_KEYS}")` }),
   handler: async (a) => {
     const containers = getEngine(a).containers;
-    await pullIfMissing(getEngine(a), a.image);
+    await pullIfMissing(getEngine(a), a.image, a);
     const rec = await containers.create(toCreateOptions(a));
     if (a.detach) {
       await startOrDiscard(rec.id, rec.config.autoRemove, a);
