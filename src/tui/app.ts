@@ -94,8 +94,13 @@ export class App {
     await new Promise<void>((r) => (this.quitResolve = r));
   }
 
+  private closed = false;
+
   quit(): void {
+    // nothing may render or subscribe after this: the sampler's files are about to close
+    this.closed = true;
     clearInterval(this.clock);
+    clearTimeout(this.selectTimer);
     this.watchers.stop();
     this.logs.close();
     this.stats.close();
@@ -106,12 +111,13 @@ export class App {
   // ---- rendering -------------------------------------------------------------
 
   schedule(): void {
-    if (this.renderQueued) return;
+    if (this.renderQueued || this.closed) return;
     this.renderQueued = true;
     setImmediate(() => { this.renderQueued = false; this.renderNow(); });
   }
 
   renderNow(): void {
+    if (this.closed) return;
     try {
       this.table = this.buildTable();
       render(this);
@@ -130,7 +136,7 @@ export class App {
     const width = Number(this.layout.list.width) - 4;
     const match = (...fields: string[]): boolean => !f || fields.some((x) => x.toLowerCase().includes(f));
     if (s.view === 'containers') {
-      const items = this.containers.all().filter((c) => match(c.name, c.image, c.state, c.id.slice(0, 12), c.command));
+      const items = this.containers.all().filter((c) => match(c.name, c.image, c.state, c.id.slice(0, 12)));
       return containerTable(items, (id) => this.stats.history(id), this.theme, width) as Table<unknown>;
     }
     if (s.view === 'images') {
@@ -267,7 +273,10 @@ export class App {
   // ---- keys ------------------------------------------------------------------
 
   private onKey(ch: string | undefined, key: Widgets.Events.IKeyEventArg): void {
+    // blessed reports a carriage return twice ("enter", then "return"): act on one
+    if (key.full === 'return') return;
     const name = keyName(ch, key);
+    if (process.env.BERTH_TUI_KEYLOG) appendFileSync(process.env.BERTH_TUI_KEYLOG, `${JSON.stringify(ch)} ${key.full} -> ${name}\n`);
     const m = this.state.mode;
     if (m.kind === 'input') return this.inputKey(m, name, ch);
     if (m.kind === 'form') return this.formKey(m, name, ch);

@@ -20,6 +20,7 @@ export class StatsModel {
   /** Makes the subscribed set exactly `ids` (visible running containers); the selected
    * container's history is kept even when it scrolls away, so its charts do not restart. */
   watch(ids: Iterable<string>): void {
+    if (this.closed) return;
     const want = new Set(ids);
     for (const [id, off] of this.subs) if (!want.has(id)) { off(); this.subs.delete(id); }
     for (const id of want) {
@@ -42,7 +43,10 @@ export class StatsModel {
     this.histories.delete(id);
   }
 
+  private closed = false;
+
   close(): void {
+    this.closed = true;
     for (const off of this.subs.values()) off();
     this.subs.clear();
   }

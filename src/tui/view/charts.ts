@@ -2,7 +2,8 @@
 // selected container's downsampled history, with units in every title and the
 // CPU % basis said plainly. blessed-contrib sizes its canvas when attached, so
 // the charts are rebuilt when the area's size changes.
-import contrib, { type LineElement } from 'blessed-contrib';
+import { createRequire } from 'node:module';
+import type { LineElement, LineOptions } from 'blessed-contrib';
 import type { Widgets } from 'blessed';
 import type { Theme } from '../theme.js';
 import { StatsHistory } from '../model/stats-history.js';
@@ -14,12 +15,20 @@ export const CHART_WINDOW_MS = 10 * 60 * 1000;
 // an empty history draws flat zero lines (a container that is not running)
 const emptyHistory = new StatsHistory({ capacity: 1 });
 
+// only the line widget, and only when the stats tab first opens: all of blessed-contrib
+// costs more start-up time than the rest of the first frame
+let lineFactory: ((o: LineOptions) => LineElement) | undefined;
+function line(o: LineOptions): LineElement {
+  lineFactory ??= createRequire(import.meta.url)('blessed-contrib/lib/widget/charts/line') as (o: LineOptions) => LineElement;
+  return lineFactory(o);
+}
+
 const BASIC = new Set(['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white']);
 /** The chart canvas knows only the 8 basic names or RGB triples: map a theme colour to one. */
 export function canvasColor(c: string): string | [number, number, number] {
   const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(c);
   if (hex) return [parseInt(hex[1], 16), parseInt(hex[2], 16), parseInt(hex[3], 16)];
-  const base = c.replace(/^(bright|light)/, '');
+  const base = c.replace(/^(bright|light)-?/, '');
   if (BASIC.has(base)) return base;
   if (base === 'gray' || base === 'grey') return [128, 128, 128];
   return 'white';
@@ -100,7 +109,7 @@ export class ChartsPanel {
     const pos = [[1, 0], [1, cw], [1 + ch, 0], [1 + ch, cw]];
     // appended after construction: the canvas is sized on its "attach" event, which a
     // `parent` option would fire before contrib's listener exists
-    this.charts = pos.map(([top, left], i) => contrib.line({
+    this.charts = pos.map(([top, left], i) => line({
       top, left, width: i % 2 ? w - cw : cw, height: ch,
       border: { type: 'line' }, showLegend: i >= 2, legend: { width: 8 }, xLabelPadding: 3, xPadding: 5,
       numYLabels: 4, wholeNumbersOnly: false, abbreviate: true, label: '',

@@ -1,0 +1,64 @@
+// Driving the real TUI in a private tmux server (-L): a shell in a fixed-size
+// pane, keys sent as a user types them, the screen read back as text.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+
+export class TmuxPane {
+  readonly socket = `berth-test-${randomBytes(4).toString('hex')}`;
+
+  constructor(width = 160, height = 45, env: Record<string, string> = {}) {
+    const envArgs = Object.entries({ PS1: 'PROMPT$ ', TERM: 'xterm-256color', NCURSES_NO_UTF8_ACS: '1', ...env }).map(([k, v]) => `${k}=${v}`);
+    this.tmux(['new-session', '-d', '-x', String(width), '-y', String(height), 'env', ...envArgs, 'bash', '--norc', '--noprofile']);
+    this.tmux(['set-option', '-g', 'status', 'off']);
+  }
+
+  tmux(args: string[]): string {
+    const r = spawnSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr.trim()}`);
+    return r.stdout;
+  }
+
+  /** Types a line into the shell. */
+  type(line: string): void {
+    this.tmux(['send-keys', '-l', line]);
+    this.tmux(['send-keys', 'Enter']);
+  }
+
+  /** Sends tmux key names ("j", "Enter", "Escape", "Tab", "/"). */
+  keys(...keys: string[]): void {
+    for (const k of keys) {
+      this.tmux(['send-keys', k.length === 1 ? '-l' : '', k].filter(Boolean));
+      // a lone ESC followed at once by a key reads as alt-<key>, in blessed as in any terminal app
+      if (k === 'Escape') spawnSync('sleep', ['0.15']);
+    }
+  }
+
+  screen(colors = false): string {
+    return this.tmux(['capture-pane', '-p', ...(colors ? ['-e'] : [])]);
+  }
+
+  /** Rows `from`..`to` of the screen (0-based, inclusive). */
+  rows(from: number, to: number): string {
+    return this.screen().split('\n').slice(from, to + 1).join('\n');
+  }
+
+  alternateOn(): boolean {
+    return this.tmux(['display-message', '-p', '#{alternate_on}']).trim() === '1';
+  }
+
+  /** Polls the screen until `pred` holds; throws with the last screen after `timeoutMs`. */
+  async waitFor(pred: (screen: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
+    const end = Date.now() + timeoutMs;
+    let s = '';
+    while (Date.now() < end) {
+      s = this.screen();
+      if (pred(s)) return s;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`timed out waiting for ${what}; screen:\n${s}`);
+  }
+
+  kill(): void {
+    spawnSync('tmux', ['-L', this.socket, 'kill-server']);
+  }
+}
