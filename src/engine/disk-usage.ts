@@ -8,6 +8,9 @@ import { directoryUsage, type VolumeStore, type VolumeUsage } from './volume/ind
 
 export interface DiskUsage {
   images: { image: ImageRecord; containers: number }[];
+  /** Bytes of unpacked layers, each counted once however many images share it; `reclaimable`:
+   * those of layers no image in use by a container needs (what `image prune -a` frees). */
+  imageLayers: { total: number; reclaimable: number };
   /** size: bytes written by the container (its overlay upper dir). */
   containers: { summary: ContainerSummary; size: number; volumes: number }[];
   volumes: VolumeUsage[];
@@ -18,8 +21,18 @@ export async function diskUsage(layout: Layout, containers: ContainerService, im
   const users = containers.volumeUsers();
   const perImage = new Map<string, number>();
   for (const c of all) perImage.set(c.imageId, (perImage.get(c.imageId) ?? 0) + 1);
+  const imageList = await images.list();
+  const layerSize = new Map<string, number>();
+  for (const img of imageList) for (const c of img.layers) if (!layerSize.has(c)) layerSize.set(c, images.layers.has(c) ? images.layers.get(c).size : 0);
+  const needed = new Set(imageList.filter((i) => perImage.has(i.id)).flatMap((i) => i.layers));
+  let total = 0, reclaimable = 0;
+  for (const [c, n] of layerSize) {
+    total += n;
+    if (!needed.has(c)) reclaimable += n;
+  }
   return {
-    images: (await images.list()).map((image) => ({ image, containers: perImage.get(image.id) ?? 0 })),
+    imageLayers: { total, reclaimable },
+    images: imageList.map((image) => ({ image, containers: perImage.get(image.id) ?? 0 })),
     containers: all.map((summary) => ({
       summary,
       size: directoryUsage(layout.container(summary.id).upper),

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot, berthBin } from '../helpers/root.js';
 import { scratch } from '../image/tars.js';
+import { humanSize } from '../../src/engine/format.js';
 
 const t = new TestRoot('berth-test-changes-');
 const s = scratch('berth-test-changes-files-');
@@ -142,16 +143,25 @@ test('image prune: only dangling images; -a: only images no container uses; no -
   assert.equal(readdirSync(join(t.root, 'layers')), [inspect('bb').RootFS.Layers[0].slice(7)], 'only the base layer is left');
 });
 
-test('system df: counts match images and containers', () => {
+test('system df: counts match; shared layers count once; reclaimable is what no used image needs', () => {
+  // a second image sharing bb's layer, used by no container
+  t.ok(['commit', 'c1', 'df:1']);
+  const layerSizes = readdirSync(join(t.root, 'layers')).map((d) => JSON.parse(readFileSync(join(t.root, 'layers', d, 'layer.json'), 'utf8')) as { size: number; parent: string | null });
+  assert.is(layerSizes.length, 2);
+  const total = layerSizes.reduce((n, l) => n + l.size, 0);
+  const top = layerSizes.find((l) => l.parent !== null)!.size;
   const rows = t.ok(['system', 'df']).split('\n').slice(1).map((l) => l.split(/\s{2,}/));
   const byType = Object.fromEntries(rows.map((r) => [r[0], r.slice(1)]));
   const images = t.ok(['images', '-q']).split('\n').filter(Boolean).length;
   const ctrs = t.ok(['ps', '-a', '-q']).split('\n').filter(Boolean).length;
   assert.is(byType.Images[0], String(images));
-  assert.is(byType.Images[1], '1', 'bb is used by containers');
+  assert.is(byType.Images[1], '1', 'bb is used by containers, df:1 is not');
+  assert.is(byType.Images[2], humanSize(total), 'the shared base layer counts once');
+  assert.is(byType.Images[3], `${humanSize(top)} (${Math.round((top / total) * 100)}%)`, 'only the commit layer is reclaimable');
   assert.is(byType.Containers[0], String(ctrs));
   assert.is(byType.Containers[1], '0', 'none running');
   assert.equal(byType['Build Cache'], ['0', '0', '0B', '0B']);
+  assert.is(t.ok(['image', 'prune', '-a', '-f']).split('\n').pop(), `Total reclaimed space: ${humanSize(top)}`);
 });
 
 test.run();

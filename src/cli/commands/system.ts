@@ -15,13 +15,14 @@ const ago = (iso: string | undefined, now: number): string => (iso ? `${humanDur
 
 /** The four summary rows (docker's TYPE TOTAL ACTIVE SIZE RECLAIMABLE). */
 function summaryRows(du: DiskUsage): Record<string, string>[] {
-  const imgTotal = sum(du.images.map((i) => i.image.size));
+  // shared layers count once (an image's own size counts every layer it uses)
+  const imgTotal = du.imageLayers.total;
   const ctrTotal = sum(du.containers.map((c) => c.size));
   const volTotal = sum(du.volumes.map((v) => v.size));
   const running = (s: string) => s === 'running' || s === 'paused';
   return [
     { Type: 'Images', TotalCount: String(du.images.length), Active: String(du.images.filter((i) => i.containers).length),
-      Size: humanSize(imgTotal), Reclaimable: reclaim(sum(du.images.filter((i) => !i.containers).map((i) => i.image.size)), imgTotal) },
+      Size: humanSize(imgTotal), Reclaimable: reclaim(du.imageLayers.reclaimable, imgTotal) },
     { Type: 'Containers', TotalCount: String(du.containers.length), Active: String(du.containers.filter((c) => running(c.summary.state)).length),
       Size: humanSize(ctrTotal), Reclaimable: reclaim(sum(du.containers.filter((c) => !running(c.summary.state)).map((c) => c.size)), ctrTotal) },
     { Type: 'Local Volumes', TotalCount: String(du.volumes.length), Active: String(du.volumes.filter((v) => v.containers.length).length),
