@@ -1,0 +1,61 @@
+// "Pull and run an image" in one TUI session: P pulls from a local registry
+// with progress shown, the image appears in the images view (from the store's
+// change on disk), r opens the run form, and the new container runs and logs.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { busyboxTar } from '../helpers/fixtures.js';
+import { TestRoot, berthBin } from '../helpers/root.js';
+import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { packageRoot } from '../../src/native/index.js';
+import { TmuxPane } from './tmux.js';
+
+const t = new TestRoot('berth-test-tui-pull-');
+let reg: TestRegistry;
+let pane: TmuxPane;
+let ref = '';
+
+test.before(async () => {
+  reg = await startRegistry();
+  ref = `${reg.addr}/tui/bb:v1`;
+  t.ok(['import', busyboxTar(), 'bb']);
+  t.ok(['tag', 'bb', ref]);
+  t.ok(['push', ref]);
+  t.ok(['rmi', 'bb', ref]); // the store starts empty: the pull must bring it
+  pane = new TmuxPane(160, 45);
+});
+
+test.after(async () => {
+  pane?.kill();
+  await reg?.stop();
+  const left = t.cleanup();
+  assert.equal(left, [], `left behind: ${left.join('; ')}`);
+});
+
+test('P pulls with progress; the image shows up in the images view', async () => {
+  pane.type(`cd ${packageRoot} && node ${berthBin} --root ${t.root}; echo "EXITED $?"`);
+  await pane.waitFor((x) => x.includes('2 Images (0)'), 'an empty store');
+  pane.keys('P');
+  await pane.waitFor((x) => x.includes('pull image'), 'the pull prompt');
+  pane.keys(...ref.split(''), 'Enter');
+  const s = await pane.waitFor((x) => /Pull .* — done/.test(x), 'the pull finished');
+  assert.match(s, /Pulling from tui\/bb/);
+  assert.match(s, /Downloaded newer image/);
+  pane.keys('Escape', '2');
+  await pane.waitFor((x) => x.includes('Images — 1 of 1') && x.includes(`${reg.addr}/tui/bb:v1`), 'the pulled image listed');
+});
+
+test('r opens the run form; the container runs and its logs show', async () => {
+  pane.keys('r');
+  await pane.waitFor((x) => x.includes('Run a container') && x.includes(ref), 'the form with the image filled in');
+  pane.keys(...'formed'.split(''), 'Tab', ...`sh -c 'echo from-the-form; sleep 1000'`.split(''), 'Tab', ...'GREETING=hi'.split(''));
+  pane.keys('Enter');
+  await pane.waitFor((x) => x.includes('started formed') && x.includes('Containers — 1 of 1') && / formed .*running/.test(x), 'the new container running');
+  pane.keys('l');
+  await pane.waitFor((x) => x.includes('from-the-form'), 'its log');
+  assert.match(t.ok(['inspect', '-f', '{{.Config.Env}}', 'formed']), /GREETING=hi/);
+  pane.keys('q');
+  await pane.waitFor((x) => x.includes('EXITED 0'), 'quit');
+  assert.not.ok(pane.alternateOn());
+});
+
+test.run();
