@@ -120,6 +120,22 @@ test('the terminal modes are restored exactly after exit and after detach', asyn
   assert.is(state('modes-detach').Status, 'running');
 });
 
+test('SIGTERM to berth while attached: the terminal is restored, the container runs on', async () => {
+  const script = `stty -g; ${process.execPath} ${berthBin} --root ${t.root} run -it --name modes-term bb sh; echo "status=$?"; stty -g`;
+  const u = new PtyUser('/bin/sh', ['-c', script]);
+  users.push(u);
+  await u.waitFor(/\/ #$/m);
+  const cli = cliProcesses().filter((p) => p.includes('modes-term'));
+  assert.is(cli.length, 1, cli.join('; '));
+  process.kill(Number(cli[0].split(':')[0]), 'SIGTERM');
+  await u.waitExit();
+  const lines = u.output.split(/\r?\n/).map((l) => l.trim()).filter((l) => /^[0-9a-f]+(:[0-9a-f]+){10,}$/.test(l));
+  assert.is(lines.length, 2);
+  assert.is(lines[1], lines[0]);
+  assert.match(u.output, /status=143/);
+  assert.is(state('modes-term').Status, 'running');
+});
+
 test('--detach-keys changes the sequence; ctrl-p alone reaches the container', async () => {
   const u = berthOnPty(['run', '-it', '--name', 'keys', '--detach-keys', 'ctrl-x,y', 'bb', 'sh']);
   await u.waitFor(/\/ #$/m);
