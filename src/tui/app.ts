@@ -11,6 +11,7 @@ import { VolumeListModel } from './model/volumes.js';
 import { StatsModel } from './model/stats.js';
 import { LogModel } from './model/logs.js';
 import { DetailsModel, type Selected } from './model/details.js';
+import { ShellModel, keyBytes } from './model/shells.js';
 import { JsonTree } from './model/json-tree.js';
 import { Watchers } from './model/watchers.js';
 import { RUN_FIELDS, type RunFields } from './model/run-spec.js';
@@ -34,6 +35,7 @@ export class App {
   readonly stats: StatsModel;
   readonly logs: LogModel;
   readonly details: DetailsModel;
+  readonly shells: ShellModel;
   readonly tree = new JsonTree();
   readonly layout: Layout;
   readonly charts: ChartsPanel;
@@ -54,6 +56,7 @@ export class App {
     this.stats = new StatsModel(engine.stats());
     this.logs = new LogModel(engine);
     this.details = new DetailsModel(engine);
+    this.shells = new ShellModel(engine);
     this.layout = buildLayout(screen, theme);
     this.charts = new ChartsPanel(this.layout.content, theme);
     this.handlers = handlerTable(this);
@@ -67,6 +70,7 @@ export class App {
       this.schedule();
     });
     this.logs.changed.on(() => this.schedule());
+    this.shells.changed.on(() => this.schedule());
     this.logs.failed.on((m) => this.say(m, true));
     this.details.changed.on(() => { if (this.details.inspect) this.tree.set(this.details.inspect); this.schedule(); });
     this.watchers = new Watchers(engine, {
@@ -84,6 +88,7 @@ export class App {
     this.bindMouse();
     this.containers.loadAll();
     this.renderNow(); // first frame: the container list, before the slower image and volume loads
+    this.trace(`first frame ${performance.now().toFixed(0)} ms after process start (cpu ${(process.cpuUsage().user / 1000).toFixed(0)} ms user)`);
     await this.images.load().catch((e) => this.fail(e));
     try { this.volumes.load(); } catch (e) { this.fail(e); }
     this.watchers.start();
@@ -103,6 +108,7 @@ export class App {
     clearTimeout(this.selectTimer);
     this.watchers.stop();
     this.logs.close();
+    this.shells.closeAll();
     this.stats.close();
     this.engine.stats().close();
     this.quitResolve?.();
@@ -276,8 +282,8 @@ export class App {
     // blessed reports a carriage return twice ("enter", then "return"): act on one
     if (key.full === 'return') return;
     const name = keyName(ch, key);
-    if (process.env.BERTH_TUI_KEYLOG) appendFileSync(process.env.BERTH_TUI_KEYLOG, `${JSON.stringify(ch)} ${key.full} -> ${name}\n`);
     const m = this.state.mode;
+    if (m.kind === 'shell') return this.shellKey(m.containerId, name, ch, key);
     if (m.kind === 'input') return this.inputKey(m, name, ch);
     if (m.kind === 'form') return this.formKey(m, name, ch);
     if (m.kind === 'confirm') {
@@ -370,6 +376,34 @@ export class App {
       }
     }
     this.schedule();
+  }
+
+  /** Opens (or returns to) the selected container's shell; keys then go to it. */
+  openShell(): void {
+    const id = this.state.view === 'containers' ? this.selectedKey() : undefined;
+    if (!id) { this.say('no container selected', true); return; }
+    this.setTab('shell');
+    this.state.focus = 'details';
+    const rows = Math.max(2, Number(this.layout.content.height)), cols = Math.max(10, Number(this.layout.content.width));
+    this.say(`opening a shell in ${this.containers.get(id)?.name ?? id.slice(0, 12)}…`);
+    void this.shells.open(id, rows, cols).then((s) => {
+      this.state.mode = { kind: 'shell', containerId: id };
+      this.say(`shell in ${this.containers.get(id)?.name ?? id.slice(0, 12)} (exec ${s.exec.id.slice(0, 12)}) — ${this.keymap.keysOf('leave', 'shell').replace('C-', 'ctrl-')} leaves it running`);
+    }, (e) => this.fail(e));
+  }
+
+  private shellKey(id: string, name: string, ch: string | undefined, key: Widgets.Events.IKeyEventArg): void {
+    // ctrl-] arrives as a raw 0x1d without a blessed name
+    const leave = this.keymap.bindings.find((b) => b.context === 'shell' && b.action === 'leave')?.keys ?? [];
+    if (leave.includes(name) || (ch === '\x1d' && leave.includes('C-]'))) {
+      this.state.mode = { kind: 'normal' };
+      this.state.focus = 'list';
+      this.say('left the shell: it keeps running (e returns to it)');
+      return this.schedule();
+    }
+    const s = this.shells.get(id);
+    if (!s || s.ended) { this.state.mode = { kind: 'normal' }; return this.schedule(); }
+    this.shells.write(s, keyBytes(ch, key));
   }
 
   openRunForm(image: string): void {
@@ -469,12 +503,16 @@ export class App {
     this.schedule();
   }
 
+  /** A line in $BERTH_TUI_LOG (the screen belongs to blessed), for timings and stacks. */
+  trace(line: string): void {
+    if (!process.env.BERTH_TUI_LOG) return;
+    try { appendFileSync(process.env.BERTH_TUI_LOG, `${new Date().toISOString()} ${line}\n`); } catch { /* best effort */ }
+  }
+
   fail(e: unknown): void {
     const msg = e instanceof Error ? e.message : String(e);
     // the screen is owned by blessed: full stacks go to $BERTH_TUI_LOG when set
-    if (process.env.BERTH_TUI_LOG) {
-      try { appendFileSync(process.env.BERTH_TUI_LOG, `${new Date().toISOString()} ${e instanceof Error ? e.stack : msg}\n`); } catch { /* best effort */ }
-    }
+    this.trace(e instanceof Error ? e.stack ?? msg : msg);
     this.say(msg.split('\n')[0], true);
   }
 

@@ -92,7 +92,7 @@ export function handlerTable(app: App): Record<string, Handler> {
     },
     'containers.pause': () => app.containerVerb('pause'),
     'containers.remove': () => app.removeSelected(),
-    'containers.shell': () => app.say('shell: the engine cannot exec into containers yet (the shell pane comes with exec)', true),
+    'containers.shell': () => app.openShell(),
 
     'images.run': () => {
       const k = app.selectedKey();

@@ -1,7 +1,7 @@
 // The keymap is data: every action with its keys, the context where it applies
 // and its help text. Key dispatch and the help overlay are both generated from
 // it, and the user's config replaces an action's keys by name.
-export type Context = 'global' | 'list' | 'containers' | 'images' | 'volumes' | 'details' | 'logs' | 'inspect';
+export type Context = 'global' | 'list' | 'containers' | 'images' | 'volumes' | 'details' | 'logs' | 'inspect' | 'shell';
 
 export interface Binding {
   action: string;
@@ -45,7 +45,7 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   b('containers', 'kill', ['K'], 'kill with SIGKILL (confirm)'),
   b('containers', 'pause', ['p'], 'pause / unpause'),
   b('containers', 'remove', ['d'], 'remove (confirm; running ones are killed)'),
-  b('containers', 'shell', ['e'], 'open a shell in the container'),
+  b('containers', 'shell', ['e'], 'shell in the container (opens one, or returns to it)'),
   b('containers', 'stats', ['c'], 'CPU, memory, network and block I/O charts'),
 
   b('images', 'run', ['r'], 'run a container from the image (form)'),
@@ -73,6 +73,8 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   b('logs', 'wrap', ['w'], 'wrap / cut long lines'),
   b('logs', 'follow', ['f'], 'follow (stick to the end) on / off'),
   b('logs', 'save', ['o'], 'save the buffered log to a file'),
+
+  b('shell', 'leave', ['C-]'], 'leave the shell (it keeps running; e returns to it)'),
 
   b('inspect', 'toggle', ['enter', 'space'], 'fold / unfold the JSON node'),
   b('inspect', 'foldAll', ['z'], 'fold every node below the top'),
@@ -112,7 +114,7 @@ export class Keymap {
   helpLines(): string[] {
     const titles: Record<Context, string> = {
       global: 'Everywhere', list: 'Lists', containers: 'Containers', images: 'Images', volumes: 'Volumes',
-      details: 'Details area', logs: 'Logs tab', inspect: 'Inspect tab',
+      details: 'Details area', logs: 'Logs tab', inspect: 'Inspect tab', shell: 'Shell (all other keys go to the shell)',
     };
     const out: string[] = [];
     for (const ctx of Object.keys(titles) as Context[]) {

@@ -100,6 +100,8 @@ function renderDetails(app: App): void {
     const w = logWindow(app.logs.buffer, s.log, t, width, height);
     lines = w.lines;
     if (!w.total) lines = [`{${t.dim}-fg}${app.logs.following ? 'following: no output yet' : 'no output'}{/${t.dim}-fg}`];
+  } else if (s.tab === 'shell') {
+    lines = shellLines(app, item.id, width, height);
   } else if (s.tab === 'inspect') {
     if (app.details.error) lines = [`{${t.error}-fg}${esc(app.details.error)}{/${t.error}-fg}`];
     else {
@@ -113,6 +115,23 @@ function renderDetails(app: App): void {
     lines = all.slice(s.detailsScroll, s.detailsScroll + height);
   }
   L.content.setContent(lines.join('\n'));
+}
+
+/** The shell pane: the headless terminal's screen, sized to the pane, cursor shown while typing. */
+function shellLines(app: App, id: string, width: number, height: number): string[] {
+  const t = app.theme;
+  const sh = app.shells.get(id);
+  if (!sh) return [`{${t.dim}-fg}no shell in this container: press ${displayKey(app.keymap.keysOf('shell', 'containers').split('/')[0] ?? 'e')} to open one (sh, like docker exec -it … sh){/${t.dim}-fg}`];
+  app.shells.resize(sh, height, width);
+  const scr = app.shells.screen(sh);
+  const typing = app.state.mode.kind === 'shell' && app.state.mode.containerId === id;
+  const out = scr.lines.map((l, y) => {
+    if (!typing || y !== scr.cursorY) return esc(l);
+    const padded = l.padEnd(scr.cursorX + 1);
+    return esc(padded.slice(0, scr.cursorX)) + `{inverse}${esc(padded[scr.cursorX])}{/inverse}` + esc(padded.slice(scr.cursorX + 1));
+  });
+  if (sh.ended) out.push(`{${t.dim}-fg}[shell exited${sh.exitCode !== undefined ? ` with ${sh.exitCode}` : ''}: e opens a new one]{/${t.dim}-fg}`);
+  return out.slice(-height);
 }
 
 function tabHint(app: App): string {
@@ -151,6 +170,7 @@ function hintKeys(app: App): Array<[string, string]> {
   };
   const s = app.state;
   if (s.mode.kind === 'input') return [['enter', 'ok'], ['esc', 'cancel']];
+  if (s.mode.kind === 'shell') return [[k('leave', 'shell'), 'leave the shell (it keeps running)']];
   if (s.mode.kind !== 'normal') return [];
   const common: Array<[string, string]> = [[k('help'), 'help'], [k('quit'), 'quit']];
   if (s.focus === 'details' && s.tab === 'logs') return [[k('search', 'logs'), 'search'], [k('next', 'logs'), 'next'], [k('timestamps', 'logs'), 'time'], [k('wrap', 'logs'), 'wrap'], [k('save', 'logs'), 'save'], [k('back', 'details'), 'back'], ...common];
@@ -161,7 +181,7 @@ function hintKeys(app: App): Array<[string, string]> {
 
 function renderOverlay(app: App): void {
   const m = app.state.mode, O = app.layout.overlay, t = app.theme;
-  if (m.kind === 'normal' || m.kind === 'input') { O.hide(); return; }
+  if (m.kind === 'normal' || m.kind === 'input' || m.kind === 'shell') { O.hide(); return; }
   O.show();
   O.setFront();
   if (m.kind === 'help') {

@@ -9,9 +9,9 @@ import type { PullProgress } from './actions.js';
 export type ViewName = 'containers' | 'images' | 'volumes';
 export const VIEWS: readonly ViewName[] = ['containers', 'images', 'volumes'];
 
-/** Details tabs; "shell" appears once the engine can exec into a container. */
+/** Details tabs ("shell": the container's shell pane, see model/shells.ts). */
 export type Tab = 'logs' | 'stats' | 'inspect' | 'top' | 'env' | 'mounts' | 'shell';
-export const CONTAINER_TABS: readonly Tab[] = ['logs', 'stats', 'inspect', 'top', 'env', 'mounts'];
+export const CONTAINER_TABS: readonly Tab[] = ['logs', 'stats', 'inspect', 'top', 'env', 'mounts', 'shell'];
 
 export type InputPurpose = 'filter' | 'search' | 'command' | 'pull' | 'save';
 
@@ -21,7 +21,9 @@ export type Mode =
   | { kind: 'confirm'; message: string; onYes: () => Promise<string> }
   | { kind: 'help'; scroll: number }
   | { kind: 'form'; fields: RunFields; inputs: LineInput[]; index: number; error?: string }
-  | { kind: 'pull'; progress: PullProgress };
+  | { kind: 'pull'; progress: PullProgress }
+  /** Keys go to the shell of this container until the leave key. */
+  | { kind: 'shell'; containerId: string };
 
 export interface PerView {
   filter: string;

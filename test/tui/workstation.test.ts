@@ -86,6 +86,29 @@ test('l shows the logs; / searches them while following, n/N move between matche
   pane.keys('f', 'Escape');
 });
 
+test('e opens a shell in a container, runs a command; a second shell in another; switching keeps both', async () => {
+  pane.keys('/', 'c', 'h', 'a', 't', 't', 'y', 'Enter', 'e');
+  await pane.waitFor((x) => /─ chatty — shell/.test(x) && x.includes('/ # '), 'a shell prompt in chatty');
+  pane.tmux(['send-keys', '-l', 'echo in-$(hostname)-$((6*7))']);
+  pane.keys('Enter');
+  const chattyId = t.ok(['inspect', '-f', '{{.Id}}', 'chatty']).slice(0, 12);
+  await pane.waitFor((x) => x.includes(`in-${chattyId}-42`), 'the command ran inside chatty');
+  pane.keys('C-]');
+  await pane.waitFor((x) => x.includes('left the shell'), 'left the shell');
+  pane.keys('Escape', '/', 's', 'l', 'e', 'e', 'p', 'e', 'r', 'Enter', 'e');
+  await pane.waitFor((x) => /─ sleeper — shell/.test(x) && x.includes('/ # '), 'a second shell, in sleeper');
+  pane.tmux(['send-keys', '-l', 'echo second-$((7*6))']);
+  pane.keys('Enter');
+  await pane.waitFor((x) => x.includes('second-42'), 'the command ran in the second shell');
+  pane.keys('C-]');
+  await pane.waitFor((x) => x.includes('left the shell'), 'left the second shell');
+  pane.keys('Escape', '/', 'c', 'h', 'a', 't', 't', 'y', 'Enter', 'e');
+  await pane.waitFor((x) => /─ chatty — shell/.test(x) && x.includes(`in-${chattyId}-42`), 'back in the first shell, its screen kept');
+  pane.keys('C-]');
+  await pane.waitFor((x) => x.includes('left the shell'), 'left again');
+  pane.keys('l', 'Escape', 'Escape');
+});
+
 test('s stops a running container; the row changes through the event path', async () => {
   pane.keys('/', 's', 'l', 'e', 'e', 'p', 'Enter');
   await pane.waitFor((x) => /─ sleeper — /.test(x), 'sleeper selected');

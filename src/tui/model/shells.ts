@@ -1,0 +1,78 @@
+// Shells inside containers, kept alive while the workstation runs: each is a
+// `docker exec -it sh` (engine exec with a tty, under its own monitor) whose
+// output feeds a headless xterm, so the details pane can draw its screen and
+// the user can leave it and come back without losing it.
+import xterm from '@xterm/headless';
+import type { Engine } from '../../engine/index.js';
+import type { AttachConnection, ExecRecord } from '../../engine/container/index.js';
+import { Emitter } from './emitter.js';
+
+export interface ShellSession {
+  containerId: string;
+  exec: ExecRecord;
+  term: InstanceType<typeof xterm.Terminal>;
+  conn: AttachConnection;
+  ended: boolean;
+  exitCode?: number;
+}
+
+export class ShellModel {
+  private readonly sessions = new Map<string, ShellSession>();
+  readonly changed = new Emitter<void>();
+  readonly failed = new Emitter<string>();
+
+  constructor(private readonly engine: Engine) {}
+
+  get(containerId: string): ShellSession | undefined { return this.sessions.get(containerId); }
+  all(): ShellSession[] { return [...this.sessions.values()]; }
+
+  /** The container's live shell, or a new one (sh, as docker exec -it CONTAINER sh). */
+  async open(containerId: string, rows: number, cols: number): Promise<ShellSession> {
+    const live = this.sessions.get(containerId);
+    if (live && !live.ended) return live;
+    const exec = this.engine.containers.exec(containerId, { cmd: ['/bin/sh'], tty: true, interactive: true, ttySize: { rows, cols } });
+    const conn = await this.engine.containers.execAttach(exec);
+    const term = new xterm.Terminal({ cols, rows, allowProposedApi: true, scrollback: 1000 });
+    const s: ShellSession = { containerId, exec, term, conn, ended: false };
+    this.sessions.set(containerId, s);
+    conn.onOutput((_stream, data) => term.write(data, () => this.changed.emit()));
+    void conn.closed.then(async () => {
+      s.ended = true;
+      try { s.exitCode = await this.engine.containers.execWait(exec, { forget: true }); } catch { /* container gone */ }
+      this.changed.emit();
+    });
+    return s;
+  }
+
+  write(s: ShellSession, data: string): void {
+    if (!s.ended) s.conn.write(data);
+  }
+
+  resize(s: ShellSession, rows: number, cols: number): void {
+    if (s.term.rows === rows && s.term.cols === cols) return;
+    s.term.resize(cols, rows);
+    if (!s.ended) s.conn.resize(rows, cols);
+  }
+
+  /** The visible screen as text lines, with the cursor position. */
+  screen(s: ShellSession): { lines: string[]; cursorX: number; cursorY: number } {
+    const b = s.term.buffer.active;
+    const lines: string[] = [];
+    for (let y = 0; y < s.term.rows; y++) lines.push(b.getLine(b.viewportY + y)?.translateToString(true) ?? '');
+    return { lines, cursorX: b.cursorX, cursorY: b.cursorY + b.baseY - b.viewportY };
+  }
+
+  /** Ends every shell (EOF to sh, then the connection): leaving berth ends its shells. */
+  closeAll(): void {
+    for (const s of this.sessions.values()) {
+      if (!s.ended) { s.conn.write('\x04'); s.conn.write('exit\r'); }
+      s.conn.close();
+    }
+  }
+}
+
+/** A blessed keypress as the bytes a terminal would send. */
+export function keyBytes(ch: string | undefined, key: { sequence?: string; name?: string; full?: string }): string {
+  if (key.sequence) return key.sequence === '\n' ? '\r' : key.sequence;
+  return ch ?? '';
+}
