@@ -2,7 +2,7 @@
 // `docker exec -it sh` (engine exec with a tty, under its own monitor) whose
 // output feeds a headless xterm, so the details pane can draw its screen and
 // the user can leave it and come back without losing it.
-import xterm from '@xterm/headless';
+import type { Terminal } from '@xterm/headless';
 import type { Engine } from '../../engine/index.js';
 import type { AttachConnection, ExecRecord } from '../../engine/container/index.js';
 import { Emitter } from './emitter.js';
@@ -10,7 +10,7 @@ import { Emitter } from './emitter.js';
 export interface ShellSession {
   containerId: string;
   exec: ExecRecord;
-  term: InstanceType<typeof xterm.Terminal>;
+  term: Terminal;
   conn: AttachConnection;
   ended: boolean;
   exitCode?: number;
@@ -30,6 +30,8 @@ export class ShellModel {
   async open(containerId: string, rows: number, cols: number): Promise<ShellSession> {
     const live = this.sessions.get(containerId);
     if (live && !live.ended) return live;
+    // the emulator is loaded with the first shell, not at start-up
+    const { default: xterm } = await import('@xterm/headless');
     const exec = this.engine.containers.exec(containerId, { cmd: ['/bin/sh'], tty: true, interactive: true, ttySize: { rows, cols } });
     const conn = await this.engine.containers.execAttach(exec);
     const term = new xterm.Terminal({ cols, rows, allowProposedApi: true, scrollback: 1000 });
