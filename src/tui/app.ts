@@ -41,8 +41,15 @@ export class App {
   readonly charts: ChartsPanel;
   private readonly watchers: Watchers;
   private readonly handlers: Record<string, Handler>;
-  /** The rows the list shows now (filtered), rebuilt on every render. */
-  table: Table<unknown> = { header: '', rows: [], items: [], keys: [] };
+  /** The rows the list shows now (filtered). Rebuilt on demand after any change: keys that
+   * arrive in one burst (fast typing, paste) must act on the list their filter made, not on
+   * the last frame's. */
+  private cached: Table<unknown> = { header: '', rows: [], items: [], keys: [] };
+  private dirty = true;
+  get table(): Table<unknown> {
+    if (this.dirty) { this.cached = this.buildTable(); this.dirty = false; }
+    return this.cached;
+  }
   private renderQueued = false;
   private selectTimer?: NodeJS.Timeout;
   private clock?: NodeJS.Timeout;
@@ -117,6 +124,7 @@ export class App {
   // ---- rendering -------------------------------------------------------------
 
   schedule(): void {
+    this.dirty = true;
     if (this.renderQueued || this.closed) return;
     this.renderQueued = true;
     setImmediate(() => { this.renderQueued = false; this.renderNow(); });
@@ -125,7 +133,7 @@ export class App {
   renderNow(): void {
     if (this.closed) return;
     try {
-      this.table = this.buildTable();
+      this.dirty = true; // the clock moved: uptimes and stats columns are redrawn
       render(this);
       this.watchVisibleStats();
       this.screen.render();
@@ -255,7 +263,7 @@ export class App {
     if (v !== 'containers') this.state.tab = 'inspect';
     else if (!CONTAINER_TABS.includes(this.state.tab)) this.state.tab = 'logs';
     this.charts.hide();
-    this.table = this.buildTable();
+    this.dirty = true;
     this.selectionChanged();
   }
 

@@ -46,6 +46,22 @@ test('a running container shows CPU and memory from the sampler', async () => {
   await pane.waitFor((x) => /\d+\.\d/.test(rowOf(x, 'chatty')) && /[kM]B/.test(rowOf(x, 'chatty')), 'stats in the chatty row');
 });
 
+test('c shows labelled CPU, memory, network and block I/O charts that follow the load', async () => {
+  t.seen.push(t.ok(['run', '-d', '--name', 'burner', 'bb', 'sh', '-c', 'while true; do :; done']));
+  try {
+    pane.keys('/', 'b', 'u', 'r', 'n', 'Enter', 'c');
+    const s = await pane.waitFor((x) => /─ burner — stats/.test(x) && /CPU (\d+)\.\d% of one CPU/.test(x) && Number(/CPU (\d+)\.\d% of one CPU/.exec(x)![1]) >= 10,
+      'the busy container at ≥ 10% CPU on the stats tab');
+    for (const title of ["CPU % (100% = one CPU, docker's formula)", 'Memory used (', 'Network (', 'Block I/O (']) assert.ok(s.includes(title), title);
+    assert.match(s, /-\d+:\d\d/, 'a time axis');
+  } finally {
+    t.ok(['rm', '-f', 'burner']);
+  }
+  await pane.waitFor((x) => !rowOf(x, 'burner'), 'burner gone');
+  pane.keys('Escape', 'Escape', 'l', 'Escape');
+  await pane.waitFor((x) => x.includes('Containers — 3 of 3'), 'the whole list');
+});
+
 test('/ filters the list, Esc clears it', async () => {
   pane.keys('/', 'c', 'h', 'a', 't');
   let s = await pane.waitFor((x) => x.includes('1 of 3') && x.includes('filter "chat"'), 'the filtered list');
@@ -148,6 +164,8 @@ test('2, Tab and 3 switch to images and volumes; 1 comes back', async () => {
   assert.ok(rowOf(s, 'testvol'));
   pane.keys('2', '3');
   await pane.waitFor((x) => x.includes('Volumes — 1 of 1'), 'volumes by number');
+  pane.keys('2', ':', 'v', 'o', 'l', 'Enter');
+  await pane.waitFor((x) => x.includes('Volumes — 1 of 1'), 'volumes by command mode');
   pane.keys('1');
   await pane.waitFor((x) => x.includes('Containers — 2 of 2'), 'back to containers');
 });
