@@ -9,7 +9,8 @@ export interface TuiConfig {
   theme: string;
   /** Action name -> keys (blessed key names: "j", "down", "C-d", "S-k"...). Replaces that action's keys. */
   keys: Record<string, string[]>;
-  /** Stats sampling and clock refresh, ms (min 250). */
+  /** How often the clock-driven parts (uptimes) are redrawn, ms (min 1000 in effect). Stats
+   * arrive at the engine sampler's own rate (one per second). */
   refreshMs: number;
   /** Capture the mouse (off: the terminal selects text). Toggle with the mouse key. */
   mouse: boolean;
