@@ -53,6 +53,8 @@ test('r opens the run form; the container runs and its logs show', async () => {
   pane.keys('l');
   await pane.waitFor((x) => x.includes('from-the-form'), 'its log');
   assert.match(t.ok(['inspect', '-f', '{{.Config.Env}}', 'formed']), /GREETING=hi/);
+  assert.match(t.ok(['inspect', '-f', '{{json .Args}}', 'formed']), /echo from-the-form; sleep 1000/, 'the command as typed, quotes grouping');
+  assert.match(t.ok(['inspect', '-f', '{{.State.Status}}', 'formed']), /running/);
   pane.keys('q');
   await pane.waitFor((x) => x.includes('EXITED 0'), 'quit');
   assert.not.ok(pane.alternateOn());

@@ -2,6 +2,8 @@
 // pane, keys sent as a user types them, the screen read back as text.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 
 export class TmuxPane {
   readonly socket = `berth-test-${randomBytes(4).toString('hex')}`;
@@ -27,7 +29,8 @@ export class TmuxPane {
   /** Sends tmux key names ("j", "Enter", "Escape", "Tab", "/"). */
   keys(...keys: string[]): void {
     for (const k of keys) {
-      this.tmux(['send-keys', k.length === 1 ? '-l' : '', k].filter(Boolean));
+      // a lone ";" argument is tmux's command separator: escape it
+      this.tmux(['send-keys', k.length === 1 ? '-l' : '', k === ';' ? '\\;' : k].filter(Boolean));
       // a lone ESC followed at once by a key reads as alt-<key>, in blessed as in any terminal app
       if (k === 'Escape') spawnSync('sleep', ['0.15']);
     }
@@ -60,5 +63,7 @@ export class TmuxPane {
 
   kill(): void {
     spawnSync('tmux', ['-L', this.socket, 'kill-server']);
+    // the server leaves its socket file behind
+    rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, this.socket), { force: true });
   }
 }
