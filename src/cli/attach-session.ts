@@ -109,3 +109,10 @@ export function ourTtySize(): { rows: number; cols: number } | undefined {
   const out = process.stdout;
   return out.isTTY && out.rows > 0 && out.columns > 0 ? { rows: out.rows, cols: out.columns } : undefined;
 }
+
+/** docker: `-it` in the foreground needs a terminal on stdin (keys go to the container raw). */
+export function requireTerminal(a: { tty?: boolean; interactive?: boolean; detach?: boolean }): void {
+  if (a.tty && a.interactive && !a.detach && !process.stdin.isTTY) {
+    throw new BerthError('INVALID_ARGUMENT', 'the input device is not a TTY: drop -t to pipe into the container');
+  }
+}

@@ -43,6 +43,13 @@ test('without -i the container gets no stdin (EOF at once)', () => {
   assert.is(r.stdout, 'done\n');
 });
 
+test('-it with a pipe for stdin is refused as docker does, before anything is made', () => {
+  const r = t.berth(['run', '-it', '--rm', 'bb', 'sh'], { input: 'ls\n', timeoutMs: 20_000 });
+  assert.is(r.code, 125);
+  assert.match(r.stderr, /not a TTY/);
+  assert.is(t.ok(['ps', '-a', '-q']), '');
+});
+
 test('a -d -i container keeps stdin open until an attach closes it', () => {
   const id = t.ok(['run', '-d', '-i', '--name', 'reader', 'bb', 'sh', '-c', 'cat > /tmp/got; echo got: $(cat /tmp/got)']);
   t.seen.push(id);

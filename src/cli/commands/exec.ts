@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { getEngine, type GlobalArgs } from '../context.js';
 import { commandTail, type TailVerb } from '../argv-split.js';
 import { ExitStatus } from '../exit-codes.js';
-import { ourTtySize, runSession } from '../attach-session.js';
+import { ourTtySize, requireTerminal, runSession } from '../attach-session.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detach-keys.js';
 import { invalid } from '../../engine/errors.js';
 
@@ -39,6 +39,7 @@ export const execCommand: CommandModule<GlobalArgs, ExecArgs> = {
     const cmd = commandTail();
     if (!cmd.length) throw invalid('exec needs a command: berth exec CONTAINER COMMAND [ARG...]');
     const detachKeys = parseDetachKeys(a['detach-keys'] ?? DEFAULT_DETACH_KEYS);
+    requireTerminal(a);
     const env = (a.env ?? []).map((e) => (e.includes('=') ? e : process.env[e] !== undefined ? `${e}=${process.env[e]}` : e));
     const er = c.exec(a.container, {
       cmd, tty: a.tty, interactive: a.interactive && !a.detach, env, user: a.user, workingDir: a.workdir,

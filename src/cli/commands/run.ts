@@ -7,7 +7,7 @@ import { getEngine, type GlobalArgs } from '../context.js';
 import { commandTail, type TailVerb } from '../argv-split.js';
 import { ExitStatus } from '../exit-codes.js';
 import { followOutput } from '../follow.js';
-import { attachAndWait, ourTtySize } from '../attach-session.js';
+import { attachAndWait, ourTtySize, requireTerminal } from '../attach-session.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detach-keys.js';
 import { pullIfMissing, pullOptions, pullValueFlags, type PullPolicyArgs } from '../pull-missing.js';
 import { mountOptions, mountValueFlags, toMountRequests, type MountArgs } from '../mount-flags.js';
@@ -128,6 +128,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       .option('detach-keys', { type: 'string', describe: `key sequence for detaching a container (default "${DEFAULT_DETACH_KEYS}")` }),
   handler: async (a) => {
     const containers = getEngine(a).containers;
+    requireTerminal(a);
     await pullIfMissing(getEngine(a), a.image, a);
     const rec = await containers.create(toCreateOptions(a));
     if (a.detach) {
