@@ -13,7 +13,6 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
-#include <sys/xattr.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -191,6 +190,6 @@ void berth_register_fsops(napi_env env, napi_value exports) {
   berth_export(env, exports, "mount", js_mount);
   berth_export(env, exports, "umount", js_umount);
   berth_export(env, exports, "openInRoot", js_open_in_root);
-  berth_export(env, exports, "lsetxattr", js_lsetxattr);
   berth_export(env, exports, "lgetxattr", js_lgetxattr);
+  berth_export(env, exports, "lsetxattr", js_lsetxattr);
 }
