@@ -6,6 +6,7 @@
 // Resource limits live in limits.ts / support.ts / apply-limits.ts and write
 // through dirFor(controller) / unifiedDir() — v1 files on hybrid hosts such as
 // this one, where cgroup2 has no controllers; accounting is src/engine/stats.
+import { restrictDevicesV1 } from './devices.js';
 import { rmdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative } from 'node:path';
 import { cgroupCreate, cgroupRead, cgroupRemove, cgroupWrite } from '../../native/index.js';
@@ -60,6 +61,14 @@ export class ContainerCgroups {
   static fromDirs(dirs: string[]): ContainerCgroups {
     const mounts = readCgroupMounts();
     return new ContainerCgroups(dirs.map((dir) => ({ dir, mount: mountOfDir(dir, mounts) })));
+  }
+
+  /** Docker's device allow-list where a v1 devices controller exists; false when none does. */
+  restrictDevices(): boolean {
+    const dir = this.dirFor('devices');
+    if (!dir) return false;
+    restrictDevicesV1(dir);
+    return true;
   }
 
   /** The cgroup.procs file of every directory: the init writes "0" to each before anything else. */

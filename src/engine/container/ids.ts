@@ -4,11 +4,12 @@ import { invalid } from '../errors.js';
 
 export const newId = (): string => randomBytes(32).toString('hex');
 
-/** Docker's rule for names: [a-zA-Z0-9][a-zA-Z0-9_.-]+ (a leading "/" is accepted and dropped). */
+/** Docker's characters for names, [a-zA-Z0-9][a-zA-Z0-9_.-]* (a leading "/" is accepted and dropped).
+ * Unlike docker, one character is enough: `run -it --name s` is what people type. */
 export function checkName(name: string): string {
   const n = name.startsWith('/') ? name.slice(1) : name;
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(n)) {
-    throw invalid(`invalid container name "${name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed, at least 2 characters`);
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(n)) {
+    throw invalid(`invalid container name "${name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
   }
   return n;
 }
