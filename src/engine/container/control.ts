@@ -1,6 +1,6 @@
 // Signals and waiting: stop (signal, grace period, SIGKILL), kill, wait,
 // pause/unpause through the freezer.
-import { existsSync, readFileSync, watch } from 'node:fs';
+import { existsSync, watch } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Layout } from '../store/layout.js';
 import { withLock } from '../store/lock.js';
@@ -9,7 +9,7 @@ import { signalNumber } from '../runtime/index.js';
 import { ContainerCgroups } from '../cgroup/index.js';
 import { emitEvent } from '../events/index.js';
 import { loadRecord, saveRecord } from './records.js';
-import { deriveState } from './state.js';
+import { deriveState, parentOf } from './state.js';
 import type { ContainerRecord } from './types.js';
 
 /** Sends `signal` to the container's init, after checking that the pid is still our init. */
@@ -21,15 +21,6 @@ export function signalInit(layout: Layout, rec: ContainerRecord, signal: number)
     process.kill(rec.run.pid, signal);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
-  }
-}
-
-function parentOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return undefined;
   }
 }
 

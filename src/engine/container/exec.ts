@@ -2,7 +2,7 @@
 // its init, the container's capability set) under a monitor of its own, as podman's conmon
 // does for exec: so `exec -d` needs no berth process, and the exit code is always recorded.
 // containers/<id>/exec/<execid>/{exec.json, exec.log, exit.json, attach.sock}.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Layout } from '../store/layout.js';
@@ -11,7 +11,7 @@ import { BerthError, conflict, invalid } from '../errors.js';
 import { execInContainer, isNativeError, monitorPath, type ExecSpec } from '../../native/index.js';
 import { DOCKER_DEFAULT_CAPS, capabilitySets, containerEnv, replaceOrAppendEnv, resolveUser } from '../runtime/index.js';
 import { ContainerCgroups } from '../cgroup/index.js';
-import { deriveState } from './state.js';
+import { deriveState, parentOf, procStartTime } from './state.js';
 import type { ContainerExit, ContainerRecord } from './types.js';
 
 export interface ExecOptions {
@@ -49,15 +49,6 @@ export class ExecPaths {
 
 export const execPaths = (layout: Layout, containerId: string, execId: string): ExecPaths =>
   new ExecPaths(layout.container(containerId).dir, execId);
-
-function parentOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return undefined;
-  }
-}
 
 export function startExec(layout: Layout, rec: ContainerRecord, o: ExecOptions): ExecRecord {
   if (o.privileged) {
@@ -140,15 +131,7 @@ export async function waitExec(ep: ExecPaths, monitorPid: number): Promise<numbe
   }
 }
 
-function monitorAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const st = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return st !== 'Z' && st !== 'X';
-  } catch {
-    return false;
-  }
-}
+const monitorAlive = (pid: number): boolean => procStartTime(pid) !== undefined;
 
 /** IDs of the container's exec sessions that are still running (inspect's ExecIDs). */
 export function runningExecIds(layout: Layout, containerId: string): string[] {

@@ -20,18 +20,29 @@ export function bootId(): string {
   return cachedBootId;
 }
 
-/** Field 22 of /proc/PID/stat (start time in clock ticks), or undefined if the process is gone.
- * A zombie counts as gone: an exited monitor may wait seconds for PID 1 to reap it. */
-export function procStartTime(pid: number): number | undefined {
+/** The fields of /proc/PID/stat after the command name (state first), or undefined if gone. */
+function statFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // the command name may hold spaces and parentheses: split after the last ")"
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields[0] === 'Z' || fields[0] === 'X') return undefined;
-    return Number(fields[19]);
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
+}
+
+/** Field 22 of /proc/PID/stat (start time in clock ticks), or undefined if the process is gone.
+ * A zombie counts as gone: an exited monitor may wait seconds for PID 1 to reap it. */
+export function procStartTime(pid: number): number | undefined {
+  const f = statFields(pid);
+  if (!f || f[0] === 'Z' || f[0] === 'X') return undefined;
+  return Number(f[19]);
+}
+
+/** The parent pid of a process (to check that a recorded init is still the monitor's child). */
+export function parentOf(pid: number): number | undefined {
+  const f = statFields(pid);
+  return f ? Number(f[1]) : undefined;
 }
 
 /** The monitor's exit record for the current run, if it wrote one. */
