@@ -1,0 +1,49 @@
+// Cold pulls from the loopback registry, every tool into a store of its own that
+// is empty at each round: berth (fresh --root), skopeo copy (fresh OCI layout),
+// podman pull (fresh store: its set-up is part of what a first pull costs),
+// docker pull (image removed before, outside the timing).
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import type { Anchors } from './anchors.js';
+import { bigImageLayout } from './big-image.js';
+import { anchorsDir, berth, fmt, interleave, log, summary, timed, type Row } from './util.js';
+
+export async function benchPull(a: Anchors, rounds: number): Promise<Row[]> {
+  if (!a.reg) return [{ section: 'pull', what: 'pull', value: 'skipped', note: a.skip.registry ?? 'no registry' }];
+  const big = await bigImageLayout();
+  timed('skopeo', ['copy', '-q', '--dest-tls-verify=false', `oci:${big}:latest`, `docker://${a.reg}/big:latest`]);
+  const rows: Row[] = [];
+  for (const [label, ref] of [['busybox, 1 layer', `${a.reg}/busybox:latest`], ['5 × 20 MB layers', `${a.reg}/big:latest`]]) {
+    let k = 0;
+    const fresh = (tool: string) => join(a.tmp, `pull-${tool}-${k++}`);
+    const once = (dir: string, f: () => number) => { try { return f(); } finally { rmSync(dir, { recursive: true, force: true }); } };
+    const tools: Record<string, () => number> = {
+      berth: () => { const d = fresh('berth'); return once(d, () => timed(...berth(d, 'pull', '-q', ref))); },
+      skopeo: () => { const d = fresh('skopeo'); return once(d, () => timed('skopeo', ['copy', '-q', '--src-tls-verify=false', `docker://${ref}`, `oci:${d}:latest`])); },
+    };
+    if (a.podmanEnv) tools.podman = () => {
+      const d = fresh('podman');
+      return once(d, () => timed('bash', [join(anchorsDir, 'podman.sh'), '--root', join(d, 'root'), '--runroot', join(d, 'run'), 'pull', '-q', '--tls-verify=false', ref], { env: { ...process.env, ...a.podmanEnv } }));
+    };
+    if (a.docker && !a.skip.docker) tools.docker = () => {
+      spawnSync(a.docker![0], [...a.docker!.slice(1), 'rmi', '-f', ref], { stdio: 'ignore' });
+      return timed(a.docker![0], [...a.docker!.slice(1), 'pull', '-q', ref]);
+    };
+    const errors: Record<string, string> = {};
+    log(`pull ${label}: ${Object.keys(tools).join(', ')} × ${rounds}`);
+    const res = await interleave(rounds, tools, errors);
+    if (a.docker) spawnSync(a.docker[0], [...a.docker.slice(1), 'rmi', '-f', ref], { stdio: 'ignore' });
+    const S = Object.fromEntries(Object.entries(res).filter(([, v]) => v.length).map(([n, v]) => [n, summary(v)]));
+    for (const n of ['berth', 'skopeo', 'podman', 'docker']) {
+      rows.push(S[n] ? { section: 'pull', what: `${n} pull (${label})`, value: fmt(S[n]) }
+        : { section: 'pull', what: `${n} pull (${label})`, value: 'skipped', note: errors[n] ?? a.skip[n] ?? 'not available' });
+    }
+    if (S.berth && S.skopeo) {
+      const r = S.berth.med / S.skopeo.med;
+      rows.push({ section: 'pull', what: `target: berth ≤ 1.0× skopeo (${label})`, value: `${r.toFixed(2)}×`,
+        note: `${r <= 1 ? 'met' : 'MISSED'} (skopeo only stores the blobs in an OCI layout; berth also unpacks the layers)` });
+    }
+  }
+  return rows;
+}

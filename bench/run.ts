@@ -1,0 +1,65 @@
+// `npm run bench [-- --quick] [-- --only start,pull,density,stats]`: every
+// comparison in one run, then bench/results/<date>.md. Each comparison gets its
+// own temp roots under one /tmp dir; the registry, dockerd, podman's containers
+// and the temp dir are removed at the end even when a comparison throws.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startAnchors, type Anchors } from './anchors.js';
+import { benchDensity } from './density.js';
+import { benchPull } from './pull.js';
+import { currentLoad, report, table } from './report.js';
+import { benchStart } from './start.js';
+import { benchStatsAndTui } from './stats.js';
+import { log, repoRoot, type Row } from './util.js';
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const onlyArg = argv.find((a) => a.startsWith('--only'));
+const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : argv[argv.indexOf(onlyArg) + 1]).split(',') : null;
+const want = (s: string) => !only || only.includes(s);
+const cfg = quick
+  ? { startRounds: 7, pullRounds: 3, density: 20, sizes: [0, 50, 200], seconds: 10, keypresses: 10 }
+  : { startRounds: 21, pullRounds: 7, density: 100, sizes: [0, 50, 200], seconds: 10, keypresses: 30 };
+
+if (process.getuid?.() !== 0) { console.error('bench: needs root (containers, cgroups, dockerd)'); process.exit(2); }
+
+const started = new Date();
+const loadAtStart = currentLoad();
+const tmp = mkdtempSync('/tmp/berth-bench-');
+let anchors: Anchors | undefined;
+const rows: Row[] = [];
+// a Ctrl-C still stops dockerd/registry and removes the temp dir
+const bail = () => { anchors?.stop(); rmSync(tmp, { recursive: true, force: true }); process.exit(130); };
+process.once('SIGINT', bail).once('SIGTERM', bail);
+
+try {
+  log(`load average ${loadAtStart.join(' ')}; temp ${tmp}; ${quick ? 'quick' : 'full'} mode`);
+  anchors = await startAnchors(tmp, { docker: want('start') || want('pull') });
+  for (const [k, v] of Object.entries(anchors.skip)) log(`skipping ${k}: ${v}`);
+  const steps: [string, () => Promise<Row[]>][] = [
+    ['start', () => benchStart(anchors!, cfg.startRounds)],
+    ['pull', () => benchPull(anchors!, cfg.pullRounds)],
+    ['density', () => benchDensity(anchors!, cfg.density)],
+    ['stats', () => benchStatsAndTui(anchors!, cfg)],
+  ];
+  for (const [name, f] of steps) {
+    if (!want(name)) continue;
+    try { rows.push(...await f()); } catch (e) {
+      log(`${name} failed: ${(e as Error).stack ?? e}`);
+      rows.push({ section: name, what: name, value: 'failed', note: String((e as Error).message ?? e).split('\n')[0].slice(0, 200) });
+    }
+  }
+} finally {
+  anchors?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+const commit = (() => { try { return execFileSync('git', ['-C', repoRoot, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(); } catch { return '?'; } })();
+const md = report(rows, { started, finished: new Date(), quick, loadAtStart, versions: anchors?.versions ?? {}, skipped: anchors?.skip ?? {}, commit });
+const dir = join(repoRoot, 'bench', 'results');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `${started.toISOString().slice(0, 10)}.md`);
+writeFileSync(file, md);
+console.log(table(rows));
+console.log(`\nwritten: ${file}`);

@@ -1,0 +1,50 @@
+// Start-to-exit of /bin/true: one whole process per run, timed from outside, so
+// each tool pays its own start-up (berth: node + CLI; podman/docker: their
+// clients). No network in any of them (berth always gives a container an empty
+// network namespace, the others get --network none or a bundle without one).
+import { join } from 'node:path';
+import type { Anchors } from './anchors.js';
+import { anchorsDir, berth, fmt, interleave, log, summary, timed, type Row } from './util.js';
+
+const LABELS: Record<string, string> = {
+  berth: '`berth run --rm bb /bin/true`', crun: '`crun run` (bundle, /bin/true; hybrid workaround)', runc: '`runc run` (bundle, /bin/true)',
+  podman: '`podman run --rm --network none`', docker: '`docker run --rm --network none`',
+  unshare: 'floor: `unshare … chroot ROOTFS /bin/true`', 'node -e 0': 'floor: `node -e 0`',
+};
+
+export async function benchStart(a: Anchors, rounds: number): Promise<Row[]> {
+  const root = join(a.tmp, 'berth-start');
+  timed(...berth(root, 'import', join(a.bb, 'busybox-rootfs.tar'), 'bb'));
+  let k = 0;
+  const id = () => `bench-${process.pid}-${k++}`;
+  const tools: Record<string, () => number> = {
+    berth: () => timed(...berth(root, 'run', '--rm', 'bb', '/bin/true')),
+    'node -e 0': () => timed('node', ['-e', '0']),
+    unshare: () => timed('unshare', ['--fork', '--pid', '--mount', '--uts', '--ipc', '--net', 'chroot', join(a.bb, 'rootfs'), '/bin/true']),
+  };
+  if (!a.skip.runc) tools.runc = () => timed('runc', ['run', '--bundle', join(a.bb, 'bundle'), id()]);
+  if (!a.skip.crun) tools.crun = () => timed(join(anchorsDir, 'crun-hybrid.sh'), ['run', '--bundle', join(a.bb, 'bundle'), id()]);
+  if (a.podmanEnv) tools.podman = () => timed('bash', [join(anchorsDir, 'podman.sh'), 'run', '--rm', '--network', 'none', 'localhost/bb:latest', '/bin/true'], { env: { ...process.env, ...a.podmanEnv } });
+  if (a.docker && !a.skip.docker) tools.docker = () => timed(a.docker![0], [...a.docker!.slice(1), 'run', '--rm', '--network', 'none', 'bb:latest', '/bin/true']);
+  const errors: Record<string, string> = {};
+  log(`start-to-exit: ${Object.keys(tools).join(', ')} × ${rounds}`);
+  // one warm-up round: page cache, podman's store set-up, docker's first container
+  await interleave(1, tools, errors);
+  const res = await interleave(rounds, tools, errors);
+  const rows: Row[] = [];
+  const S = Object.fromEntries(Object.entries(res).filter(([, v]) => v.length).map(([n, v]) => [n, summary(v)]));
+  for (const n of ['berth', 'crun', 'runc', 'podman', 'docker', 'unshare', 'node -e 0']) {
+    const what = LABELS[n];
+    if (S[n]) rows.push({ section: 'start', what, value: fmt(S[n]) });
+    else rows.push({ section: 'start', what, value: 'skipped', note: errors[n] ?? a.skip[n] ?? 'not available' });
+  }
+  if (S.berth && S.podman) {
+    const r = S.berth.med / S.podman.med;
+    rows.push({ section: 'start', what: 'target: berth ≤ 0.6× podman', value: `${r.toFixed(2)}×`, note: r <= 0.6 ? 'met' : 'MISSED' });
+  }
+  if (S.berth && S.crun && S['node -e 0']) {
+    const above = S.berth.med - S['node -e 0'].med;
+    rows.push({ section: 'start', what: 'target: berth − node -e 0 ≤ crun', value: `${above.toFixed(0)} ms vs ${S.crun.med.toFixed(0)} ms (${(above / S.crun.med).toFixed(1)}×)`, note: above <= S.crun.med ? 'met' : 'MISSED' });
+  }
+  return rows;
+}

@@ -1,0 +1,44 @@
+// Stats sampling cost and the TUI, on the same idle containers: one berth root
+// grows from 0 to 50 to 200 running containers (started in-process through the
+// engine: faster than the CLI, and the CLI's start is measured elsewhere); at each
+// size the TUI is measured, and at 50 and 200 the sampler's CPU cost.
+import { join } from 'node:path';
+import { Engine } from '../src/engine/index.js';
+import type { Anchors } from './anchors.js';
+import { removeAll, samplerCost, startIdle } from './sampler-cost.js';
+import { benchTui } from './tui.js';
+import { fmt, has, log, type Row } from './util.js';
+
+export async function benchStatsAndTui(a: Anchors, opts: { sizes: number[]; seconds: number; keypresses: number }): Promise<Row[]> {
+  const rows: Row[] = [];
+  const root = join(a.tmp, 'berth-stats');
+  const engine = Engine.open({ root });
+  const ids: string[] = [];
+  try {
+    await engine.images.import(join(a.bb, 'busybox-rootfs.tar'), 'bb');
+    for (const n of opts.sizes) {
+      log(`stats/tui at ${n} containers`);
+      await startIdle(engine, n - ids.length, ids);
+      if (n > 0) {
+        try {
+          const c = await samplerCost(engine, ids, opts.seconds);
+          rows.push({ section: 'stats', what: `sampler CPU, ${n} containers at 1 Hz`, value: `${c.perCtrPerSecUs.toFixed(0)} µs per container per s (${c.percentOfCpu.toFixed(2)} % of one CPU)`, note: `${c.samples} samples in ${c.seconds} s` });
+        } catch (e) {
+          rows.push({ section: 'stats', what: `sampler CPU, ${n} containers`, value: 'failed', note: String(e).split('\n')[0].slice(0, 200) });
+        }
+      }
+      if (!has('tmux')) { rows.push({ section: 'tui', what: `TUI at ${n}`, value: 'skipped', note: 'tmux not installed' }); continue; }
+      try {
+        const t = await benchTui(root, { idleSeconds: opts.seconds, keypresses: opts.keypresses });
+        rows.push({ section: 'tui', what: `time to first frame, ${n} containers`, value: `${t.firstFrameMs.toFixed(0)} ms` });
+        rows.push({ section: 'tui', what: `keypress (j/k) to screen, ${n} containers`, value: t.keypress ? fmt(t.keypress) : 'n/a', note: t.keypress ? `${t.keypress.n} presses; includes a tmux capture-pane per poll` : 'fewer than 2 rows' });
+        rows.push({ section: 'tui', what: `idle CPU, ${n} containers`, value: `${t.idleCpuPct.toFixed(1)} % of one CPU`, note: `over ${opts.seconds} s` });
+      } catch (e) {
+        rows.push({ section: 'tui', what: `TUI at ${n}`, value: 'failed', note: String(e).split('\n')[0].slice(0, 200) });
+      }
+    }
+  } finally {
+    await removeAll(engine, ids);
+  }
+  return rows;
+}
