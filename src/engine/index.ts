@@ -36,6 +36,7 @@ export class Engine {
   private sampler?: StatsSampler;
   /** The one stats sampler of this engine (one timer for every container and subscriber). */
   stats(): StatsSampler {
+    if (this.sampler?.closed) this.sampler = undefined; // a closed one has closed its files
     this.sampler ??= new StatsSampler((id) => {
       let rec;
       try { rec = this.containers.find(id); } catch { return undefined; } // removed

@@ -90,8 +90,15 @@ export class StatsSampler {
     }
   }
 
+  private isClosed = false;
+  /** True after close(): the engine then makes a new sampler on the next stats(). */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
   /** Stops everything (closes every kept file). */
   close(): void {
+    this.isClosed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     for (const w of this.watched.values()) w.files?.close();
