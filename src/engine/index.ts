@@ -2,7 +2,7 @@
 // state root and composes the services (images, containers, ...), each of
 // which lives in its own folder and is imported only through its index.ts.
 import { Layout, resolveRoot } from './store/layout.js';
-import { ImageStore } from './image/index.js';
+import { ImageStore, type PruneResult, type RemoveResult } from './image/index.js';
 import { ContainerService } from './container/index.js';
 import { VolumeStore } from './volume/index.js';
 import { diskUsage, type DiskUsage } from './disk-usage.js';
@@ -44,6 +44,29 @@ export class Engine {
       return { id: rec.id, name: rec.name, running: st.running, initPid: st.pid, cgroupPaths: rec.run?.cgroupPaths ?? [] };
     });
     return this.sampler;
+  }
+
+  // Removing what a container may use needs both stores: the rule "not while a container
+  // uses it" lives here, once, for the CLI and the TUI alike.
+
+  /** rmi: refuses an image a container uses unless force (which then only untags). */
+  removeImage(ref: string, opts: { force?: boolean } = {}): Promise<RemoveResult> {
+    return this.images.remove(ref, { force: opts.force, inUse: (id) => this.containers.usesImage(id) });
+  }
+
+  /** image prune: dangling images, or with `all` every image no container uses. */
+  pruneImages(opts: { all?: boolean } = {}): Promise<PruneResult> {
+    return this.images.prune({ all: opts.all, inUse: (id) => this.containers.usesImage(id) });
+  }
+
+  /** volume rm: refuses a volume a container uses unless force (and the container is gone). */
+  removeVolume(name: string, opts: { force?: boolean } = {}): Promise<void> {
+    return this.volumes.remove(name, () => this.containers.volumeUsers(), opts);
+  }
+
+  /** volume prune: unused anonymous volumes, or with `all` unused named ones too. */
+  pruneVolumes(opts: { all?: boolean; labels?: string[] } = {}): Promise<{ deleted: string[]; reclaimed: number }> {
+    return this.volumes.prune(() => this.containers.volumeUsers(), opts);
   }
 
   /** `system df`: images, containers and volumes with their sizes (walks the disk). */

@@ -50,7 +50,7 @@ export async function removeImages(engine: Engine, refs: string[]): Promise<stri
   let n = 0;
   for (const ref of refs) {
     try {
-      await engine.images.remove(ref, { inUse: (id) => engine.containers.usesImage(id) });
+      await engine.removeImage(ref);
       n++;
     } catch (e) { errors.push((e as Error).message); }
   }
@@ -61,7 +61,7 @@ export async function removeImages(engine: Engine, refs: string[]): Promise<stri
 export async function removeVolumes(engine: Engine, names: string[]): Promise<string> {
   const errors: string[] = [];
   for (const n of names) {
-    try { await engine.volumes.remove(n, () => engine.containers.volumeUsers()); } catch (e) { errors.push((e as Error).message); }
+    try { await engine.removeVolume(n); } catch (e) { errors.push((e as Error).message); }
   }
   if (errors.length) throw new Error(errors.join('; '));
   return `removed ${names.length} volume${names.length === 1 ? '' : 's'}`;
@@ -75,10 +75,10 @@ export async function prune(engine: Engine, what: 'containers' | 'images' | 'vol
     return `pruned ${dead.length} stopped container${dead.length === 1 ? '' : 's'}`;
   }
   if (what === 'images') {
-    const r = await engine.images.prune({ inUse: (id) => engine.containers.usesImage(id) });
+    const r = await engine.pruneImages();
     return `pruned ${r.removed.length} dangling image${r.removed.length === 1 ? '' : 's'} (${r.reclaimed} bytes)`;
   }
-  const r = await engine.volumes.prune(() => engine.containers.volumeUsers());
+  const r = await engine.pruneVolumes();
   return `pruned ${r.deleted.length} unused volume${r.deleted.length === 1 ? '' : 's'} (${r.reclaimed} bytes)`;
 }
 

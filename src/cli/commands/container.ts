@@ -10,21 +10,17 @@ import { psCommand } from './ps.js';
 import { logsCommand } from './logs.js';
 import { topCommand } from './top.js';
 import { cpCommand } from './cp.js';
-import { inspectCommand } from './inspect.js';
+import { inspectOnly } from './inspect.js';
 import { commitCommand } from './commit.js';
 import { diffCommand } from './diff.js';
 import { exportCommand } from './export.js';
-
-const alias = (c: CommandModule<any, any>, name: string): CommandModule<any, any> => ({
-  ...c,
-  command: typeof c.command === 'string' ? c.command.replace(/^\S+/, name) : name,
-});
+import { renamed } from '../command-alias.js';
 
 const verbs: CommandModule<any, any>[] = [
-  createCommand, runCommand, startCommand, stopCommand, restartCommand, killCommand, rmCommand, alias(rmCommand, 'remove'),
-  waitCommand, pauseCommand, unpauseCommand, renameCommand, psCommand, alias(psCommand, 'ls'), alias(psCommand, 'list'),
+  createCommand, runCommand, startCommand, stopCommand, restartCommand, killCommand, rmCommand, renamed(rmCommand, 'remove'),
+  waitCommand, pauseCommand, unpauseCommand, renameCommand, psCommand, renamed(psCommand, 'ls'), renamed(psCommand, 'list'),
   logsCommand, topCommand, cpCommand, diffCommand, exportCommand, commitCommand,
-  { ...inspectCommand, builder: (z: any) => (inspectCommand.builder as any)(z).option('type', { default: 'container', hidden: true }) } as CommandModule<any, any>,
+  inspectOnly('container', 'Display detailed information on one or more containers'),
 ];
 
 export const containerCommand: CommandModule<GlobalArgs, GlobalArgs> = {

@@ -20,7 +20,7 @@ export const imagePruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
       if (!(await confirm(`WARNING! This will remove ${what}.\nAre you sure you want to continue? [y/N] `))) return;
     }
     const engine = getEngine(a);
-    const r = await engine.images.prune({ all: a.all, inUse: (id) => engine.containers.usesImage(id) });
+    const r = await engine.pruneImages({ all: a.all });
     const lines: string[] = [];
     if (r.removed.length) {
       lines.push('Deleted Images:');

@@ -1,5 +1,5 @@
 // `inspect`: containers first, then images (docker's order), as one JSON array.
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { BerthError } from '../../engine/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
 import { printJson, renderTemplate } from '../output.js';
@@ -29,6 +29,17 @@ export const inspectCommand: CommandModule<GlobalArgs, InspectArgs> = {
     if (status) throw new ExitStatus(status);
   },
 };
+
+/** `container inspect` / `image inspect`: the same command, limited to one kind of object. */
+export function inspectOnly(type: 'container' | 'image', describe: string): CommandModule<GlobalArgs, InspectArgs> {
+  const base = inspectCommand.builder as (y: Argv<GlobalArgs>) => Argv<InspectArgs>;
+  return {
+    ...inspectCommand,
+    describe,
+    builder: (y) =>
+      base(y).positional('names', { type: 'string', array: true }).option('type', { default: type, hidden: true }) as never,
+  };
+}
 
 async function lookup(engine: ReturnType<typeof getEngine>, name: string, type?: string): Promise<Record<string, unknown>> {
   if (type !== 'image') {

@@ -4,7 +4,7 @@
 import type { CommandModule } from 'yargs';
 import { familiar } from '../../engine/image/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
-import { ExitStatus, reportError } from '../exit-codes.js';
+import { forEachTarget } from '../each.js';
 
 interface RmiArgs extends GlobalArgs { images: string[]; force?: boolean }
 
@@ -17,16 +17,10 @@ export const rmiCommand: CommandModule<GlobalArgs, RmiArgs> = {
       .option('force', { alias: 'f', type: 'boolean', describe: 'force removal of the image (untag it even if a container uses it)' }) as never,
   handler: async (a) => {
     const engine = getEngine(a);
-    let status = 0;
-    for (const ref of a.images) {
-      try {
-        const r = await engine.images.remove(ref, { force: a.force, inUse: (id) => engine.containers.usesImage(id) });
-        const lines = [...r.untagged.map((t) => `Untagged: ${familiar(t)}`), ...r.deleted.map((d) => `Deleted: ${d}`)];
-        process.stdout.write(lines.map((l) => l + '\n').join(''));
-      } catch (e) {
-        status = reportError(e);
-      }
-    }
-    if (status) throw new ExitStatus(status);
+    await forEachTarget(a.images, async (ref) => {
+      const r = await engine.removeImage(ref, { force: a.force });
+      const lines = [...r.untagged.map((t) => `Untagged: ${familiar(t)}`), ...r.deleted.map((d) => `Deleted: ${d}`)];
+      process.stdout.write(lines.map((l) => l + '\n').join(''));
+    });
   },
 };

@@ -8,6 +8,7 @@ import { forEachTarget } from '../each.js';
 import { ExitStatus, reportError } from '../exit-codes.js';
 import { humanSize, printFormatted, printJson, printTable, renderTemplate } from '../output.js';
 import { confirm } from '../confirm.js';
+import { renamed } from '../command-alias.js';
 
 const say = (s: string) => process.stdout.write(s + '\n');
 
@@ -113,7 +114,7 @@ const rmCommand: CommandModule<GlobalArgs, RmArgs> = {
   handler: async (a) => {
     const engine = getEngine(a);
     await forEachTarget(a.volumes, async (n) => {
-      await engine.volumes.remove(n, () => engine.containers.volumeUsers(), { force: a.force });
+      await engine.removeVolume(n, { force: a.force });
       say(n);
     });
   },
@@ -138,23 +139,18 @@ const pruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
       if (!(await confirm(`WARNING! This will remove ${what} not used by at least one container.\nAre you sure you want to continue? [y/N] `))) return;
     }
     const engine = getEngine(a);
-    const r = await engine.volumes.prune(() => engine.containers.volumeUsers(), { all: a.all, labels });
+    const r = await engine.pruneVolumes({ all: a.all, labels });
     if (r.deleted.length) say(`Deleted Volumes:\n${r.deleted.join('\n')}\n`);
     say(`Total reclaimed space: ${humanSize(r.reclaimed)}`);
   },
 };
 
-const rename = (c: CommandModule<any, any>, name: string): CommandModule<any, any> => ({
-  ...c,
-  command: typeof c.command === 'string' ? c.command.replace(/^\S+/, name) : name,
-});
-
 export const volumeCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'volume <command>',
   describe: 'Manage volumes',
   builder: (y) =>
-    y.command(createCommand).command(lsCommand).command(rename(lsCommand, 'list')).command(inspectCommand)
-      .command(rmCommand).command(rename(rmCommand, 'remove')).command(pruneCommand)
+    y.command(createCommand).command(lsCommand).command(renamed(lsCommand, 'list')).command(inspectCommand)
+      .command(rmCommand).command(renamed(rmCommand, 'remove')).command(pruneCommand)
       .demandCommand(1, 'name a volume command: berth volume --help') as never,
   handler: () => {},
 };
