@@ -2,8 +2,7 @@
 // pull): --insecure-registry (docker's daemon option, here per command, plus
 // BERTH_INSECURE_REGISTRIES) and the progress style.
 import type { Argv } from 'yargs';
-import { createProgress, policyFrom, RegistryService, type ProgressSink, type RegistryPolicy } from '../engine/registry/index.js';
-import type { Engine } from '../engine/index.js';
+import { createProgress, policyFrom, type ProgressSink, type RegistryPolicy } from '../engine/registry/index.js';
 
 export interface RegistryArgs { 'insecure-registry'?: string[] }
 
@@ -21,4 +20,3 @@ export function progressFor(quiet: boolean | undefined, out: NodeJS.WriteStream 
   return createProgress(quiet ? 'quiet' : out.isTTY ? 'tty' : 'plain', out);
 }
 
-export const registryOf = (engine: Engine): RegistryService => new RegistryService(engine.layout, engine.images);

@@ -5,6 +5,7 @@ import { Layout, resolveRoot } from './store/layout.js';
 import { ImageStore, type PruneResult, type RemoveResult } from './image/index.js';
 import { ContainerService } from './container/index.js';
 import { VolumeStore } from './volume/index.js';
+import { RegistryService } from './registry/index.js';
 import { diskUsage, type DiskUsage } from './disk-usage.js';
 import { engineInfo, type EngineInfo } from './info.js';
 import { StatsSampler } from './stats/index.js';
@@ -25,12 +26,15 @@ export class Engine {
   readonly images: ImageStore;
   readonly containers: ContainerService;
   readonly volumes: VolumeStore;
+  /** pull, push, login, logout (the registry client over the image store). */
+  readonly registry: RegistryService;
 
   private constructor(layout: Layout) {
     this.layout = layout;
     this.images = new ImageStore(layout);
     this.containers = new ContainerService(layout, this.images);
     this.volumes = new VolumeStore(layout);
+    this.registry = new RegistryService(layout, this.images);
   }
 
   private sampler?: StatsSampler;

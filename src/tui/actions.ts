@@ -3,7 +3,7 @@
 // returning a short report for the status line. Errors are thrown to the
 // caller, which shows them; nothing here touches the screen.
 import type { Engine } from '../engine/index.js';
-import { policyFrom, RegistryService, type ProgressSink } from '../engine/registry/index.js';
+import { policyFrom, type ProgressSink } from '../engine/registry/index.js';
 import { toCreateOptions, type RunFields } from './model/run-spec.js';
 
 export type ContainerVerb = 'start' | 'stop' | 'restart' | 'kill' | 'pause' | 'remove';
@@ -70,8 +70,7 @@ export async function removeVolumes(engine: Engine, names: string[]): Promise<st
 /** docker container/image/volume prune. */
 export async function prune(engine: Engine, what: 'containers' | 'images' | 'volumes'): Promise<string> {
   if (what === 'containers') {
-    const dead = engine.containers.list({ all: true }).filter((c) => c.state === 'exited' || c.state === 'created' || c.state === 'dead');
-    for (const c of dead) await engine.containers.remove(c.id);
+    const dead = await engine.containers.prune();
     return `pruned ${dead.length} stopped container${dead.length === 1 ? '' : 's'}`;
   }
   if (what === 'images') {
@@ -111,7 +110,7 @@ const fmt = (n: number): string => {
 
 export async function pullImage(engine: Engine, ref: string, progress: PullProgress): Promise<void> {
   try {
-    const r = await new RegistryService(engine.layout, engine.images).pull(ref, { policy: policyFrom(), progress });
+    const r = await engine.registry.pull(ref, { policy: policyFrom(), progress });
     progress.result = `${r.changed ? 'Downloaded newer image' : 'Image is up to date'}: ${ref} (${r.digest.slice(0, 19)}…)`;
   } catch (e) {
     progress.error = (e as Error).message;

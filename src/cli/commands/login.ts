@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { BerthError } from '../../engine/index.js';
 import { configPath } from '../../engine/registry/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
-import { policyOf, registryOf, registryOptions, type RegistryArgs } from '../registry-flags.js';
+import { policyOf, registryOptions, type RegistryArgs } from '../registry-flags.js';
 
 interface LoginArgs extends GlobalArgs, RegistryArgs {
   server?: string;
@@ -55,7 +55,7 @@ export const loginCommand: CommandModule<GlobalArgs, LoginArgs> = {
     const username = a.username ?? await prompt('Username: ', false);
     const password = a['password-stdin'] ? await readStdin() : a.password ?? await prompt('Password: ', true);
     if (username === '' || password === '') throw new BerthError('INVALID_ARGUMENT', 'login: username and password must not be empty');
-    await registryOf(getEngine(a)).login(a.server ?? '', { username, password }, policyOf(a));
+    await getEngine(a).registry.login(a.server ?? '', { username, password }, policyOf(a));
     process.stdout.write(`WARNING! Your password will be stored unencrypted in ${configPath()}.\n\nLogin Succeeded\n`);
   },
 };
@@ -68,7 +68,7 @@ export const logoutCommand: CommandModule<GlobalArgs, LogoutArgs> = {
   builder: (y) => y.positional('server', { type: 'string', describe: 'registry host[:port]' }) as never,
   handler: (a) => {
     const server = a.server ?? 'docker.io';
-    const removed = registryOf(getEngine(a)).logout(server);
+    const removed = getEngine(a).registry.logout(server);
     process.stdout.write(removed ? `Removing login credentials for ${server}\n` : `Not logged in to ${server}\n`);
   },
 };

@@ -3,7 +3,7 @@
 import type { CommandModule } from 'yargs';
 import { familiar, formatReference } from '../../engine/image/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
-import { policyOf, progressFor, registryOf, registryOptions, type RegistryArgs } from '../registry-flags.js';
+import { policyOf, progressFor, registryOptions, type RegistryArgs } from '../registry-flags.js';
 import type { Engine } from '../../engine/index.js';
 
 interface PullArgs extends GlobalArgs, RegistryArgs { name: string; platform?: string; quiet?: boolean }
@@ -11,7 +11,7 @@ interface PullArgs extends GlobalArgs, RegistryArgs { name: string; platform?: s
 /** Pulls `ref` and prints docker's summary; shared with `run`'s pull of a missing image. */
 export async function pullAndReport(engine: Engine, ref: string, a: RegistryArgs & { platform?: string; quiet?: boolean },
   out: NodeJS.WriteStream = process.stdout, opts: { fullName?: boolean } = {}): Promise<void> {
-  const r = await registryOf(engine).pull(ref, { policy: policyOf(a), progress: progressFor(a.quiet, out), platform: a.platform });
+  const r = await engine.registry.pull(ref, { policy: policyOf(a), progress: progressFor(a.quiet, out), platform: a.platform });
   const full = formatReference(r.reference);
   if (!a.quiet) {
     out.write(`Digest: ${r.digest}\n`);

@@ -155,6 +155,13 @@ export class ContainerService {
     return updateResources(this.layout, this.find(ref).id, limits, onWarning);
   }
 
+  /** container prune: removes every container that is not running; returns their IDs. */
+  async prune(): Promise<string[]> {
+    const stopped = this.list({ all: true }).filter((c) => c.state !== 'running' && c.state !== 'paused');
+    for (const c of stopped) await this.remove(c.id);
+    return stopped.map((c) => c.id);
+  }
+
   pause(ref: string): Promise<void> {
     return setPaused(this.layout, this.find(ref).id, true);
   }
