@@ -22,8 +22,8 @@ async function main(): Promise<number> {
     .strictCommands()
     .strictOptions()
     .recommendCommands()
+    // --help only: `-h` is run's --hostname (docker's), and a global alias would fuse them
     .help()
-    .alias('h', 'help')
     .version(false)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
@@ -34,6 +34,7 @@ async function main(): Promise<number> {
       throw new ExitStatus(EXIT_ENGINE);
     });
   for (const c of commands) parser.command(withPositionals(c));
+  skipHelpCache(parser);
   try {
     const argv = await parser.parseAsync();
     if ((argv._ as unknown[]).length === 0 && !argv.help) {
@@ -47,4 +48,15 @@ async function main(): Promise<number> {
   return status;
 }
 
-process.exitCode = await main();
+/** yargs renders the running command's whole help text "in case it is needed" while
+ *  the handler starts: ~40 ms for `run`, on every call. berth shows help only when asked
+ *  (--help renders it then), so the cache step is dropped. Internal API: if yargs changes
+ *  it, this does nothing and berth is merely slower. */
+function skipHelpCache(parser: object): void {
+  const internal = (parser as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: unknown } } })
+    .getInternalMethods?.().getUsageInstance?.();
+  if (internal && typeof internal.cacheHelpMessage === 'function') internal.cacheHelpMessage = () => {};
+}
+
+// no top-level await: the bundle (scripts/bundle.mjs) is CommonJS
+void main().then((status) => { process.exitCode = status; });

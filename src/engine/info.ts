@@ -2,7 +2,8 @@
 import { cpus, release, totalmem } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { cgroupMode, detectSupport, type CgroupSupport } from './cgroup/index.js';
-import { monitorPath } from '../native/index.js';
+import { join } from 'node:path';
+import { monitorPath, packageRoot } from '../native/index.js';
 import type { Layout } from './store/layout.js';
 import type { ContainerService } from './container/index.js';
 import type { ImageStore } from './image/index.js';
@@ -37,7 +38,7 @@ export async function engineInfo(layout: Layout, containers: ContainerService, i
   try {
     os = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? os;
   } catch { /* no os-release */ }
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
   return {
     Containers: list.length,
     ContainersRunning: list.filter((c) => c.state === 'running').length,

@@ -6,10 +6,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository (package) root: the first ancestor holding package.json. */
+/** The repository (package) root: the first ancestor holding binding.gyp (this file
+ *  runs from src/native, dist/src/native, or bundled into dist/bundle). */
 export const packageRoot: string = (() => {
   let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
+  while (!existsSync(join(dir, 'binding.gyp'))) {
     const up = dirname(dir);
     if (up === dir) throw new Error('berth: cannot find the package root');
     dir = up;

@@ -55,8 +55,7 @@ function createOptions(y: Argv<GlobalArgs>): Argv<CreateArgs> {
     .option('rm', { type: 'boolean', describe: 'automatically remove the container when it exits' })
     .option('read-only', { type: 'boolean', describe: "mount the container's root filesystem as read only" })
     .option('interactive', { alias: 'i', type: 'boolean', describe: 'keep STDIN open even if not attached' })
-    .option('tty', { alias: 't', type: 'boolean', describe: 'allocate a pseudo-TTY' })
-    .help(false) as unknown as Argv<CreateArgs>; // -h is --hostname, as in docker
+    .option('tty', { alias: 't', type: 'boolean', describe: 'allocate a pseudo-TTY' }) as unknown as Argv<CreateArgs>;
 }
 
 /** Flags that take a value, for splitting off the container's command (argv-split.ts). */

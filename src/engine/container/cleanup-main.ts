@@ -7,13 +7,17 @@ import { finalizeExit, removeStopped } from './finalize.js';
 
 const [root, id] = process.argv.slice(2);
 const layout = new Layout(root);
-try {
+
+// no top-level await: the bundle (scripts/bundle.mjs) is CommonJS
+async function cleanup(): Promise<void> {
   if (await finalizeExit(layout, id)) {
     // a foreground client (`run --rm` without -d) holds the attach lock until it has read
     // all output; wait for it — the kernel drops the lock if that client dies
     await withLock(layout.container(id).attachLock, () => removeStopped(layout, id, { volumes: true }), { timeoutMs: Infinity });
   }
-} catch (e) {
+}
+
+cleanup().catch((e: unknown) => {
   process.stderr.write(`berth cleanup ${id}: ${(e as Error).message}\n`);
   process.exitCode = 1;
-}
+});
