@@ -2,7 +2,7 @@
  *
  *   berth-monitor --init-pid N (--stdout-fd 3 --stderr-fd 4 [--stdin-fd 5] | --tty-fd 3)
  *                 --log FILE --exit-file FILE [--attach-socket PATH]
- *                 [--cgroup-oom FILE]... [-- CLEANUP ARGV...]
+ *                 [--cgroup-oom FILE]... [--collect-lock FILE] [-- CLEANUP ARGV...]
  *
  * With --tty-fd the monitor owns the container's pty master: output is read
  * from it (logged as stdout), input and window sizes from attach clients go
@@ -10,7 +10,10 @@
  *
  * Copies the container's stdout/stderr to the log, reaps the init, drains
  * the pipes, writes the exit record atomically, then becomes the cleanup
- * command. It must outlive the CLI and its terminal, so it ignores the
+ * command — unless a client collected the exit first: a foreground `run`
+ * holds --collect-lock (shared) until it has read the exit file and removed
+ * it, so the monitor takes that lock and skips the cleanup (a whole node
+ * start-up) when the exit file is gone by then. It must outlive the CLI and its terminal, so it ignores the
  * signals a terminal or a shell sends. Static, no stdio, small buffers:
  * hundreds of these may sit idle on one machine. */
 #include "monitor-attach.h"
@@ -25,6 +28,7 @@
 #include <stdint.h>
 #include <stdio.h> /* rename(2) only: no stdio streams are used */
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -36,7 +40,7 @@
 struct options {
   pid_t init_pid;
   int stdout_fd, stderr_fd, stdin_fd, tty_fd;
-  const char *log, *exit_file, *attach_socket;
+  const char *log, *exit_file, *attach_socket, *collect_lock;
   const char *oom[MAX_OOM_FILES];
   int noom;
   char **cleanup; /* NULL-terminated, or NULL */
@@ -76,6 +80,7 @@ static int parse_args(int argc, char **argv, struct options *o) {
     else if (s_eq(a, "--stdin-fd") && !parse_int(val, &v)) o->stdin_fd = (int)v;
     else if (s_eq(a, "--tty-fd") && !parse_int(val, &v)) o->tty_fd = (int)v;
     else if (s_eq(a, "--attach-socket")) o->attach_socket = val;
+    else if (s_eq(a, "--collect-lock")) o->collect_lock = val;
     else if (s_eq(a, "--log")) o->log = val;
     else if (s_eq(a, "--exit-file")) o->exit_file = val;
     else if (s_eq(a, "--cgroup-oom") && o->noom < MAX_OOM_FILES) o->oom[o->noom++] = val;
@@ -147,6 +152,20 @@ static int write_exit_file(const char *path, int code, int sig, const struct tim
   int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) fsync(dfd), close(dfd);
   return 0;
+}
+
+/* Waits until no client holds the collect lock, then tells whether one of
+ * them collected the exit (the exit file is gone). The lock is released
+ * again: the cleanup command takes it itself. */
+static int collected(const char *lock, const char *exit_file) {
+  if (!lock) return 0;
+  int fd = open(lock, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    while (flock(fd, LOCK_EX) < 0 && errno == EINTR) {}
+    close(fd);
+  }
+  struct stat st;
+  return stat(exit_file, &st) < 0 && errno == ENOENT;
 }
 
 static int64_t mono_ms(void) {
@@ -267,7 +286,7 @@ int main(int argc, char **argv) {
   if (o.attach_socket) attach_close(&attach, o.attach_socket);
   if (logfd >= 0) close(logfd);
   if (sfd >= 0) close(sfd);
-  if (!o.cleanup) return 0;
+  if (!o.cleanup || collected(o.collect_lock, o.exit_file)) return 0;
   /* The cleanup command inherits a clean slate: default signals, nothing blocked. */
   struct sigaction dfl = {.sa_handler = SIG_DFL};
   for (size_t i = 0; i < sizeof ignored / sizeof *ignored; i++) sigaction(ignored[i], &dfl, NULL);

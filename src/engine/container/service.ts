@@ -209,7 +209,7 @@ export class ContainerService {
       return;
     }
     const signal = opts.signal ?? new AbortController().signal;
-    yield* followLog(paths.log, { ...opts, signal, done: () => {
+    yield* followLog(paths.log, { ...opts, signal, doneDir: paths.dir, done: () => {
       const r = loadRecord(this.layout, rec.id);
       return !r || !this.state(r).running;
     } });

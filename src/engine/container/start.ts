@@ -49,6 +49,8 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
       '--exit-file', paths.exitFile,
       '--attach-socket', paths.attachSocket,
       ...cgroups.oomFiles().flatMap((f) => ['--cgroup-oom', f]),
+      // a foreground client collects the exit itself under this lock: no cleanup process then
+      '--collect-lock', paths.attachLock,
       '--', process.execPath, cleanupMain, layout.root, id,
     ];
     let spawned;

@@ -16,6 +16,10 @@ export interface FollowOptions extends ReadOptions {
   signal: AbortSignal;
   /** True once nothing more will be written (the container's exit file exists). */
   done: () => boolean;
+  /** A directory whose changes may turn done() true (the container's, where the exit
+   *  file is renamed in): watched too, so an exit without output ends the follow at once
+   *  rather than at the next poll. */
+  doneDir?: string;
   /**
    * Yield new output piece by piece as the monitor writes it (a `P` piece with
    * partial: true) instead of waiting for whole lines: a prompt without a
@@ -31,7 +35,7 @@ export async function* followLog(path: string, opts: FollowOptions): AsyncGenera
   const filter = timeFilter(opts);
   const joiner = new Joiner();
   let split = new LineSplitter();
-  const waiter = new ChangeWaiter(path, opts.signal);
+  const waiter = new ChangeWaiter(path, opts.signal, opts.doneDir);
   let fh: FileHandle | undefined;
   let pos = 0;
   let out: LogRecord[] = [];
@@ -105,13 +109,16 @@ async function openIfExists(path: string): Promise<FileHandle | undefined> {
 /** Sleeps until the file changes, a poll interval passes, or the signal aborts. */
 class ChangeWaiter {
   private watcher?: FSWatcher;
+  private dirWatcher?: FSWatcher;
   private changed = false;
   private wake?: () => void;
 
-  constructor(private readonly path: string, private readonly signal: AbortSignal) {}
+  constructor(private readonly path: string, private readonly signal: AbortSignal, doneDir?: string) {
+    if (doneDir) this.dirWatcher = this.watch(doneDir);
+  }
 
   async wait(exists: boolean): Promise<void> {
-    if (exists && !this.watcher) this.startWatch();
+    if (exists && !this.watcher) this.watcher = this.watch(this.path);
     if (this.changed || this.signal.aborted) {
       this.changed = false;
       return;
@@ -130,21 +137,24 @@ class ChangeWaiter {
     this.changed = false;
   }
 
-  private startWatch(): void {
+  private watch(path: string): FSWatcher | undefined {
     try {
-      this.watcher = watch(this.path, { persistent: false }, () => {
+      const w = watch(path, { persistent: false }, () => {
         this.changed = true;
         this.wake?.();
       });
-      // e.g. the file was removed: fall back to polling
-      this.watcher.on('error', () => this.close());
+      // e.g. the file was removed: the poll still works
+      w.on('error', () => w.close());
+      return w;
     } catch {
-      this.watcher = undefined; // watch unavailable: the poll still works
+      return undefined; // watch unavailable: the poll still works
     }
   }
 
   close(): void {
     this.watcher?.close();
+    this.dirWatcher?.close();
     this.watcher = undefined;
+    this.dirWatcher = undefined;
   }
 }
