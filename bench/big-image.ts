@@ -1,4 +1,4 @@
-// A 5-layer, ~100 MB image for the pull benchmark: random (incompressible) data,
+// ~100 MB images for the pull benchmark (5 × 20 MB and 1 × 100 MB): random (incompressible) data,
 // so the figure is transfer + digest + unpack, not gzip's luck. Built once as an
 // OCI layout in .cache/ with tar-stream, then pushed with skopeo (an independent
 // tool) into the loopback registry.
@@ -9,23 +9,23 @@ import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
 import { cacheDir } from '../test/helpers/fixtures.js';
 
-const LAYERS = 5, LAYER_BYTES = 20 * 1024 * 1024;
+const MiB = 1024 * 1024;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-async function layerTar(i: number): Promise<Buffer> {
+async function layerTar(i: number, bytes: number): Promise<Buffer> {
   const p = pack();
   const chunks: Buffer[] = [];
   p.on('data', (c) => { chunks.push(c as Buffer); });
   const done = new Promise<void>((r) => p.on('end', () => r()));
-  p.entry({ name: `data/layer${i}.bin`, size: LAYER_BYTES, mode: 0o644 }, randomBytes(LAYER_BYTES));
+  p.entry({ name: `data/layer${i}.bin`, size: bytes, mode: 0o644 }, randomBytes(bytes));
   p.finalize();
   await done;
   return Buffer.concat(chunks);
 }
 
-/** Path of the OCI layout (tag "latest"); built on first use. */
-export async function bigImageLayout(): Promise<string> {
-  const dir = join(cacheDir, 'bench-5x20MB-oci');
+/** Path of the OCI layout (tag "latest") of `layerCount` layers of `mib` MiB each; built on first use. */
+export async function bigImageLayout(layerCount: number, mib: number): Promise<string> {
+  const dir = join(cacheDir, `bench-${layerCount}x${mib}MB-oci`);
   if (existsSync(join(dir, 'index.json'))) return dir;
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
@@ -33,8 +33,8 @@ export async function bigImageLayout(): Promise<string> {
   mkdirSync(blobs, { recursive: true });
   const put = (b: Buffer) => { const h = sha(b); writeFileSync(join(blobs, h), b); return { digest: `sha256:${h}`, size: b.length }; };
   const layers = [], diffIds = [];
-  for (let i = 0; i < LAYERS; i++) {
-    const tar = await layerTar(i);
+  for (let i = 0; i < layerCount; i++) {
+    const tar = await layerTar(i, mib * MiB);
     diffIds.push(`sha256:${sha(tar)}`);
     // level 1: random data does not shrink anyway, only the time to build it does
     layers.push({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...put(gzipSync(tar, { level: 1 })) });

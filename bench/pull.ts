@@ -11,16 +11,26 @@ import { anchorsDir, berth, fmt, interleave, log, summary, timed, type Row } fro
 
 export async function benchPull(a: Anchors, rounds: number): Promise<Row[]> {
   if (!a.reg) return [{ section: 'pull', what: 'pull', value: 'skipped', note: a.skip.registry ?? 'no registry' }];
-  const big = await bigImageLayout();
-  timed('skopeo', ['copy', '-q', '--dest-tls-verify=false', `oci:${big}:latest`, `docker://${a.reg}/big:latest`]);
+  const images: [string, string][] = [['busybox, 1 layer', `${a.reg}/busybox:latest`]];
+  for (const [layers, mib] of [[5, 20], [1, 100]]) {
+    const name = `big${layers}x${mib}`;
+    timed('skopeo', ['copy', '-q', '--dest-tls-verify=false', `oci:${await bigImageLayout(layers, mib)}:latest`, `docker://${a.reg}/${name}:latest`]);
+    images.push([layers === 1 ? `1 × ${mib} MB layer` : `${layers} × ${mib} MB layers`, `${a.reg}/${name}:latest`]);
+  }
   const rows: Row[] = [];
-  for (const [label, ref] of [['busybox, 1 layer', `${a.reg}/busybox:latest`], ['5 × 20 MB layers', `${a.reg}/big:latest`]]) {
+  for (const [label, ref] of images) {
     let k = 0;
     const fresh = (tool: string) => join(a.tmp, `pull-${tool}-${k++}`);
     const once = (dir: string, f: () => number) => { try { return f(); } finally { rmSync(dir, { recursive: true, force: true }); } };
     const tools: Record<string, () => number> = {
       berth: () => { const d = fresh('berth'); return once(d, () => timed(...berth(d, 'pull', '-q', ref))); },
       skopeo: () => { const d = fresh('skopeo'); return once(d, () => timed('skopeo', ['copy', '-q', '--src-tls-verify=false', `docker://${ref}`, `oci:${d}:latest`])); },
+      // what berth does: download and unpack into a root filesystem
+      'skopeo+umoci': () => {
+        const d = fresh('umoci');
+        return once(d, () => timed('skopeo', ['copy', '-q', '--src-tls-verify=false', `docker://${ref}`, `oci:${d}/oci:latest`])
+          + timed('umoci', ['unpack', '--image', `${d}/oci:latest`, `${d}/bundle`]));
+      },
     };
     if (a.podmanEnv) tools.podman = () => {
       const d = fresh('podman');
@@ -35,7 +45,7 @@ export async function benchPull(a: Anchors, rounds: number): Promise<Row[]> {
     const res = await interleave(rounds, tools, errors);
     if (a.docker) spawnSync(a.docker[0], [...a.docker.slice(1), 'rmi', '-f', ref], { stdio: 'ignore' });
     const S = Object.fromEntries(Object.entries(res).filter(([, v]) => v.length).map(([n, v]) => [n, summary(v)]));
-    for (const n of ['berth', 'skopeo', 'podman', 'docker']) {
+    for (const n of ['berth', 'skopeo', 'skopeo+umoci', 'podman', 'docker']) {
       rows.push(S[n] ? { section: 'pull', what: `${n} pull (${label})`, value: fmt(S[n]) }
         : { section: 'pull', what: `${n} pull (${label})`, value: 'skipped', note: errors[n] ?? a.skip[n] ?? 'not available' });
     }
@@ -43,6 +53,9 @@ export async function benchPull(a: Anchors, rounds: number): Promise<Row[]> {
       const r = S.berth.med / S.skopeo.med;
       rows.push({ section: 'pull', what: `target: berth ≤ 1.0× skopeo (${label})`, value: `${r.toFixed(2)}×`,
         note: `${r <= 1 ? 'met' : 'MISSED'} (skopeo only stores the blobs in an OCI layout; berth also unpacks the layers)` });
+    }
+    if (S.berth && S['skopeo+umoci']) {
+      rows.push({ section: 'pull', what: `berth / (skopeo copy + umoci unpack) (${label})`, value: `${(S.berth.med / S['skopeo+umoci'].med).toFixed(2)}×`, note: 'the same work: download and unpack' });
     }
   }
   return rows;

@@ -26,7 +26,7 @@ export function report(rows: Row[], m: Meta): string {
     '',
     'Versions: ' + Object.entries(m.versions).map(([k, v]) => `${k} \`${v}\``).join(', ') + '.',
     '',
-    'Start and pull figures are interleaved rounds (each round runs every tool once, in rotating order, after one warm-up round for start); density runs berth then podman.',
+    'Start, pull and density figures are interleaved rounds (each round runs every tool once, in rotating order, after one warm-up round for start). The TUI\'s first frame alternates with a floor pane in the same tmux server.',
     '',
     table(rows),
     '',

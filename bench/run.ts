@@ -19,8 +19,8 @@ const onlyArg = argv.find((a) => a.startsWith('--only'));
 const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : argv[argv.indexOf(onlyArg) + 1]).split(',') : null;
 const want = (s: string) => !only || only.includes(s);
 const cfg = quick
-  ? { startRounds: 7, pullRounds: 3, density: 20, sizes: [0, 50, 200], seconds: 10, keypresses: 10 }
-  : { startRounds: 21, pullRounds: 7, density: 100, sizes: [0, 50, 200], seconds: 10, keypresses: 30 };
+  ? { startRounds: 7, pullRounds: 3, density: 20, sizes: [0, 50, 200], seconds: 10, keypresses: 10, frames: 5 }
+  : { startRounds: 21, pullRounds: 7, density: 100, sizes: [0, 50, 200], seconds: 10, keypresses: 30, frames: 11 };
 
 if (process.getuid?.() !== 0) { console.error('bench: needs root (containers, cgroups, dockerd)'); process.exit(2); }
 

@@ -7,9 +7,9 @@ import { Engine } from '../src/engine/index.js';
 import type { Anchors } from './anchors.js';
 import { removeAll, samplerCost, startIdle } from './sampler-cost.js';
 import { benchTui } from './tui.js';
-import { fmt, has, log, type Row } from './util.js';
+import { fmt, has, log, verdict, type Row } from './util.js';
 
-export async function benchStatsAndTui(a: Anchors, opts: { sizes: number[]; seconds: number; keypresses: number }): Promise<Row[]> {
+export async function benchStatsAndTui(a: Anchors, opts: { sizes: number[]; seconds: number; keypresses: number; frames: number }): Promise<Row[]> {
   const rows: Row[] = [];
   const root = join(a.tmp, 'berth-stats');
   const engine = Engine.open({ root });
@@ -29,10 +29,14 @@ export async function benchStatsAndTui(a: Anchors, opts: { sizes: number[]; seco
       }
       if (!has('tmux')) { rows.push({ section: 'tui', what: `TUI at ${n}`, value: 'skipped', note: 'tmux not installed' }); continue; }
       try {
-        const t = await benchTui(root, { idleSeconds: opts.seconds, keypresses: opts.keypresses });
-        rows.push({ section: 'tui', what: `time to first frame, ${n} containers`, value: `${t.firstFrameMs.toFixed(0)} ms` });
-        rows.push({ section: 'tui', what: `keypress (j/k) to screen, ${n} containers`, value: t.keypress ? fmt(t.keypress) : 'n/a', note: t.keypress ? `${t.keypress.n} presses; includes a tmux capture-pane per poll` : 'fewer than 2 rows' });
-        rows.push({ section: 'tui', what: `idle CPU, ${n} containers`, value: `${t.idleCpuPct.toFixed(1)} % of one CPU`, note: `over ${opts.seconds} s` });
+        const t = await benchTui(root, { idleSeconds: opts.seconds, keypresses: opts.keypresses, frames: opts.frames });
+        rows.push({ section: 'tui', what: `time to first frame, ${n} containers (tmux new-session → screen)`, value: fmt(t.firstFrame),
+          note: `${verdict(t.firstFrame.med <= 500, 'target ≤ 500 ms')}; floor (a pane printing the header at once) ${fmt(t.floor)}` });
+        rows.push({ section: 'tui', what: `first frame drawn, ${n} containers (berth's own: process start → drawn)`, value: fmt(t.inProcess) });
+        rows.push({ section: 'tui', what: `keypress (j/k) to screen, ${n} containers`, value: t.keypress ? fmt(t.keypress) : 'n/a',
+          note: t.keypress ? `${verdict(t.keypress.med <= 50, 'target ≤ 50 ms')}; ${t.keypress.n} presses; includes a tmux capture-pane per poll` : 'fewer than 2 rows' });
+        rows.push({ section: 'tui', what: `idle CPU, ${n} containers`, value: `${t.idleCpuPct.toFixed(1)} % of one CPU`,
+          note: `${n === 200 ? verdict(t.idleCpuPct <= 2, 'target ≤ 2 % at 200') + '; ' : ''}over ${opts.seconds} s` });
       } catch (e) {
         rows.push({ section: 'tui', what: `TUI at ${n}`, value: 'failed', note: String(e).split('\n')[0].slice(0, 200) });
       }

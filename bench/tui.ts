@@ -1,17 +1,45 @@
 // The TUI in a real terminal: tmux on a private socket (-L) so we never touch a
-// user's tmux server. Time to first frame = new-session spawn → first
-// capture-pane showing the tab header and the list; keypress = send `j` → first
-// capture-pane where the highlighted row has moved; idle CPU = utime+stime of the
-// TUI process from /proc/PID/stat over a quiet window.
+// user's tmux server; the server is started once, so its own start-up is not
+// counted. Time to first frame = new-session → first capture-pane showing the
+// tab header and the list, repeated, interleaved with a floor (a pane that
+// prints the same words at once: what tmux, sh and the polling cost), and berth's
+// own figure from inside (process start → first frame drawn, BERTH_TUI_LOG).
+// Keypress = send `j` → first capture-pane where the highlighted row has moved;
+// idle CPU = utime+stime of the TUI process from /proc/PID/stat over a quiet window.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuTicks } from './procs.js';
 import { berthBin, summary, type Summary } from './util.js';
 
-export interface TuiFigures { firstFrameMs: number; keypress?: Summary; idleCpuPct: number }
+export interface TuiFigures {
+  firstFrame: Summary;
+  /** The same wait for a pane that prints the header at once. */
+  floor: Summary;
+  /** Process start → first frame drawn, as berth measures it. */
+  inProcess: Summary;
+  keypress?: Summary;
+  idleCpuPct: number;
+}
 
 const sock = `berth-bench-${process.pid}`;
 const tmux = (...args: string[]) => spawnSync('tmux', ['-L', sock, ...args], { encoding: 'utf8' });
+const isFirstFrame = (screen: string) => / berth .*Containers \(\d+\)/.test(screen) && /Containers — /.test(screen);
+
+/** new-session running cmd → ms until its pane shows a first frame; the session is left running. */
+async function timeToFrame(session: string, cmd: string): Promise<number> {
+  const t0 = performance.now();
+  const s = tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', cmd);
+  if (s.status !== 0) throw new Error(`tmux: ${s.stderr}`);
+  for (;;) {
+    const screen = tmux('capture-pane', '-p', '-t', session).stdout;
+    if (isFirstFrame(screen)) return performance.now() - t0;
+    if (performance.now() - t0 > 30000) throw new Error(`no first frame in 30 s:\n${screen}`);
+    await sleep(2);
+  }
+}
 
 /** Lines of the pane whose SGR sequences set a background colour (the selection, the active tab). */
 function highlighted(screen: string): string {
@@ -29,33 +57,39 @@ function highlighted(screen: string): string {
   return hits.join(',');
 }
 
-export async function benchTui(root: string, opts: { idleSeconds: number; keypresses: number }): Promise<TuiFigures> {
-  const cmd = `exec env TERM=xterm-256color NCURSES_NO_UTF8_ACS=1 ${process.execPath} ${berthBin} --root ${root}`;
+export async function benchTui(root: string, opts: { idleSeconds: number; keypresses: number; frames: number }): Promise<TuiFigures> {
+  const logDir = mkdtempSync(join(tmpdir(), 'berth-bench-tui-'));
+  const traceLog = join(logDir, 'tui.log');
+  const cmd = `exec env TERM=xterm-256color NCURSES_NO_UTF8_ACS=1 BERTH_TUI_LOG=${traceLog} ${process.execPath} ${berthBin} --root ${root}`;
+  const floorCmd = `printf ' berth   1 Containers (0)\\nContainers — 0 of 0\\n'; exec sleep 1000`;
   try {
-    const t0 = performance.now();
-    const s = tmux('new-session', '-d', '-x', '200', '-y', '50', cmd);
-    if (s.status !== 0) throw new Error(`tmux: ${s.stderr}`);
-    let firstFrameMs = 0;
-    for (;;) {
-      const screen = tmux('capture-pane', '-p').stdout;
-      if (/ berth .*Containers \(\d+\)/.test(screen) && /Containers — /.test(screen)) { firstFrameMs = performance.now() - t0; break; }
-      if (performance.now() - t0 > 30000) throw new Error(`no first frame in 30 s:\n${screen}`);
-      await sleep(2);
+    tmux('new-session', '-d', '-s', 'keep', 'exec sleep 100000'); // the server, started once
+    const frames: number[] = [], floors: number[] = [];
+    for (let i = 0; i < opts.frames; i++) {
+      for (const which of i % 2 ? ['floor', 'berth'] : ['berth', 'floor']) {
+        const session = `${which}-${i}`;
+        if (which === 'berth') frames.push(await timeToFrame(session, cmd));
+        else floors.push(await timeToFrame(session, floorCmd));
+        if (i < opts.frames - 1 || which === 'floor') tmux('kill-session', '-t', session);
+        await sleep(300);
+      }
     }
-    const pid = Number(tmux('display', '-p', '#{pane_pid}').stdout.trim());
+    const last = `berth-${opts.frames - 1}`;
+    const inProcess = [...readFileSync(traceLog, 'utf8').matchAll(/first frame (\d+) ms after process start/g)].map((m) => Number(m[1]));
+    const pid = Number(tmux('display', '-p', '-t', last, '#{pane_pid}').stdout.trim());
     await sleep(1500); // let the first stats tick and any lazy loading pass
 
     let keypress: Summary | undefined;
-    const rowCount = Number(/Containers \((\d+)\)/.exec(tmux('capture-pane', '-p').stdout)?.[1] ?? 0);
+    const rowCount = Number(/Containers \((\d+)\)/.exec(tmux('capture-pane', '-p', '-t', last).stdout)?.[1] ?? 0);
     if (rowCount >= 2 && opts.keypresses > 0) {
       const times: number[] = [];
       for (let i = 0; i < opts.keypresses; i++) {
         const key = i % 2 ? 'k' : 'j'; // back and forth: stays inside the list
-        const before = highlighted(tmux('capture-pane', '-e', '-p').stdout);
+        const before = highlighted(tmux('capture-pane', '-e', '-p', '-t', last).stdout);
         const k0 = performance.now();
-        tmux('send-keys', key);
+        tmux('send-keys', '-t', last, key);
         for (;;) {
-          if (highlighted(tmux('capture-pane', '-e', '-p').stdout) !== before) { times.push(performance.now() - k0); break; }
+          if (highlighted(tmux('capture-pane', '-e', '-p', '-t', last).stdout) !== before) { times.push(performance.now() - k0); break; }
           if (performance.now() - k0 > 5000) throw new Error('selection did not move in 5 s');
         }
         await sleep(150);
@@ -67,8 +101,9 @@ export async function benchTui(root: string, opts: { idleSeconds: number; keypre
     const c0 = cpuTicks(pid), w0 = performance.now();
     await sleep(opts.idleSeconds * 1000);
     const idleCpuPct = (cpuTicks(pid) - c0) / 100 / ((performance.now() - w0) / 1000) * 100;
-    return { firstFrameMs, keypress, idleCpuPct };
+    return { firstFrame: summary(frames), floor: summary(floors), inProcess: summary(inProcess), keypress, idleCpuPct };
   } finally {
     tmux('kill-server');
+    rmSync(logDir, { recursive: true, force: true });
   }
 }

@@ -56,6 +56,9 @@ export async function interleave(rounds: number, tools: Record<string, () => num
   return res;
 }
 
+/** "target …: met" / "target …: MISSED", the one wording of a verdict. */
+export const verdict = (met: boolean, target: string): string => `${target}: ${met ? 'met' : 'MISSED'}`;
+
 /** One table row: what, figure, target verdict. */
 export interface Row { section: string; what: string; value: string; note?: string }
 export const fmt = (s: Summary, unit = 'ms', d = 0) => `${s.med.toFixed(d)} [${s.min.toFixed(d)}–${s.max.toFixed(d)}] ${unit}`;

@@ -11,17 +11,16 @@ import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
 const bundle = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bundle', 'main.js');
-const cacheFile = `${bundle}.v8cache`;
+// The cache holds what one kind of run compiled: the full-screen UI (no command given)
+// and the commands compile very different parts of the bundle.
+const args = process.argv.slice(2).filter((a, i, all) => !a.startsWith('-') && all[i - 1] !== '--root');
+const cacheFile = `${bundle}.${args.length ? 'cli' : 'tui'}.v8cache`;
 
 let cachedData;
 try { cachedData = readFileSync(cacheFile); } catch { /* first run after a build */ }
 const wrapped = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'utf8')}\n})`;
-const script = new vm.Script(wrapped, {
-  filename: bundle,
-  cachedData,
-  // import() of external ES modules (@xterm/headless) resolves as in any module
-  importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-});
+// no import() in the bundle: a script compiled from a code cache has no loader for it
+const script = new vm.Script(wrapped, { filename: bundle, cachedData });
 
 if (!cachedData || script.cachedDataRejected) {
   // after the command ran, so the cache also holds the functions it compiled lazily

@@ -2,6 +2,7 @@
 // `docker exec -it sh` (engine exec with a tty, under its own monitor) whose
 // output feeds a headless xterm, so the details pane can draw its screen and
 // the user can leave it and come back without losing it.
+import { createRequire } from 'node:module';
 import type { Terminal } from '@xterm/headless';
 import type { Engine } from '../../engine/index.js';
 import type { AttachConnection, ExecRecord } from '../../engine/container/index.js';
@@ -30,8 +31,9 @@ export class ShellModel {
   async open(containerId: string, rows: number, cols: number): Promise<ShellSession> {
     const live = this.sessions.get(containerId);
     if (live && !live.ended) return live;
-    // the emulator is loaded with the first shell, not at start-up
-    const { default: xterm } = await import('@xterm/headless');
+    // the emulator is loaded with the first shell, not at start-up (a require, not an
+    // import(): the bundled CLI is a CommonJS script run from V8's code cache)
+    const xterm = createRequire(import.meta.url)('@xterm/headless') as typeof import('@xterm/headless');
     const exec = this.engine.containers.exec(containerId, { cmd: ['/bin/sh'], tty: true, interactive: true, ttySize: { rows, cols } });
     const conn = await this.engine.containers.execAttach(exec);
     const term = new xterm.Terminal({ cols, rows, allowProposedApi: true, scrollback: 1000 });
