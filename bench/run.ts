@@ -3,7 +3,7 @@
 // own temp roots under one /tmp dir; the registry, dockerd, podman's containers
 // and the temp dir are removed at the end even when a comparison throws.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startAnchors, type Anchors } from './anchors.js';
 import { benchDensity } from './density.js';
@@ -11,7 +11,7 @@ import { benchPull } from './pull.js';
 import { currentLoad, report, table } from './report.js';
 import { benchStart } from './start.js';
 import { benchStatsAndTui } from './stats.js';
-import { log, repoRoot, type Row } from './util.js';
+import { anchorsDir, log, repoRoot, type Row } from './util.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -23,6 +23,10 @@ const cfg = quick
   : { startRounds: 21, pullRounds: 7, density: 100, sizes: [0, 50, 200], seconds: 10, keypresses: 30, frames: 11 };
 
 if (process.getuid?.() !== 0) { console.error('bench: needs root (containers, cgroups, dockerd)'); process.exit(2); }
+if (!existsSync(join(anchorsDir, 'setup.sh'))) {
+  console.error(`bench: no anchor scripts in ${anchorsDir}: set BERTH_ANCHORS to the shared/anchors directory`);
+  process.exit(2);
+}
 
 const started = new Date();
 const loadAtStart = currentLoad();

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 /** Repo root (dist/bench/util.js → ../..). */
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const anchorsDir = join(repoRoot, '..', 'shared', 'anchors');
+/** The anchor scripts (../shared/anchors beside the repository, or $BERTH_ANCHORS). */
+export const anchorsDir = process.env.BERTH_ANCHORS ?? join(repoRoot, '..', 'shared', 'anchors');
 export const berthBin = join(repoRoot, 'bin', 'berth.js');
 
 /** Run a command to completion; throw with its stderr when it fails. Returns wall ms. */

@@ -17,12 +17,17 @@ const GLOBAL_VALUE_FLAGS = new Set(['root']);
 
 /** Returns the arguments for yargs (up to and including IMAGE) and remembers the tail. */
 export function splitTail(argv: string[], verbs: Record<string, TailVerb>): string[] {
+  const args = [...argv];
   let i = 0;
-  const skipOptions = (valueFlags: ReadonlySet<string>): void => {
-    while (i < argv.length && argv[i].startsWith('-') && argv[i] !== '-' && argv[i] !== '--') {
-      const a = argv[i++];
+  const skipOptions = (valueFlags: ReadonlySet<string>, pinFlags: boolean): void => {
+    while (i < args.length && args[i].startsWith('-') && args[i] !== '-' && args[i] !== '--') {
+      const a = args[i++];
       if (a.startsWith('--')) {
-        if (!a.includes('=') && valueFlags.has(a.slice(2))) i++;
+        if (a.includes('=')) continue;
+        if (valueFlags.has(a.slice(2))) i++;
+        // a flag without a value ("--rm", or a mistyped "--bogus"): pinned, so that yargs
+        // cannot take IMAGE as its value and reports an unknown flag by its name
+        else if (pinFlags) args[i - 1] = `${a}=true`;
       } else if (a.length === 2 && valueFlags.has(a.slice(1))) {
         i++; // "-e VALUE"; "-eVALUE" and boolean clusters ("-it") are one token
       } else if (a.length > 2 && valueFlags.has(a[a.length - 1]) && ![...a.slice(1, -1)].some((c) => valueFlags.has(c))) {
@@ -30,16 +35,16 @@ export function splitTail(argv: string[], verbs: Record<string, TailVerb>): stri
       }
     }
   };
-  skipOptions(GLOBAL_VALUE_FLAGS);
-  let verb = argv[i];
-  if (verb === 'container') verb = argv[++i];
+  skipOptions(GLOBAL_VALUE_FLAGS, false);
+  let verb = args[i];
+  if (verb === 'container') verb = args[++i];
   const spec = verb === undefined ? undefined : verbs[verb];
   if (!spec) return argv;
   i++;
-  skipOptions(new Set([...spec.valueFlags, ...GLOBAL_VALUE_FLAGS]));
-  const head = argv.slice(0, i);
-  if (argv[i] === '--') i++; // "run -d -- IMAGE ...": the "--" only ends berth's options
-  if (i >= argv.length) return argv;
-  tail = argv.slice(i + 1);
-  return [...head, argv[i]];
+  skipOptions(new Set([...spec.valueFlags, ...GLOBAL_VALUE_FLAGS]), true);
+  const head = args.slice(0, i);
+  if (args[i] === '--') i++; // "run -d -- IMAGE ...": the "--" only ends berth's options
+  if (i >= args.length) return args;
+  tail = args.slice(i + 1);
+  return [...head, args[i]];
 }

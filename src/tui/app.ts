@@ -11,7 +11,7 @@ import { VolumeListModel } from './model/volumes.js';
 import { StatsModel } from './model/stats.js';
 import { LogModel } from './model/logs.js';
 import { DetailsModel, type Selected } from './model/details.js';
-import { ShellModel, keyBytes } from './model/shells.js';
+import { ShellModel, keyBytes, type ShellSession } from './model/shells.js';
 import { JsonTree } from './model/json-tree.js';
 import { Watchers } from './model/watchers.js';
 import { RUN_FIELDS, type RunFields } from './model/run-spec.js';
@@ -393,11 +393,16 @@ export class App {
     this.setTab('shell');
     this.state.focus = 'details';
     const rows = Math.max(2, Number(this.layout.content.height)), cols = Math.max(10, Number(this.layout.content.width));
-    this.say(`opening a shell in ${this.containers.get(id)?.name ?? id.slice(0, 12)}…`);
-    void this.shells.open(id, rows, cols).then((s) => {
+    const name = this.containers.get(id)?.name ?? id.slice(0, 12);
+    const enter = (s: ShellSession): void => {
       this.state.mode = { kind: 'shell', containerId: id };
-      this.say(`shell in ${this.containers.get(id)?.name ?? id.slice(0, 12)} (exec ${s.exec.id.slice(0, 12)}) — ${this.keymap.keysOf('leave', 'shell').replace('C-', 'ctrl-')} leaves it running`);
-    }, (e) => this.fail(e));
+      this.say(`shell in ${name} (exec ${s.exec.id.slice(0, 12)}) — ${this.keymap.keysOf('leave', 'shell').replace('C-', 'ctrl-')} leaves it running`);
+    };
+    // back to a live shell at once: keys typed right after `e` belong to it
+    const live = this.shells.get(id);
+    if (live && !live.ended) return enter(live);
+    this.say(`opening a shell in ${name}…`);
+    void this.shells.open(id, rows, cols).then(enter, (e) => this.fail(e));
   }
 
   private shellKey(id: string, name: string, ch: string | undefined, key: Widgets.Events.IKeyEventArg): void {

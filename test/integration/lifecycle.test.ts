@@ -48,7 +48,9 @@ test('exit codes follow docker: own code, 125, 126, 127', () => {
   const noImage = t.berth(['run', '--rm', '--pull', 'never', 'no-such-image', 'true']);
   assert.is(noImage.code, 125);
   assert.match(noImage.stderr, /no such image/i);
-  assert.is(t.berth(['run', '--bogus-flag', 'bb', 'true']).code, 125);
+  const bogus = t.berth(['run', '--bogus-flag', 'bb', 'true']);
+  assert.is(bogus.code, 125);
+  assert.match(bogus.stderr, /Unknown arguments?: bogus-flag/, 'the flag is named, IMAGE is not taken as its value');
   assert.is(t.ok(['ps', '-a', '-q']), '', 'failed runs leave nothing');
 });
 

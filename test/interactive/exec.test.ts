@@ -34,7 +34,7 @@ test('exit codes: the command own, 127 not found, 126 not executable', () => {
   assert.is(t.berth(['exec', 'box', 'true']).code, 0);
   assert.is(t.berth(['exec', 'box', 'sh', '-c', 'exit 3']).code, 3);
   const nf = t.berth(['exec', 'box', 'no-such-cmd']);
-  assert.is(nf.code, 127);
+  assert.is(nf.code, 127, nf.stderr);
   assert.match(nf.stderr, /no-such-cmd/);
   assert.is(t.berth(['exec', 'box', '/etc/passwd']).code, 126);
   assert.is(t.berth(['exec', 'no-such-container', 'true']).code, 125);

@@ -102,6 +102,12 @@ test('l shows the logs; / searches them while following, n/N move between matche
   pane.keys('f', 'Escape');
 });
 
+/** Escape on its own, seen to take effect: "Escape /" in one burst reads as alt-/. */
+async function clearFilter(): Promise<void> {
+  pane.keys('Escape');
+  await pane.waitFor((x) => !/— filter "/.test(x), 'the filter cleared');
+}
+
 test('e opens a shell in a container, runs a command; a second shell in another; switching keeps both', async () => {
   pane.keys('/', 'c', 'h', 'a', 't', 't', 'y', 'Enter', 'e');
   await pane.waitFor((x) => /─ chatty — shell/.test(x) && x.includes('/ # '), 'a shell prompt in chatty');
@@ -111,14 +117,16 @@ test('e opens a shell in a container, runs a command; a second shell in another;
   await pane.waitFor((x) => x.includes(`in-${chattyId}-42`), 'the command ran inside chatty');
   pane.keys('C-]');
   await pane.waitFor((x) => x.includes('left the shell'), 'left the shell');
-  pane.keys('Escape', '/', 's', 'l', 'e', 'e', 'p', 'e', 'r', 'Enter', 'e');
+  await clearFilter();
+  pane.keys('/', 's', 'l', 'e', 'e', 'p', 'e', 'r', 'Enter', 'e');
   await pane.waitFor((x) => /─ sleeper — shell/.test(x) && x.includes('/ # '), 'a second shell, in sleeper');
   pane.tmux(['send-keys', '-l', 'echo second-$((7*6))']);
   pane.keys('Enter');
   await pane.waitFor((x) => x.includes('second-42'), 'the command ran in the second shell');
   pane.keys('C-]');
   await pane.waitFor((x) => x.includes('left the shell'), 'left the second shell');
-  pane.keys('Escape', '/', 'c', 'h', 'a', 't', 't', 'y', 'Enter', 'e');
+  await clearFilter();
+  pane.keys('/', 'c', 'h', 'a', 't', 't', 'y', 'Enter', 'e');
   await pane.waitFor((x) => /─ chatty — shell/.test(x) && x.includes(`in-${chattyId}-42`), 'back in the first shell, its screen kept');
   pane.keys('C-]');
   await pane.waitFor((x) => x.includes('left the shell'), 'left again');

@@ -162,13 +162,16 @@ test('--volumes-from mounts another container\'s volumes (and :ro makes them rea
   t.ok(['volume', 'rm', 'vf']);
 });
 
-test('a missing bind source is a clear error: exit 125, one line, no container', () => {
-  const r = t.berth(['run', '--rm', '-v', '/nonexistent-berth-src:/x', 'bb', 'true']);
-  assert.is(r.code, 125);
-  assert.is(r.stderr.trim().split('\n').length, 1);
-  assert.match(r.stderr, /invalid mount config: bind source path does not exist: \/nonexistent-berth-src/);
+test('-v makes a missing host directory (docker); --mount refuses it: exit 125, one line, no container', () => {
+  const made = join(scratch, 'made-by-v', 'sub');
+  assert.is(t.ok(['run', '--rm', '-v', `${made}:/x`, 'bb', 'sh', '-c', 'echo hi > /x/f; cat /x/f']), 'hi');
+  assert.ok(statSync(made).isDirectory(), 'the host directory was created');
+  assert.is(readFileSync(join(made, 'f'), 'utf8'), 'hi\n');
   const m = t.berth(['create', '--mount', 'type=bind,source=/nonexistent-berth-src,target=/x', 'bb', 'true']);
   assert.is(m.code, 125);
+  assert.is(m.stderr.trim().split('\n').length, 1);
+  assert.match(m.stderr, /invalid mount config: bind source path does not exist: \/nonexistent-berth-src/);
+  assert.not.ok(existsSync('/nonexistent-berth-src'), '--mount created nothing');
   assert.is(t.ok(['ps', '-a', '-q']), '', 'no container was created');
   for (const bad of [['-v', 'vol:relative'], ['-v', 'x:/'], ['--mount', 'type=nfs,target=/x'], ['--tmpfs', '/t:bogus=1'], ['-v', 'a:/x', '-v', 'b:/x']]) {
     const b = t.berth(['run', '--rm', ...bad, 'bb', 'true']);

@@ -21,7 +21,7 @@ const invalid = (fn: () => unknown, re: RegExp) => {
 
 test('-v: named volume, bind, anonymous, modes', () => {
   assert.equal(parseVolumeFlag('data:/var/lib/x'), { type: 'volume', source: 'data', target: '/var/lib/x', readonly: false, options: [] });
-  assert.equal(parseVolumeFlag('/srv/a/../b:/b/:ro'), { type: 'bind', source: '/srv/b', target: '/b', readonly: true, options: [] });
+  assert.equal(parseVolumeFlag('/srv/a/../b:/b/:ro'), { type: 'bind', source: '/srv/b', target: '/b', readonly: true, options: [], createSource: true });
   assert.equal(parseVolumeFlag('/anon'), { type: 'volume', source: '', target: '/anon', readonly: false, options: [] });
   assert.equal(parseVolumeFlag('v1:/x:nocopy,ro').options, ['nocopy']);
   invalid(() => parseVolumeFlag('v1:rel'), /not an absolute path/);

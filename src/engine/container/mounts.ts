@@ -1,7 +1,7 @@
 // A container's mounts: resolved at create (user mounts, --volumes-from,
 // anonymous volumes for the image's VOLUMEs), prepared at start (copy-up into
 // new volumes, last use), and released at removal (anonymous volumes).
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import type { Layout } from '../store/layout.js';
 import { invalid } from '../errors.js';
 import { mount, umount, MNT_DETACH, MS } from '../../native/index.js';
@@ -43,7 +43,7 @@ export async function resolveMounts(layout: Layout, input: MountInput): Promise<
   const byTarget = new Map<string, { request: MountRequest } | { spec: MountSpec }>();
   for (const m of input.mounts ?? []) {
     if (byTarget.has(m.target)) throw invalid(`invalid mount config: duplicate mount point: ${m.target}`);
-    if (m.type === 'bind') {
+    if (m.type === 'bind' && !m.createSource) {
       try {
         statSync(m.source);
       } catch {
@@ -88,8 +88,11 @@ export async function resolveMounts(layout: Layout, input: MountInput): Promise<
  */
 export async function prepareMounts(layout: Layout, rec: ContainerRecord, startedAt: string): Promise<void> {
   for (const m of rec.config.mounts ?? []) {
-    // a bind source removed since create: say so, rather than a bare ENOENT from the init
-    if (m.type === 'bind' && !existsSync(m.source)) throw invalid(`invalid mount config: bind source path does not exist: ${m.source}`);
+    if (m.type !== 'bind' || existsSync(m.source)) continue;
+    // docker's -v makes the host directory; a --mount source (or one removed since
+    // create) is an error that says so, rather than a bare ENOENT from the init
+    if (!m.createSource) throw invalid(`invalid mount config: bind source path does not exist: ${m.source}`);
+    mkdirSync(m.source, { recursive: true, mode: 0o755 });
   }
   const volumes = new VolumeStore(layout);
   const named = (rec.config.mounts ?? []).filter((m) => m.type === 'volume' && m.name && volumes.exists(m.name));

@@ -4,15 +4,17 @@
 import type { Layout } from '../store/layout.js';
 import type { ImageStore } from '../image/index.js';
 import { invalid } from '../errors.js';
-import { RegistryClient } from './client.js';
 import { removeCredentials, saveCredentials, serverKey, type Credentials } from './credentials.js';
 import type { RegistryPolicy } from './policy.js';
-import { pullImage, type PullOptions, type PullResult } from './pull.js';
-import { pushImage, type PushOptions, type PushResult } from './push.js';
+import type { PullOptions, PullResult } from './pull.js';
+import type { PushOptions, PushResult } from './push.js';
+
+// pull, push and the HTTP client (node:http, node:https, TLS) are imported by the first
+// pull, push or login, not loaded by every command; in the bundled CLI these import()s
+// become lazily initialised bundled code.
 
 export { policyFrom, schemeFor, isLoopback, type RegistryPolicy } from './policy.js';
 export { createProgress, type ProgressMode, type ProgressSink } from './progress.js';
-export { parseChallenges, type Challenge } from './auth.js';
 export { configPath, findCredentials, type Credentials } from './credentials.js';
 export { parsePlatform } from './manifest.js';
 export type { PullOptions, PullResult, PushOptions, PushResult };
@@ -23,17 +25,20 @@ export const DEFAULT_SERVER = 'docker.io';
 export class RegistryService {
   constructor(private readonly layout: Layout, private readonly images: ImageStore) {}
 
-  pull(ref: string, opts: PullOptions): Promise<PullResult> {
+  async pull(ref: string, opts: PullOptions): Promise<PullResult> {
+    const { pullImage } = await import('./pull.js');
     return pullImage({ layout: this.layout, images: this.images }, ref, opts);
   }
 
-  push(ref: string, opts: PushOptions): Promise<PushResult> {
+  async push(ref: string, opts: PushOptions): Promise<PushResult> {
+    const { pushImage } = await import('./push.js');
     return pushImage({ layout: this.layout, images: this.images }, ref, opts);
   }
 
   /** Checks the credentials against the registry (GET /v2/), then stores them in docker's config file. */
   async login(server: string, creds: Credentials, policy: RegistryPolicy): Promise<void> {
     const domain = loginDomain(server);
+    const { RegistryClient } = await import('./client.js');
     await new RegistryClient(domain, { policy, credentials: creds }).ping();
     saveCredentials(domain, creds);
   }

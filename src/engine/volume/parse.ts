@@ -14,6 +14,8 @@ export interface MountRequest {
   target: string;
   readonly: boolean;
   options: string[];
+  /** bind from -v (not --mount): a missing host directory is created at start, as docker does. */
+  createSource?: boolean;
 }
 
 /** A container path for a mount: absolute, normalised, not "/". */
@@ -41,7 +43,7 @@ export function parseVolumeFlag(spec: string): MountRequest {
   const target = checkTarget(dst, spec);
   if (src.startsWith('/')) {
     if (options.length) throw invalid(`invalid volume specification "${spec}": nocopy applies to volumes, not bind mounts`);
-    return { type: 'bind', source: posix.normalize(src), target, readonly, options };
+    return { type: 'bind', source: posix.normalize(src), target, readonly, options, createSource: true };
   }
   return { type: 'volume', source: checkVolumeName(src), target, readonly, options };
 }

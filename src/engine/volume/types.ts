@@ -12,6 +12,8 @@ export interface MountSpec {
   readonly: boolean;
   /** tmpfs: mount options ("size=1m", "mode=1777", "exec", ...); volume: "nocopy". */
   options: string[];
+  /** bind from -v: a missing host directory is created at start (docker's -v; --mount refuses). */
+  createSource?: boolean;
 }
 
 /** volumes/<name>/volume.json: docker's `volume inspect` fields plus berth's bookkeeping. */
