@@ -66,7 +66,9 @@ export function hostResolvConf(): string {
 }
 
 export function writeEtcFiles(paths: ContainerPaths, record: ContainerRecord): void {
-  atomicWriteFile(paths.hostname, `${record.config.hostname}\n`);
-  atomicWriteFile(paths.hosts, LOOPBACK_HOSTS);
-  atomicWriteFile(paths.resolvConf, filterResolvConf(hostResolvConf()));
+  // rebuilt at every start: a crash stops the container that uses them, so no fsync
+  const rebuilt = { durable: false };
+  atomicWriteFile(paths.hostname, `${record.config.hostname}\n`, 0o644, rebuilt);
+  atomicWriteFile(paths.hosts, LOOPBACK_HOSTS, 0o644, rebuilt);
+  atomicWriteFile(paths.resolvConf, filterResolvConf(hostResolvConf()), 0o644, rebuilt);
 }

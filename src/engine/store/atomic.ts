@@ -5,7 +5,10 @@ import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync, read
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-export function atomicWriteFile(path: string, data: string | Uint8Array, mode = 0o644): void {
+/** `durable: false` keeps the all-or-nothing rename for readers but skips both fsyncs:
+ *  for files rebuilt at every container start, which no crash can leave in use. */
+export function atomicWriteFile(path: string, data: string | Uint8Array, mode = 0o644, opts: { durable?: boolean } = {}): void {
+  const durable = opts.durable ?? true;
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   const fd = openSync(tmp, 'wx', mode);
@@ -13,7 +16,7 @@ export function atomicWriteFile(path: string, data: string | Uint8Array, mode = 
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } catch (e) {
     closeSync(fd);
     try { unlinkSync(tmp); } catch { /* already gone */ }
@@ -26,7 +29,7 @@ export function atomicWriteFile(path: string, data: string | Uint8Array, mode = 
     try { unlinkSync(tmp); } catch { /* already gone */ }
     throw e;
   }
-  fsyncDir(dir);
+  if (durable) fsyncDir(dir);
 }
 
 export function fsyncDir(dir: string): void {
