@@ -6,7 +6,7 @@
 // themselves at run time (blessed's widgets, node-pty's addon, xterm) stay
 // external and are required from node_modules as usual.
 import { build } from 'esbuild';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -60,3 +60,5 @@ await build({
 });
 // the package is "type": "module"; these two files are CommonJS
 writeFileSync(join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
+// code caches of the previous bundle: V8 would reject them anyway, on the first run
+for (const f of readdirSync(outdir)) if (f.endsWith('.v8cache')) rmSync(join(outdir, f));
