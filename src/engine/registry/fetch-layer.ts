@@ -19,10 +19,12 @@ import { backoff, retriableError } from './http.js';
 import type { ProgressSink } from './progress.js';
 
 const DOWNLOAD_ATTEMPTS = 3;
-/** How far the download may run ahead of its consumer. */
-const SIDE_BUFFER = 2 * 1024 * 1024;
 /** The size of the pieces handed on (see download). */
 const BATCH = 1024 * 1024;
+/** How far the download may run ahead of its consumer: one batch, so the consumer's
+ * read() hands that batch on as it is instead of concatenating several (2 and 4 MiB
+ * were no faster). */
+const SIDE_BUFFER = BATCH;
 
 export interface Consumer<T> {
   /** Reads the blob's bytes as they arrive (the stream ends when the download does). */
