@@ -45,8 +45,10 @@ export function chainIdOf(parent: string | null, diffId: string): string {
 /** A layer unpacked (or found present) and ready to be made visible. */
 export interface PreparedLayer {
   readonly record: LayerRecord;
-  /** Makes the layer visible in the store; call under the images lock. */
-  commit(): Promise<void>;
+  /** Makes the layer visible in the store; call under the images lock. With `syncDir: false`
+   * the caller fsyncs the layers directory once itself (LayerStore.syncDir) after committing
+   * several, before anything that names them is written. */
+  commit(opts?: { syncDir?: boolean }): Promise<void>;
   /** Removes the temp dir if it was not committed; safe to call always. */
   discard(): Promise<void>;
 }
@@ -82,7 +84,7 @@ export class LayerStore {
     const final = this.layout.layer(digestHex(chainId));
     return {
       record: record ?? this.get(chainId),
-      commit: async () => {
+      commit: async (commitOpts = {}) => {
         if (this.has(chainId)) return; // another import got there first: same content
         if (tmp === undefined) {
           // It was present when we looked and has been removed since (rare): unpack it now,
@@ -91,13 +93,18 @@ export class LayerStore {
         }
         await rename(tmp, final);
         tmp = undefined;
-        fsyncDir(this.layout.layersDir);
+        if (commitOpts.syncDir !== false) fsyncDir(this.layout.layersDir);
       },
       discard: async () => {
         if (tmp !== undefined) await rm(tmp, { recursive: true, force: true });
         tmp = undefined;
       },
     };
+  }
+
+  /** fsync of the layers directory: makes renames done with `syncDir: false` durable. */
+  syncDir(): void {
+    fsyncDir(this.layout.layersDir);
   }
 
   /** Deletes a layer: renamed out of layers/ first, so a crash never leaves half a layer under its name. */
