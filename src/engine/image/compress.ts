@@ -36,7 +36,7 @@ export async function decompressed(source: Readable): Promise<Readable> {
     chunks.push(b);
     have += b.length;
   }
-  const head = Buffer.concat(chunks);
+  const head = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks); // usually one piece (up to 1 MiB in a pull): no copy
   const rest = Readable.from((async function* () {
     if (head.length) yield head;
     if (done) return;
