@@ -1,7 +1,8 @@
 // unpackLayer: the malicious corpus (every entry refused with `layer: <entry>:
 // <why>`, nothing written outside the unpack dir), and honest layers unpacked
 // faithfully: modes incl. setuid/sticky, owners, mtimes, symlinks as-is,
-// hardlinks, fifos, implicit parents, whiteouts, PAX records, gzip, the diffID.
+// hardlinks, fifos, implicit parents, whiteouts, PAX records, gzip, the diffID,
+// big files (flushed as soon as written).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
@@ -130,6 +131,20 @@ test('gzip is detected by magic bytes; the diffID is of the uncompressed tar', a
   // a stored blob is known to be plain: no sniffing
   const raw = await unpack(data, freshDest().dest, { uncompressed: true });
   assert.is(raw.diffId, plain.diffId);
+});
+
+test('big files (flushed early, a few at a time) keep their content, mode and mtime; the size counts every byte', async () => {
+  const files = Array.from({ length: 7 }, (_, i) => ({ name: `big/f${i}`, content: Buffer.alloc((1 << 20) + i * 4099, i + 1), mode: 0o640 + i }));
+  const data = await tarOf([...files, { name: 'small', content: 'x' }]);
+  const { dest } = freshDest();
+  const r = await unpack(gzipSync(data), dest);
+  for (const [i, f] of files.entries()) {
+    const p = join(dest, f.name);
+    assert.ok(readFileSync(p).equals(f.content), `${f.name} content`);
+    assert.is(lstatSync(p).mode & 0o7777, 0o640 + i);
+    assert.is(lstatSync(p).mtime.getTime(), MTIME.getTime());
+  }
+  assert.is(r.size, files.reduce((n, f) => n + f.content.length, 1));
 });
 
 test('device nodes when allowed (root): mknod with major:minor', async () => {

@@ -1,10 +1,12 @@
 // A registry that lies, in process (node:http on 127.0.0.1): malformed digests
 // in the manifest, a blob longer than its descriptor, a Docker-Content-Digest
 // that does not match the manifest bytes, a config whose diffIDs do not match
-// the layers. Every pull fails with a clear error and the store stays empty.
+// the layers, a corrupted gzip blob, a layer that is not a tar, a connection
+// dropped mid-blob (retried). Every pull fails with a clear error and the store
+// stays empty — or, for the dropped connection, succeeds with nothing left over.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +26,16 @@ const service = new RegistryService(layout, new ImageStore(layout));
 /** repo → { manifest bytes, extra headers }, digest → blob bytes */
 const manifests = new Map<string, { body: Buffer; headers?: Record<string, string> }>();
 const blobs = new Map<string, Buffer>();
+/** digests whose next GET is cut off after the first 64 KiB */
+const dropOnce = new Set<string>();
 const server = http.createServer((req, res) => {
+  const digest = /\/blobs\/(.+)$/.exec(req.url ?? '')?.[1];
+  if (digest !== undefined && dropOnce.delete(digest)) {
+    const b = blobs.get(digest)!;
+    res.writeHead(200, { 'Content-Length': String(b.length) });
+    res.write(b.subarray(0, 64 * 1024), () => res.socket?.destroy());
+    return;
+  }
   const m = /^\/v2\/([^/]+)\/(manifests|blobs)\/(.+)$/.exec(req.url ?? '');
   if (m?.[2] === 'manifests' && manifests.has(m[1])) {
     const e = manifests.get(m[1])!;
@@ -56,7 +67,24 @@ test.before(async () => {
   add('wrongdiff', [good], config([sha('not the layer')]));
   add('header', [good], config([sha(layer)]), { 'Docker-Content-Digest': sha('something else') });
   add('ok', [good], config([sha(layer)]));
+
+  // a layer of a few MB, gzipped; the pulls below damage or drop it
+  const bigLayer = await tarOf([{ name: 'big.bin', content: randomBytes(3 * 1024 * 1024) }]);
+  const bigGz = gzipSync(bigLayer, { level: 1 });
+  const flipped = Buffer.from(bigGz);
+  flipped[11] ^= 0x20; // the first stored block's length: the gunzip fails at once, while the download still runs
+  const bigDesc = { mediaType: good.mediaType, digest: sha(bigGz), size: bigGz.length };
+  blobs.set(bigDesc.digest, bigGz);
+  add('dropped', [bigDesc], config([sha(bigLayer)]));
+  corrupted = { desc: bigDesc, flipped, good: bigGz };
+  add('corrupted', [bigDesc], config([sha(bigLayer)]));
+  // the right digest, but not a tar: the unpacker gives up at once, the download goes on to its end
+  const junk = randomBytes(4 * 1024 * 1024);
+  const junkDesc = { mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha(junk), size: junk.length };
+  blobs.set(junkDesc.digest, junk);
+  add('junk', [junkDesc], config([sha(junk)]));
 });
+let corrupted: { desc: { digest: string }; flipped: Buffer; good: Buffer };
 test.after(async () => {
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
@@ -102,6 +130,32 @@ test('a Docker-Content-Digest that is not the manifest bytes: digest mismatch', 
   const e = await pullError('header');
   assert.match(e.message, /digest mismatch for manifest sha256:[a-f0-9]{64}: registry sent sha256:[a-f0-9]{64}/);
   empty();
+});
+
+test('a gzipped blob with a flipped byte: a digest mismatch (not the gzip error it causes), nothing kept', async () => {
+  blobs.set(corrupted.desc.digest, corrupted.flipped);
+  try {
+    const e = await pullError('corrupted');
+    assert.is(e.code, 'CORRUPT');
+    assert.match(e.message, new RegExp(`digest mismatch for blob ${corrupted.desc.digest}: registry sent sha256:[a-f0-9]{64}`));
+  } finally {
+    blobs.set(corrupted.desc.digest, corrupted.good);
+  }
+  empty();
+});
+
+test('a layer that is not a tar: the tar error, after the whole blob was read and verified; nothing kept', async () => {
+  const e = await pullError('junk');
+  assert.match(e.message, /^layer: /);
+  empty();
+});
+
+test('a connection dropped in the middle of a layer: the download and the unpack start over, the pull succeeds', async () => {
+  dropOnce.add(corrupted.desc.digest);
+  const r = await service.pull(`${addr}/dropped:v1`, { policy: policyFrom([], ''), progress: createProgress('quiet') });
+  assert.equal(r.record.repoTags, [`${addr}/dropped:v1`]);
+  assert.not.ok(dropOnce.has(corrupted.desc.digest), 'the first GET was cut off');
+  assert.equal(readdirSync(join(root, 'tmp')), []);
 });
 
 test('the same server honestly: the pull succeeds (the failures above were the lies)', async () => {

