@@ -2,7 +2,7 @@
 // is empty at each round: berth (fresh --root), skopeo copy (fresh OCI layout),
 // podman pull (fresh store: its set-up is part of what a first pull costs),
 // docker pull (image removed before, outside the timing).
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { Anchors } from './anchors.js';
@@ -28,6 +28,7 @@ export async function benchPull(a: Anchors, rounds: number): Promise<Row[]> {
       // what berth does: download and unpack into a root filesystem
       'skopeo+umoci': () => {
         const d = fresh('umoci');
+        mkdirSync(d);
         return once(d, () => timed('skopeo', ['copy', '-q', '--src-tls-verify=false', `docker://${ref}`, `oci:${d}/oci:latest`])
           + timed('umoci', ['unpack', '--image', `${d}/oci:latest`, `${d}/bundle`]));
       },
