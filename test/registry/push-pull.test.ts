@@ -4,12 +4,12 @@
 // fails the pull with a digest error and leaves the store exactly as it was.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { busyboxTar } from '../helpers/fixtures.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
-import { TestRoot } from '../helpers/root.js';
+import { TestRoot, berthBin } from '../helpers/root.js';
 import { scratch, tarOf } from '../image/tars.js';
 
 const t = new TestRoot('berth-test-regpush-');
@@ -71,6 +71,15 @@ test('rmi the image, then pull by tag: same image ID, docker summary lines, the 
   assert.is(rec[0].id, id, 'same config bytes: same image ID');
   assert.equal(rec[0].repoTags, [`${repo}:v1`]);
   assert.equal(rec[0].repoDigests, [`${repo}@${digest}`]);
+  assert.equal(ls('tmp'), []);
+});
+
+test('pull into a pipe that closes at once (| head -c 1): the pull still completes, exit 0, nothing left in tmp', () => {
+  t.ok(['rmi', `${repo}:v1`]);
+  const r = spawnSync('bash', ['-c', `"$0" "$1" --root "$2" pull "$3" | head -c 1 >/dev/null; exit \${PIPESTATUS[0]}`,
+    process.execPath, berthBin, t.root, `${repo}:v1`], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(records()[0]?.id, id, 'the image is in the store');
   assert.equal(ls('tmp'), []);
 });
 
