@@ -17,7 +17,7 @@ export function printJsonLines(values: unknown[]): void {
   for (const v of values) process.stdout.write(JSON.stringify(v) + '\n');
 }
 
-export { humanDuration, humanSize } from '../engine/format.js';
+export { ago, humanDuration, humanSize } from '../engine/format.js';
 
 /**
  * docker's --format: "json" (one JSON object a line), "table" (the default),

@@ -19,6 +19,13 @@ export function humanDuration(ms: number): string {
   return `${Math.round(h / 24 / 365)} years`;
 }
 
+/** "5 minutes ago" for a time stamp; "N/A" when there is none (an image whose config
+ *  has no `created`, as docker shows it). */
+export function ago(iso: string | undefined, now = Date.now()): string {
+  const t = iso ? Date.parse(iso) : NaN;
+  return Number.isNaN(t) ? 'N/A' : `${humanDuration(Math.max(0, now - t))} ago`;
+}
+
 /** Decimal units like docker: "4.26MB", "1.2GB". */
 export function humanSize(bytes: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB'];

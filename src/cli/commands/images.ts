@@ -4,7 +4,7 @@
 import type { CommandModule } from 'yargs';
 import { familiarName, parseReference, shortId, type ImageRecord } from '../../engine/image/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
-import { humanDuration, humanSize, printFormatted, printTable } from '../output.js';
+import { ago, humanSize, printFormatted, printTable } from '../output.js';
 
 interface ImagesArgs extends GlobalArgs {
   reference?: string;
@@ -41,7 +41,7 @@ export const imagesCommand: CommandModule<GlobalArgs, ImagesArgs> = {
       process.stdout.write(ids.map((i) => i + '\n').join(''));
       return;
     }
-    const since = (img: ImageRecord) => `${humanDuration(Date.now() - Date.parse(img.created))} ago`;
+    const since = (img: ImageRecord) => ago(img.created);
     const formatted = rows.map((r) => ({
       Containers: 'N/A', CreatedAt: goTime(r.image.created), CreatedSince: since(r.image), Digest: r.digest,
       ID: id(r.image), Repository: r.repository, SharedSize: 'N/A', Size: humanSize(r.image.size), Tag: r.tag,
@@ -110,5 +110,6 @@ function globRegExp(pattern: string): RegExp {
 
 /** Go's default time format, as docker prints CreatedAt: "2006-01-02 15:04:05 +0000 UTC". */
 function goTime(iso: string): string {
+  if (!iso) return 'N/A';
   return `${new Date(iso).toISOString().slice(0, 19).replace('T', ' ')} +0000 UTC`;
 }

@@ -4,14 +4,15 @@ import type { CommandModule } from 'yargs';
 import { familiarName, parseReference, shortId } from '../../engine/image/index.js';
 import type { DiskUsage } from '../../engine/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
-import { humanDuration, humanSize, printFormatted, printJson, printTable } from '../output.js';
+import { ago, humanSize, printFormatted, printJson, printTable } from '../output.js';
 
 interface DfArgs extends GlobalArgs { verbose?: boolean; format?: string }
 
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 const reclaim = (bytes: number, total: number): string =>
   `${humanSize(bytes)}${total ? ` (${Math.round((bytes / total) * 100)}%)` : ''}`;
-const ago = (iso: string | undefined, now: number): string => (iso ? `${humanDuration(now - Date.parse(iso))} ago` : 'Never');
+/** A volume's LAST USED: docker says "Never" for one no container has used. */
+const lastUsed = (iso: string | undefined, now: number): string => (iso ? ago(iso, now) : 'Never');
 
 /** The four summary rows (docker's TYPE TOTAL ACTIVE SIZE RECLAIMABLE). */
 function summaryRows(du: DiskUsage): Record<string, string>[] {
@@ -38,15 +39,15 @@ function printVerbose(du: DiskUsage, now: number): void {
     const refs = image.repoTags.map((t) => parseReference(t));
     const names: [string, string][] = refs.length ? refs.map((r) => [familiarName(r), r.tag ?? '<none>']) : [['<none>', '<none>']];
     return names.map(([repo, tag]) =>
-      [repo, tag, shortId(image.id), `${humanDuration(now - Date.parse(image.created))} ago`, humanSize(image.size), String(containers)]);
+      [repo, tag, shortId(image.id), ago(image.created, now), humanSize(image.size), String(containers)]);
   }));
   say('\nContainers space usage:\n');
   printTable(['CONTAINER ID', 'IMAGE', 'COMMAND', 'LOCAL VOLUMES', 'SIZE', 'CREATED', 'STATUS', 'NAMES'], du.containers.map(({ summary: s, size, volumes }) => [
     s.id.slice(0, 12), s.image, JSON.stringify(s.command.length > 20 ? s.command.slice(0, 19) + '…' : s.command), String(volumes),
-    humanSize(size), `${humanDuration(now - Date.parse(s.created))} ago`, s.status, s.name,
+    humanSize(size), ago(s.created, now), s.status, s.name,
   ]));
   say('\nLocal Volumes space usage:\n');
-  printTable(['VOLUME NAME', 'LINKS', 'SIZE', 'LAST USED'], du.volumes.map((v) => [v.name, String(v.containers.length), humanSize(v.size), ago(v.lastUsedAt, now)]));
+  printTable(['VOLUME NAME', 'LINKS', 'SIZE', 'LAST USED'], du.volumes.map((v) => [v.name, String(v.containers.length), humanSize(v.size), lastUsed(v.lastUsedAt, now)]));
   say('\nBuild cache usage: 0B');
 }
 

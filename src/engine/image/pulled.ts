@@ -56,7 +56,7 @@ export async function commitPulled(ctx: { layout: Layout; blobs: BlobStore; laye
         id,
         repoTags: [],
         repoDigests: [],
-        created: p.config.created ?? new Date().toISOString(),
+        created: p.config.created ?? '', // unknown: shown as N/A, as docker does
         size: p.layers.reduce((n, l) => n + l.record.size, 0),
         layers: p.layers.map((l) => l.record.chainId),
         config: p.config.config ?? {},

@@ -14,6 +14,7 @@ export interface ImageRecord {
   repoTags: string[];
   /** "docker.io/library/bb@sha256:<manifest digest>" for images that came from a registry. */
   repoDigests: string[];
+  /** The config's `created` (RFC 3339); "" when the image does not say. */
   created: string;
   /** Bytes unpacked (sum of the layers' sizes). */
   size: number;

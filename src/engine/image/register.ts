@@ -68,7 +68,7 @@ export async function registerImage(ctx: StoreContext, img: NewImage): Promise<I
       if (!record) {
         const size = chain.reduce((n, c) => n + ctx.layers.get(c).size, 0);
         record = {
-          id, repoTags: [], repoDigests: [], created: oci.created ?? new Date().toISOString(), size,
+          id, repoTags: [], repoDigests: [], created: oci.created ?? '', size, // unknown: shown as N/A
           layers: chain, config: oci.config ?? {}, manifestDigest,
         };
         images.push(record);

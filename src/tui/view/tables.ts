@@ -8,6 +8,7 @@ import type { VolumeUsage } from '../../engine/volume/index.js';
 import type { Theme } from '../theme.js';
 import type { StatsHistory } from '../model/stats-history.js';
 import { cell, color, esc, since, size, sparkline } from './text.js';
+import { ago } from '../../engine/format.js';
 
 export interface Table<T> { header: string; rows: string[]; items: T[]; keys: string[] }
 
@@ -53,7 +54,7 @@ export function imageTable(items: ImageRow[], users: Map<string, string[]>, widt
   const header = ['REPOSITORY:TAG', 'IMAGE ID', 'SIZE', 'CREATED', 'USED BY'].map((h, i) => cell(h, w[i])).join(' ');
   const rows = items.map(({ image, tag }) => {
     const u = users.get(image.id) ?? [];
-    return [cell(tag, w[0]), cell(shortId(image.id), w[1]), cell(size(image.size), w[2]), cell(`${since(image.created, now)} ago`, w[3]),
+    return [cell(tag, w[0]), cell(shortId(image.id), w[1]), cell(size(image.size), w[2]), cell(ago(image.created, now), w[3]),
       cell(u.length ? `${u.length}: ${u.join(', ')}` : '-', w[4])].map(esc).join(' ');
   });
   return { header: esc(header), rows, items, keys: items.map((r) => `${r.image.id} ${r.tag}`) };
