@@ -4,7 +4,7 @@
 // is a large part of a short command's time. The cache sits next to the bundle;
 // V8 rejects it when the bundle, node or its flags change, and it is written
 // again. Nothing here is berth-specific beyond the file names.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,11 +25,13 @@ const script = new vm.Script(wrapped, { filename: bundle, cachedData });
 if (!cachedData || script.cachedDataRejected) {
   // after the command ran, so the cache also holds the functions it compiled lazily
   process.once('exit', () => {
+    const tmp = `${cacheFile}.${process.pid}`;
     try {
-      const tmp = `${cacheFile}.${process.pid}`;
       writeFileSync(tmp, script.createCachedData());
       renameSync(tmp, cacheFile); // atomic: concurrent commands never read half a cache
-    } catch { /* a read-only install runs without the cache */ }
+    } catch {
+      try { unlinkSync(tmp); } catch { /* a read-only install runs without the cache */ }
+    }
   });
 }
 
