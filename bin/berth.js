@@ -35,5 +35,9 @@ if (!cachedData || script.cachedDataRejected) {
   });
 }
 
+// blessed, bundled, still calls the deprecated Buffer(); node warns about that only for
+// code outside node_modules, which the bundle is. Users get no node deprecation noise.
+process.noDeprecation = true;
+
 const module = { exports: {} };
 script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));

@@ -2,15 +2,16 @@
 // (dist/src/engine/container/cleanup-main.js) into one CommonJS file each under
 // dist/bundle/. Loading ~150 ES modules costs node ~150 ms on this class of
 // machine, one script a fraction of it; bin/berth.js adds V8's code cache on top.
-// Run after tsc (npm run build:ts). Modules that load files relative to
-// themselves at run time (blessed's widgets, node-pty's addon, xterm) stay
-// external and are required from node_modules as usual.
+// Run after tsc (npm run build:ts). node-pty (a native addon) stays external and
+// is required from node_modules as usual; blessed, blessed-contrib's line chart
+// and xterm are bundled, so the TUI loads them from the code cache too.
 import { build } from 'esbuild';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = join(root, 'dist', 'bundle');
 
 /** Modules whose loading is costly and that most commands never call: each import of
  *  them becomes a function that loads the module on its first call. string-width
@@ -36,7 +37,39 @@ const lazyDefaultExports = {
     }));
   },
 };
-const outdir = join(root, 'dist', 'bundle');
+
+/** berth's modules load some packages on first use with createRequire(import.meta.url)
+ *  (the TUI's chart widget, the shells' terminal emulator). esbuild bundles a plain
+ *  require() and still runs the module only when it is first called. */
+/** @type {import('esbuild').Plugin} */
+const bundleLazyRequires = {
+  name: 'bundle-lazy-requires',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/]src[\\/].*\.js$/ }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      if (!src.includes('createRequire(import.meta.url)(')) return undefined;
+      return { contents: src.replaceAll('createRequire(import.meta.url)(', 'require('), loader: 'js' };
+    });
+  },
+};
+
+/** blessed reads its data files (terminfo, fonts) relative to __dirname, which in the
+ *  bundle is dist/bundle: each use is pointed back at the file's own folder. */
+/** @type {import('esbuild').Plugin} */
+const keepBlessedDirname = {
+  name: 'keep-blessed-dirname',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]blessed[\\/].*\.js$/ }, (args) => {
+      const dir = `require('node:path').join(__dirname, ${JSON.stringify(relative(outdir, dirname(args.path)))})`;
+      const src = readFileSync(args.path, 'utf8')
+        .replace(/\b__dirname\b/g, dir)
+        // esbuild bundles `require('./widgets/' + name)` as every file under widgets/, keyed
+        // with the extension: name the file the way the bundle knows it
+        .replace("require('./widgets/' + file)", "require('./widgets/' + file + '.js')");
+      return { contents: src, loader: 'js' };
+    });
+  },
+};
 
 await build({
   absWorkingDir: root,
@@ -49,13 +82,14 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['node-pty', 'blessed', 'blessed-contrib', '@xterm/headless'],
+  // term.js and pty.js: blessed's Terminal widget, which berth does not use (not installed)
+  external: ['node-pty', 'term.js', 'pty.js'],
   // code that finds files next to itself sees the bundle's location: the addon and the
   // themes are searched upwards from it, cleanup-main.js is the bundle's sibling
   define: { 'import.meta.url': '__bundle_url' },
   banner: { js: "const __bundle_url = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [lazyDefaultExports],
-  legalComments: 'none',
+  plugins: [lazyDefaultExports, bundleLazyRequires, keepBlessedDirname],
+  legalComments: 'eof', // the bundled packages' licence notices, kept at the end
   logLevel: 'warning',
 });
 // the package is "type": "module"; these two files are CommonJS

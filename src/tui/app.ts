@@ -135,8 +135,9 @@ export class App {
     try {
       this.dirty = true; // the clock moved: uptimes and stats columns are redrawn
       render(this);
-      this.watchVisibleStats();
       this.screen.render();
+      // after the frame is out: subscribing samples every visible container once
+      this.watchVisibleStats();
     } catch (e) {
       // shown with the next frame; scheduling one now would loop on a failing render
       this.fail(e);

@@ -18,6 +18,7 @@ import { imageHistory, type HistoryRow } from './history.js';
 import { pruneImages, type PruneResult } from './prune.js';
 import { registerImage, type NewImage } from './register.js';
 import type { Writable } from 'node:stream';
+import { compareText } from '../compare.js';
 
 export class ImageStore {
   readonly blobs: BlobStore;
@@ -30,7 +31,7 @@ export class ImageStore {
 
   /** Every image, newest first. */
   async list(): Promise<ImageRecord[]> {
-    return loadImages(this.layout).sort((a, b) => b.created.localeCompare(a.created));
+    return loadImages(this.layout).sort((a, b) => compareText(b.created, a.created));
   }
 
   /** name[:tag] (normalised), name@digest, full ID, "sha256:" ID, or a unique ID prefix. */

@@ -4,6 +4,7 @@
 import type { Engine } from '../../engine/index.js';
 import { summarize, type ContainerSummary } from '../../engine/container/index.js';
 import { Emitter } from './emitter.js';
+import { compareText } from '../../engine/compare.js';
 
 export class ContainerListModel {
   private readonly byId = new Map<string, ContainerSummary>();
@@ -36,7 +37,7 @@ export class ContainerListModel {
 
   /** Newest first, as `ps` lists them. */
   all(): ContainerSummary[] {
-    return [...this.byId.values()].sort((a, b) => b.created.localeCompare(a.created) || a.name.localeCompare(b.name));
+    return [...this.byId.values()].sort((a, b) => compareText(b.created, a.created) || compareText(a.name, b.name));
   }
 
   /** How many containers (any state) were made from each image ID. */

@@ -3,6 +3,7 @@
 import type { Engine } from '../../engine/index.js';
 import type { ImageRecord } from '../../engine/image/index.js';
 import { Emitter } from './emitter.js';
+import { compareText } from '../../engine/compare.js';
 
 export class ImageListModel {
   private list: ImageRecord[] = [];
@@ -11,7 +12,7 @@ export class ImageListModel {
   constructor(private readonly engine: Engine) {}
 
   async load(): Promise<void> {
-    this.list = (await this.engine.images.list()).sort((a, b) => b.created.localeCompare(a.created));
+    this.list = (await this.engine.images.list()).sort((a, b) => compareText(b.created, a.created));
     this.changed.emit();
   }
 

@@ -4,6 +4,7 @@
 import type { Engine } from '../../engine/index.js';
 import type { VolumeUsage } from '../../engine/volume/index.js';
 import { Emitter } from './emitter.js';
+import { compareText } from '../../engine/compare.js';
 
 export class VolumeListModel {
   private list: VolumeUsage[] = [];
@@ -13,7 +14,7 @@ export class VolumeListModel {
 
   load(): void {
     this.list = this.engine.volumes.report(() => this.engine.containers.volumeUsers())
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => compareText(a.name, b.name));
     this.changed.emit();
   }
 
