@@ -6,6 +6,8 @@
 export interface TailVerb {
   /** Long and short flags of this verb that take a value ("env", "e", ...). */
   valueFlags: ReadonlySet<string>;
+  /** `-h` is a flag of this verb (run's --hostname), not --help. */
+  ownsH?: boolean;
 }
 
 let tail: string[] | undefined;
@@ -19,8 +21,11 @@ const GLOBAL_VALUE_FLAGS = new Set(['root']);
 export function splitTail(argv: string[], verbs: Record<string, TailVerb>): string[] {
   const args = [...argv];
   let i = 0;
+  let ownsH = false;
   const skipOptions = (valueFlags: ReadonlySet<string>, pinFlags: boolean): void => {
     while (i < args.length && args[i].startsWith('-') && args[i] !== '-' && args[i] !== '--') {
+      // docker's -h is --help, except where the verb gives it a meaning of its own
+      if (args[i] === '-h' && !ownsH) args[i] = '--help';
       const a = args[i++];
       if (a.startsWith('--')) {
         if (a.includes('=')) continue;
@@ -39,8 +44,14 @@ export function splitTail(argv: string[], verbs: Record<string, TailVerb>): stri
   let verb = args[i];
   if (verb === 'container') verb = args[++i];
   const spec = verb === undefined ? undefined : verbs[verb];
-  if (!spec) return argv;
+  if (!spec) {
+    // docker's -h is --help (a verb without a container command: any -h before "--")
+    const end = args.indexOf('--') < 0 ? args.length : args.indexOf('--');
+    for (let k = 0; k < end; k++) if (args[k] === '-h') args[k] = '--help';
+    return args;
+  }
   i++;
+  ownsH = !!spec.ownsH;
   skipOptions(new Set([...spec.valueFlags, ...GLOBAL_VALUE_FLAGS]), true);
   const head = args.slice(0, i);
   if (args[i] === '--') i++; // "run -d -- IMAGE ...": the "--" only ends berth's options

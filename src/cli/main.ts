@@ -5,22 +5,13 @@ import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
 import { ExitStatus, reportError, EXIT_ENGINE } from './exit-codes.js';
 import { splitTail } from './argv-split.js';
+import { handleClosedPipes } from './closed-pipe.js';
 import { withPositionals } from './positionals.js';
 import { runTail } from './commands/run.js';
 import { execTail } from './commands/exec.js';
 
-/** `berth pull … | head`: once the reader is gone, output is dropped but the command
- *  finishes its work, so no pull or removal is left half done by a closed pipe. */
-function ignoreClosedPipes(): void {
-  for (const s of [process.stdout, process.stderr]) {
-    s.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
-    });
-  }
-}
-
 async function main(): Promise<number> {
-  ignoreClosedPipes();
+  handleClosedPipes();
   let status = 0;
   // everything after `run IMAGE` / `create IMAGE` is the container's command, untouched
   const args = splitTail(hideBin(process.argv), { run: runTail, create: runTail, exec: execTail });

@@ -36,6 +36,7 @@
 
 #define MAX_OOM_FILES 8
 #define DRAIN_MS 2000
+#define COLLECT_WAIT_S 5
 
 struct options {
   pid_t init_pid;
@@ -154,15 +155,23 @@ static int write_exit_file(const char *path, int code, int sig, const struct tim
   return 0;
 }
 
-/* Waits until no client holds the collect lock, then tells whether one of
- * them collected the exit (the exit file is gone). The lock is released
- * again: the cleanup command takes it itself. */
+static void on_alarm(int sig) { (void)sig; }
+
+/* Waits until no client holds the collect lock (at most COLLECT_WAIT_S: a
+ * client stopped with ctrl-z must not hold up the exit's bookkeeping), then
+ * tells whether one of them collected the exit (the exit file is gone). The
+ * lock is released again: the cleanup command takes it itself. */
 static int collected(const char *lock, const char *exit_file) {
   if (!lock) return 0;
-  int fd = open(lock, O_RDONLY | O_CLOEXEC);
+  int fd = open(lock, O_RDWR | O_CLOEXEC);
   if (fd >= 0) {
-    while (flock(fd, LOCK_EX) < 0 && errno == EINTR) {}
+    struct sigaction alrm = {.sa_handler = on_alarm}; /* no SA_RESTART: flock gets EINTR */
+    sigaction(SIGALRM, &alrm, NULL);
+    alarm(COLLECT_WAIT_S);
+    int locked = flock(fd, LOCK_EX) == 0;
+    alarm(0);
     close(fd);
+    if (!locked) return 0; /* still held: collect anyway, finalizing twice is harmless */
   }
   struct stat st;
   return stat(exit_file, &st) < 0 && errno == ENOENT;

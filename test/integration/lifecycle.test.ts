@@ -2,8 +2,8 @@
 // kernel: run, detach, ps, top, stop, inspect, logs, rm, exit codes, isolation.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync, existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot, berthBin } from '../helpers/root.js';
 
@@ -207,6 +207,40 @@ test('--rm is honoured by the monitor with no berth process left', () => {
   t.seen.push(id);
   for (let i = 0; i < 100 && existsSync(`${t.root}/containers/${id}`); i++) spawnSync('sleep', ['0.1']);
   assert.ok(!existsSync(`${t.root}/containers/${id}`), 'removed by the monitor cleanup');
+});
+
+/** Processes running the monitor's node cleanup (cleanup-main.js) for this test root. */
+function cleanups(): string[] {
+  const out: string[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
+      if (cmd.includes('cleanup-main') && cmd.includes(t.root)) out.push(cmd.replace(/\0/g, ' '));
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
+test('a foreground run collects its own exit: the monitor starts no cleanup process', () => {
+  t.ok(['run', '--name', 'fg', 'bb', 'true']);
+  const seen: string[] = [];
+  for (let i = 0; i < 20; i++) { seen.push(...cleanups()); spawnSync('sleep', ['0.05']); }
+  assert.equal(seen, [], 'no cleanup-main ran');
+  const st = JSON.parse(t.ok(['inspect', 'fg']))[0].State;
+  assert.is(st.Status, 'exited');
+  t.ok(['rm', 'fg']);
+});
+
+test('a foreground run --rm whose CLI is killed: the monitor\'s cleanup still removes the container', () => {
+  const child = spawn(process.execPath, [berthBin, '--root', t.root, 'run', '--rm', '--name', 'orphan', 'bb', 'sleep', '1'], { stdio: 'ignore' });
+  for (let i = 0; i < 50 && !t.ok(['ps', '-q', '--filter', 'name=orphan']); i++) spawnSync('sleep', ['0.1']);
+  const id = t.ok(['ps', '-q', '--no-trunc', '--filter', 'name=orphan']);
+  assert.ok(id, 'the container runs');
+  t.seen.push(id);
+  child.kill('SIGKILL');
+  for (let i = 0; i < 100 && existsSync(`${t.root}/containers/${id}`); i++) spawnSync('sleep', ['0.1']);
+  assert.ok(!existsSync(`${t.root}/containers/${id}`), 'removed once it exited, with no client left');
 });
 
 test('--init runs the command under an init as PID 1', () => {

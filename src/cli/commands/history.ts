@@ -2,7 +2,7 @@
 import type { CommandModule } from 'yargs';
 import { shortId } from '../../engine/image/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
-import { humanDuration, humanSize, printFormatted, printTable } from '../output.js';
+import { ago, humanSize, printFormatted, printTable } from '../output.js';
 
 interface HistoryArgs extends GlobalArgs { image: string; human?: boolean; quiet?: boolean; 'no-trunc'?: boolean; format?: string }
 
@@ -25,7 +25,7 @@ export const historyCommand: CommandModule<GlobalArgs, HistoryArgs> = {
       return;
     }
     const now = Date.now();
-    const created = (iso: string) => (!iso ? '' : a.human ? `${humanDuration(now - Date.parse(iso))} ago` : iso);
+    const created = (iso: string) => (!iso ? '' : a.human ? ago(iso, now) : iso);
     const by = (s: string) => (a['no-trunc'] || s.length <= CREATED_BY_WIDTH ? s : `${s.slice(0, CREATED_BY_WIDTH - 1)}…`);
     const size = (n: number) => (a.human ? humanSize(n) : String(n));
     const formatted = rows.map((r) => ({

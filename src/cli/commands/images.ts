@@ -110,6 +110,6 @@ function globRegExp(pattern: string): RegExp {
 
 /** Go's default time format, as docker prints CreatedAt: "2006-01-02 15:04:05 +0000 UTC". */
 function goTime(iso: string): string {
-  if (!iso) return 'N/A';
-  return `${new Date(iso).toISOString().slice(0, 19).replace('T', ' ')} +0000 UTC`;
+  const t = Date.parse(iso); // "" or a date the image's config got wrong: docker's N/A
+  return Number.isNaN(t) ? 'N/A' : `${new Date(t).toISOString().slice(0, 19).replace('T', ' ')} +0000 UTC`;
 }

@@ -5,6 +5,7 @@ import { familiar, formatReference } from '../../engine/image/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
 import { policyOf, progressFor, registryOptions, type RegistryArgs } from '../registry-flags.js';
 import type { Engine } from '../../engine/index.js';
+import { finishDespiteClosedPipe } from '../closed-pipe.js';
 
 interface PullArgs extends GlobalArgs, RegistryArgs { name: string; platform?: string; quiet?: boolean }
 
@@ -28,6 +29,7 @@ export const pullCommand: CommandModule<GlobalArgs, PullArgs> = {
       .option('platform', { type: 'string', describe: 'os/arch[/variant] to pull from a multi-platform image (default: this host)' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'suppress verbose output' }) as never,
   handler: async (a) => {
+    finishDespiteClosedPipe();
     await pullAndReport(getEngine(a), a.name, a);
   },
 };

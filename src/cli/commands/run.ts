@@ -60,6 +60,7 @@ function createOptions(y: Argv<GlobalArgs>): Argv<CreateArgs> {
 
 /** Flags that take a value, for splitting off the container's command (argv-split.ts). */
 export const runTail: TailVerb = {
+  ownsH: true, // -h is --hostname, as in docker
   valueFlags: new Set(['name', 'env', 'e', 'env-file', 'workdir', 'w', 'user', 'u', 'hostname', 'h', 'entrypoint',
     'stop-signal', 'stop-timeout', 'label', 'l', 'detach-keys', ...resourceValueFlags, ...mountValueFlags, ...pullValueFlags]),
 };

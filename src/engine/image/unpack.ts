@@ -213,7 +213,9 @@ class Unpacker {
     // (and the other layers of a pull) go on: the syncfs that follows the unpack then has
     // little left to wait for (~10 % off a 5 × 20 MB pull). Small files are left to that
     // one syncfs; a flush each is what it avoids. A few at a time, to bound open fds.
-    if (this.flushing.length >= MAX_FLUSHING) await this.settleOne();
+    if (this.flushing.length >= MAX_FLUSHING) {
+      try { await this.settleOne(); } catch (e) { closeSync(fd); throw e; } // an earlier flush failed
+    }
     this.flushing.push(new Promise((resolve) => fdatasync(fd, (e) => {
       let err: unknown = e ?? undefined;
       try { closeSync(fd); } catch (c) { err ??= c; }

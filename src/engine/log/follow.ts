@@ -16,8 +16,8 @@ export interface FollowOptions extends ReadOptions {
   signal: AbortSignal;
   /** True once nothing more will be written (the container's exit file exists). */
   done: () => boolean;
-  /** A directory whose changes may turn done() true (the container's, where the exit
-   *  file is renamed in): watched too, so an exit without output ends the follow at once
+  /** The log's directory, where the exit file that turns done() true is renamed in:
+   *  watched instead of the file, so an exit without output ends the follow at once
    *  rather than at the next poll. */
   doneDir?: string;
   /**
@@ -109,16 +109,17 @@ async function openIfExists(path: string): Promise<FileHandle | undefined> {
 /** Sleeps until the file changes, a poll interval passes, or the signal aborts. */
 class ChangeWaiter {
   private watcher?: FSWatcher;
-  private dirWatcher?: FSWatcher;
   private changed = false;
   private wake?: () => void;
 
-  constructor(private readonly path: string, private readonly signal: AbortSignal, doneDir?: string) {
-    if (doneDir) this.dirWatcher = this.watch(doneDir);
+  /** With `doneDir` (the log's own directory), one watch on it sees both the log's writes
+   *  and the exit file's arrival; else the log file is watched once it exists. */
+  constructor(private readonly path: string, private readonly signal: AbortSignal, private readonly doneDir?: string) {
+    if (doneDir) this.startWatch(doneDir);
   }
 
   async wait(exists: boolean): Promise<void> {
-    if (exists && !this.watcher) this.watcher = this.watch(this.path);
+    if (exists && !this.watcher && !this.doneDir) this.startWatch(this.path);
     if (this.changed || this.signal.aborted) {
       this.changed = false;
       return;
@@ -137,24 +138,21 @@ class ChangeWaiter {
     this.changed = false;
   }
 
-  private watch(path: string): FSWatcher | undefined {
+  private startWatch(path: string): void {
     try {
-      const w = watch(path, { persistent: false }, () => {
+      this.watcher = watch(path, { persistent: false }, () => {
         this.changed = true;
         this.wake?.();
       });
-      // e.g. the file was removed: the poll still works
-      w.on('error', () => w.close());
-      return w;
+      // e.g. the file was removed: fall back to polling
+      this.watcher.on('error', () => this.close());
     } catch {
-      return undefined; // watch unavailable: the poll still works
+      this.watcher = undefined; // watch unavailable: the poll still works
     }
   }
 
   close(): void {
     this.watcher?.close();
-    this.dirWatcher?.close();
     this.watcher = undefined;
-    this.dirWatcher = undefined;
   }
 }

@@ -130,11 +130,15 @@ export async function pullImage(ctx: PullContext, input: string, opts: PullOptio
         discard: (l) => l.discard(),
       } : {
         status: 'Extracting',
-        consume: (src) => {
+        consume: async (src) => {
           // the stream first; if the layer has to be unpacked again at commit (it vanished meanwhile), the stored blob
           let fresh: Readable | undefined = src;
           const open = () => { const r = fresh ?? stored!.open(); fresh = undefined; return r; };
-          return layers.prepare(parent, diffIds[i], open, { parentPending: true, uncompressed: false, deferSync: true });
+          try {
+            return await layers.prepare(parent, diffIds[i], open, { parentPending: true, uncompressed: false, deferSync: true });
+          } finally {
+            fresh = undefined; // unused (the layer was already there): a later open() takes the stored blob
+          }
         },
         discard: (l) => l.discard(),
       });
