@@ -243,6 +243,15 @@ test('a foreground run --rm whose CLI is killed: the monitor\'s cleanup still re
   assert.ok(!existsSync(`${t.root}/containers/${id}`), 'removed once it exited, with no client left');
 });
 
+test('logs -f into a pipe that closes (| head -1) ends, as SIGPIPE would end it', () => {
+  const id = t.ok(['run', '-d', '--name', 'ticker', 'bb', 'sh', '-c', 'while :; do echo tick; sleep 0.1; done']);
+  t.seen.push(id);
+  const r = spawnSync('bash', ['-c', '"$0" "$1" --root "$2" logs -f ticker | head -1', process.execPath, berthBin, t.root], { encoding: 'utf8', timeout: 10_000 });
+  assert.is(r.signal, null, 'ended by itself, not by the 10 s timeout');
+  assert.is(r.stdout, 'tick\n');
+  t.ok(['rm', '-f', 'ticker']);
+});
+
 test('--init runs the command under an init as PID 1', () => {
   assert.is(t.ok(['run', '--rm', '--init', 'bb', 'sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "']), '/dev/init sh -c cat /proc/1/cmdline | tr "\\0" " "');
 });
