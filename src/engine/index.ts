@@ -10,11 +10,16 @@ import { diskUsage, type DiskUsage } from './disk-usage.js';
 import { engineInfo, type EngineInfo } from './info.js';
 import { StatsSampler } from './stats/index.js';
 
+import { BerthError } from './errors.js';
+
 export { BerthError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export type { EngineInfo } from './info.js';
 export type { DiskUsage } from './disk-usage.js';
 export { CPU_PERCENT_BASIS, type StatsSample } from './stats/index.js';
+
+/** docker's `--pull` values for run and create. */
+export type PullPolicy = 'missing' | 'always' | 'never';
 
 export interface EngineOptions {
   /** State directory; default $BERTH_ROOT, else /var/lib/berth. */
@@ -48,6 +53,21 @@ export class Engine {
       return { id: rec.id, name: rec.name, running: st.running, initPid: st.pid, cgroupPaths: rec.run?.cgroupPaths ?? [] };
     });
     return this.sampler;
+  }
+
+  /** docker's --pull policy for run/create: true when `ref` must be pulled before the
+   *  container is made ("missing": not in the store; "always"; "never": never). An image
+   *  ID is never pulled: a missing one is the store's NOT_FOUND. */
+  async needsPull(ref: string, policy: PullPolicy = 'missing'): Promise<boolean> {
+    if (policy === 'never') return false;
+    if (policy === 'always') return true;
+    try {
+      await this.images.get(ref);
+      return false;
+    } catch (e) {
+      if (!(e instanceof BerthError && e.code === 'NOT_FOUND') || /^(?:sha256:)?[a-f0-9]{64}$/.test(ref)) throw e;
+      return true;
+    }
   }
 
   // Removing what a container may use needs both stores: the rule "not while a container

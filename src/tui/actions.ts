@@ -3,7 +3,7 @@
 // returning a short report for the status line. Errors are thrown to the
 // caller, which shows them; nothing here touches the screen.
 import type { Engine } from '../engine/index.js';
-import { policyFrom, type ProgressSink } from '../engine/registry/index.js';
+import { createProgress, policyFrom, type ProgressSink } from '../engine/registry/index.js';
 import { toCreateOptions, type RunFields } from './model/run-spec.js';
 
 export type ContainerVerb = 'start' | 'stop' | 'restart' | 'kill' | 'pause' | 'remove';
@@ -38,7 +38,12 @@ export async function containerAction(engine: Engine, verb: ContainerVerb, ids: 
 }
 
 /** Creates and starts a container from the run form; returns its name. */
-export async function runContainer(engine: Engine, fields: RunFields): Promise<{ id: string; name: string }> {
+/** The run form: pulls the image first when it is not in the store (docker's default). */
+export async function runContainer(engine: Engine, fields: RunFields, onPull?: (ref: string) => void): Promise<{ id: string; name: string }> {
+  if (await engine.needsPull(fields.image)) {
+    onPull?.(fields.image);
+    await engine.registry.pull(fields.image, { policy: policyFrom(), progress: createProgress('quiet') });
+  }
   const warnings: string[] = [];
   const rec = await engine.containers.create({ ...toCreateOptions(fields), onWarning: (m) => warnings.push(m) });
   await engine.containers.start(rec.id);

@@ -374,7 +374,7 @@ export class App {
         const fields = Object.fromEntries(RUN_FIELDS.map((f, i) => [f.key, m.inputs[i].value])) as unknown as RunFields;
         m.fields = fields;
         this.say(`starting a container from ${fields.image}…`);
-        void runContainer(this.engine, fields).then(({ id, name: n }) => {
+        void runContainer(this.engine, fields, (ref) => this.say(`${ref} is not here: pulling it…`)).then(({ id, name: n }) => {
           if (this.state.mode === m) this.state.mode = { kind: 'normal' };
           this.say(`started ${n}`);
           this.state.per.containers.selected = id;

@@ -55,7 +55,20 @@ test('r opens the run form; the container runs and its logs show', async () => {
   assert.match(t.ok(['inspect', '-f', '{{.Config.Env}}', 'formed']), /GREETING=hi/);
   assert.match(t.ok(['inspect', '-f', '{{json .Args}}', 'formed']), /echo from-the-form; sleep 1000/, 'the command as typed, quotes grouping');
   assert.match(t.ok(['inspect', '-f', '{{.State.Status}}', 'formed']), /running/);
-  pane.keys('q');
+});
+
+test('the run form pulls an image that is not in the store, as docker run does', async () => {
+  t.ok(['rmi', '-f', ref]); // untagged: by name it is missing again
+  pane.keys('Escape', ':', ...`run ${ref}`.split(''), 'Enter');
+  await pane.waitFor((x) => x.includes('Run a container') && x.includes(ref), 'the form for the missing image');
+  pane.keys(...'pulled'.split(''), 'Tab', ...`sh -c 'echo pulled-then-ran; sleep 1000'`.split(''), 'Enter');
+  await pane.waitFor((x) => x.includes('started pulled'), 'the container started after the pull');
+  assert.match(t.ok(['images', '--format', '{{.Repository}}:{{.Tag}}']), new RegExp(`${reg.addr}/tui/bb:v1`), 'the image is tagged again');
+  assert.match(t.ok(['inspect', '-f', '{{.State.Status}}', 'pulled']), /running/);
+});
+
+test('q quits to an intact terminal', async () => {
+  pane.keys('Escape', 'q');
   await pane.waitFor((x) => x.includes('EXITED 0'), 'quit');
   assert.not.ok(pane.alternateOn());
 });
