@@ -92,6 +92,10 @@ export function startExec(layout: Layout, rec: ContainerRecord, o: ExecOptions):
   try {
     spawned = execInContainer(spec);
   } catch (e) {
+    // the exec's monitor (when it started) is still recording the failed command's exit
+    // in the directory: removed once it is gone, or it writes into a half-removed one
+    const monitorPid = (e as { monitorPid?: number }).monitorPid;
+    for (let i = 0; monitorPid && i < 400 && procStartTime(monitorPid) !== undefined; i++) sleepMs(5);
     rmSync(ep.dir, { recursive: true, force: true });
     throw execError(e, o.cmd[0]);
   }
@@ -132,6 +136,9 @@ export async function waitExec(ep: ExecPaths, monitorPid: number): Promise<numbe
 }
 
 const monitorAlive = (pid: number): boolean => procStartTime(pid) !== undefined;
+
+/** A blocking pause (startExec is synchronous); the monitor ends within milliseconds. */
+const sleepMs = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 /** IDs of the container's exec sessions that are still running (inspect's ExecIDs). */
 export function runningExecIds(layout: Layout, containerId: string): string[] {
