@@ -2,7 +2,8 @@
 // its own monitor: exit codes, -d, -u/-w/-e, no leaked fds, a second shell next to the first.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot, berthBin } from '../helpers/root.js';
 import { PtyUser } from '../helpers/pty.js';
@@ -28,6 +29,17 @@ test.after(() => {
   for (const u of users) u.kill();
   const left = t.cleanup();
   assert.equal(left, [], `left behind: ${left.join('; ')}`);
+});
+
+test('a command that cannot start: 126/127 every time, and no exec directory left behind', () => {
+  const id = t.ok(['inspect', '-f', '{{.Id}}', 'box']);
+  const execDir = join(t.root, 'containers', id, 'exec');
+  const before = existsSync(execDir) ? readdirSync(execDir).length : 0;
+  for (let i = 0; i < 10; i++) {
+    const r = t.berth(['exec', 'box', i % 2 ? '/etc/passwd' : 'no-such-cmd']);
+    assert.is(r.code, i % 2 ? 126 : 127, r.stderr);
+  }
+  assert.is(readdirSync(execDir).length, before, 'the failed execs\' directories are gone');
 });
 
 test('exit codes: the command own, 127 not found, 126 not executable', () => {
