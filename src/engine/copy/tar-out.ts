@@ -2,11 +2,12 @@
 // no-follow, fd-relative steps as a copy (symlinks archived as symlinks, file
 // types and sizes taken from the fd that is read). Entries carry the source's
 // uid/gid and modes, as docker's archive does; devices and sockets are left out.
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { once } from 'node:events';
 import * as tar from 'tar-stream';
 import * as f from './fdops.js';
 import { newReport, type CopyReport } from './tree.js';
+import { writeTar } from '../write-tar.js';
 
 const BUF = 256 * 1024;
 
@@ -19,14 +20,7 @@ type Header = Parameters<tar.Pack['entry']>[0];
  */
 export async function packTree(dir: number, name: string, top: string, contents: boolean, out: Writable): Promise<CopyReport> {
   const report = newReport();
-  const pack = tar.pack();
-  // drain the pack into `out` while entries are added (the pack holds back otherwise)
-  const drained = (async () => {
-    for await (const chunk of pack as AsyncIterable<Uint8Array>) {
-      if (!out.write(chunk)) await once(out, 'drain');
-    }
-  })();
-  try {
+  return writeTar(out, async (pack) => {
     if (contents) {
       const fd = await f.openDirAt(dir, name);
       try {
@@ -37,14 +31,8 @@ export async function packTree(dir: number, name: string, top: string, contents:
     } else {
       await addEntry(pack, dir, name, top, report);
     }
-    pack.finalize();
-  } catch (e) {
-    pack.destroy(e as Error);
-    await drained.catch(() => undefined);
-    throw e;
-  }
-  await drained;
-  return report;
+    return report;
+  });
 }
 
 async function addEntry(pack: tar.Pack, dir: number, name: string, path: string, report: CopyReport): Promise<void> {

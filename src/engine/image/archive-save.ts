@@ -16,6 +16,7 @@ import type { Readable, Writable } from 'node:stream';
 import tar from 'tar-stream';
 import { BerthError, notFound } from '../errors.js';
 import type { Layout } from '../store/layout.js';
+import { writeTar } from '../write-tar.js';
 import type { BlobStore } from './blobs.js';
 import { digestHex } from './digest.js';
 import { MEDIA_TYPE, jsonBytes, type OciImageConfig, type OciManifest } from './oci.js';
@@ -39,22 +40,7 @@ interface Saved {
 /** Writes the images `refs` name to `out` (not ended). */
 export async function saveArchive(ctx: { layout: Layout; blobs: BlobStore }, refs: string[], format: ArchiveFormat, out: Writable): Promise<void> {
   const saved = await resolve(ctx, refs);
-  const pack = tar.pack();
-  const drained = (async () => {
-    for await (const chunk of pack as AsyncIterable<Uint8Array>) {
-      if (!out.write(chunk)) await once(out, 'drain');
-    }
-  })();
-  try {
-    if (format === 'docker-archive') await writeDocker(ctx.blobs, pack, saved);
-    else await writeOci(ctx.blobs, pack, saved);
-    pack.finalize();
-  } catch (e) {
-    pack.destroy(e as Error);
-    await drained.catch(() => undefined);
-    throw e;
-  }
-  await drained;
+  await writeTar(out, (pack) => (format === 'docker-archive' ? writeDocker(ctx.blobs, pack, saved) : writeOci(ctx.blobs, pack, saved)));
 }
 
 async function resolve(ctx: { layout: Layout; blobs: BlobStore }, refs: string[]): Promise<Saved[]> {
