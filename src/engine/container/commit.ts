@@ -7,7 +7,7 @@
 import { BerthError } from '../errors.js';
 import type { Layout } from '../store/layout.js';
 import {
-  applyChanges, formatReference, jsonBytes, parseTagReference,
+  applyChanges, formatReference, jsonBytes, ociLayerDescriptors, parseTagReference,
   type HistoryEntry, type ImageRecord, type ImageStore, type OciImageConfig,
 } from '../image/index.js';
 import { packUpper } from './layer-tar.js';
@@ -30,6 +30,7 @@ export async function commitContainer(layout: Layout, images: ImageStore, rec: C
   });
   const parentOci = JSON.parse((await images.blobs.read(parent.id)).toString('utf8')) as OciImageConfig;
   const config = applyChanges(parentOci.config ?? {}, opts.changes ?? []);
+  const baseDescriptors = await ociLayerDescriptors(images.blobs, parent);
 
   const layer = packUpper(layout.container(rec.id).upper, rec.lowerDirs);
   const ingesting = images.blobs.ingest(layer.tar);
@@ -56,6 +57,7 @@ export async function commitContainer(layout: Layout, images: ImageStore, rec: C
     configBytes: jsonBytes(oci),
     base: parent.layers.length ? parent.layers[parent.layers.length - 1] : null,
     baseLayers: parent.layers,
+    baseDescriptors,
     layers: [blob],
     tags: tag !== undefined ? [tag] : [],
   });

@@ -53,7 +53,7 @@ export async function loadArchive(ctx: StoreContext, source: string): Promise<Lo
         for (const b of layers) await b.discard();
         throw e;
       }
-      const image = await registerImage(ctx, { configBytes: f.configBytes, base: null, baseLayers: [], layers, tags: f.tags });
+      const image = await registerImage(ctx, { configBytes: f.configBytes, base: null, baseLayers: [], baseDescriptors: [], layers, tags: f.tags });
       out.push({ image, tags: f.tags });
     }
     return out;

@@ -21,5 +21,6 @@ export type { LoadedImage } from './archive-load.js';
 export type { HistoryRow } from './history.js';
 export type { PruneResult } from './prune.js';
 export type { NewImage } from './register.js';
+export { manifestOf, ociLayerDescriptors } from './manifest-layers.js';
 export { jsonBytes, type HistoryEntry } from './oci.js';
 export { applyChanges } from './changes.js';

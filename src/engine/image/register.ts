@@ -9,7 +9,7 @@ import { withLock } from '../store/lock.js';
 import type { Layout } from '../store/layout.js';
 import type { BlobStore, PendingBlob } from './blobs.js';
 import type { LayerRecord, LayerStore } from './layers.js';
-import { MEDIA_TYPE, jsonBytes, type OciImageConfig, type OciManifest } from './oci.js';
+import { MEDIA_TYPE, jsonBytes, type Descriptor, type OciImageConfig, type OciManifest } from './oci.js';
 import { loadImages, saveImages, setTag, type ImageRecord } from './records.js';
 
 export interface StoreContext { layout: Layout; blobs: BlobStore; layers: LayerStore }
@@ -24,6 +24,8 @@ export interface NewImage {
   base: string | null;
   /** Chain IDs of the base stack (kept in the record below the new layers). */
   baseLayers: string[];
+  /** The base stack's layer descriptors (its manifest's): the new manifest lists them below the new layers. */
+  baseDescriptors: Descriptor[];
   layers: LayerBlob[];
   /** Normalised tags to point at the image. */
   tags: string[];
@@ -60,7 +62,10 @@ export async function registerImage(ctx: StoreContext, img: NewImage): Promise<I
         schemaVersion: 2,
         mediaType: MEDIA_TYPE.manifest,
         config: { mediaType: MEDIA_TYPE.config, digest: id, size: img.configBytes.length },
-        layers: img.layers.map((b) => ({ mediaType: MEDIA_TYPE.layerTar, digest: b.digest, size: b.size })),
+        layers: [
+          ...img.baseDescriptors,
+          ...img.layers.map((b) => ({ mediaType: MEDIA_TYPE.layerTar, digest: b.digest, size: b.size })),
+        ],
       };
       const manifestDigest = ctx.blobs.putBytes(jsonBytes(manifest));
       const images = loadImages(ctx.layout);

@@ -10,7 +10,7 @@ import { Transform } from 'node:stream';
 import { BerthError, invalid, notFound } from '../errors.js';
 import type { Layout } from '../store/layout.js';
 import {
-  MEDIA_TYPE, addRepoDigest, familiarName, formatReference, parseReference, repoName,
+  MEDIA_TYPE, addRepoDigest, familiarName, formatReference, manifestOf, parseReference, repoName,
   type Descriptor, type ImageRecord, type ImageStore, type OciManifest, type Reference,
 } from '../image/index.js';
 import { RegistryClient } from './client.js';
@@ -37,8 +37,8 @@ export async function pushImage(ctx: { layout: Layout; images: ImageStore }, inp
   const client = new RegistryClient(ref.domain, { policy: opts.policy });
   progress.line(`The push refers to repository [${familiarName(ref)}]`);
 
+  const manifest = await manifestOf(blobs, record); // refuses a manifest that lacks layers
   const manifestBytes = await blobs.read(record.manifestDigest);
-  const manifest = JSON.parse(manifestBytes.toString('utf8')) as OciManifest;
   const mediaType = manifest.mediaType ?? MEDIA_TYPE.manifest;
   const sources = await mountSources(ctx.images, all, ref);
 
