@@ -1,9 +1,10 @@
 // berth's command line: docker's verbs over the embedded engine. Every command
 // is a yargs module in commands/; handlers call the engine and print.
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
-import { ExitStatus, reportError, EXIT_ENGINE } from './exit-codes.js';
+import { ExitStatus, reportError, setVerbFrom } from './exit-codes.js';
+import { usageError, type ParsedCommand } from './usage-error.js';
 import { splitTail } from './argv-split.js';
 import { handleClosedPipes } from './closed-pipe.js';
 import { withPositionals } from './positionals.js';
@@ -15,6 +16,7 @@ async function main(): Promise<number> {
   let status = 0;
   // everything after `run IMAGE` / `create IMAGE` is the container's command, untouched
   const args = splitTail(hideBin(process.argv), { run: runTail, create: runTail, exec: execTail });
+  setVerbFrom(args);
   const parser = yargs(args)
     .scriptName('berth')
     .usage('berth [--root DIR] COMMAND\n\nA terminal container workstation: run `berth` alone for the full-screen UI.')
@@ -23,17 +25,16 @@ async function main(): Promise<number> {
     .parserConfiguration({ 'boolean-negation': false })
     .strictCommands()
     .strictOptions()
-    .recommendCommands()
     // --help only: `-h` is run's --hostname (docker's), and a global alias would fuse them
     .help()
     .version(false)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
-      // usage errors: one line, docker's status 125
       if (err) throw err;
-      process.stderr.write(`berth: ${msg}\nSee 'berth --help'.\n`);
-      status = EXIT_ENGINE;
-      throw new ExitStatus(EXIT_ENGINE);
+      const u = usageError(msg, args, parsedCommand(parser));
+      process.stderr.write(`${u.text}\n`);
+      status = u.status;
+      throw new ExitStatus(u.status);
     });
   for (const c of commands) parser.command(withPositionals(c));
   skipHelpCache(parser);
@@ -48,6 +49,23 @@ async function main(): Promise<number> {
     return reportError(e);
   }
   return status;
+}
+
+/** What yargs was parsing when it failed: the command path and its options. */
+function parsedCommand(parser: Argv): ParsedCommand {
+  // yargs keeps one instance and resets it for each command's builder: its options are the command's
+  const internal = parser as unknown as {
+    getOptions(): { key: Record<string, unknown>; boolean: string[]; count?: string[] };
+    getInternalMethods(): { getContext(): { commands: string[] } };
+  };
+  const o = internal.getOptions();
+  const path = internal.getInternalMethods().getContext().commands;
+  return {
+    path: [...path],
+    known: new Set(Object.keys(o.key)),
+    flags: new Set([...o.boolean, ...(o.count ?? [])]),
+    groups: new Set(commands.map((c) => String(c.command)).filter((c) => c.includes('<command>')).map((c) => c.split(' ')[0])),
+  };
 }
 
 /** yargs renders the running command's whole help text "in case it is needed" while

@@ -2,7 +2,7 @@
 // prints `message` as one line; the TUI shows it in its status line.
 
 export type ErrorCode =
-  | 'NOT_FOUND'        // no such container / image / volume (exit 125 in the CLI, like docker)
+  | 'NOT_FOUND'        // no such container / image / volume
   | 'CONFLICT'         // name in use, container running, image in use
   | 'INVALID_ARGUMENT' // bad flag value, malformed reference, bad path
   | 'NOT_RUNNING'      // the operation needs a running container
@@ -28,8 +28,9 @@ export class BerthError extends Error {
   }
 }
 
-export const notFound = (what: string, name: string): BerthError =>
-  new BerthError('NOT_FOUND', `no such ${what}: ${name}`);
+/** docker's wording, which scripts grep: "No such container: x", "No such image: bb:latest", "get v: no such volume". */
+export const notFound = (what: 'container' | 'image' | 'object' | 'volume', name: string): BerthError =>
+  new BerthError('NOT_FOUND', what === 'volume' ? `get ${name}: no such volume` : `No such ${what}: ${name}`);
 
 export const invalid = (message: string): BerthError => new BerthError('INVALID_ARGUMENT', message);
 

@@ -12,7 +12,7 @@ import { StatsSampler } from './stats/index.js';
 
 import { BerthError } from './errors.js';
 
-export { BerthError } from './errors.js';
+export { BerthError, notFound } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export type { EngineInfo } from './info.js';
 export type { DiskUsage } from './disk-usage.js';
@@ -75,7 +75,7 @@ export class Engine {
 
   /** rmi: refuses an image a container uses unless force (which then only untags). */
   removeImage(ref: string, opts: { force?: boolean } = {}): Promise<RemoveResult> {
-    return this.images.remove(ref, { force: opts.force, inUse: (id) => this.containers.usesImage(id) });
+    return this.images.remove(ref, { force: opts.force, inUse: (id) => this.containers.imageUser(id) });
   }
 
   /** image prune: dangling images, or with `all` every image no container uses. */

@@ -47,10 +47,10 @@ test('exit codes follow docker: own code, 125, 126, 127', () => {
   // --pull never: the default would ask Docker Hub (tests reach 127.0.0.1 only)
   const noImage = t.berth(['run', '--rm', '--pull', 'never', 'no-such-image', 'true']);
   assert.is(noImage.code, 125);
-  assert.match(noImage.stderr, /no such image/i);
+  assert.is(noImage.stderr, 'berth: No such image: no-such-image:latest\n');
   const bogus = t.berth(['run', '--bogus-flag', 'bb', 'true']);
   assert.is(bogus.code, 125);
-  assert.match(bogus.stderr, /Unknown arguments?: bogus-flag/, 'the flag is named, IMAGE is not taken as its value');
+  assert.match(bogus.stderr, /^unknown flag: --bogus-flag\n/, 'the flag is named, IMAGE is not taken as its value');
   assert.is(t.ok(['ps', '-a', '-q']), '', 'failed runs leave nothing');
 });
 
@@ -64,7 +64,7 @@ test('a failed start without --rm keeps the container as created with its exit c
   t.ok(['rm', 'nf']);
 });
 
-test('bad input: one line, exit 125, no state change', () => {
+test('bad input to run: one line, exit 125, no state change; a refusal of another verb: 1', () => {
   const r = t.berth(['run', '--name', 'bad/name', 'bb', 'true']);
   assert.is(r.code, 125);
   assert.is(r.stderr.trim().split('\n').length, 1);
@@ -72,7 +72,7 @@ test('bad input: one line, exit 125, no state change', () => {
   assert.is(t.berth(['run', '-w', 'relative', 'bb', 'true']).code, 125);
   assert.is(t.berth(['run', '--stop-signal', 'SIGNOPE', 'bb', 'true']).code, 125);
   assert.is(t.ok(['ps', '-a', '-q']), '');
-  assert.is(t.berth(['stop', 'no-such-container']).code, 125);
+  assert.is(t.berth(['stop', 'no-such-container']).code, 1);
 });
 
 test('a detached container outlives the CLI; its PID 1 is the command in its own pid namespace', () => {
@@ -98,7 +98,7 @@ test('a detached container outlives the CLI; its PID 1 is the command in its own
 test('names are unique and IDs resolve by prefix', () => {
   const r = t.berth(['run', '-d', '--name', 'web', 'bb', 'true']);
   assert.is(r.code, 125);
-  assert.match(r.stderr, /already in use/);
+  assert.match(r.stderr, /^berth: Conflict\. The container name "\/web" is already in use by container "[0-9a-f]{64}"\. You have to remove \(or rename\) that container to be able to reuse that name\.\n$/);
   const id = t.ok(['ps', '-q', '--no-trunc', '--filter', 'name=web']);
   assert.is(t.ok(['inspect', '--format', '{{.Name}}', id.slice(0, 5)]), '/web');
   t.ok(['rm', '-f', 'web']);
@@ -192,12 +192,12 @@ test('restart, rename, pause/unpause, rm -f', () => {
   t.ok(['pause', 'r2']);
   assert.is(t.ok(['inspect', '-f', '{{.State.Status}}', 'r2']), 'paused');
   assert.match(t.ok(['ps']), /\(Paused\)/);
-  assert.is(t.berth(['pause', 'r2']).code, 125);
+  assert.is(t.berth(['pause', 'r2']).code, 1);
   t.ok(['unpause', 'r2']);
   assert.is(t.ok(['inspect', '-f', '{{.State.Status}}', 'r2']), 'running');
   const busy = t.berth(['rm', 'r2']);
-  assert.is(busy.code, 125);
-  assert.match(busy.stderr, /stop it first|--force/);
+  assert.is(busy.code, 1);
+  assert.is(busy.stderr, 'Error: cannot remove container "/r2": container is running: stop the container before removing or force remove\n');
   t.ok(['rm', '-f', 'r2']);
   assert.is(t.ok(['ps', '-a', '-q']), '');
 });
@@ -267,7 +267,7 @@ test('cp both directions, for running and stopped containers', () => {
   t.ok(['stop', '-t', '0', 'cpx']);
   t.ok(['cp', 'cpx:/etc/passwd', `${t.root}/passwd`]);
   assert.match(readFileSync(`${t.root}/passwd`, 'utf8'), /^root:x:0:0/);
-  assert.is(t.berth(['cp', 'cpx:/no/such', `${t.root}/x`]).code, 125);
+  assert.is(t.berth(['cp', 'cpx:/no/such', `${t.root}/x`]).code, 1);
   // "-": a tar stream on stdout / stdin
   const tarOut = spawnSync('sh', ['-c', `node ${JSON.stringify(berthBin)} --root ${t.root} cp cpx:/etc/passwd - | tar -t`], { encoding: 'utf8' });
   assert.is(tarOut.stdout, 'passwd\n');

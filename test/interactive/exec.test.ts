@@ -49,8 +49,10 @@ test('exit codes: the command own, 127 not found, 126 not executable', () => {
   assert.is(nf.code, 127, nf.stderr);
   assert.match(nf.stderr, /no-such-cmd/);
   assert.is(t.berth(['exec', 'box', '/etc/passwd']).code, 126);
-  assert.is(t.berth(['exec', 'no-such-container', 'true']).code, 125);
-  assert.is(t.berth(['exec', '--privileged', 'box', 'true']).code, 125);
+  const missing = t.berth(['exec', 'no-such-container', 'true']);
+  assert.is(missing.code, 1);
+  assert.is(missing.stderr, 'Error: No such container: no-such-container\n');
+  assert.is(t.berth(['exec', '--privileged', 'box', 'true']).code, 1);
 });
 
 test('stdout and stderr stay apart; -i passes stdin through to EOF', () => {
@@ -123,7 +125,9 @@ test('the done-when scenario: run -it, detach, attach, exec -it a second shell, 
   back.type('exit 3\r');
   assert.is((await back.waitExit()).exitCode, 3);
   assert.is(inspect('shells').State.ExitCode, 3);
-  assert.is(t.berth(['exec', 'shells', 'true']).code, 125, 'no exec into a stopped container');
+  const stopped = t.berth(['exec', 'shells', 'true']);
+  assert.is(stopped.code, 1, 'no exec into a stopped container');
+  assert.match(stopped.stderr, /^Error: Container [0-9a-f]{64} is not running\n$/);
 });
 
 test.run();

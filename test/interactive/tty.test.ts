@@ -100,7 +100,9 @@ test('attach shows the same shell; exit 3 ends the container and attach returns 
   const st = state('shell1');
   assert.is(st.Status, 'exited');
   assert.is(st.ExitCode, 3);
-  assert.is(t.berth(['attach', 'shell1']).code, 125, 'a stopped container cannot be attached');
+  const att = t.berth(['attach', 'shell1']);
+  assert.is(att.code, 1, 'a stopped container cannot be attached');
+  assert.is(att.stderr, 'Error: You cannot attach to a stopped container, start it first\n');
 });
 
 test('the terminal modes are restored exactly after exit and after detach', async () => {

@@ -54,7 +54,7 @@ test('--platform linux/arm64 takes the other entry (the tag moves); an absent pl
   assert.is(arm.Architecture, 'arm64');
   assert.is.not(arm.Id, amd);
   const r = t.berth(['pull', '--platform', 'linux/s390x', ref]);
-  assert.is(r.code, 125);
+  assert.is(r.code, 1);
   assert.match(r.stderr, /no matching manifest for linux\/s390x in the manifest list entries \(it has: linux\/amd64, linux\/arm64\)/);
   const bad = t.berth(['pull', '--platform', 'amd64', ref]);
   assert.match(bad.stderr, /invalid platform "amd64"/);

@@ -47,8 +47,8 @@ test('create, inspect, ls with filters and formats', () => {
   assert.is(t.ok(['volume', 'ls', '--format', '{{.Name}} {{.Driver}}', '--filter', 'name=v.two']), 'v.two local');
 
   const missing = t.berth(['volume', 'inspect', 'v-one', 'nope']);
-  assert.is(missing.code, 125);
-  assert.match(missing.stderr, /no such volume: nope/);
+  assert.is(missing.code, 1);
+  assert.is(missing.stderr, 'Error: get nope: no such volume\n');
   assert.is(JSON.parse(missing.stdout).length, 1, 'the found ones are still printed');
 
   t.ok(['volume', 'rm', 'v-one', 'v.two', anon]);
@@ -58,14 +58,14 @@ test('create, inspect, ls with filters and formats', () => {
   assert.equal(events, ['create', 'destroy'], 'one create (the second create found it), one destroy');
 });
 
-test('bad names and driver options are refused with one line and exit 125', () => {
+test('bad names and driver options are refused with one line and exit 1 (docker\'s daemon refuses them)', () => {
   for (const args of [['create', 'a'], ['create', 'bad!name'], ['create', 'has/slash'], ['create', '--opt', 'type=tmpfs', 'x1'], ['create', '-d', 'nfs', 'x2']]) {
     const r = t.berth(['volume', ...args]);
-    assert.is(r.code, 125, args.join(' '));
+    assert.is(r.code, 1, args.join(' '));
     assert.is(r.stderr.trim().split('\n').length, 1, args.join(' '));
   }
   assert.equal(names(), [], 'nothing was created');
-  assert.is(t.berth(['volume', 'rm', 'never-made']).code, 125);
+  assert.is(t.berth(['volume', 'rm', 'never-made']).code, 1);
   assert.is(t.berth(['volume', 'rm', '-f', 'never-made']).code, 0, '-f ignores a missing volume');
 });
 

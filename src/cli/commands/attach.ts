@@ -25,7 +25,7 @@ export const attachCommand: CommandModule<GlobalArgs, AttachArgs> = {
     const c = getEngine(a).containers;
     const detachKeys = parseDetachKeys(a['detach-keys'] ?? DEFAULT_DETACH_KEYS);
     const rec = c.find(a.container);
-    if (!c.state(rec).running) throw new BerthError('NOT_RUNNING', `you cannot attach to a stopped container ${rec.name}: start it first`);
+    if (!c.state(rec).running) throw new BerthError('NOT_RUNNING', 'You cannot attach to a stopped container, start it first');
     const code = await c.attached(rec.id, () => attachAndWait(c, rec.id, {
       tty: rec.config.tty,
       // docker: stdin only if the container was created with -i

@@ -1,6 +1,6 @@
 // `inspect`: containers first, then images (docker's order), as one JSON array.
 import type { Argv, CommandModule } from 'yargs';
-import { BerthError } from '../../engine/index.js';
+import { BerthError, notFound } from '../../engine/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
 import { printJson, renderTemplate } from '../output.js';
 import { ExitStatus, reportError } from '../exit-codes.js';
@@ -53,7 +53,7 @@ async function lookup(engine: ReturnType<typeof getEngine>, name: string, type?:
     return (await engine.images.inspect(name)) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof BerthError && e.code === 'NOT_FOUND' && type === undefined) {
-      throw new BerthError('NOT_FOUND', `no such object: ${name}`);
+      throw notFound('object', name);
     }
     throw e;
   }

@@ -4,7 +4,7 @@ import { existsSync, watch } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Layout } from '../store/layout.js';
 import { withLock } from '../store/lock.js';
-import { BerthError } from '../errors.js';
+import { BerthError, notFound } from '../errors.js';
 import { signalNumber } from '../runtime/index.js';
 import { ContainerCgroups } from '../cgroup/index.js';
 import { emitEvent } from '../events/index.js';
@@ -15,7 +15,7 @@ import type { ContainerRecord } from './types.js';
 /** Sends `signal` to the container's init, after checking that the pid is still our init. */
 export function signalInit(layout: Layout, rec: ContainerRecord, signal: number): void {
   const st = deriveState(rec, layout.container(rec.id));
-  if (!st.running || !rec.run) throw new BerthError('NOT_RUNNING', `container ${rec.name} is not running`);
+  if (!st.running || !rec.run) throw new BerthError('NOT_RUNNING', `Container ${rec.id} is not running`);
   if (parentOf(rec.run.pid) !== rec.run.monitorPid) return; // exited a moment ago
   try {
     process.kill(rec.run.pid, signal);
@@ -80,11 +80,11 @@ export async function setPaused(layout: Layout, id: string, paused: boolean): Pr
   const paths = layout.container(id);
   await withLock(paths.lock, () => {
     const rec = loadRecord(layout, id);
-    if (!rec) throw new BerthError('NOT_FOUND', `no such container: ${id}`);
+    if (!rec) throw notFound('container', id);
     const st = deriveState(rec, paths);
-    if (!st.running) throw new BerthError('NOT_RUNNING', `container ${rec.name} is not running`);
-    if (paused && st.paused) throw new BerthError('CONFLICT', `container ${rec.name} is already paused`);
-    if (!paused && !st.paused) throw new BerthError('CONFLICT', `container ${rec.name} is not paused`);
+    if (!st.running) throw new BerthError('NOT_RUNNING', `Container ${rec.id} is not running`);
+    if (paused && st.paused) throw new BerthError('CONFLICT', `Container ${rec.id} is already paused`);
+    if (!paused && !st.paused) throw new BerthError('CONFLICT', `Container ${rec.id} is not paused`);
     const cg = ContainerCgroups.fromDirs(rec.run!.cgroupPaths);
     if (paused) cg.freeze();
     else cg.thaw();

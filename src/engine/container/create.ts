@@ -7,7 +7,7 @@ import { conflict, invalid } from '../errors.js';
 import type { ImageStore } from '../image/index.js';
 import { signalNumber, writeEtcFiles } from '../runtime/index.js';
 import { emitEvent } from '../events/index.js';
-import { checkName, newId, randomName } from './ids.js';
+import { checkName, nameInUse, newId, randomName } from './ids.js';
 import { listRecords, saveRecord } from './records.js';
 import { removeAnonymousVolumes, resolveMounts } from './mounts.js';
 import type { MountRequest } from '../volume/index.js';
@@ -99,7 +99,7 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
     const taken = new Set(all.map((r) => r.name));
     if (name !== undefined && taken.has(name)) {
       const other = all.find((r) => r.name === name)!;
-      throw conflict(`the container name "${name}" is already in use by container ${other.id.slice(0, 12)}: remove or rename that container, or choose another name`);
+      throw nameInUse(name, other.id);
     }
     // under containers/lock: a volume created here cannot be pruned before the record is saved
     config.mounts = await resolveMounts(layout, {

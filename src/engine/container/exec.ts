@@ -59,10 +59,10 @@ export function startExec(layout: Layout, rec: ContainerRecord, o: ExecOptions):
   if (!o.cmd.length) throw invalid('no command given to exec');
   const paths = layout.container(rec.id);
   const st = deriveState(rec, paths);
-  if (!st.running || !rec.run) throw new BerthError('NOT_RUNNING', `container ${rec.name} is not running`);
-  if (st.paused) throw conflict(`container ${rec.name} is paused, unpause the container before exec`);
+  if (!st.running || !rec.run) throw new BerthError('NOT_RUNNING', `Container ${rec.id} is not running`);
+  if (st.paused) throw conflict(`Container ${rec.name} is paused, unpause the container before exec`);
   // the recorded pid must still be our init (its monitor's child), not a reused pid
-  if (parentOf(rec.run.pid) !== rec.run.monitorPid) throw new BerthError('NOT_RUNNING', `container ${rec.name} is not running`);
+  if (parentOf(rec.run.pid) !== rec.run.monitorPid) throw new BerthError('NOT_RUNNING', `Container ${rec.id} is not running`);
 
   const cfg = rec.config;
   const user = resolveUser([paths.upper, ...rec.lowerDirs], o.user ?? cfg.user);

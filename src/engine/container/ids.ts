@@ -1,6 +1,6 @@
 // Container identities: 64-hex IDs, docker-style generated names, name rules.
 import { randomBytes } from 'node:crypto';
-import { invalid } from '../errors.js';
+import { conflict, invalid, type BerthError } from '../errors.js';
 
 export const newId = (): string => randomBytes(32).toString('hex');
 
@@ -13,6 +13,10 @@ export function checkName(name: string): string {
   }
   return n;
 }
+
+/** docker's words for a taken name (create, run, rename). */
+export const nameInUse = (name: string, holder: string): BerthError =>
+  conflict(`Conflict. The container name "/${name}" is already in use by container "${holder}". You have to remove (or rename) that container to be able to reuse that name.`);
 
 const ADJECTIVES = ['admiring', 'bold', 'brave', 'calm', 'clever', 'cool', 'dazzling', 'eager', 'elegant', 'epic',
   'festive', 'focused', 'gallant', 'happy', 'hopeful', 'jolly', 'keen', 'kind', 'lucid', 'modest', 'nifty', 'optimistic',

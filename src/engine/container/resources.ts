@@ -2,7 +2,7 @@
 // the host can enforce), applied at start, changed live by `update`.
 import type { Layout } from '../store/layout.js';
 import { withLock } from '../store/lock.js';
-import { BerthError } from '../errors.js';
+import { BerthError, notFound } from '../errors.js';
 import {
   ContainerCgroups, applyLimits, detectSupport, hasLimits, hostCpus, mergeLimits, resolveLimits, validateLimits,
   type ResourceLimits,
@@ -34,7 +34,7 @@ export async function updateResources(layout: Layout, id: string, update: Resour
   const paths = layout.container(id);
   return withLock(paths.lock, () => {
     const rec = loadRecord(layout, id);
-    if (!rec) throw new BerthError('NOT_FOUND', `no such container: ${id}`);
+    if (!rec) throw notFound('container', id);
     const merged = mergeLimits(rec.config.resources, update);
     validateLimits(merged, hostCpus());
     const support = detectSupport();

@@ -2,7 +2,7 @@
 // TUI can do, by name or ID (prefix).
 import type { Layout } from '../store/layout.js';
 import { withLock } from '../store/lock.js';
-import { BerthError, conflict } from '../errors.js';
+import { BerthError, conflict, notFound } from '../errors.js';
 import type { ImageRecord, ImageStore } from '../image/index.js';
 import { followLog, readLog, type LogRecord } from '../log/index.js';
 import { emitEvent } from '../events/index.js';
@@ -13,7 +13,7 @@ import { execPaths, startExec, waitExec, type ExecOptions, type ExecRecord } fro
 import { existsSync, rmSync } from 'node:fs';
 import { finalizeExit, removeStopped } from './finalize.js';
 import { killContainer, setPaused, stopContainer, waitExit } from './control.js';
-import { checkName } from './ids.js';
+import { checkName, nameInUse } from './ids.js';
 import { findRecord, listRecords, loadRecord, saveRecord } from './records.js';
 import { deriveState, type ContainerState } from './state.js';
 import { inspectJson, summarize, type ContainerSummary } from './inspect.js';
@@ -64,7 +64,12 @@ export class ContainerService {
 
   /** True when any container (in any state) was made from this image. */
   usesImage(imageId: string): boolean {
-    return listRecords(this.layout).some((r) => r.config.imageId === imageId);
+    return this.imageUser(imageId) !== undefined;
+  }
+
+  /** The ID of a container created from the image, if any. */
+  imageUser(imageId: string): string | undefined {
+    return listRecords(this.layout).find((r) => r.config.imageId === imageId)?.id;
   }
 
   async start(ref: string, opts: StartOptions = {}): Promise<ContainerRecord> {
@@ -98,7 +103,7 @@ export class ContainerService {
   /** Connects to a running container's stdin/output/terminal through its monitor. */
   async attach(ref: string): Promise<AttachConnection> {
     const rec = this.find(ref);
-    if (!this.state(rec).running) throw new BerthError('NOT_RUNNING', `cannot attach to container ${rec.name}: it is not running`);
+    if (!this.state(rec).running) throw new BerthError('NOT_RUNNING', 'You cannot attach to a stopped container, start it first');
     return connectAttach(this.layout.container(rec.id).attachSocket, rec.name);
   }
 
@@ -139,7 +144,7 @@ export class ContainerService {
     const st = this.state(rec);
     if (st.running) {
       if (!opts.force) {
-        throw conflict(`cannot remove container ${rec.name}: it is ${st.status}; stop it first, or use --force`);
+        throw conflict(`cannot remove container "/${rec.name}": container is ${st.status}: stop the container before removing or force remove`);
       }
       killContainer(this.layout, rec, 'SIGKILL');
       if (!(await waitExit(this.layout, rec.id, 10_000))) {
@@ -176,11 +181,11 @@ export class ContainerService {
     await withLock(this.layout.containersLock, () => {
       const other = listRecords(this.layout).find((r) => r.name === name);
       if (other && other.id !== rec.id) {
-        throw conflict(`the container name "${name}" is already in use by container ${other.id.slice(0, 12)}: choose another name`);
+        throw nameInUse(name, other.id);
       }
       return withLock(this.layout.container(rec.id).lock, () => {
         const r = loadRecord(this.layout, rec.id);
-        if (!r) throw new BerthError('NOT_FOUND', `no such container: ${ref}`);
+        if (!r) throw notFound('container', ref);
         const old = r.name;
         saveRecord(this.layout, { ...r, name });
         emitEvent(this.layout, { type: 'container', action: 'rename', id: r.id, name, attributes: { oldName: old } });
@@ -196,7 +201,7 @@ export class ContainerService {
   top(ref: string): ProcessRow[] {
     const rec = this.find(ref);
     const st = this.state(rec);
-    if (!st.running) throw new BerthError('NOT_RUNNING', `container ${rec.name} is not running`);
+    if (!st.running) throw new BerthError('NOT_RUNNING', `Container ${rec.id} is not running`);
     return listProcesses(st.pid);
   }
 

@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Layout } from '../store/layout.js';
 import { withLock } from '../store/lock.js';
-import { BerthError } from '../errors.js';
+import { BerthError, notFound } from '../errors.js';
 import { isNativeError, spawnContainer } from '../../native/index.js';
 import { buildSpawnSpec } from '../runtime/index.js';
 import { ContainerCgroups } from '../cgroup/index.js';
@@ -27,7 +27,7 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
   const paths = layout.container(id);
   return withLock(paths.lock, async () => {
     const rec = loadRecord(layout, id);
-    if (!rec) throw new BerthError('NOT_FOUND', `no such container: ${id}`);
+    if (!rec) throw notFound('container', id);
     const st = deriveState(rec, paths);
     if (st.running) return rec; // docker: starting a running container is a no-op
     if (st.status === 'exited' && rec.exit === undefined) {

@@ -14,13 +14,13 @@ import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import tar from 'tar-stream';
-import { BerthError, notFound } from '../errors.js';
+import { BerthError } from '../errors.js';
 import type { Layout } from '../store/layout.js';
 import { writeTar } from '../write-tar.js';
 import type { BlobStore } from './blobs.js';
 import { digestHex } from './digest.js';
 import { MEDIA_TYPE, jsonBytes, type OciImageConfig, type OciManifest } from './oci.js';
-import { findImage, loadImages, type ImageRecord } from './records.js';
+import { findImage, loadImages, noSuchImage, type ImageRecord } from './records.js';
 import { familiar, familiarName, parseReference } from './reference.js';
 
 export type ArchiveFormat = 'docker-archive' | 'oci-archive';
@@ -48,7 +48,7 @@ async function resolve(ctx: { layout: Layout; blobs: BlobStore }, refs: string[]
   const out: Saved[] = [];
   for (const ref of refs) {
     const found = findImage(images, ref);
-    if (!found) throw notFound('image', ref);
+    if (!found) throw noSuchImage(ref);
     const tags = found.by === 'tag' ? [found.ref!] : [];
     const same = out.find((s) => s.image.id === found.image.id);
     if (same) {

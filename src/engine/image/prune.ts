@@ -33,7 +33,7 @@ export async function pruneImages(ctx: PruneContext, opts: { all?: boolean; inUs
     // asked again under the lock: an image a container started using meanwhile is skipped, not untagged
     let r: RemoveResult;
     try {
-      r = await ctx.remove(img.id, { force: true, inUse: (id) => { if (opts.inUse(id)) throw new InUse(); return false; } });
+      r = await ctx.remove(img.id, { force: true, inUse: (id) => { if (opts.inUse(id)) throw new InUse(); return undefined; } });
     } catch (e) {
       if (e instanceof InUse || (e instanceof BerthError && e.code === 'NOT_FOUND')) continue; // in use, or removed meanwhile
       throw e;

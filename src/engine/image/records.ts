@@ -1,11 +1,11 @@
 // Image records: images/images.json, the one index of which images exist and
 // which names point at them. Written whole (writeJson: temp + fsync + rename)
 // under layout.imagesLock; readers take no lock and always see a complete file.
-import { invalid } from '../errors.js';
+import { invalid, notFound, type BerthError } from '../errors.js';
 import { readJson, writeJson } from '../store/atomic.js';
 import type { Layout } from '../store/layout.js';
 import type { ImageConfig } from './oci.js';
-import { formatReference, parseReference, repoName, type Reference } from './reference.js';
+import { familiar, formatReference, parseReference, repoName, type Reference } from './reference.js';
 
 export interface ImageRecord {
   /** "sha256:<hex of the config blob>". */
@@ -93,4 +93,14 @@ export function setTag(images: ImageRecord[], tag: string, id: string): void {
   const target = images.find((i) => i.id === id);
   if (!target) throw new Error(`setTag: no image ${id}`);
   target.repoTags.push(tag);
+}
+
+/** docker's "No such image: bb:latest": a name is shown with its tag, an ID or a digest reference as typed. */
+export function noSuchImage(ref: string): BerthError {
+  let shown = ref;
+  try {
+    const r = parseReference(ref);
+    if (r.digest === undefined) shown = familiar(r);
+  } catch { /* not a name: shown as typed */ }
+  return notFound('image', shown);
 }

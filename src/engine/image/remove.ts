@@ -7,19 +7,19 @@
 //   untagged and kept (dangling), because the container's overlay still reads
 //   its layers.
 // Deleting an image deletes the layers and blobs that no remaining image uses.
-import { conflict, notFound } from '../errors.js';
+import { conflict } from '../errors.js';
 import type { Layout } from '../store/layout.js';
 import type { BlobStore } from './blobs.js';
 import { shortId } from './digest.js';
 import type { LayerStore } from './layers.js';
 import type { OciManifest } from './oci.js';
-import { findImage, loadImages, saveImages, type ImageRecord } from './records.js';
+import { findImage, loadImages, noSuchImage, saveImages, type ImageRecord } from './records.js';
 import { parseReference, repoName } from './reference.js';
 
 export interface RemoveOptions {
   force?: boolean;
-  /** True when a container uses the image (asked under the images lock). */
-  inUse: (imageId: string) => boolean;
+  /** The ID of a container that uses the image, if any (asked under the images lock). */
+  inUse: (imageId: string) => string | undefined;
 }
 
 export interface RemoveResult {
@@ -29,15 +29,13 @@ export interface RemoveResult {
   deleted: string[];
 }
 
-const IN_USE = 'image is being used by a container: remove it first, or use -f';
-
 /** Call under layout.imagesLock. */
 export async function removeImage(
   ctx: { layout: Layout; blobs: BlobStore; layers: LayerStore }, ref: string, opts: RemoveOptions,
 ): Promise<RemoveResult> {
   const images = loadImages(ctx.layout);
   const found = findImage(images, ref);
-  if (!found) throw notFound('image', ref);
+  if (!found) throw noSuchImage(ref);
   const img = found.image;
   const refs = [...img.repoTags, ...img.repoDigests];
   const inUse = opts.inUse(img.id);
@@ -54,7 +52,9 @@ export async function removeImage(
       for (const d of img.repoDigests) if (sameRepo(d)) drop.add(d);
     }
     const last = refs.every((r) => drop.has(r));
-    if (last && inUse && !opts.force) throw conflict(`unable to remove ${ref}: ${IN_USE}`);
+    if (last && inUse && !opts.force) {
+      throw conflict(`conflict: unable to remove repository reference "${ref}" (must force) - container ${inUse.slice(0, 12)} is using its referenced image ${shortId(img.id)}`);
+    }
     img.repoTags = img.repoTags.filter((t) => !drop.has(t));
     img.repoDigests = img.repoDigests.filter((d) => !drop.has(d));
     untagged.push(...drop);
@@ -65,8 +65,8 @@ export async function removeImage(
   } else {
     if (!opts.force) {
       const repos = new Set(refs.map((r) => repoName(parseReference(r))));
-      if (repos.size > 1) throw conflict(`unable to delete ${shortId(img.id)} (must be forced): the image is referenced in ${repos.size} repositories`);
-      if (inUse) throw conflict(`unable to delete ${shortId(img.id)}: ${IN_USE}`);
+      if (repos.size > 1) throw conflict(`conflict: unable to delete ${shortId(img.id)} (must be forced) - image is referenced in multiple repositories`);
+      if (inUse) throw conflict(`conflict: unable to delete ${shortId(img.id)} (must be forced) - image is being used by container ${inUse.slice(0, 12)}`);
     }
     untagged.push(...refs);
     img.repoTags = [];

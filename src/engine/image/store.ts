@@ -2,14 +2,13 @@
 // the layer store and the image records; each operation lives in its own file.
 // Mutations run under layout.imagesLock; reads take no lock (images.json is
 // replaced atomically).
-import { notFound } from '../errors.js';
 import { withLock } from '../store/lock.js';
 import type { Layout } from '../store/layout.js';
 import { BlobStore } from './blobs.js';
 import { importImage, type ImportOptions } from './import.js';
 import { inspectImage } from './inspect.js';
 import { LayerStore } from './layers.js';
-import { findImage, loadImages, saveImages, setTag, type ImageRecord } from './records.js';
+import { findImage, loadImages, noSuchImage, saveImages, setTag, type ImageRecord } from './records.js';
 import { formatReference, parseTagReference } from './reference.js';
 import { removeImage, type RemoveOptions, type RemoveResult } from './remove.js';
 import { saveArchive, type ArchiveFormat } from './archive-save.js';
@@ -37,7 +36,7 @@ export class ImageStore {
   /** name[:tag] (normalised), name@digest, full ID, "sha256:" ID, or a unique ID prefix. */
   async get(ref: string): Promise<ImageRecord> {
     const found = findImage(loadImages(this.layout), ref);
-    if (!found) throw notFound('image', ref);
+    if (!found) throw noSuchImage(ref);
     return found.image;
   }
 
@@ -52,7 +51,7 @@ export class ImageStore {
     await withLock(this.layout.imagesLock, () => {
       const images = loadImages(this.layout);
       const found = findImage(images, source);
-      if (!found) throw notFound('image', source);
+      if (!found) throw noSuchImage(source);
       setTag(images, tag, found.image.id);
       saveImages(this.layout, images);
     });

@@ -7,7 +7,7 @@
 // an image in the store came from another repository of the same registry with
 // that blob; else an upload. Then the config, then the manifest by tag.
 import { Transform } from 'node:stream';
-import { BerthError, invalid, notFound } from '../errors.js';
+import { BerthError, invalid } from '../errors.js';
 import type { Layout } from '../store/layout.js';
 import {
   MEDIA_TYPE, addRepoDigest, familiarName, formatReference, manifestOf, parseReference, repoName,
@@ -30,7 +30,7 @@ export async function pushImage(ctx: { layout: Layout; images: ImageStore }, inp
   const name = formatReference(ref);
   const all = await ctx.images.list();
   const record = all.find((i) => i.repoTags.includes(name));
-  if (!record) throw notFound('image', `${input} (an image does not exist locally with this tag: use berth tag first)`);
+  if (!record) throw new BerthError('NOT_FOUND', `An image does not exist locally with the tag: ${familiarName(ref)}`);
   const { progress } = opts;
   const { blobs } = ctx.images;
   const repo = ref.path;
