@@ -6,7 +6,7 @@ import type { Engine, PullPolicy } from '../engine/index.js';
 import { familiar, parseReference } from '../engine/image/index.js';
 import { pullAndReport } from './commands/pull.js';
 
-export interface PullPolicyArgs { pull?: string; platform?: string }
+export interface PullPolicyArgs { pull?: string; platform?: string; quiet?: boolean }
 
 export const pullValueFlags = ['pull', 'platform'];
 
@@ -21,5 +21,5 @@ export async function pullIfMissing(engine: Engine, ref: string, a: PullPolicyAr
   if (!(await engine.needsPull(ref, policy))) return;
   if (policy === 'missing') process.stderr.write(`Unable to find image '${familiar(parseReference(ref))}' locally\n`);
   // --insecure-registry is not a run flag: BERTH_INSECURE_REGISTRIES still applies
-  await pullAndReport(engine, ref, { platform: a.platform }, process.stderr, { fullName: false });
+  await pullAndReport(engine, ref, { platform: a.platform, quiet: a.quiet }, process.stderr, { fullName: false });
 }

@@ -15,6 +15,7 @@ import { BerthError } from './errors.js';
 export { BerthError, notFound } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export type { EngineInfo } from './info.js';
+export { engineVersion, type EngineVersion } from './info.js';
 export type { DiskUsage } from './disk-usage.js';
 export { CPU_PERCENT_BASIS, type StatsSample } from './stats/index.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { monitorPath, packageRoot } from '../native/index.js';
 import type { Layout } from './store/layout.js';
 import type { ContainerService } from './container/index.js';
-import type { ImageStore } from './image/index.js';
+import { hostArchitecture, type ImageStore } from './image/index.js';
 
 export interface EngineInfo {
   Containers: number;
@@ -38,7 +38,6 @@ export async function engineInfo(layout: Layout, containers: ContainerService, i
   try {
     os = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? os;
   } catch { /* no os-release */ }
-  const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
   return {
     Containers: list.length,
     ContainersRunning: list.filter((c) => c.state === 'running').length,
@@ -58,8 +57,20 @@ export async function engineInfo(layout: Layout, containers: ContainerService, i
     MemTotal: totalmem(),
     RootDir: layout.root,
     Monitor: monitorPath,
-    ServerVersion: pkg.version,
+    ServerVersion: berthVersion(),
   };
+}
+
+/** berth's release (package.json): the engine is the CLI's own code, so one version names both. */
+export function berthVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** `version`: what docker reports of its engine, for an engine that is a library in this process. */
+export interface EngineVersion { Version: string; Os: string; Arch: string; KernelVersion: string; NodeVersion: string }
+
+export function engineVersion(): EngineVersion {
+  return { Version: berthVersion(), Os: 'linux', Arch: hostArchitecture(), KernelVersion: release(), NodeVersion: process.versions.node };
 }
 
 /** "memory (v1)", "cpu (v2)", ... for every limit kind the host supports. */

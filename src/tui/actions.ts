@@ -75,8 +75,8 @@ export async function removeVolumes(engine: Engine, names: string[]): Promise<st
 /** docker container/image/volume prune. */
 export async function prune(engine: Engine, what: 'containers' | 'images' | 'volumes'): Promise<string> {
   if (what === 'containers') {
-    const dead = await engine.containers.prune();
-    return `pruned ${dead.length} stopped container${dead.length === 1 ? '' : 's'}`;
+    const { deleted } = await engine.containers.prune();
+    return `pruned ${deleted.length} stopped container${deleted.length === 1 ? '' : 's'}`;
   }
   if (what === 'images') {
     const r = await engine.pruneImages();

@@ -113,9 +113,19 @@ test('run of an image that is not in the store pulls it first, docker-style, on 
   assert.is(never.code, 125);
   assert.is(never.stderr, `berth: No such image: ${repo}:v1\n`);
   assert.not.match(never.stderr, /Pulling/);
+  // docker's lines in docker's order: nothing is "Pulling from" a manifest that was not found
   const missing = t.berth(['run', '--rm', `${repo}:nope`]);
   assert.is(missing.code, 125);
-  assert.match(missing.stderr, new RegExp(`manifest for ${repo}:nope not found: manifest unknown`));
+  assert.is(missing.stderr, `Unable to find image '${repo}:nope' locally\nberth: manifest for ${repo}:nope not found: manifest unknown: manifest unknown\n`);
+  const created = t.berth(['create', `${reg.addr}/nothing/here`]);
+  assert.is(created.code, 1, 'create: the engine refused (docker\'s 1)');
+  assert.is(created.stderr, `Unable to find image '${reg.addr}/nothing/here:latest' locally\nError: manifest for ${reg.addr}/nothing/here:latest not found: manifest unknown: manifest unknown\n`);
+  // -q: the pull's progress and summary are left out, docker's first line stays
+  const quiet = t.berth(['run', '--rm', '-q', `${repo}:v1`]);
+  assert.is(quiet.code, 0, quiet.stderr);
+  assert.is(quiet.stdout, 'from-cmd\n');
+  assert.is(quiet.stderr, `Unable to find image '${repo}:v1' locally\n`);
+  t.ok(['rmi', `${repo}:v1`]);
 });
 
 test('a blob corrupted in the registry: the pull fails with a digest error, the store is unchanged', async () => {
@@ -144,7 +154,8 @@ test('a blob corrupted in the registry: the pull fails with a digest error, the 
 test('pull errors: unknown tag, unknown repository', () => {
   const r = t.berth(['pull', `${repo}:nope`]);
   assert.is(r.code, 1);
-  assert.match(r.stderr, /manifest unknown/i);
+  assert.is(r.stdout, '', 'no "Pulling from" before the manifest was found');
+  assert.is(r.stderr, `Error: manifest for ${repo}:nope not found: manifest unknown: manifest unknown\n`);
   const r2 = t.berth(['pull', `${reg.addr}/nothing/here`]);
   assert.is(r2.code, 1);
   assert.match(r2.stderr, /(name|manifest) unknown/i);

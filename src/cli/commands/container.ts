@@ -15,11 +15,12 @@ import { commitCommand } from './commit.js';
 import { diffCommand } from './diff.js';
 import { exportCommand } from './export.js';
 import { renamed } from '../command-alias.js';
+import { containerPruneCommand } from './container-prune.js';
 
 const verbs: CommandModule<any, any>[] = [
   createCommand, runCommand, startCommand, stopCommand, restartCommand, killCommand, rmCommand, renamed(rmCommand, 'remove'),
   waitCommand, pauseCommand, unpauseCommand, renameCommand, psCommand, renamed(psCommand, 'ls'), renamed(psCommand, 'list'),
-  logsCommand, topCommand, cpCommand, diffCommand, exportCommand, commitCommand,
+  logsCommand, topCommand, cpCommand, diffCommand, exportCommand, commitCommand, containerPruneCommand,
   inspectOnly('container', 'Display detailed information on one or more containers'),
 ];
 

@@ -28,6 +28,7 @@ import { tuiCommand } from './tui.js';
 import { volumeCommand } from './volume.js';
 import { systemCommand } from './system.js';
 import { updateCommand } from './update.js';
+import { versionCommand } from './version.js';
 import { statsCommand } from './stats.js';
 import { commitCommand } from './commit.js';
 import { diffCommand } from './diff.js';
@@ -39,7 +40,7 @@ import { saveCommand } from './save.js';
 export const commands: CommandModule<any, any>[] = [
   runCommand, createCommand, startCommand, stopCommand, restartCommand, killCommand, rmCommand, psCommand,
   attachCommand, execCommand, inspectCommand, waitCommand, logsCommand, topCommand, renameCommand, pauseCommand, unpauseCommand, cpCommand,
-  infoCommand, containerCommand, updateCommand, statsCommand,
+  infoCommand, versionCommand, containerCommand, updateCommand, statsCommand,
   imagesCommand, importCommand, rmiCommand, tagCommand, imageCommand,
   pullCommand, pushCommand, loginCommand, logoutCommand,
   volumeCommand, systemCommand,

@@ -1,15 +1,16 @@
 // `info`: system-wide information.
 import type { CommandModule } from 'yargs';
 import { getEngine, type GlobalArgs } from '../context.js';
-import { humanSize, printJson } from '../output.js';
+import { humanSize, printJson, renderTemplate } from '../output.js';
 
 export const infoCommand: CommandModule<GlobalArgs, GlobalArgs & { format?: string }> = {
   command: 'info',
   describe: 'Display system-wide information',
-  builder: (y) => y.option('format', { alias: 'f', type: 'string', describe: '"json" for machine-readable output' }) as never,
+  builder: (y) => y.option('format', { alias: 'f', type: 'string', describe: 'format the output with a template ({{.ServerVersion}}), or "json"' }) as never,
   handler: async (a) => {
     const i = await getEngine(a).info();
     if (a.format === 'json') return printJson(i);
+    if (a.format !== undefined) return void process.stdout.write(renderTemplate(a.format, i as unknown as Record<string, unknown>) + '\n');
     const lines = [
       `Containers: ${i.Containers}`,
       ` Running: ${i.ContainersRunning}`,

@@ -1,7 +1,7 @@
 // `pull`: docker pull — an image from a registry, with docker's progress lines
 // and closing "Digest:" / "Status:" lines, then the full reference.
 import type { CommandModule } from 'yargs';
-import { familiar, formatReference } from '../../engine/image/index.js';
+import { familiar, formatReference, parseReference } from '../../engine/image/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
 import { policyOf, progressFor, registryOptions, type RegistryArgs } from '../registry-flags.js';
 import type { Engine } from '../../engine/index.js';
@@ -30,6 +30,8 @@ export const pullCommand: CommandModule<GlobalArgs, PullArgs> = {
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'suppress verbose output' }) as never,
   handler: async (a) => {
     finishDespiteClosedPipe();
+    const ref = parseReference(a.name);
+    if (!a.quiet && ref.digest === undefined && !/:[^/]*$/.test(a.name)) process.stdout.write(`Using default tag: ${ref.tag}\n`);
     await pullAndReport(getEngine(a), a.name, a);
   },
 };

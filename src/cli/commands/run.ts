@@ -1,7 +1,8 @@
 // `run` and `create`: docker's flags, the container command after the image.
 import { readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
-import type { CreateOptions } from '../../engine/container/index.js';
+import type { ContainerRecord, CreateOptions } from '../../engine/container/index.js';
+import { openCidFile } from '../cidfile.js';
 import { BerthError } from '../../engine/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
 import { commandTail, type TailVerb } from '../argv-split.js';
@@ -30,6 +31,8 @@ interface CreateArgs extends GlobalArgs, ResourceArgs, MountArgs, PullPolicyArgs
   'read-only'?: boolean;
   interactive?: boolean;
   tty?: boolean;
+  cidfile?: string;
+  quiet?: boolean;
 }
 
 interface RunArgs extends CreateArgs {
@@ -55,14 +58,16 @@ function createOptions(y: Argv<GlobalArgs>): Argv<CreateArgs> {
     .option('rm', { type: 'boolean', describe: 'automatically remove the container when it exits' })
     .option('read-only', { type: 'boolean', describe: "mount the container's root filesystem as read only" })
     .option('interactive', { alias: 'i', type: 'boolean', describe: 'keep STDIN open even if not attached' })
-    .option('tty', { alias: 't', type: 'boolean', describe: 'allocate a pseudo-TTY' }) as unknown as Argv<CreateArgs>;
+    .option('tty', { alias: 't', type: 'boolean', describe: 'allocate a pseudo-TTY' })
+    .option('cidfile', { type: 'string', describe: 'write the container ID to the file (which must not exist)' })
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'suppress the pull output' }) as unknown as Argv<CreateArgs>;
 }
 
 /** Flags that take a value, for splitting off the container's command (argv-split.ts). */
 export const runTail: TailVerb = {
   ownsH: true, // -h is --hostname, as in docker
   valueFlags: new Set(['name', 'env', 'e', 'env-file', 'workdir', 'w', 'user', 'u', 'hostname', 'h', 'entrypoint',
-    'stop-signal', 'stop-timeout', 'label', 'l', 'detach-keys', ...resourceValueFlags, ...mountValueFlags, ...pullValueFlags]),
+    'stop-signal', 'stop-timeout', 'label', 'l', 'detach-keys', 'cidfile', ...resourceValueFlags, ...mountValueFlags, ...pullValueFlags]),
 };
 
 function toCreateOptions(a: CreateArgs): CreateOptions {
@@ -112,8 +117,7 @@ export const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
   describe: 'Create a new container',
   builder: createOptions,
   handler: async (a) => {
-    await pullIfMissing(getEngine(a), a.image, a);
-    const rec = await getEngine(a).containers.create(toCreateOptions(a));
+    const rec = await createWithCidFile(a);
     process.stdout.write(rec.id + '\n');
   },
 };
@@ -129,8 +133,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
   handler: async (a) => {
     const containers = getEngine(a).containers;
     requireTerminal(a);
-    await pullIfMissing(getEngine(a), a.image, a);
-    const rec = await containers.create(toCreateOptions(a));
+    const rec = await createWithCidFile(a);
     if (a.detach) {
       await startOrDiscard(rec.id, rec.config.autoRemove, a);
       process.stdout.write(rec.id + '\n');
@@ -149,6 +152,20 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
     if (code !== 0) throw new ExitStatus(code);
   },
 };
+
+/** The pull if the image is missing, then the container; its ID goes into --cidfile. */
+async function createWithCidFile(a: CreateArgs): Promise<ContainerRecord> {
+  const cid = openCidFile(a.cidfile); // first: an existing file stops everything
+  try {
+    await pullIfMissing(getEngine(a), a.image, a);
+    const rec = await getEngine(a).containers.create(toCreateOptions(a));
+    cid.write(rec.id);
+    return rec;
+  } catch (e) {
+    cid.discard();
+    throw e;
+  }
+}
 
 /** Starts; a container whose start failed is removed again when --rm was given (docker does the same). */
 async function startOrDiscard(id: string, autoRemove: boolean, a: GlobalArgs, ttySize?: { rows: number; cols: number }): Promise<void> {

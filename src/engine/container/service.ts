@@ -6,6 +6,7 @@ import { BerthError, conflict, notFound } from '../errors.js';
 import type { ImageRecord, ImageStore } from '../image/index.js';
 import { followLog, readLog, type LogRecord } from '../log/index.js';
 import { emitEvent } from '../events/index.js';
+import { directoryUsage } from '../volume/index.js';
 import { createContainer, type CreateOptions } from './create.js';
 import { startContainer, type StartOptions } from './start.js';
 import { connectAttach, type AttachConnection } from './attach.js';
@@ -117,11 +118,7 @@ export class ContainerService {
     const rec = this.find(ref);
     await stopContainer(this.layout, rec, opts.timeout);
     await finalizeExit(this.layout, rec.id); // no --rm on restart: docker refuses --rm with restart policies anyway
-    await startContainer(this.layout, rec.id);
-    await withLock(this.layout.container(rec.id).lock, () => {
-      const r = loadRecord(this.layout, rec.id);
-      if (r) saveRecord(this.layout, { ...r, restartCount: r.restartCount + 1 });
-    });
+    await startContainer(this.layout, rec.id); // a restart by hand is not counted in RestartCount (docker counts the policy's only)
   }
 
   kill(ref: string, signal?: string): void {
@@ -160,11 +157,23 @@ export class ContainerService {
     return updateResources(this.layout, this.find(ref).id, limits, onWarning);
   }
 
-  /** container prune: removes every container that is not running; returns their IDs. */
-  async prune(): Promise<string[]> {
+  /** container prune: removes every container that is not running; their IDs and the bytes their writable layers held. */
+  async prune(): Promise<{ deleted: string[]; reclaimed: number }> {
     const stopped = this.list({ all: true }).filter((c) => c.state !== 'running' && c.state !== 'paused');
-    for (const c of stopped) await this.remove(c.id);
-    return stopped.map((c) => c.id);
+    const deleted: string[] = [];
+    let reclaimed = 0;
+    for (const c of stopped) {
+      const size = directoryUsage(this.layout.container(c.id).upper);
+      try {
+        await this.remove(c.id);
+      } catch (e) {
+        if (e instanceof BerthError && (e.code === 'CONFLICT' || e.code === 'NOT_FOUND')) continue; // started or removed meanwhile
+        throw e;
+      }
+      deleted.push(c.id);
+      reclaimed += size;
+    }
+    return { deleted, reclaimed };
   }
 
   pause(ref: string): Promise<void> {
@@ -224,7 +233,7 @@ export class ContainerService {
   async copyFrom(ref: string, src: string, dest: string | Writable, opts: CopyOptions = {}): Promise<CopyReport> {
     const rec = this.find(ref);
     return withContainerRoot(this.layout, rec, this.state(rec), false, (root) =>
-      typeof dest === 'string' ? copyOut(root, src, dest, opts) : copyOutTar(root, src, dest));
+      typeof dest === 'string' ? copyOut(root, src, dest, opts) : copyOutTar(root, src, dest, opts));
   }
 
   /** docker cp into a container: `src` is a host path, or a stream holding a tar. */

@@ -14,7 +14,8 @@
 // - SRC a directory: DEST missing → created with SRC's content; DEST a file →
 //   error; DEST a directory → SRC copied into it, or with "SRC/." its content.
 // - A symlink as SRC is copied as the link; "SRC/" or "SRC/." follows it
-//   (in-root). A symlink as DEST is followed (in-root).
+//   (in-root), and so does `followLink` (docker cp -L), keeping the link's name.
+//   A symlink as DEST is followed (in-root).
 // - Ownership (docker's default): files copied out belong to the user running
 //   berth, files copied in to the container's root (ours: no user namespace);
 //   with `archive` (docker cp -a) the source's uid/gid are kept. Modes and
@@ -35,6 +36,8 @@ export type { CopyReport } from './tree.js';
 export interface CopyOptions {
   /** docker cp -a: keep the source's uid/gid (and set-id bits). */
   archive?: boolean;
+  /** docker cp -L: a symlink as SRC is followed (in-root for a container path). */
+  followLink?: boolean;
 }
 
 /** CONTAINER:SRC → host DEST. */
@@ -43,7 +46,7 @@ export async function copyOut(root: string, srcPath: string, hostDest: string, o
   const dst = pathArg(hostDest, process.cwd());
   const policy: Policy = { preserveOwner: !!opts.archive, stripSetid: !opts.archive };
   return withPlaces(
-    () => containerPlace(root, src.clean, src.dirOnly, srcPath),
+    () => containerPlace(root, src.clean, src.dirOnly || !!opts.followLink, srcPath),
     (from) => checkSource(from, src, `no such file or directory in container: ${srcPath}`),
     () => hostPlace(dst.clean, true),
     (from, to) => place(from, src, to, dst, policy),
@@ -57,7 +60,7 @@ export async function copyIn(hostSrc: string, root: string, destPath: string, op
   const dst = pathArg(destPath);
   const policy: Policy = { preserveOwner: !!opts.archive, stripSetid: false };
   return withPlaces(
-    () => hostPlace(src.clean, src.dirOnly),
+    () => hostPlace(src.clean, src.dirOnly || !!opts.followLink),
     (from) => checkSource(from, src, `no such file or directory: ${hostSrc}`),
     () => containerPlace(root, dst.clean, true, destPath),
     (from, to) => place(from, src, to, dst, policy),
@@ -66,9 +69,9 @@ export async function copyIn(hostSrc: string, root: string, destPath: string, op
 }
 
 /** CONTAINER:SRC → a tar stream on `out` (docker cp CONTAINER:SRC -). `out` is not ended. */
-export async function copyOutTar(root: string, srcPath: string, out: Writable): Promise<CopyReport> {
+export async function copyOutTar(root: string, srcPath: string, out: Writable, opts: CopyOptions = {}): Promise<CopyReport> {
   const src = pathArg(srcPath);
-  const from = await containerPlace(root, src.clean, src.dirOnly, srcPath);
+  const from = await containerPlace(root, src.clean, src.dirOnly || !!opts.followLink, srcPath);
   try {
     checkSource(from, src, `no such file or directory in container: ${srcPath}`);
     const contents = src.contents && from.st!.isDirectory();

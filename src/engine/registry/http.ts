@@ -111,8 +111,8 @@ export async function registryError(res: HttpResponse, what: string): Promise<Be
   let detail = '';
   try {
     const body = JSON.parse((await readBody(res, 64 * 1024)).toString('utf8')) as { errors?: Array<{ code?: string; message?: string }> };
-    // the message alone reads like docker's ("manifest unknown"); the code when there is none
-    detail = (body.errors ?? []).map((x) => x.message || x.code || '').filter(Boolean).join('; ');
+    // docker's form: the code as words, then the message ("manifest unknown: manifest unknown")
+    detail = (body.errors ?? []).map((x) => [x.code?.toLowerCase().replace(/_/g, ' '), x.message].filter(Boolean).join(': ')).filter(Boolean).join('; ');
   } catch {
     /* not JSON, or empty (HEAD) */
   }

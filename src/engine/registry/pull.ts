@@ -52,10 +52,10 @@ export async function pullImage(ctx: PullContext, input: string, opts: PullOptio
   const repo = ref.path;
   const client = new RegistryClient(ref.domain, { policy: opts.policy });
   const { progress } = opts;
-  progress.line(`${ref.digest ?? ref.tag}: Pulling from ${repo}`);
 
   // 1. the manifest, by tag or digest; an index leads to this platform's manifest
   const top = await client.getManifest(repo, ref.digest ?? ref.tag!);
+  progress.line(`${ref.digest ?? ref.tag}: Pulling from ${repo}`); // docker's order: once the manifest was found
   const digest = sha256Digest(top.bytes);
   if (ref.digest !== undefined && digest !== ref.digest) throw mismatch('manifest', ref.digest, digest);
   if (top.digest !== undefined && top.digest !== digest) throw mismatch('manifest', top.digest, digest);

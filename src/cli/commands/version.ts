@@ -1,0 +1,40 @@
+// `version`: the client and the engine, in docker's layout and keys
+// (`--format '{{.Server.Version}}'`, `--format json`). berth's engine is a
+// library inside this same process, so both report one release; the server
+// side says so instead of naming a daemon.
+import type { CommandModule } from 'yargs';
+import { engineVersion } from '../../engine/index.js';
+import type { GlobalArgs } from '../context.js';
+import { renderTemplate } from '../output.js';
+
+export const versionCommand: CommandModule<GlobalArgs, GlobalArgs & { format?: string }> = {
+  command: 'version',
+  describe: 'Show the berth version information',
+  builder: (y) => y.option('format', { alias: 'f', type: 'string', describe: 'format the output with a template, or "json"' }) as never,
+  handler: (a) => {
+    const v = engineVersion();
+    const doc = {
+      Client: { Platform: { Name: 'berth' }, Version: v.Version, NodeVersion: v.NodeVersion, Os: v.Os, Arch: v.Arch },
+      Server: {
+        Platform: { Name: 'berth embedded engine (no daemon)' },
+        Components: [{ Name: 'Engine', Version: v.Version, Details: { KernelVersion: v.KernelVersion, Os: v.Os, Arch: v.Arch } }],
+        Version: v.Version, Os: v.Os, Arch: v.Arch, KernelVersion: v.KernelVersion,
+      },
+    };
+    if (a.format === 'json') return void process.stdout.write(JSON.stringify(doc) + '\n');
+    if (a.format !== undefined) return void process.stdout.write(renderTemplate(a.format, doc) + '\n');
+    const row = (indent: string, k: string, val: string) => `${indent}${`${k}:`.padEnd(20 - indent.length)}${val}`;
+    process.stdout.write([
+      `Client: ${doc.Client.Platform.Name}`,
+      row(' ', 'Version', v.Version),
+      row(' ', 'Node version', v.NodeVersion),
+      row(' ', 'OS/Arch', `${v.Os}/${v.Arch}`),
+      '',
+      `Server: ${doc.Server.Platform.Name}`,
+      ' Engine:',
+      row('  ', 'Version', v.Version),
+      row('  ', 'OS/Arch', `${v.Os}/${v.Arch}`),
+      row('  ', 'Kernel Version', v.KernelVersion),
+    ].join('\n') + '\n');
+  },
+};
