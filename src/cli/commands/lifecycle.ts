@@ -69,7 +69,7 @@ export const killCommand: CommandModule<GlobalArgs, Targets & { signal: string }
   builder: (y) => y.option('signal', { alias: 's', type: 'string', default: 'SIGKILL', describe: 'signal to send to the container' }) as never,
   handler: async (a) => {
     const c = getEngine(a).containers;
-    await forEachTarget(a.containers, (t) => { c.kill(t, a.signal); say(t); });
+    await forEachTarget(a.containers, async (t) => { await c.killByUser(t, a.signal); say(t); });
   },
 };
 

@@ -33,6 +33,7 @@ interface CreateArgs extends GlobalArgs, ResourceArgs, MountArgs, PullPolicyArgs
   tty?: boolean;
   cidfile?: string;
   quiet?: boolean;
+  restart?: string;
 }
 
 interface RunArgs extends CreateArgs {
@@ -59,6 +60,7 @@ function createOptions(y: Argv<GlobalArgs>): Argv<CreateArgs> {
     .option('read-only', { type: 'boolean', describe: "mount the container's root filesystem as read only" })
     .option('interactive', { alias: 'i', type: 'boolean', describe: 'keep STDIN open even if not attached' })
     .option('tty', { alias: 't', type: 'boolean', describe: 'allocate a pseudo-TTY' })
+    .option('restart', { type: 'string', describe: 'restart policy when the container exits: no, on-failure[:max-retries], always, unless-stopped' })
     .option('cidfile', { type: 'string', describe: 'write the container ID to the file (which must not exist)' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'suppress the pull output' }) as unknown as Argv<CreateArgs>;
 }
@@ -67,7 +69,7 @@ function createOptions(y: Argv<GlobalArgs>): Argv<CreateArgs> {
 export const runTail: TailVerb = {
   ownsH: true, // -h is --hostname, as in docker
   valueFlags: new Set(['name', 'env', 'e', 'env-file', 'workdir', 'w', 'user', 'u', 'hostname', 'h', 'entrypoint',
-    'stop-signal', 'stop-timeout', 'label', 'l', 'detach-keys', 'cidfile', ...resourceValueFlags, ...mountValueFlags, ...pullValueFlags]),
+    'stop-signal', 'stop-timeout', 'label', 'l', 'detach-keys', 'cidfile', 'restart', ...resourceValueFlags, ...mountValueFlags, ...pullValueFlags]),
 };
 
 function toCreateOptions(a: CreateArgs): CreateOptions {
@@ -97,6 +99,7 @@ function toCreateOptions(a: CreateArgs): CreateOptions {
     mounts: toMountRequests(a),
     volumesFrom: a['volumes-from'],
     resources: toResourceLimits(a),
+    restart: a.restart,
     onWarning: printWarning,
   };
 }

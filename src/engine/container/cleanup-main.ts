@@ -1,9 +1,14 @@
 // Run by a container's monitor when the container exits (as conmon runs
 // `podman container cleanup`): node cleanup-main.js ROOT ID. Collects the exit
-// and performs --rm, with no other berth process needed.
+// and performs --rm, or the restart the policy asked for (restart-policy.ts),
+// with no other berth process needed. A client that collected the exit first
+// starts this too when a restart is due.
 import { Layout } from '../store/layout.js';
 import { withLock } from '../store/lock.js';
 import { finalizeExit, removeStopped } from './finalize.js';
+import { loadRecord } from './records.js';
+import { restartIfDue } from './restart-policy.js';
+import { startContainer } from './start.js';
 
 const [root, id] = process.argv.slice(2);
 const layout = new Layout(root);
@@ -14,7 +19,9 @@ async function cleanup(): Promise<void> {
     // a foreground client (`run --rm` without -d) holds the attach lock until it has read
     // all output; wait for it — the kernel drops the lock if that client dies
     await withLock(layout.container(id).attachLock, () => removeStopped(layout, id, { volumes: true }), { timeoutMs: Infinity });
+    return;
   }
+  await restartIfDue(() => loadRecord(layout, id), () => startContainer(layout, id, { byPolicy: true }));
 }
 
 cleanup().catch((e: unknown) => {

@@ -48,8 +48,18 @@ export async function waitExit(layout: Layout, id: string, timeoutMs = Infinity)
   }
 }
 
+/** The user stopped or killed it: its restart policy does not bring it back (a pending restart is cancelled). */
+export async function markManualStop(layout: Layout, id: string): Promise<void> {
+  await withLock(layout.container(id).lock, () => {
+    const rec = loadRecord(layout, id);
+    if (!rec || (rec.manualStop && !rec.restarting)) return;
+    saveRecord(layout, { ...rec, manualStop: true, restarting: undefined });
+  });
+}
+
 export async function stopContainer(layout: Layout, rec: ContainerRecord, timeoutSec?: number, signalName?: string): Promise<void> {
   const paths = layout.container(rec.id);
+  await markManualStop(layout, rec.id);
   if (!deriveState(rec, paths).running) return; // docker: stopping a stopped container succeeds
   const sig = signalNumber(signalName || rec.config.stopSignal);
   const grace = timeoutSec ?? rec.config.stopTimeout;

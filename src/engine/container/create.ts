@@ -14,6 +14,7 @@ import type { MountRequest } from '../volume/index.js';
 import type { ContainerConfig, ContainerRecord } from './types.js';
 import type { ResourceLimits } from '../cgroup/index.js';
 import { checkResources } from './resources.js';
+import { parseRestartPolicy } from './restart-policy.js';
 
 export interface CreateOptions {
   image: string;
@@ -42,6 +43,8 @@ export interface CreateOptions {
   mounts?: MountRequest[];
   /** --volumes-from CONTAINER[:ro|:rw] */
   volumesFrom?: string[];
+  /** --restart, docker's syntax: no | always | unless-stopped | on-failure[:N]. */
+  restart?: string;
 }
 
 export async function createContainer(layout: Layout, images: ImageStore, o: CreateOptions): Promise<ContainerRecord> {
@@ -71,6 +74,8 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
     throw invalid(`invalid hostname "${o.hostname}": letters, digits, "." and "-" only, at most 63 characters`);
   }
 
+  const restartPolicy = o.restart === undefined ? undefined : parseRestartPolicy(o.restart);
+  if (restartPolicy && restartPolicy.Name !== 'no' && o.autoRemove) throw invalid('Conflicting options: --restart and --rm');
   const resources = checkResources(o.resources, o.onWarning);
 
   const id = newId();
@@ -88,6 +93,7 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
     stopTimeout: o.stopTimeout ?? 10,
     init: !!o.init,
     autoRemove: !!o.autoRemove,
+    ...(restartPolicy ? { restartPolicy } : {}),
     tty: !!o.tty,
     openStdin: !!o.openStdin,
     readonlyRootfs: !!o.readonlyRootfs,

@@ -1,5 +1,5 @@
 // Collecting an exit: merge the monitor's exit file into the record, remove the
-// run's cgroups, and honour --rm. Idempotent and locked, because the monitor's
+// run's cgroups, mark a restart the policy asks for, and honour --rm. Idempotent and locked, because the monitor's
 // cleanup command, `stop`, `rm -f` and a foreground `run` may all try at once.
 import { rmSync, readFileSync } from 'node:fs';
 import type { Layout } from '../store/layout.js';
@@ -10,6 +10,7 @@ import { emitEvent } from '../events/index.js';
 import { loadRecord, saveRecord } from './records.js';
 import { readExitFile } from './state.js';
 import { removeAnonymousVolumes } from './mounts.js';
+import { restartDecision } from './restart-policy.js';
 
 /** Collects the exit of the current run if the monitor wrote one. Returns true if a --rm removal is due. */
 export async function finalizeExit(layout: Layout, id: string): Promise<boolean> {
@@ -23,6 +24,11 @@ export async function finalizeExit(layout: Layout, id: string): Promise<boolean>
       rec.exit = exit;
       ContainerCgroups.fromDirs(rec.run.cgroupPaths).remove();
       rec.paused = false;
+      const next = restartDecision(rec, exit); // with the exit, in one step: exactly one collector marks it
+      if (next.restart) {
+        rec.restarting = { delayMs: next.delayMs, since: new Date().toISOString() };
+        rec.restartDelayMs = next.delayMs;
+      }
       saveRecord(layout, rec);
       emitEvent(layout, { type: 'container', action: 'die', id, name: rec.name, attributes: { exitCode: exit.exitCode } });
     }

@@ -4,6 +4,7 @@ import type { ContainerRecord } from './types.js';
 import type { ContainerState } from './state.js';
 import { humanDuration } from '../format.js';
 import { runningExecIds } from './exec.js';
+import { NO_RESTART } from './restart-policy.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -19,7 +20,7 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
       Status: st.status,
       Running: st.running && !st.paused,
       Paused: st.paused,
-      Restarting: false,
+      Restarting: st.status === 'restarting',
       OOMKilled: st.exit?.oomKilled ?? false,
       Dead: false,
       Pid: st.pid,
@@ -40,6 +41,7 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
     Driver: 'overlay',
     HostConfig: {
       AutoRemove: rec.config.autoRemove,
+      RestartPolicy: rec.config.restartPolicy ?? NO_RESTART,
       Init: rec.config.init,
       ReadonlyRootfs: rec.config.readonlyRootfs,
       NetworkMode: 'none',
@@ -111,6 +113,8 @@ export function summarize(rec: ContainerRecord, st: ContainerState, now = Date.n
   let status: string;
   if (st.running) {
     status = `Up ${humanDuration(now - Date.parse(rec.run!.startedAt))}${st.paused ? ' (Paused)' : ''}`;
+  } else if (st.status === 'restarting' && st.exit) {
+    status = `Restarting (${st.exit.exitCode}) ${humanDuration(now - Date.parse(st.exit.finishedAt))} ago`;
   } else if (st.status === 'exited' && st.exit) {
     status = `Exited (${st.exit.exitCode}) ${humanDuration(now - Date.parse(st.exit.finishedAt))} ago`;
   } else {

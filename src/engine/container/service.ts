@@ -8,12 +8,14 @@ import { followLog, readLog, type LogRecord } from '../log/index.js';
 import { emitEvent } from '../events/index.js';
 import { directoryUsage } from '../volume/index.js';
 import { createContainer, type CreateOptions } from './create.js';
-import { startContainer, type StartOptions } from './start.js';
+import { cleanupMain, startContainer, type StartOptions } from './start.js';
+import { parseRestartPolicy, startsAtBoot, type RestartPolicy } from './restart-policy.js';
+import { spawn } from 'node:child_process';
 import { connectAttach, type AttachConnection } from './attach.js';
 import { execPaths, startExec, waitExec, type ExecOptions, type ExecRecord } from './exec.js';
 import { existsSync, rmSync } from 'node:fs';
 import { finalizeExit, removeStopped } from './finalize.js';
-import { killContainer, setPaused, stopContainer, waitExit } from './control.js';
+import { killContainer, markManualStop, setPaused, stopContainer, waitExit } from './control.js';
 import { checkName, nameInUse } from './ids.js';
 import { findRecord, listRecords, loadRecord, saveRecord } from './records.js';
 import { deriveState, type ContainerState } from './state.js';
@@ -121,8 +123,29 @@ export class ContainerService {
     await startContainer(this.layout, rec.id); // a restart by hand is not counted in RestartCount (docker counts the policy's only)
   }
 
+  /** Sends a signal (a client's signal proxy does this too: the restart policy stays). */
   kill(ref: string, signal?: string): void {
     killContainer(this.layout, this.find(ref), signal);
+  }
+
+  /** `kill` by the user: as docker, it also ends the restart policy's turn. */
+  async killByUser(ref: string, signal?: string): Promise<void> {
+    const rec = this.find(ref);
+    if (this.state(rec).running) await markManualStop(this.layout, rec.id);
+    killContainer(this.layout, rec, signal);
+  }
+
+  /** Starts every container whose policy brings it back after a host reboot (always; unless-stopped
+   *  unless the user stopped it) and that is not running; returns their IDs. What a boot unit runs. */
+  async bootRestart(): Promise<string[]> {
+    const started: string[] = [];
+    for (const rec of listRecords(this.layout)) {
+      if (!startsAtBoot(rec) || this.state(rec).running) continue;
+      await finalizeExit(this.layout, rec.id);
+      await startContainer(this.layout, rec.id);
+      started.push(rec.id);
+    }
+    return started;
   }
 
   /** Waits for the container to stop; returns its exit code. */
@@ -150,6 +173,18 @@ export class ContainerService {
       await finalizeExit(this.layout, rec.id);
     }
     await removeStopped(this.layout, rec.id, { volumes: opts.volumes });
+  }
+
+  /** docker update --restart: the policy for the container's next exits. */
+  async setRestartPolicy(ref: string, spec: string): Promise<void> {
+    const policy: RestartPolicy = parseRestartPolicy(spec);
+    const id = this.find(ref).id;
+    await withLock(this.layout.container(id).lock, () => {
+      const rec = loadRecord(this.layout, id);
+      if (!rec) throw notFound('container', ref);
+      if (rec.config.autoRemove && policy.Name !== 'no') throw conflict('Restart policy cannot be updated because AutoRemove is enabled for the container');
+      saveRecord(this.layout, { ...rec, config: { ...rec.config, restartPolicy: policy } });
+    });
   }
 
   /** docker update: changes resource limits, live on a running container, and stores them. */
@@ -265,6 +300,13 @@ export class ContainerService {
 
   /** Collects a finished run (exit code, cgroups) and performs --rm now rather than in the monitor. */
   async collect(id: string): Promise<void> {
-    if (await finalizeExit(this.layout, id)) await removeStopped(this.layout, id, { volumes: true }); // --rm takes anonymous volumes along
+    if (await finalizeExit(this.layout, id)) {
+      await removeStopped(this.layout, id, { volumes: true }); // --rm takes anonymous volumes along
+      return;
+    }
+    // the monitor skips its cleanup when the exit was collected here: a due restart is handed to one
+    if (loadRecord(this.layout, id)?.restarting) {
+      spawn(process.execPath, [cleanupMain, this.layout.root, id], { detached: true, stdio: 'ignore' }).unref();
+    }
   }
 }

@@ -16,12 +16,16 @@ import { bootId, deriveState, procStartTime } from './state.js';
 import type { ContainerRecord } from './types.js';
 import { applyRecordLimits } from './resources.js';
 
-const cleanupMain = fileURLToPath(new URL('./cleanup-main.js', import.meta.url));
 
 export interface StartOptions {
   /** The attaching client's terminal size (a container with a tty starts with it). */
   ttySize?: { rows: number; cols: number };
+  /** A restart the policy marked (restart-policy.ts): only if still marked; counted. */
+  byPolicy?: boolean;
 }
+
+/** The monitor's exit hook; also started by a client that collected an exit with a restart due. */
+export const cleanupMain = fileURLToPath(new URL('./cleanup-main.js', import.meta.url));
 
 export async function startContainer(layout: Layout, id: string, opts: StartOptions = {}): Promise<ContainerRecord> {
   const paths = layout.container(id);
@@ -29,6 +33,14 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
     const rec = loadRecord(layout, id);
     if (!rec) throw notFound('container', id);
     const st = deriveState(rec, paths);
+    if (opts.byPolicy) {
+      // stopped, killed, started or removed by the user meanwhile: the policy's turn is over
+      if (!rec.restarting || rec.manualStop || st.running) return rec;
+      rec.restartCount += 1;
+    } else {
+      rec.manualStop = false; // docker: a start by the user hands the container back to its policy
+    }
+    rec.restarting = undefined;
     if (st.running) return rec; // docker: starting a running container is a no-op
     if (st.status === 'exited' && rec.exit === undefined) {
       // an exit the monitor recorded but nobody collected yet

@@ -68,8 +68,8 @@ export function deriveState(rec: ContainerRecord, paths: ContainerPaths): Contai
   const fromMonitor = readExitFile(paths);
   if (fromMonitor) return { status: 'exited', running: false, paused: false, pid: 0, exit: fromMonitor };
   if (rec.exit && rec.exit.finishedAt >= rec.run.startedAt) {
-    // collected already by finalize() (which removes the exit file)
-    return { status: 'exited', running: false, paused: false, pid: 0, exit: rec.exit };
+    // collected already by finalize() (which removes the exit file); a policy restart may be due
+    return { status: rec.restarting ? 'restarting' : 'exited', running: false, paused: false, pid: 0, exit: rec.exit };
   }
   if (monitorAlive(rec)) {
     const paused = !!rec.paused;

@@ -2,6 +2,7 @@
 // (state). Stored as containers/<id>/container.json.
 import type { MountSpec } from '../volume/index.js';
 import type { ResourceLimits } from '../cgroup/limits.js';
+import type { RestartPolicy } from './restart-policy.js';
 
 /** What the user asked for, merged with the image's defaults at create time. */
 export interface ContainerConfig {
@@ -28,6 +29,8 @@ export interface ContainerConfig {
   /** --memory, --cpus, --pids-limit, ...: validated and resolved against the host at create
    * (dropped ones already removed); applied at start, changed by `update`. Absent = none. */
   resources?: ResourceLimits;
+  /** --restart; absent = "no". */
+  restartPolicy?: RestartPolicy;
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
@@ -64,5 +67,12 @@ export interface ContainerRecord {
   run?: ContainerRun;       // set while started (kept after exit for inspect)
   exit?: ContainerExit;     // set once an exit was collected
   paused?: boolean;
+  /** Restarts by the restart policy (a restart by hand is not counted, as in docker). */
   restartCount: number;
+  /** A policy restart is due: set with the collected exit, cleared by the start it leads to. */
+  restarting?: { delayMs: number; since: string };
+  /** The last policy delay, doubled for the next one (restart-policy.ts). */
+  restartDelayMs?: number;
+  /** Stopped or killed by the user: the policy does not restart it (until a start). */
+  manualStop?: boolean;
 }
