@@ -76,6 +76,10 @@ test('wrong state, in use, name conflict: 1 for the verb, 125 for run; create re
   assert.is(t.ok(['ps', '-a', '-q']).split('\n').length, 2, 'no refused command made a container');
 });
 
+test('rm -f of a missing container: reported, not a failure (docker)', () => {
+  expect(['rm', '-f', 'nope'], 0, 'Error: No such container: nope\n');
+});
+
 test('several targets: the others still act, the status is 1', () => {
   const r = t.berth(['stop', 'nope', 'c1']);
   assert.is(r.code, 1);
