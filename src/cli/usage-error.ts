@@ -27,7 +27,7 @@ export function usageError(msg: string, args: string[], cmd: ParsedCommand): Usa
   const last = cmd.path[cmd.path.length - 1];
   // a group given a word that is none of its verbs ("container bogus"): yargs says its verb is missing
   const afterGroup = last !== undefined && cmd.groups.has(last) ? positionals(args)[cmd.path.length] : undefined;
-  const word = /^Unknown command: (.*)$/.exec(msg)?.[1] ?? afterGroup;
+  const word = /^Unknown commands?: ([^,]*)/.exec(msg)?.[1] ?? afterGroup;
   if (word !== undefined) {
     if (last === undefined || cmd.groups.has(last)) {
       return { text: `berth: '${[...cmd.path, word].join(' ')}' is not a berth command.\nSee 'berth --help'`, status: 1 };

@@ -94,6 +94,7 @@ test('unknown flags are named (125) whatever follows them; unknown verbs and arg
   expect(['container', 'logs', '--bogus=1', 'r1'], 125, "unknown flag: --bogus\nSee 'berth container logs --help'.\n");
   expect(['ps', '--bogus'], 125, "unknown flag: --bogus\nSee 'berth ps --help'.\n");
   expect(['foo'], 1, "berth: 'foo' is not a berth command.\nSee 'berth --help'\n");
+  expect(['foo', 'bar'], 1, "berth: 'foo' is not a berth command.\nSee 'berth --help'\n");
   expect(['container', 'foo'], 1, "berth: 'container foo' is not a berth command.\nSee 'berth --help'\n");
   expect(['rm'], 1, "\"berth rm\" requires at least 1 argument.\nSee 'berth rm --help'.\n");
   expect(['ps', 'extra'], 1, "\"berth ps\" accepts no arguments.\nSee 'berth ps --help'.\n");
