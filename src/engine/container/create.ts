@@ -75,7 +75,7 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
   }
 
   const restartPolicy = o.restart === undefined ? undefined : parseRestartPolicy(o.restart);
-  if (restartPolicy && restartPolicy.Name !== 'no' && o.autoRemove) throw invalid('Conflicting options: --restart and --rm');
+  if (restartPolicy && restartPolicy.Name !== 'no' && o.autoRemove) throw invalid('conflicting options: cannot specify both --restart and --rm');
   const resources = checkResources(o.resources, o.onWarning);
 
   const id = newId();

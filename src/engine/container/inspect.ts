@@ -18,7 +18,7 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
     Args: argv.slice(1),
     State: {
       Status: st.status,
-      Running: st.running && !st.paused,
+      Running: (st.running && !st.paused) || st.status === 'restarting', // docker: a restarting container counts as running
       Paused: st.paused,
       Restarting: st.status === 'restarting',
       OOMKilled: st.exit?.oomKilled ?? false,

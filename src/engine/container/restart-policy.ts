@@ -20,18 +20,14 @@ export interface RestartPolicy {
 
 export const NO_RESTART: RestartPolicy = { Name: 'no', MaximumRetryCount: 0 };
 
-/** docker's --restart syntax: no | always | unless-stopped | on-failure[:max-retries]. */
+/** docker's --restart syntax: no | always | unless-stopped | on-failure[:max-retries]; docker's messages. */
 export function parseRestartPolicy(s: string): RestartPolicy {
   const [name, count, ...rest] = s.split(':');
-  if (rest.length || (count !== undefined && name !== 'on-failure')) {
-    throw invalid(`invalid restart policy format: ${s}${count !== undefined && name !== 'on-failure' ? `: maximum retry count can only be used with 'on-failure'` : ''}`);
-  }
-  if (name === 'on-failure') {
-    if (count !== undefined && !/^\d+$/.test(count)) throw invalid(`invalid restart policy format: ${s}: maximum retry count must be a positive integer`);
-    return { Name: 'on-failure', MaximumRetryCount: count === undefined ? 0 : Number(count) };
-  }
-  if (name === 'no' || name === 'always' || name === 'unless-stopped') return { Name: name, MaximumRetryCount: 0 };
-  throw invalid(`invalid restart policy: unknown policy '${name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`);
+  const known = name === 'no' || name === 'always' || name === 'unless-stopped' || name === 'on-failure';
+  if (!known || rest.length) throw invalid(`invalid restart policy '${s}'`);
+  if (count !== undefined && name !== 'on-failure') throw invalid(`maximum retry count cannot be used with restart policy '${name}'`);
+  if (count !== undefined && !/^\d+$/.test(count)) throw invalid(`invalid restart policy '${s}': maximum retry count must be a positive integer`);
+  return { Name: name, MaximumRetryCount: count === undefined ? 0 : Number(count) };
 }
 
 const FIRST_DELAY_MS = 100;

@@ -182,7 +182,7 @@ export class ContainerService {
     await withLock(this.layout.container(id).lock, () => {
       const rec = loadRecord(this.layout, id);
       if (!rec) throw notFound('container', ref);
-      if (rec.config.autoRemove && policy.Name !== 'no') throw conflict('Restart policy cannot be updated because AutoRemove is enabled for the container');
+      if (rec.config.autoRemove && policy.Name !== 'no') throw conflict(`Cannot update container ${id}: Restart policy cannot be updated because AutoRemove is enabled for the container`);
       saveRecord(this.layout, { ...rec, config: { ...rec.config, restartPolicy: policy } });
     });
   }

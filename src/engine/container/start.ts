@@ -38,7 +38,9 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
       if (!rec.restarting || rec.manualStop || st.running) return rec;
       rec.restartCount += 1;
     } else {
-      rec.manualStop = false; // docker: a start by the user hands the container back to its policy
+      // docker: a start by the user hands the container back to its policy, counting from 0
+      rec.manualStop = false;
+      rec.restartCount = 0;
     }
     rec.restarting = undefined;
     if (st.running) return rec; // docker: starting a running container is a no-op
