@@ -16,7 +16,6 @@ import { bootId, deriveState, procStartTime } from './state.js';
 import type { ContainerRecord } from './types.js';
 import { applyRecordLimits } from './resources.js';
 
-
 export interface StartOptions {
   /** The attaching client's terminal size (a container with a tty starts with it). */
   ttySize?: { rows: number; cols: number };
