@@ -19,7 +19,7 @@ export async function containerAction(engine: Engine, verb: ContainerVerb, ids: 
         case 'start': await c.start(id); break;
         case 'stop': await c.stop(id); break;
         case 'restart': await c.restart(id); break;
-        case 'kill': c.kill(id, 'SIGKILL'); break;
+        case 'kill': await c.killByUser(id, 'SIGKILL'); break; // as the CLI's kill: ends the restart policy
         case 'pause': {
           const st = c.state(c.find(id));
           if (st.paused) await c.unpause(id); else await c.pause(id);
