@@ -4,8 +4,9 @@
 import type { CommandModule } from 'yargs';
 import { CPU_PERCENT_BASIS, type StatsSample } from '../../engine/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
-import { printFormatted, printTable } from '../output.js';
-import { rowCells, statsRow, STATS_HEADER } from '../stats-format.js';
+import { printFormatted } from '../output.js';
+import { isTableFormat } from '../../engine/template/index.js';
+import { statsRow, STATS_FORMAT } from '../stats-format.js';
 
 interface StatsArgs extends GlobalArgs {
   containers?: string[];
@@ -60,9 +61,7 @@ export const statsCommand: CommandModule<GlobalArgs, StatsArgs> = {
         return a['no-trunc'] ? { ...r, ID: s.id, Container: s.id } : r;
       });
       if (tty) process.stdout.write('\x1b[2J\x1b[H');
-      printFormatted(a.format, rows as unknown as Record<string, unknown>[], () => {
-        printTable(STATS_HEADER, rows.map(rowCells));
-      });
+      printFormatted(a.format, rows, STATS_FORMAT);
       if (!a.format || a.format === 'table') process.stdout.write(`(CPU % = ${CPU_PERCENT_BASIS}; NET I/O excludes lo)\n`);
       if (a['no-stream']) return finish();
       sync(); // containers started or removed since (when none were named)
@@ -71,7 +70,7 @@ export const statsCommand: CommandModule<GlobalArgs, StatsArgs> = {
     sync();
     if (!order.length) {
       // nothing to sample: docker prints the bare header
-      if (!a.format || a.format === 'table') printTable(STATS_HEADER, []);
+      if (isTableFormat(a.format)) printFormatted(a.format, [], STATS_FORMAT);
       if (a['no-stream']) { sampler.close(); return; }
     }
     // with no names, containers that start later join the table (docker does the same)

@@ -74,8 +74,10 @@ const dfCommand: CommandModule<GlobalArgs, DfArgs> = {
     }
     if (a.verbose) return printVerbose(du, now);
     const rows = summaryRows(du);
-    printFormatted(a.format, rows, () =>
-      printTable(['TYPE', 'TOTAL', 'ACTIVE', 'SIZE', 'RECLAIMABLE'], rows.map((r) => [r.Type, r.TotalCount, r.Active, r.Size, r.Reclaimable])));
+    printFormatted(a.format, rows, {
+      defaultTable: 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}',
+      header: { Type: 'TYPE', TotalCount: 'TOTAL', Active: 'ACTIVE', Size: 'SIZE', Reclaimable: 'RECLAIMABLE' },
+    });
   },
 };
 

@@ -4,6 +4,7 @@ import type { ContainerRecord } from './types.js';
 import type { ContainerState } from './state.js';
 import { humanDuration } from '../format.js';
 import { runningExecIds } from './exec.js';
+import { goMap } from '../template/index.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -66,7 +67,7 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
     })),
     GraphDriver: {
       Name: 'overlay',
-      Data: { LowerDir: rec.lowerDirs.join(':'), UpperDir: p.upper, WorkDir: p.work, MergedDir: p.merged },
+      Data: goMap({ LowerDir: rec.lowerDirs.join(':'), UpperDir: p.upper, WorkDir: p.work, MergedDir: p.merged }),
     },
     Config: {
       Hostname: rec.config.hostname,
@@ -78,7 +79,7 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
       Entrypoint: rec.config.entrypoint.length ? rec.config.entrypoint : null,
       Image: rec.config.image,
       WorkingDir: rec.config.workingDir,
-      Labels: rec.config.labels,
+      Labels: goMap({ ...rec.config.labels }),
       StopSignal: rec.config.stopSignal,
       StopTimeout: rec.config.stopTimeout,
     },
@@ -105,6 +106,12 @@ export interface ContainerSummary {
   pid: number;
   startedAt?: string;
   finishedAt?: string;
+  /** what ps's MOUNTS, LocalVolumes and the volume= filter read */
+  mounts: { type: string; name?: string; source: string; target: string }[];
+  /** docker's health status ("starting", "healthy", "unhealthy"); absent without a healthcheck */
+  health?: string;
+  /** network names (docker: NetworkSettings.Networks' keys); berth containers have "none" */
+  networks: string[];
 }
 
 export function summarize(rec: ContainerRecord, st: ContainerState, now = Date.now()): ContainerSummary {
@@ -121,7 +128,7 @@ export function summarize(rec: ContainerRecord, st: ContainerState, now = Date.n
     name: rec.name,
     image: rec.config.image,
     imageId: rec.config.imageId,
-    command: [...rec.config.entrypoint, ...rec.config.cmd].map(quoteArg).join(' '),
+    command: psCommand([...rec.config.entrypoint, ...rec.config.cmd]),
     created: rec.created,
     state: st.status,
     status,
@@ -130,7 +137,11 @@ export function summarize(rec: ContainerRecord, st: ContainerState, now = Date.n
     pid: st.pid,
     startedAt: rec.run?.startedAt,
     finishedAt: st.exit?.finishedAt,
+    mounts: (rec.config.mounts ?? []).map((m) => ({ type: m.type, name: m.name, source: m.source, target: m.target })),
+    networks: ['none'],
   };
 }
 
-const quoteArg = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+/** docker's list Command: the path, then the arguments, those with a space in single quotes. */
+const psCommand = (argv: string[]): string =>
+  argv.length > 1 ? `${argv[0]} ${argv.slice(1).map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}` : argv[0] ?? '';

@@ -23,3 +23,4 @@ export type { PruneResult } from './prune.js';
 export type { NewImage } from './register.js';
 export { jsonBytes, type HistoryEntry } from './oci.js';
 export { applyChanges } from './changes.js';
+export { filterImages, referenceMatcher, IMAGE_FILTERS, type ImageQuery } from './filter.js';
