@@ -3,7 +3,6 @@
 // --format template sees; `json .` gives its 14 keys); the engine selects them.
 import type { CommandModule } from 'yargs';
 import type { ContainerSummary } from '../../engine/container/index.js';
-import { familiar } from '../../engine/image/index.js';
 import { ellipsis, goTime } from '../../engine/format.js';
 import { goQuote, goStruct, type ListFormat } from '../../engine/template/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
@@ -48,11 +47,11 @@ export function psRow(s: ContainerSummary, trunc: boolean, size?: { rw: number; 
   }, '*formatter.ContainerContext');
 }
 
-/** docker's truncated IMAGE: a short ID stays one, a reference is shown by its familiar name. */
+/** docker's truncated IMAGE: a short ID stays one; a reference loses its digest and docker.io/library/. */
 function shortImage(s: ContainerSummary): string {
   const t = (x: string) => x.replace(/^sha256:/, '').slice(0, 12);
   if (t(s.imageId) === t(s.image)) return t(s.image);
-  try { return familiar(s.image); } catch { return s.image; }
+  return s.image.replace(/@sha256:[a-f0-9]{64}$/, '').replace(/^(?:index\.)?docker\.io\/(?:library\/(?=[^/]+$))?/, '');
 }
 
 export const psCommand: CommandModule<GlobalArgs, PsArgs> = {
