@@ -36,18 +36,23 @@ test('inspect -f: index on labels, range over mounts, json of a struct, Go print
   assert.is(t.ok(['image', 'inspect', '-f', '{{.Os}} {{len .RootFS.Layers}}', 'bb']), 'linux 1');
 });
 
-test('template errors exit 1 with Go\'s message and print nothing', () => {
-  for (const [args, msg] of [
-    [['inspect', '-f', '{{.Foo}}', 'web'], 'template parsing error: template: :1:2: executing "" at <.Foo>: map has no entry for key "Foo"'],
-    [['inspect', '-f', '{{.Name}', 'web'], 'template parsing error: template: :1: unexpected "}" in operand'],
-    [['ps', '--format', '{{.Nope}}'], 'template parsing error: template: :1:2: executing "" at <.Nope>: can\'t evaluate field Nope in type *formatter.ContainerContext'],
-    [['images', '--format', '{{range .ID}}'], 'template parsing error: template: :1: unexpected EOF'],
+test("template errors: Go's message, nothing printed, docker's status", () => {
+  for (const [args, msg, code, stdout] of [
+    // inspect prints a bare newline when no object printed; a template that does not parse is 64
+    [['inspect', '-f', '{{.Foo}}', 'web'], 'template parsing error: template: :1:2: executing "" at <.Foo>: map has no entry for key "Foo"', 1, '\n'],
+    [['inspect', '-f', '{{.Name}', 'web'], 'template parsing error: template: :1: unexpected "}" in operand', 64, ''],
+    [['ps', '--format', '{{.Nope}}'], 'template parsing error: template: :1:2: executing "" at <.Nope>: can\'t evaluate field Nope in type *formatter.ContainerContext', 1, ''],
+    [['images', '--format', '{{range .ID}}'], 'template parsing error: template: :1: unexpected EOF', 1, ''],
   ] as const) {
     const r = t.berth([...args]);
-    assert.is(r.code, 1, args.join(' '));
-    assert.is(r.stdout, '', args.join(' '));
+    assert.is(r.code, code, args.join(' '));
+    assert.is(r.stdout, stdout, args.join(' '));
     assert.ok(r.stderr.includes(msg), `${args.join(' ')}: ${r.stderr}`);
   }
+  // the objects that work still print; the one that is missing makes the status 1
+  const r = t.berth(['inspect', '-f', '{{.Name}}', 'web', 'nosuch', 'x']);
+  assert.equal([r.code, r.stdout], [1, '/web\n/x\n']);
+  assert.equal(JSON.parse(t.ok(['inspect', '--format', 'json', 'x'])).map((o: { Name: string }) => o.Name), ['/x']);
 });
 
 test('ps --format: table with headers, .Label "k", json with docker\'s keys', () => {

@@ -2,9 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { BerthError } from '../../engine/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
-import { compileTemplate, renderTemplate } from '../../engine/template/index.js';
-import { printJson } from '../output.js';
-import { ExitStatus, reportError } from '../exit-codes.js';
+import { inspectEach } from '../inspect-output.js';
 
 interface InspectArgs extends GlobalArgs { names: string[]; format?: string; type?: string }
 
@@ -16,20 +14,7 @@ export const inspectCommand: CommandModule<GlobalArgs, InspectArgs> = {
       .option('type', { type: 'string', choices: ['container', 'image'], describe: 'only look for this type' }) as never,
   handler: async (a) => {
     const engine = getEngine(a);
-    const tpl = a.format ? compileTemplate(a.format) : undefined; // a broken template fails before any lookup
-    const found: Record<string, unknown>[] = [];
-    let status = 0;
-    for (const n of a.names) {
-      try {
-        const o = await lookup(engine, n, a.type);
-        if (tpl) process.stdout.write(renderTemplate(tpl, o) + '\n');
-        else found.push(o);
-      } catch (e) {
-        status = reportError(e);
-      }
-    }
-    if (!tpl) printJson(found);
-    if (status) throw new ExitStatus(status);
+    await inspectEach(a.names, a.format, (n) => lookup(engine, n, a.type));
   },
 };
 

@@ -5,9 +5,9 @@ import { BerthError } from '../../engine/index.js';
 import type { VolumeRecord } from '../../engine/volume/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
 import { forEachTarget } from '../each.js';
-import { ExitStatus, reportError } from '../exit-codes.js';
-import { humanSize, printFormatted, printJson } from '../output.js';
-import { compileTemplate, goMap, goStruct, renderTemplate } from '../../engine/template/index.js';
+import { humanSize, printFormatted } from '../output.js';
+import { goMap, goStruct } from '../../engine/template/index.js';
+import { inspectEach } from '../inspect-output.js';
 import { confirm } from '../confirm.js';
 import { renamed } from '../command-alias.js';
 
@@ -96,20 +96,7 @@ const inspectCommand: CommandModule<GlobalArgs, InspectArgs> = {
       .option('format', { alias: 'f', type: 'string', describe: 'format the output with a template ({{.Mountpoint}})' }) as never,
   handler: async (a) => {
     const engine = getEngine(a);
-    const tpl = a.format ? compileTemplate(a.format) : undefined;
-    const found: Record<string, unknown>[] = [];
-    let status = 0;
-    for (const n of a.volumes) {
-      try {
-        const o = inspectView(engine.volumes.get(n));
-        if (tpl) process.stdout.write(renderTemplate(tpl, o) + '\n');
-        else found.push(o);
-      } catch (e) {
-        status = reportError(e);
-      }
-    }
-    if (!tpl) printJson(found);
-    if (status) throw new ExitStatus(status);
+    await inspectEach(a.volumes, a.format, (n) => inspectView(engine.volumes.get(n)));
   },
 };
 
