@@ -114,4 +114,25 @@ test('rmi $(images -qf dangling=true) removes the untagged images and only those
   assert.is(t.ok(['images', '--format', '{{.Repository}}', '-f', 'dangling=false', '-f', 'reference=bb']), 'bb');
 });
 
+test("inspect carries docker's key sets, in docker's order", () => {
+  const [c] = JSON.parse(t.ok(['inspect', 'web']));
+  assert.equal(Object.keys(c).filter((k) => k !== 'Berth'), ['Id', 'Created', 'Path', 'Args', 'State', 'Image', 'ResolvConfPath', 'HostnamePath',
+    'HostsPath', 'LogPath', 'Name', 'RestartCount', 'Driver', 'Platform', 'MountLabel', 'ProcessLabel', 'AppArmorProfile', 'ExecIDs',
+    'HostConfig', 'GraphDriver', 'Mounts', 'Config', 'NetworkSettings']);
+  assert.equal(Object.keys(c.HostConfig), ['Binds', 'ContainerIDFile', 'LogConfig', 'NetworkMode', 'PortBindings', 'RestartPolicy', 'AutoRemove',
+    'VolumeDriver', 'VolumesFrom', 'ConsoleSize', 'CapAdd', 'CapDrop', 'CgroupnsMode', 'Dns', 'DnsOptions', 'DnsSearch', 'ExtraHosts', 'GroupAdd',
+    'IpcMode', 'Cgroup', 'Links', 'OomScoreAdj', 'PidMode', 'Privileged', 'PublishAllPorts', 'ReadonlyRootfs', 'SecurityOpt', 'UTSMode',
+    'UsernsMode', 'ShmSize', 'Runtime', 'Isolation', 'CpuShares', 'Memory', 'NanoCpus', 'CgroupParent', 'BlkioWeight', 'BlkioWeightDevice',
+    'BlkioDeviceReadBps', 'BlkioDeviceWriteBps', 'BlkioDeviceReadIOps', 'BlkioDeviceWriteIOps', 'CpuPeriod', 'CpuQuota', 'CpuRealtimePeriod',
+    'CpuRealtimeRuntime', 'CpusetCpus', 'CpusetMems', 'Devices', 'DeviceCgroupRules', 'DeviceRequests', 'MemoryReservation', 'MemorySwap',
+    'MemorySwappiness', 'OomKillDisable', 'PidsLimit', 'Ulimits', 'CpuCount', 'CpuPercent', 'IOMaximumIOps', 'IOMaximumBandwidth',
+    'MaskedPaths', 'ReadonlyPaths']);
+  assert.equal(c.HostConfig.Binds, ['webdata:/data', '/tmp:/host:ro'], "-v's binds and named volumes");
+  assert.equal(c.HostConfig.RestartPolicy, { Name: 'no', MaximumRetryCount: 0 });
+  assert.equal(Object.keys(c.Config), ['Hostname', 'Domainname', 'User', 'AttachStdin', 'AttachStdout', 'AttachStderr', 'Tty', 'OpenStdin',
+    'StdinOnce', 'Env', 'Cmd', 'Image', 'Volumes', 'WorkingDir', 'Entrypoint', 'OnBuild', 'Labels', 'StopSignal', 'StopTimeout']);
+  assert.equal(Object.keys(c.NetworkSettings.Networks), ['none']);
+  assert.is(t.ok(['inspect', '-f', '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}} {{.HostConfig.NetworkMode}} {{.HostConfig.IpcMode}}', 'web']), 'none none private');
+});
+
 test.run();

@@ -5,12 +5,16 @@ import type { ContainerState } from './state.js';
 import { humanDuration } from '../format.js';
 import { runningExecIds } from './exec.js';
 import { goMap } from '../template/index.js';
+import { hostConfig } from './host-config.js';
+import { networkSettings } from './network-settings.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
 export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerState): Record<string, unknown> {
   const p = layout.container(rec.id);
   const argv = [...rec.config.entrypoint, ...rec.config.cmd];
+  // image VOLUMEs and bare `-v /path`: docker lists them in Config.Volumes
+  const anonymous = (rec.config.mounts ?? []).filter((m) => m.type === 'volume' && m.name && /^[a-f0-9]{64}$/.test(m.name));
   return {
     Id: rec.id,
     Created: rec.created,
@@ -35,25 +39,18 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
     HostsPath: p.hosts,
     LogPath: p.log,
     Name: `/${rec.name}`,
-    // docker: null when there are none
-    ExecIDs: st.running ? (ids => ids.length ? ids : null)(runningExecIds(layout, rec.id)) : null,
     RestartCount: rec.restartCount,
     Driver: 'overlay',
-    HostConfig: {
-      AutoRemove: rec.config.autoRemove,
-      Init: rec.config.init,
-      ReadonlyRootfs: rec.config.readonlyRootfs,
-      NetworkMode: 'none',
-      CgroupParent: '',
-      // docker's resource fields (0 / "" = not limited), as stored after create / update
-      Memory: rec.config.resources?.memory ?? 0,
-      MemoryReservation: rec.config.resources?.memoryReservation ?? 0,
-      MemorySwap: rec.config.resources?.memorySwap ?? 0,
-      NanoCpus: rec.config.resources?.nanoCpus ?? 0,
-      CpuShares: rec.config.resources?.cpuShares ?? 0,
-      CpusetCpus: rec.config.resources?.cpusetCpus ?? '',
-      PidsLimit: rec.config.resources?.pidsLimit ?? null,
-      BlkioWeight: rec.config.resources?.blkioWeight ?? 0,
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    // docker: null when there are none
+    ExecIDs: st.running ? (ids => ids.length ? ids : null)(runningExecIds(layout, rec.id)) : null,
+    HostConfig: hostConfig(rec),
+    GraphDriver: {
+      Name: 'overlay',
+      Data: goMap({ LowerDir: rec.lowerDirs.join(':'), UpperDir: p.upper, WorkDir: p.work, MergedDir: p.merged }),
     },
     Mounts: (rec.config.mounts ?? []).map((m) => ({
       Type: m.type,
@@ -65,24 +62,28 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
       RW: !m.readonly,
       Propagation: m.type === 'bind' ? 'rprivate' : '',
     })),
-    GraphDriver: {
-      Name: 'overlay',
-      Data: goMap({ LowerDir: rec.lowerDirs.join(':'), UpperDir: p.upper, WorkDir: p.work, MergedDir: p.merged }),
-    },
     Config: {
       Hostname: rec.config.hostname,
+      Domainname: '',
       User: rec.config.user,
+      AttachStdin: false,
+      AttachStdout: false,
+      AttachStderr: false,
       Tty: rec.config.tty,
       OpenStdin: rec.config.openStdin,
+      StdinOnce: false,
       Env: rec.config.env,
       Cmd: rec.config.cmd,
-      Entrypoint: rec.config.entrypoint.length ? rec.config.entrypoint : null,
       Image: rec.config.image,
+      Volumes: anonymous.length ? goMap(Object.fromEntries(anonymous.map((m) => [m.target, {}])), {}) : null,
       WorkingDir: rec.config.workingDir,
+      Entrypoint: rec.config.entrypoint.length ? rec.config.entrypoint : null,
+      OnBuild: null,
       Labels: goMap({ ...rec.config.labels }),
       StopSignal: rec.config.stopSignal,
       StopTimeout: rec.config.stopTimeout,
     },
+    NetworkSettings: networkSettings(st.running ? st.pid : 0),
     Berth: {
       MonitorPid: st.running ? rec.run?.monitorPid ?? 0 : 0,
       CgroupPaths: rec.run?.cgroupPaths ?? [],
