@@ -17,6 +17,7 @@ export { BerthError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export type { EngineInfo } from './info.js';
 export type { DiskUsage } from './disk-usage.js';
+export { parseFilters, boolFilter, type Filters } from './filters.js';
 export { CPU_PERCENT_BASIS, type StatsSample } from './stats/index.js';
 
 /** docker's `--pull` values for run and create. */

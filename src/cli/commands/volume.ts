@@ -7,6 +7,7 @@ import { getEngine, type GlobalArgs } from '../context.js';
 import { forEachTarget } from '../each.js';
 import { humanSize, printFormatted } from '../output.js';
 import { goMap, goStruct } from '../../engine/template/index.js';
+import { boolFilter, parseFilters } from '../../engine/index.js';
 import { inspectEach } from '../inspect-output.js';
 import { confirm } from '../confirm.js';
 import { renamed } from '../command-alias.js';
@@ -62,18 +63,10 @@ const lsCommand: CommandModule<GlobalArgs, LsArgs> = {
       .option('format', { type: 'string', describe: 'format: table, json, or a template ({{.Name}})' }) as never,
   handler: async (a) => {
     const engine = getEngine(a);
-    const labels: string[] = [], name: string[] = [];
-    let dangling: boolean | undefined;
-    for (const f of a.filter ?? []) {
-      const eq = f.indexOf('=');
-      const key = f.slice(0, eq), value = f.slice(eq + 1);
-      if (eq < 0) throw new BerthError('INVALID_ARGUMENT', `bad format of filter (expected name=value): ${f}`);
-      if (key === 'label') labels.push(value);
-      else if (key === 'name') name.push(value);
-      else if (key === 'dangling' && ['true', '1', 'false', '0'].includes(value)) dangling = value === 'true' || value === '1';
-      else if (key === 'driver') { if (value !== 'local') return; }
-      else throw new BerthError('INVALID_ARGUMENT', `invalid filter "${f}": berth knows dangling=true|false, label=, name= and driver=`);
-    }
+    const f = parseFilters(a.filter, ['dangling', 'driver', 'label', 'name']);
+    if ((f.get('driver') ?? ['local']).every((d) => d !== 'local')) return; // every volume of berth's is "local"
+    const labels = f.get('label') ?? [], name = f.get('name') ?? [];
+    const dangling = boolFilter(f, 'dangling');
     const vols = engine.volumes.list(() => engine.containers.volumeUsers(), { labels, name, dangling });
     if (a.quiet) return void process.stdout.write(vols.map((v) => v.Name + '\n').join(''));
     // docker's VolumeContext (Links and Size are N/A in a plain list: docker asks for usage only in df)
