@@ -104,6 +104,25 @@ test('print, println and printf with the verbs scripts use', () => {
   assert.is(run('{{printf "%s" "a" 1}}', {}), 'a%!(EXTRA int=1)');
 });
 
+test('more of Go: scoping, decl in if/with, literals, byte lengths, map range values', () => {
+  assert.is(run('{{range $i, $e := .L}}{{if $i}}, {{end}}{{$e}}{{end}}', { L: ['a', 'b', 'c'] }), 'a, b, c');
+  assert.is(run('{{with $x := .State}}{{$x.Pid}}{{end}}', ctr()), '42');
+  assert.is(run('{{if $p := .State.Pid}}{{$p}}{{end}}', ctr()), '42');
+  assert.is(run('{{$x := 1}}{{if true}}{{$x := 2}}{{$x}}{{end}}{{$x}}', {}), '21');
+  assert.is(run('{{printf "%.3s|%6.2f|%x|%q|%c|%v" "abcdef" 3.14159 "hi" 65 97 1.5}}', {}), 'abc|  3.14|6869|\'A\'|a|1.5');
+  assert.is(run('{{"a" | printf "%s-%s" "b"}}', {}), 'b-a');
+  assert.is(run('{{len "héllo"}} {{2.5e-5}} {{100}} {{-1}} {{0x10}} {{\'a\'}}', {}), '6 2.5e-05 100 -1 16 97');
+  assert.is(run('{{"a\\tb"}}|{{`a\\n`}}', {}), 'a\tb|a\\n');
+  assert.is(run('{{range .Config.Labels}}{{.}};{{end}}', ctr()), 'z;v;', 'a map ranges over its values in key order');
+  assert.is(run('{{.Config.Labels.a.b}}', ctr()), '<no value>');
+  assert.is(run('{{html "<a&b>"}}', {}), '&lt;a&amp;b&gt;');
+  assert.is(run('{{if eq .S "x"}}y{{else with .T}}t={{.}}{{else}}n{{end}}', { S: 'q', T: 5 }), 't=5');
+  assert.match(fails('{{range .L}}{{$y := 1}}{{end}}{{$y}}', { L: [] }), 'undefined variable "$y"');
+  assert.match(fails('{{break}}', {}), '{{break}} outside {{range}}');
+  assert.match(fails('{{/* x */ .A}}', {}), 'comment ends before closing delimiter');
+  assert.match(fails('{{range .N}}{{end}}', { N: 'str' }), "range can't iterate over str");
+});
+
 test('trim markers and comments', () => {
   assert.is(run('a  {{- .X -}}  b', { X: 1 }), 'a1b');
   assert.is(run('{{/* a comment */}}x{{- /* trimmed */ -}}  y', {}), 'xy');
