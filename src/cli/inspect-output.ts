@@ -4,7 +4,7 @@
 // (a bare newline when none printed). A template that does not parse ends with
 // status 64 before any lookup; any object not found or failing the template
 // is reported on its own line and the status is 1.
-import { compileTemplate, renderTemplate } from '../engine/template/index.js';
+import { compileTemplate, goJson, renderTemplate } from '../engine/template/index.js';
 import { ExitStatus, reportError } from './exit-codes.js';
 
 export async function inspectEach(names: string[], format: string | undefined, get: (name: string) => Promise<object> | object): Promise<void> {
@@ -30,8 +30,9 @@ export async function inspectEach(names: string[], format: string | undefined, g
       failed = true;
     }
   }
+  // goJson: docker's encoding/json, a map's keys sorted
   if (tpl) process.stdout.write(out || '\n');
-  else if (format === 'json') process.stdout.write(JSON.stringify(found) + '\n');
-  else process.stdout.write(found.length ? JSON.stringify(found, null, 4) + '\n' : '[]\n');
+  else if (format === 'json') process.stdout.write(goJson(found) + '\n');
+  else process.stdout.write(found.length ? JSON.stringify(JSON.parse(goJson(found)), null, 4) + '\n' : '[]\n');
   if (failed) throw new ExitStatus(1);
 }
