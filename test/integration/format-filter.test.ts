@@ -49,6 +49,10 @@ test("template errors: Go's message, nothing printed, docker's status", () => {
     assert.is(r.stdout, stdout, args.join(' '));
     assert.ok(r.stderr.includes(msg), `${args.join(' ')}: ${r.stderr}`);
   }
+  const st = t.berth(['stats', '--no-stream', '--format', '{{.Nope}}', 'web']);
+  assert.equal([st.code, st.stdout], [1, '']);
+  assert.ok(st.stderr.includes('template parsing error: template: :1:2: executing "" at <.Nope>: can\'t evaluate field Nope in type *formatter.statsContext'), st.stderr);
+  assert.is(t.ok(['stats', '--no-stream', '--format', '{{.Name}} {{.PIDs}}', 'web']), 'web 1');
   // the objects that work still print; the one that is missing makes the status 1
   const r = t.berth(['inspect', '-f', '{{.Name}}', 'web', 'nosuch', 'x']);
   assert.equal([r.code, r.stdout], [1, '/web\n/x\n']);
