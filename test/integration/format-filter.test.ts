@@ -94,6 +94,8 @@ test('ps -s: the SIZE column, the container\'s writes and its image\'s', () => {
   const lines = t.ok(['ps', '-a', '-s', '-f', 'name=web2']).split('\n');
   assert.match(lines[0], /NAMES {5}SIZE$/);
   assert.match(lines[1], /web2 {6}\d+B \(virtual \d+(\.\d+)?MB\)$/);
+  // a template that reads .Size asks for the sizes by itself (docker does the same)
+  assert.match(t.ok(['ps', '-a', '--format', '{{.Names}} {{.Size}}', '-f', 'name=web2']), /^web2 \d+B \(virtual \d+(\.\d+)?MB\)$/);
 });
 
 test('ancestor= matches a tag-less name, an ID, and the images built on it', () => {
