@@ -2,7 +2,7 @@
 // checked on data (no kernel): expected strings are what Go prints.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compileTemplate, renderTemplate, goMap, goStruct } from '../../src/engine/template/index.js';
+import { compileTemplate, renderTemplate, goMap, goNils, goStruct } from '../../src/engine/template/index.js';
 import { BerthError } from '../../src/engine/errors.js';
 
 const run = (src: string, data: unknown): string => renderTemplate(compileTemplate(src), data);
@@ -40,6 +40,14 @@ test('Go prints maps sorted, slices with spaces, structs in field order, nil', (
   assert.is(run('{{.State}}', ctr()), '{running true 42 0}');
   assert.is(run('{{.Config.Entrypoint}}', ctr()), '<nil>');
   assert.is(run('{{.Mounts}}', ctr()), '[{volume data /data true} {bind /h /etc/x false}]');
+});
+
+test("a null that is a nil slice or map in docker's types prints as Go prints those", () => {
+  const d = goNils({ Entrypoint: null, Labels: null, Health: null }, { Entrypoint: 'slice', Labels: 'map' });
+  assert.is(run('{{.Entrypoint}} {{.Labels}} {{.Health}}', d), '[] map[] <nil>');
+  assert.is(run('{{json .Entrypoint}} {{json .Labels}} {{len .Entrypoint}} {{len .Labels}}', d), 'null null 0 0');
+  assert.is(run('[{{index .Labels "k"}}] {{if .Entrypoint}}x{{else}}empty{{end}} {{range .Entrypoint}}x{{end}}', d), '[] empty ');
+  assert.is(JSON.stringify(d), '{"Entrypoint":null,"Labels":null,"Health":null}', 'the data itself stays JSON');
 });
 
 test('range over slices and maps (sorted keys), with variables, else, break', () => {

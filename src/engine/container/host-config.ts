@@ -4,7 +4,7 @@
 // default for a plain `docker run`. A feature that adds a flag replaces its
 // one line here with the recorded value.
 import { MASKED_PATHS, READONLY_PATHS } from '../runtime/index.js';
-import { goMap } from '../template/index.js';
+import { goMap, goNils } from '../template/index.js';
 import type { ContainerRecord } from './types.js';
 
 export function hostConfig(rec: ContainerRecord): Record<string, unknown> {
@@ -16,7 +16,7 @@ export function hostConfig(rec: ContainerRecord): Record<string, unknown> {
     .filter((m) => m.type === 'bind' || (m.type === 'volume' && m.name && !/^[a-f0-9]{64}$/.test(m.name)))
     .map((m) => `${m.type === 'bind' ? m.source : m.name}:${m.target}${m.readonly ? ':ro' : ''}`);
   const tmpfs = mounts.filter((m) => m.type === 'tmpfs');
-  return {
+  return goNils({
     Binds: binds.length ? binds : null,
     ContainerIDFile: '',
     LogConfig: { Type: 'k8s-file', Config: goMap({}) }, // the monitor's log format
@@ -83,5 +83,9 @@ export function hostConfig(rec: ContainerRecord): Record<string, unknown> {
     MaskedPaths: [...MASKED_PATHS],
     ReadonlyPaths: [...READONLY_PATHS],
     ...(c.init ? { Init: true } : {}),
-  };
+  }, NIL_SLICES);
 }
+
+// the null fields that are slices in docker's HostConfig ({{.HostConfig.CapAdd}} prints [])
+const NIL_SLICES = Object.fromEntries(['Binds', 'VolumesFrom', 'CapAdd', 'CapDrop', 'ExtraHosts', 'GroupAdd', 'Links', 'SecurityOpt',
+  'DeviceCgroupRules', 'DeviceRequests', 'Ulimits'].map((k) => [k, 'slice' as const]));

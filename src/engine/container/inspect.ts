@@ -4,7 +4,7 @@ import type { ContainerRecord } from './types.js';
 import type { ContainerState } from './state.js';
 import { humanDuration } from '../format.js';
 import { runningExecIds } from './exec.js';
-import { goMap } from '../template/index.js';
+import { goMap, goNils } from '../template/index.js';
 import { hostConfig } from './host-config.js';
 import { networkSettings } from './network-settings.js';
 
@@ -15,7 +15,7 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
   const argv = [...rec.config.entrypoint, ...rec.config.cmd];
   // image VOLUMEs and bare `-v /path`: docker lists them in Config.Volumes
   const anonymous = (rec.config.mounts ?? []).filter((m) => m.type === 'volume' && m.name && /^[a-f0-9]{64}$/.test(m.name));
-  return {
+  return goNils({
     Id: rec.id,
     Created: rec.created,
     Path: argv[0],
@@ -62,7 +62,7 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
       RW: !m.readonly,
       Propagation: m.type === 'bind' ? 'rprivate' : '',
     })),
-    Config: {
+    Config: goNils({
       Hostname: rec.config.hostname,
       Domainname: '',
       User: rec.config.user,
@@ -82,13 +82,13 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
       Labels: goMap({ ...rec.config.labels }),
       StopSignal: rec.config.stopSignal,
       StopTimeout: rec.config.stopTimeout,
-    },
+    }, { Env: 'slice', Cmd: 'slice', Entrypoint: 'slice', OnBuild: 'slice', Volumes: 'map', Labels: 'map' }),
     NetworkSettings: networkSettings(st.running ? st.pid : 0),
     Berth: {
       MonitorPid: st.running ? rec.run?.monitorPid ?? 0 : 0,
       CgroupPaths: rec.run?.cgroupPaths ?? [],
     },
-  };
+  }, { ExecIDs: 'slice' });
 }
 
 /** What `ps` and the TUI list show for one container. */

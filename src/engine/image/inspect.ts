@@ -4,7 +4,7 @@ import type { BlobStore } from './blobs.js';
 import { MEDIA_TYPE, type ImageConfig, type OciImageConfig } from './oci.js';
 import type { ImageRecord } from './records.js';
 import { familiar } from './reference.js';
-import { goMap } from '../template/index.js';
+import { goMap, goNils } from '../template/index.js';
 
 /** A map of docker's types (a template reads a missing key as its zero value); null stays null. */
 const asMap = <T extends object>(m: T | undefined, zero: unknown = ''): T | null => (m ? goMap({ ...m }, zero) : null);
@@ -40,7 +40,7 @@ export async function inspectImage(blobs: BlobStore, img: ImageRecord, diffDirs:
 
 /** docker's container-config shape (absent fields as docker prints them) so `{{.Config.Cmd}}`-style scripts work. */
 function dockerConfig(c: ImageConfig): object {
-  return {
+  return goNils({
     Hostname: '',
     Domainname: '',
     User: c.User ?? '',
@@ -60,5 +60,5 @@ function dockerConfig(c: ImageConfig): object {
     OnBuild: null,
     Labels: asMap(c.Labels),
     ...(c.StopSignal ? { StopSignal: c.StopSignal } : {}),
-  };
+  }, { Env: 'slice', Cmd: 'slice', Entrypoint: 'slice', OnBuild: 'slice', Volumes: 'map', Labels: 'map', ExposedPorts: 'map' });
 }

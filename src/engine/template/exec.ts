@@ -8,7 +8,7 @@ import type { Arg, Command, Control, Node, Pipe, Template } from './parse.js';
 import { argString, commandString } from './parse.js';
 import type { Func, Param } from './funcs.js';
 import { formatValue } from './fmt.js';
-import { goTypeName, isGoMap, isTrue, sortedKeys, structName } from './values.js';
+import { goTypeName, isGoMap, isTrue, sortedKeys, structName, typedNil } from './values.js';
 
 export class TemplateExecError extends Error {
   /** what the template had written before it failed */
@@ -185,7 +185,7 @@ export function execute(tpl: Template, data: unknown, opts: ExecOptions): string
       }
       if (own) {
         if (hasArgs) fail(`${name} has arguments but cannot be invoked as function`);
-        return v;
+        return v === null ? typedNil(o, name) : v;
       }
       const type = structName(o);
       return fail(type ? `can't evaluate field ${name} in type ${type}` : `map has no entry for key "${name}"`);

@@ -4,7 +4,7 @@
 // precision, * from the arguments) and Go's complaints for a wrong argument
 // (%!d(string=x), %!s(MISSING), %!(EXTRA int=1)). strconv.Quote and
 // encoding/json are here too: ps's COMMAND column is strconv.Quote'd.
-import { goTypeName, isGoMap, sortedKeys, structFields } from './values.js';
+import { goTypeName, isGoMap, NIL_MAP, NIL_SLICE, sortedKeys, structFields } from './values.js';
 
 /** strconv.Quote: Go's double-quoted string, \a \b \f \n \r \t \v, \x.. for other control bytes. */
 export function goQuote(s: string): string {
@@ -64,7 +64,7 @@ function inner(v: unknown): string {
 
 /** encoding/json as docker's `json` function uses it: no HTML escaping, map keys sorted. */
 export function goJson(v: unknown): string {
-  if (v === undefined || v === null) return 'null';
+  if (v === undefined || v === null || v === NIL_SLICE || v === NIL_MAP) return 'null';
   if (typeof v === 'number') return Number.isFinite(v) ? JSON.stringify(v) : 'null';
   if (typeof v === 'string') return JSON.stringify(v).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
   if (typeof v !== 'object') return JSON.stringify(v) ?? 'null';

@@ -10,6 +10,25 @@
 
 const maps = new WeakMap<object, unknown>();
 const structNames = new WeakMap<object, string>();
+const nilKinds = new WeakMap<object, Record<string, 'slice' | 'map'>>();
+
+/** Go's nil slice and nil map as a template sees them (printed [] and map[], json null). JSON
+ *  data keeps its null: the executor hands these out only when it reads a field goNils() named. */
+export const NIL_SLICE: readonly unknown[] = Object.freeze([]);
+export const NIL_MAP: object = Object.freeze(Object.create(null) as object);
+maps.set(NIL_MAP, ''); // docker's nil maps are map[string]string (Labels): index gives ""
+
+
+/** Names the fields of `obj` whose null is a nil slice or map in docker's types, not a nil pointer. */
+export function goNils<T extends object>(obj: T, kinds: Record<string, 'slice' | 'map'>): T {
+  nilKinds.set(obj, kinds);
+  return obj;
+}
+
+export function typedNil(obj: object, field: string): unknown {
+  const k = nilKinds.get(obj)?.[field];
+  return k === 'slice' ? NIL_SLICE : k === 'map' ? NIL_MAP : null;
+}
 
 /** Marks `obj` as a Go map whose missing keys read as `zero` (docker's map[string]string: ""). */
 export function goMap<T extends object>(obj: T, zero: unknown = ''): T {
@@ -24,7 +43,7 @@ export function goStruct<T extends object>(obj: T, typeName: string): T {
 }
 
 export const isGoMap = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && maps.has(v);
+  typeof v === 'object' && v !== null && (maps.has(v) || v === NIL_MAP);
 
 export const mapZero = (m: object): unknown => maps.get(m);
 
