@@ -32,8 +32,8 @@ function eq(a: unknown, ...rest: unknown[]): boolean {
   for (const b of rest) {
     const k2 = kindOf(b);
     if (k1 !== k2) {
-      if (a !== undefined && b !== undefined && a !== null && b !== null) throw new CallError('incompatible types for comparison');
-      if ((a === null) === (b === null) && k1 === 'invalid' && k2 === 'invalid') return true;
+      // a missing value or nil against a value is simply not equal (Go's eq)
+      if (k1 !== 'invalid' && k2 !== 'invalid') throw new CallError('incompatible types for comparison');
       continue;
     }
     if (k1 === 'other') {

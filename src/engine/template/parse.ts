@@ -101,7 +101,7 @@ export function parse(source: string, funcs: ReadonlySet<string>): Template {
   }
 
   /** if/with/range: the pipeline, the list, an optional else (or else-if chain), end. */
-  function control(kind: 'if' | 'with' | 'range', at: Item, chained = false): Node {
+  function control(kind: 'if' | 'with' | 'range', at: Item): Node {
     vars.push([...vars[vars.length - 1]]);
     const p = pipeline(kind, 'rightDelim');
     if (kind === 'range') rangeDepth++;
@@ -111,7 +111,7 @@ export function parse(source: string, funcs: ReadonlySet<string>): Template {
     if (body.end!.kind === 'else') {
       if (body.end!.elseIf) {
         // {{else if x}} is {{else}}{{if x}}…{{end}} sharing the one {{end}}
-        elseList = [control(body.end!.elseIf, body.end!.item, true)];
+        elseList = [control(body.end!.elseIf, body.end!.item)];
       } else {
         const e = list(false);
         if (e.end!.kind !== 'end') fail(e.end!.item, `expected end; found {{else}}`);
@@ -119,7 +119,6 @@ export function parse(source: string, funcs: ReadonlySet<string>): Template {
       }
     }
     vars.pop();
-    void chained;
     return { type: kind, pos: at.pos, pipe: p, list: body.nodes, elseList };
   }
 
@@ -234,16 +233,15 @@ export function parse(source: string, funcs: ReadonlySet<string>): Template {
     }
     const text = t.val.replace(/_/g, '');
     let value: number;
-    let isInt = true;
-    if (/^[+-]?0[xX]/.test(text) && !text.includes('.')) value = parseInt(text, 16);
-    else if (/^[+-]?0[oO]/.test(text)) value = parseInt(text.replace(/0[oO]/, ''), 8);
-    else if (/^[+-]?0[bB]/.test(text)) value = parseInt(text.replace(/0[bB]/, ''), 2);
+    if (/^[+-]?0[xX][0-9a-fA-F]+$/.test(text)) value = parseInt(text, 16);
+    else if (/^[+-]?0[oO][0-7]+$/.test(text)) value = parseInt(text.replace(/0[oO]/, ''), 8);
+    else if (/^[+-]?0[bB][01]+$/.test(text)) value = parseInt(text.replace(/0[bB]/, ''), 2);
     else if (/^[+-]?0[0-7]+$/.test(text)) value = parseInt(text, 8);
-    else if (/^[+-]?\d+$/.test(text)) value = parseInt(text, 10);
-    else { value = Number(text); isInt = Number.isInteger(value) && !/[.eE]/.test(text) ; }
-    if (Number.isNaN(value) || text.endsWith('i')) fail(t, `bad number syntax: ${JSON.stringify(t.val)}`);
-    if (!isInt && Number.isInteger(value)) isInt = false;
-    return { type: 'number', pos: t.pos, text: t.val, value, isInt };
+    else if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) value = Number(text);
+    else value = NaN; // imaginary and hex floats: Go has them, docker's data never needs them
+    if (Number.isNaN(value)) fail(t, `bad number syntax: ${JSON.stringify(t.val)}`);
+    const decimalFloat = !/^[+-]?0[xXoObB]/.test(text) && /[.eE]/.test(text);
+    return { type: 'number', pos: t.pos, text: t.val, value, isInt: Number.isInteger(value) && !decimalFloat };
   }
 
   function unquote(t: Item): string {
