@@ -33,6 +33,9 @@ test('inspect -f: index on labels, range over mounts, json of a struct, Go print
   assert.is(t.ok(['inspect', '-f', '{{if .State.Running}}up{{else}}down{{end}}', 'web', 'web2']), 'up\ndown');
   assert.is(t.ok(['inspect', '-f', '{{.Name}}{{/* the name */}} {{len .Config.Env}}', 'x']).split(' ')[0], '/x');
   assert.is(t.ok(['volume', 'inspect', '-f', '{{.Name}} {{.Driver}} {{.Labels}}', 'webdata']), 'webdata local map[]');
+  assert.match(t.ok(['info', '--format', '{{.Containers}} {{.OSType}}']), /^\d+ linux$/);
+  const info = t.ok(['info', '--format', 'json']);
+  assert.ok(!info.includes('\n') && JSON.parse(info).OSType === 'linux', 'info --format json: one line');
   assert.is(t.ok(['image', 'inspect', '-f', '{{.Os}} {{len .RootFS.Layers}}', 'bb']), 'linux 1');
   // nil slices and maps print as Go prints them; index of a nil map is ""
   assert.is(t.ok(['image', 'inspect', '-f', '{{.Config.Entrypoint}} {{.Config.Labels}} [{{index .Config.Labels "x"}}] {{json .Config.Labels}}', 'bb']), '[] map[] [] null');

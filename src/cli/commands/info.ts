@@ -2,16 +2,16 @@
 import type { CommandModule } from 'yargs';
 import { getEngine, type GlobalArgs } from '../context.js';
 import { compileTemplate, renderTemplate } from '../../engine/template/index.js';
-import { humanSize, printJson } from '../output.js';
+import { humanSize } from '../output.js';
 
 export const infoCommand: CommandModule<GlobalArgs, GlobalArgs & { format?: string }> = {
   command: 'info',
   describe: 'Display system-wide information',
   builder: (y) => y.option('format', { alias: 'f', type: 'string', describe: '"json", or a Go template ({{.ServerVersion}})' }) as never,
   handler: async (a) => {
-    const tpl = a.format && a.format !== 'json' ? compileTemplate(a.format) : undefined;
+    // docker: "json" is {{json .}}, one line
+    const tpl = a.format ? compileTemplate(a.format.trim() === 'json' ? '{{json .}}' : a.format) : undefined;
     const i = await getEngine(a).info();
-    if (a.format === 'json') return printJson(i);
     if (tpl) return void process.stdout.write(renderTemplate(tpl, i) + '\n');
     const lines = [
       `Containers: ${i.Containers}`,
