@@ -2,9 +2,10 @@
 // --format through the engine's one template engine, JSON, durations, sizes.
 import { formatList, tabwrite, type ListFormat } from '../engine/template/index.js';
 
-/** Prints rows under a header as docker's tabwriter aligns them (columns ≥ 10 wide, 3 spaces apart). */
-export function printTable(header: string[], rows: string[][]): void {
-  process.stdout.write(tabwrite([header, ...rows].map((r) => r.join('\t')).join('\n')) + '\n');
+/** Prints rows under a header as docker's tabwriter aligns them (columns ≥ 10 wide, or
+ *  `minWidth`, 3 spaces past their widest cell). */
+export function printTable(header: string[], rows: string[][], minWidth = 10): void {
+  process.stdout.write(tabwrite([header, ...rows].map((r) => r.join('\t')).join('\n'), { minWidth, padding: 3 }) + '\n');
 }
 
 export function printJson(value: unknown): void {
