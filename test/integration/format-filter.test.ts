@@ -69,6 +69,7 @@ test('ps --format: table with headers, .Label "k", json with docker\'s keys', ()
   const table = t.ok(['ps', '--format', 'table {{.Names}}\t{{.Status}}']).split('\n');
   assert.is(table[0], 'NAMES     STATUS');
   assert.match(table[1], /^web {7}Up /);
+  assert.equal(t.ok(['ps', '--format', 'table {{.Names}}\t{{.Label "com.example.tier"}}']).split('\n'), ['NAMES     tier', 'web       front']);
   assert.is(t.ok(['ps', '-a', '--filter', 'name=^web$', '--format', '{{.Names}} {{.Label "com.example.tier"}} {{.Labels}}']),
     'web front com.example.tier=front,k=v');
   const rows = t.ok(['ps', '-a', '--format', 'json']).split('\n').map((l) => JSON.parse(l));

@@ -31,8 +31,10 @@ test('table TEMPLATE: the header is the template run on the column names', () =>
   assert.is(formatList('table {{.Names}}\\t{{.Status}}', rows, list), 'NAMES     STATUS\nweb       Up 2 seconds\ndb        Exited (0) 1 second ago\n');
   // docker's header functions keep names intact: upper/lower/json/truncate return the name
   assert.is(formatList('table {{lower .Names}}\t{{truncate .Status 2}}', rows.slice(0, 1), list), 'NAMES     STATUS\nweb       Up\n');
-  // a method with arguments fails on the header map: docker prints the header up to there
-  assert.is(formatList('table {{.Names}}\t{{.Label "a"}}', rows.slice(0, 1), list), 'NAMES     \nweb       1\n');
+  // .Label "k" heads its column with the key's last part, as docker's SubHeaderContext.Label
+  assert.is(formatList('table {{.Names}}\t{{.Label "com.example.my_tier"}}', rows.slice(0, 1), list), 'NAMES     my tier\nweb       \n');
+  // a header that fails (a field with arguments): docker prints it up to there
+  assert.is(formatList('table {{.Names}}\t{{.Status "x"}}', [], list), 'NAMES     \n');
   assert.is(formatList('table {{.Names}}', [], list), 'NAMES\n', 'no rows: the header alone');
 });
 

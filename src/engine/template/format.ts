@@ -37,6 +37,9 @@ function wrap(e: unknown): unknown {
   return e;
 }
 
+/** docker's SubHeaderContext.Label: `.Label "com.example.my-tier"` heads its column "my tier". */
+const headerLabel = (name: string): string => (name.split('.').pop() ?? '').replace(/[-_]/g, ' ');
+
 export interface ListFormat {
   /** the verb's default, e.g. "table {{.ID}}\t{{.Image}}" */
   defaultTable: string;
@@ -58,7 +61,7 @@ export function formatList(format: string | undefined, rows: object[], list: Lis
   if (!table) return body;
   let header: string;
   try {
-    header = execute(tpl, goMap({ ...list.header }, ''), { funcs: HEADER_FUNCS });
+    header = execute(tpl, goMap({ ...list.header, Label: headerLabel }, ''), { funcs: HEADER_FUNCS });
   } catch (e) {
     if (!(e instanceof TemplateExecError)) throw e;
     header = e.partial; // docker ignores the header's error and prints what it wrote
