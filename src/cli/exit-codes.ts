@@ -26,6 +26,7 @@ export function exitCodeFor(err: unknown): number {
   if (err instanceof BerthError) {
     if (err.code === 'CMD_NOT_FOUND') return EXIT_NOT_FOUND;
     if (err.code === 'CMD_CANNOT_EXEC') return EXIT_CANNOT_EXEC;
+    if (err.code === 'TEMPLATE') return 1; // docker's CLI fails the template itself: status 1
   }
   if (verb === 'run') return EXIT_ENGINE;
   // create's own checks of its options; what the engine refuses is 1, as in docker

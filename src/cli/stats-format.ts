@@ -34,18 +34,25 @@ export interface StatsRow {
 export function statsRow(s: StatsSample): StatsRow {
   const id = s.id.slice(0, 12);
   const pair = (a: number, b: number, f: (n: number) => string): string => `${f(a)} / ${f(b)}`;
+  // docker's key order (its JSON is the sorted methods of StatsEntry)
   return {
+    BlockIO: s.blockIo ? pair(s.blockIo.read, s.blockIo.write, decimalSize) : '0B / 0B',
+    CPUPerc: `${(s.cpu?.percent ?? 0).toFixed(2)}%`,
     Container: id,
     ID: id,
-    Name: s.name,
-    CPUPerc: `${(s.cpu?.percent ?? 0).toFixed(2)}%`,
-    MemUsage: s.memory ? pair(s.memory.used, s.memory.limit, binarySize) : '0B / 0B',
     MemPerc: `${(s.memory?.percent ?? 0).toFixed(2)}%`,
+    MemUsage: s.memory ? pair(s.memory.used, s.memory.limit, binarySize) : '0B / 0B',
+    Name: s.name,
     NetIO: s.net ? pair(s.net.rx, s.net.tx, decimalSize) : '0B / 0B',
-    BlockIO: s.blockIo ? pair(s.blockIo.read, s.blockIo.write, decimalSize) : '0B / 0B',
     PIDs: String(s.pids ?? 0),
   };
 }
 
-export const STATS_HEADER = ['CONTAINER ID', 'NAME', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS'];
-export const rowCells = (r: StatsRow): string[] => [r.ID, r.Name, r.CPUPerc, r.MemUsage, r.MemPerc, r.NetIO, r.BlockIO, r.PIDs];
+/** docker's default stats table and its column names. */
+export const STATS_FORMAT = {
+  defaultTable: 'table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}',
+  header: {
+    Container: 'CONTAINER', ID: 'CONTAINER ID', Name: 'NAME', CPUPerc: 'CPU %', MemUsage: 'MEM USAGE / LIMIT',
+    MemPerc: 'MEM %', NetIO: 'NET I/O', BlockIO: 'BLOCK I/O', PIDs: 'PIDS',
+  },
+};

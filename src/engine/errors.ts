@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'UNSUPPORTED'      // the host cannot do it (missing controller, kernel feature)
   | 'CORRUPT'          // state on disk or content does not verify
   | 'NATIVE'           // a syscall failed in the native layer: step + errno
+  | 'TEMPLATE'         // a --format / -f template does not parse or fails on the data (docker: exit 1)
   | 'INTERNAL';
 
 export class BerthError extends Error {

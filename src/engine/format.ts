@@ -34,3 +34,15 @@ export function humanSize(bytes: number): string {
   // trailing zeros go only after a decimal point: 300kB must not become 3kB
   return `${i === 0 ? v : v.toPrecision(3).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')}${units[i]}`;
 }
+
+/** Go's Time.String() of a time stamp, as docker prints CreatedAt: "2006-01-02 15:04:05 +0000 UTC". */
+export function goTime(iso: string): string {
+  const t = Date.parse(iso); // "" or a date an image's config got wrong: docker's N/A
+  return Number.isNaN(t) ? 'N/A' : `${new Date(t).toISOString().slice(0, 19).replace('T', ' ')} +0000 UTC`;
+}
+
+/** docker's formatter.Ellipsis: at most `width` characters, the last one "…" when cut. */
+export function ellipsis(s: string, width: number): string {
+  const chars = [...s];
+  return chars.length <= width ? s : chars.slice(0, Math.max(0, width - 1)).join('') + '…';
+}

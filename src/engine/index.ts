@@ -2,9 +2,10 @@
 // state root and composes the services (images, containers, ...), each of
 // which lives in its own folder and is imported only through its index.ts.
 import { Layout, resolveRoot } from './store/layout.js';
-import { ImageStore, type PruneResult, type RemoveResult } from './image/index.js';
-import { ContainerService } from './container/index.js';
-import { VolumeStore } from './volume/index.js';
+import { filterImages, IMAGE_FILTERS, ImageStore, type ImageRecord, type PruneResult, type RemoveResult } from './image/index.js';
+import { ContainerService, filterContainers, PS_FILTERS, type ContainerSummary } from './container/index.js';
+import { directoryUsage, VolumeStore } from './volume/index.js';
+import { parseFilters } from './filters.js';
 import { RegistryService } from './registry/index.js';
 import { diskUsage, type DiskUsage } from './disk-usage.js';
 import { engineInfo, type EngineInfo } from './info.js';
@@ -17,6 +18,7 @@ export type { ErrorCode } from './errors.js';
 export type { EngineInfo } from './info.js';
 export { engineVersion, type EngineVersion } from './info.js';
 export type { DiskUsage } from './disk-usage.js';
+export { parseFilters, boolFilter, type Filters } from './filters.js';
 export { CPU_PERCENT_BASIS, type StatsSample } from './stats/index.js';
 
 /** docker's `--pull` values for run and create. */
@@ -92,6 +94,50 @@ export class Engine {
   /** volume prune: unused anonymous volumes, or with `all` unused named ones too. */
   pruneVolumes(opts: { all?: boolean; labels?: string[] } = {}): Promise<{ deleted: string[]; reclaimed: number }> {
     return this.volumes.prune(() => this.containers.volumeUsers(), opts);
+  }
+
+  // Lists with docker's --filter: ancestor= and before=/since= of images need the image store.
+
+  /** ps: the containers docker would list (newest first) for -a, -n/-l and --filter. */
+  async listContainers(opts: { all?: boolean; limit?: number; filters?: string[] } = {}): Promise<ContainerSummary[]> {
+    const filters = parseFilters(opts.filters, PS_FILTERS);
+    let ancestors: Set<string> | undefined;
+    const wanted = filters.get('ancestor');
+    if (wanted) {
+      ancestors = new Set();
+      const images = await this.images.list();
+      for (const ref of wanted) {
+        let base: ImageRecord;
+        try {
+          base = await this.images.get(ref);
+        } catch (e) {
+          if (e instanceof BerthError && e.code === 'NOT_FOUND') continue; // docker: a warning, no match
+          throw e;
+        }
+        ancestors.add(base.id);
+        // images built on it (commit) carry its layers first and more after them
+        for (const img of images) {
+          if (img.layers.length > base.layers.length && base.layers.every((l, i) => img.layers[i] === l)) ancestors.add(img.id);
+        }
+      }
+    }
+    return filterContainers(this.containers.list({ all: true }), { all: opts.all, limit: opts.limit, filters, ancestors });
+  }
+
+  /** ps -s: the bytes a container wrote (its upper dir), and those plus its image's. */
+  async containerSize(c: ContainerSummary): Promise<{ rw: number; rootFs: number }> {
+    const rw = directoryUsage(this.layout.container(c.id).upper);
+    const image = (await this.images.list()).find((i) => i.id === c.imageId);
+    return { rw, rootFs: rw + (image?.size ?? 0) };
+  }
+
+  /** images: the image records docker would list for --filter (reference= keeps the matching tags). */
+  async listImages(opts: { filters?: string[] } = {}): Promise<ImageRecord[]> {
+    const filters = parseFilters(opts.filters, IMAGE_FILTERS);
+    const all = await this.images.list();
+    const byRef = new Map<string, ImageRecord>();
+    for (const ref of [...(filters.get('before') ?? []), ...(filters.get('since') ?? [])]) byRef.set(ref, await this.images.get(ref));
+    return filterImages(all, { filters, lookup: (ref) => byRef.get(ref)! });
   }
 
   /** `system df`: images, containers and volumes with their sizes (walks the disk). */

@@ -37,7 +37,8 @@ test('import the busybox rootfs as bb; images lists it as "bb latest"', () => {
   bbId = t.ok(['import', tar, 'bb']);
   assert.match(bbId, /^sha256:[a-f0-9]{64}$/);
   const out = t.ok(['images']).split('\n');
-  assert.match(out[0], /^REPOSITORY {3}TAG {6}IMAGE ID {7}CREATED {2,}SIZE$/);
+  // docker's tabwriter: a column is at least 10 wide, 3 spaces past its widest cell
+  assert.match(out[0], /^REPOSITORY {3}TAG {7}IMAGE ID {7}CREATED {2,}SIZE$/);
   const [repo, tag, id, created, size] = out[1].split(/\s{3,}/);
   assert.equal([repo, tag, id], ['bb', 'latest', bbId.slice(7, 19)]);
   assert.match(created, /ago$/);

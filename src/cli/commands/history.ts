@@ -2,7 +2,8 @@
 import type { CommandModule } from 'yargs';
 import { shortId } from '../../engine/image/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
-import { ago, humanSize, printFormatted, printTable } from '../output.js';
+import { goStruct } from '../../engine/template/index.js';
+import { ago, humanSize, printFormatted } from '../output.js';
 
 interface HistoryArgs extends GlobalArgs { image: string; human?: boolean; quiet?: boolean; 'no-trunc'?: boolean; format?: string }
 
@@ -28,10 +29,12 @@ export const historyCommand: CommandModule<GlobalArgs, HistoryArgs> = {
     const created = (iso: string) => (!iso ? '' : a.human ? ago(iso, now) : iso);
     const by = (s: string) => (a['no-trunc'] || s.length <= CREATED_BY_WIDTH ? s : `${s.slice(0, CREATED_BY_WIDTH - 1)}…`);
     const size = (n: number) => (a.human ? humanSize(n) : String(n));
-    const formatted = rows.map((r) => ({
-      ID: id(r.id), CreatedSince: created(r.created), CreatedAt: r.created, CreatedBy: by(r.createdBy), Size: size(r.size), Comment: r.comment,
-    }));
-    printFormatted(a.format, formatted, () =>
-      printTable(['IMAGE', 'CREATED', 'CREATED BY', 'SIZE', 'COMMENT'], formatted.map((r) => [r.ID, r.CreatedSince, r.CreatedBy, r.Size, r.Comment])));
+    const formatted = rows.map((r) => goStruct({
+      Comment: r.comment, CreatedAt: r.created, CreatedBy: by(r.createdBy), CreatedSince: created(r.created), ID: id(r.id), Size: size(r.size),
+    }, '*formatter.historyContext'));
+    printFormatted(a.format, formatted, {
+      defaultTable: 'table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}',
+      header: { ID: 'IMAGE', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', CreatedBy: 'CREATED BY', Size: 'SIZE', Comment: 'COMMENT' },
+    });
   },
 };

@@ -1,10 +1,13 @@
 // `images`: docker's image list — one row per tag (an untagged image is one
-// `<none> <none>` row), newest first, optionally narrowed to REPOSITORY[:TAG]
-// (glob patterns allowed, matched against the familiar names as docker does).
+// `<none> <none>` row), newest first, narrowed by REPOSITORY[:TAG] (globs allowed,
+// docker's reference filter) and --filter (dangling, reference, label, before,
+// since, until). The rows are docker's ImageContext for --format.
 import type { CommandModule } from 'yargs';
 import { familiarName, parseReference, shortId, type ImageRecord } from '../../engine/image/index.js';
+import { goTime } from '../../engine/format.js';
+import { goStruct } from '../../engine/template/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
-import { ago, humanSize, printFormatted, printTable } from '../output.js';
+import { ago, humanSize, printFormatted } from '../output.js';
 
 interface ImagesArgs extends GlobalArgs {
   reference?: string;
@@ -12,10 +15,16 @@ interface ImagesArgs extends GlobalArgs {
   quiet?: boolean;
   'no-trunc'?: boolean;
   digests?: boolean;
+  filter?: string[];
   format?: string;
 }
 
 interface Row { image: ImageRecord; repository: string; tag: string; digest: string }
+
+const HEADER = {
+  ID: 'IMAGE ID', Repository: 'REPOSITORY', Tag: 'TAG', Digest: 'DIGEST', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT',
+  Size: 'SIZE', Containers: 'CONTAINERS', VirtualSize: 'SIZE', SharedSize: 'SHARED SIZE', UniqueSize: 'UNIQUE SIZE',
+};
 
 export const imagesCommand: CommandModule<GlobalArgs, ImagesArgs> = {
   command: 'images [reference]',
@@ -27,32 +36,26 @@ export const imagesCommand: CommandModule<GlobalArgs, ImagesArgs> = {
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'only show image IDs' })
       .option('no-trunc', { type: 'boolean', describe: "don't truncate output" })
       .option('digests', { type: 'boolean', describe: 'show digests' })
-      .option('format', { type: 'string', describe: 'json, table, or a template like {{.Repository}}:{{.Tag}}' }) as never,
+      .option('filter', { alias: 'f', type: 'string', array: true, nargs: 1, describe: 'filter output (dangling=true|false, reference=, label=, before=, since=, until=)' })
+      .option('format', { type: 'string', describe: 'json, table, table TEMPLATE, or a Go template like {{.Repository}}:{{.Tag}}' }) as never,
   handler: async (a) => {
-    const images = await getEngine(a).images.list();
-    let rows = images.flatMap(rowsOf);
-    if (a.reference !== undefined) {
-      const match = matcher(a.reference);
-      rows = rows.filter((r) => r.repository !== '<none>' && match(r));
-    }
+    const filters = [...(a.filter ?? []), ...(a.reference !== undefined ? [`reference=${a.reference}`] : [])];
+    const images = await getEngine(a).listImages({ filters });
+    const rows = images.flatMap(rowsOf);
     const id = (img: ImageRecord) => (a['no-trunc'] ? img.id : shortId(img.id));
     if (a.quiet) {
       const ids = [...new Set(rows.map((r) => id(r.image)))]; // once per image, so `rmi $(images -q)` works
       process.stdout.write(ids.map((i) => i + '\n').join(''));
       return;
     }
-    const since = (img: ImageRecord) => ago(img.created);
-    const formatted = rows.map((r) => ({
-      Containers: 'N/A', CreatedAt: goTime(r.image.created), CreatedSince: since(r.image), Digest: r.digest,
+    const now = Date.now();
+    const formatted = rows.map((r) => goStruct({
+      Containers: 'N/A', CreatedAt: goTime(r.image.created), CreatedSince: ago(r.image.created, now), Digest: r.digest,
       ID: id(r.image), Repository: r.repository, SharedSize: 'N/A', Size: humanSize(r.image.size), Tag: r.tag,
       UniqueSize: 'N/A', VirtualSize: humanSize(r.image.size),
-    }));
-    printFormatted(a.format, formatted, () => {
-      const header = ['REPOSITORY', 'TAG', ...(a.digests ? ['DIGEST'] : []), 'IMAGE ID', 'CREATED', 'SIZE'];
-      printTable(header, rows.map((r) => [
-        r.repository, r.tag, ...(a.digests ? [r.digest] : []), id(r.image), since(r.image), humanSize(r.image.size),
-      ]));
-    });
+    }, '*formatter.ImageContext'));
+    const defaultTable = `table {{.Repository}}\t{{.Tag}}${a.digests ? '\t{{.Digest}}' : ''}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}`;
+    printFormatted(a.format, formatted, { defaultTable, header: HEADER });
   },
 };
 
@@ -73,43 +76,4 @@ function rowsOf(image: ImageRecord): Row[] {
     }
   }
   return rows.length ? rows : [{ image, repository: '<none>', tag: '<none>', digest: '<none>' }];
-}
-
-/** docker's reference filter (FamiliarMatch): the pattern against "name:tag", else against "name". */
-function matcher(pattern: string): (r: Row) => boolean {
-  const glob = globRegExp(pattern);
-  // a plain reference may also be spelled in full ("docker.io/library/bb")
-  let full: { name: string; tag?: string } | undefined;
-  if (!/[*?[]/.test(pattern)) {
-    const p = parseReference(pattern);
-    full = { name: familiarName(p), tag: /:[^/]*$/.test(pattern) ? p.tag : undefined };
-  }
-  return (r) => {
-    const tagged = r.tag === '<none>' ? r.repository : `${r.repository}:${r.tag}`;
-    if (glob.test(tagged) || glob.test(r.repository)) return true;
-    return full !== undefined && full.name === r.repository && (full.tag === undefined || full.tag === r.tag);
-  };
-}
-
-/** Go's path.Match as a RegExp: * and ? stop at '/', [...] classes kept. */
-function globRegExp(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 1);
-      if (end < 0) { re += '\\['; continue; }
-      re += `[${pattern.slice(i + 1, end).replace(/\\/g, '\\\\')}]`;
-      i = end;
-    } else re += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
-/** Go's default time format, as docker prints CreatedAt: "2006-01-02 15:04:05 +0000 UTC". */
-function goTime(iso: string): string {
-  const t = Date.parse(iso); // "" or a date the image's config got wrong: docker's N/A
-  return Number.isNaN(t) ? 'N/A' : `${new Date(t).toISOString().slice(0, 19).replace('T', ' ')} +0000 UTC`;
 }

@@ -1,16 +1,18 @@
 // `info`: system-wide information.
 import type { CommandModule } from 'yargs';
 import { getEngine, type GlobalArgs } from '../context.js';
-import { humanSize, printJson, renderTemplate } from '../output.js';
+import { compileTemplate, renderTemplate } from '../../engine/template/index.js';
+import { humanSize } from '../output.js';
 
 export const infoCommand: CommandModule<GlobalArgs, GlobalArgs & { format?: string }> = {
   command: 'info',
   describe: 'Display system-wide information',
-  builder: (y) => y.option('format', { alias: 'f', type: 'string', describe: 'format the output with a template ({{.ServerVersion}}), or "json"' }) as never,
+  builder: (y) => y.option('format', { alias: 'f', type: 'string', describe: '"json", or a Go template ({{.ServerVersion}})' }) as never,
   handler: async (a) => {
+    // docker: "json" is {{json .}}, one line
+    const tpl = a.format ? compileTemplate(a.format.trim() === 'json' ? '{{json .}}' : a.format) : undefined;
     const i = await getEngine(a).info();
-    if (a.format === 'json') return printJson(i);
-    if (a.format !== undefined) return void process.stdout.write(renderTemplate(a.format, i as unknown as Record<string, unknown>) + '\n');
+    if (tpl) return void process.stdout.write(renderTemplate(tpl, i) + '\n');
     const lines = [
       `Containers: ${i.Containers}`,
       ` Running: ${i.ContainersRunning}`,

@@ -2,8 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { BerthError, notFound } from '../../engine/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
-import { printJson, renderTemplate } from '../output.js';
-import { ExitStatus, reportError } from '../exit-codes.js';
+import { inspectEach } from '../inspect-output.js';
 
 interface InspectArgs extends GlobalArgs { names: string[]; format?: string; type?: string }
 
@@ -15,18 +14,7 @@ export const inspectCommand: CommandModule<GlobalArgs, InspectArgs> = {
       .option('type', { type: 'string', choices: ['container', 'image'], describe: 'only look for this type' }) as never,
   handler: async (a) => {
     const engine = getEngine(a);
-    const found: Record<string, unknown>[] = [];
-    let status = 0;
-    for (const n of a.names) {
-      try {
-        found.push(await lookup(engine, n, a.type));
-      } catch (e) {
-        status = reportError(e);
-      }
-    }
-    if (a.format) process.stdout.write(found.map((o) => renderTemplate(a.format!, o) + '\n').join(''));
-    else printJson(found);
-    if (status) throw new ExitStatus(status);
+    await inspectEach(a.names, a.format, (n) => lookup(engine, n, a.type));
   },
 };
 

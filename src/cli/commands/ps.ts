@@ -1,13 +1,17 @@
-// `ps`: docker's container list, with -a, -q, --no-trunc, --filter, --format, -n/-l.
+// `ps`: docker's container list, with -a, -q, -s, --no-trunc, --filter, --format, -n/-l.
+// The rows are docker's ContainerContext (the fields and the `.Label "k"` method a
+// --format template sees; `json .` gives its 14 keys); the engine selects them.
 import type { CommandModule } from 'yargs';
 import type { ContainerSummary } from '../../engine/container/index.js';
-import { BerthError } from '../../engine/index.js';
+import { ellipsis, goTime } from '../../engine/format.js';
+import { goQuote, goStruct, type ListFormat } from '../../engine/template/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
-import { humanDuration, printFormatted, printTable } from '../output.js';
+import { ago, humanSize, printFormatted } from '../output.js';
 
 interface PsArgs extends GlobalArgs {
   all?: boolean;
   quiet?: boolean;
+  size?: boolean;
   'no-trunc'?: boolean;
   filter?: string[];
   format?: string;
@@ -15,35 +19,39 @@ interface PsArgs extends GlobalArgs {
   latest?: boolean;
 }
 
-const FILTERS = ['id', 'name', 'status', 'label', 'ancestor', 'exited'] as const;
+const DEFAULT_TABLE = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}';
+const HEADER = {
+  ID: 'CONTAINER ID', Names: 'NAMES', Image: 'IMAGE', Command: 'COMMAND', CreatedAt: 'CREATED AT', RunningFor: 'CREATED',
+  Ports: 'PORTS', State: 'STATE', Status: 'STATUS', Size: 'SIZE', Labels: 'LABELS', Mounts: 'MOUNTS',
+  LocalVolumes: 'LOCAL VOLUMES', Networks: 'NETWORKS',
+};
 
-function matches(s: ContainerSummary, key: string, value: string): boolean {
-  switch (key) {
-    case 'id': return s.id.startsWith(value);
-    case 'name': return s.name.includes(value);
-    case 'status': return s.state === value;
-    case 'exited': return s.state === 'exited' && String(s.exitCode) === value;
-    case 'ancestor': return s.image === value || s.imageId === value || s.imageId.startsWith(`sha256:${value}`);
-    case 'label': {
-      const eq = value.indexOf('=');
-      return eq < 0 ? value in s.labels : s.labels[value.slice(0, eq)] === value.slice(eq + 1);
-    }
-    default: return false;
-  }
+/** docker's ContainerContext for one container: what `{{.Field}}` and `{{json .}}` see. */
+export function psRow(s: ContainerSummary, trunc: boolean, size?: { rw: number; rootFs: number }, now = Date.now()): object {
+  return goStruct({
+    Command: goQuote(trunc ? ellipsis(s.command, 20) : s.command),
+    CreatedAt: goTime(s.created),
+    ID: trunc ? s.id.slice(0, 12) : s.id,
+    Image: trunc ? shortImage(s) : s.image,
+    Labels: Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).sort().join(','),
+    LocalVolumes: String(s.mounts.filter((m) => m.type === 'volume').length),
+    Mounts: s.mounts.map((m) => (trunc ? ellipsis(m.name ?? m.source, 15) : m.name ?? m.source)).join(','),
+    Names: s.name,
+    Networks: s.networks.join(','),
+    Ports: '',
+    RunningFor: ago(s.created, now),
+    Size: size ? `${humanSize(size.rw)}${size.rootFs > 0 ? ` (virtual ${humanSize(size.rootFs)})` : ''}` : '0B',
+    State: s.state,
+    Status: s.status,
+    Label: (name: string): string => s.labels[name] ?? '',
+  }, '*formatter.ContainerContext');
 }
 
-/** docker's --filter semantics: values of one key are OR-ed, different keys AND-ed. */
-export function applyFilters(list: ContainerSummary[], filters: string[]): ContainerSummary[] {
-  const byKey = new Map<string, string[]>();
-  for (const f of filters) {
-    const eq = f.indexOf('=');
-    const key = eq < 0 ? f : f.slice(0, eq);
-    if (eq < 0 || !(FILTERS as readonly string[]).includes(key)) {
-      throw new BerthError('INVALID_ARGUMENT', `invalid filter "${f}": use KEY=VALUE with KEY one of ${FILTERS.join(', ')}`);
-    }
-    byKey.set(key, [...(byKey.get(key) ?? []), f.slice(eq + 1)]);
-  }
-  return list.filter((s) => [...byKey].every(([k, vals]) => vals.some((v) => matches(s, k, v))));
+/** docker's truncated IMAGE: a short ID stays one; a reference loses its digest and docker.io/library/. */
+function shortImage(s: ContainerSummary): string {
+  const t = (x: string) => x.replace(/^sha256:/, '').slice(0, 12);
+  if (t(s.imageId) === t(s.image)) return t(s.image);
+  return s.image.replace(/@sha256:[a-f0-9]{64}$/, '').replace(/^(?:index\.)?docker\.io\/(?:library\/(?=[^/]+$))?/, '');
 }
 
 export const psCommand: CommandModule<GlobalArgs, PsArgs> = {
@@ -52,36 +60,22 @@ export const psCommand: CommandModule<GlobalArgs, PsArgs> = {
   builder: (y) =>
     y.option('all', { alias: 'a', type: 'boolean', describe: 'show all containers (default shows just running)' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'only display container IDs' })
+      .option('size', { alias: 's', type: 'boolean', describe: 'display total file sizes' })
       .option('no-trunc', { type: 'boolean', describe: "don't truncate output" })
-      .option('filter', { alias: 'f', type: 'string', array: true, describe: 'filter output (id, name, status, label, ancestor, exited)' })
-      .option('format', { type: 'string', describe: 'json, table, or a template like {{.Names}}' })
+      .option('filter', { alias: 'f', type: 'string', array: true, nargs: 1, describe: 'filter output (ancestor, before, exited, health, id, label, name, network, since, status, volume)' })
+      .option('format', { type: 'string', describe: 'json, table, table TEMPLATE, or a Go template like {{.Names}}' })
       .option('last', { alias: 'n', type: 'number', describe: 'show n last created containers (includes all states)' })
       .option('latest', { alias: 'l', type: 'boolean', describe: 'show the latest created container (includes all states)' }) as never,
-  handler: (a) => {
-    const all = a.all || a.last !== undefined || a.latest || (a.filter ?? []).some((f) => /^(status|exited)=/.test(f));
-    let list = applyFilters(getEngine(a).containers.list({ all }), a.filter ?? []);
-    if (a.latest) list = list.slice(0, 1);
-    else if (a.last !== undefined) list = list.slice(0, a.last);
-    const id = (s: ContainerSummary) => (a['no-trunc'] ? s.id : s.id.slice(0, 12));
-    if (a.quiet) {
-      process.stdout.write(list.map((s) => id(s) + '\n').join(''));
-      return;
-    }
-    const rows = list.map((s) => ({
-      ID: id(s), Image: s.image, Command: s.command, CreatedAt: s.created, RunningFor: s.status,
-      Status: s.status, State: s.state, Names: s.name, Ports: '', Labels: Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(','),
-    }));
-    printFormatted(a.format, rows, () => {
-      const cmd = (c: string) => JSON.stringify(a['no-trunc'] || c.length <= 20 ? c : c.slice(0, 19) + '…');
-      printTable(
-        ['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'],
-        list.map((s) => [id(s), s.image, cmd(s.command), `${createdAgo(s.created)}`, s.status, '', s.name]),
-      );
-    });
+  handler: async (a) => {
+    const engine = getEngine(a);
+    const limit = a.latest ? 1 : a.last !== undefined && a.last > 0 ? a.last : undefined;
+    const list = await engine.listContainers({ all: a.all, limit, filters: a.filter });
+    const trunc = !a['no-trunc'];
+    // docker turns --size on by itself when the template reads .Size
+    const sized = !a.quiet && (a.size || (!!a.format && a.format.trim() !== 'json' && /\.Size\b/.test(a.format)));
+    const rows = [];
+    for (const s of list) rows.push(psRow(s, trunc, sized ? await engine.containerSize(s) : undefined));
+    const table: ListFormat = { defaultTable: DEFAULT_TABLE + (sized ? '\t{{.Size}}' : ''), header: HEADER };
+    printFormatted(a.quiet ? '{{.ID}}' : a.format, rows, table);
   },
-};
-
-const createdAgo = (iso: string): string => {
-  const ms = Date.now() - Date.parse(iso);
-  return ms < 1000 ? 'Less than a second ago' : `${humanDuration(ms)} ago`;
 };

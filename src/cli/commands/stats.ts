@@ -4,8 +4,9 @@
 import type { CommandModule } from 'yargs';
 import { CPU_PERCENT_BASIS, type StatsSample } from '../../engine/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
-import { printFormatted, printTable } from '../output.js';
-import { rowCells, statsRow, STATS_HEADER } from '../stats-format.js';
+import { printFormatted } from '../output.js';
+import { formatList, goStruct, isTableFormat } from '../../engine/template/index.js';
+import { statsRow, STATS_FORMAT } from '../stats-format.js';
 
 interface StatsArgs extends GlobalArgs {
   containers?: string[];
@@ -25,6 +26,7 @@ export const statsCommand: CommandModule<GlobalArgs, StatsArgs> = {
       .option('no-trunc', { type: 'boolean', describe: 'do not truncate output' }) as never,
   handler: async (a) => {
     const engine = getEngine(a);
+    formatList(a.format, [], STATS_FORMAT); // a template that does not parse fails before any sampling
     const sampler = engine.stats();
     const explicit = (a.containers ?? []).map((ref) => engine.containers.find(ref).id); // unknown name: error, exit 125
     const wanted = (): string[] => (explicit.length ? explicit : engine.containers.list({ all: !!a.all }).map((c) => c.id));
@@ -33,6 +35,7 @@ export const statsCommand: CommandModule<GlobalArgs, StatsArgs> = {
     let order: string[] = [];
     let renderQueued = false;
     let finish: () => void = () => {};
+    let failure: unknown; // a template that fails on a row ends the stream with its error
     const done = new Promise<void>((r) => (finish = r));
     const tty = !!process.stdout.isTTY && !a.format;
 
@@ -57,12 +60,15 @@ export const statsCommand: CommandModule<GlobalArgs, StatsArgs> = {
       if (a['no-stream'] && samples.length < order.length) return; // wait for a full round
       const rows = samples.map((s) => {
         const r = statsRow(s);
-        return a['no-trunc'] ? { ...r, ID: s.id, Container: s.id } : r;
+        return goStruct(a['no-trunc'] ? { ...r, ID: s.id, Container: s.id } : r, '*formatter.statsContext');
       });
       if (tty) process.stdout.write('\x1b[2J\x1b[H');
-      printFormatted(a.format, rows as unknown as Record<string, unknown>[], () => {
-        printTable(STATS_HEADER, rows.map(rowCells));
-      });
+      try {
+        printFormatted(a.format, rows, STATS_FORMAT);
+      } catch (e) {
+        failure = e;
+        return finish();
+      }
       if (!a.format || a.format === 'table') process.stdout.write(`(CPU % = ${CPU_PERCENT_BASIS}; NET I/O excludes lo)\n`);
       if (a['no-stream']) return finish();
       sync(); // containers started or removed since (when none were named)
@@ -71,7 +77,7 @@ export const statsCommand: CommandModule<GlobalArgs, StatsArgs> = {
     sync();
     if (!order.length) {
       // nothing to sample: docker prints the bare header
-      if (!a.format || a.format === 'table') printTable(STATS_HEADER, []);
+      if (isTableFormat(a.format)) printFormatted(a.format, [], STATS_FORMAT);
       if (a['no-stream']) { sampler.close(); return; }
     }
     // with no names, containers that start later join the table (docker does the same)
@@ -82,5 +88,6 @@ export const statsCommand: CommandModule<GlobalArgs, StatsArgs> = {
     process.off('SIGINT', onInt);
     if (poll) clearInterval(poll);
     sampler.close();
+    if (failure) throw failure;
   },
 };

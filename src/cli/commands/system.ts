@@ -21,14 +21,16 @@ function summaryRows(du: DiskUsage): Record<string, string>[] {
   const ctrTotal = sum(du.containers.map((c) => c.size));
   const volTotal = sum(du.volumes.map((v) => v.size));
   const running = (s: string) => s === 'running' || s === 'paused';
+  // keys in docker's order: its JSON is the sorted methods of the row's context
+  const row = (Type: string, TotalCount: string, Active: string, Size: string, Reclaimable: string) => ({ Active, Reclaimable, Size, TotalCount, Type });
   return [
-    { Type: 'Images', TotalCount: String(du.images.length), Active: String(du.images.filter((i) => i.containers).length),
-      Size: humanSize(imgTotal), Reclaimable: reclaim(du.imageLayers.reclaimable, imgTotal) },
-    { Type: 'Containers', TotalCount: String(du.containers.length), Active: String(du.containers.filter((c) => running(c.summary.state)).length),
-      Size: humanSize(ctrTotal), Reclaimable: reclaim(sum(du.containers.filter((c) => !running(c.summary.state)).map((c) => c.size)), ctrTotal) },
-    { Type: 'Local Volumes', TotalCount: String(du.volumes.length), Active: String(du.volumes.filter((v) => v.containers.length).length),
-      Size: humanSize(volTotal), Reclaimable: reclaim(sum(du.volumes.filter((v) => !v.containers.length).map((v) => v.size)), volTotal) },
-    { Type: 'Build Cache', TotalCount: '0', Active: '0', Size: '0B', Reclaimable: '0B' },
+    row('Images', String(du.images.length), String(du.images.filter((i) => i.containers).length),
+      humanSize(imgTotal), reclaim(du.imageLayers.reclaimable, imgTotal)),
+    row('Containers', String(du.containers.length), String(du.containers.filter((c) => running(c.summary.state)).length),
+      humanSize(ctrTotal), reclaim(sum(du.containers.filter((c) => !running(c.summary.state)).map((c) => c.size)), ctrTotal)),
+    row('Local Volumes', String(du.volumes.length), String(du.volumes.filter((v) => v.containers.length).length),
+      humanSize(volTotal), reclaim(sum(du.volumes.filter((v) => !v.containers.length).map((v) => v.size)), volTotal)),
+    row('Build Cache', '0', '0', '0B', '0B'),
   ];
 }
 
@@ -74,8 +76,10 @@ const dfCommand: CommandModule<GlobalArgs, DfArgs> = {
     }
     if (a.verbose) return printVerbose(du, now);
     const rows = summaryRows(du);
-    printFormatted(a.format, rows, () =>
-      printTable(['TYPE', 'TOTAL', 'ACTIVE', 'SIZE', 'RECLAIMABLE'], rows.map((r) => [r.Type, r.TotalCount, r.Active, r.Size, r.Reclaimable])));
+    printFormatted(a.format, rows, {
+      defaultTable: 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}',
+      header: { Type: 'TYPE', TotalCount: 'TOTAL', Active: 'ACTIVE', Size: 'SIZE', Reclaimable: 'RECLAIMABLE' },
+    });
   },
 };
 

@@ -15,6 +15,7 @@ export const topCommand: CommandModule<GlobalArgs, GlobalArgs & { container: str
       ['UID', 'PID', 'PPID', 'C', 'STIME', 'TTY', 'TIME', 'CMD'],
       rows.map((p) => [String(p.uid), String(p.pid), String(p.ppid), String(p.cpuPercent),
         `${pad2(p.startTime.getHours())}:${pad2(p.startTime.getMinutes())}`, p.tty, hms(p.cpuTimeSec), p.cmd]),
+      20, // docker top's tabwriter: columns at least 20 wide
     );
   },
 };

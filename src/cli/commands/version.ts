@@ -5,13 +5,15 @@
 import type { CommandModule } from 'yargs';
 import { engineVersion } from '../../engine/index.js';
 import type { GlobalArgs } from '../context.js';
-import { renderTemplate } from '../output.js';
+import { compileTemplate, renderTemplate } from '../../engine/template/index.js';
 
 export const versionCommand: CommandModule<GlobalArgs, GlobalArgs & { format?: string }> = {
   command: 'version',
   describe: 'Show the berth version information',
   builder: (y) => y.option('format', { alias: 'f', type: 'string', describe: 'format the output with a template, or "json"' }) as never,
   handler: (a) => {
+    // docker: "json" is {{json .}}, one line; a template is parsed before anything is read
+    const tpl = a.format ? compileTemplate(a.format.trim() === 'json' ? '{{json .}}' : a.format) : undefined;
     const v = engineVersion();
     const doc = {
       Client: { Platform: { Name: 'berth' }, Version: v.Version, NodeVersion: v.NodeVersion, Os: v.Os, Arch: v.Arch },
@@ -21,8 +23,7 @@ export const versionCommand: CommandModule<GlobalArgs, GlobalArgs & { format?: s
         Version: v.Version, Os: v.Os, Arch: v.Arch, KernelVersion: v.KernelVersion,
       },
     };
-    if (a.format === 'json') return void process.stdout.write(JSON.stringify(doc) + '\n');
-    if (a.format !== undefined) return void process.stdout.write(renderTemplate(a.format, doc) + '\n');
+    if (tpl) return void process.stdout.write(renderTemplate(tpl, doc) + '\n');
     const row = (indent: string, k: string, val: string) => `${indent}${`${k}:`.padEnd(20 - indent.length)}${val}`;
     process.stdout.write([
       `Client: ${doc.Client.Platform.Name}`,

@@ -5,8 +5,10 @@ import { BerthError } from '../../engine/index.js';
 import type { VolumeRecord } from '../../engine/volume/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
 import { forEachTarget } from '../each.js';
-import { ExitStatus, reportError } from '../exit-codes.js';
-import { humanSize, printFormatted, printJson, printTable, renderTemplate } from '../output.js';
+import { humanSize, printFormatted } from '../output.js';
+import { goMap, goStruct } from '../../engine/template/index.js';
+import { boolFilter, parseFilters } from '../../engine/index.js';
+import { inspectEach } from '../inspect-output.js';
 import { confirm } from '../confirm.js';
 import { renamed } from '../command-alias.js';
 
@@ -24,9 +26,14 @@ function keyValues(list: string[] | undefined): Record<string, string> {
 
 /** What `volume inspect` shows: docker's fields (berth's bookkeeping stays on disk). */
 const inspectView = (r: VolumeRecord) => ({
-  CreatedAt: r.CreatedAt, Driver: r.Driver, Labels: r.Labels, Mountpoint: r.Mountpoint,
-  Name: r.Name, Options: r.Options, Scope: r.Scope,
+  CreatedAt: r.CreatedAt, Driver: r.Driver, Labels: goMap({ ...r.Labels }), Mountpoint: r.Mountpoint,
+  Name: r.Name, Options: goMap({ ...r.Options }), Scope: r.Scope,
 });
+
+const LS_HEADER = {
+  Name: 'VOLUME NAME', Driver: 'DRIVER', Scope: 'SCOPE', Mountpoint: 'MOUNTPOINT', Labels: 'LABELS', Links: 'LINKS',
+  Size: 'SIZE', Group: 'GROUP', Availability: 'AVAILABILITY', Status: 'STATUS',
+};
 
 interface CreateArgs extends GlobalArgs { name?: string; label?: string[]; opt?: string[]; driver?: string }
 
@@ -56,25 +63,19 @@ const lsCommand: CommandModule<GlobalArgs, LsArgs> = {
       .option('format', { type: 'string', describe: 'format: table, json, or a template ({{.Name}})' }) as never,
   handler: async (a) => {
     const engine = getEngine(a);
-    const labels: string[] = [], name: string[] = [];
-    let dangling: boolean | undefined;
-    for (const f of a.filter ?? []) {
-      const eq = f.indexOf('=');
-      const key = f.slice(0, eq), value = f.slice(eq + 1);
-      if (eq < 0) throw new BerthError('INVALID_ARGUMENT', `bad format of filter (expected name=value): ${f}`);
-      if (key === 'label') labels.push(value);
-      else if (key === 'name') name.push(value);
-      else if (key === 'dangling' && ['true', '1', 'false', '0'].includes(value)) dangling = value === 'true' || value === '1';
-      else if (key === 'driver') { if (value !== 'local') return; }
-      else throw new BerthError('INVALID_ARGUMENT', `invalid filter "${f}": berth knows dangling=true|false, label=, name= and driver=`);
-    }
+    const f = parseFilters(a.filter, ['dangling', 'driver', 'label', 'name']);
+    if ((f.get('driver') ?? ['local']).every((d) => d !== 'local')) return; // every volume of berth's is "local"
+    const labels = f.get('label') ?? [], name = f.get('name') ?? [];
+    const dangling = boolFilter(f, 'dangling');
     const vols = engine.volumes.list(() => engine.containers.volumeUsers(), { labels, name, dangling });
     if (a.quiet) return void process.stdout.write(vols.map((v) => v.Name + '\n').join(''));
-    const rows = vols.map((v) => ({
-      Driver: v.Driver, Name: v.Name, Mountpoint: v.Mountpoint, Scope: v.Scope, CreatedAt: v.CreatedAt,
-      Labels: Object.entries(v.Labels).map(([k, x]) => `${k}=${x}`).join(','), Availability: 'N/A', Group: 'N/A', Size: 'N/A', Status: 'N/A',
-    }));
-    printFormatted(a.format, rows, () => printTable(['DRIVER', 'VOLUME NAME'], vols.map((v) => [v.Driver, v.Name])));
+    // docker's VolumeContext (Links and Size are N/A in a plain list: docker asks for usage only in df)
+    const rows = vols.map((v) => goStruct({
+      Availability: 'N/A', Driver: v.Driver, Group: 'N/A', Labels: Object.entries(v.Labels).map(([k, x]) => `${k}=${x}`).sort().join(','),
+      Links: 'N/A', Mountpoint: v.Mountpoint, Name: v.Name, Scope: v.Scope, Size: 'N/A', Status: 'N/A',
+      Label: (name: string): string => v.Labels[name] ?? '',
+    }, '*formatter.volumeContext'));
+    printFormatted(a.format, rows, { defaultTable: 'table {{.Driver}}\t{{.Name}}', header: LS_HEADER });
   },
 };
 
@@ -88,18 +89,7 @@ const inspectCommand: CommandModule<GlobalArgs, InspectArgs> = {
       .option('format', { alias: 'f', type: 'string', describe: 'format the output with a template ({{.Mountpoint}})' }) as never,
   handler: async (a) => {
     const engine = getEngine(a);
-    const found: Record<string, unknown>[] = [];
-    let status = 0;
-    for (const n of a.volumes) {
-      try {
-        found.push(inspectView(engine.volumes.get(n)));
-      } catch (e) {
-        status = reportError(e);
-      }
-    }
-    if (a.format) process.stdout.write(found.map((o) => renderTemplate(a.format!, o) + '\n').join(''));
-    else printJson(found);
-    if (status) throw new ExitStatus(status);
+    await inspectEach(a.volumes, a.format, (n) => inspectView(engine.volumes.get(n)));
   },
 };
 

@@ -12,3 +12,4 @@ export { summarize } from './inspect.js';
 export type { AttachConnection, OutputStream } from './attach.js';
 export type { StartOptions } from './start.js';
 export type { ExecOptions, ExecRecord } from './exec.js';
+export { filterContainers, PS_FILTERS, type PsQuery } from './filter.js';

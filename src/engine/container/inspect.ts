@@ -4,14 +4,18 @@ import type { ContainerRecord } from './types.js';
 import type { ContainerState } from './state.js';
 import { humanDuration } from '../format.js';
 import { runningExecIds } from './exec.js';
-import { NO_RESTART } from './restart-policy.js';
+import { goMap, goNils } from '../template/index.js';
+import { hostConfig } from './host-config.js';
+import { networkSettings } from './network-settings.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
 export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerState): Record<string, unknown> {
   const p = layout.container(rec.id);
   const argv = [...rec.config.entrypoint, ...rec.config.cmd];
-  return {
+  // image VOLUMEs and bare `-v /path`: docker lists them in Config.Volumes
+  const anonymous = (rec.config.mounts ?? []).filter((m) => m.type === 'volume' && m.name && /^[a-f0-9]{64}$/.test(m.name));
+  return goNils({
     Id: rec.id,
     Created: rec.created,
     Path: argv[0],
@@ -35,26 +39,18 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
     HostsPath: p.hosts,
     LogPath: p.log,
     Name: `/${rec.name}`,
-    // docker: null when there are none
-    ExecIDs: st.running ? (ids => ids.length ? ids : null)(runningExecIds(layout, rec.id)) : null,
     RestartCount: rec.restartCount,
     Driver: 'overlay',
-    HostConfig: {
-      AutoRemove: rec.config.autoRemove,
-      RestartPolicy: rec.config.restartPolicy ?? NO_RESTART,
-      Init: rec.config.init,
-      ReadonlyRootfs: rec.config.readonlyRootfs,
-      NetworkMode: 'none',
-      CgroupParent: '',
-      // docker's resource fields (0 / "" = not limited), as stored after create / update
-      Memory: rec.config.resources?.memory ?? 0,
-      MemoryReservation: rec.config.resources?.memoryReservation ?? 0,
-      MemorySwap: rec.config.resources?.memorySwap ?? 0,
-      NanoCpus: rec.config.resources?.nanoCpus ?? 0,
-      CpuShares: rec.config.resources?.cpuShares ?? 0,
-      CpusetCpus: rec.config.resources?.cpusetCpus ?? '',
-      PidsLimit: rec.config.resources?.pidsLimit ?? null,
-      BlkioWeight: rec.config.resources?.blkioWeight ?? 0,
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    // docker: null when there are none
+    ExecIDs: st.running ? (ids => ids.length ? ids : null)(runningExecIds(layout, rec.id)) : null,
+    HostConfig: hostConfig(rec),
+    GraphDriver: {
+      Name: 'overlay',
+      Data: goMap({ LowerDir: rec.lowerDirs.join(':'), UpperDir: p.upper, WorkDir: p.work, MergedDir: p.merged }),
     },
     Mounts: (rec.config.mounts ?? []).map((m) => ({
       Type: m.type,
@@ -66,29 +62,33 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
       RW: !m.readonly,
       Propagation: m.type === 'bind' ? 'rprivate' : '',
     })),
-    GraphDriver: {
-      Name: 'overlay',
-      Data: { LowerDir: rec.lowerDirs.join(':'), UpperDir: p.upper, WorkDir: p.work, MergedDir: p.merged },
-    },
-    Config: {
+    Config: goNils({
       Hostname: rec.config.hostname,
+      Domainname: '',
       User: rec.config.user,
+      AttachStdin: false,
+      AttachStdout: false,
+      AttachStderr: false,
       Tty: rec.config.tty,
       OpenStdin: rec.config.openStdin,
+      StdinOnce: false,
       Env: rec.config.env,
       Cmd: rec.config.cmd,
-      Entrypoint: rec.config.entrypoint.length ? rec.config.entrypoint : null,
       Image: rec.config.image,
+      Volumes: anonymous.length ? goMap(Object.fromEntries(anonymous.map((m) => [m.target, {}])), {}) : null,
       WorkingDir: rec.config.workingDir,
-      Labels: rec.config.labels,
+      Entrypoint: rec.config.entrypoint.length ? rec.config.entrypoint : null,
+      OnBuild: null,
+      Labels: goMap({ ...rec.config.labels }),
       StopSignal: rec.config.stopSignal,
       StopTimeout: rec.config.stopTimeout,
-    },
+    }, { Env: 'slice', Cmd: 'slice', Entrypoint: 'slice', OnBuild: 'slice', Volumes: 'map', Labels: 'map' }),
+    NetworkSettings: networkSettings(st.running ? st.pid : 0),
     Berth: {
       MonitorPid: st.running ? rec.run?.monitorPid ?? 0 : 0,
       CgroupPaths: rec.run?.cgroupPaths ?? [],
     },
-  };
+  }, { ExecIDs: 'slice' });
 }
 
 /** What `ps` and the TUI list show for one container. */
@@ -107,6 +107,12 @@ export interface ContainerSummary {
   pid: number;
   startedAt?: string;
   finishedAt?: string;
+  /** what ps's MOUNTS, LocalVolumes and the volume= filter read */
+  mounts: { type: string; name?: string; source: string; target: string }[];
+  /** docker's health status ("starting", "healthy", "unhealthy"); absent without a healthcheck */
+  health?: string;
+  /** network names (docker: NetworkSettings.Networks' keys); berth containers have "none" */
+  networks: string[];
 }
 
 export function summarize(rec: ContainerRecord, st: ContainerState, now = Date.now()): ContainerSummary {
@@ -125,7 +131,7 @@ export function summarize(rec: ContainerRecord, st: ContainerState, now = Date.n
     name: rec.name,
     image: rec.config.image,
     imageId: rec.config.imageId,
-    command: [...rec.config.entrypoint, ...rec.config.cmd].map(quoteArg).join(' '),
+    command: psCommand([...rec.config.entrypoint, ...rec.config.cmd]),
     created: rec.created,
     state: st.status,
     status,
@@ -134,7 +140,11 @@ export function summarize(rec: ContainerRecord, st: ContainerState, now = Date.n
     pid: st.pid,
     startedAt: rec.run?.startedAt,
     finishedAt: st.exit?.finishedAt,
+    mounts: (rec.config.mounts ?? []).map((m) => ({ type: m.type, name: m.name, source: m.source, target: m.target })),
+    networks: ['none'],
   };
 }
 
-const quoteArg = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+/** docker's list Command: the path, then the arguments, those with a space in single quotes. */
+const psCommand = (argv: string[]): string =>
+  argv.length > 1 ? `${argv[0]} ${argv.slice(1).map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}` : argv[0] ?? '';

@@ -24,3 +24,4 @@ export type { NewImage } from './register.js';
 export { manifestOf, ociLayerDescriptors } from './manifest-layers.js';
 export { jsonBytes, type HistoryEntry } from './oci.js';
 export { applyChanges } from './changes.js';
+export { filterImages, referenceMatcher, IMAGE_FILTERS, type ImageQuery } from './filter.js';

@@ -4,6 +4,10 @@ import type { BlobStore } from './blobs.js';
 import { MEDIA_TYPE, type ImageConfig, type OciImageConfig } from './oci.js';
 import type { ImageRecord } from './records.js';
 import { familiar } from './reference.js';
+import { goMap, goNils } from '../template/index.js';
+
+/** A map of docker's types (a template reads a missing key as its zero value); null stays null. */
+const asMap = <T extends object>(m: T | undefined, zero: unknown = ''): T | null => (m ? goMap({ ...m }, zero) : null);
 
 export async function inspectImage(blobs: BlobStore, img: ImageRecord, diffDirs: string[]): Promise<object> {
   const oci = await blobs.readJson<OciImageConfig>(img.id);
@@ -26,7 +30,7 @@ export async function inspectImage(blobs: BlobStore, img: ImageRecord, diffDirs:
     GraphDriver: {
       Name: 'overlay',
       // lowerdir order: the top layer first
-      Data: { LowerDir: diffDirs.join(':') },
+      Data: goMap({ LowerDir: diffDirs.join(':') }),
     },
     RootFS: { Type: 'layers', Layers: oci.rootfs.diff_ids },
     Metadata: { LastTagTime: '0001-01-01T00:00:00Z' },
@@ -36,25 +40,25 @@ export async function inspectImage(blobs: BlobStore, img: ImageRecord, diffDirs:
 
 /** docker's container-config shape (absent fields as docker prints them) so `{{.Config.Cmd}}`-style scripts work. */
 function dockerConfig(c: ImageConfig): object {
-  return {
+  return goNils({
     Hostname: '',
     Domainname: '',
     User: c.User ?? '',
     AttachStdin: false,
     AttachStdout: false,
     AttachStderr: false,
-    ...(c.ExposedPorts ? { ExposedPorts: c.ExposedPorts } : {}),
+    ...(c.ExposedPorts ? { ExposedPorts: asMap(c.ExposedPorts, goMap({})) } : {}),
     Tty: false,
     OpenStdin: false,
     StdinOnce: false,
     Env: c.Env ?? null,
     Cmd: c.Cmd ?? null,
     Image: '',
-    Volumes: c.Volumes ?? null,
+    Volumes: asMap(c.Volumes, goMap({})),
     WorkingDir: c.WorkingDir ?? '',
     Entrypoint: c.Entrypoint ?? null,
     OnBuild: null,
-    Labels: c.Labels ?? null,
+    Labels: asMap(c.Labels),
     ...(c.StopSignal ? { StopSignal: c.StopSignal } : {}),
-  };
+  }, { Env: 'slice', Cmd: 'slice', Entrypoint: 'slice', OnBuild: 'slice', Volumes: 'map', Labels: 'map', ExposedPorts: 'map' });
 }

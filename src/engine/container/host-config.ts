@@ -1,0 +1,92 @@
+// docker's HostConfig for `inspect`, every key in docker's order (moby's
+// api/types/container HostConfig and Resources, docker 25+). What berth
+// records is reported as it is; what berth has no flag for shows docker's
+// default for a plain `docker run`. A feature that adds a flag replaces its
+// one line here with the recorded value.
+import { MASKED_PATHS, READONLY_PATHS } from '../runtime/index.js';
+import { goMap, goNils } from '../template/index.js';
+import type { ContainerRecord } from './types.js';
+import { NO_RESTART } from './restart-policy.js';
+
+export function hostConfig(rec: ContainerRecord): Record<string, unknown> {
+  const c = rec.config;
+  const r = c.resources ?? {};
+  const mounts = c.mounts ?? [];
+  // -v's form: binds and named volumes (anonymous ones, 64 hex, are the image's or a bare -v /path)
+  const binds = mounts
+    .filter((m) => m.type === 'bind' || (m.type === 'volume' && m.name && !/^[a-f0-9]{64}$/.test(m.name)))
+    .map((m) => `${m.type === 'bind' ? m.source : m.name}:${m.target}${m.readonly ? ':ro' : ''}`);
+  const tmpfs = mounts.filter((m) => m.type === 'tmpfs');
+  return goNils({
+    Binds: binds.length ? binds : null,
+    ContainerIDFile: '',
+    LogConfig: { Type: 'k8s-file', Config: goMap({}) }, // the monitor's log format
+    NetworkMode: 'none',
+    PortBindings: goMap({}, null),
+    RestartPolicy: c.restartPolicy ?? NO_RESTART,
+    AutoRemove: c.autoRemove,
+    VolumeDriver: '',
+    VolumesFrom: null,
+    ConsoleSize: [0, 0],
+    CapAdd: null,
+    CapDrop: null,
+    CgroupnsMode: 'private',
+    Dns: [],
+    DnsOptions: [],
+    DnsSearch: [],
+    ExtraHosts: null,
+    GroupAdd: null,
+    IpcMode: 'private',
+    Cgroup: '',
+    Links: null,
+    OomScoreAdj: 0,
+    PidMode: '',
+    Privileged: false,
+    PublishAllPorts: false,
+    ReadonlyRootfs: c.readonlyRootfs,
+    SecurityOpt: null,
+    ...(tmpfs.length ? { Tmpfs: goMap(Object.fromEntries(tmpfs.map((m) => [m.target, m.options.join(',')]))) } : {}),
+    UTSMode: '',
+    UsernsMode: '',
+    ShmSize: 64 * 1024 * 1024, // /dev/shm is mounted with size=65536k
+    Runtime: 'berth',
+    Isolation: '',
+    // Resources (0 / "" / null = not limited), as stored after create and update
+    CpuShares: r.cpuShares ?? 0,
+    Memory: r.memory ?? 0,
+    NanoCpus: r.nanoCpus ?? 0,
+    CgroupParent: '',
+    BlkioWeight: r.blkioWeight ?? 0,
+    BlkioWeightDevice: [],
+    BlkioDeviceReadBps: [],
+    BlkioDeviceWriteBps: [],
+    BlkioDeviceReadIOps: [],
+    BlkioDeviceWriteIOps: [],
+    CpuPeriod: 0,
+    CpuQuota: 0,
+    CpuRealtimePeriod: 0,
+    CpuRealtimeRuntime: 0,
+    CpusetCpus: r.cpusetCpus ?? '',
+    CpusetMems: '',
+    Devices: [],
+    DeviceCgroupRules: null,
+    DeviceRequests: null,
+    MemoryReservation: r.memoryReservation ?? 0,
+    MemorySwap: r.memorySwap ?? 0,
+    MemorySwappiness: null,
+    OomKillDisable: null,
+    PidsLimit: r.pidsLimit ?? null,
+    Ulimits: null,
+    CpuCount: 0,
+    CpuPercent: 0,
+    IOMaximumIOps: 0,
+    IOMaximumBandwidth: 0,
+    MaskedPaths: [...MASKED_PATHS],
+    ReadonlyPaths: [...READONLY_PATHS],
+    ...(c.init ? { Init: true } : {}),
+  }, NIL_SLICES);
+}
+
+// the null fields that are slices in docker's HostConfig ({{.HostConfig.CapAdd}} prints [])
+const NIL_SLICES = Object.fromEntries(['Binds', 'VolumesFrom', 'CapAdd', 'CapDrop', 'ExtraHosts', 'GroupAdd', 'Links', 'SecurityOpt',
+  'DeviceCgroupRules', 'DeviceRequests', 'Ulimits'].map((k) => [k, 'slice' as const]));
