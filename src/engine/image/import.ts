@@ -24,8 +24,6 @@ export interface ImportOptions {
   changes?: string[];
   /** The history comment (default "Imported from -", as docker writes it). */
   message?: string;
-  /** Create device nodes found in the tar (refused by default). */
-  allowDevices?: boolean;
 }
 
 export interface ImportContext { layout: Layout; blobs: BlobStore; layers: LayerStore }
@@ -38,7 +36,7 @@ export async function importImage(ctx: ImportContext, source: string, ref: strin
   const blob = await ctx.blobs.ingest(openSource(source), { decompress: true });
   try {
     if (blob.size === 0) throw invalid('import: the input is empty (expected a tar archive)');
-    const layer = await ctx.layers.prepare(null, blob.digest, () => blob.open(), { allowDevices: opts.allowDevices });
+    const layer = await ctx.layers.prepare(null, blob.digest, () => blob.open(), {});
     try {
       const created = new Date().toISOString();
       const ociConfig: OciImageConfig = {

@@ -54,7 +54,8 @@ export interface PreparedLayer {
 }
 
 export class LayerStore {
-  constructor(private readonly layout: Layout) {}
+  /** `warn` gets one line per unpacked layer that had device nodes (skipped: see unpack.ts). */
+  constructor(private readonly layout: Layout, private readonly warn: (message: string) => void = () => {}) {}
 
   has(chainId: string): boolean {
     return existsSync(join(this.layout.layer(digestHex(chainId)), 'layer.json'));
@@ -128,6 +129,7 @@ export class LayerStore {
       if (r.diffId !== diffId) {
         throw new BerthError('CORRUPT', `layer content hashes to ${r.diffId}, expected ${diffId}`);
       }
+      if (r.skippedDevices.length) this.warn(skippedDevicesWarning(diffId, r.skippedDevices));
       const record: LayerRecord = { chainId: chainIdOf(parent, diffId), diffId, parent, size: r.size };
       // A plain write, not writeJson's fsync + rename: the directory is private until its
       // rename, and the syncfs below (or the caller's) flushes it with the files. That
@@ -144,6 +146,12 @@ export class LayerStore {
   private tmpName(kind: string): string {
     return join(this.layout.tmpDir, `${kind}-${process.pid}-${randomBytes(6).toString('hex')}`);
   }
+}
+
+/** One line for all the device nodes a layer had: the first few by name. */
+export function skippedDevicesWarning(diffId: string, names: string[]): string {
+  const shown = names.slice(0, 4).join(', ') + (names.length > 4 ? ', …' : '');
+  return `layer ${digestHex(diffId).slice(0, 12)}: skipped ${names.length} device node${names.length === 1 ? '' : 's'} (${shown}): a container's /dev is berth's own`;
 }
 
 /**

@@ -24,9 +24,10 @@ export class ImageStore {
   readonly blobs: BlobStore;
   readonly layers: LayerStore;
 
-  constructor(private readonly layout: Layout) {
+  /** `warn`: one-line warnings for the user (device nodes skipped in a layer). */
+  constructor(private readonly layout: Layout, warn?: (message: string) => void) {
     this.blobs = new BlobStore(layout);
-    this.layers = new LayerStore(layout);
+    this.layers = new LayerStore(layout, warn);
   }
 
   /** Every image, newest first. */

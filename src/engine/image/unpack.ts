@@ -5,10 +5,18 @@
 // far (never by following the filesystem), so no write can go through a symlink
 // the layer planted (umoci CVE-2021-29136, node-tar CVE-2021-32803/37701); files
 // are created with openat2(RESOLVE_IN_ROOT) + O_EXCL|O_NOFOLLOW as a second line
-// of defence; a path is never replaced (a second entry for a path is refused,
-// except a directory re-declared as a directory); hardlinks may only point at
-// non-directories this layer already extracted. Anything refused throws
-// `layer: <entry>: <why>` and the caller deletes the directory.
+// of defence; hardlinks may only point at non-directories this layer already
+// extracted. A second entry for a path wins over the first, as in docker (`tar -r`
+// appends): what the first made is unlinked (a directory with its content; a
+// directory re-declared as a directory only takes the new metadata) — unlinking a
+// symlink never follows it, and the parent chain is judged as for any entry.
+// Anything refused throws `layer: <entry>: <why>` and the caller deletes the directory.
+//
+// Device nodes are skipped and listed in `skippedDevices` (the caller warns once): a
+// container's /dev is berth's own tmpfs, and a node elsewhere in an image would give
+// its containers raw access to host devices. A 0:0 character device is the one
+// exception: that is overlayfs' whiteout (layers written from an overlay upper dir
+// carry them), kept as the whiteout it is.
 //
 // Overlay whiteouts are translated to overlayfs' form: `.wh.NAME` becomes a 0:0
 // character device NAME. Opaque markers (`.wh..wh..opq`) become the
@@ -17,7 +25,7 @@
 // xattrs (SCHILY.xattr.*, e.g. file capabilities) are not applied yet.
 import { createHash } from 'node:crypto';
 import {
-  chmodSync, closeSync, constants as C, fchmodSync, fchownSync, futimesSync, lchownSync, linkSync, lutimesSync, mkdirSync, symlinkSync,
+  chmodSync, closeSync, constants as C, fchmodSync, fchownSync, futimesSync, lchownSync, linkSync, lutimesSync, mkdirSync, rmSync, symlinkSync,
   fdatasync, utimesSync, write,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -38,9 +46,6 @@ const writeAsync = (fd: number, buf: Buffer, off: number, len: number): Promise<
   new Promise((resolve, reject) => write(fd, buf, off, len, null, (e, n) => (e ? reject(e) : resolve(n))));
 
 export interface UnpackOptions {
-  /** Create char/block device entries (mknod, as root). Off by default: a device node
-   * in an image can give its containers raw access to host devices. */
-  allowDevices?: boolean;
   /** The source is known to be an uncompressed tar (a stored layer blob): skip the gzip sniffing. */
   uncompressed?: boolean;
 }
@@ -52,11 +57,13 @@ export interface UnpackResult {
   size: number;
   /** Directories marked opaque (`.wh..wh..opq`), relative to the layer root; "" is the root. */
   opaqueDirs: string[];
+  /** Device nodes (other than 0:0 whiteouts) left out, as their entry names. */
+  skippedDevices: string[];
 }
 
 /** An entry's content stream (a streamx Readable from tar-stream). */
 type Body = AsyncIterable<unknown> & { resume(): unknown };
-type Kind = 'directory' | 'file' | 'symlink' | 'device' | 'fifo' | 'whiteout';
+type Kind = 'directory' | 'file' | 'symlink' | 'skipped device' | 'fifo' | 'whiteout';
 interface Meta { mode: number; uid: number; gid: number; atime?: Date; mtime?: Date }
 
 /** Files at least this big are flushed as soon as they are written (see Unpacker.file). */
@@ -68,7 +75,7 @@ const canChown = process.getuid?.() === 0;
 
 /** Unpacks the tar (or gzipped tar) `source` into `dest`, which must be an empty directory the caller just made. */
 export async function unpackLayer(source: Readable, dest: string, opts: UnpackOptions = {}): Promise<UnpackResult> {
-  const u = new Unpacker(dest, opts);
+  const u = new Unpacker(dest);
   const hash = createHash('sha256');
   const hasher = new Transform({
     transform(chunk: Buffer, _enc, cb) { hash.update(chunk); cb(null, chunk); },
@@ -89,7 +96,7 @@ export async function unpackLayer(source: Readable, dest: string, opts: UnpackOp
   await current;
   await u.flushed();
   u.finish();
-  return { diffId: `sha256:${hash.digest('hex')}`, size: u.size, opaqueDirs: u.opaque };
+  return { diffId: `sha256:${hash.digest('hex')}`, size: u.size, opaqueDirs: u.opaque, skippedDevices: u.skippedDevices };
 }
 
 class Unpacker {
@@ -97,10 +104,14 @@ class Unpacker {
   private readonly kinds = new Map<string, Kind>([['', 'directory']]);
   /** Directory metadata, applied last and deepest first (content changes a dir's mtime; a 0555 dir refuses writes). */
   private readonly dirMeta = new Map<string, Meta>();
+  /** The regular file at each path, shared by its hardlinks: its bytes leave `size` when
+   * a later entry replaces its last name. */
+  private readonly files = new Map<string, { bytes: number; names: number }>();
   size = 0;
   readonly opaque: string[] = [];
+  readonly skippedDevices: string[] = [];
 
-  constructor(private readonly dest: string, private readonly opts: UnpackOptions) {}
+  constructor(private readonly dest: string) {}
 
   async entry(h: tar.Header, body: Body): Promise<void> {
     const raw = h.name;
@@ -119,11 +130,10 @@ class Unpacker {
     this.parents(rel, fail);
     if (baseOf(rel).startsWith(WHITEOUT)) return this.whiteout(rel, body, meta, fail);
 
-    const existing = this.kinds.get(rel);
+    let existing = this.kinds.get(rel);
     if (existing !== undefined && !(existing === 'directory' && type === 'directory')) {
-      throw fail(existing === 'symlink'
-        ? 'it would replace a symlink extracted earlier (writing over or through symlinks is refused)'
-        : `duplicate entry: this layer already extracted a ${existing} here`);
+      this.replace(rel, fail);
+      existing = undefined;
     }
     const abs = join(this.dest, rel);
     try {
@@ -148,25 +158,45 @@ class Unpacker {
           return await drain(body);
         }
         case 'character-device':
-        case 'block-device': {
-          const what = `${type === 'block-device' ? 'block' : 'char'} device ${h.devmajor ?? 0}:${h.devminor ?? 0}`;
-          if (!this.opts.allowDevices) throw fail(`device nodes are not allowed in this layer (${what})`);
-          mknod(abs, (type === 'block-device' ? C.S_IFBLK : C.S_IFCHR) | meta.mode, h.devmajor ?? 0, h.devminor ?? 0);
-          this.kinds.set(rel, 'device');
-          this.setMeta(abs, meta, false);
-          return await drain(body);
-        }
+        case 'block-device':
+          await drain(body);
+          if (type === 'character-device' && !h.devmajor && !h.devminor) return this.whiteoutNode(rel, meta, fail);
+          this.kinds.set(rel, 'skipped device');
+          this.skippedDevices.push(raw);
+          return;
         case 'fifo':
           mknod(abs, C.S_IFIFO | meta.mode, 0, 0);
           this.kinds.set(rel, 'fifo');
           this.setMeta(abs, meta, false);
           return await drain(body);
         default:
-          throw fail(`unsupported entry type "${type}"`);
+          throw fail(`unsupported entry type ${typeName(h)}`);
       }
     } catch (e) {
       throw e instanceof BerthError ? e : fail(errText(e));
     }
+  }
+
+  /** Unlinks what this layer put at `rel` (a directory with everything under it) so that
+   * a later entry for the path wins. `rel`'s parents were checked by the caller; unlink
+   * and rmdir never follow the last component, so a symlink there goes, not its target. */
+  private replace(rel: string, fail: (why: string) => BerthError): void {
+    const abs = join(this.dest, rel);
+    const kind = this.kinds.get(rel);
+    try {
+      if (kind !== 'skipped device') rmSync(abs, { recursive: kind === 'directory', force: false });
+    } catch (e) {
+      throw fail(`replacing the ${kind} extracted earlier: ${errText(e)}`);
+    }
+    const under = (p: string) => p === rel || p.startsWith(`${rel}/`);
+    for (const p of [...this.kinds.keys()]) if (under(p)) this.kinds.delete(p);
+    for (const p of [...this.dirMeta.keys()]) if (under(p)) this.dirMeta.delete(p);
+    for (const [p, f] of [...this.files]) {
+      if (!under(p)) continue;
+      if (--f.names === 0) this.size -= f.bytes;
+      this.files.delete(p);
+    }
+    for (let i = this.opaque.length - 1; i >= 0; i--) if (under(this.opaque[i])) this.opaque.splice(i, 1);
   }
 
   /** Checks every ancestor of `rel`; creates missing ones (tars often omit them) as root-owned 0755 dirs. */
@@ -200,6 +230,7 @@ class Unpacker {
         bytes += chunk.length;
       }
       this.size += bytes;
+      this.files.set(rel, { bytes, names: 1 });
       // chown first: it clears setuid/setgid, which chmod then sets.
       if (canChown) fchownSync(fd, meta.uid, meta.gid);
       fchmodSync(fd, meta.mode);
@@ -247,9 +278,15 @@ class Unpacker {
     const k = this.kinds.get(target);
     if (k === undefined) throw fail(`hardlink target "${printable(linkname)}" is not a file extracted earlier in this layer`);
     if (k === 'directory' || k === 'whiteout') throw fail(`hardlink target "${printable(linkname)}" is a ${k}`);
+    if (k === 'skipped device') {
+      this.kinds.set(rel, k); // a link to a node left out is left out too
+      return;
+    }
     // link(2) does not follow a symlink target, and both parent chains were checked.
     linkSync(join(this.dest, target), join(this.dest, rel));
     this.kinds.set(rel, k);
+    const f = this.files.get(target);
+    if (f) { f.names++; this.files.set(rel, f); }
   }
 
   private async whiteout(rel: string, body: Body, meta: Meta, fail: (why: string) => BerthError): Promise<void> {
@@ -272,10 +309,15 @@ class Unpacker {
     if (name === '' || name === '.' || name === '..') throw fail(`whiteout of "${printable(name)}": only an entry of its directory can be deleted`);
     const target = dir === '' ? name : `${dir}/${name}`;
     if (this.kinds.has(target)) throw fail(`whiteout of "${printable(target)}", which this layer also extracts`);
-    const abs = join(this.dest, target);
+    this.whiteoutNode(target, meta, fail);
+  }
+
+  /** overlayfs' whiteout at `rel`: a 0:0 character device. */
+  private whiteoutNode(rel: string, meta: Meta, fail: (why: string) => BerthError): void {
+    const abs = join(this.dest, rel);
     try {
-      mknod(abs, C.S_IFCHR, 0, 0); // overlayfs' whiteout: a 0:0 character device
-      this.kinds.set(target, 'whiteout');
+      mknod(abs, C.S_IFCHR, 0, 0);
+      this.kinds.set(rel, 'whiteout');
       if (canChown) lchownSync(abs, meta.uid, meta.gid);
     } catch (e) {
       throw fail(errText(e));
@@ -334,6 +376,11 @@ function metaOf(h: tar.Header, fail: (why: string) => BerthError): Meta {
     mtime,
     atime: time(pax.atime) ?? mtime,
   };
+}
+
+/** The entry's type for an error: tar-stream's name, or the raw typeflag it has no name for. */
+function typeName(h: tar.Header): string {
+  return h.type ? `"${h.type}"` : 'of an unknown kind';
 }
 
 function errText(e: unknown): string {
