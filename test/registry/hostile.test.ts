@@ -94,6 +94,12 @@ test.before(async () => {
   blobs.set(devDesc.digest, devGz);
   add('devices', [devDesc], config([sha(devLayer)]));
   devicesDiffId = sha(devLayer);
+  // 8 MiB of zeros in a few kB of gzip
+  const bombLayer = await tarOf([{ name: 'zeros', content: Buffer.alloc(8 * 1024 * 1024) }]);
+  const bombGz = gzipSync(bombLayer);
+  const bombDesc = { mediaType: good.mediaType, digest: sha(bombGz), size: bombGz.length };
+  blobs.set(bombDesc.digest, bombGz);
+  add('bomb', [bombDesc], config([sha(bombLayer)]));
 });
 let devicesDiffId = '';
 let corrupted: { desc: { digest: string }; flipped: Buffer; good: Buffer };
@@ -174,6 +180,24 @@ test('the same server honestly: the pull succeeds (the failures above were the l
   const r = await service.pull(`${addr}/ok:v1`, { policy: policyFrom([], ''), progress: createProgress('quiet') });
   assert.equal(r.record.repoTags, [`${addr}/ok:v1`]);
   assert.equal(readdirSync(join(root, 'tmp')), []);
+});
+
+test('a layer that expands past BERTH_MAX_LAYER_SIZE, or a blob the free space cannot hold: refused, nothing kept', async () => {
+  const limits = (env: Record<string, string>) => Object.assign(process.env, env);
+  const store = () => ['blobs/sha256', 'layers', 'tmp', 'images'].map((d) => readdirSync(join(root, d)).sort());
+  const before = store();
+  try {
+    limits({ BERTH_MAX_LAYER_SIZE: '1m' });
+    assert.is((await pullError('bomb')).message, 'layer: it expands to more than 1m uncompressed (BERTH_MAX_LAYER_SIZE): refused');
+    assert.equal(store(), before);
+    limits({ BERTH_MAX_LAYER_SIZE: '', BERTH_MIN_FREE_SPACE: '100t' });
+    const msg = (await pullError('bomb')).message;
+    assert.match(msg, /^blob: not enough disk space: .* free, .* needed, and berth keeps 110TB free \(BERTH_MIN_FREE_SPACE\)$/, msg);
+    assert.equal(store(), before);
+  } finally {
+    delete process.env.BERTH_MAX_LAYER_SIZE;
+    delete process.env.BERTH_MIN_FREE_SPACE;
+  }
 });
 
 test('device nodes in a pulled layer are skipped with one warning; the pull succeeds', async () => {

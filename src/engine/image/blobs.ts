@@ -15,6 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import { BerthError } from '../errors.js';
 import { fsyncDir } from '../store/atomic.js';
 import type { Layout } from '../store/layout.js';
+import { SpaceGuard, layerTooLarge } from '../store/space.js';
 import { decompressed } from './compress.js';
 import { digestHex, sha256Digest } from './digest.js';
 
@@ -69,18 +70,28 @@ export class BlobStore {
   /**
    * Streams `source` into a pending blob, hashing as it goes. With `decompress`,
    * a gzip stream is stored uncompressed (layers are kept as plain tars whose digest
-   * is the diffID). With `expected`, a different digest is CORRUPT.
+   * is the diffID, and the stream is a layer: BERTH_MAX_LAYER_SIZE bounds it). With
+   * `expected`, a different digest is CORRUPT. `declaredSize` (a manifest's): the free
+   * space is checked for all of it first; otherwise as the bytes come (store/space.ts).
    */
-  async ingest(source: Readable, opts: { decompress?: boolean; expected?: string } = {}): Promise<PendingBlob> {
+  async ingest(source: Readable, opts: { decompress?: boolean; expected?: string; declaredSize?: number } = {}): Promise<PendingBlob> {
     const tmp = this.tmpName('blob');
     const hash = createHash('sha256');
+    const space = new SpaceGuard(this.layout.tmpDir);
     let size = 0;
     try {
+      if (opts.declaredSize !== undefined) space.need(opts.declaredSize, 'blob');
       const input = opts.decompress ? await decompressed(source) : source;
       const counter = new Transform({
         transform(chunk: Buffer, _enc, cb) {
           hash.update(chunk);
           size += chunk.length;
+          try {
+            if (opts.decompress && size > space.limits.maxLayer) throw layerTooLarge(space.limits);
+            if (opts.declaredSize === undefined) space.need(chunk.length, 'blob', false);
+          } catch (e) {
+            return cb(e as Error);
+          }
           cb(null, chunk);
         },
       });

@@ -82,16 +82,28 @@ export class LayerStore {
     let tmp: string | undefined;
     let record: LayerRecord | undefined;
     if (!this.has(chainId)) ({ tmp, record } = await this.unpackToTemp(parent, diffId, open, opts));
+    // It was present when we looked and has been removed since (rare): unpack it again at
+    // commit, and sync it there — the caller's deferred sync has already happened.
+    return this.pending(chainId, tmp, record ?? this.get(chainId), () => this.unpackToTemp(parent, diffId, open, { ...opts, deferSync: false }));
+  }
+
+  /**
+   * Unpacks `source`, whose diffID is whatever it hashes to (import reads its input once,
+   * so it cannot ask the store first); when the store turns out to have that layer
+   * already, commit keeps the stored one and the unpacked copy is discarded.
+   */
+  async prepareUnknown(source: Readable, opts: PrepareOptions = {}): Promise<PreparedLayer> {
+    const { tmp, record } = await this.unpackToTemp(null, undefined, () => source, opts);
+    return this.pending(record.chainId, tmp, record, () => { throw new BerthError('INTERNAL', 'an unpacked layer was lost before its commit'); });
+  }
+
+  private pending(chainId: string, tmp: string | undefined, record: LayerRecord, again: () => Promise<{ tmp: string; record: LayerRecord }>): PreparedLayer {
     const final = this.layout.layer(digestHex(chainId));
     return {
-      record: record ?? this.get(chainId),
+      record,
       commit: async (commitOpts = {}) => {
         if (this.has(chainId)) return; // another import got there first: same content
-        if (tmp === undefined) {
-          // It was present when we looked and has been removed since (rare): unpack it now,
-          // and sync it here — the caller's deferred sync has already happened.
-          ({ tmp, record } = await this.unpackToTemp(parent, diffId, open, { ...opts, deferSync: false }));
-        }
+        if (tmp === undefined) ({ tmp } = await again());
         await rename(tmp, final);
         tmp = undefined;
         if (commitOpts.syncDir !== false) fsyncDir(this.layout.layersDir);
@@ -118,7 +130,8 @@ export class LayerStore {
     await rm(trash, { recursive: true, force: true });
   }
 
-  private async unpackToTemp(parent: string | null, diffId: string, open: () => Readable, opts: PrepareOptions):
+  /** `diffId` undefined: whatever the content hashes to (prepareUnknown). */
+  private async unpackToTemp(parent: string | null, diffId: string | undefined, open: () => Readable, opts: PrepareOptions):
     Promise<{ tmp: string; record: LayerRecord }> {
     const tmp = this.tmpName('layer');
     await mkdir(tmp, { mode: 0o700 });
@@ -126,11 +139,11 @@ export class LayerStore {
       const diff = join(tmp, 'diff');
       await mkdir(diff, { mode: 0o755 });
       const r = await unpackLayer(open(), diff, { uncompressed: true, ...opts });
-      if (r.diffId !== diffId) {
+      if (diffId !== undefined && r.diffId !== diffId) {
         throw new BerthError('CORRUPT', `layer content hashes to ${r.diffId}, expected ${diffId}`);
       }
-      if (r.skippedDevices.length) this.warn(skippedDevicesWarning(diffId, r.skippedDevices));
-      const record: LayerRecord = { chainId: chainIdOf(parent, diffId), diffId, parent, size: r.size };
+      if (r.skippedDevices.length) this.warn(skippedDevicesWarning(r.diffId, r.skippedDevices));
+      const record: LayerRecord = { chainId: chainIdOf(parent, r.diffId), diffId: r.diffId, parent, size: r.size };
       // A plain write, not writeJson's fsync + rename: the directory is private until its
       // rename, and the syncfs below (or the caller's) flushes it with the files. That
       // synchronous fsync stalled every other layer's stream (~30 ms each under writeback).

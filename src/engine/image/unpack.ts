@@ -34,6 +34,7 @@ import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { BerthError } from '../errors.js';
 import { lsetxattr, mknod, openInRoot } from '../../native/index.js';
+import { SpaceGuard, layerTooLarge } from '../store/space.js';
 import { decompressed } from './compress.js';
 import { baseOf, cleanEntryName, layerError, parentOf, printable } from './entry-name.js';
 
@@ -75,14 +76,24 @@ const canChown = process.getuid?.() === 0;
 
 /** Unpacks the tar (or gzipped tar) `source` into `dest`, which must be an empty directory the caller just made. */
 export async function unpackLayer(source: Readable, dest: string, opts: UnpackOptions = {}): Promise<UnpackResult> {
-  const u = new Unpacker(dest);
+  const guard = new SpaceGuard(dest);
+  const u = new Unpacker(dest, guard);
   const hash = createHash('sha256');
+  let expanded = 0;
   const hasher = new Transform({
-    transform(chunk: Buffer, _enc, cb) { hash.update(chunk); cb(null, chunk); },
+    transform(chunk: Buffer, _enc, cb) {
+      expanded += chunk.length;
+      if (expanded > guard.limits.maxLayer) return cb(layerTooLarge(guard.limits));
+      hash.update(chunk);
+      cb(null, chunk);
+    },
   });
   const extract = tar.extract();
   let current: Promise<void> = Promise.resolve();
   extract.on('entry', (header, body, next) => {
+    // a refused entry ends the extract, which destroys this body with the error: it is
+    // reported through the pipeline; unheard here it would crash the process
+    body.on('error', () => undefined);
     current = u.entry(header, body).then(() => next(), (e: unknown) => { body.resume(); next(e as Error); });
   });
   try {
@@ -111,7 +122,7 @@ class Unpacker {
   readonly opaque: string[] = [];
   readonly skippedDevices: string[] = [];
 
-  constructor(private readonly dest: string) {}
+  constructor(private readonly dest: string, private readonly space: SpaceGuard) {}
 
   async entry(h: tar.Header, body: Body): Promise<void> {
     const raw = h.name;
@@ -145,6 +156,7 @@ class Unpacker {
           return await drain(body);
         case 'file':
         case 'contiguous-file':
+          this.space.need(h.size ?? 0, `layer: ${printable(raw)}`); // its declared size, before a byte is written
           return await this.file(rel, body, meta);
         case 'link':
           this.hardlink(rel, h.linkname ?? '', fail);
