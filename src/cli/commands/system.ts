@@ -29,6 +29,9 @@ function summaryRows(du: DiskUsage): Record<string, string>[] {
     { Type: 'Local Volumes', TotalCount: String(du.volumes.length), Active: String(du.volumes.filter((v) => v.containers.length).length),
       Size: humanSize(volTotal), Reclaimable: reclaim(sum(du.volumes.filter((v) => !v.containers.length).map((v) => v.size)), volTotal) },
     { Type: 'Build Cache', TotalCount: '0', Active: '0', Size: '0B', Reclaimable: '0B' },
+    // berth's own: imports, pulls and exports still running (what a killed one left is gone already)
+    ...(du.temporary.length ? [{ Type: 'Temporary files', TotalCount: String(du.temporary.length), Active: String(du.temporary.length),
+      Size: humanSize(sum(du.temporary.map((t) => t.size))), Reclaimable: '0B' }] : []),
   ];
 }
 

@@ -13,7 +13,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
 import { BerthError, invalid } from '../errors.js';
-import { withLock } from '../store/lock.js';
+import { withImagesLock } from '../store/tmp.js';
 import type { Layout } from '../store/layout.js';
 import type { BlobStore, PendingBlob } from './blobs.js';
 import { detectCompression } from './compress.js';
@@ -51,7 +51,7 @@ export async function importImage(ctx: ImportContext, source: string, ref: strin
         history: [{ created, comment: opts.message ?? 'Imported from -' }],
       };
       const configBytes = jsonBytes(ociConfig);
-      return await withLock(ctx.layout.imagesLock, async () => {
+      return await withImagesLock(ctx.layout, async () => {
         await layer.commit();
         await blob.commit();
         const id = ctx.blobs.putBytes(configBytes);

@@ -11,12 +11,12 @@ import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { BerthError } from '../errors.js';
 import { fsyncDir, readJson } from '../store/atomic.js';
 import type { Layout } from '../store/layout.js';
+import { tmpPath } from '../store/tmp.js';
 import { digestHex, sha256Digest } from './digest.js';
 import { unpackLayer, type UnpackOptions } from './unpack.js';
 
@@ -124,7 +124,7 @@ export class LayerStore {
   async remove(chainId: string): Promise<void> {
     const dir = this.layout.layer(digestHex(chainId));
     if (!existsSync(dir)) return;
-    const trash = this.tmpName('rm-layer');
+    const trash = tmpPath(this.layout, 'rm-layer');
     await rename(dir, trash);
     fsyncDir(this.layout.layersDir);
     await rm(trash, { recursive: true, force: true });
@@ -133,7 +133,7 @@ export class LayerStore {
   /** `diffId` undefined: whatever the content hashes to (prepareUnknown). */
   private async unpackToTemp(parent: string | null, diffId: string | undefined, open: () => Readable, opts: PrepareOptions):
     Promise<{ tmp: string; record: LayerRecord }> {
-    const tmp = this.tmpName('layer');
+    const tmp = tmpPath(this.layout, 'layer');
     await mkdir(tmp, { mode: 0o700 });
     try {
       const diff = join(tmp, 'diff');
@@ -154,10 +154,6 @@ export class LayerStore {
       await rm(tmp, { recursive: true, force: true });
       throw e;
     }
-  }
-
-  private tmpName(kind: string): string {
-    return join(this.layout.tmpDir, `${kind}-${process.pid}-${randomBytes(6).toString('hex')}`);
   }
 }
 

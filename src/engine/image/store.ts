@@ -3,7 +3,7 @@
 // Mutations run under layout.imagesLock; reads take no lock (images.json is
 // replaced atomically).
 import { notFound } from '../errors.js';
-import { withLock } from '../store/lock.js';
+import { withImagesLock } from '../store/tmp.js';
 import type { Layout } from '../store/layout.js';
 import { BlobStore } from './blobs.js';
 import { importImage, type ImportOptions } from './import.js';
@@ -50,7 +50,7 @@ export class ImageStore {
   /** Points `target` at the image `source` names; the tag leaves any image that had it. */
   async tag(source: string, target: string): Promise<void> {
     const tag = formatReference(parseTagReference(target));
-    await withLock(this.layout.imagesLock, () => {
+    await withImagesLock(this.layout, () => {
       const images = loadImages(this.layout);
       const found = findImage(images, source);
       if (!found) throw notFound('image', source);
@@ -60,7 +60,7 @@ export class ImageStore {
   }
 
   async remove(ref: string, opts: RemoveOptions): Promise<RemoveResult> {
-    return withLock(this.layout.imagesLock, () =>
+    return withImagesLock(this.layout, () =>
       removeImage({ layout: this.layout, blobs: this.blobs, layers: this.layers }, ref, opts));
   }
 
