@@ -18,6 +18,9 @@
 // exception: that is overlayfs' whiteout (layers written from an overlay upper dir
 // carry them), kept as the whiteout it is.
 //
+// Sparse files (GNU and PAX encodings, normalised by sparse-tar.ts) are written segment
+// by segment at their offsets; the gaps stay holes.
+//
 // Overlay whiteouts are translated to overlayfs' form: `.wh.NAME` becomes a 0:0
 // character device NAME. Opaque markers (`.wh..wh..opq`) become the
 // trusted.overlay.opaque=y xattr on their directory (native lsetxattr), so the
@@ -25,7 +28,7 @@
 // xattrs (SCHILY.xattr.*, e.g. file capabilities) are not applied yet.
 import { createHash } from 'node:crypto';
 import {
-  chmodSync, closeSync, constants as C, fchmodSync, fchownSync, futimesSync, lchownSync, linkSync, lutimesSync, mkdirSync, rmSync, symlinkSync,
+  chmodSync, closeSync, constants as C, fchmodSync, fchownSync, ftruncateSync, futimesSync, lchownSync, linkSync, lutimesSync, mkdirSync, rmSync, symlinkSync,
   fdatasync, utimesSync, write,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +39,7 @@ import { BerthError } from '../errors.js';
 import { lsetxattr, mknod, openInRoot } from '../../native/index.js';
 import { SpaceGuard, layerTooLarge } from '../store/space.js';
 import { decompressed } from './compress.js';
+import { SparseTar } from './sparse-tar.js';
 import { baseOf, cleanEntryName, layerError, parentOf, printable } from './entry-name.js';
 
 // Creating and describing an entry (mkdir, symlink, chown, chmod, utimes, ...) is done
@@ -43,8 +47,8 @@ import { baseOf, cleanEntryName, layerError, parentOf, printable } from './entry
 // thread-pool round trip per call cost more than the call itself (busybox's 268 symlinks
 // took ~2.5× as long with three awaited calls each). File content is the one thing that
 // can be large, so its writes stay on the thread pool.
-const writeAsync = (fd: number, buf: Buffer, off: number, len: number): Promise<number> =>
-  new Promise((resolve, reject) => write(fd, buf, off, len, null, (e, n) => (e ? reject(e) : resolve(n))));
+const writeAsync = (fd: number, buf: Buffer, off: number, len: number, position: number | null = null): Promise<number> =>
+  new Promise((resolve, reject) => write(fd, buf, off, len, position, (e, n) => (e ? reject(e) : resolve(n))));
 
 export interface UnpackOptions {
   /** The source is known to be an uncompressed tar (a stored layer blob): skip the gzip sniffing. */
@@ -88,16 +92,18 @@ export async function unpackLayer(source: Readable, dest: string, opts: UnpackOp
       cb(null, chunk);
     },
   });
+  const sparse = new SparseTar();
   const extract = tar.extract();
   let current: Promise<void> = Promise.resolve();
   extract.on('entry', (header, body, next) => {
+    const flag = sparse.typeflags.shift();
     // a refused entry ends the extract, which destroys this body with the error: it is
     // reported through the pipeline; unheard here it would crash the process
     body.on('error', () => undefined);
-    current = u.entry(header, body).then(() => next(), (e: unknown) => { body.resume(); next(e as Error); });
+    current = u.entry(header, body, flag).then(() => next(), (e: unknown) => { body.resume(); next(e as Error); });
   });
   try {
-    await pipeline(opts.uncompressed ? source : await decompressed(source), hasher, extract);
+    await pipeline(opts.uncompressed ? source : await decompressed(source), hasher, sparse, extract);
   } catch (e) {
     // Let a half-done entry (and any flush) settle so nothing is written after the caller cleans up.
     await current.catch(() => undefined);
@@ -124,7 +130,7 @@ class Unpacker {
 
   constructor(private readonly dest: string, private readonly space: SpaceGuard) {}
 
-  async entry(h: tar.Header, body: Body): Promise<void> {
+  async entry(h: tar.Header, body: Body, flag: string | undefined): Promise<void> {
     const raw = h.name;
     const fail = (why: string) => layerError(raw, why);
     const rel = cleanEntryName(raw);
@@ -157,7 +163,7 @@ class Unpacker {
         case 'file':
         case 'contiguous-file':
           this.space.need(h.size ?? 0, `layer: ${printable(raw)}`); // its declared size, before a byte is written
-          return await this.file(rel, body, meta);
+          return await this.file(rel, body, meta, sparseMap(h, this.space.limits.maxLayer, fail));
         case 'link':
           this.hardlink(rel, h.linkname ?? '', fail);
           return await drain(body);
@@ -182,7 +188,7 @@ class Unpacker {
           this.setMeta(abs, meta, false);
           return await drain(body);
         default:
-          throw fail(`unsupported entry type ${typeName(h)}`);
+          throw fail(`unsupported entry type ${SparseTar.describe(flag)}`);
       }
     } catch (e) {
       throw e instanceof BerthError ? e : fail(errText(e));
@@ -231,18 +237,29 @@ class Unpacker {
     }
   }
 
-  private async file(rel: string, body: Body, meta: Meta): Promise<void> {
+  /** A regular file; with `sparse`, the content is the data segments, written at their offsets (the rest stays holes). */
+  private async file(rel: string, body: Body, meta: Meta, sparse?: Sparse): Promise<void> {
     const fd = openInRoot(this.dest, rel, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o600);
     this.kinds.set(rel, 'file');
     let bytes = 0;
     try {
+      let seg = 0; // the sparse segment `bytes` is in, and where that segment starts in the data
+      let segStart = 0;
       for await (const data of body) {
         const chunk = data as Buffer; // tar-stream yields Buffers
-        for (let off = 0; off < chunk.length;) off += await writeAsync(fd, chunk, off, chunk.length - off);
+        for (let off = 0; off < chunk.length;) {
+          if (!sparse) { off += await writeAsync(fd, chunk, off, chunk.length - off); continue; }
+          while (bytes + off - segStart >= sparse.map[seg].length) segStart += sparse.map[seg++].length;
+          const inSeg = bytes + off - segStart;
+          const n = Math.min(chunk.length - off, sparse.map[seg].length - inSeg);
+          off += await writeAsync(fd, chunk, off, n, sparse.map[seg].offset + inSeg);
+        }
         bytes += chunk.length;
       }
-      this.size += bytes;
-      this.files.set(rel, { bytes, names: 1 });
+      if (sparse) ftruncateSync(fd, sparse.size); // the holes after the last segment
+      const counted = sparse ? sparse.size : bytes; // a sparse file counts as its size, as docker counts it
+      this.size += counted;
+      this.files.set(rel, { bytes: counted, names: 1 });
       // chown first: it clears setuid/setgid, which chmod then sets.
       if (canChown) fchownSync(fd, meta.uid, meta.gid);
       fchmodSync(fd, meta.mode);
@@ -390,9 +407,29 @@ function metaOf(h: tar.Header, fail: (why: string) => BerthError): Meta {
   };
 }
 
-/** The entry's type for an error: tar-stream's name, or the raw typeflag it has no name for. */
-function typeName(h: tar.Header): string {
-  return h.type ? `"${h.type}"` : 'of an unknown kind';
+interface Sparse { map: { offset: number; length: number }[]; size: number }
+
+/** A sparse file's map (sparse-tar.ts puts every encoding into these PAX records), checked:
+ * segments in order, inside the file, their lengths adding up to the entry's data. */
+function sparseMap(h: tar.Header, maxSize: number, fail: (why: string) => BerthError): Sparse | undefined {
+  const pax = (h.pax ?? {}) as Record<string, string | undefined>;
+  if (pax['GNU.sparse.map'] === undefined) return undefined;
+  const nums = pax['GNU.sparse.map'] === '' ? [] : pax['GNU.sparse.map'].split(',').map(Number);
+  const size = Number(pax['GNU.sparse.size']);
+  if (nums.length % 2 || ![...nums, size].every((n) => Number.isSafeInteger(n) && n >= 0)) throw fail('a malformed sparse map');
+  if (size > maxSize) throw fail(`a sparse file of ${size} bytes: larger than BERTH_MAX_LAYER_SIZE`);
+  const map: Sparse['map'] = [];
+  let end = 0;
+  let data = 0;
+  for (let i = 0; i < nums.length; i += 2) {
+    const [offset, length] = [nums[i], nums[i + 1]];
+    if (offset < end || offset + length > size) throw fail('its sparse map has overlapping or out-of-file segments');
+    if (length > 0) map.push({ offset, length });
+    end = offset + length;
+    data += length;
+  }
+  if (data !== (h.size ?? 0)) throw fail(`its sparse map holds ${data} bytes of data, the entry ${h.size ?? 0}`);
+  return { map, size };
 }
 
 function errText(e: unknown): string {
