@@ -1,5 +1,5 @@
 // Run by a container's monitor when the container exits (as conmon runs
-// `podman container cleanup`): node cleanup-main.js ROOT ID. Collects the exit
+// `podman container cleanup`): node -- cleanup-main.js ROOT ID. Collects the exit
 // and performs --rm, with no other berth process needed.
 import { Layout } from '../store/layout.js';
 import { withLock } from '../store/lock.js';
