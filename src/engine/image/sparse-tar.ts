@@ -11,7 +11,9 @@
 // Everything else passes through byte for byte. It also records each entry's raw typeflag,
 // so that an entry refused for its type is named by what it is. Parsing errors are left
 // to tar-stream: a header that does not check out ends the rewriting and passes the rest on.
+// sparseMap() reads and checks the one form for the unpacker.
 import { Transform, type TransformCallback } from 'node:stream';
+import type tar from 'tar-stream';
 import { BerthError } from '../errors.js';
 
 const BLOCK = 512;
@@ -180,6 +182,31 @@ export class SparseTar extends Transform {
     this.push(rewritten);
     this.passing = padded(data) - skip;
   }
+}
+
+export interface Sparse { map: { offset: number; length: number }[]; size: number }
+
+/** A sparse file's map (sparse-tar.ts puts every encoding into these PAX records), checked:
+ * segments in order, inside the file, their lengths adding up to the entry's data. */
+export function sparseMap(h: tar.Header, maxSize: number, fail: (why: string) => BerthError): Sparse | undefined {
+  const pax = (h.pax ?? {}) as Record<string, string | undefined>;
+  if (pax['GNU.sparse.map'] === undefined) return undefined;
+  const nums = pax['GNU.sparse.map'] === '' ? [] : pax['GNU.sparse.map'].split(',').map(Number);
+  const size = Number(pax['GNU.sparse.size']);
+  if (nums.length % 2 || ![...nums, size].every((n) => Number.isSafeInteger(n) && n >= 0)) throw fail('a malformed sparse map');
+  if (size > maxSize) throw fail(`a sparse file of ${size} bytes: larger than BERTH_MAX_LAYER_SIZE`);
+  const map: Sparse['map'] = [];
+  let end = 0;
+  let data = 0;
+  for (let i = 0; i < nums.length; i += 2) {
+    const [offset, length] = [nums[i], nums[i + 1]];
+    if (offset < end || offset + length > size) throw fail('its sparse map has overlapping or out-of-file segments');
+    if (length > 0) map.push({ offset, length });
+    end = offset + length;
+    data += length;
+  }
+  if (data !== (h.size ?? 0)) throw fail(`its sparse map holds ${data} bytes of data, the entry ${h.size ?? 0}`);
+  return { map, size };
 }
 
 const printableFlag = (f: string): string => (/^[\x21-\x7e]$/.test(f) ? f : `\\x${f.charCodeAt(0).toString(16).padStart(2, '0')}`);

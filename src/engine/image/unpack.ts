@@ -39,7 +39,7 @@ import { BerthError } from '../errors.js';
 import { lsetxattr, mknod, openInRoot } from '../../native/index.js';
 import { SpaceGuard, layerTooLarge } from '../store/space.js';
 import { decompressed } from './compress.js';
-import { SparseTar } from './sparse-tar.js';
+import { SparseTar, sparseMap, type Sparse } from './sparse-tar.js';
 import { baseOf, cleanEntryName, layerError, parentOf, printable } from './entry-name.js';
 
 // Creating and describing an entry (mkdir, symlink, chown, chmod, utimes, ...) is done
@@ -405,31 +405,6 @@ function metaOf(h: tar.Header, fail: (why: string) => BerthError): Meta {
     mtime,
     atime: time(pax.atime) ?? mtime,
   };
-}
-
-interface Sparse { map: { offset: number; length: number }[]; size: number }
-
-/** A sparse file's map (sparse-tar.ts puts every encoding into these PAX records), checked:
- * segments in order, inside the file, their lengths adding up to the entry's data. */
-function sparseMap(h: tar.Header, maxSize: number, fail: (why: string) => BerthError): Sparse | undefined {
-  const pax = (h.pax ?? {}) as Record<string, string | undefined>;
-  if (pax['GNU.sparse.map'] === undefined) return undefined;
-  const nums = pax['GNU.sparse.map'] === '' ? [] : pax['GNU.sparse.map'].split(',').map(Number);
-  const size = Number(pax['GNU.sparse.size']);
-  if (nums.length % 2 || ![...nums, size].every((n) => Number.isSafeInteger(n) && n >= 0)) throw fail('a malformed sparse map');
-  if (size > maxSize) throw fail(`a sparse file of ${size} bytes: larger than BERTH_MAX_LAYER_SIZE`);
-  const map: Sparse['map'] = [];
-  let end = 0;
-  let data = 0;
-  for (let i = 0; i < nums.length; i += 2) {
-    const [offset, length] = [nums[i], nums[i + 1]];
-    if (offset < end || offset + length > size) throw fail('its sparse map has overlapping or out-of-file segments');
-    if (length > 0) map.push({ offset, length });
-    end = offset + length;
-    data += length;
-  }
-  if (data !== (h.size ?? 0)) throw fail(`its sparse map holds ${data} bytes of data, the entry ${h.size ?? 0}`);
-  return { map, size };
 }
 
 function errText(e: unknown): string {
