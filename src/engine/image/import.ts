@@ -23,6 +23,8 @@ import { MEDIA_TYPE, hostArchitecture, jsonBytes, type OciImageConfig, type OciM
 import { loadImages, saveImages, setTag, type ImageRecord } from './records.js';
 import { formatReference, parseTagReference } from './reference.js';
 
+const PIECE = 1024 * 1024;
+
 export interface ImportOptions {
   /** Dockerfile instructions applied to the config (CMD, ENV, ...). */
   changes?: string[];
@@ -85,8 +87,9 @@ export async function importImage(ctx: ImportContext, source: string, ref: strin
 
 /** The input into a pending blob and an unpacked layer at once (see 1. above); `head`: its first bytes. */
 async function readOnce(ctx: ImportContext, input: Readable): Promise<{ blob: PendingBlob; layer: PreparedLayer; head: Buffer }> {
-  const toBlob = new PassThrough();
-  const toLayer = new PassThrough();
+  // pieces as large as a pull's (fetch-layer.ts): each costs a hash, a parse and a write
+  const toBlob = new PassThrough({ highWaterMark: PIECE });
+  const toLayer = new PassThrough({ highWaterMark: PIECE });
   let head = Buffer.alloc(0);
   input.on('data', (c: Buffer) => { if (head.length < 8) head = Buffer.concat([head, c]).subarray(0, 8); });
   input.pipe(toBlob);
@@ -125,5 +128,5 @@ function openSource(source: string): Readable {
     throw new BerthError('INVALID_ARGUMENT', `import: cannot read ${source}: ${(e as NodeJS.ErrnoException).code ?? e}`);
   }
   if (!isFile) throw invalid(`import: ${source} is not a regular file`);
-  return createReadStream(source);
+  return createReadStream(source, { highWaterMark: PIECE });
 }
