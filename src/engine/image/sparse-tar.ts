@@ -121,7 +121,7 @@ export class SparseTar extends Transform {
       this.want = { kind: 'pax', size };
       return;
     }
-    if (flag === 'g' || flag === 'L' || flag === 'K') {
+    if (flag === 'g' || flag === 'L' || flag === 'K' || flag === 'N') { // tar-stream reads 'N' as a long name too
       this.flushPax();
       this.push(h);
       this.passing = padded(size);
@@ -155,7 +155,7 @@ export class SparseTar extends Transform {
   /** What an entry's raw typeflag is, for an error about its type. */
   static describe(flag: string | undefined): string {
     const names: Record<string, string> = {
-      D: 'a GNU dump directory', M: 'a GNU multi-volume continuation', N: 'an old GNU long name', V: 'a GNU volume label',
+      D: 'a GNU dump directory', M: 'a GNU multi-volume continuation', V: 'a GNU volume label',
       X: 'an old Solaris extended header', I: 'a star inode entry', E: 'a star extended-name entry',
     };
     return flag === undefined ? '"unknown"' : `'${printableFlag(flag)}'${names[flag] ? ` (${names[flag]})` : ''}`;
