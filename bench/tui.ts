@@ -60,7 +60,7 @@ function highlighted(screen: string): string {
 export async function benchTui(root: string, opts: { idleSeconds: number; keypresses: number; frames: number }): Promise<TuiFigures> {
   const logDir = mkdtempSync(join(tmpdir(), 'berth-bench-tui-'));
   const traceLog = join(logDir, 'tui.log');
-  const cmd = `exec env TERM=xterm-256color NCURSES_NO_UTF8_ACS=1 BERTH_TUI_LOG=${traceLog} ${process.execPath} ${berthBin} --root ${root}`;
+  const cmd = `exec env TERM=xterm-256color NCURSES_NO_UTF8_ACS=1 BERTH_TUI_LOG=${traceLog} ${process.execPath} -- ${berthBin} --root ${root}`;
   const floorCmd = `printf ' berth   1 Containers (0)\\nContainers — 0 of 0\\n'; exec sleep 1000`;
   try {
     tmux('new-session', '-d', '-s', 'keep', 'exec sleep 100000'); // the server, started once

@@ -33,7 +33,7 @@ export function has(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
-export const berth = (root: string, ...args: string[]): [string, string[]] => ['node', [berthBin, '--root', root, ...args]];
+export const berth = (root: string, ...args: string[]): [string, string[]] => ['node', ['--', berthBin, '--root', root, ...args]];
 
 export interface Summary { med: number; min: number; max: number; n: number }
 export function summary(v: number[]): Summary {

@@ -1,15 +1,37 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
 // berth's command entry: runs the bundled CLI (dist/bundle/main.js, written by
 // npm run build) with V8's code cache, because compiling ~0.8 MB of JavaScript
 // is a large part of a short command's time. The cache sits next to the bundle,
 // named after the bundle's size and mtime: V8 itself only checks the source's
 // length (and node's version and flags), so a rebuilt bundle must not meet an
 // old cache. Nothing here is berth-specific beyond the file names.
+//
+// The "--" of the first line is what keeps berth's arguments berth's: Node 20 reads
+// `--env-file` (and `--env-file-if-exists`) from anywhere in its argv, even after the
+// script, up to a "--" — so `node berth.js run --env-file ./project.env …` would load
+// NODE_OPTIONS from a project's file and run its --require as root, and a missing file
+// would end node itself. Started as `berth …` (this line) or `node -- bin/berth.js …`,
+// node stops at the "--". The form without it cannot be made safe from in here (node
+// has read the file before this runs), so it is refused: no caller comes to rely on it.
 import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
+
+if (!startedAfterDashDash()) {
+  process.stderr.write('berth: start berth as `berth ARGS` or `node -- bin/berth.js ARGS`: without the "--", node reads options such as --env-file from berth\'s arguments\n');
+  process.exit(125);
+}
+
+/** Whether node's own argv (as exec'd) has "--" right before this script: then nothing
+ * after it was read by node. process.argv cannot tell: node drops the "--" from it. */
+function startedAfterDashDash() {
+  let argv;
+  try { argv = readFileSync('/proc/self/cmdline', 'latin1').split('\0').slice(0, -1); } catch { return true; } // no procfs: cannot tell
+  const script = argv.length - (process.argv.length - 1); // the user's arguments end argv
+  return script >= 1 && argv[script - 1] === '--';
+}
 
 const bundle = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bundle', 'main.js');
 let built;

@@ -1,5 +1,6 @@
 // What every command handler receives: the parsed global options and the engine.
 import { Engine } from '../engine/index.js';
+import { printWarning } from './resource-flags.js';
 
 export interface GlobalArgs {
   root?: string;
@@ -9,6 +10,6 @@ let engine: Engine | undefined;
 
 /** The engine for this CLI process, opened on first use with --root / BERTH_ROOT. */
 export function getEngine(argv: GlobalArgs): Engine {
-  engine ??= Engine.open({ root: argv.root });
+  engine ??= Engine.open({ root: argv.root, warn: printWarning });
   return engine;
 }

@@ -1,18 +1,15 @@
-// docker's value syntax for resource flags: sizes (go-units RAMInBytes: binary
-// multiples, "32m" = 32 MiB, optional "b"/"ib", case-insensitive) and --cpus
-// (a decimal turned into nano-CPUs, refused when finer than 1e-9).
+// docker's value syntax for resource flags: sizes (engine/units.ts: go-units RAMInBytes)
+// worded as flag errors, and --cpus (a decimal turned into nano-CPUs, refused when finer
+// than 1e-9).
 import { BerthError } from '../engine/index.js';
-
-const MULT: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
+import { sizeInBytes } from '../engine/units.js';
 
 /** "32m" → 33554432. `allowMinusOne`: --memory-swap's "-1" = unlimited. */
 export function parseBytes(value: string, flag: string, allowMinusOne = false): number {
-  const v = value.trim();
-  if (allowMinusOne && v === '-1') return -1;
-  const m = /^(\d+(?:\.\d+)?) ?([kmgtp])?(?:i?b)?$/i.exec(v);
-  if (!m) throw new BerthError('INVALID_ARGUMENT', `invalid argument "${value}" for "${flag}" flag: invalid size: '${value}'`);
-  const bytes = Math.floor(Number(m[1]) * MULT[(m[2] ?? '').toLowerCase()]);
-  if (!Number.isSafeInteger(bytes)) throw new BerthError('INVALID_ARGUMENT', `invalid argument "${value}" for "${flag}" flag: size too large`);
+  if (allowMinusOne && value.trim() === '-1') return -1;
+  const bytes = sizeInBytes(value);
+  if (bytes === undefined) throw new BerthError('INVALID_ARGUMENT', `invalid argument "${value}" for "${flag}" flag: invalid size: '${value}'`);
+  if (bytes === Infinity) throw new BerthError('INVALID_ARGUMENT', `invalid argument "${value}" for "${flag}" flag: size too large`);
   return bytes;
 }
 

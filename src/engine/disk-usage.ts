@@ -1,7 +1,11 @@
 // `system df`: what images, containers and volumes take on disk, and how much of
 // it nothing uses. Sizes of containers and volumes are walked now (du), so this
 // is a deliberate, occasional call (the TUI's volume view refreshes on demand).
+// It also sweeps the store's tmp/ (store/tmp.ts) and reports what running imports,
+// pulls or exports still hold there: that cannot be removed yet.
 import type { Layout } from './store/layout.js';
+import { withLock } from './store/lock.js';
+import { sweepTmp } from './store/tmp.js';
 import type { ContainerService, ContainerSummary } from './container/index.js';
 import type { ImageRecord, ImageStore } from './image/index.js';
 import { directoryUsage, type VolumeStore, type VolumeUsage } from './volume/index.js';
@@ -14,9 +18,12 @@ export interface DiskUsage {
   /** size: bytes written by the container (its overlay upper dir). */
   containers: { summary: ContainerSummary; size: number; volumes: number }[];
   volumes: VolumeUsage[];
+  /** What live berth processes hold in the store's tmp/ (after removing what dead ones left). */
+  temporary: { name: string; size: number }[];
 }
 
 export async function diskUsage(layout: Layout, containers: ContainerService, images: ImageStore, volumes: VolumeStore): Promise<DiskUsage> {
+  const { inUse } = await withLock(layout.imagesLock, () => sweepTmp(layout));
   const all = containers.list({ all: true });
   const users = containers.volumeUsers();
   const perImage = new Map<string, number>();
@@ -39,5 +46,6 @@ export async function diskUsage(layout: Layout, containers: ContainerService, im
       volumes: [...users.values()].filter((ids) => ids.includes(summary.id)).length,
     })),
     volumes: volumes.report(() => users),
+    temporary: inUse,
   };
 }

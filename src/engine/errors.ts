@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'CMD_CANNOT_EXEC'  // the container's command cannot be executed (exit 126)
   | 'UNSUPPORTED'      // the host cannot do it (missing controller, kernel feature)
   | 'CORRUPT'          // state on disk or content does not verify
+  | 'NO_SPACE'         // writing it would leave less free disk than berth keeps (store/space.ts)
   | 'NATIVE'           // a syscall failed in the native layer: step + errno
   | 'TEMPLATE'         // a --format / -f template does not parse or fails on the data (docker: exit 1)
   | 'INTERNAL';

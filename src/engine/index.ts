@@ -27,6 +27,8 @@ export type PullPolicy = 'missing' | 'always' | 'never';
 export interface EngineOptions {
   /** State directory; default $BERTH_ROOT, else /var/lib/berth. */
   root?: string;
+  /** Where one-line warnings go (the CLI prints docker's `WARNING: …`); dropped without it. */
+  warn?: (message: string) => void;
 }
 
 export class Engine {
@@ -37,9 +39,9 @@ export class Engine {
   /** pull, push, login, logout (the registry client over the image store). */
   readonly registry: RegistryService;
 
-  private constructor(layout: Layout) {
+  private constructor(layout: Layout, warn?: (message: string) => void) {
     this.layout = layout;
-    this.images = new ImageStore(layout);
+    this.images = new ImageStore(layout, warn);
     this.containers = new ContainerService(layout, this.images);
     this.volumes = new VolumeStore(layout);
     this.registry = new RegistryService(layout, this.images);
@@ -152,6 +154,6 @@ export class Engine {
   static open(opts: EngineOptions = {}): Engine {
     const layout = new Layout(resolveRoot(opts.root));
     layout.ensure();
-    return new Engine(layout);
+    return new Engine(layout, opts.warn);
   }
 }

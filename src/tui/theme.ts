@@ -15,15 +15,14 @@ export interface Theme {
   chart: Record<'cpu' | 'mem' | 'netRx' | 'netTx' | 'blkRead' | 'blkWrite' | 'axis', string>;
 }
 
-/** themes/ of the package: the first ancestor of this file that has one (src/ or dist/src/). */
+/** themes/ of the package: the first ancestor of this file that has one (src/ or dist/src/).
+ * Never the current directory's: files there belong to whatever project the user is in. */
 export const themesDir: string = (() => {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'themes', 'dark.json'))) {
-    const up = dirname(dir);
-    if (up === dir) return join(process.cwd(), 'themes');
-    dir = up;
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (let dir = here; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'themes', 'dark.json'))) return join(dir, 'themes');
+    if (dirname(dir) === dir) return join(here, 'themes'); // a broken install: no theme is found
   }
-  return join(dir, 'themes');
 })();
 
 export function themeNames(): string[] {

@@ -27,7 +27,7 @@ test.after(() => {
 const f = (name: string) => join(s.dir, name);
 const inspect = (ref: string) => (JSON.parse(t.ok(['image', 'inspect', ref])) as Array<Record<string, any>>)[0];
 const tarNames = (data: Buffer) => execFileSync('tar', ['t'], { input: data, encoding: 'utf8', maxBuffer: 64 << 20 }).split('\n').filter(Boolean);
-const exportOf = (ctr: string) => execFileSync(process.execPath, [berthBin, '--root', t.root, 'export', ctr], { maxBuffer: 64 << 20 });
+const exportOf = (ctr: string) => execFileSync(process.execPath, ['--', berthBin, '--root', t.root, 'export', ctr], { maxBuffer: 64 << 20 });
 
 let bbId = '';
 let snapId = '';

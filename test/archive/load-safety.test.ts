@@ -153,6 +153,23 @@ test('many small members past the memory budget are spilled to temp blobs; the d
   t.ok(['rmi', 'spilled:1']);
 });
 
+test('device nodes in a loaded layer are skipped with one warning; the image loads', async () => {
+  const img = await image([{ name: 'dev/', type: 'directory' }, { name: 'dev/full', type: 'character-device', devmajor: 1, devminor: 7 }, ...honestLayer]);
+  const file = join(s.dir, 'devices.tar');
+  writeFileSync(file, await tarOf([
+    { name: `${img.configHex}.json`, content: img.config },
+    { name: `${img.layerHex}/layer.tar`, content: img.layer },
+    { name: 'manifest.json', content: json([{ Config: `${img.configHex}.json`, RepoTags: ['devices:1'], Layers: [`${img.layerHex}/layer.tar`] }]) },
+  ]));
+  const r = t.berth(['load', '-i', file]);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, 'Loaded image: devices:1\n');
+  assert.is(r.stderr, `WARNING: layer ${img.layerHex.slice(0, 12)}: skipped 1 device node (dev/full): a container's /dev is berth's own\n`);
+  assert.equal(readdirSync(join(t.root, 'layers', ls('layers')[0], 'diff', 'dev')), []);
+  t.ok(['rmi', 'devices:1']);
+  assert.equal(ls('tmp'), []);
+});
+
 test('after all that, an honest archive built the same way loads', async () => {
   const img = await image(honestLayer);
   const file = join(s.dir, 'honest.tar');

@@ -124,7 +124,7 @@ test('save errors leave no file; stdout gets the same bytes as -o', () => {
   const r2 = t.berth(['save', '--format', 'zip', '-o', f('none.tar'), 'bb']);
   assert.is(r2.code, 1);
   assert.match(r2.stderr, /unknown format "zip"/);
-  const out = execFileSync(process.execPath, [berthBin, '--root', t.root, 'save', 'bb'], { maxBuffer: 64 << 20 });
+  const out = execFileSync(process.execPath, ['--', berthBin, '--root', t.root, 'save', 'bb'], { maxBuffer: 64 << 20 });
   assert.ok(out.equals(readFileSync(f('bb-docker.tar'))), 'stdout gets the same bytes as -o (saves are reproducible)');
 });
 
@@ -142,7 +142,7 @@ test('two images sharing a layer in one archive: the layer is written once and b
 });
 
 function loadStdin(data: Buffer): string {
-  return execFileSync(process.execPath, [berthBin, '--root', t.root, 'load'], { input: data, encoding: 'utf8' }).trim();
+  return execFileSync(process.execPath, ['--', berthBin, '--root', t.root, 'load'], { input: data, encoding: 'utf8' }).trim();
 }
 
 test.run();

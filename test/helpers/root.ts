@@ -21,7 +21,7 @@ export class TestRoot {
 
   /** Runs `berth --root ROOT ...args` synchronously. */
   berth(args: string[], opts: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): RunResult {
-    const r: SpawnSyncReturns<string> = spawnSync(process.execPath, [berthBin, '--root', this.root, ...args], {
+    const r: SpawnSyncReturns<string> = spawnSync(process.execPath, ['--', berthBin, '--root', this.root, ...args], {
       encoding: 'utf8',
       input: opts.input ?? '',
       env: { ...process.env, ...opts.env },

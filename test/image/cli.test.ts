@@ -122,7 +122,7 @@ test('gzip import: same diffID, same layer', () => {
 });
 
 test('stdin import (-) of a gzipped tar', () => {
-  const r = spawnSync(process.execPath, [berthBin, '--root', t.root, 'import', '-', 'fromstdin'], { input: gzipSync(tarBytes), encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--', berthBin, '--root', t.root, 'import', '-', 'fromstdin'], { input: gzipSync(tarBytes), encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout.trim(), /^sha256:[a-f0-9]{64}$/);
   assert.equal(inspect('fromstdin').RootFS.Layers, [diffId]);

@@ -4,8 +4,10 @@
 // blob, no temp dir).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot } from '../helpers/root.js';
 import { corpus, scratch, tarOf } from './tars.js';
 
@@ -66,6 +68,29 @@ test('a bad reference or --change is refused before the input is read', () => {
   assert.match(t.berth(['import', file, 'Bad:Ref']).stderr, /invalid reference "Bad:Ref": repository name must be lowercase/);
   assert.match(t.berth(['import', '-c', 'RUN true', file]).stderr, /RUN is not supported here/);
   assertStoreEmpty('bad args');
+});
+
+test('a debootstrap-like rootfs with device nodes imports with one warning and runs; /dev is berth\'s', () => {
+  const rootfs = join(s.dir, 'rootfs');
+  mkdirSync(rootfs);
+  execFileSync('tar', ['-C', rootfs, '-xf', busyboxTar()]);
+  for (const [name, major, minor] of [['null', 1, 3], ['full', 1, 7], ['zero', 1, 5], ['console', 5, 1], ['ptmx', 5, 2]] as const) {
+    execFileSync('mknod', ['-m', '666', join(rootfs, 'dev', name), 'c', String(major), String(minor)]);
+  }
+  execFileSync('mknod', ['-m', '660', join(rootfs, 'dev', 'sda'), 'b', '8', '0']);
+  const file = join(s.dir, 'debootstrap-like.tar.gz');
+  execFileSync('tar', ['--numeric-owner', '-C', rootfs, '-czf', file, '.']);
+  const r = t.berth(['import', file, 'devs']);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^sha256:[a-f0-9]{64}\n$/);
+  const lines = r.stderr.trim().split('\n');
+  assert.is(lines.length, 1, r.stderr);
+  assert.match(lines[0], /^WARNING: layer [a-f0-9]{12}: skipped 6 device nodes \(\.\/dev\/\w+, .*, …\): a container's \/dev is berth's own$/);
+  const layer = ls('layers')[0];
+  assert.equal(readdirSync(join(t.root, 'layers', layer, 'diff', 'dev')), [], 'no node in the layer');
+  assert.is(t.ok(['run', '--rm', 'devs', 'sh', '-c', 'echo x > /dev/null && head -c 3 /dev/zero | wc -c && test ! -e /dev/sda && echo ok']), '3\nok');
+  t.ok(['rmi', 'devs']);
+  assertStoreEmpty('after rmi');
 });
 
 test.run();

@@ -2,7 +2,8 @@
 // <why>`, nothing written outside the unpack dir), and honest layers unpacked
 // faithfully: modes incl. setuid/sticky, owners, mtimes, symlinks as-is,
 // hardlinks, fifos, implicit parents, whiteouts, PAX records, gzip, the diffID,
-// big files (flushed as soon as written).
+// big files (flushed as soon as written), device nodes skipped, a later entry for a
+// path winning over an earlier one.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
@@ -147,20 +148,53 @@ test('big files (flushed early, a few at a time) keep their content, mode and mt
   assert.is(r.size, files.reduce((n, f) => n + f.content.length, 1));
 });
 
-test('device nodes when allowed (root): mknod with major:minor', async () => {
+test('device nodes are skipped and listed (a hardlink to one too); a 0:0 char device stays a whiteout', async () => {
   const { dest } = freshDest();
-  await unpack(await tarOf([
-    { name: 'null', type: 'character-device', devmajor: 1, devminor: 3, mode: 0o666 },
-    { name: 'loop9', type: 'block-device', devmajor: 7, devminor: 9, mode: 0o660, gid: 6 },
-  ]), dest, { allowDevices: true });
-  const nul = lstatSync(join(dest, 'null'));
-  assert.ok(nul.isCharacterDevice());
-  assert.is(nul.rdev, (1 << 8) | 3);
-  assert.is(nul.mode & 0o7777, 0o666);
-  const loop = lstatSync(join(dest, 'loop9'));
-  assert.ok(loop.isBlockDevice());
-  assert.is(loop.rdev, (7 << 8) | 9);
-  assert.is(loop.gid, 6);
+  const r = await unpack(await tarOf([
+    { name: './dev/', type: 'directory', mode: 0o755 },
+    { name: './dev/null', type: 'character-device', devmajor: 1, devminor: 3, mode: 0o666 },
+    { name: './dev/loop9', type: 'block-device', devmajor: 7, devminor: 9, mode: 0o660, gid: 6 },
+    { name: './dev/null2', type: 'link', linkname: './dev/null' },
+    { name: './gone', type: 'character-device', devmajor: 0, devminor: 0, mode: 0o600 },
+    { name: './f', content: 'x' },
+  ]), dest);
+  assert.equal(r.skippedDevices, ['./dev/null', './dev/loop9']);
+  assert.equal(readdirSync(join(dest, 'dev')), []);
+  const wh = lstatSync(join(dest, 'gone'));
+  assert.ok(wh.isCharacterDevice() && wh.rdev === 0, 'the overlay-form whiteout is kept');
+  assert.is(readFileSync(join(dest, 'f'), 'utf8'), 'x');
+});
+
+test('a path named twice: the later entry wins (docker), and only it counts in the size', async () => {
+  const { base, dest } = freshDest();
+  const r = await unpack(await tarOf([
+    { name: 'twice', content: 'first, longer' },
+    { name: 'twice', content: 'second' },
+    { name: 'l', type: 'symlink', linkname: `${s.victim}/l` },
+    { name: 'l', content: 'a file now' },
+    { name: 'd', type: 'symlink', linkname: s.victim },
+    { name: 'd', type: 'directory', mode: 0o750 },
+    { name: 'd/in', content: 'inside' },
+    { name: 'tree', type: 'directory' },
+    { name: 'tree/deep/file', content: 'gone with its directory' },
+    { name: 'tree', type: 'symlink', linkname: 'twice' },
+    { name: 'h', type: 'link', linkname: 'twice' },
+    { name: 'twice', content: '3rd' },
+    { name: 'dev', type: 'character-device', devmajor: 1, devminor: 3 },
+    { name: 'dev', type: 'directory' },
+  ]), dest);
+  assert.is(readFileSync(join(dest, 'twice'), 'utf8'), '3rd');
+  assert.is(readFileSync(join(dest, 'h'), 'utf8'), 'second', 'the hardlink keeps the file it was made to');
+  assert.is(readFileSync(join(dest, 'l'), 'utf8'), 'a file now');
+  assert.ok(lstatSync(join(dest, 'd')).isDirectory());
+  assert.is(lstatSync(join(dest, 'd')).mode & 0o7777, 0o750);
+  assert.is(readFileSync(join(dest, 'd/in'), 'utf8'), 'inside');
+  assert.is(readlinkSync(join(dest, 'tree')), 'twice');
+  assert.ok(lstatSync(join(dest, 'dev')).isDirectory());
+  assert.equal(r.skippedDevices, ['dev']);
+  assert.equal(readdirSync(s.victim), [], 'nothing written through the symlinks that were replaced');
+  assert.equal(tree(base).filter((p) => !p.startsWith('p1')), []);
+  assert.is(r.size, 'second'.length + 'a file now'.length + 'inside'.length + '3rd'.length);
 });
 
 test('a directory may be declared twice (metadata merges); its content stays', async () => {

@@ -233,7 +233,7 @@ test('a foreground run collects its own exit: the monitor starts no cleanup proc
 });
 
 test('a foreground run --rm whose CLI is killed: the monitor\'s cleanup still removes the container', () => {
-  const child = spawn(process.execPath, [berthBin, '--root', t.root, 'run', '--rm', '--name', 'orphan', 'bb', 'sleep', '1'], { stdio: 'ignore' });
+  const child = spawn(process.execPath, ['--', berthBin, '--root', t.root, 'run', '--rm', '--name', 'orphan', 'bb', 'sleep', '1'], { stdio: 'ignore' });
   for (let i = 0; i < 50 && !t.ok(['ps', '-q', '--filter', 'name=orphan']); i++) spawnSync('sleep', ['0.1']);
   const id = t.ok(['ps', '-q', '--no-trunc', '--filter', 'name=orphan']);
   assert.ok(id, 'the container runs');
@@ -246,7 +246,7 @@ test('a foreground run --rm whose CLI is killed: the monitor\'s cleanup still re
 test('logs -f into a pipe that closes (| head -1) ends, as SIGPIPE would end it', () => {
   const id = t.ok(['run', '-d', '--name', 'ticker', 'bb', 'sh', '-c', 'while :; do echo tick; sleep 0.1; done']);
   t.seen.push(id);
-  const r = spawnSync('bash', ['-c', '"$0" "$1" --root "$2" logs -f ticker | head -1', process.execPath, berthBin, t.root], { encoding: 'utf8', timeout: 10_000 });
+  const r = spawnSync('bash', ['-c', '"$0" -- "$1" --root "$2" logs -f ticker | head -1', process.execPath, berthBin, t.root], { encoding: 'utf8', timeout: 10_000 });
   assert.is(r.signal, null, 'ended by itself, not by the 10 s timeout');
   assert.is(r.stdout, 'tick\n');
   t.ok(['rm', '-f', 'ticker']);
@@ -269,9 +269,9 @@ test('cp both directions, for running and stopped containers', () => {
   assert.match(readFileSync(`${t.root}/passwd`, 'utf8'), /^root:x:0:0/);
   assert.is(t.berth(['cp', 'cpx:/no/such', `${t.root}/x`]).code, 1);
   // "-": a tar stream on stdout / stdin
-  const tarOut = spawnSync('sh', ['-c', `node ${JSON.stringify(berthBin)} --root ${t.root} cp cpx:/etc/passwd - | tar -t`], { encoding: 'utf8' });
+  const tarOut = spawnSync('sh', ['-c', `node -- ${JSON.stringify(berthBin)} --root ${t.root} cp cpx:/etc/passwd - | tar -t`], { encoding: 'utf8' });
   assert.is(tarOut.stdout, 'passwd\n');
-  const tarIn = spawnSync('sh', ['-c', `tar -C ${t.root} -c cp-host.txt | node ${JSON.stringify(berthBin)} --root ${t.root} cp - cpx:/tmp`], { encoding: 'utf8' });
+  const tarIn = spawnSync('sh', ['-c', `tar -C ${t.root} -c cp-host.txt | node -- ${JSON.stringify(berthBin)} --root ${t.root} cp - cpx:/tmp`], { encoding: 'utf8' });
   assert.is(tarIn.status, 0, tarIn.stderr);
   t.ok(['cp', 'cpx:/tmp/cp-host.txt', `${t.root}/back2.txt`]);
   assert.is(readFileSync(`${t.root}/back2.txt`, 'utf8'), 'from-host\n');
@@ -282,7 +282,7 @@ test('concurrent creates with one name: exactly one wins', async () => {
   const { spawn } = await import('node:child_process');
   const { berthBin } = await import('../helpers/root.js');
   const runs = Array.from({ length: 4 }, () => new Promise<number>((res) => {
-    const p = spawn(process.execPath, [berthBin, '--root', t.root, 'create', '--name', 'race', 'bb', 'true'], { stdio: 'ignore' });
+    const p = spawn(process.execPath, ['--', berthBin, '--root', t.root, 'create', '--name', 'race', 'bb', 'true'], { stdio: 'ignore' });
     p.on('exit', (c) => res(c ?? 1));
   }));
   const codes = await Promise.all(runs);

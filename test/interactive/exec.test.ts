@@ -13,7 +13,7 @@ const users: PtyUser[] = [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function berthOnPty(args: string[]): PtyUser {
-  const u = new PtyUser(process.execPath, [berthBin, '--root', t.root, ...args], { cols: 90, rows: 25 });
+  const u = new PtyUser(process.execPath, ['--', berthBin, '--root', t.root, ...args], { cols: 90, rows: 25 });
   users.push(u);
   return u;
 }

@@ -13,7 +13,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** berth as a user types it, on a terminal of the given size. */
 function berthOnPty(args: string[], size = { cols: 100, rows: 30 }): PtyUser {
-  const u = new PtyUser(process.execPath, [berthBin, '--root', t.root, ...args], size);
+  const u = new PtyUser(process.execPath, ['--', berthBin, '--root', t.root, ...args], size);
   users.push(u);
   return u;
 }
@@ -108,7 +108,7 @@ test('attach shows the same shell; exit 3 ends the container and attach returns 
 test('the terminal modes are restored exactly after exit and after detach', async () => {
   for (const ending of ['exit 5\r', '\x10\x11']) {
     const name = ending.startsWith('exit') ? 'modes-exit' : 'modes-detach';
-    const script = `stty -g; ${process.execPath} ${berthBin} --root ${t.root} run -it --name ${name} bb sh; echo "status=$?"; stty -g`;
+    const script = `stty -g; ${process.execPath} -- ${berthBin} --root ${t.root} run -it --name ${name} bb sh; echo "status=$?"; stty -g`;
     const u = new PtyUser('/bin/sh', ['-c', script]);
     users.push(u);
     await u.waitFor(/\/ #$/m);
@@ -123,7 +123,7 @@ test('the terminal modes are restored exactly after exit and after detach', asyn
 });
 
 test('SIGTERM to berth while attached: the terminal is restored, the container runs on', async () => {
-  const script = `stty -g; ${process.execPath} ${berthBin} --root ${t.root} run -it --name modes-term bb sh; echo "status=$?"; stty -g`;
+  const script = `stty -g; ${process.execPath} -- ${berthBin} --root ${t.root} run -it --name modes-term bb sh; echo "status=$?"; stty -g`;
   const u = new PtyUser('/bin/sh', ['-c', script]);
   users.push(u);
   await u.waitFor(/\/ #$/m);

@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Layout } from '../../src/engine/store/layout.js';
@@ -21,7 +21,8 @@ const sha = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).dig
 const root = mkdtempSync('/tmp/berth-test-reghostile-');
 const layout = new Layout(root);
 layout.ensure();
-const service = new RegistryService(layout, new ImageStore(layout));
+const warnings: string[] = [];
+const service = new RegistryService(layout, new ImageStore(layout, (m) => warnings.push(m)));
 
 /** repo → { manifest bytes, extra headers }, digest → blob bytes */
 const manifests = new Map<string, { body: Buffer; headers?: Record<string, string> }>();
@@ -83,7 +84,24 @@ test.before(async () => {
   const junkDesc = { mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha(junk), size: junk.length };
   blobs.set(junkDesc.digest, junk);
   add('junk', [junkDesc], config([sha(junk)]));
+  // a base layer with device nodes (skipped, with a warning) and a 0:0 whiteout (kept)
+  const devLayer = await tarOf([
+    { name: 'dev/', type: 'directory' }, { name: 'dev/null', type: 'character-device', devmajor: 1, devminor: 3 },
+    { name: 'gone', type: 'character-device', devmajor: 0, devminor: 0 }, { name: 'kept', content: 'k' },
+  ]);
+  const devGz = gzipSync(devLayer);
+  const devDesc = { mediaType: good.mediaType, digest: sha(devGz), size: devGz.length };
+  blobs.set(devDesc.digest, devGz);
+  add('devices', [devDesc], config([sha(devLayer)]));
+  devicesDiffId = sha(devLayer);
+  // 8 MiB of zeros in a few kB of gzip
+  const bombLayer = await tarOf([{ name: 'zeros', content: Buffer.alloc(8 * 1024 * 1024) }]);
+  const bombGz = gzipSync(bombLayer);
+  const bombDesc = { mediaType: good.mediaType, digest: sha(bombGz), size: bombGz.length };
+  blobs.set(bombDesc.digest, bombGz);
+  add('bomb', [bombDesc], config([sha(bombLayer)]));
 });
+let devicesDiffId = '';
 let corrupted: { desc: { digest: string }; flipped: Buffer; good: Buffer };
 test.after(async () => {
   server.closeAllConnections();
@@ -161,6 +179,34 @@ test('a connection dropped in the middle of a layer: the download and the unpack
 test('the same server honestly: the pull succeeds (the failures above were the lies)', async () => {
   const r = await service.pull(`${addr}/ok:v1`, { policy: policyFrom([], ''), progress: createProgress('quiet') });
   assert.equal(r.record.repoTags, [`${addr}/ok:v1`]);
+  assert.equal(readdirSync(join(root, 'tmp')), []);
+});
+
+test('a layer that expands past BERTH_MAX_LAYER_SIZE, or a blob the free space cannot hold: refused, nothing kept', async () => {
+  const limits = (env: Record<string, string>) => Object.assign(process.env, env);
+  const store = () => ['blobs/sha256', 'layers', 'tmp', 'images'].map((d) => readdirSync(join(root, d)).sort());
+  const before = store();
+  try {
+    limits({ BERTH_MAX_LAYER_SIZE: '1m' });
+    assert.is((await pullError('bomb')).message, 'layer: it expands to more than 1m uncompressed (BERTH_MAX_LAYER_SIZE): refused');
+    assert.equal(store(), before);
+    limits({ BERTH_MAX_LAYER_SIZE: '', BERTH_MIN_FREE_SPACE: '100t' });
+    const msg = (await pullError('bomb')).message;
+    assert.match(msg, /^blob: not enough disk space: .* free, .* needed, and berth keeps 110TB free \(BERTH_MIN_FREE_SPACE\)$/, msg);
+    assert.equal(store(), before);
+  } finally {
+    delete process.env.BERTH_MAX_LAYER_SIZE;
+    delete process.env.BERTH_MIN_FREE_SPACE;
+  }
+});
+
+test('device nodes in a pulled layer are skipped with one warning; the pull succeeds', async () => {
+  warnings.length = 0;
+  const r = await service.pull(`${addr}/devices:v1`, { policy: policyFrom([], ''), progress: createProgress('quiet') });
+  assert.equal(warnings, [`layer ${devicesDiffId.slice(7, 19)}: skipped 1 device node (dev/null): a container's /dev is berth's own`]);
+  const diff = join(root, 'layers', r.record.layers[0].slice(7), 'diff');
+  assert.equal(readdirSync(join(diff, 'dev')), []);
+  assert.ok(lstatSync(join(diff, 'gone')).isCharacterDevice(), 'the 0:0 whiteout is kept');
   assert.equal(readdirSync(join(root, 'tmp')), []);
 });
 

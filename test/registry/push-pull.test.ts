@@ -76,7 +76,7 @@ test('rmi the image, then pull by tag: same image ID, docker summary lines, the 
 
 test('pull into a pipe that closes at once (| head -c 1): the pull still completes, exit 0, nothing left in tmp', () => {
   t.ok(['rmi', `${repo}:v1`]);
-  const r = spawnSync('bash', ['-c', `"$0" "$1" --root "$2" pull "$3" | head -c 1 >/dev/null; exit \${PIPESTATUS[0]}`,
+  const r = spawnSync('bash', ['-c', `"$0" -- "$1" --root "$2" pull "$3" | head -c 1 >/dev/null; exit \${PIPESTATUS[0]}`,
     process.execPath, berthBin, t.root, `${repo}:v1`], { encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
   assert.is(records()[0]?.id, id, 'the image is in the store');

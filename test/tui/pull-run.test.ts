@@ -32,7 +32,7 @@ test.after(async () => {
 });
 
 test('P pulls with progress; the image shows up in the images view', async () => {
-  pane.type(`cd ${packageRoot} && node ${berthBin} --root ${t.root}; echo "EXITED $?"`);
+  pane.type(`cd ${packageRoot} && node -- ${berthBin} --root ${t.root}; echo "EXITED $?"`);
   await pane.waitFor((x) => x.includes('2 Images (0)'), 'an empty store');
   pane.keys('P');
   await pane.waitFor((x) => x.includes('pull image'), 'the pull prompt');

@@ -11,7 +11,7 @@ import { TmuxPane } from './tmux.js';
 
 const t = new TestRoot('berth-test-tui-');
 let pane: TmuxPane;
-const cmd = (extra = ''): string => `cd ${packageRoot} && node ${berthBin} --root ${t.root} ${extra}; echo "EXITED $?"`;
+const cmd = (extra = ''): string => `cd ${packageRoot} && node -- ${berthBin} --root ${t.root} ${extra}; echo "EXITED $?"`;
 /** The list pane's rows (the screen's top part), where container rows are. */
 const listArea = (s: string): string => s.split('\n').slice(0, 17).join('\n');
 const rowOf = (s: string, name: string): string => listArea(s).split('\n').find((l) => l.includes(` ${name} `)) ?? '';

@@ -58,7 +58,7 @@ load() { # module name → its dependencies first (from the .ko's modinfo "depen
 for m in virtio_pci 9pnet_virtio 9p overlay; do load "$m"; done
 printf '%s\n' "${order[@]}" > "$ird/mods/order"
 
-cmd="cd $repo && node bin/berth.js info | grep -i cgroup"
+cmd="cd $repo && node -- bin/berth.js info | grep -i cgroup"
 for p in "${patterns[@]}"; do cmd="$cmd; node test/run.js $p; echo \"BERTH-VM-STATUS $p \$?\""; done
 cat > "$ird/init" <<INIT
 #!/bin/busybox sh

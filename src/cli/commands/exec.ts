@@ -7,6 +7,7 @@ import { ExitStatus } from '../exit-codes.js';
 import { ourTtySize, requireTerminal, runSession } from '../attach-session.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detach-keys.js';
 import { invalid } from '../../engine/errors.js';
+import { readEnvFiles } from '../env-file.js';
 
 interface ExecArgs extends GlobalArgs {
   container: string;
@@ -14,13 +15,14 @@ interface ExecArgs extends GlobalArgs {
   interactive?: boolean;
   tty?: boolean;
   env?: string[];
+  'env-file'?: string[];
   user?: string;
   workdir?: string;
   privileged?: boolean;
   'detach-keys'?: string;
 }
 
-export const execTail: TailVerb = { valueFlags: new Set(['env', 'e', 'user', 'u', 'workdir', 'w', 'detach-keys']) };
+export const execTail: TailVerb = { valueFlags: new Set(['env', 'e', 'env-file', 'user', 'u', 'workdir', 'w', 'detach-keys']) };
 
 export const execCommand: CommandModule<GlobalArgs, ExecArgs> = {
   command: 'exec <container> [command..]',
@@ -30,6 +32,7 @@ export const execCommand: CommandModule<GlobalArgs, ExecArgs> = {
     .option('interactive', { alias: 'i', type: 'boolean', describe: 'keep STDIN open even if not attached' })
     .option('tty', { alias: 't', type: 'boolean', describe: 'allocate a pseudo-TTY' })
     .option('env', { alias: 'e', type: 'string', array: true, nargs: 1, describe: 'set environment variables' })
+    .option('env-file', { type: 'string', array: true, nargs: 1, describe: 'read environment variables from a file' })
     .option('user', { alias: 'u', type: 'string', describe: 'username or UID (format: name|uid[:group|gid])' })
     .option('workdir', { alias: 'w', type: 'string', describe: 'working directory inside the container' })
     .option('privileged', { type: 'boolean', describe: 'refused: berth containers keep the default capability set' })
@@ -40,7 +43,7 @@ export const execCommand: CommandModule<GlobalArgs, ExecArgs> = {
     if (!cmd.length) throw invalid('exec needs a command: berth exec CONTAINER COMMAND [ARG...]');
     const detachKeys = parseDetachKeys(a['detach-keys'] ?? DEFAULT_DETACH_KEYS);
     requireTerminal(a);
-    const env = (a.env ?? []).map((e) => (e.includes('=') ? e : process.env[e] !== undefined ? `${e}=${process.env[e]}` : e));
+    const env = [...readEnvFiles(a['env-file'] ?? []), ...(a.env ?? [])].map((e) => (e.includes('=') ? e : process.env[e] !== undefined ? `${e}=${process.env[e]}` : e));
     const er = c.exec(a.container, {
       cmd, tty: a.tty, interactive: a.interactive && !a.detach, env, user: a.user, workingDir: a.workdir,
       privileged: a.privileged, ttySize: a.tty ? ourTtySize() : undefined,

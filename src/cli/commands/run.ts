@@ -1,5 +1,4 @@
 // `run` and `create`: docker's flags, the container command after the image.
-import { readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import type { ContainerRecord, CreateOptions } from '../../engine/container/index.js';
 import { openCidFile } from '../cidfile.js';
@@ -7,6 +6,7 @@ import { BerthError } from '../../engine/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
 import { commandTail, type TailVerb } from '../argv-split.js';
 import { ExitStatus } from '../exit-codes.js';
+import { readEnvFiles } from '../env-file.js';
 import { followOutput } from '../follow.js';
 import { attachAndWait, ourTtySize, requireTerminal } from '../attach-session.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detach-keys.js';
@@ -73,7 +73,7 @@ export const runTail: TailVerb = {
 };
 
 function toCreateOptions(a: CreateArgs): CreateOptions {
-  const env = [...(a['env-file'] ?? []).flatMap(readEnvFile), ...(a.env ?? [])];
+  const env = [...readEnvFiles(a['env-file'] ?? []), ...(a.env ?? [])];
   const labels: Record<string, string> = {};
   for (const l of a.label ?? []) {
     const eq = l.indexOf('=');
@@ -102,17 +102,6 @@ function toCreateOptions(a: CreateArgs): CreateOptions {
     restart: a.restart,
     onWarning: printWarning,
   };
-}
-
-/** docker's --env-file: KEY=VALUE or KEY lines; "#" comments and blank lines skipped. */
-function readEnvFile(path: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new BerthError('INVALID_ARGUMENT', `cannot read env file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return text.split('\n').map((l) => l.replace(/^\s+/, '')).filter((l) => l && !l.startsWith('#'));
 }
 
 export const createCommand: CommandModule<GlobalArgs, CreateArgs> = {

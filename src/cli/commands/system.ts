@@ -31,6 +31,9 @@ function summaryRows(du: DiskUsage): Record<string, string>[] {
     row('Local Volumes', String(du.volumes.length), String(du.volumes.filter((v) => v.containers.length).length),
       humanSize(volTotal), reclaim(sum(du.volumes.filter((v) => !v.containers.length).map((v) => v.size)), volTotal)),
     row('Build Cache', '0', '0', '0B', '0B'),
+    // berth's own: imports, pulls and exports still running (what a killed one left is gone already)
+    ...(du.temporary.length ? [row('Temporary files', String(du.temporary.length), String(du.temporary.length),
+      humanSize(sum(du.temporary.map((t) => t.size))), '0B')] : []),
   ];
 }
 

@@ -1,5 +1,5 @@
 // Run by a container's monitor when the container exits (as conmon runs
-// `podman container cleanup`): node cleanup-main.js ROOT ID. Collects the exit
+// `podman container cleanup`): node -- cleanup-main.js ROOT ID. Collects the exit
 // and performs --rm, or the restart the policy asked for (restart-policy.ts),
 // with no other berth process needed. A client that collected the exit first
 // starts this too when a restart is due.

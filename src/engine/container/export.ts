@@ -8,12 +8,11 @@
 // running container's upper directory as a lower layer is allowed by overlayfs
 // (only upper/work directories are exclusive); the copy module then walks it
 // without following symlinks (copyOutTar).
-import { randomBytes } from 'node:crypto';
 import { mkdir, rmdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { BerthError } from '../errors.js';
 import type { Layout } from '../store/layout.js';
+import { tmpPath } from '../store/tmp.js';
 import { MNT_DETACH, MS, mount, umount } from '../../native/index.js';
 import { copyOutTar } from '../copy/index.js';
 import type { ContainerRecord } from './types.js';
@@ -28,7 +27,7 @@ export async function exportContainer(layout: Layout, rec: ContainerRecord, out:
   }
   const data = `lowerdir=${layers.join(':')}`;
   if (Buffer.byteLength(data) >= MAX_DATA) throw new BerthError('UNSUPPORTED', `export: container ${rec.name} has too many layers to mount at once`);
-  const target = join(layout.tmpDir, `export-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const target = tmpPath(layout, 'export');
   await mkdir(target, { mode: 0o700 });
   try {
     mount('overlay', target, 'overlay', MS.RDONLY | MS.NOSUID | MS.NODEV, data);

@@ -306,7 +306,7 @@ export class ContainerService {
     }
     // the monitor skips its cleanup when the exit was collected here: a due restart is handed to one
     if (loadRecord(this.layout, id)?.restarting) {
-      spawn(process.execPath, [cleanupMain, this.layout.root, id], { detached: true, stdio: 'ignore' }).unref();
+      spawn(process.execPath, ['--', cleanupMain, this.layout.root, id], { detached: true, stdio: 'ignore' }).unref();
     }
   }
 }

@@ -64,7 +64,7 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
       ...cgroups.oomFiles().flatMap((f) => ['--cgroup-oom', f]),
       // a foreground client collects the exit itself under this lock: no cleanup process then
       '--collect-lock', paths.attachLock,
-      '--', process.execPath, cleanupMain, layout.root, id,
+      '--', process.execPath, '--', cleanupMain, layout.root, id, // node's "--": see bin/berth.js
     ];
     let spawned;
     try {

@@ -1,7 +1,6 @@
 // A container's live state, derived from facts instead of trusted from a
 // record: the monitor's exit file, whether the recorded monitor process is
 // still the same process (pid + start time + boot id), and the paused flag.
-import { readFileSync } from 'node:fs';
 import type { ContainerPaths } from '../store/layout.js';
 import { readJson } from '../store/atomic.js';
 import type { ContainerExit, ContainerRecord, ContainerStatus } from './types.js';
@@ -14,36 +13,9 @@ export interface ContainerState {
   exit?: ContainerExit;   // the last run's exit, if collected or written by the monitor
 }
 
-let cachedBootId: string | undefined;
-export function bootId(): string {
-  cachedBootId ??= readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-  return cachedBootId;
-}
+import { bootId, procStartTime } from '../proc.js';
 
-/** The fields of /proc/PID/stat after the command name (state first), or undefined if gone. */
-function statFields(pid: number): string[] | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // the command name may hold spaces and parentheses: split after the last ")"
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return undefined;
-  }
-}
-
-/** Field 22 of /proc/PID/stat (start time in clock ticks), or undefined if the process is gone.
- * A zombie counts as gone: an exited monitor may wait seconds for PID 1 to reap it. */
-export function procStartTime(pid: number): number | undefined {
-  const f = statFields(pid);
-  if (!f || f[0] === 'Z' || f[0] === 'X') return undefined;
-  return Number(f[19]);
-}
-
-/** The parent pid of a process (to check that a recorded init is still the monitor's child). */
-export function parentOf(pid: number): number | undefined {
-  const f = statFields(pid);
-  return f ? Number(f[1]) : undefined;
-}
+export { bootId, parentOf, procStartTime } from '../proc.js';
 
 /** The monitor's exit record for the current run, if it wrote one. */
 export function readExitFile(paths: ContainerPaths): ContainerExit | undefined {

@@ -4,17 +4,18 @@
 // renamed into place — so a blob at its final path is always complete and
 // verified, and one that failed never becomes visible. Because the name is the
 // content, writing a blob that already exists is a no-op.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   closeSync, createReadStream, createWriteStream, existsSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync,
 } from 'node:fs';
 import { readFile, rename, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BerthError } from '../errors.js';
 import { fsyncDir } from '../store/atomic.js';
 import type { Layout } from '../store/layout.js';
+import { SpaceGuard, layerTooLarge } from '../store/space.js';
+import { tmpPath } from '../store/tmp.js';
 import { decompressed } from './compress.js';
 import { digestHex, sha256Digest } from './digest.js';
 
@@ -69,18 +70,28 @@ export class BlobStore {
   /**
    * Streams `source` into a pending blob, hashing as it goes. With `decompress`,
    * a gzip stream is stored uncompressed (layers are kept as plain tars whose digest
-   * is the diffID). With `expected`, a different digest is CORRUPT.
+   * is the diffID, and the stream is a layer: BERTH_MAX_LAYER_SIZE bounds it). With
+   * `expected`, a different digest is CORRUPT. `declaredSize` (a manifest's): the free
+   * space is checked for all of it first; otherwise as the bytes come (store/space.ts).
    */
-  async ingest(source: Readable, opts: { decompress?: boolean; expected?: string } = {}): Promise<PendingBlob> {
-    const tmp = this.tmpName('blob');
+  async ingest(source: Readable, opts: { decompress?: boolean; expected?: string; declaredSize?: number } = {}): Promise<PendingBlob> {
+    const tmp = tmpPath(this.layout, 'blob');
     const hash = createHash('sha256');
+    const space = new SpaceGuard(this.layout.tmpDir);
     let size = 0;
     try {
+      if (opts.declaredSize !== undefined) space.need(opts.declaredSize, 'blob');
       const input = opts.decompress ? await decompressed(source) : source;
       const counter = new Transform({
         transform(chunk: Buffer, _enc, cb) {
           hash.update(chunk);
           size += chunk.length;
+          try {
+            if (opts.decompress && size > space.limits.maxLayer) throw layerTooLarge(space.limits);
+            if (opts.declaredSize === undefined) space.need(chunk.length, 'blob', false);
+          } catch (e) {
+            return cb(e as Error);
+          }
           cb(null, chunk);
         },
       });
@@ -109,7 +120,7 @@ export class BlobStore {
     const digest = sha256Digest(data);
     const dest = this.path(digest);
     if (existsSync(dest)) return digest;
-    const tmp = this.tmpName('blob');
+    const tmp = tmpPath(this.layout, 'blob');
     const fd = openSync(tmp, 'wx', 0o644);
     try {
       for (let off = 0; off < data.length;) off += writeSync(fd, data, off, data.length - off);
@@ -135,10 +146,6 @@ export class BlobStore {
   /** Every stored digest (for consistency checks and garbage collection). */
   list(): string[] {
     return readdirSync(this.layout.blobsDir).filter((n) => /^[a-f0-9]{64}$/.test(n)).map((n) => `sha256:${n}`);
-  }
-
-  private tmpName(kind: string): string {
-    return join(this.layout.tmpDir, `${kind}-${process.pid}-${randomBytes(6).toString('hex')}`);
   }
 
   private pending(tmp: string, digest: string, size: number): PendingBlob {

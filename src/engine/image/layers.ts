@@ -11,12 +11,12 @@ import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { BerthError } from '../errors.js';
 import { fsyncDir, readJson } from '../store/atomic.js';
 import type { Layout } from '../store/layout.js';
+import { tmpPath } from '../store/tmp.js';
 import { digestHex, sha256Digest } from './digest.js';
 import { unpackLayer, type UnpackOptions } from './unpack.js';
 
@@ -54,7 +54,8 @@ export interface PreparedLayer {
 }
 
 export class LayerStore {
-  constructor(private readonly layout: Layout) {}
+  /** `warn` gets one line per unpacked layer that had device nodes (skipped: see unpack.ts). */
+  constructor(private readonly layout: Layout, private readonly warn: (message: string) => void = () => {}) {}
 
   has(chainId: string): boolean {
     return existsSync(join(this.layout.layer(digestHex(chainId)), 'layer.json'));
@@ -81,16 +82,28 @@ export class LayerStore {
     let tmp: string | undefined;
     let record: LayerRecord | undefined;
     if (!this.has(chainId)) ({ tmp, record } = await this.unpackToTemp(parent, diffId, open, opts));
+    // It was present when we looked and has been removed since (rare): unpack it again at
+    // commit, and sync it there — the caller's deferred sync has already happened.
+    return this.pending(chainId, tmp, record ?? this.get(chainId), () => this.unpackToTemp(parent, diffId, open, { ...opts, deferSync: false }));
+  }
+
+  /**
+   * Unpacks `source`, whose diffID is whatever it hashes to (import reads its input once,
+   * so it cannot ask the store first); when the store turns out to have that layer
+   * already, commit keeps the stored one and the unpacked copy is discarded.
+   */
+  async prepareUnknown(source: Readable, opts: PrepareOptions = {}): Promise<PreparedLayer> {
+    const { tmp, record } = await this.unpackToTemp(null, undefined, () => source, opts);
+    return this.pending(record.chainId, tmp, record, () => { throw new BerthError('INTERNAL', 'an unpacked layer was lost before its commit'); });
+  }
+
+  private pending(chainId: string, tmp: string | undefined, record: LayerRecord, again: () => Promise<{ tmp: string; record: LayerRecord }>): PreparedLayer {
     const final = this.layout.layer(digestHex(chainId));
     return {
-      record: record ?? this.get(chainId),
+      record,
       commit: async (commitOpts = {}) => {
         if (this.has(chainId)) return; // another import got there first: same content
-        if (tmp === undefined) {
-          // It was present when we looked and has been removed since (rare): unpack it now,
-          // and sync it here — the caller's deferred sync has already happened.
-          ({ tmp, record } = await this.unpackToTemp(parent, diffId, open, { ...opts, deferSync: false }));
-        }
+        if (tmp === undefined) ({ tmp } = await again());
         await rename(tmp, final);
         tmp = undefined;
         if (commitOpts.syncDir !== false) fsyncDir(this.layout.layersDir);
@@ -111,24 +124,26 @@ export class LayerStore {
   async remove(chainId: string): Promise<void> {
     const dir = this.layout.layer(digestHex(chainId));
     if (!existsSync(dir)) return;
-    const trash = this.tmpName('rm-layer');
+    const trash = tmpPath(this.layout, 'rm-layer');
     await rename(dir, trash);
     fsyncDir(this.layout.layersDir);
     await rm(trash, { recursive: true, force: true });
   }
 
-  private async unpackToTemp(parent: string | null, diffId: string, open: () => Readable, opts: PrepareOptions):
+  /** `diffId` undefined: whatever the content hashes to (prepareUnknown). */
+  private async unpackToTemp(parent: string | null, diffId: string | undefined, open: () => Readable, opts: PrepareOptions):
     Promise<{ tmp: string; record: LayerRecord }> {
-    const tmp = this.tmpName('layer');
+    const tmp = tmpPath(this.layout, 'layer');
     await mkdir(tmp, { mode: 0o700 });
     try {
       const diff = join(tmp, 'diff');
       await mkdir(diff, { mode: 0o755 });
       const r = await unpackLayer(open(), diff, { uncompressed: true, ...opts });
-      if (r.diffId !== diffId) {
+      if (diffId !== undefined && r.diffId !== diffId) {
         throw new BerthError('CORRUPT', `layer content hashes to ${r.diffId}, expected ${diffId}`);
       }
-      const record: LayerRecord = { chainId: chainIdOf(parent, diffId), diffId, parent, size: r.size };
+      if (r.skippedDevices.length) this.warn(skippedDevicesWarning(r.diffId, r.skippedDevices));
+      const record: LayerRecord = { chainId: chainIdOf(parent, r.diffId), diffId: r.diffId, parent, size: r.size };
       // A plain write, not writeJson's fsync + rename: the directory is private until its
       // rename, and the syncfs below (or the caller's) flushes it with the files. That
       // synchronous fsync stalled every other layer's stream (~30 ms each under writeback).
@@ -140,10 +155,12 @@ export class LayerStore {
       throw e;
     }
   }
+}
 
-  private tmpName(kind: string): string {
-    return join(this.layout.tmpDir, `${kind}-${process.pid}-${randomBytes(6).toString('hex')}`);
-  }
+/** One line for all the device nodes a layer had: the first few by name. */
+export function skippedDevicesWarning(diffId: string, names: string[]): string {
+  const shown = names.slice(0, 4).join(', ') + (names.length > 4 ? ', …' : '');
+  return `layer ${digestHex(diffId).slice(0, 12)}: skipped ${names.length} device node${names.length === 1 ? '' : 's'} (${shown}): a container's /dev is berth's own`;
 }
 
 /**

@@ -5,7 +5,7 @@
 // Blobs are kept exactly as the registry sent them (compressed layers, the
 // manifest's own bytes), so a later push re-sends the same digests.
 import { BerthError } from '../errors.js';
-import { withLock } from '../store/lock.js';
+import { withImagesLock } from '../store/tmp.js';
 import type { Layout } from '../store/layout.js';
 import type { BlobStore, PendingBlob } from './blobs.js';
 import { sha256Digest } from './digest.js';
@@ -38,7 +38,7 @@ export interface PullCommit {
 }
 
 export async function commitPulled(ctx: { layout: Layout; blobs: BlobStore; layers: LayerStore }, p: PulledImage): Promise<PullCommit> {
-  return withLock(ctx.layout.imagesLock, async () => {
+  return withImagesLock(ctx.layout, async () => {
     const images = loadImages(ctx.layout);
     const id = sha256Digest(p.configBytes);
     let record = images.find((i) => i.id === id);
@@ -83,7 +83,7 @@ export async function commitPulled(ctx: { layout: Layout; blobs: BlobStore; laye
 
 /** Records "domain/path@digest" on an image after a push (docker's RepoDigests). */
 export async function addRepoDigest(layout: Layout, id: string, repoDigest: string): Promise<void> {
-  await withLock(layout.imagesLock, () => {
+  await withImagesLock(layout, () => {
     const images = loadImages(layout);
     const record = images.find((i) => i.id === id);
     if (!record || record.repoDigests.includes(repoDigest)) return;

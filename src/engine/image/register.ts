@@ -5,7 +5,7 @@
 // If anything fails, the layers this call added and no image uses are deleted
 // again, so a refused archive or a failed commit leaves the store as it was.
 import { BerthError } from '../errors.js';
-import { withLock } from '../store/lock.js';
+import { withImagesLock } from '../store/tmp.js';
 import type { Layout } from '../store/layout.js';
 import type { BlobStore, PendingBlob } from './blobs.js';
 import type { LayerRecord, LayerStore } from './layers.js';
@@ -41,7 +41,7 @@ export async function registerImage(ctx: StoreContext, img: NewImage): Promise<I
     for (const blob of img.layers) {
       const prepared = await ctx.layers.prepare(parent, blob.digest, () => blob.open());
       try {
-        await withLock(ctx.layout.imagesLock, async () => {
+        await withImagesLock(ctx.layout, async () => {
           if (!ctx.layers.has(prepared.record.chainId)) added.push(prepared.record.chainId);
           await prepared.commit();
         });
@@ -51,7 +51,7 @@ export async function registerImage(ctx: StoreContext, img: NewImage): Promise<I
       records.push(prepared.record);
       parent = prepared.record.chainId;
     }
-    return await withLock(ctx.layout.imagesLock, async () => {
+    return await withImagesLock(ctx.layout, async () => {
       const chain = [...img.baseLayers, ...records.map((r) => r.chainId)];
       // a concurrent rmi may have collected a shared layer since it was checked
       const missing = chain.find((c) => !ctx.layers.has(c));
@@ -94,7 +94,7 @@ export async function registerImage(ctx: StoreContext, img: NewImage): Promise<I
 /** Deletes layers this call made visible that no image record uses (top first). */
 async function dropUnused(ctx: StoreContext, added: string[]): Promise<void> {
   if (added.length === 0) return;
-  await withLock(ctx.layout.imagesLock, async () => {
+  await withImagesLock(ctx.layout, async () => {
     const used = new Set(loadImages(ctx.layout).flatMap((i) => i.layers));
     for (const chainId of [...added].reverse()) if (!used.has(chainId)) await ctx.layers.remove(chainId);
   });

@@ -2,7 +2,7 @@
 // the layer store and the image records; each operation lives in its own file.
 // Mutations run under layout.imagesLock; reads take no lock (images.json is
 // replaced atomically).
-import { withLock } from '../store/lock.js';
+import { withImagesLock } from '../store/tmp.js';
 import type { Layout } from '../store/layout.js';
 import { BlobStore } from './blobs.js';
 import { importImage, type ImportOptions } from './import.js';
@@ -23,9 +23,10 @@ export class ImageStore {
   readonly blobs: BlobStore;
   readonly layers: LayerStore;
 
-  constructor(private readonly layout: Layout) {
+  /** `warn`: one-line warnings for the user (device nodes skipped in a layer). */
+  constructor(private readonly layout: Layout, warn?: (message: string) => void) {
     this.blobs = new BlobStore(layout);
-    this.layers = new LayerStore(layout);
+    this.layers = new LayerStore(layout, warn);
   }
 
   /** Every image, newest first. */
@@ -48,7 +49,7 @@ export class ImageStore {
   /** Points `target` at the image `source` names; the tag leaves any image that had it. */
   async tag(source: string, target: string): Promise<void> {
     const tag = formatReference(parseTagReference(target));
-    await withLock(this.layout.imagesLock, () => {
+    await withImagesLock(this.layout, () => {
       const images = loadImages(this.layout);
       const found = findImage(images, source);
       if (!found) throw noSuchImage(source);
@@ -58,7 +59,7 @@ export class ImageStore {
   }
 
   async remove(ref: string, opts: RemoveOptions): Promise<RemoveResult> {
-    return withLock(this.layout.imagesLock, () =>
+    return withImagesLock(this.layout, () =>
       removeImage({ layout: this.layout, blobs: this.blobs, layers: this.layers }, ref, opts));
   }
 

@@ -5,10 +5,21 @@
 // far (never by following the filesystem), so no write can go through a symlink
 // the layer planted (umoci CVE-2021-29136, node-tar CVE-2021-32803/37701); files
 // are created with openat2(RESOLVE_IN_ROOT) + O_EXCL|O_NOFOLLOW as a second line
-// of defence; a path is never replaced (a second entry for a path is refused,
-// except a directory re-declared as a directory); hardlinks may only point at
-// non-directories this layer already extracted. Anything refused throws
-// `layer: <entry>: <why>` and the caller deletes the directory.
+// of defence; hardlinks may only point at non-directories this layer already
+// extracted. A second entry for a path wins over the first, as in docker (`tar -r`
+// appends): what the first made is unlinked (a directory with its content; a
+// directory re-declared as a directory only takes the new metadata) — unlinking a
+// symlink never follows it, and the parent chain is judged as for any entry.
+// Anything refused throws `layer: <entry>: <why>` and the caller deletes the directory.
+//
+// Device nodes are skipped and listed in `skippedDevices` (the caller warns once): a
+// container's /dev is berth's own tmpfs, and a node elsewhere in an image would give
+// its containers raw access to host devices. A 0:0 character device is the one
+// exception: that is overlayfs' whiteout (layers written from an overlay upper dir
+// carry them), kept as the whiteout it is.
+//
+// Sparse files (GNU and PAX encodings, normalised by sparse-tar.ts) are written segment
+// by segment at their offsets; the gaps stay holes.
 //
 // Overlay whiteouts are translated to overlayfs' form: `.wh.NAME` becomes a 0:0
 // character device NAME. Opaque markers (`.wh..wh..opq`) become the
@@ -17,7 +28,7 @@
 // xattrs (SCHILY.xattr.*, e.g. file capabilities) are not applied yet.
 import { createHash } from 'node:crypto';
 import {
-  chmodSync, closeSync, constants as C, fchmodSync, fchownSync, futimesSync, lchownSync, linkSync, lutimesSync, mkdirSync, symlinkSync,
+  chmodSync, closeSync, constants as C, fchmodSync, fchownSync, ftruncateSync, futimesSync, lchownSync, linkSync, lutimesSync, mkdirSync, rmSync, symlinkSync,
   fdatasync, utimesSync, write,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +37,9 @@ import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { BerthError } from '../errors.js';
 import { lsetxattr, mknod, openInRoot } from '../../native/index.js';
+import { SpaceGuard, layerTooLarge } from '../store/space.js';
 import { decompressed } from './compress.js';
+import { SparseTar, sparseMap, type Sparse } from './sparse-tar.js';
 import { baseOf, cleanEntryName, layerError, parentOf, printable } from './entry-name.js';
 
 // Creating and describing an entry (mkdir, symlink, chown, chmod, utimes, ...) is done
@@ -34,13 +47,10 @@ import { baseOf, cleanEntryName, layerError, parentOf, printable } from './entry
 // thread-pool round trip per call cost more than the call itself (busybox's 268 symlinks
 // took ~2.5× as long with three awaited calls each). File content is the one thing that
 // can be large, so its writes stay on the thread pool.
-const writeAsync = (fd: number, buf: Buffer, off: number, len: number): Promise<number> =>
-  new Promise((resolve, reject) => write(fd, buf, off, len, null, (e, n) => (e ? reject(e) : resolve(n))));
+const writeAsync = (fd: number, buf: Buffer, off: number, len: number, position: number | null = null): Promise<number> =>
+  new Promise((resolve, reject) => write(fd, buf, off, len, position, (e, n) => (e ? reject(e) : resolve(n))));
 
 export interface UnpackOptions {
-  /** Create char/block device entries (mknod, as root). Off by default: a device node
-   * in an image can give its containers raw access to host devices. */
-  allowDevices?: boolean;
   /** The source is known to be an uncompressed tar (a stored layer blob): skip the gzip sniffing. */
   uncompressed?: boolean;
 }
@@ -52,11 +62,13 @@ export interface UnpackResult {
   size: number;
   /** Directories marked opaque (`.wh..wh..opq`), relative to the layer root; "" is the root. */
   opaqueDirs: string[];
+  /** Device nodes (other than 0:0 whiteouts) left out, as their entry names. */
+  skippedDevices: string[];
 }
 
 /** An entry's content stream (a streamx Readable from tar-stream). */
 type Body = AsyncIterable<unknown> & { resume(): unknown };
-type Kind = 'directory' | 'file' | 'symlink' | 'device' | 'fifo' | 'whiteout';
+type Kind = 'directory' | 'file' | 'symlink' | 'skipped device' | 'fifo' | 'whiteout';
 interface Meta { mode: number; uid: number; gid: number; atime?: Date; mtime?: Date }
 
 /** Files at least this big are flushed as soon as they are written (see Unpacker.file). */
@@ -68,18 +80,30 @@ const canChown = process.getuid?.() === 0;
 
 /** Unpacks the tar (or gzipped tar) `source` into `dest`, which must be an empty directory the caller just made. */
 export async function unpackLayer(source: Readable, dest: string, opts: UnpackOptions = {}): Promise<UnpackResult> {
-  const u = new Unpacker(dest, opts);
+  const guard = new SpaceGuard(dest);
+  const u = new Unpacker(dest, guard);
   const hash = createHash('sha256');
+  let expanded = 0;
   const hasher = new Transform({
-    transform(chunk: Buffer, _enc, cb) { hash.update(chunk); cb(null, chunk); },
+    transform(chunk: Buffer, _enc, cb) {
+      expanded += chunk.length;
+      if (expanded > guard.limits.maxLayer) return cb(layerTooLarge(guard.limits));
+      hash.update(chunk);
+      cb(null, chunk);
+    },
   });
+  const sparse = new SparseTar();
   const extract = tar.extract();
   let current: Promise<void> = Promise.resolve();
   extract.on('entry', (header, body, next) => {
-    current = u.entry(header, body).then(() => next(), (e: unknown) => { body.resume(); next(e as Error); });
+    const flag = sparse.typeflags.shift();
+    // a refused entry ends the extract, which destroys this body with the error: it is
+    // reported through the pipeline; unheard here it would crash the process
+    body.on('error', () => undefined);
+    current = u.entry(header, body, flag).then(() => next(), (e: unknown) => { body.resume(); next(e as Error); });
   });
   try {
-    await pipeline(opts.uncompressed ? source : await decompressed(source), hasher, extract);
+    await pipeline(opts.uncompressed ? source : await decompressed(source), hasher, sparse, extract);
   } catch (e) {
     // Let a half-done entry (and any flush) settle so nothing is written after the caller cleans up.
     await current.catch(() => undefined);
@@ -89,7 +113,7 @@ export async function unpackLayer(source: Readable, dest: string, opts: UnpackOp
   await current;
   await u.flushed();
   u.finish();
-  return { diffId: `sha256:${hash.digest('hex')}`, size: u.size, opaqueDirs: u.opaque };
+  return { diffId: `sha256:${hash.digest('hex')}`, size: u.size, opaqueDirs: u.opaque, skippedDevices: u.skippedDevices };
 }
 
 class Unpacker {
@@ -97,12 +121,16 @@ class Unpacker {
   private readonly kinds = new Map<string, Kind>([['', 'directory']]);
   /** Directory metadata, applied last and deepest first (content changes a dir's mtime; a 0555 dir refuses writes). */
   private readonly dirMeta = new Map<string, Meta>();
+  /** The regular file at each path, shared by its hardlinks: its bytes leave `size` when
+   * a later entry replaces its last name. */
+  private readonly files = new Map<string, { bytes: number; names: number }>();
   size = 0;
   readonly opaque: string[] = [];
+  readonly skippedDevices: string[] = [];
 
-  constructor(private readonly dest: string, private readonly opts: UnpackOptions) {}
+  constructor(private readonly dest: string, private readonly space: SpaceGuard) {}
 
-  async entry(h: tar.Header, body: Body): Promise<void> {
+  async entry(h: tar.Header, body: Body, flag: string | undefined): Promise<void> {
     const raw = h.name;
     const fail = (why: string) => layerError(raw, why);
     const rel = cleanEntryName(raw);
@@ -119,11 +147,10 @@ class Unpacker {
     this.parents(rel, fail);
     if (baseOf(rel).startsWith(WHITEOUT)) return this.whiteout(rel, body, meta, fail);
 
-    const existing = this.kinds.get(rel);
+    let existing = this.kinds.get(rel);
     if (existing !== undefined && !(existing === 'directory' && type === 'directory')) {
-      throw fail(existing === 'symlink'
-        ? 'it would replace a symlink extracted earlier (writing over or through symlinks is refused)'
-        : `duplicate entry: this layer already extracted a ${existing} here`);
+      this.replace(rel, fail);
+      existing = undefined;
     }
     const abs = join(this.dest, rel);
     try {
@@ -135,7 +162,8 @@ class Unpacker {
           return await drain(body);
         case 'file':
         case 'contiguous-file':
-          return await this.file(rel, body, meta);
+          this.space.need(h.size ?? 0, `layer: ${printable(raw)}`); // its declared size, before a byte is written
+          return await this.file(rel, body, meta, sparseMap(h, this.space.limits.maxLayer, fail));
         case 'link':
           this.hardlink(rel, h.linkname ?? '', fail);
           return await drain(body);
@@ -148,25 +176,45 @@ class Unpacker {
           return await drain(body);
         }
         case 'character-device':
-        case 'block-device': {
-          const what = `${type === 'block-device' ? 'block' : 'char'} device ${h.devmajor ?? 0}:${h.devminor ?? 0}`;
-          if (!this.opts.allowDevices) throw fail(`device nodes are not allowed in this layer (${what})`);
-          mknod(abs, (type === 'block-device' ? C.S_IFBLK : C.S_IFCHR) | meta.mode, h.devmajor ?? 0, h.devminor ?? 0);
-          this.kinds.set(rel, 'device');
-          this.setMeta(abs, meta, false);
-          return await drain(body);
-        }
+        case 'block-device':
+          await drain(body);
+          if (type === 'character-device' && !h.devmajor && !h.devminor) return this.whiteoutNode(rel, meta, fail);
+          this.kinds.set(rel, 'skipped device');
+          this.skippedDevices.push(raw);
+          return;
         case 'fifo':
           mknod(abs, C.S_IFIFO | meta.mode, 0, 0);
           this.kinds.set(rel, 'fifo');
           this.setMeta(abs, meta, false);
           return await drain(body);
         default:
-          throw fail(`unsupported entry type "${type}"`);
+          throw fail(`unsupported entry type ${SparseTar.describe(flag)}`);
       }
     } catch (e) {
       throw e instanceof BerthError ? e : fail(errText(e));
     }
+  }
+
+  /** Unlinks what this layer put at `rel` (a directory with everything under it) so that
+   * a later entry for the path wins. `rel`'s parents were checked by the caller; unlink
+   * and rmdir never follow the last component, so a symlink there goes, not its target. */
+  private replace(rel: string, fail: (why: string) => BerthError): void {
+    const abs = join(this.dest, rel);
+    const kind = this.kinds.get(rel);
+    try {
+      if (kind !== 'skipped device') rmSync(abs, { recursive: kind === 'directory', force: false });
+    } catch (e) {
+      throw fail(`replacing the ${kind} extracted earlier: ${errText(e)}`);
+    }
+    const under = (p: string) => p === rel || p.startsWith(`${rel}/`);
+    for (const p of [...this.kinds.keys()]) if (under(p)) this.kinds.delete(p);
+    for (const p of [...this.dirMeta.keys()]) if (under(p)) this.dirMeta.delete(p);
+    for (const [p, f] of [...this.files]) {
+      if (!under(p)) continue;
+      if (--f.names === 0) this.size -= f.bytes;
+      this.files.delete(p);
+    }
+    for (let i = this.opaque.length - 1; i >= 0; i--) if (under(this.opaque[i])) this.opaque.splice(i, 1);
   }
 
   /** Checks every ancestor of `rel`; creates missing ones (tars often omit them) as root-owned 0755 dirs. */
@@ -189,17 +237,29 @@ class Unpacker {
     }
   }
 
-  private async file(rel: string, body: Body, meta: Meta): Promise<void> {
+  /** A regular file; with `sparse`, the content is the data segments, written at their offsets (the rest stays holes). */
+  private async file(rel: string, body: Body, meta: Meta, sparse?: Sparse): Promise<void> {
     const fd = openInRoot(this.dest, rel, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o600);
     this.kinds.set(rel, 'file');
     let bytes = 0;
     try {
+      let seg = 0; // the sparse segment `bytes` is in, and where that segment starts in the data
+      let segStart = 0;
       for await (const data of body) {
         const chunk = data as Buffer; // tar-stream yields Buffers
-        for (let off = 0; off < chunk.length;) off += await writeAsync(fd, chunk, off, chunk.length - off);
+        for (let off = 0; off < chunk.length;) {
+          if (!sparse) { off += await writeAsync(fd, chunk, off, chunk.length - off); continue; }
+          while (bytes + off - segStart >= sparse.map[seg].length) segStart += sparse.map[seg++].length;
+          const inSeg = bytes + off - segStart;
+          const n = Math.min(chunk.length - off, sparse.map[seg].length - inSeg);
+          off += await writeAsync(fd, chunk, off, n, sparse.map[seg].offset + inSeg);
+        }
         bytes += chunk.length;
       }
-      this.size += bytes;
+      if (sparse) ftruncateSync(fd, sparse.size); // the holes after the last segment
+      const counted = sparse ? sparse.size : bytes; // a sparse file counts as its size, as docker counts it
+      this.size += counted;
+      this.files.set(rel, { bytes: counted, names: 1 });
       // chown first: it clears setuid/setgid, which chmod then sets.
       if (canChown) fchownSync(fd, meta.uid, meta.gid);
       fchmodSync(fd, meta.mode);
@@ -247,9 +307,15 @@ class Unpacker {
     const k = this.kinds.get(target);
     if (k === undefined) throw fail(`hardlink target "${printable(linkname)}" is not a file extracted earlier in this layer`);
     if (k === 'directory' || k === 'whiteout') throw fail(`hardlink target "${printable(linkname)}" is a ${k}`);
+    if (k === 'skipped device') {
+      this.kinds.set(rel, k); // a link to a node left out is left out too
+      return;
+    }
     // link(2) does not follow a symlink target, and both parent chains were checked.
     linkSync(join(this.dest, target), join(this.dest, rel));
     this.kinds.set(rel, k);
+    const f = this.files.get(target);
+    if (f) { f.names++; this.files.set(rel, f); }
   }
 
   private async whiteout(rel: string, body: Body, meta: Meta, fail: (why: string) => BerthError): Promise<void> {
@@ -272,10 +338,15 @@ class Unpacker {
     if (name === '' || name === '.' || name === '..') throw fail(`whiteout of "${printable(name)}": only an entry of its directory can be deleted`);
     const target = dir === '' ? name : `${dir}/${name}`;
     if (this.kinds.has(target)) throw fail(`whiteout of "${printable(target)}", which this layer also extracts`);
-    const abs = join(this.dest, target);
+    this.whiteoutNode(target, meta, fail);
+  }
+
+  /** overlayfs' whiteout at `rel`: a 0:0 character device. */
+  private whiteoutNode(rel: string, meta: Meta, fail: (why: string) => BerthError): void {
+    const abs = join(this.dest, rel);
     try {
-      mknod(abs, C.S_IFCHR, 0, 0); // overlayfs' whiteout: a 0:0 character device
-      this.kinds.set(target, 'whiteout');
+      mknod(abs, C.S_IFCHR, 0, 0);
+      this.kinds.set(rel, 'whiteout');
       if (canChown) lchownSync(abs, meta.uid, meta.gid);
     } catch (e) {
       throw fail(errText(e));

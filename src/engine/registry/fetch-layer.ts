@@ -122,7 +122,7 @@ async function download(client: RegistryClient, blobs: BlobStore, repo: string, 
   counter.on('error', () => body.destroy()); // no socket left open when ingest gives up
   // fsynced as it is closed (ingest's default), while the other layers still stream: leaving
   // the blobs to the pull's one syncfs as well made that final flush ~100 ms longer on 100 MB.
-  const blob = await blobs.ingest(body.pipe(counter));
+  const blob = await blobs.ingest(body.pipe(counter), { declaredSize: d.size });
   progress.status(d.digest, 'Verifying Checksum');
   if (blob.digest === d.digest && blob.size === d.size) progress.status(d.digest, 'Download complete');
   return blob;

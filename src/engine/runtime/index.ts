@@ -11,5 +11,5 @@ export { overlayMountData } from './overlay.js';
 export { DOCKER_DEFAULT_CAPS, CAP_NUMBERS, capMask, capabilitySets } from './capabilities.js';
 export { MASKED_PATHS, READONLY_PATHS, DEFAULT_DEVICES, DEV_SYMLINKS, INIT_TARGET } from './rootfs-ops.js';
 export { cgroupFsOps, v1MountData, type ContainerHierarchy } from './cgroupfs-ops.js';
-export { containerEnv, replaceOrAppendEnv, DEFAULT_PATH } from './env.js';
+export { containerEnv, replaceOrAppendEnv, parseEnvFile, DEFAULT_PATH } from './env.js';
 export { clampRlimits, parseHardLimits, callerHardLimits, RLIM_INFINITY } from './rlimits.js';

@@ -4,5 +4,5 @@ export { VolumeStore, type VolumeUsers, type CreateVolumeOptions, type VolumeFil
 export { parseVolumeFlag, parseMountFlag, parseTmpfsFlag, checkTarget, TMPFS_FLAG_OPTIONS, type MountRequest } from './parse.js';
 export { checkVolumeName, isVolumeName } from './names.js';
 export { fillFromImage } from './copy-up.js';
-export { directoryUsage } from './usage.js';
+export { directoryUsage } from '../store/usage.js';
 export type { MountSpec, VolumeRecord } from './types.js';

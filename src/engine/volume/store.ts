@@ -12,7 +12,7 @@ import { conflict, notFound } from '../errors.js';
 import { emitEvent } from '../events/index.js';
 import { anonymousName, checkVolumeName, isVolumeName } from './names.js';
 import { checkDriverOptions } from './options.js';
-import { directoryUsage } from './usage.js';
+import { directoryUsage } from '../store/usage.js';
 import type { VolumeRecord } from './types.js';
 
 export interface VolumeUsage {

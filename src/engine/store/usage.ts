@@ -1,4 +1,4 @@
-// Disk usage of a volume's directory, as docker counts it (the sum of the
+// Disk usage of a directory (a volume, a container's upper dir, a temp file), as docker counts it (the sum of the
 // sizes of everything but directories): the walk does not follow
 // symlinks (a volume's content is the container's, and may point anywhere) and
 // counts each hard-linked inode once.
