@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <linux/seccomp.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
@@ -188,6 +189,15 @@ static void setup_stdio(const struct berth_spec *s) {
   }
 }
 
+/* The seccomp filter, as the last step before execve: everything berth itself
+ * still does must not depend on what the profile allows (execve must be allowed,
+ * as with runc). Needs no_new_privs (or CAP_SYS_ADMIN). */
+static void load_seccomp(const struct berth_spec *s) {
+  if (!s->seccomp_len) return;
+  struct sock_fprog prog = {.len = s->seccomp_len, .filter = s->seccomp_filter};
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, s->seccomp_flags, &prog) < 0) fail(s, "load seccomp filter", errno, 0);
+}
+
 /* From the rlimits to execve: the process's own setup (its ProcessSpec), the
  * same for a container's init and an exec. */
 __attribute__((noreturn)) static void finish_and_exec(const struct berth_spec *s) {
@@ -204,6 +214,7 @@ __attribute__((noreturn)) static void finish_and_exec(const struct berth_spec *s
     s_join(step, sizeof step, "chdir ", s->cwd);
     fail(s, step, errno, 0);
   }
+  load_seccomp(s);
   exec_command(s);
 }
 

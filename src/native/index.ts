@@ -84,6 +84,9 @@ export interface ProcessSpec {
   tty?: { rows: number; cols: number };
   /** -i without -t: stdin is a pipe whose write end the monitor holds (`--stdin-fd 5`). */
   stdinPipe?: boolean;
+  /** A seccomp filter (struct sock_filter[], compiled by engine/seccomp) loaded just before
+   * execve, with SECCOMP_FILTER_FLAG_* flags; absent: unconfined. */
+  seccomp?: { filter: Buffer; flags: number };
 }
 
 /** Everything the native side needs to start one container. Prepared fully in

@@ -324,6 +324,30 @@ static int get_stdio(napi_env env, napi_value spec, struct berth_spec *s) {
   return 0;
 }
 
+/* process.seccomp: {filter: Buffer of struct sock_filter, flags} or absent
+ * (unconfined). The program was compiled in TypeScript; here it is only copied. */
+static int get_seccomp(napi_env env, struct berth_spec_alloc *a, napi_value p, struct berth_spec *s) {
+  napi_value v, f;
+  napi_valuetype t;
+  bool is_buf;
+  void *data;
+  size_t len;
+  double flags;
+  if (prop(env, p, "seccomp", &v, &t)) return -1;
+  if (t == napi_undefined || t == napi_null) return 0;
+  if (t != napi_object) return type_error(env, "spec.process.seccomp", "{filter, flags}");
+  if (napi_get_named_property(env, v, "filter", &f) != napi_ok || napi_is_buffer(env, f, &is_buf) != napi_ok || !is_buf ||
+      napi_get_buffer_info(env, f, &data, &len) != napi_ok || !len || len % sizeof(struct sock_filter) ||
+      len / sizeof(struct sock_filter) > BPF_MAXINSNS)
+    return type_error(env, "spec.process.seccomp.filter", "a Buffer of 1-4096 sock_filter");
+  if (get_num(env, v, "flags", "spec.process.seccomp", 0, 255, &flags)) return -1;
+  if (!(s->seccomp_filter = alloc(env, a, len))) return -1;
+  memcpy(s->seccomp_filter, data, len);
+  s->seccomp_len = (unsigned short)(len / sizeof(struct sock_filter));
+  s->seccomp_flags = (unsigned int)flags;
+  return 0;
+}
+
 /* spec.process (a ProcessSpec): the fields a container's init and an exec
  * share, so a new one is parsed here once for both. */
 static int get_process(napi_env env, napi_value spec, struct berth_spec *s) {
@@ -344,7 +368,7 @@ static int get_process(napi_env env, napi_value spec, struct berth_spec *s) {
   if (get_str(env, a, p, "cwd", w, &s->cwd) || get_num(env, p, "uid", w, 0, 4294967294.0, &uid) ||
       get_num(env, p, "gid", w, 0, 4294967294.0, &gid) || get_groups(env, a, p, s) || get_caps(env, a, p, s) ||
       get_bool(env, p, "noNewPrivileges", w, &s->no_new_privs) || get_rlimits(env, a, p, s) ||
-      get_bool(env, p, "stdinNull", w, &s->stdin_null) || get_stdio(env, p, s))
+      get_bool(env, p, "stdinNull", w, &s->stdin_null) || get_stdio(env, p, s) || get_seccomp(env, a, p, s))
     return -1;
   s->uid = (uid_t)uid, s->gid = (gid_t)gid;
   return 0;

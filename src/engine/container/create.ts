@@ -14,6 +14,7 @@ import type { MountRequest } from '../volume/index.js';
 import type { ContainerConfig, ContainerRecord } from './types.js';
 import type { ResourceLimits } from '../cgroup/index.js';
 import { checkResources } from './resources.js';
+import { normalizeSecurityOpts, parseSecurityOpts } from '../seccomp/index.js';
 
 export interface CreateOptions {
   image: string;
@@ -42,6 +43,8 @@ export interface CreateOptions {
   mounts?: MountRequest[];
   /** --volumes-from CONTAINER[:ro|:rw] */
   volumesFrom?: string[];
+  /** --security-opt as given (a seccomp profile file is read here, as docker's CLI does). */
+  securityOpt?: string[];
 }
 
 export async function createContainer(layout: Layout, images: ImageStore, o: CreateOptions): Promise<ContainerRecord> {
@@ -72,6 +75,8 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
   }
 
   const resources = checkResources(o.resources, o.onWarning);
+  const securityOpt = normalizeSecurityOpts(o.securityOpt ?? []);
+  parseSecurityOpts(securityOpt); // validates: a bad profile fails here, before any record exists
 
   const id = newId();
   const config: ContainerConfig = {
@@ -92,6 +97,7 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
     openStdin: !!o.openStdin,
     readonlyRootfs: !!o.readonlyRootfs,
     ...(resources ? { resources } : {}),
+    ...(securityOpt.length ? { securityOpt } : {}),
   };
 
   return withLock(layout.containersLock, async () => {

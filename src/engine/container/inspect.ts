@@ -42,6 +42,8 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
       AutoRemove: rec.config.autoRemove,
       Init: rec.config.init,
       ReadonlyRootfs: rec.config.readonlyRootfs,
+      // docker: null when none were given (the builtin seccomp profile applies)
+      SecurityOpt: rec.config.securityOpt?.length ? rec.config.securityOpt : null,
       NetworkMode: 'none',
       CgroupParent: '',
       // docker's resource fields (0 / "" = not limited), as stored after create / update

@@ -28,6 +28,9 @@ export interface ContainerConfig {
   /** --memory, --cpus, --pids-limit, ...: validated and resolved against the host at create
    * (dropped ones already removed); applied at start, changed by `update`. Absent = none. */
   resources?: ResourceLimits;
+  /** --security-opt, as docker's HostConfig.SecurityOpt holds it (a seccomp profile file
+   * inlined as JSON). Absent = docker's defaults: the builtin seccomp profile. */
+  securityOpt?: string[];
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';

@@ -4,6 +4,7 @@
 // change that reaches the init and every exec alike.
 import type { ProcessSpec } from '../../native/index.js';
 import type { ContainerConfig } from '../container/types.js';
+import { seccompFilter } from '../seccomp/index.js';
 import { DOCKER_DEFAULT_CAPS, capabilitySets } from './capabilities.js';
 import { containerEnv } from './env.js';
 import type { ResolvedUser } from './user.js';
@@ -22,6 +23,8 @@ export interface ProcessInput {
 }
 
 export function processSpec(cfg: ContainerConfig, p: ProcessInput): ProcessSpec {
+  // moby picks the profile's capability-dependent rules by the bounding set, for every user
+  const seccomp = seccompFilter(cfg.securityOpt, DOCKER_DEFAULT_CAPS);
   return {
     args: p.args,
     env: containerEnv({ env: p.env, hostname: cfg.hostname, tty: p.tty, home: p.user.home }),
@@ -37,5 +40,6 @@ export function processSpec(cfg: ContainerConfig, p: ProcessInput): ProcessSpec 
     stdinNull: !p.openStdin && !p.tty,
     ...(p.tty ? { tty: p.ttySize ?? { rows: 24, cols: 80 } } : {}),
     ...(p.openStdin && !p.tty ? { stdinPipe: true } : {}),
+    ...(seccomp ? { seccomp: { filter: seccomp.program, flags: seccomp.flags } } : {}),
   };
 }
