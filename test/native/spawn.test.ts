@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { busyboxTar } from '../helpers/fixtures.js';
+import { compileProfile, parseProfile } from '../../src/engine/seccomp/index.js';
 import {
   CLONE, MS, cgroupCreate, cgroupRead, cgroupRemove, cgroupWrite, initPath, isNativeError, monitorPath,
   spawnContainer, type ProcessSpec, type RootfsOp, type SpawnResult, type SpawnSpec,
@@ -451,11 +452,19 @@ test('the monitor reports an OOM kill (v1 memory.oom_control)', async () => {
   }
 });
 
+test('process.seccomp: the filter is in force from execve on (Seccomp: 2, mkdir refused as the program says)', async () => {
+  const { program } = compileProfile(parseProfile({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 13 }] }), { caps: [], kernel: '6.1' });
+  const spec = makeSpec(['sh', '-c', 'grep ^Seccomp: /proc/self/status; mkdir /x 2>&1'], { process: { seccomp: { filter: program, flags: 0 } } });
+  assert.equal((await run(spec)).exitCode, 1);
+  assert.equal(stdoutLines(spec.dir), ['Seccomp:\t2', "mkdir: can't create directory '/x': Permission denied"]);
+});
+
 test('invalid specs are rejected before any fork', () => {
   assert.throws(() => spawnContainer(makeSpec([])), /spec\.process\.args/);
   assert.throws(() => spawnContainer(makeSpec(['true'], { process: { caps: { bounding: 'x', effective: '0', permitted: '0', inheritable: '0', ambient: '0' } } })), /spec\.process\.caps\.bounding/);
   assert.throws(() => spawnContainer({ ...makeSpec(['true']), process: undefined as unknown as ProcessSpec }), /spec\.process: expected an object/);
   assert.throws(() => spawnContainer({ ...makeSpec(['true']), ops: [{ op: 'bogus' } as unknown as RootfsOp] }), /spec.ops\[0\]/);
+  assert.throws(() => spawnContainer(makeSpec(['true'], { process: { seccomp: { filter: Buffer.alloc(12), flags: 0 } } })), /spec\.process\.seccomp\.filter/);
   assert.throws(() => spawnContainer({ ...makeSpec(['true']), cgroupProcs: ['/no/such/cgroup.procs'] }), /open \/no\/such\/cgroup.procs/);
 });
 

@@ -7,12 +7,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   assembleSpawnSpec, buildSpawnSpec, cgroupFsOps, overlayMountData, MASKED_PATHS, READONLY_PATHS,
-  DEFAULT_PATH, type HostFacts,
+  DEFAULT_PATH, DOCKER_DEFAULT_CAPS, type HostFacts,
 } from '../../src/engine/runtime/index.js';
 import { ContainerPaths } from '../../src/engine/store/layout.js';
 import type { ContainerRecord } from '../../src/engine/container/types.js';
 import { CLONE, MS, initPath, monitorPath, type RootfsOp, type SpawnSpec } from '../../src/native/index.js';
 import { BerthError } from '../../src/engine/errors.js';
+import { DEFAULT_PROFILE, compileProfile } from '../../src/engine/seccomp/index.js';
+import { release } from 'node:os';
 
 const tmp = mkdtempSync('/tmp/berth-test-');
 const paths = new ContainerPaths(join(tmp, 'containers', 'c1'));
@@ -205,6 +207,16 @@ test('--init: berth-init bound read-only at /dev/init after /dev is mounted, arg
   const flags = (s.ops[ro] as { flags: number }).flags;
   assert.ok((flags & MS.RDONLY) !== 0 && (flags & MS.BIND) !== 0 && (flags & MS.NOEXEC) === 0);
   assert.is(targetIndex(build().ops, '/dev/init'), -1, 'no /dev/init without --init');
+});
+
+test('seccomp: docker\'s default profile compiled into the process spec; none with seccomp=unconfined', () => {
+  const s = build();
+  assert.ok(s.process.seccomp, 'a filter by default');
+  assert.equal(s.process.seccomp!.filter, compileProfile(DEFAULT_PROFILE, { caps: DOCKER_DEFAULT_CAPS, kernel: release() }).program);
+  assert.is(s.process.seccomp!.flags, 0);
+  assert.is(build({ securityOpt: ['seccomp=unconfined'] }).process.seccomp, undefined);
+  const custom = '{"defaultAction":"SCMP_ACT_ALLOW","flags":["SECCOMP_FILTER_FLAG_LOG"],"syscalls":[]}';
+  assert.is(build({ securityOpt: [`seccomp=${custom}`] }).process.seccomp!.flags, 2);
 });
 
 test('assembleSpawnSpec is pure: the facts passed in are what the spec holds', () => {
