@@ -6,19 +6,23 @@ import type { CreateOptions } from '../engine/container/index.js';
 
 export interface SecurityArgs {
   'security-opt'?: string[];
+  'cap-add'?: string[];
+  'cap-drop'?: string[];
 }
 
 /** Flags that take a value (run/create split the container command after the image). */
-export const securityValueFlags = ['security-opt'];
+export const securityValueFlags = ['security-opt', 'cap-add', 'cap-drop'];
 
 export function securityOptions<T>(y: Argv<T>): Argv<T & SecurityArgs> {
   return y
     .option('security-opt', {
       type: 'string', array: true, nargs: 1,
       describe: 'security options: seccomp=unconfined|builtin|PROFILE.json, no-new-privileges[=true|false]',
-    }) as Argv<T & SecurityArgs>;
+    })
+    .option('cap-add', { type: 'string', array: true, nargs: 1, describe: 'add Linux capabilities (NET_ADMIN, CAP_SYS_TIME, ALL)' })
+    .option('cap-drop', { type: 'string', array: true, nargs: 1, describe: 'drop Linux capabilities (NET_RAW, ALL)' }) as Argv<T & SecurityArgs>;
 }
 
-export function toSecurityOptions(a: SecurityArgs): Pick<CreateOptions, 'securityOpt'> {
-  return a['security-opt']?.length ? { securityOpt: a['security-opt'] } : {};
+export function toSecurityOptions(a: SecurityArgs): Pick<CreateOptions, 'securityOpt' | 'capAdd' | 'capDrop'> {
+  return { securityOpt: a['security-opt'], capAdd: a['cap-add'], capDrop: a['cap-drop'] };
 }

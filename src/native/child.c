@@ -189,9 +189,9 @@ static void setup_stdio(const struct berth_spec *s) {
   }
 }
 
-/* The seccomp filter, as the last step before execve: everything berth itself
- * still does must not depend on what the profile allows (execve must be allowed,
- * as with runc). Needs no_new_privs (or CAP_SYS_ADMIN). */
+/* The seccomp filter, as late as possible: everything berth itself still does
+ * after it must be allowed by the profile (execve always, as with runc). The
+ * kernel takes it only with no_new_privs set or from a holder of CAP_SYS_ADMIN. */
 static void load_seccomp(const struct berth_spec *s) {
   if (!s->seccomp_len) return;
   struct sock_fprog prog = {.len = s->seccomp_len, .filter = s->seccomp_filter};
@@ -203,6 +203,8 @@ static void load_seccomp(const struct berth_spec *s) {
 __attribute__((noreturn)) static void finish_and_exec(const struct berth_spec *s) {
   char step[PATH_MAX];
   set_rlimits(s);
+  /* without no_new_privs only CAP_SYS_ADMIN may load a filter, which set_identity drops */
+  if (!s->no_new_privs) load_seccomp(s);
   set_identity(s);
   if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail(s, "set no_new_privs", errno, 0);
   if (s->stdin_null && !s->tty && !s->stdin_pipe) stdin_devnull(s);
@@ -214,7 +216,7 @@ __attribute__((noreturn)) static void finish_and_exec(const struct berth_spec *s
     s_join(step, sizeof step, "chdir ", s->cwd);
     fail(s, step, errno, 0);
   }
-  load_seccomp(s);
+  if (s->no_new_privs) load_seccomp(s);
   exec_command(s);
 }
 

@@ -92,13 +92,14 @@ test('--security-opt seccomp=unconfined: no filter, and inspect shows it', () =>
   assert.not.equal(out.clone3, ENOSYS);
   const id = t.ok(['create', '--security-opt', 'seccomp=unconfined', 'bb', 'grep', '^Seccomp:', '/proc/self/status']);
   t.seen.push(id);
-  assert.equal(JSON.parse(t.ok(['inspect', id]))[0].HostConfig.SecurityOpt, ['seccomp=unconfined']);
+  assert.equal(JSON.parse(t.ok(['inspect', id]))[0].HostConfig.SecurityOpt, ['seccomp=unconfined', 'no-new-privileges']);
   t.ok(['start', id]);
   assert.is(t.ok(['wait', id]), '0');
   assert.is(t.ok(['logs', id]), 'Seccomp:\t0');
   t.ok(['rm', id]);
+  // berth's stricter default is recorded where docker keeps the option
   const plain = t.ok(['create', 'bb', 'true']);
-  assert.is(JSON.parse(t.ok(['inspect', plain]))[0].HostConfig.SecurityOpt, null);
+  assert.equal(JSON.parse(t.ok(['inspect', plain]))[0].HostConfig.SecurityOpt, ['no-new-privileges']);
   t.ok(['rm', plain]);
 });
 
@@ -111,7 +112,7 @@ test('--security-opt seccomp=PROFILE.json: docker\'s format, inlined into Securi
   assert.is(r.stdout, 'done\n');
   const id = t.ok(['create', '--security-opt', `seccomp=${file}`, 'bb', 'true']);
   t.seen.push(id);
-  assert.equal(JSON.parse(t.ok(['inspect', id]))[0].HostConfig.SecurityOpt, [`seccomp=${JSON.stringify(profile)}`]);
+  assert.equal(JSON.parse(t.ok(['inspect', id]))[0].HostConfig.SecurityOpt, [`seccomp=${JSON.stringify(profile)}`, 'no-new-privileges']);
   t.ok(['rm', id]);
 });
 
@@ -134,6 +135,37 @@ test('bad --security-opt values: one line, exit 125, nothing created', () => {
     assert.is(r.stderr.split('\n').length, 2, 'one line');
   }
   assert.is(t.ok(['ps', '-a', '-q']), '');
+});
+
+const status = (out: string, key: string): string => new RegExp(`^${key}:\\s*(\\S+)`, 'm').exec(out)?.[1] ?? 'missing';
+
+test('--cap-add/--cap-drop set the capabilities, and the profile follows them (CAP_SYS_ADMIN: unshare -U works)', () => {
+  const id = t.ok(['run', '-d', '--cap-add', 'sys_admin', '--cap-drop', 'CAP_NET_RAW', 'bb', 'sleep', '60']);
+  t.seen.push(id);
+  const want = ((0xa80425fbn | (1n << 21n)) & ~(1n << 13n)).toString(16).padStart(16, '0');
+  // the init (PID 1) and an exec alike
+  for (const out of [t.ok(['exec', id, 'cat', '/proc/1/status']), t.ok(['exec', id, 'cat', '/proc/self/status'])]) {
+    assert.is(status(out, 'CapBnd'), want);
+    assert.is(status(out, 'CapEff'), want);
+    assert.is(status(out, 'Seccomp'), '2');
+  }
+  assert.is(t.berth(['exec', id, 'unshare', '-U', 'true']).code, 0, 'CAP_SYS_ADMIN opens the namespace syscalls');
+  const hc = JSON.parse(t.ok(['inspect', id]))[0].HostConfig;
+  assert.equal([hc.CapAdd, hc.CapDrop], [['CAP_SYS_ADMIN'], ['CAP_NET_RAW']]);
+  t.ok(['rm', '-f', id]);
+  assert.is(status(t.ok(['run', '--rm', '--cap-drop', 'ALL', 'bb', 'cat', '/proc/self/status']), 'CapBnd'), '0000000000000000');
+  const r = t.berth(['run', '--rm', '--cap-add', 'NOT_A_CAP', 'bb', 'true']);
+  assert.equal([r.code, r.stderr], [125, 'berth: invalid CapAdd: unknown capability: "CAP_NOT_A_CAP"\n']);
+});
+
+test('no_new_privs: on by default (berth is stricter than docker), off with --security-opt no-new-privileges=false', () => {
+  assert.is(status(t.ok(['run', '--rm', 'bb', 'cat', '/proc/self/status']), 'NoNewPrivs'), '1');
+  const off = t.ok(['run', '--rm', '--security-opt', 'no-new-privileges=false', 'bb', 'cat', '/proc/self/status']);
+  assert.is(status(off, 'NoNewPrivs'), '0');
+  assert.is(status(off, 'Seccomp'), '2', 'the filter is loaded before the capabilities go');
+  assert.is(status(t.ok(['run', '--rm', '--security-opt', 'no-new-privileges=true', 'bb', 'cat', '/proc/self/status']), 'NoNewPrivs'), '1');
+  const r = t.berth(['run', '--rm', '--security-opt', 'no-new-privileges=maybe', 'bb', 'true']);
+  assert.equal([r.code, r.stderr], [125, 'berth: invalid --security-opt 2: "no-new-privileges=maybe"\n']);
 });
 
 test('info says seccomp is on with the builtin profile', () => {

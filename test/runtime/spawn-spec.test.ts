@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   assembleSpawnSpec, buildSpawnSpec, cgroupFsOps, overlayMountData, MASKED_PATHS, READONLY_PATHS,
-  DEFAULT_PATH, DOCKER_DEFAULT_CAPS, type HostFacts,
+  DEFAULT_PATH, DOCKER_DEFAULT_CAPS, allCapabilities, containerCapabilities, normalizeCapabilities, type HostFacts,
 } from '../../src/engine/runtime/index.js';
 import { ContainerPaths } from '../../src/engine/store/layout.js';
 import type { ContainerRecord } from '../../src/engine/container/types.js';
@@ -15,6 +15,7 @@ import { CLONE, MS, initPath, monitorPath, type RootfsOp, type SpawnSpec } from 
 import { BerthError } from '../../src/engine/errors.js';
 import { DEFAULT_PROFILE, compileProfile } from '../../src/engine/seccomp/index.js';
 import { release } from 'node:os';
+import { AUDIT_ARCH, decodeRet, runFilter } from '../helpers/bpf.js';
 
 const tmp = mkdtempSync('/tmp/berth-test-');
 const paths = new ContainerPaths(join(tmp, 'containers', 'c1'));
@@ -217,6 +218,29 @@ test('seccomp: docker\'s default profile compiled into the process spec; none wi
   assert.is(build({ securityOpt: ['seccomp=unconfined'] }).process.seccomp, undefined);
   const custom = '{"defaultAction":"SCMP_ACT_ALLOW","flags":["SECCOMP_FILTER_FLAG_LOG"],"syscalls":[]}';
   assert.is(build({ securityOpt: [`seccomp=${custom}`] }).process.seccomp!.flags, 2);
+});
+
+test('--cap-add/--cap-drop: docker\'s spelling and arithmetic (ALL either way), unknown names refused', () => {
+  assert.equal(normalizeCapabilities(['net_admin', 'CAP_sys_time', 'all', 'NET_ADMIN'], 'CapAdd'), ['CAP_NET_ADMIN', 'CAP_SYS_TIME', 'ALL']);
+  assert.throws(() => normalizeCapabilities(['bogus'], 'CapDrop'), (e: Error) => e.message === 'invalid CapDrop: unknown capability: "CAP_BOGUS"');
+  assert.equal(containerCapabilities({}), [...DOCKER_DEFAULT_CAPS]);
+  assert.equal(containerCapabilities({ capAdd: ['CAP_SYS_ADMIN'], capDrop: ['CAP_NET_RAW'] }), [...DOCKER_DEFAULT_CAPS.filter((c) => c !== 'NET_RAW'), 'SYS_ADMIN']);
+  assert.equal(containerCapabilities({ capDrop: ['ALL'], capAdd: ['CAP_CHOWN'] }), ['CHOWN']);
+  assert.equal(containerCapabilities({ capAdd: ['ALL'], capDrop: ['CAP_SYS_ADMIN'] }), allCapabilities().filter((c) => c !== 'SYS_ADMIN'));
+  assert.equal(containerCapabilities({ privileged: true, capDrop: ['CAP_CHOWN'] }), allCapabilities());
+  assert.ok(allCapabilities(40).length === 41 && allCapabilities(37).length === 38, 'ALL = what the kernel has');
+});
+
+test('capabilities reach the process and the seccomp profile: CAP_SYS_ADMIN opens unshare; no-new-privileges=false turns it off', () => {
+  const s = build({ capAdd: ['CAP_SYS_ADMIN'], capDrop: ['CAP_NET_RAW'] });
+  const mask = (BigInt(DOCKER_CAP_EFF) | (1n << 21n)) & ~(1n << 13n);
+  assert.equal(s.process.caps.bounding, mask.toString());
+  const unshare = (spec: SpawnSpec) => decodeRet(runFilter(spec.process.seccomp!.filter, { nr: 272, arch: AUDIT_ARCH.X86_64 })).action;
+  assert.is(unshare(s), 'ALLOW');
+  assert.is(unshare(build()), 'ERRNO');
+  assert.is(build().process.noNewPrivileges, true);
+  assert.is(build({ securityOpt: ['no-new-privileges=false'] }).process.noNewPrivileges, false);
+  assert.is(build({ securityOpt: ['no-new-privileges'] }).process.noNewPrivileges, true);
 });
 
 test('assembleSpawnSpec is pure: the facts passed in are what the spec holds', () => {

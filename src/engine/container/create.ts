@@ -5,7 +5,7 @@ import type { Layout } from '../store/layout.js';
 import { withLock } from '../store/lock.js';
 import { conflict, invalid } from '../errors.js';
 import type { ImageStore } from '../image/index.js';
-import { signalNumber, writeEtcFiles } from '../runtime/index.js';
+import { normalizeCapabilities, signalNumber, writeEtcFiles } from '../runtime/index.js';
 import { emitEvent } from '../events/index.js';
 import { checkName, newId, randomName } from './ids.js';
 import { listRecords, saveRecord } from './records.js';
@@ -45,6 +45,9 @@ export interface CreateOptions {
   volumesFrom?: string[];
   /** --security-opt as given (a seccomp profile file is read here, as docker's CLI does). */
   securityOpt?: string[];
+  /** --cap-add / --cap-drop: names with or without CAP_, any case, or ALL. */
+  capAdd?: string[];
+  capDrop?: string[];
 }
 
 export async function createContainer(layout: Layout, images: ImageStore, o: CreateOptions): Promise<ContainerRecord> {
@@ -76,7 +79,10 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
 
   const resources = checkResources(o.resources, o.onWarning);
   const securityOpt = normalizeSecurityOpts(o.securityOpt ?? []);
-  parseSecurityOpts(securityOpt); // validates: a bad profile fails here, before any record exists
+  // berth's default is no_new_privs (stricter than docker's): recorded, so inspect says so
+  if (parseSecurityOpts(securityOpt).noNewPrivileges === undefined) securityOpt.push('no-new-privileges');
+  const capAdd = normalizeCapabilities(o.capAdd ?? [], 'CapAdd');
+  const capDrop = normalizeCapabilities(o.capDrop ?? [], 'CapDrop');
 
   const id = newId();
   const config: ContainerConfig = {
@@ -97,7 +103,9 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
     openStdin: !!o.openStdin,
     readonlyRootfs: !!o.readonlyRootfs,
     ...(resources ? { resources } : {}),
-    ...(securityOpt.length ? { securityOpt } : {}),
+    securityOpt,
+    ...(capAdd.length ? { capAdd } : {}),
+    ...(capDrop.length ? { capDrop } : {}),
   };
 
   return withLock(layout.containersLock, async () => {

@@ -42,8 +42,11 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
       AutoRemove: rec.config.autoRemove,
       Init: rec.config.init,
       ReadonlyRootfs: rec.config.readonlyRootfs,
-      // docker: null when none were given (the builtin seccomp profile applies)
+      // docker: null when none were given (the builtin seccomp profile applies); berth records
+      // its default no-new-privileges there
       SecurityOpt: rec.config.securityOpt?.length ? rec.config.securityOpt : null,
+      CapAdd: rec.config.capAdd?.length ? rec.config.capAdd : null,
+      CapDrop: rec.config.capDrop?.length ? rec.config.capDrop : null,
       NetworkMode: 'none',
       CgroupParent: '',
       // docker's resource fields (0 / "" = not limited), as stored after create / update

@@ -31,6 +31,9 @@ export interface ContainerConfig {
   /** --security-opt, as docker's HostConfig.SecurityOpt holds it (a seccomp profile file
    * inlined as JSON). Absent = docker's defaults: the builtin seccomp profile. */
   securityOpt?: string[];
+  /** --cap-add / --cap-drop, docker's spelling ("CAP_NET_ADMIN", "ALL"). Absent = none. */
+  capAdd?: string[];
+  capDrop?: string[];
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';

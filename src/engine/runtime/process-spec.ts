@@ -4,8 +4,8 @@
 // change that reaches the init and every exec alike.
 import type { ProcessSpec } from '../../native/index.js';
 import type { ContainerConfig } from '../container/types.js';
-import { seccompFilter } from '../seccomp/index.js';
-import { DOCKER_DEFAULT_CAPS, capabilitySets } from './capabilities.js';
+import { parseSecurityOpts, seccompFilter } from '../seccomp/index.js';
+import { capabilitySets, containerCapabilities } from './capabilities.js';
 import { containerEnv } from './env.js';
 import type { ResolvedUser } from './user.js';
 
@@ -23,8 +23,11 @@ export interface ProcessInput {
 }
 
 export function processSpec(cfg: ContainerConfig, p: ProcessInput): ProcessSpec {
+  const caps = containerCapabilities(cfg);
   // moby picks the profile's capability-dependent rules by the bounding set, for every user
-  const seccomp = seccompFilter(cfg.securityOpt, DOCKER_DEFAULT_CAPS);
+  const seccomp = seccompFilter(cfg.securityOpt, caps);
+  // berth's default is stricter than docker's: no_new_privs unless the options turn it off
+  const noNewPrivileges = parseSecurityOpts(cfg.securityOpt).noNewPrivileges ?? true;
   return {
     args: p.args,
     env: containerEnv({ env: p.env, hostname: cfg.hostname, tty: p.tty, home: p.user.home }),
@@ -32,8 +35,8 @@ export function processSpec(cfg: ContainerConfig, p: ProcessInput): ProcessSpec 
     uid: p.user.uid,
     gid: p.user.gid,
     groups: p.user.groups,
-    caps: capabilitySets(DOCKER_DEFAULT_CAPS, p.user.uid),
-    noNewPrivileges: true,
+    caps: capabilitySets(caps, p.user.uid),
+    noNewPrivileges,
     // Docker sets no rlimits (the container inherits the caller's). --ulimit, when it comes,
     // must pass through clampRlimits (rlimits.ts): nothing above the caller's hard limits.
     rlimits: [],
