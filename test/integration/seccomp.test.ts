@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot } from '../helpers/root.js';
@@ -166,6 +166,48 @@ test('no_new_privs: on by default (berth is stricter than docker), off with --se
   assert.is(status(t.ok(['run', '--rm', '--security-opt', 'no-new-privileges=true', 'bb', 'cat', '/proc/self/status']), 'NoNewPrivs'), '1');
   const r = t.berth(['run', '--rm', '--security-opt', 'no-new-privileges=maybe', 'bb', 'true']);
   assert.equal([r.code, r.stderr], [125, 'berth: invalid --security-opt 2: "no-new-privileges=maybe"\n']);
+});
+
+/** The caller's permitted capabilities: what --privileged can give (hex, as /proc shows it). */
+const callerCaps = (): string => status(readFileSync('/proc/self/status', 'utf8'), 'CapPrm');
+const firstHostBlockDevice = (): string | undefined =>
+  readdirSync('/dev').map((n) => `/dev/${n}`).find((p) => { try { return lstatSync(p).isBlockDevice(); } catch { return false; } });
+
+test('--privileged: every capability, no seccomp, no masked or read-only paths, /sys and cgroupfs writable, host devices', () => {
+  const out = t.ok(['run', '--rm', '--privileged', 'bb', 'sh', '-c',
+    'cat /proc/self/status; grep -E " /(sys|sys/fs/cgroup|proc/sys|proc/keys) " /proc/self/mountinfo | cut -d" " -f5,6; ls -l /dev/ptmx']);
+  assert.is(status(out, 'CapEff'), callerCaps());
+  assert.is(status(out, 'Seccomp'), '0');
+  assert.match(out, /^\/sys rw,/m);
+  assert.match(out, /^\/sys\/fs\/cgroup rw,/m);
+  assert.not.match(out, /^\/proc\/(sys|keys) /m, 'no read-only or masked paths');
+  assert.match(out, /\/dev\/ptmx -> pts\/ptmx/);
+  const dev = firstHostBlockDevice();
+  if (dev) {
+    assert.is(t.berth(['run', '--rm', '--privileged', 'bb', 'test', '-b', dev]).code, 0, `${dev} is there`);
+    assert.is(t.berth(['run', '--rm', 'bb', 'test', '-e', dev]).code, 1, `${dev} is not there without --privileged`);
+  }
+  // the devices cgroup (v1) lets a privileged container use what it makes
+  if (existsSync('/sys/fs/cgroup/devices')) {
+    // 10:237 (loop-control) is in no default allow rule: opening it is the devices cgroup's call
+    const use = (...opts: string[]) => t.berth(['run', '--rm', ...opts, 'bb', 'sh', '-c', 'mknod /tmp/m c 10 237 && exec 3</tmp/m && echo opened']);
+    assert.match(use().stderr, /Operation not permitted/);
+    assert.is(use('--privileged').stdout, 'opened\n');
+  }
+  const id = t.ok(['create', '--privileged', 'bb', 'true']);
+  t.seen.push(id);
+  assert.is(JSON.parse(t.ok(['inspect', id]))[0].HostConfig.Privileged, true);
+  t.ok(['rm', id]);
+});
+
+test('exec --privileged: every capability for the command, the container\'s seccomp filter stays', () => {
+  const id = t.ok(['run', '-d', 'bb', 'sleep', '60']);
+  t.seen.push(id);
+  const out = t.ok(['exec', '--privileged', id, 'cat', '/proc/self/status']);
+  assert.is(status(out, 'CapEff'), callerCaps());
+  assert.is(status(out, 'Seccomp'), '2');
+  assert.is(status(t.ok(['exec', id, 'cat', '/proc/self/status']), 'CapEff'), '00000000a80425fb');
+  t.ok(['rm', '-f', id]);
 });
 
 test('info says seccomp is on with the builtin profile', () => {

@@ -7,13 +7,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   assembleSpawnSpec, buildSpawnSpec, cgroupFsOps, overlayMountData, MASKED_PATHS, READONLY_PATHS,
-  DEFAULT_PATH, DOCKER_DEFAULT_CAPS, allCapabilities, containerCapabilities, normalizeCapabilities, type HostFacts,
+  DEFAULT_PATH, DOCKER_DEFAULT_CAPS, CAP_NUMBERS, allCapabilities, capMask, containerCapabilities, normalizeCapabilities, type HostFacts,
 } from '../../src/engine/runtime/index.js';
 import { ContainerPaths } from '../../src/engine/store/layout.js';
 import type { ContainerRecord } from '../../src/engine/container/types.js';
 import { CLONE, MS, initPath, monitorPath, type RootfsOp, type SpawnSpec } from '../../src/native/index.js';
 import { BerthError } from '../../src/engine/errors.js';
 import { DEFAULT_PROFILE, compileProfile } from '../../src/engine/seccomp/index.js';
+import { hostDevices } from '../../src/engine/runtime/host-devices.js';
 import { release } from 'node:os';
 import { AUDIT_ARCH, decodeRet, runFilter } from '../helpers/bpf.js';
 
@@ -228,7 +229,8 @@ test('--cap-add/--cap-drop: docker\'s spelling and arithmetic (ALL either way), 
   assert.equal(containerCapabilities({ capDrop: ['ALL'], capAdd: ['CAP_CHOWN'] }), ['CHOWN']);
   assert.equal(containerCapabilities({ capAdd: ['ALL'], capDrop: ['CAP_SYS_ADMIN'] }), allCapabilities().filter((c) => c !== 'SYS_ADMIN'));
   assert.equal(containerCapabilities({ privileged: true, capDrop: ['CAP_CHOWN'] }), allCapabilities());
-  assert.ok(allCapabilities(40).length === 41 && allCapabilities(37).length === 38, 'ALL = what the kernel has');
+  assert.equal(allCapabilities((1n << 41n) - 1n), Object.keys(CAP_NUMBERS), 'ALL = every capability the caller holds');
+  assert.equal(allCapabilities(0x3n | (1n << 24n)), ['CHOWN', 'DAC_OVERRIDE', 'SYS_RESOURCE']);
 });
 
 test('capabilities reach the process and the seccomp profile: CAP_SYS_ADMIN opens unshare; no-new-privileges=false turns it off', () => {
@@ -241,6 +243,42 @@ test('capabilities reach the process and the seccomp profile: CAP_SYS_ADMIN open
   assert.is(build().process.noNewPrivileges, true);
   assert.is(build({ securityOpt: ['no-new-privileges=false'] }).process.noNewPrivileges, false);
   assert.is(build({ securityOpt: ['no-new-privileges'] }).process.noNewPrivileges, true);
+});
+
+test('--privileged: all caps, no seccomp, no masks or read-only paths, /sys and cgroupfs rw, host devices (defaults kept)', () => {
+  const facts: HostFacts = {
+    user: { uid: 0, gid: 0, groups: [], home: '/root' }, cgroupMode: 'hybrid', overlayData: 'x',
+    hierarchies: [{ version: 1, mountName: 'memory', controllers: ['memory'] }, { version: 2, mountName: 'unified', controllers: [] }],
+    hostDevices: [
+      { path: '/dev/null', mode: 0o020666, major: 1, minor: 3, uid: 0, gid: 0 },
+      { path: '/dev/loop0', mode: 0o060660, major: 7, minor: 0, uid: 0, gid: 6 },
+      { path: '/dev/net/tun', mode: 0o020600, major: 10, minor: 200, uid: 0, gid: 0 },
+    ],
+  };
+  const input = (config: Partial<ContainerRecord['config']>) => ({ record: record(config), paths, cgroupProcs: [], monitorArgs: [] });
+  const s = assembleSpawnSpec(input({ privileged: true, securityOpt: ['seccomp=builtin'] }), facts);
+  assert.equal(s.process.caps.bounding, capMask(allCapabilities()).toString());
+  assert.is(s.process.seccomp, undefined, 'no filter, whatever --security-opt says');
+  assert.equal(s.ops.filter((o) => o.op === 'mask' || o.op === 'readonly'), []);
+  const flagsOf = (target: string) => (s.ops.find((o) => o.target === target && (o.op === 'mount' || o.op === 'remount')) as { flags: number }).flags;
+  assert.is(flagsOf('/sys') & MS.RDONLY, 0);
+  assert.ok(s.ops.filter((o) => o.target.startsWith('/sys/fs/cgroup') && 'flags' in o).every((o) => ((o as { flags: number }).flags & MS.RDONLY) === 0));
+  const nodes = s.ops.filter((o) => o.op === 'mknod').map((o) => o.target);
+  assert.equal(nodes.filter((n) => n === '/dev/null').length, 1, 'the host\'s /dev/null replaces the default one');
+  assert.ok(nodes.includes('/dev/zero') && nodes.includes('/dev/loop0') && nodes.includes('/dev/net/tun'));
+  assert.ok(targetIndex(s.ops, '/dev/net', 'mkdir') < targetIndex(s.ops, '/dev/net/tun', 'mknod'), 'the directory first');
+  assert.equal(s.ops.find((o) => o.target === '/dev/loop0'), { op: 'mknod', target: '/dev/loop0', mode: 0o060660, major: 7, minor: 0, uid: 0, gid: 6 });
+  // without --privileged the host devices are not used, and everything is as before
+  const plain = assembleSpawnSpec(input({}), facts);
+  assert.ok(!plain.ops.some((o) => o.target === '/dev/loop0'));
+  assert.ok(plain.ops.some((o) => o.op === 'mask'));
+  assert.ok((plain.ops.find((o) => o.target === '/sys')! as { flags: number }).flags & MS.RDONLY);
+});
+
+test('hostDevices: the host\'s device nodes with their numbers and owners, not pts, console or ptmx', () => {
+  const devs = hostDevices();
+  assert.equal(devs.find((d) => d.path === '/dev/null'), { path: '/dev/null', mode: 0o020666, major: 1, minor: 3, uid: 0, gid: 0 });
+  assert.ok(!devs.some((d) => d.path.startsWith('/dev/pts/') || d.path === '/dev/console' || d.path === '/dev/ptmx'));
 });
 
 test('assembleSpawnSpec is pure: the facts passed in are what the spec holds', () => {

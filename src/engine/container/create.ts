@@ -48,6 +48,8 @@ export interface CreateOptions {
   /** --cap-add / --cap-drop: names with or without CAP_, any case, or ALL. */
   capAdd?: string[];
   capDrop?: string[];
+  /** --privileged */
+  privileged?: boolean;
 }
 
 export async function createContainer(layout: Layout, images: ImageStore, o: CreateOptions): Promise<ContainerRecord> {
@@ -106,6 +108,7 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
     securityOpt,
     ...(capAdd.length ? { capAdd } : {}),
     ...(capDrop.length ? { capDrop } : {}),
+    ...(o.privileged ? { privileged: true } : {}),
   };
 
   return withLock(layout.containersLock, async () => {

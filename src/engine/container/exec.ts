@@ -51,11 +51,6 @@ export const execPaths = (layout: Layout, containerId: string, execId: string): 
   new ExecPaths(layout.container(containerId).dir, execId);
 
 export function startExec(layout: Layout, rec: ContainerRecord, o: ExecOptions): ExecRecord {
-  if (o.privileged) {
-    // every berth container runs with Docker's default capability set: more would need
-    // the whole privileged profile (devices, no masks), which berth does not offer
-    throw new BerthError('UNSUPPORTED', 'exec --privileged is not supported: berth containers run with the default capability set');
-  }
   if (!o.cmd.length) throw invalid('no command given to exec');
   const paths = layout.container(rec.id);
   const st = deriveState(rec, paths);
@@ -76,6 +71,7 @@ export function startExec(layout: Layout, rec: ContainerRecord, o: ExecOptions):
     initPid: rec.run.pid,
     process: processSpec(cfg, {
       args: o.cmd, env: replaceOrAppendEnv(cfg.env, o.env ?? []), cwd: workingDir, user, tty, openStdin: stdin, ttySize: o.ttySize,
+      privileged: o.privileged,
     }),
     cgroupProcs: ContainerCgroups.fromDirs(rec.run.cgroupPaths).procsFiles(),
     monitor: { path: monitorPath, args: ['--log', ep.log, '--exit-file', ep.exitFile, '--attach-socket', ep.attachSocket] },

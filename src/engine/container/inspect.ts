@@ -47,6 +47,7 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
       SecurityOpt: rec.config.securityOpt?.length ? rec.config.securityOpt : null,
       CapAdd: rec.config.capAdd?.length ? rec.config.capAdd : null,
       CapDrop: rec.config.capDrop?.length ? rec.config.capDrop : null,
+      Privileged: !!rec.config.privileged,
       NetworkMode: 'none',
       CgroupParent: '',
       // docker's resource fields (0 / "" = not limited), as stored after create / update

@@ -34,6 +34,9 @@ export interface ContainerConfig {
   /** --cap-add / --cap-drop, docker's spelling ("CAP_NET_ADMIN", "ALL"). Absent = none. */
   capAdd?: string[];
   capDrop?: string[];
+  /** --privileged: every capability and host device, no seccomp, no masked or read-only
+   * paths, /sys and the cgroup filesystems writable (docker's meaning). */
+  privileged?: boolean;
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';

@@ -48,22 +48,24 @@ export function capabilitySets(names: readonly string[], uid: number) {
   };
 }
 
-/** The highest capability this kernel knows (/proc/sys/kernel/cap_last_cap); read once. */
-let capLast: number | undefined;
-export function hostCapLast(): number {
-  if (capLast === undefined) {
+/** The capabilities berth itself holds (its permitted set), read once: nothing beyond them can
+ * be given (capset refuses), and a host may withhold some from root (CAP_SYS_RESOURCE here). */
+let held: bigint | undefined;
+export function callerCapabilities(): bigint {
+  if (held === undefined) {
     try {
-      capLast = Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8').trim());
+      held = BigInt('0x' + (/^CapPrm:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0'));
     } catch {
-      capLast = Math.max(...Object.values(CAP_NUMBERS));
+      held = 0n;
     }
   }
-  return capLast;
+  return held;
 }
 
-/** Every capability berth knows that the kernel has: what ALL and --privileged mean. */
-export const allCapabilities = (last = hostCapLast()): string[] =>
-  Object.entries(CAP_NUMBERS).filter(([, n]) => n <= last).map(([name]) => name);
+/** What ALL and --privileged mean: every capability berth knows that the caller holds
+ * (docker: every one the kernel has; the difference shows only where root lacks some). */
+export const allCapabilities = (holds = callerCapabilities()): string[] =>
+  Object.entries(CAP_NUMBERS).filter(([, n]) => (holds >> BigInt(n)) & 1n).map(([name]) => name);
 
 /** docker's spelling of --cap-add/--cap-drop values: upper case, "CAP_" prefixed, or "ALL";
  * an unknown name is docker's error ("invalid CapAdd: unknown capability: "CAP_FOO""). */

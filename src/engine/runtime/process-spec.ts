@@ -5,7 +5,7 @@
 import type { ProcessSpec } from '../../native/index.js';
 import type { ContainerConfig } from '../container/types.js';
 import { parseSecurityOpts, seccompFilter } from '../seccomp/index.js';
-import { capabilitySets, containerCapabilities } from './capabilities.js';
+import { allCapabilities, capabilitySets, containerCapabilities } from './capabilities.js';
 import { containerEnv } from './env.js';
 import type { ResolvedUser } from './user.js';
 
@@ -20,12 +20,16 @@ export interface ProcessInput {
   openStdin: boolean;
   /** The client's terminal size (default 24x80). */
   ttySize?: { rows: number; cols: number };
+  /** `exec --privileged`: every capability for this process; the container's seccomp filter
+   * stays (docker: the filter belongs to the container). */
+  privileged?: boolean;
 }
 
 export function processSpec(cfg: ContainerConfig, p: ProcessInput): ProcessSpec {
   const caps = containerCapabilities(cfg);
-  // moby picks the profile's capability-dependent rules by the bounding set, for every user
-  const seccomp = seccompFilter(cfg.securityOpt, caps);
+  // moby picks the profile's capability-dependent rules by the bounding set, for every user;
+  // --privileged runs without a filter, whatever --security-opt says (as docker)
+  const seccomp = cfg.privileged ? undefined : seccompFilter(cfg.securityOpt, caps);
   // berth's default is stricter than docker's: no_new_privs unless the options turn it off
   const noNewPrivileges = parseSecurityOpts(cfg.securityOpt).noNewPrivileges ?? true;
   return {
@@ -35,7 +39,7 @@ export function processSpec(cfg: ContainerConfig, p: ProcessInput): ProcessSpec 
     uid: p.user.uid,
     gid: p.user.gid,
     groups: p.user.groups,
-    caps: capabilitySets(caps, p.user.uid),
+    caps: capabilitySets(p.privileged ? allCapabilities() : caps, p.user.uid),
     noNewPrivileges,
     // Docker sets no rlimits (the container inherits the caller's). --ulimit, when it comes,
     // must pass through clampRlimits (rlimits.ts): nothing above the caller's hard limits.

@@ -10,6 +10,7 @@ import type { ContainerPaths } from '../store/layout.js';
 import type { ContainerRecord } from '../container/types.js';
 import { cgroupFsOps, type ContainerHierarchy } from './cgroupfs-ops.js';
 import { overlayMountData } from './overlay.js';
+import { hostDevices, type DeviceNode } from './host-devices.js';
 import { processSpec } from './process-spec.js';
 import { INIT_TARGET, deviceOps, etcBinds, initOps, kernelMounts, protectionOps } from './rootfs-ops.js';
 import { resolveUser, type ResolvedUser } from './user.js';
@@ -35,6 +36,8 @@ export interface HostFacts {
   overlayData: string;
   /** Bind sources that are files (their mount points are made as files); absent: none. */
   fileSources?: ReadonlySet<string>;
+  /** --privileged: the host's device nodes (hostDevices()). */
+  hostDevices?: readonly DeviceNode[];
 }
 
 const NAMESPACES = CLONE.NEWNS | CLONE.NEWPID | CLONE.NEWUTS | CLONE.NEWIPC | CLONE.NEWNET | CLONE.NEWCGROUP;
@@ -61,16 +64,17 @@ export function assembleSpawnSpec(input: SpawnInput, facts: HostFacts): SpawnSpe
     rootfsMount: { source: 'overlay', fstype: 'overlay', flags: 0, data: facts.overlayData },
     readonlyRootfs: cfg.readonlyRootfs,
     ops: [
-      ...kernelMounts(),
-      ...cgroupFsOps(facts.cgroupMode, facts.hierarchies),
+      ...kernelMounts({ privileged: cfg.privileged }),
+      ...cgroupFsOps(facts.cgroupMode, facts.hierarchies, cfg.privileged),
       ...etcBinds(paths),
       // -v/--mount/--tmpfs: after the /etc files, before masks (nothing may uncover a masked path)
       ...userMountOps(cfg.mounts ?? [], (src) => (facts.fileSources?.has(src) ? 'file' : 'dir')),
       // docker creates a missing working directory (before /dev etc. so it cannot land on a tmpfs)
       ...(cfg.workingDir && cfg.workingDir !== '/' ? [{ op: 'mkdir' as const, target: cfg.workingDir }] : []),
-      ...deviceOps(),
+      ...deviceOps(cfg.privileged ? facts.hostDevices ?? [] : []),
       ...(cfg.init ? initOps() : []),
-      ...protectionOps(),
+      // docker's --privileged: no masked or read-only paths
+      ...(cfg.privileged ? [] : protectionOps()),
     ],
     namespaces: NAMESPACES,
     cgroupProcs,
@@ -97,6 +101,7 @@ export function buildSpawnSpec(input: SpawnInput): SpawnSpec {
     cgroupMode: cgroupMode(),
     hierarchies: hierarchiesOf(cgroupProcs),
     overlayData: overlayMountData(record, paths),
+    ...(record.config.privileged ? { hostDevices: hostDevices() } : {}),
     fileSources: new Set((record.config.mounts ?? [])
       .filter((m) => m.type === 'bind' && statSync(m.source, { throwIfNoEntry: false })?.isDirectory() === false)
       .map((m) => m.source)),
