@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { DEFAULT_PROFILE, compileProfile, parseProfile, type SeccompProfile } from '../../src/engine/seccomp/index.js';
 import { DOCKER_DEFAULT_CAPS } from '../../src/engine/runtime/index.js';
 import { AUDIT_ARCH, X32_BIT, decodeRet, runFilter } from '../helpers/bpf.js';
+import { X86_64 } from '../../src/engine/seccomp/syscalls-x86.js';
 
 const KERNEL = '6.1.0-13-amd64';
 const compile = (caps: readonly string[] = DOCKER_DEFAULT_CAPS, p: SeccompProfile = DEFAULT_PROFILE) =>
@@ -133,6 +134,12 @@ test('profiles are validated: one line naming what is wrong', () => {
   const p = parseProfile({ defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: 38, syscalls: [{ names: ['read', 'no_such_call'], action: 'SCMP_ACT_ALLOW' }] });
   assert.is(call(compile([], p), NR.read), 'ALLOW');
   assert.is(call(compile([], p), NR.write), 'ERRNO 38');
+});
+
+test('a profile longer than the kernel takes (4096 instructions) is refused with a message', () => {
+  const names = [...X86_64.keys()];
+  const p = parseProfile({ defaultAction: 'SCMP_ACT_ERRNO', syscalls: names.map((n) => ({ names: [n], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 1, op: 'SCMP_CMP_EQ' }] })) });
+  assert.throws(() => compile([], p), (e: Error) => /compiles to \d+ BPF instructions, more than the kernel's 4096/.test(e.message));
 });
 
 test.run();

@@ -5,7 +5,7 @@ import type { Layout } from '../store/layout.js';
 import { withLock } from '../store/lock.js';
 import { conflict, invalid } from '../errors.js';
 import type { ImageStore } from '../image/index.js';
-import { normalizeCapabilities, signalNumber, writeEtcFiles } from '../runtime/index.js';
+import { containerCapabilities, normalizeCapabilities, signalNumber, writeEtcFiles } from '../runtime/index.js';
 import { emitEvent } from '../events/index.js';
 import { checkName, newId, randomName } from './ids.js';
 import { listRecords, saveRecord } from './records.js';
@@ -14,7 +14,7 @@ import type { MountRequest } from '../volume/index.js';
 import type { ContainerConfig, ContainerRecord } from './types.js';
 import type { ResourceLimits } from '../cgroup/index.js';
 import { checkResources } from './resources.js';
-import { normalizeSecurityOpts, parseSecurityOpts } from '../seccomp/index.js';
+import { normalizeSecurityOpts, parseSecurityOpts, seccompFilter } from '../seccomp/index.js';
 
 export interface CreateOptions {
   image: string;
@@ -85,6 +85,8 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
   if (parseSecurityOpts(securityOpt).noNewPrivileges === undefined) securityOpt.push('no-new-privileges');
   const capAdd = normalizeCapabilities(o.capAdd ?? [], 'CapAdd');
   const capDrop = normalizeCapabilities(o.capDrop ?? [], 'CapDrop');
+  // compiled once here too: a profile the kernel would refuse (too long) fails before any record exists
+  if (!o.privileged) seccompFilter(securityOpt, containerCapabilities({ capAdd, capDrop }));
 
   const id = newId();
   const config: ContainerConfig = {
