@@ -138,7 +138,7 @@ test('profiles are validated: one line naming what is wrong', () => {
 
 test('a profile longer than the kernel takes (4096 instructions) is refused with a message', () => {
   const names = [...X86_64.keys()];
-  const p = parseProfile({ defaultAction: 'SCMP_ACT_ERRNO', syscalls: names.map((n) => ({ names: [n], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 1, op: 'SCMP_CMP_EQ' }] })) });
+  const p = parseProfile({ defaultAction: 'SCMP_ACT_ERRNO', archMap: DEFAULT_PROFILE.archMap, syscalls: names.map((n) => ({ names: [n], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 1, op: 'SCMP_CMP_EQ' }] })) });
   assert.throws(() => compile([], p), (e: Error) => /compiles to \d+ BPF instructions, more than the kernel's 4096/.test(e.message));
 });
 
