@@ -275,6 +275,13 @@ test('--privileged: all caps, no seccomp, no masks or read-only paths, /sys and 
   assert.ok((plain.ops.find((o) => o.target === '/sys')! as { flags: number }).flags & MS.RDONLY);
 });
 
+test('--security-opt systempaths=unconfined: no masked or read-only paths; writable-cgroups=true: cgroupfs rw', () => {
+  assert.equal(build({ securityOpt: ['systempaths=unconfined'] }).ops.filter((o) => o.op === 'mask' || o.op === 'readonly'), []);
+  const cg = build({ securityOpt: ['writable-cgroups=true'] }).ops.filter((o) => o.target.startsWith('/sys/fs/cgroup') && 'flags' in o);
+  assert.ok(cg.length > 0 && cg.every((o) => ((o as { flags: number }).flags & MS.RDONLY) === 0));
+  assert.ok(build().ops.filter((o) => o.target === '/sys/fs/cgroup/memory').every((o) => ((o as { flags: number }).flags & MS.RDONLY) !== 0));
+});
+
 test('hostDevices: the host\'s device nodes with their numbers and owners, not pts, console or ptmx', () => {
   const devs = hostDevices();
   assert.equal(devs.find((d) => d.path === '/dev/null'), { path: '/dev/null', mode: 0o020666, major: 1, minor: 3, uid: 0, gid: 0 });

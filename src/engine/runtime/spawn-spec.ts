@@ -12,6 +12,7 @@ import { cgroupFsOps, type ContainerHierarchy } from './cgroupfs-ops.js';
 import { overlayMountData } from './overlay.js';
 import { hostDevices, type DeviceNode } from './host-devices.js';
 import { processSpec } from './process-spec.js';
+import { parseSecurityOpts } from '../seccomp/index.js';
 import { INIT_TARGET, deviceOps, etcBinds, initOps, kernelMounts, protectionOps } from './rootfs-ops.js';
 import { resolveUser, type ResolvedUser } from './user.js';
 import { userMountOps } from './user-mounts.js';
@@ -47,6 +48,7 @@ export function assembleSpawnSpec(input: SpawnInput, facts: HostFacts): SpawnSpe
   const cfg = record.config;
   const command = [...cfg.entrypoint, ...cfg.cmd];
   if (!command.length) throw invalid('no command specified');
+  const sec = parseSecurityOpts(cfg.securityOpt);
   return {
     process: processSpec(cfg, {
       // no "--" after /dev/init: berth-init takes no options and execs argv[1] as is (it would
@@ -65,7 +67,7 @@ export function assembleSpawnSpec(input: SpawnInput, facts: HostFacts): SpawnSpe
     readonlyRootfs: cfg.readonlyRootfs,
     ops: [
       ...kernelMounts({ privileged: cfg.privileged }),
-      ...cgroupFsOps(facts.cgroupMode, facts.hierarchies, cfg.privileged),
+      ...cgroupFsOps(facts.cgroupMode, facts.hierarchies, cfg.privileged || sec.writableCgroups),
       ...etcBinds(paths),
       // -v/--mount/--tmpfs: after the /etc files, before masks (nothing may uncover a masked path)
       ...userMountOps(cfg.mounts ?? [], (src) => (facts.fileSources?.has(src) ? 'file' : 'dir')),
@@ -73,8 +75,8 @@ export function assembleSpawnSpec(input: SpawnInput, facts: HostFacts): SpawnSpe
       ...(cfg.workingDir && cfg.workingDir !== '/' ? [{ op: 'mkdir' as const, target: cfg.workingDir }] : []),
       ...deviceOps(cfg.privileged ? facts.hostDevices ?? [] : []),
       ...(cfg.init ? initOps() : []),
-      // docker's --privileged: no masked or read-only paths
-      ...(cfg.privileged ? [] : protectionOps()),
+      // docker's --privileged and systempaths=unconfined: no masked or read-only paths
+      ...(cfg.privileged || sec.unmaskedPaths ? [] : protectionOps()),
     ],
     namespaces: NAMESPACES,
     cgroupProcs,

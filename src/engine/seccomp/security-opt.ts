@@ -1,7 +1,8 @@
 // docker's `--security-opt`: the CLI side (a profile file is read and inlined as compact
 // JSON, so the record holds the profile itself, as docker's HostConfig.SecurityOpt does) and
-// the daemon side (each option validated, the seccomp profile parsed). Options berth cannot
-// honour (AppArmor, SELinux labels) are refused rather than silently ignored.
+// the daemon side (each option validated, the seccomp profile parsed). berth applies no LSM:
+// asking for none (apparmor=unconfined, label=disable) is what it does anyway, asking for a
+// profile or label it cannot apply is refused rather than silently ignored.
 import { readFileSync } from 'node:fs';
 import { BerthError, invalid } from '../errors.js';
 import { parseProfile, type SeccompProfile } from './profile.js';
@@ -11,6 +12,10 @@ export interface SecurityOptions {
   seccomp: 'default' | 'unconfined' | SeccompProfile;
   /** Set only when an option says so. */
   noNewPrivileges?: boolean;
+  /** systempaths=unconfined: no masked or read-only paths. */
+  unmaskedPaths?: boolean;
+  /** writable-cgroups=true: the cgroup filesystems read-write. */
+  writableCgroups?: boolean;
 }
 
 /** Splits "k=v" (or docker's older "k:v"); undefined when there is no value. */
@@ -39,6 +44,12 @@ export function normalizeSecurityOpts(opts: readonly string[], readFile = (p: st
   });
 }
 
+/** Go's strconv.ParseBool, as docker's daemon parses these options. */
+function parseBool(v: string, opt: string): boolean {
+  if (!/^(1|t|T|true|TRUE|True|0|f|F|false|FALSE|False)$/.test(v)) throw invalid(`invalid --security-opt 2: ${JSON.stringify(opt)}`);
+  return /^(1|t|T|true|TRUE|True)$/.test(v);
+}
+
 /** What the (normalized) options ask for; throws docker's messages for bad ones. */
 export function parseSecurityOpts(opts: readonly string[] | undefined): SecurityOptions {
   const out: SecurityOptions = { seccomp: 'default' };
@@ -47,6 +58,7 @@ export function parseSecurityOpts(opts: readonly string[] | undefined): Security
       out.noNewPrivileges = true;
       continue;
     }
+    if (opt === 'disable') continue; // docker's short form of label=disable
     const [k, v] = split(opt);
     if (v === undefined) throw invalid(`invalid --security-opt 1: ${JSON.stringify(opt)}`);
     switch (k) {
@@ -54,11 +66,18 @@ export function parseSecurityOpts(opts: readonly string[] | undefined): Security
         out.seccomp = v === 'unconfined' ? 'unconfined' : v === 'builtin' ? 'default' : parseProfile(v);
         break;
       case 'no-new-privileges':
-        if (!/^(1|t|T|true|TRUE|True|0|f|F|false|FALSE|False)$/.test(v)) throw invalid(`invalid --security-opt 2: ${JSON.stringify(opt)}`);
-        out.noNewPrivileges = /^(1|t|T|true|TRUE|True)$/.test(v);
+        out.noNewPrivileges = parseBool(v, opt);
         break;
-      case 'apparmor': case 'label': case 'systempaths': case 'writable-cgroups':
-        throw new BerthError('UNSUPPORTED', `--security-opt ${k} is not supported by berth`);
+      case 'writable-cgroups':
+        out.writableCgroups = parseBool(v, opt);
+        break;
+      case 'systempaths':
+        if (v !== 'unconfined') throw invalid(`invalid --security-opt 2: ${JSON.stringify(opt)}`);
+        out.unmaskedPaths = true;
+        break;
+      case 'apparmor': case 'label':
+        if ((k === 'apparmor' && v === 'unconfined') || (k === 'label' && v === 'disable')) break;
+        throw new BerthError('UNSUPPORTED', `--security-opt ${opt}: berth applies no AppArmor or SELinux (only ${k === 'apparmor' ? 'apparmor=unconfined' : 'label=disable'} is accepted)`);
       default:
         throw invalid(`invalid --security-opt 2: ${JSON.stringify(opt)}`);
     }
