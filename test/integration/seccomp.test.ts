@@ -210,6 +210,13 @@ test('exec --privileged: every capability for the command, the container\'s secc
   t.ok(['rm', '-f', id]);
 });
 
+test('systempaths=unconfined unmasks /proc; apparmor=unconfined is accepted (no LSM), another profile refused', () => {
+  assert.is(t.ok(['run', '--rm', 'bb', 'cat', '/proc/keys']), '', 'masked by default');
+  assert.is.not(t.ok(['run', '--rm', '--security-opt', 'systempaths=unconfined', '--security-opt', 'apparmor=unconfined', 'bb', 'cat', '/proc/keys']), '');
+  const r = t.berth(['run', '--rm', '--security-opt', 'apparmor=docker-default', 'bb', 'true']);
+  assert.equal([r.code, r.stderr], [125, 'berth: --security-opt apparmor=docker-default: berth applies no AppArmor or SELinux (only apparmor=unconfined is accepted)\n']);
+});
+
 test('info says seccomp is on with the builtin profile', () => {
   const info = t.ok(['info']);
   assert.match(info, /\nSecurity Options:\n seccomp\n  Profile: builtin\n/);
