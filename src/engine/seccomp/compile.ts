@@ -165,18 +165,23 @@ function assemble(items: Item[]): Buffer {
   if (insns.length > BPF_MAXINSNS) {
     throw new BerthError('INVALID_ARGUMENT', `the seccomp profile compiles to ${insns.length} BPF instructions, more than the kernel's ${BPF_MAXINSNS}`);
   }
+  // typed-array stores, not Buffer's checked writers: this runs once per start, cold
   const buf = Buffer.alloc(insns.length * 8);
-  insns.forEach((ins, i) => {
+  const u8 = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+  const u16 = new Uint16Array(buf.buffer, buf.byteOffset, insns.length * 4);
+  const u32 = new Uint32Array(buf.buffer, buf.byteOffset, insns.length * 2);
+  for (let i = 0; i < insns.length; i++) {
+    const ins = insns[i];
     const rel = (t: number | string): number => (typeof t === 'number' ? t : at.get(t)! - (i + 1));
     const isJa = ins.code === JA;
     const k = isJa ? rel(ins.k) : (ins.k as number);
     const jt = isJa ? 0 : rel(ins.jt), jf = isJa ? 0 : rel(ins.jf);
     if (jt < 0 || jt > 255 || jf < 0 || jf > 255 || k < 0) throw new Error(`seccomp: jump out of range at ${i}`);
-    buf.writeUInt16LE(ins.code, i * 8);
-    buf.writeUInt8(jt, i * 8 + 2);
-    buf.writeUInt8(jf, i * 8 + 3);
-    buf.writeUInt32LE(k >>> 0, i * 8 + 4);
-  });
+    u16[i * 4] = ins.code; // little-endian host (x86): the layout of struct sock_filter
+    u8[i * 8 + 2] = jt;
+    u8[i * 8 + 3] = jf;
+    u32[i * 2 + 1] = k >>> 0;
+  }
   return buf;
 }
 
