@@ -29,8 +29,9 @@ function word(d: SeccompData, off: number): number {
   throw new Error(`bpf: load at offset ${off}`);
 }
 
-/** Runs the program (sock_filter[] as bytes) on one syscall; returns the SECCOMP_RET_* value. */
-export function runFilter(program: Buffer, d: SeccompData): number {
+/** Runs the program (sock_filter[] as bytes) on one syscall; returns the SECCOMP_RET_* value.
+ * `loaded` collects the seccomp_data offsets the run read. */
+export function runFilter(program: Buffer, d: SeccompData, loaded?: Set<number>): number {
   let a = 0;
   for (let pc = 0, steps = 0; steps < 100_000; steps++) {
     if (pc * 8 >= program.length) throw new Error('bpf: ran off the end');
@@ -38,7 +39,7 @@ export function runFilter(program: Buffer, d: SeccompData): number {
     const k = program.readUInt32LE(pc * 8 + 4);
     pc++;
     switch (code) {
-      case 0x20: a = word(d, k); break; // ld [k]
+      case 0x20: a = word(d, k); loaded?.add(k); break; // ld [k]
       case 0x54: a = (a & k) >>> 0; break; // and #k
       case 0x06: return k; // ret #k
       case 0x05: pc += k; break; // ja
