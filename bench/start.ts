@@ -7,10 +7,16 @@ import type { Anchors } from './anchors.js';
 import { anchorsDir, berth, fmt, interleave, log, summary, timed, type Row } from './util.js';
 
 const LABELS: Record<string, string> = {
-  berth: '`berth run --rm bb /bin/true`', crun: '`crun run` (bundle, /bin/true; hybrid workaround)', runc: '`runc run` (bundle, /bin/true)',
+  berth: '`berth run --rm bb /bin/true`',
+  'berth unconfined': '`berth run --rm --security-opt seccomp=unconfined bb /bin/true`',
+  'berth syscalls': '`berth run --rm bb dd … count=200000` (400k read/write under the filter)',
+  'berth syscalls unconfined': 'the same dd, `--security-opt seccomp=unconfined`', crun: '`crun run` (bundle, /bin/true; hybrid workaround)', runc: '`runc run` (bundle, /bin/true)',
   podman: '`podman run --rm --network none`', docker: '`docker run --rm --network none`',
   unshare: 'floor: `unshare … chroot ROOTFS /bin/true`', 'node -e 0': 'floor: `node -e 0`',
 };
+
+/** 200000 one-byte reads and writes: a syscall-bound command. */
+const DD = ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', 'count=200000'];
 
 export async function benchStart(a: Anchors, rounds: number): Promise<Row[]> {
   const root = join(a.tmp, 'berth-start');
@@ -19,6 +25,10 @@ export async function benchStart(a: Anchors, rounds: number): Promise<Row[]> {
   const id = () => `bench-${process.pid}-${k++}`;
   const tools: Record<string, () => number> = {
     berth: () => timed(...berth(root, 'run', '--rm', 'bb', '/bin/true')),
+    // the seccomp filter's cost: compiling and loading it (start), and running it (per syscall)
+    'berth unconfined': () => timed(...berth(root, 'run', '--rm', '--security-opt', 'seccomp=unconfined', 'bb', '/bin/true')),
+    'berth syscalls': () => timed(...berth(root, 'run', '--rm', 'bb', ...DD)),
+    'berth syscalls unconfined': () => timed(...berth(root, 'run', '--rm', '--security-opt', 'seccomp=unconfined', 'bb', ...DD)),
     'node -e 0': () => timed('node', ['-e', '0']),
     unshare: () => timed('unshare', ['--fork', '--pid', '--mount', '--uts', '--ipc', '--net', 'chroot', join(a.bb, 'rootfs'), '/bin/true']),
   };
@@ -33,10 +43,18 @@ export async function benchStart(a: Anchors, rounds: number): Promise<Row[]> {
   const res = await interleave(rounds, tools, errors);
   const rows: Row[] = [];
   const S = Object.fromEntries(Object.entries(res).filter(([, v]) => v.length).map(([n, v]) => [n, summary(v)]));
-  for (const n of ['berth', 'crun', 'runc', 'podman', 'docker', 'unshare', 'node -e 0']) {
+  for (const n of ['berth', 'berth unconfined', 'berth syscalls', 'berth syscalls unconfined', 'crun', 'runc', 'podman', 'docker', 'unshare', 'node -e 0']) {
     const what = LABELS[n];
     if (S[n]) rows.push({ section: 'start', what, value: fmt(S[n]) });
     else rows.push({ section: 'start', what, value: 'skipped', note: errors[n] ?? a.skip[n] ?? 'not available' });
+  }
+  if (S.berth && S['berth unconfined']) {
+    const d = S.berth.med - S['berth unconfined'].med;
+    rows.push({ section: 'start', what: 'seccomp: start-to-exit with − without the filter', value: `${d.toFixed(1)} ms` });
+  }
+  if (S['berth syscalls'] && S['berth syscalls unconfined']) {
+    const d = S['berth syscalls'].med - S['berth syscalls unconfined'].med;
+    rows.push({ section: 'start', what: 'seccomp: 400k allowed syscalls with − without the filter', value: `${d.toFixed(1)} ms`, note: `${(d * 1e6 / 400_000).toFixed(0)} ns per syscall` });
   }
   if (S.berth && S.podman) {
     const r = S.berth.med / S.podman.med;

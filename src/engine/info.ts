@@ -27,6 +27,8 @@ export interface EngineInfo {
   NCPU: number;
   MemTotal: number;
   RootDir: string;
+  /** docker's form: "name=seccomp,profile=builtin", "name=no-new-privileges" (berth's default). */
+  SecurityOptions: string[];
   Monitor: string;
   ServerVersion: string;
 }
@@ -56,6 +58,7 @@ export async function engineInfo(layout: Layout, containers: ContainerService, i
     NCPU: cpus().length,
     MemTotal: totalmem(),
     RootDir: layout.root,
+    SecurityOptions: securityOptions(),
     Monitor: monitorPath,
     ServerVersion: berthVersion(),
   };
@@ -71,6 +74,15 @@ export interface EngineVersion { Version: string; Os: string; Arch: string; Kern
 
 export function engineVersion(): EngineVersion {
   return { Version: berthVersion(), Os: 'linux', Arch: hostArchitecture(), KernelVersion: release(), NodeVersion: process.versions.node };
+}
+
+/** What every container gets unless its --security-opt says otherwise. */
+function securityOptions(): string[] {
+  let seccomp = false;
+  try {
+    seccomp = /^Seccomp:/m.test(readFileSync('/proc/self/status', 'utf8'));
+  } catch { /* no procfs: say nothing */ }
+  return [...(seccomp ? ['name=seccomp,profile=builtin'] : []), 'name=no-new-privileges'];
 }
 
 /** "memory (v1)", "cpu (v2)", ... for every limit kind the host supports. */

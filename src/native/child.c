@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <linux/seccomp.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
@@ -188,9 +189,22 @@ static void setup_stdio(const struct berth_spec *s) {
   }
 }
 
-/* From setting the identity to execve: the same for a container's init and an exec. */
+/* The seccomp filter, as late as possible: everything berth itself still does
+ * after it must be allowed by the profile (execve always, as with runc). The
+ * kernel takes it only with no_new_privs set or from a holder of CAP_SYS_ADMIN. */
+static void load_seccomp(const struct berth_spec *s) {
+  if (!s->seccomp_len) return;
+  struct sock_fprog prog = {.len = s->seccomp_len, .filter = s->seccomp_filter};
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, s->seccomp_flags, &prog) < 0) fail(s, "load seccomp filter", errno, 0);
+}
+
+/* From the rlimits to execve: the process's own setup (its ProcessSpec), the
+ * same for a container's init and an exec. */
 __attribute__((noreturn)) static void finish_and_exec(const struct berth_spec *s) {
   char step[PATH_MAX];
+  set_rlimits(s);
+  /* without no_new_privs only CAP_SYS_ADMIN may load a filter, which set_identity drops */
+  if (!s->no_new_privs) load_seccomp(s);
   set_identity(s);
   if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail(s, "set no_new_privs", errno, 0);
   if (s->stdin_null && !s->tty && !s->stdin_pipe) stdin_devnull(s);
@@ -202,6 +216,7 @@ __attribute__((noreturn)) static void finish_and_exec(const struct berth_spec *s
     s_join(step, sizeof step, "chdir ", s->cwd);
     fail(s, step, errno, 0);
   }
+  if (s->no_new_privs) load_seccomp(s);
   exec_command(s);
 }
 
@@ -255,6 +270,5 @@ void berth_child_run(struct berth_spec *s) {
   if ((s->namespaces & CLONE_NEWUTS) && *s->hostname && sethostname(s->hostname, s_len(s->hostname)) < 0)
     fail(s, "sethostname", errno, 0);
   if ((s->namespaces & CLONE_NEWNET) && loopback_up() < 0) fail(s, "bring up lo", errno, 0);
-  set_rlimits(s);
   finish_and_exec(s);
 }

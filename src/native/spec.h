@@ -5,6 +5,7 @@
 #define BERTH_SPEC_H
 
 #include <stddef.h>
+#include <linux/filter.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -62,6 +63,10 @@ struct berth_spec {
   uint64_t cap_bounding, cap_effective, cap_permitted, cap_inheritable, cap_ambient;
   int cap_last; /* /proc/sys/kernel/cap_last_cap, read before clone */
   int no_new_privs;
+  /* seccomp BPF program (NULL: unconfined) and SECCOMP_FILTER_FLAG_* */
+  struct sock_filter *seccomp_filter;
+  unsigned short seccomp_len;
+  unsigned int seccomp_flags;
   struct berth_rlimit *rlimits;
   size_t nrlimits;
   int stdin_null;

@@ -56,7 +56,7 @@ test('--env-file in the container\'s command (or any verb\'s arguments) is an ar
   assert.not.ok(nodeRanIt(), 'node read the container\'s argument');
   const ps = berth('ps', '--env-file-if-exists=./project.env');
   assert.is(ps.code, 125);
-  assert.match(ps.stderr, /^berth: Unknown argument/);
+  assert.match(ps.stderr, /^unknown flag: --env-file-if-exists\n/, 'docker\'s usage error');
   assert.not.ok(nodeRanIt(), 'node read an argument of ps');
 });
 

@@ -7,12 +7,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   assembleSpawnSpec, buildSpawnSpec, cgroupFsOps, overlayMountData, MASKED_PATHS, READONLY_PATHS,
-  DEFAULT_PATH, type HostFacts,
+  DEFAULT_PATH, DOCKER_DEFAULT_CAPS, CAP_NUMBERS, allCapabilities, capMask, containerCapabilities, normalizeCapabilities, type HostFacts,
 } from '../../src/engine/runtime/index.js';
 import { ContainerPaths } from '../../src/engine/store/layout.js';
 import type { ContainerRecord } from '../../src/engine/container/types.js';
 import { CLONE, MS, initPath, monitorPath, type RootfsOp, type SpawnSpec } from '../../src/native/index.js';
 import { BerthError } from '../../src/engine/errors.js';
+import { DEFAULT_PROFILE, compileProfile } from '../../src/engine/seccomp/index.js';
+import { hostDevices } from '../../src/engine/runtime/host-devices.js';
+import { release } from 'node:os';
+import { AUDIT_ARCH, decodeRet, runFilter } from '../helpers/bpf.js';
 
 const tmp = mkdtempSync('/tmp/berth-test-');
 const paths = new ContainerPaths(join(tmp, 'containers', 'c1'));
@@ -46,17 +50,17 @@ const targetIndex = (ops: RootfsOp[], target: string, op?: RootfsOp['op']): numb
 
 test('capabilities: uid 0 gets the 14 (0xa80425fb) in bounding/effective/permitted, none inheritable or ambient', () => {
   const s = build();
-  assert.equal(s.caps, { bounding: DOCKER_CAP_EFF, effective: DOCKER_CAP_EFF, permitted: DOCKER_CAP_EFF, inheritable: '0', ambient: '0' });
-  assert.is(s.uid, 0);
-  assert.is(s.noNewPrivileges, true);
+  assert.equal(s.process.caps, { bounding: DOCKER_CAP_EFF, effective: DOCKER_CAP_EFF, permitted: DOCKER_CAP_EFF, inheritable: '0', ambient: '0' });
+  assert.is(s.process.uid, 0);
+  assert.is(s.process.noNewPrivileges, true);
 });
 
 test('capabilities: a non-root user keeps the bounding set but has nothing effective', () => {
   const s = build({ user: 'user' });
-  assert.is(s.uid, 1000);
-  assert.is(s.gid, 1000);
-  assert.equal(s.groups, [10]);
-  assert.equal(s.caps, { bounding: DOCKER_CAP_EFF, effective: '0', permitted: '0', inheritable: '0', ambient: '0' });
+  assert.is(s.process.uid, 1000);
+  assert.is(s.process.gid, 1000);
+  assert.equal(s.process.groups, [10]);
+  assert.equal(s.process.caps, { bounding: DOCKER_CAP_EFF, effective: '0', permitted: '0', inheritable: '0', ambient: '0' });
 });
 
 test('masked and read-only paths: Docker\'s 12 and 5, after every mount', () => {
@@ -145,17 +149,17 @@ test('/sys/fs/cgroup: unified hosts get one ro cgroup2; legacy co-mounts get sym
 test('namespaces, stdio, cwd, rootfs, monitor, rlimits', () => {
   const s = build();
   assert.is(s.namespaces, CLONE.NEWNS | CLONE.NEWPID | CLONE.NEWUTS | CLONE.NEWIPC | CLONE.NEWNET | CLONE.NEWCGROUP);
-  assert.is(s.stdinNull, true);
-  assert.is(build({ openStdin: true }).stdinNull, false);
-  assert.is(s.cwd, '/');
-  assert.is(build({ workingDir: '/tmp' }).cwd, '/tmp');
+  assert.is(s.process.stdinNull, true);
+  assert.is(build({ openStdin: true }).process.stdinNull, false);
+  assert.is(s.process.cwd, '/');
+  assert.is(build({ workingDir: '/tmp' }).process.cwd, '/tmp');
   assert.is(s.rootfs, paths.merged);
   assert.is(s.hostname, 'abc123def456');
   assert.is(s.readonlyRootfs, false);
   assert.is(build({ readonlyRootfs: true }).readonlyRootfs, true);
   assert.equal(s.monitor, { path: monitorPath, args: monitorArgs });
   assert.equal(s.cgroupProcs, hybridProcs);
-  assert.equal(s.rlimits, []); // Docker sets none: the container inherits
+  assert.equal(s.process.rlimits, []); // Docker sets none: the container inherits
 });
 
 test('overlay: lowerdir keeps the record\'s order (top first), then upper and work', () => {
@@ -179,16 +183,16 @@ test('overlay: options over one page, or paths with separators, are refused as U
 });
 
 test('env: Docker\'s defaults, image PATH in place, HOSTNAME, HOME from passwd, TERM only with a tty', () => {
-  assert.equal(build().env, ['PATH=/bin:/usr/bin', 'HOSTNAME=abc123def456', 'FOO=bar', 'HOME=/root']);
-  assert.equal(build({ env: [] }).env, [`PATH=${DEFAULT_PATH}`, 'HOSTNAME=abc123def456', 'HOME=/root']);
-  assert.equal(build({ env: [], user: 'user', tty: true }).env, [`PATH=${DEFAULT_PATH}`, 'HOSTNAME=abc123def456', 'TERM=xterm', 'HOME=/home/user']);
-  assert.equal(build({ env: ['HOME=/data', 'HOSTNAME=mine'] }).env, [`PATH=${DEFAULT_PATH}`, 'HOSTNAME=mine', 'HOME=/data']);
+  assert.equal(build().process.env, ['PATH=/bin:/usr/bin', 'HOSTNAME=abc123def456', 'FOO=bar', 'HOME=/root']);
+  assert.equal(build({ env: [] }).process.env, [`PATH=${DEFAULT_PATH}`, 'HOSTNAME=abc123def456', 'HOME=/root']);
+  assert.equal(build({ env: [], user: 'user', tty: true }).process.env, [`PATH=${DEFAULT_PATH}`, 'HOSTNAME=abc123def456', 'TERM=xterm', 'HOME=/home/user']);
+  assert.equal(build({ env: ['HOME=/data', 'HOSTNAME=mine'] }).process.env, [`PATH=${DEFAULT_PATH}`, 'HOSTNAME=mine', 'HOME=/data']);
   // a user unknown to passwd (numeric) gets HOME=/
-  assert.equal(build({ env: [], user: '4242' }).env.at(-1), 'HOME=/');
+  assert.equal(build({ env: [], user: '4242' }).process.env.at(-1), 'HOME=/');
 });
 
 test('args: entrypoint + cmd; no command is docker\'s error', () => {
-  assert.equal(build({ entrypoint: ['/bin/echo'], cmd: ['hi'] }).args, ['/bin/echo', 'hi']);
+  assert.equal(build({ entrypoint: ['/bin/echo'], cmd: ['hi'] }).process.args, ['/bin/echo', 'hi']);
   const e = (() => { try { build({ entrypoint: [], cmd: [] }); } catch (x) { return x; } })() as BerthError;
   assert.instance(e, BerthError);
   assert.is(e.code, 'INVALID_ARGUMENT');
@@ -197,7 +201,7 @@ test('args: entrypoint + cmd; no command is docker\'s error', () => {
 
 test('--init: berth-init bound read-only at /dev/init after /dev is mounted, args prefixed with /dev/init', () => {
   const s = build({ init: true, cmd: ['sleep', '5'] });
-  assert.equal(s.args, ['/dev/init', 'sleep', '5']); // berth-init execs argv[1]: no "--"
+  assert.equal(s.process.args, ['/dev/init', 'sleep', '5']); // berth-init execs argv[1]: no "--"
   const bind = targetIndex(s.ops, '/dev/init', 'mount');
   const ro = targetIndex(s.ops, '/dev/init', 'remount');
   assert.equal(s.ops[bind], { op: 'mount', source: initPath, target: '/dev/init', fstype: '', flags: MS.BIND, data: '', mkdir: 'file' });
@@ -207,13 +211,90 @@ test('--init: berth-init bound read-only at /dev/init after /dev is mounted, arg
   assert.is(targetIndex(build().ops, '/dev/init'), -1, 'no /dev/init without --init');
 });
 
+test('seccomp: docker\'s default profile compiled into the process spec; none with seccomp=unconfined', () => {
+  const s = build();
+  assert.ok(s.process.seccomp, 'a filter by default');
+  assert.equal(s.process.seccomp!.filter, compileProfile(DEFAULT_PROFILE, { caps: DOCKER_DEFAULT_CAPS, kernel: release() }).program);
+  assert.is(s.process.seccomp!.flags, 0);
+  assert.is(build({ securityOpt: ['seccomp=unconfined'] }).process.seccomp, undefined);
+  const custom = '{"defaultAction":"SCMP_ACT_ALLOW","flags":["SECCOMP_FILTER_FLAG_LOG"],"syscalls":[]}';
+  assert.is(build({ securityOpt: [`seccomp=${custom}`] }).process.seccomp!.flags, 2);
+});
+
+test('--cap-add/--cap-drop: docker\'s spelling and arithmetic (ALL either way), unknown names refused', () => {
+  assert.equal(normalizeCapabilities(['net_admin', 'CAP_sys_time', 'all', 'NET_ADMIN'], 'CapAdd'), ['CAP_NET_ADMIN', 'CAP_SYS_TIME', 'ALL']);
+  assert.throws(() => normalizeCapabilities(['bogus'], 'CapDrop'), (e: Error) => e.message === 'invalid CapDrop: unknown capability: "CAP_BOGUS"');
+  assert.equal(containerCapabilities({}), [...DOCKER_DEFAULT_CAPS]);
+  assert.equal(containerCapabilities({ capAdd: ['CAP_SYS_ADMIN'], capDrop: ['CAP_NET_RAW'] }), [...DOCKER_DEFAULT_CAPS.filter((c) => c !== 'NET_RAW'), 'SYS_ADMIN']);
+  assert.equal(containerCapabilities({ capDrop: ['ALL'], capAdd: ['CAP_CHOWN'] }), ['CHOWN']);
+  assert.equal(containerCapabilities({ capAdd: ['ALL'], capDrop: ['CAP_SYS_ADMIN'] }), allCapabilities().filter((c) => c !== 'SYS_ADMIN'));
+  assert.equal(containerCapabilities({ privileged: true, capDrop: ['CAP_CHOWN'] }), allCapabilities());
+  assert.equal(allCapabilities((1n << 41n) - 1n), Object.keys(CAP_NUMBERS), 'ALL = every capability the caller holds');
+  assert.equal(allCapabilities(0x3n | (1n << 24n)), ['CHOWN', 'DAC_OVERRIDE', 'SYS_RESOURCE']);
+});
+
+test('capabilities reach the process and the seccomp profile: CAP_SYS_ADMIN opens unshare; no-new-privileges=false turns it off', () => {
+  const s = build({ capAdd: ['CAP_SYS_ADMIN'], capDrop: ['CAP_NET_RAW'] });
+  const mask = (BigInt(DOCKER_CAP_EFF) | (1n << 21n)) & ~(1n << 13n);
+  assert.equal(s.process.caps.bounding, mask.toString());
+  const unshare = (spec: SpawnSpec) => decodeRet(runFilter(spec.process.seccomp!.filter, { nr: 272, arch: AUDIT_ARCH.X86_64 })).action;
+  assert.is(unshare(s), 'ALLOW');
+  assert.is(unshare(build()), 'ERRNO');
+  assert.is(build().process.noNewPrivileges, true);
+  assert.is(build({ securityOpt: ['no-new-privileges=false'] }).process.noNewPrivileges, false);
+  assert.is(build({ securityOpt: ['no-new-privileges'] }).process.noNewPrivileges, true);
+});
+
+test('--privileged: all caps, no seccomp, no masks or read-only paths, /sys and cgroupfs rw, host devices (defaults kept)', () => {
+  const facts: HostFacts = {
+    user: { uid: 0, gid: 0, groups: [], home: '/root' }, cgroupMode: 'hybrid', overlayData: 'x',
+    hierarchies: [{ version: 1, mountName: 'memory', controllers: ['memory'] }, { version: 2, mountName: 'unified', controllers: [] }],
+    hostDevices: [
+      { path: '/dev/null', mode: 0o020666, major: 1, minor: 3, uid: 0, gid: 0 },
+      { path: '/dev/loop0', mode: 0o060660, major: 7, minor: 0, uid: 0, gid: 6 },
+      { path: '/dev/net/tun', mode: 0o020600, major: 10, minor: 200, uid: 0, gid: 0 },
+    ],
+  };
+  const input = (config: Partial<ContainerRecord['config']>) => ({ record: record(config), paths, cgroupProcs: [], monitorArgs: [] });
+  const s = assembleSpawnSpec(input({ privileged: true, securityOpt: ['seccomp=builtin'] }), facts);
+  assert.equal(s.process.caps.bounding, capMask(allCapabilities()).toString());
+  assert.is(s.process.seccomp, undefined, 'no filter, whatever --security-opt says');
+  assert.equal(s.ops.filter((o) => o.op === 'mask' || o.op === 'readonly'), []);
+  const flagsOf = (target: string) => (s.ops.find((o) => o.target === target && (o.op === 'mount' || o.op === 'remount')) as { flags: number }).flags;
+  assert.is(flagsOf('/sys') & MS.RDONLY, 0);
+  assert.ok(s.ops.filter((o) => o.target.startsWith('/sys/fs/cgroup') && 'flags' in o).every((o) => ((o as { flags: number }).flags & MS.RDONLY) === 0));
+  const nodes = s.ops.filter((o) => o.op === 'mknod').map((o) => o.target);
+  assert.equal(nodes.filter((n) => n === '/dev/null').length, 1, 'the host\'s /dev/null replaces the default one');
+  assert.ok(nodes.includes('/dev/zero') && nodes.includes('/dev/loop0') && nodes.includes('/dev/net/tun'));
+  assert.ok(targetIndex(s.ops, '/dev/net', 'mkdir') < targetIndex(s.ops, '/dev/net/tun', 'mknod'), 'the directory first');
+  assert.equal(s.ops.find((o) => o.target === '/dev/loop0'), { op: 'mknod', target: '/dev/loop0', mode: 0o060660, major: 7, minor: 0, uid: 0, gid: 6 });
+  // without --privileged the host devices are not used, and everything is as before
+  const plain = assembleSpawnSpec(input({}), facts);
+  assert.ok(!plain.ops.some((o) => o.target === '/dev/loop0'));
+  assert.ok(plain.ops.some((o) => o.op === 'mask'));
+  assert.ok((plain.ops.find((o) => o.target === '/sys')! as { flags: number }).flags & MS.RDONLY);
+});
+
+test('--security-opt systempaths=unconfined: no masked or read-only paths; writable-cgroups=true: cgroupfs rw', () => {
+  assert.equal(build({ securityOpt: ['systempaths=unconfined'] }).ops.filter((o) => o.op === 'mask' || o.op === 'readonly'), []);
+  const cg = build({ securityOpt: ['writable-cgroups=true'] }).ops.filter((o) => o.target.startsWith('/sys/fs/cgroup') && 'flags' in o);
+  assert.ok(cg.length > 0 && cg.every((o) => ((o as { flags: number }).flags & MS.RDONLY) === 0));
+  assert.ok(build().ops.filter((o) => o.target === '/sys/fs/cgroup/memory').every((o) => ((o as { flags: number }).flags & MS.RDONLY) !== 0));
+});
+
+test('hostDevices: the host\'s device nodes with their numbers and owners, not pts, console or ptmx', () => {
+  const devs = hostDevices();
+  assert.equal(devs.find((d) => d.path === '/dev/null'), { path: '/dev/null', mode: 0o020666, major: 1, minor: 3, uid: 0, gid: 0 });
+  assert.ok(!devs.some((d) => d.path.startsWith('/dev/pts/') || d.path === '/dev/console' || d.path === '/dev/ptmx'));
+});
+
 test('assembleSpawnSpec is pure: the facts passed in are what the spec holds', () => {
   const facts: HostFacts = {
     user: { uid: 5, gid: 6, groups: [7], home: '/h' }, cgroupMode: 'unified',
     hierarchies: [{ version: 2, mountName: 'cgroup', controllers: [] }], overlayData: 'lowerdir=/l,upperdir=/u,workdir=/w',
   };
   const s = assembleSpawnSpec({ record: record(), paths, cgroupProcs: ['/sys/fs/cgroup/x/cgroup.procs'], monitorArgs: [] }, facts);
-  assert.equal([s.uid, s.gid, s.groups, s.rootfsMount!.data], [5, 6, [7], 'lowerdir=/l,upperdir=/u,workdir=/w']);
+  assert.equal([s.process.uid, s.process.gid, s.process.groups, s.rootfsMount!.data], [5, 6, [7], 'lowerdir=/l,upperdir=/u,workdir=/w']);
   assert.equal(s.ops.filter((o) => o.target.startsWith('/sys/fs/cgroup')).length, 1);
 });
 

@@ -35,7 +35,7 @@ export const execCommand: CommandModule<GlobalArgs, ExecArgs> = {
     .option('env-file', { type: 'string', array: true, nargs: 1, describe: 'read environment variables from a file' })
     .option('user', { alias: 'u', type: 'string', describe: 'username or UID (format: name|uid[:group|gid])' })
     .option('workdir', { alias: 'w', type: 'string', describe: 'working directory inside the container' })
-    .option('privileged', { type: 'boolean', describe: 'refused: berth containers keep the default capability set' })
+    .option('privileged', { type: 'boolean', describe: 'give extended privileges to the command (every capability)' })
     .option('detach-keys', { type: 'string', describe: `key sequence for detaching (default "${DEFAULT_DETACH_KEYS}")` }) as never,
   handler: async (a) => {
     const c = getEngine(a).containers;

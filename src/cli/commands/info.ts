@@ -24,6 +24,12 @@ export const infoCommand: CommandModule<GlobalArgs, GlobalArgs & { format?: stri
       `Cgroup Driver: ${i.CgroupDriver}`,
       `Cgroup Version: ${i.CgroupVersion} (${i.CgroupMode})`,
       `Cgroup Limits: ${i.CgroupLimits.join(', ') || 'none'}`,
+      'Security Options:',
+      // docker's layout: the option's name, then its key=value pairs one level deeper
+      ...i.SecurityOptions.flatMap((o) => {
+        const kv = o.split(',').map((p) => p.split('='));
+        return [` ${kv[0][1]}`, ...kv.slice(1).map(([k, v]) => `  ${k[0].toUpperCase()}${k.slice(1)}: ${v}`)];
+      }),
       `Kernel Version: ${i.KernelVersion}`,
       `Operating System: ${i.OperatingSystem}`,
       `OSType: ${i.OSType}`,

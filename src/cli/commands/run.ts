@@ -13,8 +13,9 @@ import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detach-keys.js';
 import { pullIfMissing, pullOptions, pullValueFlags, type PullPolicyArgs } from '../pull-missing.js';
 import { mountOptions, mountValueFlags, toMountRequests, type MountArgs } from '../mount-flags.js';
 import { printWarning, resourceOptions, resourceValueFlags, toResourceLimits, type ResourceArgs } from '../resource-flags.js';
+import { securityOptions, securityValueFlags, toSecurityOptions, type SecurityArgs } from '../security-flags.js';
 
-interface CreateArgs extends GlobalArgs, ResourceArgs, MountArgs, PullPolicyArgs {
+interface CreateArgs extends GlobalArgs, ResourceArgs, MountArgs, PullPolicyArgs, SecurityArgs {
   image: string;
   name?: string;
   env?: string[];
@@ -43,7 +44,7 @@ interface RunArgs extends CreateArgs {
 }
 
 function createOptions(y: Argv<GlobalArgs>): Argv<CreateArgs> {
-  return pullOptions(mountOptions(resourceOptions(y)))
+  return securityOptions(pullOptions(mountOptions(resourceOptions(y))))
     .positional('image', { type: 'string', describe: 'image to run', demandOption: true })
     .option('name', { type: 'string', describe: 'assign a name to the container' })
     .option('env', { alias: 'e', type: 'string', array: true, nargs: 1, describe: 'set environment variables (KEY=VALUE, or KEY to pass the current value)' })
@@ -69,7 +70,8 @@ function createOptions(y: Argv<GlobalArgs>): Argv<CreateArgs> {
 export const runTail: TailVerb = {
   ownsH: true, // -h is --hostname, as in docker
   valueFlags: new Set(['name', 'env', 'e', 'env-file', 'workdir', 'w', 'user', 'u', 'hostname', 'h', 'entrypoint',
-    'stop-signal', 'stop-timeout', 'label', 'l', 'detach-keys', 'cidfile', 'restart', ...resourceValueFlags, ...mountValueFlags, ...pullValueFlags]),
+    'stop-signal', 'stop-timeout', 'label', 'l', 'detach-keys', 'cidfile', 'restart', ...resourceValueFlags, ...mountValueFlags, ...pullValueFlags,
+    ...securityValueFlags]),
 };
 
 function toCreateOptions(a: CreateArgs): CreateOptions {
@@ -101,6 +103,7 @@ function toCreateOptions(a: CreateArgs): CreateOptions {
     resources: toResourceLimits(a),
     restart: a.restart,
     onWarning: printWarning,
+    ...toSecurityOptions(a),
   };
 }
 

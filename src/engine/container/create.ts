@@ -5,7 +5,7 @@ import type { Layout } from '../store/layout.js';
 import { withLock } from '../store/lock.js';
 import { conflict, invalid } from '../errors.js';
 import type { ImageStore } from '../image/index.js';
-import { signalNumber, writeEtcFiles } from '../runtime/index.js';
+import { containerCapabilities, normalizeCapabilities, signalNumber, writeEtcFiles } from '../runtime/index.js';
 import { emitEvent } from '../events/index.js';
 import { checkName, nameInUse, newId, randomName } from './ids.js';
 import { listRecords, saveRecord } from './records.js';
@@ -15,6 +15,7 @@ import type { ContainerConfig, ContainerRecord } from './types.js';
 import type { ResourceLimits } from '../cgroup/index.js';
 import { checkResources } from './resources.js';
 import { parseRestartPolicy } from './restart-policy.js';
+import { normalizeSecurityOpts, parseSecurityOpts, seccompFilter } from '../seccomp/index.js';
 
 export interface CreateOptions {
   image: string;
@@ -45,6 +46,13 @@ export interface CreateOptions {
   volumesFrom?: string[];
   /** --restart, docker's syntax: no | always | unless-stopped | on-failure[:N]. */
   restart?: string;
+  /** --security-opt as given (a seccomp profile file is read here, as docker's CLI does). */
+  securityOpt?: string[];
+  /** --cap-add / --cap-drop: names with or without CAP_, any case, or ALL. */
+  capAdd?: string[];
+  capDrop?: string[];
+  /** --privileged */
+  privileged?: boolean;
 }
 
 export async function createContainer(layout: Layout, images: ImageStore, o: CreateOptions): Promise<ContainerRecord> {
@@ -77,6 +85,16 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
   const restartPolicy = o.restart === undefined ? undefined : parseRestartPolicy(o.restart);
   if (restartPolicy && restartPolicy.Name !== 'no' && o.autoRemove) throw invalid('conflicting options: cannot specify both --restart and --rm');
   const resources = checkResources(o.resources, o.onWarning);
+  const securityOpt = normalizeSecurityOpts(o.securityOpt ?? []);
+  // berth's default is no_new_privs (stricter than docker's): recorded, so inspect says so
+  if (parseSecurityOpts(securityOpt).noNewPrivileges === undefined) securityOpt.push('no-new-privileges');
+  const capAdd = normalizeCapabilities(o.capAdd ?? [], 'CapAdd');
+  const capDrop = normalizeCapabilities(o.capDrop ?? [], 'CapDrop');
+  // a custom profile is compiled here too: one the kernel would refuse (too long) fails before
+  // any record exists (the builtin one is known to fit: test/seccomp)
+  if (!o.privileged && typeof parseSecurityOpts(securityOpt).seccomp === 'object') {
+    seccompFilter(securityOpt, containerCapabilities({ capAdd, capDrop }));
+  }
 
   const id = newId();
   const config: ContainerConfig = {
@@ -98,6 +116,10 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
     openStdin: !!o.openStdin,
     readonlyRootfs: !!o.readonlyRootfs,
     ...(resources ? { resources } : {}),
+    securityOpt,
+    ...(capAdd.length ? { capAdd } : {}),
+    ...(capDrop.length ? { capDrop } : {}),
+    ...(o.privileged ? { privileged: true } : {}),
   };
 
   return withLock(layout.containersLock, async () => {

@@ -9,7 +9,7 @@ import type { Layout } from '../store/layout.js';
 import { readJson, writeJson } from '../store/atomic.js';
 import { BerthError, conflict, invalid } from '../errors.js';
 import { execInContainer, isNativeError, monitorPath, type ExecSpec } from '../../native/index.js';
-import { DOCKER_DEFAULT_CAPS, capabilitySets, containerEnv, replaceOrAppendEnv, resolveUser } from '../runtime/index.js';
+import { processSpec, replaceOrAppendEnv, resolveUser } from '../runtime/index.js';
 import { ContainerCgroups } from '../cgroup/index.js';
 import { deriveState, parentOf, procStartTime } from './state.js';
 import type { ContainerExit, ContainerRecord } from './types.js';
@@ -51,11 +51,6 @@ export const execPaths = (layout: Layout, containerId: string, execId: string): 
   new ExecPaths(layout.container(containerId).dir, execId);
 
 export function startExec(layout: Layout, rec: ContainerRecord, o: ExecOptions): ExecRecord {
-  if (o.privileged) {
-    // every berth container runs with Docker's default capability set: more would need
-    // the whole privileged profile (devices, no masks), which berth does not offer
-    throw new BerthError('UNSUPPORTED', 'exec --privileged is not supported: berth containers run with the default capability set');
-  }
   if (!o.cmd.length) throw invalid('no command given to exec');
   const paths = layout.container(rec.id);
   const st = deriveState(rec, paths);
@@ -74,18 +69,11 @@ export function startExec(layout: Layout, rec: ContainerRecord, o: ExecOptions):
   if (!workingDir.startsWith('/')) throw invalid(`the working directory "${workingDir}" is invalid: it needs to be an absolute path`);
   const spec: ExecSpec = {
     initPid: rec.run.pid,
-    args: o.cmd,
-    env: containerEnv({ env: replaceOrAppendEnv(cfg.env, o.env ?? []), hostname: cfg.hostname, tty, home: user.home }),
-    cwd: workingDir,
-    uid: user.uid,
-    gid: user.gid,
-    groups: user.groups,
+    process: processSpec(cfg, {
+      args: o.cmd, env: replaceOrAppendEnv(cfg.env, o.env ?? []), cwd: workingDir, user, tty, openStdin: stdin, ttySize: o.ttySize,
+      privileged: o.privileged,
+    }),
     cgroupProcs: ContainerCgroups.fromDirs(rec.run.cgroupPaths).procsFiles(),
-    caps: capabilitySets(DOCKER_DEFAULT_CAPS, user.uid),
-    noNewPrivileges: true,
-    stdinNull: !stdin && !tty,
-    ...(tty ? { tty: o.ttySize ?? { rows: 24, cols: 80 } } : {}),
-    ...(stdin && !tty ? { stdinPipe: true } : {}),
     monitor: { path: monitorPath, args: ['--log', ep.log, '--exit-file', ep.exitFile, '--attach-socket', ep.attachSocket] },
   };
   let spawned;

@@ -52,7 +52,7 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
     const cgroups = ContainerCgroups.create(id);
     try {
       applyRecordLimits(cgroups, rec); // before the init joins: it never runs unlimited
-      cgroups.restrictDevices();
+      if (!rec.config.privileged) cgroups.restrictDevices(); // --privileged: every device, as docker
     } catch (e) {
       cgroups.remove();
       throw recordStartFailure(layout, rec, e);

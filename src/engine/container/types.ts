@@ -31,6 +31,15 @@ export interface ContainerConfig {
   resources?: ResourceLimits;
   /** --restart; absent = "no". */
   restartPolicy?: RestartPolicy;
+  /** --security-opt, as docker's HostConfig.SecurityOpt holds it (a seccomp profile file
+   * inlined as JSON). Absent = docker's defaults: the builtin seccomp profile. */
+  securityOpt?: string[];
+  /** --cap-add / --cap-drop, docker's spelling ("CAP_NET_ADMIN", "ALL"). Absent = none. */
+  capAdd?: string[];
+  capDrop?: string[];
+  /** --privileged: every capability and host device, no seccomp, no masked or read-only
+   * paths, /sys and the cgroup filesystems writable (docker's meaning). */
+  privileged?: boolean;
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';

@@ -1,6 +1,9 @@
-// Linux capabilities: numbers (linux/capability.h) and Docker's default set.
+// Linux capabilities: numbers (linux/capability.h), Docker's default set, and docker's
+// --cap-add / --cap-drop / --privileged arithmetic (moby daemon/pkg/oci/caps).
 // Masks are BigInt: bits above 31 (CAP_MAC_ADMIN and later) do not survive JS
 // numbers' bitwise operators, and the native side takes decimal strings.
+import { readFileSync } from 'node:fs';
+import { invalid } from '../errors.js';
 
 export const CAP_NUMBERS: Readonly<Record<string, number>> = {
   CHOWN: 0, DAC_OVERRIDE: 1, DAC_READ_SEARCH: 2, FOWNER: 3, FSETID: 4, KILL: 5, SETGID: 6, SETUID: 7,
@@ -43,4 +46,48 @@ export function capabilitySets(names: readonly string[], uid: number) {
     inheritable: '0',
     ambient: '0',
   };
+}
+
+/** The capabilities berth itself holds (its permitted set), read once: nothing beyond them can
+ * be given (capset refuses), and a host may withhold some from root (CAP_SYS_RESOURCE here). */
+let held: bigint | undefined;
+export function callerCapabilities(): bigint {
+  if (held === undefined) {
+    try {
+      held = BigInt('0x' + (/^CapPrm:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0'));
+    } catch {
+      held = 0n;
+    }
+  }
+  return held;
+}
+
+/** What ALL and --privileged mean: every capability berth knows that the caller holds
+ * (docker: every one the kernel has; the difference shows only where root lacks some). */
+export const allCapabilities = (holds = callerCapabilities()): string[] =>
+  Object.entries(CAP_NUMBERS).filter(([, n]) => (holds >> BigInt(n)) & 1n).map(([name]) => name);
+
+/** docker's spelling of --cap-add/--cap-drop values: upper case, "CAP_" prefixed, or "ALL";
+ * an unknown name is docker's error ("invalid CapAdd: unknown capability: "CAP_FOO""). */
+export function normalizeCapabilities(names: readonly string[], field: 'CapAdd' | 'CapDrop'): string[] {
+  const out: string[] = [];
+  for (const raw of names) {
+    let c = raw.trim().toUpperCase();
+    if (c !== 'ALL' && !c.startsWith('CAP_')) c = `CAP_${c}`;
+    if (c !== 'ALL' && CAP_NUMBERS[c.slice(4)] === undefined) throw invalid(`invalid ${field}: unknown capability: ${JSON.stringify(c)}`);
+    if (!out.includes(c)) out.push(c);
+  }
+  return out;
+}
+
+/** The container's capability set (names without "CAP_"), as moby's TweakCapabilities:
+ * --privileged = all; ALL in cap-add = all but the dropped; ALL in cap-drop = only the added;
+ * else the defaults minus the dropped plus the added. */
+export function containerCapabilities(o: { capAdd?: readonly string[]; capDrop?: readonly string[]; privileged?: boolean }): string[] {
+  const bare = (c: string): string => c.replace(/^CAP_/, '');
+  const add = (o.capAdd ?? []).map(bare), drop = (o.capDrop ?? []).map(bare);
+  if (o.privileged) return allCapabilities();
+  if (add.includes('ALL')) return allCapabilities().filter((c) => !drop.includes(c));
+  if (drop.includes('ALL')) return add;
+  return [...new Set([...DOCKER_DEFAULT_CAPS.filter((c) => !drop.includes(c)), ...add])];
 }

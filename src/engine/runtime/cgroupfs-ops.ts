@@ -20,7 +20,7 @@ export interface ContainerHierarchy {
   controllers: string[];
 }
 
-const RO = MS.RDONLY | MS.NOSUID | MS.NOEXEC | MS.NODEV;
+const RW = MS.NOSUID | MS.NOEXEC | MS.NODEV;
 const BASE = '/sys/fs/cgroup';
 
 /** The v1 mount data: exactly the hierarchy's controllers (a different set is EBUSY);
@@ -32,9 +32,11 @@ export function v1MountData(controllers: string[]): string {
 
 const safeName = (n: string): boolean => n !== '' && n !== '.' && n !== '..' && !n.includes('/');
 
-export function cgroupFsOps(mode: CgroupMode, hierarchies: ContainerHierarchy[]): RootfsOp[] {
+/** `writable`: --privileged (docker mounts the cgroup filesystems read-write then). */
+export function cgroupFsOps(mode: CgroupMode, hierarchies: ContainerHierarchy[], writable = false): RootfsOp[] {
+  const flags = writable ? RW : RW | MS.RDONLY;
   if (mode === 'unified') {
-    return [{ op: 'mount', source: 'cgroup2', target: BASE, fstype: 'cgroup2', flags: RO, data: '', mkdir: 'dir' }];
+    return [{ op: 'mount', source: 'cgroup2', target: BASE, fstype: 'cgroup2', flags, data: '', mkdir: 'dir' }];
   }
   const ops: RootfsOp[] = [
     { op: 'mount', source: 'tmpfs', target: BASE, fstype: 'tmpfs', flags: MS.NOSUID | MS.NOEXEC | MS.NODEV, data: 'mode=755', mkdir: 'dir' },
@@ -45,8 +47,8 @@ export function cgroupFsOps(mode: CgroupMode, hierarchies: ContainerHierarchy[])
     if (h.version === 2 && mode !== 'hybrid') continue;
     names.add(h.mountName);
     ops.push(h.version === 2
-      ? { op: 'mount', source: 'cgroup2', target: `${BASE}/${h.mountName}`, fstype: 'cgroup2', flags: RO, data: '', mkdir: 'dir' }
-      : { op: 'mount', source: 'cgroup', target: `${BASE}/${h.mountName}`, fstype: 'cgroup', flags: RO, data: v1MountData(h.controllers), mkdir: 'dir' });
+      ? { op: 'mount', source: 'cgroup2', target: `${BASE}/${h.mountName}`, fstype: 'cgroup2', flags, data: '', mkdir: 'dir' }
+      : { op: 'mount', source: 'cgroup', target: `${BASE}/${h.mountName}`, fstype: 'cgroup', flags, data: v1MountData(h.controllers), mkdir: 'dir' });
   }
   // co-mounted controllers ("cpu,cpuacct"): each name also reachable on its own, as on the host
   for (const h of hierarchies) {
@@ -57,6 +59,6 @@ export function cgroupFsOps(mode: CgroupMode, hierarchies: ContainerHierarchy[])
       ops.push({ op: 'symlink', target: `${BASE}/${c}`, linkTo: h.mountName });
     }
   }
-  ops.push({ op: 'remount', target: BASE, flags: MS.BIND | RO });
+  ops.push({ op: 'remount', target: BASE, flags: MS.BIND | flags });
   return ops;
 }

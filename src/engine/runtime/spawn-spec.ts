@@ -8,10 +8,11 @@ import { cgroupMode, mountOfDir, readCgroupMounts, type CgroupMode } from '../cg
 import { invalid } from '../errors.js';
 import type { ContainerPaths } from '../store/layout.js';
 import type { ContainerRecord } from '../container/types.js';
-import { DOCKER_DEFAULT_CAPS, capabilitySets } from './capabilities.js';
 import { cgroupFsOps, type ContainerHierarchy } from './cgroupfs-ops.js';
-import { containerEnv } from './env.js';
 import { overlayMountData } from './overlay.js';
+import { hostDevices, type DeviceNode } from './host-devices.js';
+import { processSpec } from './process-spec.js';
+import { parseSecurityOpts } from '../seccomp/index.js';
 import { INIT_TARGET, deviceOps, etcBinds, initOps, kernelMounts, protectionOps } from './rootfs-ops.js';
 import { resolveUser, type ResolvedUser } from './user.js';
 import { userMountOps } from './user-mounts.js';
@@ -36,6 +37,8 @@ export interface HostFacts {
   overlayData: string;
   /** Bind sources that are files (their mount points are made as files); absent: none. */
   fileSources?: ReadonlySet<string>;
+  /** --privileged: the host's device nodes (hostDevices()). */
+  hostDevices?: readonly DeviceNode[];
 }
 
 const NAMESPACES = CLONE.NEWNS | CLONE.NEWPID | CLONE.NEWUTS | CLONE.NEWIPC | CLONE.NEWNET | CLONE.NEWCGROUP;
@@ -45,42 +48,38 @@ export function assembleSpawnSpec(input: SpawnInput, facts: HostFacts): SpawnSpe
   const cfg = record.config;
   const command = [...cfg.entrypoint, ...cfg.cmd];
   if (!command.length) throw invalid('no command specified');
-  const { user } = facts;
+  const sec = parseSecurityOpts(cfg.securityOpt);
   return {
-    // no "--" after /dev/init: berth-init takes no options and execs argv[1] as is (it would
-    // try to exec "--"); the command itself may not start with "-" anyway (it is a path)
-    args: cfg.init ? [INIT_TARGET, ...command] : command,
-    env: containerEnv({ env: cfg.env, hostname: cfg.hostname, tty: cfg.tty, home: user.home }),
-    cwd: cfg.workingDir || '/',
-    uid: user.uid,
-    gid: user.gid,
-    groups: user.groups,
+    process: processSpec(cfg, {
+      // no "--" after /dev/init: berth-init takes no options and execs argv[1] as is (it would
+      // try to exec "--"); the command itself may not start with "-" anyway (it is a path)
+      args: cfg.init ? [INIT_TARGET, ...command] : command,
+      env: cfg.env,
+      cwd: cfg.workingDir || '/',
+      user: facts.user,
+      tty: cfg.tty,
+      openStdin: cfg.openStdin,
+      ttySize: input.ttySize,
+    }),
     hostname: cfg.hostname,
     rootfs: paths.merged,
     rootfsMount: { source: 'overlay', fstype: 'overlay', flags: 0, data: facts.overlayData },
     readonlyRootfs: cfg.readonlyRootfs,
     ops: [
-      ...kernelMounts(),
-      ...cgroupFsOps(facts.cgroupMode, facts.hierarchies),
+      ...kernelMounts({ privileged: cfg.privileged }),
+      ...cgroupFsOps(facts.cgroupMode, facts.hierarchies, cfg.privileged || sec.writableCgroups),
       ...etcBinds(paths),
       // -v/--mount/--tmpfs: after the /etc files, before masks (nothing may uncover a masked path)
       ...userMountOps(cfg.mounts ?? [], (src) => (facts.fileSources?.has(src) ? 'file' : 'dir')),
       // docker creates a missing working directory (before /dev etc. so it cannot land on a tmpfs)
       ...(cfg.workingDir && cfg.workingDir !== '/' ? [{ op: 'mkdir' as const, target: cfg.workingDir }] : []),
-      ...deviceOps(),
+      ...deviceOps(cfg.privileged ? facts.hostDevices ?? [] : []),
       ...(cfg.init ? initOps() : []),
-      ...protectionOps(),
+      // docker's --privileged and systempaths=unconfined: no masked or read-only paths
+      ...(cfg.privileged || sec.unmaskedPaths ? [] : protectionOps()),
     ],
     namespaces: NAMESPACES,
     cgroupProcs,
-    caps: capabilitySets(DOCKER_DEFAULT_CAPS, user.uid),
-    noNewPrivileges: true,
-    // Docker sets no rlimits (the container inherits the caller's). --ulimit, when it comes,
-    // must pass through clampRlimits (rlimits.ts): nothing above the caller's hard limits.
-    rlimits: [],
-    stdinNull: !cfg.openStdin && !cfg.tty,
-    ...(cfg.tty ? { tty: input.ttySize ?? { rows: 24, cols: 80 } } : {}),
-    ...(cfg.openStdin && !cfg.tty ? { stdinPipe: true } : {}),
     monitor: { path: monitorPath, args: monitorArgs },
   };
 }
@@ -104,6 +103,7 @@ export function buildSpawnSpec(input: SpawnInput): SpawnSpec {
     cgroupMode: cgroupMode(),
     hierarchies: hierarchiesOf(cgroupProcs),
     overlayData: overlayMountData(record, paths),
+    ...(record.config.privileged ? { hostDevices: hostDevices() } : {}),
     fileSources: new Set((record.config.mounts ?? [])
       .filter((m) => m.type === 'bind' && statSync(m.source, { throwIfNoEntry: false })?.isDirectory() === false)
       .map((m) => m.source)),

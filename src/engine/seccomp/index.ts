@@ -1,0 +1,24 @@
+// The seccomp face: docker's profile format and default profile, `--security-opt`, and the
+// compiler from a profile to the BPF program the native side loads into every container
+// process (its init and each exec).
+import { release } from 'node:os';
+import { BerthError } from '../errors.js';
+import { compileProfile, type CompiledFilter } from './compile.js';
+import { DEFAULT_PROFILE } from './default-profile.js';
+import { parseSecurityOpts } from './security-opt.js';
+
+export { parseProfile, type SeccompProfile, type SeccompRule } from './profile.js';
+export { compileProfile, type CompiledFilter, type CompileOptions } from './compile.js';
+export { DEFAULT_PROFILE } from './default-profile.js';
+export { normalizeSecurityOpts, parseSecurityOpts, type SecurityOptions } from './security-opt.js';
+
+/** The filter a container process gets: its profile (docker's default unless
+ * `--security-opt seccomp=…` says otherwise) for its capability set; undefined = unconfined. */
+export function seccompFilter(securityOpt: readonly string[] | undefined, caps: readonly string[]): CompiledFilter | undefined {
+  const { seccomp } = parseSecurityOpts(securityOpt);
+  if (seccomp === 'unconfined') return undefined;
+  if (process.arch !== 'x64') {
+    throw new BerthError('UNSUPPORTED', `berth compiles seccomp filters for x86_64 only: run on ${process.arch} with --security-opt seccomp=unconfined`);
+  }
+  return compileProfile(seccomp === 'default' ? DEFAULT_PROFILE : seccomp, { caps, kernel: release() });
+}
