@@ -5,14 +5,17 @@ import type { Layout } from '../store/layout.js';
 import { withLock } from '../store/lock.js';
 import { conflict, invalid } from '../errors.js';
 import type { ImageStore } from '../image/index.js';
-import { signalNumber, writeEtcFiles } from '../runtime/index.js';
+import {
+  DEFAULT_SHM_SIZE, checkGroupAdd, checkUlimits, hostDevices, normalizeUlimits, parseSysctl, signalNumber, writeEtcFiles,
+  type DeviceMapping, type Ulimit,
+} from '../runtime/index.js';
 import { emitEvent } from '../events/index.js';
 import { checkName, newId, randomName } from './ids.js';
 import { listRecords, saveRecord } from './records.js';
 import { removeAnonymousVolumes, resolveMounts } from './mounts.js';
 import type { MountRequest } from '../volume/index.js';
 import type { ContainerConfig, ContainerRecord } from './types.js';
-import type { ResourceLimits } from '../cgroup/index.js';
+import { parseDeviceRule, type ResourceLimits } from '../cgroup/index.js';
 import { checkResources } from './resources.js';
 
 export interface CreateOptions {
@@ -42,6 +45,41 @@ export interface CreateOptions {
   mounts?: MountRequest[];
   /** --volumes-from CONTAINER[:ro|:rw] */
   volumesFrom?: string[];
+  /** --device (parseDeviceFlag), --device-cgroup-rule lines, --ulimit (parseUlimit). */
+  devices?: DeviceMapping[];
+  deviceCgroupRules?: string[];
+  ulimits?: Ulimit[];
+  /** --shm-size in bytes; 0 = docker's default (64 MiB). */
+  shmSize?: number;
+  /** --sysctl (parseSysctl), --group-add. */
+  sysctls?: Record<string, string>;
+  groupAdd?: string[];
+}
+
+/** The device, ulimit, shm, sysctl and group options checked as docker's daemon does (and
+ * against this host: the device nodes exist, no ulimit above berth's own hard limits). */
+function processConfig(o: CreateOptions): Partial<ContainerConfig> {
+  const out: Partial<ContainerConfig> = {};
+  if (o.devices?.length) {
+    hostDevices(o.devices); // each names a device node (or a directory of them) now
+    out.devices = o.devices;
+  }
+  if (o.deviceCgroupRules?.length) {
+    o.deviceCgroupRules.forEach(parseDeviceRule);
+    out.deviceCgroupRules = [...o.deviceCgroupRules];
+  }
+  if (o.ulimits?.length) {
+    out.ulimits = normalizeUlimits(o.ulimits);
+    checkUlimits(out.ulimits);
+  }
+  if (o.shmSize !== undefined && (!Number.isSafeInteger(o.shmSize) || o.shmSize < 0)) throw invalid('SHM size can not be less than 0');
+  out.shmSize = o.shmSize || DEFAULT_SHM_SIZE; // docker stores the default it applies
+  if (o.sysctls && Object.keys(o.sysctls).length) {
+    for (const [k, v] of Object.entries(o.sysctls)) parseSysctl(`${k}=${v}`);
+    out.sysctls = { ...o.sysctls };
+  }
+  if (o.groupAdd?.length) out.groupAdd = checkGroupAdd(o.groupAdd);
+  return out;
 }
 
 export async function createContainer(layout: Layout, images: ImageStore, o: CreateOptions): Promise<ContainerRecord> {
@@ -72,6 +110,7 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
   }
 
   const resources = checkResources(o.resources, o.onWarning);
+  const processOptions = processConfig(o);
 
   const id = newId();
   const config: ContainerConfig = {
@@ -92,6 +131,7 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
     openStdin: !!o.openStdin,
     readonlyRootfs: !!o.readonlyRootfs,
     ...(resources ? { resources } : {}),
+    ...processOptions,
   };
 
   return withLock(layout.containersLock, async () => {

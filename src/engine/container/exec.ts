@@ -65,7 +65,7 @@ export function startExec(layout: Layout, rec: ContainerRecord, o: ExecOptions):
   if (parentOf(rec.run.pid) !== rec.run.monitorPid) throw new BerthError('NOT_RUNNING', `container ${rec.name} is not running`);
 
   const cfg = rec.config;
-  const user = resolveUser([paths.upper, ...rec.lowerDirs], o.user ?? cfg.user);
+  const user = resolveUser([paths.upper, ...rec.lowerDirs], o.user ?? cfg.user, cfg.groupAdd);
   const tty = !!o.tty, stdin = !!o.interactive;
   const id = randomBytes(32).toString('hex');
   const ep = new ExecPaths(paths.dir, id);

@@ -4,6 +4,7 @@ import type { ContainerRecord } from './types.js';
 import type { ContainerState } from './state.js';
 import { humanDuration } from '../format.js';
 import { runningExecIds } from './exec.js';
+import { DEFAULT_SHM_SIZE } from '../runtime/index.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -53,6 +54,13 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
       CpusetCpus: rec.config.resources?.cpusetCpus ?? '',
       PidsLimit: rec.config.resources?.pidsLimit ?? null,
       BlkioWeight: rec.config.resources?.blkioWeight ?? 0,
+      // docker's shapes: [] / null when none was given, the default 64 MiB /dev/shm
+      Devices: (rec.config.devices ?? []).map((d) => ({ PathOnHost: d.pathOnHost, PathInContainer: d.pathInContainer, CgroupPermissions: d.cgroupPermissions })),
+      DeviceCgroupRules: rec.config.deviceCgroupRules ?? null,
+      Ulimits: (rec.config.ulimits ?? []).map((u) => ({ Name: u.name, Hard: u.hard, Soft: u.soft })),
+      ShmSize: rec.config.shmSize ?? DEFAULT_SHM_SIZE,
+      ...(rec.config.sysctls ? { Sysctls: rec.config.sysctls } : {}),
+      GroupAdd: rec.config.groupAdd ?? null,
     },
     Mounts: (rec.config.mounts ?? []).map((m) => ({
       Type: m.type,

@@ -12,7 +12,10 @@ import { DOCKER_DEFAULT_CAPS, capabilitySets } from './capabilities.js';
 import { cgroupFsOps, type ContainerHierarchy } from './cgroupfs-ops.js';
 import { containerEnv } from './env.js';
 import { overlayMountData } from './overlay.js';
+import type { HostDevice } from './devices.js';
 import { INIT_TARGET, deviceOps, etcBinds, initOps, kernelMounts, protectionOps } from './rootfs-ops.js';
+import { checkUlimits, ulimitRlimits } from './rlimits.js';
+import { sysctlOps } from './sysctls.js';
 import { resolveUser, type ResolvedUser } from './user.js';
 import { userMountOps } from './user-mounts.js';
 
@@ -25,6 +28,9 @@ export interface SpawnInput {
   monitorArgs: string[];
   /** The size of the client's terminal, for a container with a tty (default 24x80). */
   ttySize?: { rows: number; cols: number };
+  /** The --device nodes as found on the host now (hostDevices(record.config.devices)); the
+   * caller allows the same ones in the container's cgroup. */
+  devices?: HostDevice[];
 }
 
 /** What the spec depends on besides the record: facts about the host and the image. */
@@ -60,24 +66,25 @@ export function assembleSpawnSpec(input: SpawnInput, facts: HostFacts): SpawnSpe
     rootfsMount: { source: 'overlay', fstype: 'overlay', flags: 0, data: facts.overlayData },
     readonlyRootfs: cfg.readonlyRootfs,
     ops: [
-      ...kernelMounts(),
+      ...kernelMounts(cfg.shmSize),
       ...cgroupFsOps(facts.cgroupMode, facts.hierarchies),
       ...etcBinds(paths),
       // -v/--mount/--tmpfs: after the /etc files, before masks (nothing may uncover a masked path)
       ...userMountOps(cfg.mounts ?? [], (src) => (facts.fileSources?.has(src) ? 'file' : 'dir')),
       // docker creates a missing working directory (before /dev etc. so it cannot land on a tmpfs)
       ...(cfg.workingDir && cfg.workingDir !== '/' ? [{ op: 'mkdir' as const, target: cfg.workingDir }] : []),
-      ...deviceOps(),
+      ...deviceOps(input.devices),
       ...(cfg.init ? initOps() : []),
+      // the container's own netns and ipc ns: written before /proc/sys goes read-only
+      ...sysctlOps(cfg.sysctls ?? {}),
       ...protectionOps(),
     ],
     namespaces: NAMESPACES,
     cgroupProcs,
     caps: capabilitySets(DOCKER_DEFAULT_CAPS, user.uid),
     noNewPrivileges: true,
-    // Docker sets no rlimits (the container inherits the caller's). --ulimit, when it comes,
-    // must pass through clampRlimits (rlimits.ts): nothing above the caller's hard limits.
-    rlimits: [],
+    // --ulimit only: docker sets none (the container inherits the caller's)
+    rlimits: ulimitRlimits(cfg.ulimits ?? []),
     stdinNull: !cfg.openStdin && !cfg.tty,
     ...(cfg.tty ? { tty: input.ttySize ?? { rows: 24, cols: 80 } } : {}),
     ...(cfg.openStdin && !cfg.tty ? { stdinPipe: true } : {}),
@@ -99,8 +106,9 @@ export function hierarchiesOf(cgroupProcs: string[]): ContainerHierarchy[] {
 export function buildSpawnSpec(input: SpawnInput): SpawnSpec {
   const { record, paths, cgroupProcs } = input;
   if (![...record.config.entrypoint, ...record.config.cmd].length) throw invalid('no command specified');
+  checkUlimits(record.config.ulimits ?? []); // the caller's hard limits may be lower than at create
   return assembleSpawnSpec(input, {
-    user: resolveUser([paths.upper, ...record.lowerDirs], record.config.user),
+    user: resolveUser([paths.upper, ...record.lowerDirs], record.config.user, record.config.groupAdd),
     cgroupMode: cgroupMode(),
     hierarchies: hierarchiesOf(cgroupProcs),
     overlayData: overlayMountData(record, paths),
