@@ -188,9 +188,11 @@ static void setup_stdio(const struct berth_spec *s) {
   }
 }
 
-/* From setting the identity to execve: the same for a container's init and an exec. */
+/* From the rlimits to execve: the process's own setup (its ProcessSpec), the
+ * same for a container's init and an exec. */
 __attribute__((noreturn)) static void finish_and_exec(const struct berth_spec *s) {
   char step[PATH_MAX];
+  set_rlimits(s);
   set_identity(s);
   if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail(s, "set no_new_privs", errno, 0);
   if (s->stdin_null && !s->tty && !s->stdin_pipe) stdin_devnull(s);
@@ -255,6 +257,5 @@ void berth_child_run(struct berth_spec *s) {
   if ((s->namespaces & CLONE_NEWUTS) && *s->hostname && sethostname(s->hostname, s_len(s->hostname)) < 0)
     fail(s, "sethostname", errno, 0);
   if ((s->namespaces & CLONE_NEWNET) && loopback_up() < 0) fail(s, "bring up lo", errno, 0);
-  set_rlimits(s);
   finish_and_exec(s);
 }

@@ -67,16 +67,33 @@ export type RootfsOp =
 /** A negative or non-finite soft/hard (-1, Infinity) means RLIM_INFINITY. */
 export interface Rlimit { resource: number; soft: number; hard: number }
 
-/** Everything the native side needs to start one container. Prepared fully in
- * TypeScript; the child side of clone() only replays it as syscalls. */
-export interface SpawnSpec {
-  /** argv of the container process; args[0] is looked up in PATH (from env) inside the root. */
+/** The process a container runs, its init or an exec: the fields both share, built
+ * once (engine/runtime/process-spec.ts) and parsed once (get_process in spawn-spec.c). */
+export interface ProcessSpec {
+  /** argv; args[0] is looked up in PATH (from env) inside the root. */
   args: string[];
   env: string[];
   cwd: string;
   uid: number;
   gid: number;
   groups: number[];
+  /** Capability sets as 64-bit masks (decimal strings: JS numbers lose bits). */
+  caps: { bounding: string; effective: string; permitted: string; inheritable: string; ambient: string };
+  noNewPrivileges: boolean;
+  rlimits: Rlimit[];
+  /** Open the process's stdin on /dev/null (the container's own). */
+  stdinNull: boolean;
+  /** -t: a pty from the host's /dev/ptmx of this size; the process gets the slave as 0/1/2 and
+   * controlling terminal (an init also on /dev/console), the monitor the master (`--tty-fd 3`). */
+  tty?: { rows: number; cols: number };
+  /** -i without -t: stdin is a pipe whose write end the monitor holds (`--stdin-fd 5`). */
+  stdinPipe?: boolean;
+}
+
+/** Everything the native side needs to start one container. Prepared fully in
+ * TypeScript; the child side of clone() only replays it as syscalls. */
+export interface SpawnSpec {
+  process: ProcessSpec;
   hostname: string;
   /** Host directory that becomes the container's "/". */
   rootfs: string;
@@ -89,17 +106,6 @@ export interface SpawnSpec {
   namespaces: number;
   /** cgroup.procs files (one per hierarchy) the init joins before anything else. */
   cgroupProcs: string[];
-  /** Capability sets as 64-bit masks (decimal strings: JS numbers lose bits). */
-  caps: { bounding: string; effective: string; permitted: string; inheritable: string; ambient: string };
-  noNewPrivileges: boolean;
-  rlimits: Rlimit[];
-  /** Open the container's stdin on /dev/null (the container's own, after pivot). */
-  stdinNull: boolean;
-  /** -t: a pty from the host's /dev/ptmx of this size; the init gets the slave as 0/1/2 and
-   * controlling terminal (and on /dev/console), the monitor the master (`--tty-fd 3`). */
-  tty?: { rows: number; cols: number };
-  /** -i without -t: stdin is a pipe whose write end the monitor holds (`--stdin-fd 5`). */
-  stdinPipe?: boolean;
   /** The monitor (absolute path): native runs `path --init-pid N --stdout-fd 3 --stderr-fd 4
    * [--stdin-fd 5] ...args`, or `path --init-pid N --tty-fd 3 ...args` with a tty. */
   monitor: { path: string; args: string[] };
@@ -108,22 +114,12 @@ export interface SpawnSpec {
 export interface SpawnResult { initPid: number; monitorPid: number }
 
 /** A process started inside a running container (`exec`): it joins the cgroups and every
- * namespace of the container's init, then takes the given identity and capabilities. */
+ * namespace of the container's init, then sets itself up from `process` as an init does. */
 export interface ExecSpec {
   /** Host pid of the container's init (checked by the caller to be its monitor's child). */
   initPid: number;
-  args: string[];
-  env: string[];
-  cwd: string;
-  uid: number;
-  gid: number;
-  groups: number[];
+  process: ProcessSpec;
   cgroupProcs: string[];
-  caps: SpawnSpec['caps'];
-  noNewPrivileges: boolean;
-  stdinNull: boolean;
-  tty?: { rows: number; cols: number };
-  stdinPipe?: boolean;
   /** The exec's own monitor (as for a container: its pid comes back as monitorPid). */
   monitor: { path: string; args: string[] };
 }

@@ -81,12 +81,12 @@ static int get_num(napi_env env, napi_value obj, const char *name, const char *w
   return 0;
 }
 
-static int get_bool(napi_env env, napi_value obj, const char *name, int *out) {
+static int get_bool(napi_env env, napi_value obj, const char *name, const char *what, int *out) {
   napi_value v;
   napi_valuetype t;
   bool b;
   char w[160];
-  snprintf(w, sizeof w, "spec.%s", name);
+  snprintf(w, sizeof w, "%s.%s", what, name);
   if (prop(env, obj, name, &v, &t)) return -1;
   if (t != napi_boolean || napi_get_value_bool(env, v, &b) != napi_ok) return type_error(env, w, "a boolean");
   *out = b;
@@ -107,16 +107,16 @@ static int get_array(napi_env env, napi_value obj, const char *name, const char 
 
 /* Array of strings -> NULL-terminated char*[] (with `extra` leading slots). */
 static char **get_str_array(napi_env env, struct berth_spec_alloc *a, napi_value obj, const char *name,
-                            size_t extra, size_t *count) {
+                            const char *what, size_t extra, size_t *count) {
   napi_value arr;
   uint32_t len;
-  if (get_array(env, obj, name, "spec", &arr, &len)) return NULL;
+  if (get_array(env, obj, name, what, &arr, &len)) return NULL;
   char **out = alloc(env, a, (extra + len + 1) * sizeof *out);
   if (!out) return NULL;
   for (uint32_t i = 0; i < len; i++) {
     napi_value v;
     char w[160];
-    snprintf(w, sizeof w, "spec.%s[%u]", name, i);
+    snprintf(w, sizeof w, "%s.%s[%u]", what, name, i);
     if (napi_get_element(env, arr, i, &v) != napi_ok) return NULL;
     char *s = berth_get_string(env, v, w);
     if (!s) return NULL;
@@ -130,12 +130,12 @@ static char **get_str_array(napi_env env, struct berth_spec_alloc *a, napi_value
 /* A 64-bit capability mask given as a decimal string (JS numbers lose bits). */
 static int get_mask(napi_env env, struct berth_spec_alloc *a, napi_value caps, const char *name, uint64_t *out) {
   const char *s;
-  if (get_str(env, a, caps, name, "spec.caps", &s)) return -1;
+  if (get_str(env, a, caps, name, "spec.process.caps", &s)) return -1;
   char *end;
   errno = 0;
   unsigned long long v = strtoull(s, &end, 10);
   char w[64];
-  snprintf(w, sizeof w, "spec.caps.%s", name);
+  snprintf(w, sizeof w, "spec.process.caps.%s", name);
   if (!*s || *s == '-' || *end || errno) return type_error(env, w, "a decimal 64-bit mask");
   *out = v;
   return 0;
@@ -219,14 +219,14 @@ static uint64_t rlim_value(double d) {
 static int get_rlimits(napi_env env, struct berth_spec_alloc *a, napi_value spec, struct berth_spec *s) {
   napi_value arr;
   uint32_t len;
-  if (get_array(env, spec, "rlimits", "spec", &arr, &len)) return -1;
+  if (get_array(env, spec, "rlimits", "spec.process", &arr, &len)) return -1;
   if (!(s->rlimits = alloc(env, a, len * sizeof *s->rlimits))) return -1;
   for (uint32_t i = 0; i < len; i++) {
     napi_value o, v;
     napi_valuetype t;
     char w[64];
     double res, d;
-    snprintf(w, sizeof w, "spec.rlimits[%u]", i);
+    snprintf(w, sizeof w, "spec.process.rlimits[%u]", i);
     if (napi_get_element(env, arr, i, &o) != napi_ok || get_num(env, o, "resource", w, 0, 63, &res)) return -1;
     s->rlimits[i].resource = (int)res;
     const char *names[2] = {"soft", "hard"};
@@ -244,7 +244,7 @@ static int get_caps(napi_env env, struct berth_spec_alloc *a, napi_value spec, s
   napi_value caps;
   napi_valuetype t;
   if (prop(env, spec, "caps", &caps, &t)) return -1;
-  if (t != napi_object) return type_error(env, "spec.caps", "an object");
+  if (t != napi_object) return type_error(env, "spec.process.caps", "an object");
   return get_mask(env, a, caps, "bounding", &s->cap_bounding) ||
                  get_mask(env, a, caps, "effective", &s->cap_effective) ||
                  get_mask(env, a, caps, "permitted", &s->cap_permitted) ||
@@ -273,14 +273,14 @@ static int get_rootfs_mount(napi_env env, struct berth_spec_alloc *a, napi_value
 static int get_groups(napi_env env, struct berth_spec_alloc *a, napi_value spec, struct berth_spec *s) {
   napi_value arr;
   uint32_t len;
-  if (get_array(env, spec, "groups", "spec", &arr, &len)) return -1;
+  if (get_array(env, spec, "groups", "spec.process", &arr, &len)) return -1;
   if (!(s->groups = alloc(env, a, len * sizeof *s->groups))) return -1;
   for (uint32_t i = 0; i < len; i++) {
     napi_value v;
     double d;
     if (napi_get_element(env, arr, i, &v) != napi_ok || napi_get_value_double(env, v, &d) != napi_ok ||
         !(d >= 0 && d <= 4294967294.0) || d != floor(d))
-      return type_error(env, "spec.groups", "an array of gids");
+      return type_error(env, "spec.process.groups", "an array of gids");
     s->groups[i] = (gid_t)d;
   }
   s->ngroups = len;
@@ -299,7 +299,7 @@ static int get_monitor(napi_env env, struct berth_spec_alloc *a, napi_value spec
   const char *tty[] = {path, "--init-pid", s->init_pid_buf, "--tty-fd", "3"};
   const char **fixed = s->tty ? tty : pipes;
   size_t nfixed = s->tty ? 5 : s->stdin_pipe ? 9 : 7;
-  char **argv = get_str_array(env, a, m, "args", nfixed, &n);
+  char **argv = get_str_array(env, a, m, "args", "spec.monitor", nfixed, &n);
   if (!argv) return -1;
   memcpy(argv, fixed, nfixed * sizeof *fixed);
   s->monitor_argv = argv;
@@ -313,70 +313,70 @@ static int get_stdio(napi_env env, napi_value spec, struct berth_spec *s) {
   double rows, cols;
   if (prop(env, spec, "tty", &v, &t)) return -1;
   if (t == napi_object) {
-    if (get_num(env, v, "rows", "spec.tty", 0, 65535, &rows) || get_num(env, v, "cols", "spec.tty", 0, 65535, &cols))
+    if (get_num(env, v, "rows", "spec.process.tty", 0, 65535, &rows) ||
+        get_num(env, v, "cols", "spec.process.tty", 0, 65535, &cols))
       return -1;
     s->tty = 1, s->tty_rows = (unsigned short)rows, s->tty_cols = (unsigned short)cols;
   } else if (t != napi_undefined && t != napi_null) {
-    return type_error(env, "spec.tty", "{rows, cols}");
+    return type_error(env, "spec.process.tty", "{rows, cols}");
   }
   if (prop(env, spec, "stdinPipe", &v, &t)) return -1;
   if (t == napi_undefined || t == napi_null) return 0;
-  if (get_bool(env, spec, "stdinPipe", &s->stdin_pipe)) return -1;
+  if (get_bool(env, spec, "stdinPipe", "spec.process", &s->stdin_pipe)) return -1;
   if (s->tty) s->stdin_pipe = 0; /* with a terminal, stdin is the terminal */
+  return 0;
+}
+
+/* spec.process (a ProcessSpec): the fields a container's init and an exec
+ * share, so a new one is parsed here once for both. */
+static int get_process(napi_env env, napi_value spec, struct berth_spec *s) {
+  struct berth_spec_alloc *a = &s->alloc;
+  const char *w = "spec.process";
+  napi_value p;
+  napi_valuetype t;
+  double uid, gid;
+  size_t nargs, nenv;
+  if (prop(env, spec, "process", &p, &t)) return -1;
+  if (t != napi_object) return type_error(env, w, "an object");
+  if (!(s->argv = get_str_array(env, a, p, "args", w, 0, &nargs))) return -1;
+  if (!nargs) return type_error(env, "spec.process.args", "at least one element");
+  if (!(s->envp = get_str_array(env, a, p, "env", w, 0, &nenv))) return -1;
+  s->path = default_path;
+  for (size_t i = 0; i < nenv; i++)
+    if (!strncmp(s->envp[i], "PATH=", 5)) s->path = s->envp[i] + 5;
+  if (get_str(env, a, p, "cwd", w, &s->cwd) || get_num(env, p, "uid", w, 0, 4294967294.0, &uid) ||
+      get_num(env, p, "gid", w, 0, 4294967294.0, &gid) || get_groups(env, a, p, s) || get_caps(env, a, p, s) ||
+      get_bool(env, p, "noNewPrivileges", w, &s->no_new_privs) || get_rlimits(env, a, p, s) ||
+      get_bool(env, p, "stdinNull", w, &s->stdin_null) || get_stdio(env, p, s))
+    return -1;
+  s->uid = (uid_t)uid, s->gid = (gid_t)gid;
+  return 0;
+}
+
+/* The cgroups the process joins and its monitor (whose argv depends on
+ * process.tty: call after get_process). */
+static int get_cgroups_and_monitor(napi_env env, napi_value spec, struct berth_spec *s) {
+  struct berth_spec_alloc *a = &s->alloc;
+  size_t ncg;
+  if (get_monitor(env, a, spec, s)) return -1;
+  if (!(s->cgroup_paths = (const char **)get_str_array(env, a, spec, "cgroupProcs", "spec", 0, &ncg))) return -1;
+  if (!(s->cgroup_fds = alloc(env, a, ncg * sizeof *s->cgroup_fds))) return -1;
+  for (size_t i = 0; i < ncg; i++) s->cgroup_fds[i] = -1;
+  s->ncgroups = ncg;
   return 0;
 }
 
 int berth_spec_from_js(napi_env env, napi_value spec, struct berth_spec *s) {
   struct berth_spec_alloc *a = &s->alloc;
-  double uid, gid, ns;
-  size_t nargs, nenv, ncg;
+  double ns;
   napi_valuetype t;
   if (napi_typeof(env, spec, &t) != napi_ok || t != napi_object) return type_error(env, "spec", "an object");
-  if (!(s->argv = get_str_array(env, a, spec, "args", 0, &nargs))) return -1;
-  if (!nargs) return type_error(env, "spec.args", "at least one element");
-  if (!(s->envp = get_str_array(env, a, spec, "env", 0, &nenv))) return -1;
-  s->path = default_path;
-  for (size_t i = 0; i < nenv; i++)
-    if (!strncmp(s->envp[i], "PATH=", 5)) s->path = s->envp[i] + 5;
-  if (get_str(env, a, spec, "cwd", "spec", &s->cwd) || get_num(env, spec, "uid", "spec", 0, 4294967294.0, &uid) ||
-      get_num(env, spec, "gid", "spec", 0, 4294967294.0, &gid) || get_groups(env, a, spec, s) ||
-      get_str(env, a, spec, "hostname", "spec", &s->hostname) || get_str(env, a, spec, "rootfs", "spec", &s->rootfs) ||
-      get_rootfs_mount(env, a, spec, s) || get_bool(env, spec, "readonlyRootfs", &s->readonly_rootfs) ||
-      get_ops(env, a, spec, s) || get_num(env, spec, "namespaces", "spec", 0, 4294967295.0, &ns) ||
-      get_caps(env, a, spec, s) || get_bool(env, spec, "noNewPrivileges", &s->no_new_privs) ||
-      get_rlimits(env, a, spec, s) || get_bool(env, spec, "stdinNull", &s->stdin_null) ||
-      get_stdio(env, spec, s) || get_monitor(env, a, spec, s))
+  if (get_process(env, spec, s) || get_str(env, a, spec, "hostname", "spec", &s->hostname) ||
+      get_str(env, a, spec, "rootfs", "spec", &s->rootfs) || get_rootfs_mount(env, a, spec, s) ||
+      get_bool(env, spec, "readonlyRootfs", "spec", &s->readonly_rootfs) || get_ops(env, a, spec, s) ||
+      get_num(env, spec, "namespaces", "spec", 0, 4294967295.0, &ns) || get_cgroups_and_monitor(env, spec, s))
     return -1;
-  if (!(s->cgroup_paths = (const char **)get_str_array(env, a, spec, "cgroupProcs", 0, &ncg))) return -1;
-  if (!(s->cgroup_fds = alloc(env, a, ncg * sizeof *s->cgroup_fds))) return -1;
-  for (size_t i = 0; i < ncg; i++) s->cgroup_fds[i] = -1;
-  s->ncgroups = ncg;
-  s->uid = (uid_t)uid, s->gid = (gid_t)gid;
   s->namespaces = (unsigned long)ns;
-  return 0;
-}
-
-/* The fields an init and an exec share. */
-static int get_process(napi_env env, napi_value spec, struct berth_spec *s) {
-  struct berth_spec_alloc *a = &s->alloc;
-  double uid, gid;
-  size_t nargs, nenv, ncg;
-  if (!(s->argv = get_str_array(env, a, spec, "args", 0, &nargs))) return -1;
-  if (!nargs) return type_error(env, "spec.args", "at least one element");
-  if (!(s->envp = get_str_array(env, a, spec, "env", 0, &nenv))) return -1;
-  s->path = default_path;
-  for (size_t i = 0; i < nenv; i++)
-    if (!strncmp(s->envp[i], "PATH=", 5)) s->path = s->envp[i] + 5;
-  if (get_str(env, a, spec, "cwd", "spec", &s->cwd) || get_num(env, spec, "uid", "spec", 0, 4294967294.0, &uid) ||
-      get_num(env, spec, "gid", "spec", 0, 4294967294.0, &gid) || get_groups(env, a, spec, s) ||
-      get_caps(env, a, spec, s) || get_bool(env, spec, "noNewPrivileges", &s->no_new_privs) ||
-      get_bool(env, spec, "stdinNull", &s->stdin_null) || get_stdio(env, spec, s) || get_monitor(env, a, spec, s))
-    return -1;
-  if (!(s->cgroup_paths = (const char **)get_str_array(env, a, spec, "cgroupProcs", 0, &ncg))) return -1;
-  if (!(s->cgroup_fds = alloc(env, a, ncg * sizeof *s->cgroup_fds))) return -1;
-  for (size_t i = 0; i < ncg; i++) s->cgroup_fds[i] = -1;
-  s->ncgroups = ncg;
-  s->uid = (uid_t)uid, s->gid = (gid_t)gid;
   return 0;
 }
 
@@ -384,7 +384,9 @@ int berth_exec_spec_from_js(napi_env env, napi_value spec, struct berth_spec *s)
   napi_valuetype t;
   double pid;
   if (napi_typeof(env, spec, &t) != napi_ok || t != napi_object) return type_error(env, "spec", "an object");
-  if (get_num(env, spec, "initPid", "spec", 1, 4194304, &pid) || get_process(env, spec, s)) return -1;
+  if (get_num(env, spec, "initPid", "spec", 1, 4194304, &pid) || get_process(env, spec, s) ||
+      get_cgroups_and_monitor(env, spec, s))
+    return -1;
   s->join_pid = (pid_t)pid;
   return 0;
 }

@@ -10,7 +10,7 @@
 int berth_spec_from_js(napi_env env, napi_value spec, struct berth_spec *s);
 
 /* The same for an ExecSpec (a process joining the running container whose
- * init is spec.initPid): argv, env, cwd, identity, caps, cgroups, stdio, monitor. */
+ * init is spec.initPid): its process (parsed as an init's), cgroups, monitor. */
 int berth_exec_spec_from_js(napi_env env, napi_value spec, struct berth_spec *s);
 
 /* Frees every allocation of s (its fds are the caller's to close). */

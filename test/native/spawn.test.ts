@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { busyboxTar } from '../helpers/fixtures.js';
 import {
   CLONE, MS, cgroupCreate, cgroupRead, cgroupRemove, cgroupWrite, initPath, isNativeError, monitorPath,
-  spawnContainer, type RootfsOp, type SpawnResult, type SpawnSpec,
+  spawnContainer, type ProcessSpec, type RootfsOp, type SpawnResult, type SpawnSpec,
 } from '../../src/native/index.js';
 
 const tag = `berth-test-${randomBytes(4).toString('hex')}`;
@@ -52,17 +52,25 @@ function defaultOps(): RootfsOp[] {
 
 let seq = 0;
 /** A fresh overlay (upper/work/merged) over the shared busybox lower, and a spec for it. */
-function makeSpec(args: string[], over: Partial<SpawnSpec> = {}): SpawnSpec & { dir: string } {
+type SpecOverrides = Omit<Partial<SpawnSpec>, 'process'> & { process?: Partial<ProcessSpec> };
+function makeSpec(args: string[], { process, ...over }: SpecOverrides = {}): SpawnSpec & { dir: string } {
   const dir = join(base, `c${++seq}`);
   for (const s of ['upper', 'work', 'merged']) mkdirSync(join(dir, s), { recursive: true });
   return {
     dir,
-    args,
-    env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root'],
-    cwd: '/',
-    uid: 0,
-    gid: 0,
-    groups: [],
+    process: {
+      args,
+      env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root'],
+      cwd: '/',
+      uid: 0,
+      gid: 0,
+      groups: [],
+      caps: { bounding: DOCKER_CAPS, effective: DOCKER_CAPS, permitted: DOCKER_CAPS, inheritable: '0', ambient: '0' },
+      noNewPrivileges: true,
+      rlimits: [],
+      stdinNull: true,
+      ...process,
+    },
     hostname: 'berth-box',
     rootfs: join(dir, 'merged'),
     rootfsMount: { source: 'overlay', fstype: 'overlay', flags: 0, data: `lowerdir=${lower},upperdir=${dir}/upper,workdir=${dir}/work` },
@@ -70,10 +78,6 @@ function makeSpec(args: string[], over: Partial<SpawnSpec> = {}): SpawnSpec & { 
     ops: defaultOps(),
     namespaces: CLONE.NEWNS | CLONE.NEWPID | CLONE.NEWUTS | CLONE.NEWIPC | CLONE.NEWNET | CLONE.NEWCGROUP,
     cgroupProcs: [],
-    caps: { bounding: DOCKER_CAPS, effective: DOCKER_CAPS, permitted: DOCKER_CAPS, inheritable: '0', ambient: '0' },
-    noNewPrivileges: true,
-    rlimits: [],
-    stdinNull: true,
     monitor: { path: monitorPath, args: ['--log', join(dir, 'ctr.log'), '--exit-file', join(dir, 'exit.json')] },
     ...over,
   };
@@ -203,7 +207,7 @@ test('a missing command fails with step "exec …", ENOENT; the monitor records 
 });
 
 test('a bad cwd fails with step "chdir <cwd>"; 125', async () => {
-  const spec = makeSpec(['true'], { cwd: '/no/such/dir' });
+  const spec = makeSpec(['true'], { process: { cwd: '/no/such/dir' } });
   try {
     spawnContainer(spec);
     assert.unreachable('spawnContainer should throw');
@@ -227,7 +231,7 @@ test('a bad rootfs op names itself; rlimits above the hard limit fail with EPERM
   }
   await waitExit(spec.dir);
   const hard = Number(/Max open files\s+\d+\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1]);
-  const spec2 = makeSpec(['true'], { rlimits: [{ resource: 7, soft: hard + 1, hard: hard + 1 }] });
+  const spec2 = makeSpec(['true'], { process: { rlimits: [{ resource: 7, soft: hard + 1, hard: hard + 1 }] } });
   try {
     spawnContainer(spec2);
     assert.unreachable('spawnContainer should throw');
@@ -241,8 +245,8 @@ test('a bad rootfs op names itself; rlimits above the hard limit fail with EPERM
 
 test('rlimits, a non-root user, supplementary groups and a read-only rootfs', async () => {
   const spec = makeSpec(['sh', '-c', 'ulimit -n; ulimit -Hn; id; grep -E "^Cap(Eff|Bnd)" /proc/self/status; touch /x || echo ro'], {
-    uid: 1000, gid: 1000, groups: [1000, 65534], readonlyRootfs: true, cwd: '/tmp',
-    rlimits: [{ resource: 7, soft: 512, hard: 1024 }],
+    process: { uid: 1000, gid: 1000, groups: [1000, 65534], cwd: '/tmp', rlimits: [{ resource: 7, soft: 512, hard: 1024 }] },
+    readonlyRootfs: true,
   });
   const exit = await run(spec);
   assert.equal(exit.exitCode, 0);
@@ -448,8 +452,9 @@ test('the monitor reports an OOM kill (v1 memory.oom_control)', async () => {
 });
 
 test('invalid specs are rejected before any fork', () => {
-  assert.throws(() => spawnContainer({ ...makeSpec(['true']), args: [] }), /spec.args/);
-  assert.throws(() => spawnContainer({ ...makeSpec(['true']), caps: { bounding: 'x', effective: '0', permitted: '0', inheritable: '0', ambient: '0' } }), /spec.caps.bounding/);
+  assert.throws(() => spawnContainer(makeSpec([])), /spec\.process\.args/);
+  assert.throws(() => spawnContainer(makeSpec(['true'], { process: { caps: { bounding: 'x', effective: '0', permitted: '0', inheritable: '0', ambient: '0' } } })), /spec\.process\.caps\.bounding/);
+  assert.throws(() => spawnContainer({ ...makeSpec(['true']), process: undefined as unknown as ProcessSpec }), /spec\.process: expected an object/);
   assert.throws(() => spawnContainer({ ...makeSpec(['true']), ops: [{ op: 'bogus' } as unknown as RootfsOp] }), /spec.ops\[0\]/);
   assert.throws(() => spawnContainer({ ...makeSpec(['true']), cgroupProcs: ['/no/such/cgroup.procs'] }), /open \/no\/such\/cgroup.procs/);
 });

@@ -46,17 +46,17 @@ const targetIndex = (ops: RootfsOp[], target: string, op?: RootfsOp['op']): numb
 
 test('capabilities: uid 0 gets the 14 (0xa80425fb) in bounding/effective/permitted, none inheritable or ambient', () => {
   const s = build();
-  assert.equal(s.caps, { bounding: DOCKER_CAP_EFF, effective: DOCKER_CAP_EFF, permitted: DOCKER_CAP_EFF, inheritable: '0', ambient: '0' });
-  assert.is(s.uid, 0);
-  assert.is(s.noNewPrivileges, true);
+  assert.equal(s.process.caps, { bounding: DOCKER_CAP_EFF, effective: DOCKER_CAP_EFF, permitted: DOCKER_CAP_EFF, inheritable: '0', ambient: '0' });
+  assert.is(s.process.uid, 0);
+  assert.is(s.process.noNewPrivileges, true);
 });
 
 test('capabilities: a non-root user keeps the bounding set but has nothing effective', () => {
   const s = build({ user: 'user' });
-  assert.is(s.uid, 1000);
-  assert.is(s.gid, 1000);
-  assert.equal(s.groups, [1000, 10]);
-  assert.equal(s.caps, { bounding: DOCKER_CAP_EFF, effective: '0', permitted: '0', inheritable: '0', ambient: '0' });
+  assert.is(s.process.uid, 1000);
+  assert.is(s.process.gid, 1000);
+  assert.equal(s.process.groups, [1000, 10]);
+  assert.equal(s.process.caps, { bounding: DOCKER_CAP_EFF, effective: '0', permitted: '0', inheritable: '0', ambient: '0' });
 });
 
 test('masked and read-only paths: Docker\'s 12 and 5, after every mount', () => {
@@ -145,17 +145,17 @@ test('/sys/fs/cgroup: unified hosts get one ro cgroup2; legacy co-mounts get sym
 test('namespaces, stdio, cwd, rootfs, monitor, rlimits', () => {
   const s = build();
   assert.is(s.namespaces, CLONE.NEWNS | CLONE.NEWPID | CLONE.NEWUTS | CLONE.NEWIPC | CLONE.NEWNET | CLONE.NEWCGROUP);
-  assert.is(s.stdinNull, true);
-  assert.is(build({ openStdin: true }).stdinNull, false);
-  assert.is(s.cwd, '/');
-  assert.is(build({ workingDir: '/tmp' }).cwd, '/tmp');
+  assert.is(s.process.stdinNull, true);
+  assert.is(build({ openStdin: true }).process.stdinNull, false);
+  assert.is(s.process.cwd, '/');
+  assert.is(build({ workingDir: '/tmp' }).process.cwd, '/tmp');
   assert.is(s.rootfs, paths.merged);
   assert.is(s.hostname, 'abc123def456');
   assert.is(s.readonlyRootfs, false);
   assert.is(build({ readonlyRootfs: true }).readonlyRootfs, true);
   assert.equal(s.monitor, { path: monitorPath, args: monitorArgs });
   assert.equal(s.cgroupProcs, hybridProcs);
-  assert.equal(s.rlimits, []); // Docker sets none: the container inherits
+  assert.equal(s.process.rlimits, []); // Docker sets none: the container inherits
 });
 
 test('overlay: lowerdir keeps the record\'s order (top first), then upper and work', () => {
@@ -179,16 +179,16 @@ test('overlay: options over one page, or paths with separators, are refused as U
 });
 
 test('env: Docker\'s defaults, image PATH in place, HOSTNAME, HOME from passwd, TERM only with a tty', () => {
-  assert.equal(build().env, ['PATH=/bin:/usr/bin', 'HOSTNAME=abc123def456', 'FOO=bar', 'HOME=/root']);
-  assert.equal(build({ env: [] }).env, [`PATH=${DEFAULT_PATH}`, 'HOSTNAME=abc123def456', 'HOME=/root']);
-  assert.equal(build({ env: [], user: 'user', tty: true }).env, [`PATH=${DEFAULT_PATH}`, 'HOSTNAME=abc123def456', 'TERM=xterm', 'HOME=/home/user']);
-  assert.equal(build({ env: ['HOME=/data', 'HOSTNAME=mine'] }).env, [`PATH=${DEFAULT_PATH}`, 'HOSTNAME=mine', 'HOME=/data']);
+  assert.equal(build().process.env, ['PATH=/bin:/usr/bin', 'HOSTNAME=abc123def456', 'FOO=bar', 'HOME=/root']);
+  assert.equal(build({ env: [] }).process.env, [`PATH=${DEFAULT_PATH}`, 'HOSTNAME=abc123def456', 'HOME=/root']);
+  assert.equal(build({ env: [], user: 'user', tty: true }).process.env, [`PATH=${DEFAULT_PATH}`, 'HOSTNAME=abc123def456', 'TERM=xterm', 'HOME=/home/user']);
+  assert.equal(build({ env: ['HOME=/data', 'HOSTNAME=mine'] }).process.env, [`PATH=${DEFAULT_PATH}`, 'HOSTNAME=mine', 'HOME=/data']);
   // a user unknown to passwd (numeric) gets HOME=/
-  assert.equal(build({ env: [], user: '4242' }).env.at(-1), 'HOME=/');
+  assert.equal(build({ env: [], user: '4242' }).process.env.at(-1), 'HOME=/');
 });
 
 test('args: entrypoint + cmd; no command is docker\'s error', () => {
-  assert.equal(build({ entrypoint: ['/bin/echo'], cmd: ['hi'] }).args, ['/bin/echo', 'hi']);
+  assert.equal(build({ entrypoint: ['/bin/echo'], cmd: ['hi'] }).process.args, ['/bin/echo', 'hi']);
   const e = (() => { try { build({ entrypoint: [], cmd: [] }); } catch (x) { return x; } })() as BerthError;
   assert.instance(e, BerthError);
   assert.is(e.code, 'INVALID_ARGUMENT');
@@ -197,7 +197,7 @@ test('args: entrypoint + cmd; no command is docker\'s error', () => {
 
 test('--init: berth-init bound read-only at /dev/init after /dev is mounted, args prefixed with /dev/init', () => {
   const s = build({ init: true, cmd: ['sleep', '5'] });
-  assert.equal(s.args, ['/dev/init', 'sleep', '5']); // berth-init execs argv[1]: no "--"
+  assert.equal(s.process.args, ['/dev/init', 'sleep', '5']); // berth-init execs argv[1]: no "--"
   const bind = targetIndex(s.ops, '/dev/init', 'mount');
   const ro = targetIndex(s.ops, '/dev/init', 'remount');
   assert.equal(s.ops[bind], { op: 'mount', source: initPath, target: '/dev/init', fstype: '', flags: MS.BIND, data: '', mkdir: 'file' });
@@ -213,7 +213,7 @@ test('assembleSpawnSpec is pure: the facts passed in are what the spec holds', (
     hierarchies: [{ version: 2, mountName: 'cgroup', controllers: [] }], overlayData: 'lowerdir=/l,upperdir=/u,workdir=/w',
   };
   const s = assembleSpawnSpec({ record: record(), paths, cgroupProcs: ['/sys/fs/cgroup/x/cgroup.procs'], monitorArgs: [] }, facts);
-  assert.equal([s.uid, s.gid, s.groups, s.rootfsMount!.data], [5, 6, [7], 'lowerdir=/l,upperdir=/u,workdir=/w']);
+  assert.equal([s.process.uid, s.process.gid, s.process.groups, s.rootfsMount!.data], [5, 6, [7], 'lowerdir=/l,upperdir=/u,workdir=/w']);
   assert.equal(s.ops.filter((o) => o.target.startsWith('/sys/fs/cgroup')).length, 1);
 });
 
@@ -231,8 +231,8 @@ test('--shm-size, --sysctl, --ulimit, --group-add and --device reach the spec', 
   });
   const shm = s.ops.find((o) => o.op === 'mount' && o.target === '/dev/shm') as Extract<RootfsOp, { op: 'mount' }>;
   assert.is(shm.data, 'mode=1777,size=1048576');
-  assert.equal(s.groups, [1000, 10, 0, 77]);
-  assert.equal(s.rlimits, [{ resource: 7, soft: 100, hard: 200 }]);
+  assert.equal(s.process.groups, [1000, 10, 0, 77]);
+  assert.equal(s.process.rlimits, [{ resource: 7, soft: 100, hard: 200 }]);
   // sysctls: after /proc is mounted, before /proc/sys turns read-only; keys become /proc/sys paths
   const sysctls = s.ops.filter((o) => o.op === 'sysctl');
   assert.equal(sysctls, [

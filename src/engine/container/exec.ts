@@ -9,7 +9,7 @@ import type { Layout } from '../store/layout.js';
 import { readJson, writeJson } from '../store/atomic.js';
 import { BerthError, conflict, invalid } from '../errors.js';
 import { execInContainer, isNativeError, monitorPath, type ExecSpec } from '../../native/index.js';
-import { DOCKER_DEFAULT_CAPS, capabilitySets, containerEnv, replaceOrAppendEnv, resolveUser } from '../runtime/index.js';
+import { checkUlimits, processSpec, replaceOrAppendEnv, resolveUser } from '../runtime/index.js';
 import { ContainerCgroups } from '../cgroup/index.js';
 import { deriveState, parentOf, procStartTime } from './state.js';
 import type { ContainerExit, ContainerRecord } from './types.js';
@@ -66,6 +66,7 @@ export function startExec(layout: Layout, rec: ContainerRecord, o: ExecOptions):
 
   const cfg = rec.config;
   const user = resolveUser([paths.upper, ...rec.lowerDirs], o.user ?? cfg.user, cfg.groupAdd);
+  checkUlimits(cfg.ulimits ?? []);
   const tty = !!o.tty, stdin = !!o.interactive;
   const id = randomBytes(32).toString('hex');
   const ep = new ExecPaths(paths.dir, id);
@@ -74,18 +75,10 @@ export function startExec(layout: Layout, rec: ContainerRecord, o: ExecOptions):
   if (!workingDir.startsWith('/')) throw invalid(`the working directory "${workingDir}" is invalid: it needs to be an absolute path`);
   const spec: ExecSpec = {
     initPid: rec.run.pid,
-    args: o.cmd,
-    env: containerEnv({ env: replaceOrAppendEnv(cfg.env, o.env ?? []), hostname: cfg.hostname, tty, home: user.home }),
-    cwd: workingDir,
-    uid: user.uid,
-    gid: user.gid,
-    groups: user.groups,
+    process: processSpec(cfg, {
+      args: o.cmd, env: replaceOrAppendEnv(cfg.env, o.env ?? []), cwd: workingDir, user, tty, openStdin: stdin, ttySize: o.ttySize,
+    }),
     cgroupProcs: ContainerCgroups.fromDirs(rec.run.cgroupPaths).procsFiles(),
-    caps: capabilitySets(DOCKER_DEFAULT_CAPS, user.uid),
-    noNewPrivileges: true,
-    stdinNull: !stdin && !tty,
-    ...(tty ? { tty: o.ttySize ?? { rows: 24, cols: 80 } } : {}),
-    ...(stdin && !tty ? { stdinPipe: true } : {}),
     monitor: { path: monitorPath, args: ['--log', ep.log, '--exit-file', ep.exitFile, '--attach-socket', ep.attachSocket] },
   };
   let spawned;

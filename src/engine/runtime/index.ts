@@ -3,6 +3,7 @@
 // capabilities, user lookup, environment); plus the per-container /etc files and
 // signal names. The native side only replays what is decided here.
 export { buildSpawnSpec, assembleSpawnSpec, hierarchiesOf, type SpawnInput, type HostFacts } from './spawn-spec.js';
+export { processSpec, type ProcessInput } from './process-spec.js';
 export { resolveUser, checkGroupAdd, readContainerFile, parsePasswd, parseGroup, type ResolvedUser } from './user.js';
 export { findInLayers, type LayeredFile } from './layered-lookup.js';
 export { writeEtcFiles, filterResolvConf, hostResolvConf, isLoopbackAddress, LOOPBACK_HOSTS } from './etc-files.js';

@@ -8,13 +8,12 @@ import { cgroupMode, mountOfDir, readCgroupMounts, type CgroupMode } from '../cg
 import { invalid } from '../errors.js';
 import type { ContainerPaths } from '../store/layout.js';
 import type { ContainerRecord } from '../container/types.js';
-import { DOCKER_DEFAULT_CAPS, capabilitySets } from './capabilities.js';
 import { cgroupFsOps, type ContainerHierarchy } from './cgroupfs-ops.js';
-import { containerEnv } from './env.js';
 import { overlayMountData } from './overlay.js';
 import type { HostDevice } from './devices.js';
+import { processSpec } from './process-spec.js';
 import { INIT_TARGET, deviceOps, etcBinds, initOps, kernelMounts, protectionOps } from './rootfs-ops.js';
-import { checkUlimits, ulimitRlimits } from './rlimits.js';
+import { checkUlimits } from './rlimits.js';
 import { sysctlOps } from './sysctls.js';
 import { resolveUser, type ResolvedUser } from './user.js';
 import { userMountOps } from './user-mounts.js';
@@ -51,16 +50,18 @@ export function assembleSpawnSpec(input: SpawnInput, facts: HostFacts): SpawnSpe
   const cfg = record.config;
   const command = [...cfg.entrypoint, ...cfg.cmd];
   if (!command.length) throw invalid('no command specified');
-  const { user } = facts;
   return {
-    // no "--" after /dev/init: berth-init takes no options and execs argv[1] as is (it would
-    // try to exec "--"); the command itself may not start with "-" anyway (it is a path)
-    args: cfg.init ? [INIT_TARGET, ...command] : command,
-    env: containerEnv({ env: cfg.env, hostname: cfg.hostname, tty: cfg.tty, home: user.home }),
-    cwd: cfg.workingDir || '/',
-    uid: user.uid,
-    gid: user.gid,
-    groups: user.groups,
+    process: processSpec(cfg, {
+      // no "--" after /dev/init: berth-init takes no options and execs argv[1] as is (it would
+      // try to exec "--"); the command itself may not start with "-" anyway (it is a path)
+      args: cfg.init ? [INIT_TARGET, ...command] : command,
+      env: cfg.env,
+      cwd: cfg.workingDir || '/',
+      user: facts.user,
+      tty: cfg.tty,
+      openStdin: cfg.openStdin,
+      ttySize: input.ttySize,
+    }),
     hostname: cfg.hostname,
     rootfs: paths.merged,
     rootfsMount: { source: 'overlay', fstype: 'overlay', flags: 0, data: facts.overlayData },
@@ -81,13 +82,6 @@ export function assembleSpawnSpec(input: SpawnInput, facts: HostFacts): SpawnSpe
     ],
     namespaces: NAMESPACES,
     cgroupProcs,
-    caps: capabilitySets(DOCKER_DEFAULT_CAPS, user.uid),
-    noNewPrivileges: true,
-    // --ulimit only: docker sets none (the container inherits the caller's)
-    rlimits: ulimitRlimits(cfg.ulimits ?? []),
-    stdinNull: !cfg.openStdin && !cfg.tty,
-    ...(cfg.tty ? { tty: input.ttySize ?? { rows: 24, cols: 80 } } : {}),
-    ...(cfg.openStdin && !cfg.tty ? { stdinPipe: true } : {}),
     monitor: { path: monitorPath, args: monitorArgs },
   };
 }

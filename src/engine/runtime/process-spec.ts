@@ -1,0 +1,42 @@
+// The process a container runs, its init or an exec, as one ProcessSpec: identity,
+// environment, capabilities, limits, stdio. Built here once for both (docker's exec
+// copies the container's process spec too), so that a per-process setting is one
+// change that reaches the init and every exec alike.
+import type { ProcessSpec } from '../../native/index.js';
+import type { ContainerConfig } from '../container/types.js';
+import { DOCKER_DEFAULT_CAPS, capabilitySets } from './capabilities.js';
+import { containerEnv } from './env.js';
+import { ulimitRlimits } from './rlimits.js';
+import type { ResolvedUser } from './user.js';
+
+/** What differs between the init and an exec of the same container. */
+export interface ProcessInput {
+  args: string[];
+  /** "K=V" as configured; PATH, HOSTNAME, HOME and TERM are added when missing. */
+  env: string[];
+  cwd: string;
+  user: ResolvedUser;
+  tty: boolean;
+  openStdin: boolean;
+  /** The client's terminal size (default 24x80). */
+  ttySize?: { rows: number; cols: number };
+}
+
+export function processSpec(cfg: ContainerConfig, p: ProcessInput): ProcessSpec {
+  return {
+    args: p.args,
+    env: containerEnv({ env: p.env, hostname: cfg.hostname, tty: p.tty, home: p.user.home }),
+    cwd: p.cwd,
+    uid: p.user.uid,
+    gid: p.user.gid,
+    groups: p.user.groups,
+    caps: capabilitySets(DOCKER_DEFAULT_CAPS, p.user.uid),
+    noNewPrivileges: true,
+    // --ulimit only: docker sets none (the container inherits the caller's); checked against
+    // the caller's hard limits (checkUlimits) before a process is started
+    rlimits: ulimitRlimits(cfg.ulimits ?? []),
+    stdinNull: !p.openStdin && !p.tty,
+    ...(p.tty ? { tty: p.ttySize ?? { rows: 24, cols: 80 } } : {}),
+    ...(p.openStdin && !p.tty ? { stdinPipe: true } : {}),
+  };
+}
