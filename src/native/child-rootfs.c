@@ -251,13 +251,20 @@ static int op_mkdir(int rootfd, const struct berth_op *op) {
 /* A kernel parameter of the container's own namespaces: written through its
  * fresh /proc (already mounted by an earlier op), resolved inside the root,
  * and only if the file really is on procfs: a bind mount or an image's file
- * at that path must not receive the value instead. One write, as sysctl(8). */
+ * at that path must not receive the value instead. Checked on an O_PATH fd
+ * and only then opened for writing (an overlay file opened for writing would
+ * be copied up already). One write, as sysctl(8). */
 static int op_sysctl(int rootfd, const struct berth_op *op) {
-  int fd = open_in_root(rootfd, op->target, O_WRONLY | O_NOCTTY);
-  if (fd < 0) return -1;
+  int pfd = open_in_root(rootfd, op->target, O_PATH);
+  if (pfd < 0) return -1;
   struct statfs sf;
-  int r = fstatfs(fd, &sf);
+  int r = fstatfs(pfd, &sf), fd = -1;
   if (r == 0 && sf.f_type != PROC_SUPER_MAGIC) r = -1, errno = EXDEV;
+  if (r == 0) {
+    char p[32];
+    fd = open(fd_path(p, sizeof p, pfd), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    r = fd < 0 ? -1 : 0;
+  }
   if (r == 0) {
     size_t len = s_len(op->value);
     ssize_t n;
@@ -266,7 +273,8 @@ static int op_sysctl(int rootfd, const struct berth_op *op) {
     r = n < 0 ? -1 : 0;
   }
   int e = errno;
-  close(fd);
+  if (fd >= 0) close(fd);
+  close(pfd);
   return errno = e, r;
 }
 
