@@ -217,6 +217,17 @@ static int op_mknod(int rootfd, const struct berth_op *op) {
   int dir = open_parent(rootfd, op->target, buf, sizeof buf, &name);
   if (dir < 0) return -1;
   int r = mknodat(dir, name, op->mode, op->dev);
+  if (r < 0 && errno == EEXIST) {
+    /* A node made by an earlier start of the same container (outside the
+     * /dev tmpfs, it stays in the container's layer): the same node is kept
+     * and owned again; anything else at the path is an error. */
+    struct stat st;
+    if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && (st.st_mode & S_IFMT) == (op->mode & S_IFMT) &&
+        st.st_rdev == op->dev && fchmodat(dir, name, op->mode & 07777, 0) == 0)
+      r = 0;
+    else
+      errno = EEXIST;
+  }
   if (r == 0) r = fchownat(dir, name, op->uid, op->gid, AT_SYMLINK_NOFOLLOW);
   int e = errno;
   close(dir);

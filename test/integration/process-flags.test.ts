@@ -32,6 +32,16 @@ test('--device: the host node appears at the container path and works; :r allows
   assert.match(ro.stderr, /Operation not permitted/);
 });
 
+test('--device outside /dev: the node stays in the container\'s layer and a restart keeps it; another file there is refused', () => {
+  assert.is(t.ok(['run', '--name', 'devrestart', '--device', '/dev/null:/mynull', 'bb', 'sh', '-c', 'echo x > /mynull && echo ok']), 'ok');
+  t.seen.push(t.ok(['ps', '-a', '-q', '--no-trunc', '--filter', 'name=devrestart']));
+  assert.is(t.ok(['start', '-a', 'devrestart']).split('\n').pop(), 'ok'); // the second start's mknod met the first's node
+  t.ok(['rm', 'devrestart']);
+  const r = run('--device', '/dev/null:/etc/passwd', 'bb', 'true');
+  assert.is(r.code, 125);
+  assert.match(r.stderr, /mknod \/etc\/passwd: File exists/);
+});
+
 test('a mknod-ed device is refused unless --device-cgroup-rule allows it', () => {
   // /dev/loop-control (10:237) is in no default rule; opening it needs no capability
   const script = 'mknod /tmp/lc c 10 237 && exec 3</tmp/lc && echo opened';
