@@ -58,7 +58,7 @@ export interface CreateOptions {
 
 /** The device, ulimit, shm, sysctl and group options checked as docker's daemon does (and
  * against this host: the device nodes exist, no ulimit above berth's own hard limits). */
-function processConfig(o: CreateOptions): Partial<ContainerConfig> {
+function hostOptions(o: CreateOptions): Partial<ContainerConfig> {
   const out: Partial<ContainerConfig> = {};
   if (o.devices?.length) {
     hostDevices(o.devices); // each names a device node (or a directory of them) now
@@ -110,7 +110,7 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
   }
 
   const resources = checkResources(o.resources, o.onWarning);
-  const processOptions = processConfig(o);
+  const hostConfig = hostOptions(o);
 
   const id = newId();
   const config: ContainerConfig = {
@@ -131,7 +131,7 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
     openStdin: !!o.openStdin,
     readonlyRootfs: !!o.readonlyRootfs,
     ...(resources ? { resources } : {}),
-    ...processOptions,
+    ...hostConfig,
   };
 
   return withLock(layout.containersLock, async () => {
