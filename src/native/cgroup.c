@@ -2,16 +2,19 @@
  * compound operation — remove a container's cgroup tree, which first has to
  * be emptied: rmdir fails with EBUSY while a process is inside. Works the
  * same on a v1 hierarchy and on cgroup2; which files to touch (cgroup.kill,
- * freezer.state) is discovered per directory. Every error names its file. */
+ * freezer.state) is discovered per directory. Every error names its file.
+ * Also the loader of cgroup2's device filter (a BPF program the engine built). */
 #include "napi-util.h"
 
 #include <dirent.h>
+#include <linux/bpf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -220,9 +223,73 @@ static napi_value js_cgroup_remove(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* Loads a BPF_PROG_TYPE_CGROUP_DEVICE program (instructions compiled by the
+ * engine, cgroup/device-filter.ts) and attaches it to a cgroup2 directory.
+ * ALLOW_MULTI: programs attached above (systemd's, a parent's) keep running
+ * too, and a device must pass all of them. The attachment holds the program:
+ * both fds are closed here, and it goes away with the cgroup. */
+static napi_value js_cgroup_device_filter(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  void *insns;
+  size_t len;
+  bool is_buf;
+  if (napi_is_buffer(env, argv[1], &is_buf) != napi_ok || !is_buf ||
+      napi_get_buffer_info(env, argv[1], &insns, &len) != napi_ok || !len || len % 8)
+    return berth_throw_msg(env, "program: expected a Buffer of BPF instructions");
+  char *dir = berth_get_string(env, argv[0], "dir");
+  if (!dir) return NULL;
+  static char log[16384];
+  union bpf_attr attr;
+  int prog = -1;
+  /* without a log first: a log too small for the verifier's account fails the load (ENOSPC) */
+  for (int with_log = 0; prog < 0 && with_log < 2; with_log++) {
+    memset(&attr, 0, sizeof attr);
+    attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+    attr.insns = (uint64_t)(uintptr_t)insns;
+    attr.insn_cnt = (uint32_t)(len / 8);
+    attr.license = (uint64_t)(uintptr_t) "Apache";
+    if (with_log) {
+      log[0] = 0;
+      attr.log_buf = (uint64_t)(uintptr_t)log, attr.log_size = sizeof log, attr.log_level = 1;
+    }
+    prog = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof attr);
+  }
+  if (prog < 0) {
+    int e = errno;
+    /* the verifier's last line says what it refused */
+    size_t n = strlen(log);
+    while (n && log[n - 1] == '\n') log[--n] = 0;
+    const char *last = strrchr(log, '\n');
+    char step[4400];
+    snprintf(step, sizeof step, "load the device filter for %s%s%.160s", dir, *log ? ": " : "", last ? last + 1 : log);
+    free(dir);
+    return berth_throw_errno(env, step, e);
+  }
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    close(prog);
+    throw_path(env, "open", dir, e);
+    free(dir);
+    return NULL;
+  }
+  memset(&attr, 0, sizeof attr);
+  attr.target_fd = (uint32_t)fd;
+  attr.attach_bpf_fd = (uint32_t)prog;
+  attr.attach_type = BPF_CGROUP_DEVICE;
+  attr.attach_flags = BPF_F_ALLOW_MULTI;
+  int r = (int)syscall(SYS_bpf, BPF_PROG_ATTACH, &attr, sizeof attr);
+  int e = errno;
+  close(fd), close(prog);
+  if (r < 0) throw_path(env, "attach the device filter to", dir, e);
+  free(dir);
+  return NULL;
+}
+
 void berth_register_cgroup(napi_env env, napi_value exports) {
   berth_export(env, exports, "cgroupCreate", js_cgroup_create);
   berth_export(env, exports, "cgroupWrite", js_cgroup_write);
   berth_export(env, exports, "cgroupRead", js_cgroup_read);
   berth_export(env, exports, "cgroupRemove", js_cgroup_remove);
+  berth_export(env, exports, "cgroupDeviceFilter", js_cgroup_device_filter);
 }

@@ -18,6 +18,7 @@
 #include <linux/openat2.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -216,6 +217,17 @@ static int op_mknod(int rootfd, const struct berth_op *op) {
   int dir = open_parent(rootfd, op->target, buf, sizeof buf, &name);
   if (dir < 0) return -1;
   int r = mknodat(dir, name, op->mode, op->dev);
+  if (r < 0 && errno == EEXIST) {
+    /* A node made by an earlier start of the same container (outside the
+     * /dev tmpfs, it stays in the container's layer): the same node is kept
+     * and owned again; anything else at the path is an error. */
+    struct stat st;
+    if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && (st.st_mode & S_IFMT) == (op->mode & S_IFMT) &&
+        st.st_rdev == op->dev && fchmodat(dir, name, op->mode & 07777, 0) == 0)
+      r = 0;
+    else
+      errno = EEXIST;
+  }
   if (r == 0) r = fchownat(dir, name, op->uid, op->gid, AT_SYMLINK_NOFOLLOW);
   int e = errno;
   close(dir);
@@ -243,10 +255,44 @@ static int op_mkdir(int rootfd, const struct berth_op *op) {
   return 0;
 }
 
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
+
+/* A kernel parameter of the container's own namespaces: written through its
+ * fresh /proc (already mounted by an earlier op), resolved inside the root,
+ * and only if the file really is on procfs: a bind mount or an image's file
+ * at that path must not receive the value instead. Checked on an O_PATH fd
+ * and only then opened for writing (an overlay file opened for writing would
+ * be copied up already). One write, as sysctl(8). */
+static int op_sysctl(int rootfd, const struct berth_op *op) {
+  int pfd = open_in_root(rootfd, op->target, O_PATH);
+  if (pfd < 0) return -1;
+  struct statfs sf;
+  int r = fstatfs(pfd, &sf), fd = -1;
+  if (r == 0 && sf.f_type != PROC_SUPER_MAGIC) r = -1, errno = EXDEV;
+  if (r == 0) {
+    char p[32];
+    fd = open(fd_path(p, sizeof p, pfd), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    r = fd < 0 ? -1 : 0;
+  }
+  if (r == 0) {
+    size_t len = s_len(op->value);
+    ssize_t n;
+    do n = write(fd, op->value, len); while (n < 0 && errno == EINTR);
+    if (n >= 0 && (size_t)n != len) n = -1, errno = EIO;
+    r = n < 0 ? -1 : 0;
+  }
+  int e = errno;
+  if (fd >= 0) close(fd);
+  close(pfd);
+  return errno = e, r;
+}
+
 static const char *const op_names[] = {
     [OP_MOUNT] = "mount ", [OP_REMOUNT] = "remount ", [OP_MASK] = "mask ",
     [OP_READONLY] = "readonly ", [OP_MKNOD] = "mknod ", [OP_SYMLINK] = "symlink ",
-    [OP_MKDIR] = "mkdir ",
+    [OP_MKDIR] = "mkdir ", [OP_SYSCTL] = "sysctl ",
 };
 
 static int run_op(int rootfd, const struct berth_op *op) {
@@ -258,6 +304,7 @@ static int run_op(int rootfd, const struct berth_op *op) {
   case OP_MKNOD: return op_mknod(rootfd, op);
   case OP_SYMLINK: return op_symlink(rootfd, op);
   case OP_MKDIR: return op_mkdir(rootfd, op);
+  case OP_SYSCTL: return op_sysctl(rootfd, op);
   }
   return errno = EINVAL, -1;
 }

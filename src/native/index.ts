@@ -58,7 +58,11 @@ export type RootfsOp =
   | { op: 'mknod'; target: string; mode: number; major: number; minor: number; uid: number; gid: number }
   | { op: 'symlink'; target: string; linkTo: string }
   /** mkdir -p inside the root (0755, root-owned); an existing directory is kept. */
-  | { op: 'mkdir'; target: string };
+  | { op: 'mkdir'; target: string }
+  /** One write of `value` to a file of the container's own procfs (a /proc/sys entry): refused
+   * unless the target resolves to a file on procfs. Done by the init, so the namespaced entries
+   * (net.*, IPC) are the container's. */
+  | { op: 'sysctl'; target: string; value: string };
 
 /** A negative or non-finite soft/hard (-1, Infinity) means RLIM_INFINITY. */
 export interface Rlimit { resource: number; soft: number; hard: number }
@@ -138,6 +142,7 @@ interface Addon {
   cgroupWrite(file: string, value: string): void;
   cgroupRead(file: string): string;
   cgroupRemove(dir: string, timeoutMs: number): void;
+  cgroupDeviceFilter(dir: string, program: Buffer): void;
 }
 
 const require = createRequire(import.meta.url);
@@ -176,6 +181,10 @@ export const cgroupRead = (file: string): string => addon.cgroupRead(file);
  * SIGKILL to each pid in cgroup.procs, thawing a frozen cgroup first), then removes the
  * directories deepest-first, retrying EBUSY until timeoutMs. A missing dir is not an error. */
 export const cgroupRemove = (dir: string, timeoutMs = 5000): void => addon.cgroupRemove(dir, timeoutMs);
+
+/** Loads a BPF_PROG_TYPE_CGROUP_DEVICE program (struct bpf_insn[], built by the engine) and
+ * attaches it to a cgroup2 directory (BPF_F_ALLOW_MULTI); it lives as long as the cgroup. */
+export const cgroupDeviceFilter = (dir: string, program: Buffer): void => addon.cgroupDeviceFilter(dir, program);
 
 export const MS = {
   RDONLY: 1, NOSUID: 2, NODEV: 4, NOEXEC: 8, REMOUNT: 32, NOATIME: 1024, BIND: 4096,

@@ -189,8 +189,11 @@ static int get_op(napi_env env, struct berth_spec_alloc *a, napi_value o, uint32
     if (get_str(env, a, o, "linkTo", w, &op->link_to)) return -1;
   } else if (!strcmp(kind, "mkdir")) {
     op->kind = OP_MKDIR;
+  } else if (!strcmp(kind, "sysctl")) {
+    op->kind = OP_SYSCTL;
+    if (get_str(env, a, o, "value", w, &op->value)) return -1;
   } else {
-    return type_error(env, w, "op mount|remount|mask|readonly|mknod|symlink|mkdir");
+    return type_error(env, w, "op mount|remount|mask|readonly|mknod|symlink|mkdir|sysctl");
   }
   return 0;
 }

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-enum berth_op_kind { OP_MOUNT, OP_REMOUNT, OP_MASK, OP_READONLY, OP_MKNOD, OP_SYMLINK, OP_MKDIR };
+enum berth_op_kind { OP_MOUNT, OP_REMOUNT, OP_MASK, OP_READONLY, OP_MKNOD, OP_SYMLINK, OP_MKDIR, OP_SYSCTL };
 enum berth_mkdir { MKDIR_NONE, MKDIR_DIR, MKDIR_FILE };
 
 struct berth_op {
@@ -19,6 +19,7 @@ struct berth_op {
   const char *fstype;  /* mount; NULL when "" */
   const char *data;    /* mount; NULL when "" */
   const char *link_to; /* symlink */
+  const char *value;   /* sysctl */
   unsigned long flags; /* mount, remount */
   enum berth_mkdir mkdir;
   mode_t mode; /* mknod */

@@ -259,6 +259,28 @@ test('rlimits, a non-root user, supplementary groups and a read-only rootfs', as
   assert.equal(out[out.length - 1], 'ro');
 });
 
+test('a sysctl op writes the container\'s own /proc/sys entry, and refuses a target off procfs', async () => {
+  const hostForward = readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8');
+  const ops = defaultOps();
+  const at = ops.findIndex((o) => o.op === 'readonly'); // before /proc/sys turns read-only, as the runtime places it
+  ops.splice(at, 0, { op: 'sysctl', target: '/proc/sys/net/ipv4/ip_forward', value: '1' });
+  const spec = makeSpec(['cat', '/proc/sys/net/ipv4/ip_forward'], { ops });
+  assert.equal((await run(spec)).exitCode, 0);
+  assert.equal(stdoutLines(spec.dir), ['1']);
+  assert.is(readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8'), hostForward, 'the host\'s value is untouched');
+  // a path that is not on procfs (here the image's own file) never receives the value
+  const bad = makeSpec(['true'], { ops: [...defaultOps(), { op: 'sysctl', target: '/etc/passwd', value: 'x' }] });
+  try {
+    spawnContainer(bad);
+    assert.unreachable('spawnContainer should throw');
+  } catch (e) {
+    assert.ok(isNativeError(e), String(e));
+    assert.equal([e.step, e.code], ['sysctl /etc/passwd', 'EXDEV']);
+  }
+  await waitExit(bad.dir);
+  assert.not.ok(existsSync(join(bad.dir, 'upper', 'etc/passwd')), 'no write reached the image\'s file (no copy-up)');
+});
+
 test('long lines become P records, the last bytes without newline too', async () => {
   const spec = makeSpec(['sh', '-c', 'head -c 10000 /dev/zero | tr "\\0" a; echo; printf tail']);
   assert.equal((await run(spec)).exitCode, 0);

@@ -1,7 +1,7 @@
-// Signal names as docker accepts them, and rlimit clamping to the caller's hard limits.
+// Signal names as docker accepts them, and the caller's hard limits read from /proc.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { clampRlimits, parseHardLimits, signalNumber, callerHardLimits, RLIM_INFINITY } from '../../src/engine/runtime/index.js';
+import { parseHardLimits, signalNumber, callerHardLimits, RLIM_INFINITY } from '../../src/engine/runtime/index.js';
 import { BerthError } from '../../src/engine/errors.js';
 
 test('signalNumber: names with and without SIG, any case, numbers', () => {
@@ -52,14 +52,6 @@ test('parseHardLimits: /proc/self/limits rows by RLIMIT number', () => {
   assert.is(h.get(8), 8388608);
   assert.is(h.get(15), RLIM_INFINITY);
   assert.ok(callerHardLimits().has(7), 'this process has a NOFILE row');
-});
-
-test('clampRlimits: never above the caller\'s hard limit (podman\'s NOFILE 1048576 would EPERM here)', () => {
-  const h = parseHardLimits(LIMITS);
-  assert.equal(clampRlimits([{ resource: 7, soft: 1048576, hard: 1048576 }], h), [{ resource: 7, soft: 20000, hard: 20000 }]);
-  assert.equal(clampRlimits([{ resource: 7, soft: 512, hard: RLIM_INFINITY }], h), [{ resource: 7, soft: 512, hard: 20000 }]);
-  assert.equal(clampRlimits([{ resource: 0, soft: 5, hard: RLIM_INFINITY }], h), [{ resource: 0, soft: 5, hard: RLIM_INFINITY }]);
-  assert.equal(clampRlimits([{ resource: 8, soft: 4096, hard: 4096 }], h), [{ resource: 8, soft: 4096, hard: 4096 }]);
 });
 
 test.run();

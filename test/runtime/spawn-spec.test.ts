@@ -14,7 +14,7 @@ import type { ContainerRecord } from '../../src/engine/container/types.js';
 import { CLONE, MS, initPath, monitorPath, type RootfsOp, type SpawnSpec } from '../../src/native/index.js';
 import { BerthError } from '../../src/engine/errors.js';
 import { DEFAULT_PROFILE, compileProfile } from '../../src/engine/seccomp/index.js';
-import { hostDevices } from '../../src/engine/runtime/host-devices.js';
+import { privilegedDevices } from '../../src/engine/runtime/host-devices.js';
 import { release } from 'node:os';
 import { AUDIT_ARCH, decodeRet, runFilter } from '../helpers/bpf.js';
 
@@ -59,7 +59,7 @@ test('capabilities: a non-root user keeps the bounding set but has nothing effec
   const s = build({ user: 'user' });
   assert.is(s.process.uid, 1000);
   assert.is(s.process.gid, 1000);
-  assert.equal(s.process.groups, [10]);
+  assert.equal(s.process.groups, [1000, 10]);
   assert.equal(s.process.caps, { bounding: DOCKER_CAP_EFF, effective: '0', permitted: '0', inheritable: '0', ambient: '0' });
 });
 
@@ -84,7 +84,7 @@ test('kernel mounts: flags, data and order (/proc, /dev, /dev/pts, /dev/shm, /de
   assert.equal([get('/proc').fstype, get('/proc').flags], ['proc', MS.NOSUID | MS.NOEXEC | MS.NODEV]);
   assert.equal([get('/dev').fstype, get('/dev').flags, get('/dev').data], ['tmpfs', MS.NOSUID | MS.STRICTATIME, 'mode=755,size=65536k']);
   assert.equal([get('/dev/pts').fstype, get('/dev/pts').flags, get('/dev/pts').data], ['devpts', MS.NOSUID | MS.NOEXEC, 'newinstance,ptmxmode=0666,mode=0620,gid=5']);
-  assert.equal([get('/dev/shm').fstype, get('/dev/shm').flags, get('/dev/shm').data], ['tmpfs', MS.NOSUID | MS.NOEXEC | MS.NODEV, 'mode=1777,size=65536k']);
+  assert.equal([get('/dev/shm').fstype, get('/dev/shm').flags, get('/dev/shm').data], ['tmpfs', MS.NOSUID | MS.NOEXEC | MS.NODEV, 'mode=1777,size=67108864']);
   assert.equal([get('/dev/mqueue').fstype, get('/dev/mqueue').flags], ['mqueue', MS.NOSUID | MS.NOEXEC | MS.NODEV]);
   assert.equal([get('/sys').fstype, get('/sys').flags], ['sysfs', MS.RDONLY | MS.NOSUID | MS.NOEXEC | MS.NODEV]);
   const order = ['/proc', '/dev', '/dev/pts', '/dev/shm', '/dev/mqueue', '/sys', '/sys/fs/cgroup'].map((t) => targetIndex(ops, t, 'mount'));
@@ -250,9 +250,9 @@ test('--privileged: all caps, no seccomp, no masks or read-only paths, /sys and 
     user: { uid: 0, gid: 0, groups: [], home: '/root' }, cgroupMode: 'hybrid', overlayData: 'x',
     hierarchies: [{ version: 1, mountName: 'memory', controllers: ['memory'] }, { version: 2, mountName: 'unified', controllers: [] }],
     hostDevices: [
-      { path: '/dev/null', mode: 0o020666, major: 1, minor: 3, uid: 0, gid: 0 },
-      { path: '/dev/loop0', mode: 0o060660, major: 7, minor: 0, uid: 0, gid: 6 },
-      { path: '/dev/net/tun', mode: 0o020600, major: 10, minor: 200, uid: 0, gid: 0 },
+      { path: '/dev/null', type: 'c', mode: 0o666, major: 1, minor: 3, uid: 0, gid: 0, permissions: 'rwm' },
+      { path: '/dev/loop0', type: 'b', mode: 0o660, major: 7, minor: 0, uid: 0, gid: 6, permissions: 'rwm' },
+      { path: '/dev/net/tun', type: 'c', mode: 0o600, major: 10, minor: 200, uid: 0, gid: 0, permissions: 'rwm' },
     ],
   };
   const input = (config: Partial<ContainerRecord['config']>) => ({ record: record(config), paths, cgroupProcs: [], monitorArgs: [] });
@@ -282,9 +282,9 @@ test('--security-opt systempaths=unconfined: no masked or read-only paths; writa
   assert.ok(build().ops.filter((o) => o.target === '/sys/fs/cgroup/memory').every((o) => ((o as { flags: number }).flags & MS.RDONLY) !== 0));
 });
 
-test('hostDevices: the host\'s device nodes with their numbers and owners, not pts, console or ptmx', () => {
-  const devs = hostDevices();
-  assert.equal(devs.find((d) => d.path === '/dev/null'), { path: '/dev/null', mode: 0o020666, major: 1, minor: 3, uid: 0, gid: 0 });
+test('privilegedDevices: the host\'s device nodes with their numbers and owners, not pts, console or ptmx', () => {
+  const devs = privilegedDevices();
+  assert.equal(devs.find((d) => d.path === '/dev/null'), { path: '/dev/null', type: 'c', mode: 0o666, major: 1, minor: 3, uid: 0, gid: 0, permissions: 'rwm' });
   assert.ok(!devs.some((d) => d.path.startsWith('/dev/pts/') || d.path === '/dev/console' || d.path === '/dev/ptmx'));
 });
 
@@ -296,6 +296,47 @@ test('assembleSpawnSpec is pure: the facts passed in are what the spec holds', (
   const s = assembleSpawnSpec({ record: record(), paths, cgroupProcs: ['/sys/fs/cgroup/x/cgroup.procs'], monitorArgs: [] }, facts);
   assert.equal([s.process.uid, s.process.gid, s.process.groups, s.rootfsMount!.data], [5, 6, [7], 'lowerdir=/l,upperdir=/u,workdir=/w']);
   assert.equal(s.ops.filter((o) => o.target.startsWith('/sys/fs/cgroup')).length, 1);
+});
+
+test('--shm-size, --sysctl, --ulimit, --group-add and --device reach the spec', () => {
+  const devices = [
+    { path: '/dev/null', type: 'c' as const, major: 1, minor: 3, mode: 0o620, uid: 5, gid: 6, permissions: 'r' },
+    { path: '/dev/xvdc', type: 'b' as const, major: 8, minor: 0, mode: 0o660, uid: 0, gid: 6, permissions: 'rw' },
+  ];
+  const s = buildSpawnSpec({
+    record: record({
+      user: 'user', groupAdd: ['root', '77'], shmSize: 1 << 20, ulimits: [{ name: 'nofile', soft: 100, hard: 200 }],
+      sysctls: { 'net.ipv4.ip_forward': '1', 'kernel.shmmax': '4096' },
+    }),
+    paths, cgroupProcs: hybridProcs, monitorArgs, devices,
+  });
+  const shm = s.ops.find((o) => o.op === 'mount' && o.target === '/dev/shm') as Extract<RootfsOp, { op: 'mount' }>;
+  assert.is(shm.data, 'mode=1777,size=1048576');
+  assert.equal(s.process.groups, [1000, 10, 0, 77]);
+  assert.equal(s.process.rlimits, [{ resource: 7, soft: 100, hard: 200 }]);
+  // sysctls: after /proc is mounted, before /proc/sys turns read-only; keys become /proc/sys paths
+  const sysctls = s.ops.filter((o) => o.op === 'sysctl');
+  assert.equal(sysctls, [
+    { op: 'sysctl', target: '/proc/sys/kernel/shmmax', value: '4096' },
+    { op: 'sysctl', target: '/proc/sys/net/ipv4/ip_forward', value: '1' },
+  ]);
+  const first = s.ops.indexOf(sysctls[0]);
+  assert.ok(targetIndex(s.ops, '/proc', 'mount') < first && first < targetIndex(s.ops, '/proc/sys', 'readonly'));
+  // a --device at a default's path replaces it; the host node's type, mode and owner are kept
+  const nodes = s.ops.filter((o): o is Extract<RootfsOp, { op: 'mknod' }> => o.op === 'mknod');
+  assert.equal(nodes.filter((n) => n.target === '/dev/null'), [{ op: 'mknod', target: '/dev/null', mode: 0o020620, major: 1, minor: 3, uid: 5, gid: 6 }]);
+  assert.equal(nodes.filter((n) => n.target === '/dev/xvdc'), [{ op: 'mknod', target: '/dev/xvdc', mode: 0o060660, major: 8, minor: 0, uid: 0, gid: 6 }]);
+  assert.ok(targetIndex(s.ops, '/dev', 'mount') < targetIndex(s.ops, '/dev/xvdc', 'mknod'));
+});
+
+test('a record\'s sysctl outside the namespaced set is refused before it reaches the kernel', () => {
+  try {
+    build({ sysctls: { 'kernel.core_pattern': '|/evil' } });
+    assert.unreachable('accepted');
+  } catch (e) {
+    assert.instance(e, BerthError);
+    assert.match((e as Error).message, /sysctl 'kernel.core_pattern=\|\/evil' is not allowed/);
+  }
 });
 
 test.after(() => rmSync(tmp, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findInLayers, resolveUser } from '../../src/engine/runtime/index.js';
+import { checkGroupAdd, findInLayers, resolveUser } from '../../src/engine/runtime/index.js';
 import { BerthError } from '../../src/engine/errors.js';
 import { mknod } from '../../src/native/index.js';
 
@@ -33,22 +33,37 @@ const err = (fn: () => unknown): BerthError => {
 };
 
 test('"" is root, with home and supplementary groups from the files', () => {
-  assert.equal(resolveUser(stack().dirs, ''), { uid: 0, gid: 0, groups: [10], home: '/root' });
+  assert.equal(resolveUser(stack().dirs, ''), { uid: 0, gid: 0, groups: [0, 10], home: '/root' });
 });
 
 test('name and uid forms', () => {
   const s = stack().dirs;
-  assert.equal(resolveUser(s, 'user'), { uid: 1000, gid: 1000, groups: [10, 29], home: '/home/user' });
-  assert.equal(resolveUser(s, '1000'), { uid: 1000, gid: 1000, groups: [10, 29], home: '/home/user' });
-  // a uid without a passwd entry: gid 0, home "/", no groups (docker/runc)
-  assert.equal(resolveUser(s, '4242'), { uid: 4242, gid: 0, groups: [], home: '/' });
+  assert.equal(resolveUser(s, 'user'), { uid: 1000, gid: 1000, groups: [1000, 10, 29], home: '/home/user' });
+  assert.equal(resolveUser(s, '1000'), { uid: 1000, gid: 1000, groups: [1000, 10, 29], home: '/home/user' });
+  // a uid without a passwd entry: gid 0, home "/", no supplementary groups (docker/runc)
+  assert.equal(resolveUser(s, '4242'), { uid: 4242, gid: 0, groups: [0], home: '/' });
 });
 
-test('name:group and uid:gid forms: the explicit group is primary, no supplementary groups', () => {
+test('name:group and uid:gid forms: the explicit group is primary, no supplementary groups from the file', () => {
   const s = stack().dirs;
-  assert.equal(resolveUser(s, 'user:staff'), { uid: 1000, gid: 50, groups: [], home: '/home/user' });
-  assert.equal(resolveUser(s, '1000:4242'), { uid: 1000, gid: 4242, groups: [], home: '/home/user' });
-  assert.equal(resolveUser(s, '77:88'), { uid: 77, gid: 88, groups: [], home: '/' });
+  assert.equal(resolveUser(s, 'user:staff'), { uid: 1000, gid: 50, groups: [50], home: '/home/user' });
+  assert.equal(resolveUser(s, '1000:4242'), { uid: 1000, gid: 4242, groups: [4242], home: '/home/user' });
+  assert.equal(resolveUser(s, '77:88'), { uid: 77, gid: 88, groups: [88], home: '/' });
+});
+
+test('the primary gid is always among the groups, first (moby getUser: AdditionalGids = [gid, ...])', () => {
+  // "-u nobody" had no groups at all before; docker gives it its primary group
+  assert.equal(resolveUser(stack().dirs, 'nobody').groups, [65534]);
+});
+
+test('--group-add: names from the container\'s /etc/group, numbers as they are, in order, no duplicates', () => {
+  const s = stack().dirs;
+  assert.equal(resolveUser(s, 'nobody', ['staff', '4242', 'audio', '50']).groups, [65534, 50, 4242, 29]);
+  assert.equal(resolveUser(s, 'user:staff', ['wheel']).groups, [50, 10]);
+  assert.is(err(() => resolveUser(s, '', ['nosuch'])).message, 'unable to find group nosuch: no matching entries in group file');
+  assert.is(err(() => resolveUser(s, '', ['2147483648'])).code, 'INVALID_ARGUMENT');
+  assert.equal(checkGroupAdd(['audio', '7']), ['audio', '7']);
+  for (const bad of ['', 'a:b', 'a b', '2147483648']) assert.is(err(() => checkGroupAdd([bad])).code, 'INVALID_ARGUMENT', bad);
 });
 
 test('unknown names: docker\'s messages', () => {
@@ -64,8 +79,8 @@ test('unknown names: docker\'s messages', () => {
 test('numeric ids need no passwd file; names do', () => {
   const d = join(tmp, 'bare');
   mkdirSync(d);
-  assert.equal(resolveUser([d], '1000:1000'), { uid: 1000, gid: 1000, groups: [], home: '/' });
-  assert.equal(resolveUser([d], ''), { uid: 0, gid: 0, groups: [], home: '/' });
+  assert.equal(resolveUser([d], '1000:1000'), { uid: 1000, gid: 1000, groups: [1000], home: '/' });
+  assert.equal(resolveUser([d], ''), { uid: 0, gid: 0, groups: [0], home: '/' });
   assert.match(err(() => resolveUser([d], 'user')).message, /unable to find user user/);
 });
 
@@ -74,14 +89,14 @@ test('the topmost layer holding /etc/passwd wins (the container\'s upper dir fir
   writeFileSync(join(s.top, 'etc/passwd'), 'root:x:0:0:root:/top-root:/bin/sh\nuser:x:2000:2000::/top:/bin/sh\n');
   assert.equal(resolveUser(s.dirs, 'user').uid, 2000);
   writeFileSync(join(s.upper, 'etc/passwd'), 'user:x:3000:3000::/upper:/bin/sh\n');
-  assert.equal(resolveUser(s.dirs, 'user'), { uid: 3000, gid: 3000, groups: [10, 29], home: '/upper' });
+  assert.equal(resolveUser(s.dirs, 'user'), { uid: 3000, gid: 3000, groups: [3000, 10, 29], home: '/upper' });
 });
 
 test('whiteouts: a 0:0 char device in the upper dir, or a .wh. file in a layer, deletes /etc/passwd', () => {
   const s = stack();
   mknod(join(s.upper, 'etc/passwd'), 0o020000 | 0o600, 0, 0);
   assert.match(err(() => resolveUser(s.dirs, 'user')).message, /no matching entries in passwd file/);
-  assert.equal(resolveUser(s.dirs, ''), { uid: 0, gid: 0, groups: [], home: '/' }); // group has no "root" member lookup without passwd
+  assert.equal(resolveUser(s.dirs, ''), { uid: 0, gid: 0, groups: [0], home: '/' }); // group has no "root" member lookup without passwd
   const t = stack();
   writeFileSync(join(t.top, 'etc/.wh.passwd'), '');
   assert.match(err(() => resolveUser(t.dirs, 'user')).message, /no matching entries/);
@@ -108,7 +123,7 @@ test('a symlinked /etc/passwd pointing at a host file is resolved inside the roo
     const s = stack();
     symlinkSync(link, join(s.top, 'etc/passwd')); // hides the base layer's passwd, as an upper symlink does
     assert.match(err(() => resolveUser(s.dirs, 'evil')).message, /unable to find user evil/);
-    assert.equal(resolveUser(s.dirs, ''), { uid: 0, gid: 0, groups: [], home: '/' }, `via ${link}`);
+    assert.equal(resolveUser(s.dirs, ''), { uid: 0, gid: 0, groups: [0], home: '/' }, `via ${link}`);
   }
 });
 

@@ -14,8 +14,9 @@ import { pullIfMissing, pullOptions, pullValueFlags, type PullPolicyArgs } from 
 import { mountOptions, mountValueFlags, toMountRequests, type MountArgs } from '../mount-flags.js';
 import { printWarning, resourceOptions, resourceValueFlags, toResourceLimits, type ResourceArgs } from '../resource-flags.js';
 import { securityOptions, securityValueFlags, toSecurityOptions, type SecurityArgs } from '../security-flags.js';
+import { processOptions, processValueFlags, toProcessOptions, type ProcessArgs } from '../process-flags.js';
 
-interface CreateArgs extends GlobalArgs, ResourceArgs, MountArgs, PullPolicyArgs, SecurityArgs {
+interface CreateArgs extends GlobalArgs, ResourceArgs, MountArgs, ProcessArgs, PullPolicyArgs, SecurityArgs {
   image: string;
   name?: string;
   env?: string[];
@@ -44,7 +45,7 @@ interface RunArgs extends CreateArgs {
 }
 
 function createOptions(y: Argv<GlobalArgs>): Argv<CreateArgs> {
-  return securityOptions(pullOptions(mountOptions(resourceOptions(y))))
+  return securityOptions(pullOptions(processOptions(mountOptions(resourceOptions(y)))))
     .positional('image', { type: 'string', describe: 'image to run', demandOption: true })
     .option('name', { type: 'string', describe: 'assign a name to the container' })
     .option('env', { alias: 'e', type: 'string', array: true, nargs: 1, describe: 'set environment variables (KEY=VALUE, or KEY to pass the current value)' })
@@ -70,7 +71,7 @@ function createOptions(y: Argv<GlobalArgs>): Argv<CreateArgs> {
 export const runTail: TailVerb = {
   ownsH: true, // -h is --hostname, as in docker
   valueFlags: new Set(['name', 'env', 'e', 'env-file', 'workdir', 'w', 'user', 'u', 'hostname', 'h', 'entrypoint',
-    'stop-signal', 'stop-timeout', 'label', 'l', 'detach-keys', 'cidfile', 'restart', ...resourceValueFlags, ...mountValueFlags, ...pullValueFlags,
+    'stop-signal', 'stop-timeout', 'label', 'l', 'detach-keys', 'cidfile', 'restart', ...resourceValueFlags, ...mountValueFlags, ...processValueFlags, ...pullValueFlags,
     ...securityValueFlags]),
 };
 
@@ -102,6 +103,7 @@ function toCreateOptions(a: CreateArgs): CreateOptions {
     volumesFrom: a['volumes-from'],
     resources: toResourceLimits(a),
     restart: a.restart,
+    ...toProcessOptions(a),
     onWarning: printWarning,
     ...toSecurityOptions(a),
   };

@@ -6,10 +6,11 @@
 // Resource limits live in limits.ts / support.ts / apply-limits.ts and write
 // through dirFor(controller) / unifiedDir() — v1 files on hybrid hosts such as
 // this one, where cgroup2 has no controllers; accounting is src/engine/stats.
-import { restrictDevicesV1 } from './devices.js';
 import { rmdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative } from 'node:path';
-import { cgroupCreate, cgroupRead, cgroupRemove, cgroupWrite } from '../../native/index.js';
+import { cgroupCreate, cgroupDeviceFilter, cgroupRead, cgroupRemove, cgroupWrite } from '../../native/index.js';
+import { restrictDevicesV1, type DeviceRule } from './devices.js';
+import { deviceFilterProgram } from './device-filter.js';
 import { BerthError, invalid } from '../errors.js';
 import { readCallerHierarchies, type CallerHierarchy } from './hierarchies.js';
 import { isWithin, mountOfDir, readCgroupMounts, type CgroupMount } from './mounts.js';
@@ -63,11 +64,18 @@ export class ContainerCgroups {
     return new ContainerCgroups(dirs.map((dir) => ({ dir, mount: mountOfDir(dir, mounts) })));
   }
 
-  /** Docker's device allow-list where a v1 devices controller exists; false when none does. */
-  restrictDevices(): boolean {
-    const dir = this.dirFor('devices');
-    if (!dir) return false;
-    restrictDevicesV1(dir);
+  /** Deny-all plus the allow `rules` (containerDeviceRules): through the v1 devices controller
+   * where there is one (hybrid hosts such as this one), else as a BPF device program on the
+   * cgroup2 directory. False when the container has neither. */
+  restrictDevices(rules: readonly DeviceRule[]): boolean {
+    const v1 = this.dirFor('devices');
+    if (v1) {
+      restrictDevicesV1(v1, rules);
+      return true;
+    }
+    const unified = this.unifiedDir();
+    if (!unified) return false;
+    cgroupDeviceFilter(unified, deviceFilterProgram(rules));
     return true;
   }
 

@@ -5,14 +5,17 @@ import type { Layout } from '../store/layout.js';
 import { withLock } from '../store/lock.js';
 import { conflict, invalid } from '../errors.js';
 import type { ImageStore } from '../image/index.js';
-import { containerCapabilities, normalizeCapabilities, signalNumber, writeEtcFiles } from '../runtime/index.js';
+import {
+  DEFAULT_SHM_SIZE, checkGroupAdd, checkUlimits, containerCapabilities, hostDevices, normalizeCapabilities, normalizeUlimits,
+  parseSysctl, signalNumber, writeEtcFiles, type DeviceMapping, type Ulimit,
+} from '../runtime/index.js';
 import { emitEvent } from '../events/index.js';
 import { checkName, nameInUse, newId, randomName } from './ids.js';
 import { listRecords, saveRecord } from './records.js';
 import { removeAnonymousVolumes, resolveMounts } from './mounts.js';
 import type { MountRequest } from '../volume/index.js';
 import type { ContainerConfig, ContainerRecord } from './types.js';
-import type { ResourceLimits } from '../cgroup/index.js';
+import { parseDeviceRule, type ResourceLimits } from '../cgroup/index.js';
 import { checkResources } from './resources.js';
 import { parseRestartPolicy } from './restart-policy.js';
 import { normalizeSecurityOpts, parseSecurityOpts, seccompFilter } from '../seccomp/index.js';
@@ -53,6 +56,41 @@ export interface CreateOptions {
   capDrop?: string[];
   /** --privileged */
   privileged?: boolean;
+  /** --device (parseDeviceFlag), --device-cgroup-rule lines, --ulimit (parseUlimit). */
+  devices?: DeviceMapping[];
+  deviceCgroupRules?: string[];
+  ulimits?: Ulimit[];
+  /** --shm-size in bytes; 0 = docker's default (64 MiB). */
+  shmSize?: number;
+  /** --sysctl (parseSysctl), --group-add. */
+  sysctls?: Record<string, string>;
+  groupAdd?: string[];
+}
+
+/** The device, ulimit, shm, sysctl and group options checked as docker's daemon does (and
+ * against this host: the device nodes exist, no ulimit above berth's own hard limits). */
+function hostOptions(o: CreateOptions): Partial<ContainerConfig> {
+  const out: Partial<ContainerConfig> = {};
+  if (o.devices?.length) {
+    hostDevices(o.devices); // each names a device node (or a directory of them) now
+    out.devices = o.devices;
+  }
+  if (o.deviceCgroupRules?.length) {
+    o.deviceCgroupRules.forEach(parseDeviceRule);
+    out.deviceCgroupRules = [...o.deviceCgroupRules];
+  }
+  if (o.ulimits?.length) {
+    out.ulimits = normalizeUlimits(o.ulimits);
+    checkUlimits(out.ulimits);
+  }
+  if (o.shmSize !== undefined && (!Number.isSafeInteger(o.shmSize) || o.shmSize < 0)) throw invalid('SHM size can not be less than 0');
+  out.shmSize = o.shmSize || DEFAULT_SHM_SIZE; // docker stores the default it applies
+  if (o.sysctls && Object.keys(o.sysctls).length) {
+    for (const [k, v] of Object.entries(o.sysctls)) parseSysctl(`${k}=${v}`);
+    out.sysctls = { ...o.sysctls };
+  }
+  if (o.groupAdd?.length) out.groupAdd = checkGroupAdd(o.groupAdd);
+  return out;
 }
 
 export async function createContainer(layout: Layout, images: ImageStore, o: CreateOptions): Promise<ContainerRecord> {
@@ -95,6 +133,7 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
   if (!o.privileged && typeof parseSecurityOpts(securityOpt).seccomp === 'object') {
     seccompFilter(securityOpt, containerCapabilities({ capAdd, capDrop }));
   }
+  const hostConfig = hostOptions(o);
 
   const id = newId();
   const config: ContainerConfig = {
@@ -120,6 +159,7 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
     ...(capAdd.length ? { capAdd } : {}),
     ...(capDrop.length ? { capDrop } : {}),
     ...(o.privileged ? { privileged: true } : {}),
+    ...hostConfig,
   };
 
   return withLock(layout.containersLock, async () => {

@@ -9,7 +9,7 @@ import type { Layout } from '../store/layout.js';
 import { readJson, writeJson } from '../store/atomic.js';
 import { BerthError, conflict, invalid } from '../errors.js';
 import { execInContainer, isNativeError, monitorPath, type ExecSpec } from '../../native/index.js';
-import { processSpec, replaceOrAppendEnv, resolveUser } from '../runtime/index.js';
+import { checkUlimits, processSpec, replaceOrAppendEnv, resolveUser } from '../runtime/index.js';
 import { ContainerCgroups } from '../cgroup/index.js';
 import { deriveState, parentOf, procStartTime } from './state.js';
 import type { ContainerExit, ContainerRecord } from './types.js';
@@ -60,7 +60,8 @@ export function startExec(layout: Layout, rec: ContainerRecord, o: ExecOptions):
   if (parentOf(rec.run.pid) !== rec.run.monitorPid) throw new BerthError('NOT_RUNNING', `Container ${rec.id} is not running`);
 
   const cfg = rec.config;
-  const user = resolveUser([paths.upper, ...rec.lowerDirs], o.user ?? cfg.user);
+  const user = resolveUser([paths.upper, ...rec.lowerDirs], o.user ?? cfg.user, cfg.groupAdd);
+  checkUlimits(cfg.ulimits ?? []);
   const tty = !!o.tty, stdin = !!o.interactive;
   const id = randomBytes(32).toString('hex');
   const ep = new ExecPaths(paths.dir, id);

@@ -3,7 +3,7 @@
 // records is reported as it is; what berth has no flag for shows docker's
 // default for a plain `docker run`. A feature that adds a flag replaces its
 // one line here with the recorded value.
-import { MASKED_PATHS, READONLY_PATHS } from '../runtime/index.js';
+import { DEFAULT_SHM_SIZE, MASKED_PATHS, READONLY_PATHS } from '../runtime/index.js';
 import { goMap, goNils } from '../template/index.js';
 import type { ContainerRecord } from './types.js';
 import { NO_RESTART } from './restart-policy.js';
@@ -35,7 +35,7 @@ export function hostConfig(rec: ContainerRecord): Record<string, unknown> {
     DnsOptions: [],
     DnsSearch: [],
     ExtraHosts: null,
-    GroupAdd: null,
+    GroupAdd: c.groupAdd?.length ? c.groupAdd : null,
     IpcMode: 'private',
     Cgroup: '',
     Links: null,
@@ -48,9 +48,10 @@ export function hostConfig(rec: ContainerRecord): Record<string, unknown> {
     // its default no-new-privileges there
     SecurityOpt: c.securityOpt?.length ? c.securityOpt : null,
     ...(tmpfs.length ? { Tmpfs: goMap(Object.fromEntries(tmpfs.map((m) => [m.target, m.options.join(',')]))) } : {}),
+    ...(c.sysctls && Object.keys(c.sysctls).length ? { Sysctls: goMap(c.sysctls) } : {}),
     UTSMode: '',
     UsernsMode: '',
-    ShmSize: 64 * 1024 * 1024, // /dev/shm is mounted with size=65536k
+    ShmSize: c.shmSize ?? DEFAULT_SHM_SIZE,
     Runtime: 'berth',
     Isolation: '',
     // Resources (0 / "" / null = not limited), as stored after create and update
@@ -70,15 +71,15 @@ export function hostConfig(rec: ContainerRecord): Record<string, unknown> {
     CpuRealtimeRuntime: 0,
     CpusetCpus: r.cpusetCpus ?? '',
     CpusetMems: '',
-    Devices: [],
-    DeviceCgroupRules: null,
+    Devices: (c.devices ?? []).map((d) => ({ PathOnHost: d.pathOnHost, PathInContainer: d.pathInContainer, CgroupPermissions: d.cgroupPermissions })),
+    DeviceCgroupRules: c.deviceCgroupRules?.length ? c.deviceCgroupRules : null,
     DeviceRequests: null,
     MemoryReservation: r.memoryReservation ?? 0,
     MemorySwap: r.memorySwap ?? 0,
     MemorySwappiness: null,
     OomKillDisable: null,
     PidsLimit: r.pidsLimit ?? null,
-    Ulimits: null,
+    Ulimits: (c.ulimits ?? []).map((u) => ({ Name: u.name, Hard: u.hard, Soft: u.soft })), // docker 28's client sends [] when none
     CpuCount: 0,
     CpuPercent: 0,
     IOMaximumIOps: 0,
@@ -91,4 +92,4 @@ export function hostConfig(rec: ContainerRecord): Record<string, unknown> {
 
 // the null fields that are slices in docker's HostConfig ({{.HostConfig.CapAdd}} prints [])
 const NIL_SLICES = Object.fromEntries(['Binds', 'VolumesFrom', 'CapAdd', 'CapDrop', 'ExtraHosts', 'GroupAdd', 'Links', 'SecurityOpt',
-  'DeviceCgroupRules', 'DeviceRequests', 'Ulimits'].map((k) => [k, 'slice' as const]));
+  'DeviceCgroupRules', 'DeviceRequests'].map((k) => [k, 'slice' as const]));

@@ -7,8 +7,8 @@ import type { Layout } from '../store/layout.js';
 import { withLock } from '../store/lock.js';
 import { BerthError, notFound } from '../errors.js';
 import { isNativeError, spawnContainer } from '../../native/index.js';
-import { buildSpawnSpec } from '../runtime/index.js';
-import { ContainerCgroups } from '../cgroup/index.js';
+import { buildSpawnSpec, deviceRule, hostDevices } from '../runtime/index.js';
+import { ContainerCgroups, containerDeviceRules, parseDeviceRule } from '../cgroup/index.js';
 import { emitEvent } from '../events/index.js';
 import { loadRecord, saveRecord } from './records.js';
 import { prepareMounts } from './mounts.js';
@@ -50,9 +50,16 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
     rmSync(paths.exitFile, { force: true });
 
     const cgroups = ContainerCgroups.create(id);
+    let devices;
     try {
       applyRecordLimits(cgroups, rec); // before the init joins: it never runs unlimited
-      if (!rec.config.privileged) cgroups.restrictDevices(); // --privileged: every device, as docker
+      devices = hostDevices(rec.config.devices ?? []); // the host's nodes as they are now
+      // --privileged: every device, as docker
+      if (!rec.config.privileged) {
+        cgroups.restrictDevices(containerDeviceRules([
+          ...devices.map(deviceRule), ...(rec.config.deviceCgroupRules ?? []).map(parseDeviceRule),
+        ]));
+      }
     } catch (e) {
       cgroups.remove();
       throw recordStartFailure(layout, rec, e);
@@ -70,7 +77,7 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
     try {
       // copy-up into new volumes needs the root mounted on the host: before the container's own mount
       await prepareMounts(layout, rec, new Date().toISOString());
-      const spec = buildSpawnSpec({ record: rec, paths, cgroupProcs: cgroups.procsFiles(), monitorArgs, ttySize: opts.ttySize });
+      const spec = buildSpawnSpec({ record: rec, paths, cgroupProcs: cgroups.procsFiles(), monitorArgs, ttySize: opts.ttySize, devices });
       spawned = spawnContainer(spec);
     } catch (e) {
       cgroups.remove();

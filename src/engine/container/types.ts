@@ -3,6 +3,8 @@
 import type { MountSpec } from '../volume/index.js';
 import type { ResourceLimits } from '../cgroup/limits.js';
 import type { RestartPolicy } from './restart-policy.js';
+import type { DeviceMapping } from '../runtime/devices.js';
+import type { Ulimit } from '../runtime/rlimits.js';
 
 /** What the user asked for, merged with the image's defaults at create time. */
 export interface ContainerConfig {
@@ -40,6 +42,18 @@ export interface ContainerConfig {
   /** --privileged: every capability and host device, no seccomp, no masked or read-only
    * paths, /sys and the cgroup filesystems writable (docker's meaning). */
   privileged?: boolean;
+  /** --device (host nodes looked up again at each start). Absent = none. */
+  devices?: DeviceMapping[];
+  /** --device-cgroup-rule lines ("c 1:3 rwm"), allowed on top of docker's defaults. */
+  deviceCgroupRules?: string[];
+  /** --ulimit, one per name, sorted; for the init and every exec. */
+  ulimits?: Ulimit[];
+  /** --shm-size in bytes (absent: docker's 64 MiB). */
+  shmSize?: number;
+  /** --sysctl (namespaced keys only). */
+  sysctls?: Record<string, string>;
+  /** --group-add names or numbers, resolved in the container's /etc/group at each start and exec. */
+  groupAdd?: string[];
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';

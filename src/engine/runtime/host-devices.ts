@@ -5,25 +5,16 @@
 // its terminal), and /dev/ptmx (the container's points at its own devpts).
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-
-export interface DeviceNode {
-  /** Path inside the container (the same as on the host). */
-  path: string;
-  /** st_mode: file type and permissions. */
-  mode: number;
-  major: number;
-  minor: number;
-  uid: number;
-  gid: number;
-}
+import type { HostDevice } from './devices.js';
 
 const SKIP_DIRS = new Set(['pts', 'shm', 'fd', 'mqueue', '.lxc', '.lxd-mounts', '.udev']);
 const SKIP_FILES = new Set(['/dev/console', '/dev/ptmx']);
 const S_IFMT = 0o170000, S_IFCHR = 0o020000, S_IFBLK = 0o060000, S_IFDIR = 0o040000;
 
-/** Every device node under `dir` (host /dev), parents before children, sorted by path. */
-export function hostDevices(dir = '/dev'): DeviceNode[] {
-  const out: DeviceNode[] = [];
+/** Every device node under `dir` (host /dev), parents before children, sorted by path; each
+ * at the same path in the container, with every access. */
+export function privilegedDevices(dir = '/dev'): HostDevice[] {
+  const out: HostDevice[] = [];
   let names: string[];
   try {
     names = readdirSync(dir).sort();
@@ -40,11 +31,11 @@ export function hostDevices(dir = '/dev'): DeviceNode[] {
     }
     const type = st.mode & S_IFMT;
     if (type === S_IFDIR) {
-      if (!SKIP_DIRS.has(name)) out.push(...hostDevices(p));
+      if (!SKIP_DIRS.has(name)) out.push(...privilegedDevices(p));
     } else if ((type === S_IFCHR || type === S_IFBLK) && !SKIP_FILES.has(p)) {
       // st.rdev: Linux's encoding (glibc's major()/minor())
       const major = Number((BigInt(st.rdev) >> 8n) & 0xfffn), minor = Number((BigInt(st.rdev) & 0xffn) | ((BigInt(st.rdev) >> 12n) & 0xfff00n));
-      out.push({ path: p, mode: st.mode, major, minor, uid: st.uid, gid: st.gid });
+      out.push({ path: p, type: type === S_IFBLK ? 'b' : 'c', mode: st.mode & 0o7777, major, minor, uid: st.uid, gid: st.gid, permissions: 'rwm' });
     }
   }
   return out;

@@ -7,6 +7,7 @@ import type { ContainerConfig } from '../container/types.js';
 import { parseSecurityOpts, seccompFilter } from '../seccomp/index.js';
 import { allCapabilities, capabilitySets, containerCapabilities } from './capabilities.js';
 import { containerEnv } from './env.js';
+import { ulimitRlimits } from './rlimits.js';
 import type { ResolvedUser } from './user.js';
 
 /** What differs between the init and an exec of the same container. */
@@ -41,9 +42,9 @@ export function processSpec(cfg: ContainerConfig, p: ProcessInput): ProcessSpec 
     groups: p.user.groups,
     caps: capabilitySets(p.privileged ? allCapabilities() : caps, p.user.uid),
     noNewPrivileges,
-    // Docker sets no rlimits (the container inherits the caller's). --ulimit, when it comes,
-    // must pass through clampRlimits (rlimits.ts): nothing above the caller's hard limits.
-    rlimits: [],
+    // --ulimit only: docker sets none (the container inherits the caller's); checked against
+    // the caller's hard limits (checkUlimits) before a process is started
+    rlimits: ulimitRlimits(cfg.ulimits ?? []),
     stdinNull: !p.openStdin && !p.tty,
     ...(p.tty ? { tty: p.ttySize ?? { rows: 24, cols: 80 } } : {}),
     ...(p.openStdin && !p.tty ? { stdinPipe: true } : {}),

@@ -5,7 +5,7 @@
 // Docker's defaults (moby oci/defaults.go, runc's libcontainer/rootfs).
 import { MS, initPath, type RootfsOp } from '../../native/index.js';
 import type { ContainerPaths } from '../store/layout.js';
-import type { DeviceNode } from './host-devices.js';
+import { deviceMknodOp, type HostDevice } from './devices.js';
 
 /** Hidden: /dev/null over files, an empty read-only tmpfs over directories. */
 export const MASKED_PATHS: readonly string[] = [
@@ -42,14 +42,18 @@ export const INIT_TARGET = '/dev/init';
 const mnt = (source: string, target: string, fstype: string, flags: number, data = ''): RootfsOp =>
   ({ op: 'mount', source, target, fstype, flags, data, mkdir: 'dir' });
 
+/** docker's /dev/shm size when --shm-size is not given (its config.DefaultShmSize). */
+export const DEFAULT_SHM_SIZE = 64 * 1024 * 1024;
+
 /** /proc, /dev and its sub-mounts, /sys: Docker's default mounts (before /sys/fs/cgroup).
  * --privileged: /sys writable, as docker's. */
-export function kernelMounts(o: { privileged?: boolean } = {}): RootfsOp[] {
+export function kernelMounts(o: { privileged?: boolean; shmSize?: number } = {}): RootfsOp[] {
+  const shmSize = o.shmSize ?? DEFAULT_SHM_SIZE;
   return [
     mnt('proc', '/proc', 'proc', MS.NOSUID | MS.NOEXEC | MS.NODEV),
     mnt('tmpfs', '/dev', 'tmpfs', MS.NOSUID | MS.STRICTATIME, 'mode=755,size=65536k'),
     mnt('devpts', '/dev/pts', 'devpts', MS.NOSUID | MS.NOEXEC, 'newinstance,ptmxmode=0666,mode=0620,gid=5'),
-    mnt('shm', '/dev/shm', 'tmpfs', MS.NOSUID | MS.NOEXEC | MS.NODEV, 'mode=1777,size=65536k'),
+    mnt('shm', '/dev/shm', 'tmpfs', MS.NOSUID | MS.NOEXEC | MS.NODEV, `mode=1777,size=${shmSize}`),
     mnt('mqueue', '/dev/mqueue', 'mqueue', MS.NOSUID | MS.NOEXEC | MS.NODEV),
     mnt('sysfs', '/sys', 'sysfs', (o.privileged ? 0 : MS.RDONLY) | MS.NOSUID | MS.NOEXEC | MS.NODEV),
   ];
@@ -64,16 +68,16 @@ export function etcBinds(paths: ContainerPaths): RootfsOp[] {
   ].map(([source, target]): RootfsOp => ({ op: 'mount', source, target, fstype: '', flags: MS.BIND, data: '', mkdir: 'file' }));
 }
 
-/** The default devices, plus `host` ones (--privileged: every host device, which then wins
- * over a default of the same path); their directories first. */
-export function deviceOps(host: readonly DeviceNode[] = []): RootfsOp[] {
-  const hostPaths = new Set(host.map((d) => d.path));
-  const dirs = [...new Set(host.map((d) => d.path.slice(0, d.path.lastIndexOf('/'))).filter((d) => d !== '/dev'))];
+/** The default nodes, then `devices` (--privileged: every host device; --device ones), which
+ * replace a default at the same path; directories they need first; the links. */
+export function deviceOps(devices: readonly HostDevice[] = []): RootfsOp[] {
+  const taken = new Set(devices.map((d) => d.path));
+  const dirs = [...new Set(devices.map((d) => d.path.slice(0, d.path.lastIndexOf('/'))).filter((d) => d !== '/dev' && d !== ''))];
   return [
-    ...DEFAULT_DEVICES.filter((d) => !hostPaths.has(d.path)).map((d): RootfsOp =>
+    ...DEFAULT_DEVICES.filter((d) => !taken.has(d.path)).map((d): RootfsOp =>
       ({ op: 'mknod', target: d.path, mode: S_IFCHR | 0o666, major: d.major, minor: d.minor, uid: 0, gid: 0 })),
     ...dirs.map((target): RootfsOp => ({ op: 'mkdir', target })),
-    ...host.map((d): RootfsOp => ({ op: 'mknod', target: d.path, mode: d.mode, major: d.major, minor: d.minor, uid: d.uid, gid: d.gid })),
+    ...devices.map(deviceMknodOp),
     ...DEV_SYMLINKS.map((s): RootfsOp => ({ op: 'symlink', target: s.path, linkTo: s.linkTo })),
   ];
 }

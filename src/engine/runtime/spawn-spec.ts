@@ -10,10 +10,13 @@ import type { ContainerPaths } from '../store/layout.js';
 import type { ContainerRecord } from '../container/types.js';
 import { cgroupFsOps, type ContainerHierarchy } from './cgroupfs-ops.js';
 import { overlayMountData } from './overlay.js';
-import { hostDevices, type DeviceNode } from './host-devices.js';
+import { privilegedDevices } from './host-devices.js';
+import type { HostDevice } from './devices.js';
 import { processSpec } from './process-spec.js';
 import { parseSecurityOpts } from '../seccomp/index.js';
 import { INIT_TARGET, deviceOps, etcBinds, initOps, kernelMounts, protectionOps } from './rootfs-ops.js';
+import { checkUlimits } from './rlimits.js';
+import { sysctlOps } from './sysctls.js';
 import { resolveUser, type ResolvedUser } from './user.js';
 import { userMountOps } from './user-mounts.js';
 
@@ -26,6 +29,9 @@ export interface SpawnInput {
   monitorArgs: string[];
   /** The size of the client's terminal, for a container with a tty (default 24x80). */
   ttySize?: { rows: number; cols: number };
+  /** The --device nodes as found on the host now (hostDevices(record.config.devices)); the
+   * caller allows the same ones in the container's cgroup. */
+  devices?: HostDevice[];
 }
 
 /** What the spec depends on besides the record: facts about the host and the image. */
@@ -37,8 +43,8 @@ export interface HostFacts {
   overlayData: string;
   /** Bind sources that are files (their mount points are made as files); absent: none. */
   fileSources?: ReadonlySet<string>;
-  /** --privileged: the host's device nodes (hostDevices()). */
-  hostDevices?: readonly DeviceNode[];
+  /** --privileged: the host's device nodes (privilegedDevices()). */
+  hostDevices?: readonly HostDevice[];
 }
 
 const NAMESPACES = CLONE.NEWNS | CLONE.NEWPID | CLONE.NEWUTS | CLONE.NEWIPC | CLONE.NEWNET | CLONE.NEWCGROUP;
@@ -66,15 +72,21 @@ export function assembleSpawnSpec(input: SpawnInput, facts: HostFacts): SpawnSpe
     rootfsMount: { source: 'overlay', fstype: 'overlay', flags: 0, data: facts.overlayData },
     readonlyRootfs: cfg.readonlyRootfs,
     ops: [
-      ...kernelMounts({ privileged: cfg.privileged }),
+      ...kernelMounts({ privileged: cfg.privileged, shmSize: cfg.shmSize }),
       ...cgroupFsOps(facts.cgroupMode, facts.hierarchies, cfg.privileged || sec.writableCgroups),
       ...etcBinds(paths),
       // -v/--mount/--tmpfs: after the /etc files, before masks (nothing may uncover a masked path)
       ...userMountOps(cfg.mounts ?? [], (src) => (facts.fileSources?.has(src) ? 'file' : 'dir')),
       // docker creates a missing working directory (before /dev etc. so it cannot land on a tmpfs)
       ...(cfg.workingDir && cfg.workingDir !== '/' ? [{ op: 'mkdir' as const, target: cfg.workingDir }] : []),
-      ...deviceOps(cfg.privileged ? facts.hostDevices ?? [] : []),
+      // --privileged: the host's nodes; a --device of the same path wins
+      ...deviceOps([
+        ...(cfg.privileged ? (facts.hostDevices ?? []).filter((d) => !input.devices?.some((x) => x.path === d.path)) : []),
+        ...(input.devices ?? []),
+      ]),
       ...(cfg.init ? initOps() : []),
+      // the container's own netns and ipc ns: written before /proc/sys goes read-only
+      ...sysctlOps(cfg.sysctls ?? {}),
       // docker's --privileged and systempaths=unconfined: no masked or read-only paths
       ...(cfg.privileged || sec.unmaskedPaths ? [] : protectionOps()),
     ],
@@ -98,12 +110,13 @@ export function hierarchiesOf(cgroupProcs: string[]): ContainerHierarchy[] {
 export function buildSpawnSpec(input: SpawnInput): SpawnSpec {
   const { record, paths, cgroupProcs } = input;
   if (![...record.config.entrypoint, ...record.config.cmd].length) throw invalid('no command specified');
+  checkUlimits(record.config.ulimits ?? []); // the caller's hard limits may be lower than at create
   return assembleSpawnSpec(input, {
-    user: resolveUser([paths.upper, ...record.lowerDirs], record.config.user),
+    user: resolveUser([paths.upper, ...record.lowerDirs], record.config.user, record.config.groupAdd),
     cgroupMode: cgroupMode(),
     hierarchies: hierarchiesOf(cgroupProcs),
     overlayData: overlayMountData(record, paths),
-    ...(record.config.privileged ? { hostDevices: hostDevices() } : {}),
+    ...(record.config.privileged ? { hostDevices: privilegedDevices() } : {}),
     fileSources: new Set((record.config.mounts ?? [])
       .filter((m) => m.type === 'bind' && statSync(m.source, { throwIfNoEntry: false })?.isDirectory() === false)
       .map((m) => m.source)),

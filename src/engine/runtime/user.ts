@@ -1,6 +1,9 @@
-// `-u USER[:GROUP]` resolved the way Docker (runc's GetExecUser) does: names are
-// looked up in the container's own /etc/passwd and /etc/group, numeric ids need
-// no file, supplementary groups are the /etc/group entries listing the user.
+// `-u USER[:GROUP]` and `--group-add` resolved the way Docker does (runc's
+// GetExecUser and GetAdditionalGroups, moby's getUser): names are looked up in
+// the container's own /etc/passwd and /etc/group, numeric ids need no file.
+// The process's groups are docker's AdditionalGids: the primary gid, then the
+// /etc/group entries listing the user (only without an explicit group), then
+// the --group-add ones.
 import { closeSync, constants as C, fstatSync, readSync } from 'node:fs';
 import { openInRoot } from '../../native/index.js';
 import { invalid } from '../errors.js';
@@ -68,9 +71,20 @@ function checkRange(id: number, what: string): number {
   return id;
 }
 
-/** Resolves `user` ("", "name", "uid", "name:group", "uid:gid", ...) against the container's root,
- * given as overlay layers top first (its upper dir, then the image's layer dirs). */
-export function resolveUser(rootDirs: string[], user: string): ResolvedUser {
+/** `--group-add` values as docker takes them: a group name, or a number in range. */
+export function checkGroupAdd(groups: readonly string[]): string[] {
+  for (const g of groups) {
+    if (g === '' || g.includes(':') || /\s/.test(g)) throw invalid(`invalid --group-add ${JSON.stringify(g)}: give a group name or number`);
+    const n = parseId(g);
+    if (n !== undefined) checkRange(n, 'gid');
+  }
+  return [...groups];
+}
+
+/** Resolves `user` ("", "name", "uid", "name:group", "uid:gid", ...) and the --group-add
+ * groups against the container's root, given as overlay layers top first (its upper dir,
+ * then the image's layer dirs). */
+export function resolveUser(rootDirs: string[], user: string, groupAdd: readonly string[] = []): ResolvedUser {
   const parts = user.split(':');
   if (parts.length > 2) throw invalid(`invalid user ${JSON.stringify(user)}: use NAME|UID[:GROUP|GID]`);
   const userArg = parts[0], groupArg = parts[1];
@@ -88,7 +102,8 @@ export function resolveUser(rootDirs: string[], user: string): ResolvedUser {
   let gid = entry?.gid ?? 0;
   const home = entry?.home || '/';
 
-  const needGroups = groupArg !== undefined ? parseId(groupArg) === undefined : entry !== undefined;
+  const needGroups = (groupArg !== undefined ? parseId(groupArg) === undefined : entry !== undefined) ||
+    groupAdd.some((g) => parseId(g) === undefined);
   const groupFile = needGroups ? parseGroup(readContainerFile(rootDirs, '/etc/group') ?? '') : [];
   let groups: number[] = [];
   if (groupArg !== undefined) {
@@ -105,5 +120,14 @@ export function resolveUser(rootDirs: string[], user: string): ResolvedUser {
   } else if (entry) {
     groups = [...new Set(groupFile.filter((g) => g.members.includes(entry.name)).map((g) => g.gid))];
   }
-  return { uid, gid: checkRange(gid, 'gid'), groups, home };
+  // runc's GetAdditionalGroups: a name or number found in the file, else a number as it is
+  const added = groupAdd.map((g) => {
+    const found = groupFile.find((x) => x.name === g || String(x.gid) === g);
+    if (found) return found.gid;
+    const n = parseId(g);
+    if (n === undefined) throw invalid(`unable to find group ${g}: no matching entries in group file`);
+    return checkRange(n, 'gid');
+  });
+  checkRange(gid, 'gid');
+  return { uid, gid, groups: [...new Set([gid, ...groups, ...added])], home };
 }
