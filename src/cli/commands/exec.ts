@@ -7,6 +7,7 @@ import { ExitStatus } from '../exit-codes.js';
 import { ourTtySize, requireTerminal, runSession } from '../attach-session.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detach-keys.js';
 import { invalid } from '../../engine/errors.js';
+import { writeRecords } from '../log-output.js';
 
 interface ExecArgs extends GlobalArgs {
   container: string;
@@ -60,11 +61,7 @@ type Exec = ReturnType<Containers['exec']>;
 async function followExec(c: Containers, er: Exec, detachKeys: number[]): Promise<number | 'detached'> {
   const conn = await c.execAttach(er).catch(() => undefined); // ended already: the log has it all
   const ac = new AbortController();
-  const output = er.tty ? undefined : (async () => {
-    for await (const r of c.execOutput(er, ac.signal)) {
-      (r.stream === 'stderr' ? process.stderr : process.stdout).write(r.partial ? r.text : r.text + '\n');
-    }
-  })();
+  const output = er.tty ? undefined : writeRecords(c.execOutput(er, ac.signal));
   if (conn) {
     const how = await runSession(conn, { tty: er.tty, stdin: er.openStdin, output: er.tty, detachKeys });
     if (how === 'detached') {

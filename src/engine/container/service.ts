@@ -34,6 +34,8 @@ export interface LogOptions {
   since?: Date;
   until?: Date;
   signal?: AbortSignal;
+  /** With follow: new output piece by piece as written, not line by line (FollowOptions.pieces). */
+  pieces?: boolean;
 }
 
 export class ContainerService {
