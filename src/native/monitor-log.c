@@ -71,30 +71,30 @@ void stream_finish(struct log_stream *s, int logfd) {
   s->fd = -1;
 }
 
-void stream_pump(struct log_stream *s, int logfd) {
-  /* bounded, so that a flood on one stream cannot starve the other */
-  for (int round = 0; round < 8; round++) {
-    ssize_t n = read(s->fd, s->buf + s->len, sizeof s->buf - s->len);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EAGAIN) return;
-    if (n <= 0) { /* EOF (or a broken pipe): nothing more will come */
-      stream_finish(s, logfd);
-      return;
-    }
-    if (s->tee) s->tee(s->tee_ctx, s->buf + s->len, (size_t)n);
-    size_t end = s->len + (size_t)n, start = 0;
-    for (size_t i = s->len; i < end; i++) {
-      if (s->buf[i] == '\n') {
-        record(logfd, s->name, 'F', s->buf + start, i - start);
-        start = i + 1;
-      }
-    }
-    s->len = end - start;
-    if (s->len == sizeof s->buf) { /* a line longer than the buffer */
-      record(logfd, s->name, 'P', s->buf, s->len);
-      s->len = 0;
-    } else if (start) {
-      memmove(s->buf, s->buf + start, s->len);
+size_t stream_pump(struct log_stream *s, int logfd, size_t max) {
+  size_t room = sizeof s->buf - s->len;
+  ssize_t n;
+  do n = read(s->fd, s->buf + s->len, max < room ? max : room);
+  while (n < 0 && errno == EINTR);
+  if (n < 0 && errno == EAGAIN) return 0;
+  if (n <= 0) { /* EOF (or a broken pipe; EIO: a terminal whose last slave closed) */
+    stream_finish(s, logfd);
+    return 0;
+  }
+  if (s->tee) s->tee(s->tee_ctx, s->buf + s->len, (size_t)n);
+  size_t end = s->len + (size_t)n, start = 0;
+  for (size_t i = s->len; i < end; i++) {
+    if (s->buf[i] == '\n') {
+      record(logfd, s->name, 'F', s->buf + start, i - start);
+      start = i + 1;
     }
   }
+  s->len = end - start;
+  if (s->len == sizeof s->buf) { /* a line longer than the buffer */
+    record(logfd, s->name, 'P', s->buf, s->len);
+    s->len = 0;
+  } else if (start) {
+    memmove(s->buf, s->buf + start, s->len);
+  }
+  return (size_t)n;
 }
