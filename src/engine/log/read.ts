@@ -23,14 +23,23 @@ export class LineSplitter {
   private rest: Buffer = Buffer.alloc(0);
 
   push(chunk: Buffer): Buffer[] {
-    const data = this.rest.length ? Buffer.concat([this.rest, chunk]) : chunk;
     const lines: Buffer[] = [];
     let start = 0;
-    for (let nl = data.indexOf(NL); nl >= 0; nl = data.indexOf(NL, start)) {
-      lines.push(data.subarray(start, nl));
+    if (this.rest.length) {
+      // only the line begun in an earlier chunk is copied, not the whole chunk
+      const nl = chunk.indexOf(NL);
+      if (nl < 0) {
+        this.rest = Buffer.concat([this.rest, chunk]);
+        return lines;
+      }
+      lines.push(Buffer.concat([this.rest, chunk.subarray(0, nl)]));
       start = nl + 1;
     }
-    this.rest = data.subarray(start);
+    for (let nl = chunk.indexOf(NL, start); nl >= 0; nl = chunk.indexOf(NL, start)) {
+      lines.push(chunk.subarray(start, nl));
+      start = nl + 1;
+    }
+    this.rest = chunk.subarray(start);
     return lines;
   }
 
