@@ -15,12 +15,33 @@ export interface ReadOptions {
 }
 
 export const CHUNK = 64 * 1024;
+const MIN_READ = 16 * 1024;
 const NL = 0x0a;
 
 /** Bytes in, complete lines out (views into the chunks: a chunk is not reused after its
  * push); keeps the unterminated rest for the next push. */
 export class LineSplitter {
   private rest: Buffer = Buffer.alloc(0);
+  // where readFrom reads to: the unfilled end of the last chunk (lines only ever view the
+  // filled part), so a follower woken for a few KiB does not allocate 64 KiB each time
+  private chunk = Buffer.alloc(0);
+  private filled = 0;
+
+  /** Free space to read into, at least MIN_READ bytes. */
+  room(): Buffer {
+    if (this.chunk.length - this.filled < MIN_READ) {
+      this.chunk = Buffer.allocUnsafe(CHUNK);
+      this.filled = 0;
+    }
+    return this.chunk.subarray(this.filled);
+  }
+
+  /** The complete lines after `n` bytes were read into room(). */
+  pushRead(n: number): Buffer[] {
+    const data = this.chunk.subarray(this.filled, this.filled + n);
+    this.filled += n;
+    return this.push(data);
+  }
 
   push(chunk: Buffer): Buffer[] {
     const lines: Buffer[] = [];
@@ -57,11 +78,11 @@ export class LineSplitter {
  */
 export async function readFrom(fh: FileHandle, pos: number, split: LineSplitter, onLine: (line: Buffer) => boolean): Promise<number> {
   for (;;) {
-    const buf = Buffer.allocUnsafe(CHUNK); // a new one each time: the lines are views into it
-    const { bytesRead } = await fh.read(buf, 0, CHUNK, pos);
+    const room = split.room();
+    const { bytesRead } = await fh.read(room, 0, room.length, pos);
     if (bytesRead === 0) return pos;
     pos += bytesRead;
-    for (const l of split.push(buf.subarray(0, bytesRead))) if (!onLine(l)) return pos;
+    for (const l of split.pushRead(bytesRead)) if (!onLine(l)) return pos;
   }
 }
 
