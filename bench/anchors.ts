@@ -32,10 +32,13 @@ function firstLine(cmd: string, args: string[]): string {
   try { return out(cmd, args).split('\n')[0]; } catch (e) { return `unavailable (${String(e).slice(0, 80)})`; }
 }
 
-export async function startAnchors(tmp: string, opts: { docker: boolean }): Promise<Anchors> {
+/** `kit`: the whole set (runc, crun, podman, the registry, mkbusybox.sh's bundles); without
+ *  it only dockerd (when `docker`), for sections that use berth's own image. */
+export async function startAnchors(tmp: string, opts: { docker: boolean; kit?: boolean }): Promise<Anchors> {
   const skip: Record<string, string> = {};
   const undo: (() => void)[] = [];
-  if (!has('runc') || !has('podman') || !has('dockerd') || !has('docker-registry') || !has('crun')) {
+  const kit = opts.kit !== false;
+  if (kit && (!has('runc') || !has('podman') || !has('dockerd') || !has('docker-registry') || !has('crun'))) {
     log('installing anchors (../shared/anchors/setup.sh)');
     const r = sh('setup.sh', []);
     if (r.status !== 0) log(`setup.sh failed: ${r.stderr.slice(-400)}`);
@@ -44,15 +47,18 @@ export async function startAnchors(tmp: string, opts: { docker: boolean }): Prom
     if (!has(t)) skip[t] = `${t} not installed`;
   }
   const bb = join(tmp, 'bb');
-  const mk = sh('mkbusybox.sh', [bb]);
-  if (mk.status !== 0) throw new Error(`mkbusybox.sh failed: ${mk.stderr.slice(-600)}`);
+  if (kit) {
+    const mk = sh('mkbusybox.sh', [bb]);
+    if (mk.status !== 0) throw new Error(`mkbusybox.sh failed: ${mk.stderr.slice(-600)}`);
+  }
 
   const a: Anchors = {
     tmp, bb, skip, versions: {},
     stop() { for (const f of undo.reverse()) { try { f(); } catch (e) { log(`cleanup: ${e}`); } } },
   };
   try {
-    if (!skip['docker-registry']) {
+    if (!kit) skip.registry = skip.podman = 'not requested';
+    else if (!skip['docker-registry']) {
       const port = await freePort();
       const rdir = join(tmp, 'registry');
       const r = sh('registry.sh', [String(port), bb, rdir]);
@@ -61,7 +67,7 @@ export async function startAnchors(tmp: string, opts: { docker: boolean }): Prom
       else skip.registry = `registry.sh failed: ${(r.stdout + r.stderr).slice(-200)}`;
     } else skip.registry = 'docker-registry not installed';
 
-    if (!skip.podman) {
+    if (kit && !skip.podman) {
       const pdir = join(tmp, 'podman');
       mkdirSync(pdir, { recursive: true });
       a.podmanEnv = { ANCHORS_PODMAN: pdir };
@@ -86,8 +92,8 @@ export async function startAnchors(tmp: string, opts: { docker: boolean }): Prom
       });
       if (r.status === 0) {
         a.docker = ['docker', '-H', `unix://${ddir}/docker.sock`];
-        const i = spawnSync('docker', [...a.docker.slice(1), 'import', join(bb, 'busybox-rootfs.tar'), 'bb:latest'], { encoding: 'utf8' });
-        if (i.status !== 0) { skip.docker = `docker import failed: ${i.stderr.slice(-200)}`; }
+        const i = kit ? spawnSync('docker', [...a.docker.slice(1), 'import', join(bb, 'busybox-rootfs.tar'), 'bb:latest'], { encoding: 'utf8' }) : undefined;
+        if (i && i.status !== 0) { skip.docker = `docker import failed: ${i.stderr.slice(-200)}`; }
       } else skip.docker = `dockerd.sh failed: ${(r.stdout + r.stderr).slice(-200)}`;
     } else skip.docker = 'dockerd not installed';
   } catch (e) { a.stop(); throw e; }

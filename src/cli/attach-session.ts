@@ -40,10 +40,18 @@ export async function runSession(conn: AttachConnection, o: SessionOptions): Pro
   }
 
   const matcher = new DetachMatcher(o.detachKeys);
+  let ended = false;
+  // read no more of our stdin than the container takes: a 50 MiB pipe into a container
+  // that reads slowly must not pile up in this process
+  const send = (b: Buffer) => {
+    if (conn.write(b)) return;
+    stdin.pause();
+    conn.onDrain(() => { if (!ended) stdin.resume(); });
+  };
   const onData = (chunk: Buffer) => {
-    if (!keyboard) return conn.write(chunk);
+    if (!keyboard) return send(chunk);
     const { forward, detach } = matcher.feed(chunk);
-    if (forward.length) conn.write(forward);
+    if (forward.length) send(forward);
     if (detach) finish('detached');
   };
   const onEnd = () => { if (!o.tty) conn.closeStdin(); };
@@ -60,6 +68,7 @@ export async function runSession(conn: AttachConnection, o: SessionOptions): Pro
     if (how === 'detached') conn.close();
     return how;
   } finally {
+    ended = true;
     term?.restore();
     if (sizeFollows) stdout.off('resize', resize);
     if (proxy) for (const s of PROXIED) process.off(s, proxy);

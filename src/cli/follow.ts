@@ -1,6 +1,7 @@
 // Following a container in the foreground (`run` without -d, `start -a`):
 // its output to our stdout/stderr, our signals to it, its exit code back.
 import type { ContainerService } from '../engine/container/index.js';
+import { writeRecords } from './log-output.js';
 
 /** With `signal`: stops following when it aborts (a detach), returning -1. */
 export async function followOutput(
@@ -18,10 +19,8 @@ export async function followOutput(
   };
   if (opts.sigProxy) for (const s of proxied) process.on(s, onSignal);
   try {
-    for await (const r of containers.logs(id, { follow: true, signal: ac.signal })) {
-      const out = r.stream === 'stderr' ? process.stderr : process.stdout;
-      out.write(r.partial ? r.text : r.text + '\n');
-    }
+    // piece by piece: output without a newline (a prompt, a binary stream) shows at once
+    await writeRecords(containers.logs(id, { follow: true, pieces: true, signal: ac.signal }));
     if (ac.signal.aborted) return -1;
     return await containers.wait(id);
   } finally {

@@ -10,12 +10,14 @@ import { handleClosedPipes } from './closed-pipe.js';
 import { withPositionals } from './positionals.js';
 import { runTail } from './commands/run.js';
 import { execTail } from './commands/exec.js';
+import { topTail } from './commands/top.js';
 
 async function main(): Promise<number> {
   handleClosedPipes();
   let status = 0;
   // everything after `run IMAGE` / `create IMAGE` is the container's command, untouched
-  const args = splitTail(hideBin(process.argv), { run: runTail, create: runTail, exec: execTail });
+  // (after `top CONTAINER`: ps's options)
+  const args = splitTail(hideBin(process.argv), { run: runTail, create: runTail, exec: execTail, top: topTail });
   setVerbFrom(args);
   const parser = yargs(args)
     .scriptName('berth')

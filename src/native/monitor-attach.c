@@ -1,6 +1,6 @@
 /* The monitor's attach socket (see monitor-attach.h). Non-blocking
- * everywhere: a stuck client is dropped, never allowed to stall the
- * container's output or the other clients. */
+ * everywhere, and never a timed wait: what cannot move now waits in its
+ * one-frame buffer, and the poll loop resumes it when its fd is ready. */
 #include "monitor-attach.h"
 #include "safe-str.h"
 
@@ -14,30 +14,6 @@
 #include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
-
-/* How long a write to a full client (or a container not reading its stdin)
- * may wait before the data is given up. */
-#define WRITE_WAIT_MS 1000
-
-/* Writes all of buf to a non-blocking fd, waiting up to WRITE_WAIT_MS in total. */
-static int write_wait(int fd, const void *buf, size_t len, int is_socket) {
-  const char *p = buf;
-  int waited = 0;
-  while (len) {
-    ssize_t w = is_socket ? send(fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT) : write(fd, p, len);
-    if (w > 0) {
-      p += w, len -= (size_t)w;
-      continue;
-    }
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0 && errno != EAGAIN) return -1;
-    if (waited >= WRITE_WAIT_MS) return errno = ETIMEDOUT, -1;
-    struct pollfd pfd = {fd, POLLOUT, 0};
-    poll(&pfd, 1, 50);
-    waited += 50;
-  }
-  return 0;
-}
 
 /* A path of any length: "/proc/self/fd/<dirfd>/<name>" fits sun_path even
  * when the container directory's own path does not (108 bytes). */
@@ -59,9 +35,12 @@ static int short_path(struct sockaddr_un *sa, const char *path, int *dirfd) {
   return 0;
 }
 
-int attach_listen(struct attach_server *a, const char *path) {
+void attach_init(struct attach_server *a, int tty, int *input_fd, int foreground) {
   for (int i = 0; i < ATTACH_MAX_CLIENTS; i++) a->clients[i].fd = -1;
-  a->listen_fd = -1;
+  a->listen_fd = -1, a->tty = tty, a->input_fd = input_fd, a->awaiting = foreground, a->owner = -1;
+}
+
+int attach_listen(struct attach_server *a, const char *path) {
   struct sockaddr_un sa;
   int dirfd = -1;
   if (short_path(&sa, path, &dirfd) < 0) {
@@ -83,96 +62,174 @@ int attach_listen(struct attach_server *a, const char *path) {
   return 0;
 }
 
-int attach_pollfds(const struct attach_server *a, struct pollfd *pfd, int accepting) {
-  int n = 0;
-  if (a->listen_fd < 0) return 0;
-  pfd[n++] = (struct pollfd){accepting ? a->listen_fd : -1, POLLIN, 0};
-  for (int i = 0; i < ATTACH_MAX_CLIENTS; i++) pfd[n++] = (struct pollfd){a->clients[i].fd, POLLIN, 0};
-  return n;
+void attach_pollfds(const struct attach_server *a, struct pollfd *pfd, int accepting) {
+  int blocked = 0;
+  pfd[0] = (struct pollfd){a->listen_fd >= 0 && accepting ? a->listen_fd : -1, POLLIN, 0};
+  for (int i = 0; i < ATTACH_MAX_CLIENTS; i++) {
+    const struct attach_client *c = &a->clients[i];
+    short ev = (short)((c->pend_len ? 0 : POLLIN) | (c->out_len ? POLLOUT : 0));
+    blocked |= c->fd >= 0 && c->pend_len;
+    /* not polled at all while it waits with nothing to send: a hangup would wake us in a loop */
+    pfd[1 + i] = (struct pollfd){c->fd >= 0 && ev ? c->fd : -1, ev, 0};
+  }
+  int in = a->input_fd ? *a->input_fd : -1;
+  pfd[1 + ATTACH_MAX_CLIENTS] = (struct pollfd){blocked && in >= 0 ? in : -1, POLLOUT, 0};
 }
 
-static void drop(struct attach_client *c) {
+static void close_input(struct attach_server *a) {
+  if (*a->input_fd >= 0) close(*a->input_fd);
+  *a->input_fd = -1;
+}
+
+static void drop(struct attach_server *a, int i) {
+  struct attach_client *c = &a->clients[i];
   if (c->fd >= 0) close(c->fd);
-  c->fd = -1, c->len = 0;
+  c->fd = -1, c->in_len = c->pend_len = c->out_len = 0;
+  if (i == a->owner) {
+    a->owner = -1;
+    if (!a->tty) close_input(a); /* StdinOnce: its stdin ends with it */
+  }
 }
 
-static int send_frame(struct attach_client *c, int type, const char *data, size_t len) {
-  unsigned char head[FRAME_HEAD] = {(unsigned char)type, (unsigned char)(len >> 8), (unsigned char)len};
-  if (write_wait(c->fd, head, sizeof head, 1) < 0 || write_wait(c->fd, data, len, 1) < 0) {
-    drop(c);
-    return -1;
+/* Sends what is left of the client's frame; -1 when the client is gone. */
+static int flush(struct attach_server *a, int i) {
+  struct attach_client *c = &a->clients[i];
+  while (c->out_len) {
+    ssize_t w = send(c->fd, c->out + c->out_off, c->out_len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && errno == EAGAIN) return 0;
+    if (w <= 0) return drop(a, i), -1;
+    c->out_off += (size_t)w, c->out_len -= (size_t)w, a->moved += (unsigned long long)w;
   }
   return 0;
 }
 
-static void send_output(struct attach_client *c, int stream, const char *buf, size_t len) {
-  while (len && c->fd >= 0) {
-    size_t n = len > FRAME_MAX ? FRAME_MAX : len;
-    if (send_frame(c, stream, buf, n) < 0) return;
-    buf += n, len -= n;
-  }
+static void queue(struct attach_server *a, int i, int stream, const char *buf, size_t len) {
+  struct attach_client *c = &a->clients[i];
+  c->out[0] = (unsigned char)stream, c->out[1] = (unsigned char)(len >> 8), c->out[2] = (unsigned char)len;
+  memcpy(c->out + FRAME_HEAD, buf, len);
+  c->out_off = 0, c->out_len = FRAME_HEAD + len;
+  flush(a, i);
 }
 
-/* The ring's contents, oldest first, to one new client. */
-static void replay(struct attach_server *a, struct attach_client *c) {
+/* The ring's contents, oldest first, to one new client (one frame: the ring is FRAME_MAX). */
+static void replay(struct attach_server *a, int i) {
+  if (!a->ring_len) return;
+  char tail[ATTACH_RING];
   size_t start = (a->ring_head + ATTACH_RING - a->ring_len) % ATTACH_RING;
-  size_t first = a->ring_len < ATTACH_RING - start ? a->ring_len : ATTACH_RING - start;
-  send_output(c, FRAME_STDOUT, a->ring + start, first);
-  send_output(c, FRAME_STDOUT, a->ring, a->ring_len - first);
+  for (size_t k = 0; k < a->ring_len; k++) tail[k] = a->ring[(start + k) % ATTACH_RING];
+  queue(a, i, FRAME_STDOUT, tail, a->ring_len);
 }
 
 static void accept_client(struct attach_server *a) {
   int fd = accept4(a->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
   if (fd < 0) return;
   for (int i = 0; i < ATTACH_MAX_CLIENTS; i++) {
-    if (a->clients[i].fd >= 0) continue;
-    a->clients[i].fd = fd, a->clients[i].len = 0;
-    if (a->tty) replay(a, &a->clients[i]);
+    struct attach_client *c = &a->clients[i];
+    if (c->fd >= 0) continue;
+    c->fd = fd, c->in_len = c->pend_len = c->out_len = 0;
+    if (a->awaiting) a->awaiting = 0, a->owner = i;
+    if (a->tty) replay(a, i);
     return;
   }
   close(fd); /* full */
 }
 
-static void frame(struct attach_server *a, int type, const unsigned char *data, size_t len) {
+/* Writes the client's pending stdin as far as the container takes it. */
+static void feed(struct attach_server *a, struct attach_client *c) {
+  while (c->pend_len) {
+    int in = *a->input_fd;
+    ssize_t w = in < 0 ? -1 : write(in, c->in + c->pend_off, c->pend_len);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && errno == EAGAIN) return;
+    if (w <= 0) { /* stdin closed, or the container gone: nobody will read it */
+      c->pend_len = 0;
+      return;
+    }
+    c->pend_off += (size_t)w, c->pend_len -= (size_t)w, a->moved += (unsigned long long)w;
+  }
+}
+
+static void control(struct attach_server *a, int type, const unsigned char *data, size_t len) {
   int in = *a->input_fd;
-  if (type == FRAME_STDIN && in >= 0) {
-    write_wait(in, data, len, 0); /* lost when the container does not read: never block the rest */
-  } else if (type == FRAME_RESIZE && a->tty && in >= 0 && len == 4) {
+  if (type == FRAME_RESIZE && a->tty && in >= 0 && len == 4) {
     struct winsize ws = {.ws_row = (unsigned short)(data[0] << 8 | data[1]), .ws_col = (unsigned short)(data[2] << 8 | data[3])};
     ioctl(in, TIOCSWINSZ, &ws); /* the kernel sends SIGWINCH to the foreground group */
-  } else if (type == FRAME_STDIN_EOF && !a->tty && in >= 0) {
-    close(in);
-    *a->input_fd = -1;
+  } else if (type == FRAME_STDIN_EOF && !a->tty) {
+    close_input(a); /* after every byte before it: frames are handled in order */
   }
 }
 
-static void read_client(struct attach_server *a, struct attach_client *c) {
+/* Handles the client's received frames in order, stopping at stdin the
+ * container does not take yet (resumed by the next call). -1: dropped. */
+static int handle_frames(struct attach_server *a, int i) {
+  struct attach_client *c = &a->clients[i];
+  size_t off = c->pend_len ? c->pend_off + c->pend_len : 0; /* frames after the pending stdin */
   for (;;) {
-    ssize_t n = read(c->fd, c->buf + c->len, sizeof c->buf - c->len);
+    feed(a, c);
+    if (c->pend_len) break;
+    if (c->in_len - off < FRAME_HEAD) break;
+    size_t flen = (size_t)c->in[off + 1] << 8 | c->in[off + 2];
+    if (flen > FRAME_MAX) return drop(a, i), -1; /* not our protocol */
+    if (c->in_len - off < FRAME_HEAD + flen) break;
+    int type = c->in[off];
+    if (type == FRAME_STDIN) c->pend_off = off + FRAME_HEAD, c->pend_len = flen;
+    else control(a, type, c->in + off + FRAME_HEAD, flen);
+    off += FRAME_HEAD + flen;
+  }
+  /* keep what is unhandled (a pending frame's remainder included) at the front */
+  size_t keep = c->pend_len ? c->pend_off : off;
+  memmove(c->in, c->in + keep, c->in_len - keep);
+  c->in_len -= keep;
+  if (c->pend_len) c->pend_off = 0;
+  return 0;
+}
+
+static void read_client(struct attach_server *a, int i) {
+  struct attach_client *c = &a->clients[i];
+  while (!c->pend_len) {
+    ssize_t n = read(c->fd, c->in + c->in_len, sizeof c->in - c->in_len);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) return;
-    if (n <= 0) return drop(c);
-    c->len += (size_t)n;
-    size_t off = 0;
-    while (c->len - off >= FRAME_HEAD) {
-      size_t flen = (size_t)c->buf[off + 1] << 8 | c->buf[off + 2];
-      if (flen > FRAME_MAX) return drop(c); /* not our protocol */
-      if (c->len - off < FRAME_HEAD + flen) break;
-      frame(a, c->buf[off], c->buf + off + FRAME_HEAD, flen);
-      off += FRAME_HEAD + flen;
-    }
-    memmove(c->buf, c->buf + off, c->len - off);
-    c->len -= off;
+    if (n <= 0) return drop(a, i);
+    c->in_len += (size_t)n;
+    if (handle_frames(a, i) < 0) return;
   }
 }
 
-void attach_handle(struct attach_server *a, const struct pollfd *pfd, int n) {
-  if (n <= 0) return;
+void attach_handle(struct attach_server *a, const struct pollfd *pfd) {
+  if (a->listen_fd < 0) return;
   if (pfd[0].revents & POLLIN) accept_client(a);
-  for (int i = 1; i < n && i <= ATTACH_MAX_CLIENTS; i++) {
-    struct attach_client *c = &a->clients[i - 1];
-    if (c->fd >= 0 && pfd[i].fd == c->fd && pfd[i].revents) read_client(a, c);
+  /* the container took some stdin: resume the clients waiting on it */
+  for (int i = 0; i < ATTACH_MAX_CLIENTS && pfd[1 + ATTACH_MAX_CLIENTS].revents; i++)
+    if (a->clients[i].fd >= 0 && a->clients[i].pend_len) handle_frames(a, i);
+  for (int i = 0; i < ATTACH_MAX_CLIENTS; i++) {
+    struct attach_client *c = &a->clients[i];
+    short rev = pfd[1 + i].revents;
+    if (c->fd < 0 || pfd[1 + i].fd != c->fd || !rev) continue;
+    if ((rev & (POLLOUT | POLLERR | POLLHUP)) && c->out_len && flush(a, i) < 0) continue;
+    if ((rev & (POLLIN | POLLERR | POLLHUP)) && !c->pend_len) read_client(a, i);
   }
+}
+
+int attach_flushed(const struct attach_server *a) {
+  for (int i = 0; i < ATTACH_MAX_CLIENTS; i++)
+    if (a->clients[i].fd >= 0 && a->clients[i].out_len) return 0;
+  return 1;
+}
+
+int attach_has_clients(const struct attach_server *a) {
+  for (int i = 0; i < ATTACH_MAX_CLIENTS; i++)
+    if (a->clients[i].fd >= 0) return 1;
+  return 0;
+}
+
+int attach_output_ready(const struct attach_server *a) { return !(a->awaiting && a->tty) && attach_flushed(a); }
+
+void attach_stop_awaiting(struct attach_server *a) {
+  if (!a->awaiting) return;
+  a->awaiting = 0;
+  if (!a->tty) close_input(a);
 }
 
 void attach_broadcast(struct attach_server *a, int stream, const char *buf, size_t len) {
@@ -185,12 +242,15 @@ void attach_broadcast(struct attach_server *a, int stream, const char *buf, size
     a->ring_len = a->ring_len + len > ATTACH_RING ? ATTACH_RING : a->ring_len + len;
   }
   for (int i = 0; i < ATTACH_MAX_CLIENTS; i++)
-    if (a->clients[i].fd >= 0) send_output(&a->clients[i], stream, buf, len);
+    if (a->clients[i].fd >= 0) queue(a, i, stream, buf, len);
 }
 
 void attach_close(struct attach_server *a, const char *path) {
   if (a->listen_fd < 0) return;
-  for (int i = 0; i < ATTACH_MAX_CLIENTS; i++) drop(&a->clients[i]);
+  for (int i = 0; i < ATTACH_MAX_CLIENTS; i++) {
+    flush(a, i); /* a last try for what is left; never waits */
+    if (a->clients[i].fd >= 0) drop(a, i);
+  }
   close(a->listen_fd);
   a->listen_fd = -1;
   unlink(path); /* attaching to a stopped container then fails at once */

@@ -24,10 +24,11 @@ struct log_stream {
   char buf[LOG_LINE_MAX];
 };
 
-/* Reads what is available on s->fd (non-blocking) and writes the complete
- * lines to logfd (-1: discard). At EOF the unfinished line is written as P,
- * the fd closed and set to -1. */
-void stream_pump(struct log_stream *s, int logfd);
+/* Reads once from s->fd (non-blocking), at most max bytes (the attach
+ * clients take one frame at a time), and writes the complete lines to logfd
+ * (-1: discard). At EOF the unfinished line is written as P, the fd closed
+ * and set to -1. Returns the bytes read. */
+size_t stream_pump(struct log_stream *s, int logfd, size_t max);
 
 /* Writes an unfinished line (as P) and stops reading the stream. */
 void stream_finish(struct log_stream *s, int logfd);

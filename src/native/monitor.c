@@ -1,12 +1,14 @@
 /* berth-monitor: one per container, the parent of its init (conmon's job).
  *
  *   berth-monitor --init-pid N (--stdout-fd 3 --stderr-fd 4 [--stdin-fd 5] | --tty-fd 3)
- *                 --log FILE --exit-file FILE [--attach-socket PATH]
+ *                 --log FILE --exit-file FILE [--attach-socket PATH [--foreground]]
  *                 [--cgroup-oom FILE]... [--collect-lock FILE] [-- CLEANUP ARGV...]
  *
  * With --tty-fd the monitor owns the container's pty master: output is read
  * from it (logged as stdout), input and window sizes from attach clients go
  * to it. --stdin-fd is the write end of a -i container's stdin pipe.
+ * --foreground: a client that started the container attaches next (see
+ * monitor-attach.h: it owns stdin; a terminal's output waits for it).
  *
  * Copies the container's stdout/stderr to the log, reaps the init, drains
  * the pipes, writes the exit record atomically, then becomes the cleanup
@@ -35,12 +37,17 @@
 #include <unistd.h>
 
 #define MAX_OOM_FILES 8
+/* After the init exits: how long the output may stand still before it is
+ * given up (a daemonized grandchild holding the pipe, a client that stopped
+ * reading). */
 #define DRAIN_MS 2000
+/* How long the foreground client may take to attach (it died if longer). */
+#define AWAIT_CLIENT_MS 10000
 #define COLLECT_WAIT_S 5
 
 struct options {
   pid_t init_pid;
-  int stdout_fd, stderr_fd, stdin_fd, tty_fd;
+  int stdout_fd, stderr_fd, stdin_fd, tty_fd, foreground;
   const char *log, *exit_file, *attach_socket, *collect_lock;
   const char *oom[MAX_OOM_FILES];
   int noom;
@@ -72,6 +79,10 @@ static int parse_args(int argc, char **argv, struct options *o) {
     if (s_eq(a, "--")) {
       if (i + 1 < argc) o->cleanup = argv + i + 1;
       break;
+    }
+    if (s_eq(a, "--foreground")) {
+      o->foreground = 1;
+      continue;
     }
     if (i + 1 >= argc) return say("missing value for ", a), -1;
     const char *val = argv[++i];
@@ -227,11 +238,12 @@ int main(int argc, char **argv) {
     fcntl(streams[i]->fd, F_SETFL, O_NONBLOCK);
   }
   if (stdin_fd >= 0) fcntl(stdin_fd, F_SETFD, FD_CLOEXEC), fcntl(stdin_fd, F_SETFL, O_NONBLOCK);
-  attach.listen_fd = -1;
-  attach.tty = o.tty_fd >= 0;
-  attach.input_fd = attach.tty ? &out.fd : &stdin_fd;
+  attach_init(&attach, o.tty_fd >= 0, o.tty_fd >= 0 ? &out.fd : &stdin_fd, o.foreground && o.attach_socket);
   if (o.attach_socket) {
-    if (attach_listen(&attach, o.attach_socket) < 0) say("cannot listen on ", o.attach_socket);
+    if (attach_listen(&attach, o.attach_socket) < 0) {
+      say("cannot listen on ", o.attach_socket);
+      attach_stop_awaiting(&attach); /* nobody can come */
+    }
     out.tee = tee_stdout, err.tee = tee_stderr, out.tee_ctx = err.tee_ctx = &attach;
   }
   long long oom_before[MAX_OOM_FILES];
@@ -240,7 +252,7 @@ int main(int argc, char **argv) {
 
   int exited = 0, status = 0;
   struct timespec finished;
-  int64_t deadline = 0;
+  int64_t drain_until = 0, await_until = mono_ms() + AWAIT_CLIENT_MS;
   for (;;) {
     /* Checked every round, not only on SIGCHLD: the init may have died
      * before the signalfd existed (or signalfd failed). */
@@ -250,34 +262,45 @@ int main(int argc, char **argv) {
         if (r < 0) status = 255 << 8; /* not our child: the status is lost */
         exited = 1;
         clock_gettime(CLOCK_REALTIME, &finished);
-        deadline = mono_ms() + DRAIN_MS;
+        drain_until = mono_ms() + DRAIN_MS;
       }
     }
-    if (exited && (out.fd < 0 && err.fd < 0)) break;
-    int64_t left = exited ? deadline - mono_ms() : -1;
-    if (exited && left <= 0) break; /* a daemonized grandchild holds the pipe */
+    int64_t now = mono_ms();
+    if (attach.awaiting && now >= await_until) attach_stop_awaiting(&attach);
+    if (exited && out.fd < 0 && err.fd < 0 && attach_flushed(&attach)) break;
+    if (exited && !attach.awaiting && now >= drain_until) break;
 
-    struct pollfd pfd[3 + 1 + ATTACH_MAX_CLIENTS];
+    struct pollfd pfd[3 + ATTACH_POLLFDS];
     int n = 0, is[3];
-    for (int i = 0; i < 2; i++)
+    /* the output is read only when every client has taken the last chunk */
+    int flowing = attach_output_ready(&attach);
+    for (int i = 0; i < 2 && flowing; i++)
       if (streams[i]->fd >= 0) pfd[n] = (struct pollfd){streams[i]->fd, POLLIN, 0}, is[n++] = i;
     if (!exited) pfd[n] = (struct pollfd){sfd, POLLIN, 0}, is[n++] = 2;
-    /* clients stay served while the output drains; new ones only while it runs */
-    int nattach = attach_pollfds(&attach, pfd + n, !exited);
+    /* clients stay served while the output drains; new ones only while it runs
+     * (or the foreground client, still awaited, for the output it missed) */
+    attach_pollfds(&attach, pfd + n, !exited || attach.awaiting);
+    int64_t wake = exited ? drain_until : -1;
+    if (attach.awaiting && (wake < 0 || await_until < wake)) wake = await_until;
     /* without a signalfd, fall back to polling for the exit every 100 ms */
-    int timeout = exited ? (int)left : sfd < 0 ? 100 : -1;
-    int r = poll(pfd, (nfds_t)(n + nattach), timeout);
+    int timeout = wake >= 0 ? (int)(wake > now ? wake - now : 0) : sfd < 0 ? 100 : -1;
+    if (!exited && sfd < 0 && (timeout < 0 || timeout > 100)) timeout = 100;
+    int r = poll(pfd, (nfds_t)(n + ATTACH_POLLFDS), timeout);
     if (r < 0 && errno != EINTR) break;
-    if (r > 0) attach_handle(&attach, pfd + n, nattach);
+    unsigned long long moved = attach.moved;
+    size_t got = 0;
+    if (r > 0) attach_handle(&attach, pfd + n);
     for (int k = 0; r > 0 && k < n; k++) {
       if (!pfd[k].revents) continue;
       if (is[k] == 2) {
         struct signalfd_siginfo si;
         while (read(sfd, &si, sizeof si) > 0) {}
-      } else {
-        stream_pump(streams[is[k]], logfd);
+      } else if (attach_output_ready(&attach)) { /* a new client may be taking its replay */
+        /* one frame at a time while clients take it, whole log buffers otherwise */
+        got += stream_pump(streams[is[k]], logfd, attach_has_clients(&attach) ? FRAME_MAX : LOG_LINE_MAX);
       }
     }
+    if (exited && (got || attach.moved != moved)) drain_until = mono_ms() + DRAIN_MS;
   }
   stream_finish(&out, logfd);
   stream_finish(&err, logfd);

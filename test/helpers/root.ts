@@ -3,7 +3,7 @@
 // tests made (through berth itself), then checks that nothing was left behind:
 // no mount and no cgroup mentioning the root's containers, no process of them.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/native/index.js';
 
@@ -29,6 +29,23 @@ export class TestRoot {
     });
     if (r.error) throw r.error;
     return { code: r.status ?? 128 + 9, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  /** Runs berth with stdout into the file `out` and stdin from the file `input` (none: empty):
+   *  bytes as they are, any size, nothing held in this process. */
+  berthFiles(args: string[], out: string, opts: { input?: string; timeoutMs?: number } = {}): { code: number; stderr: string } {
+    const fdOut = openSync(out, 'w');
+    const fdIn = openSync(opts.input ?? '/dev/null', 'r');
+    try {
+      const r = spawnSync(process.execPath, [berthBin, '--root', this.root, ...args], {
+        stdio: [fdIn, fdOut, 'pipe'], encoding: 'utf8', timeout: opts.timeoutMs ?? 120_000,
+      });
+      if (r.error) throw r.error;
+      return { code: r.status ?? 128 + 9, stderr: r.stderr };
+    } finally {
+      closeSync(fdOut);
+      closeSync(fdIn);
+    }
   }
 
   /** Like berth() but throws unless the exit code is 0; returns trimmed stdout. */

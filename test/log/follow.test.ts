@@ -10,7 +10,7 @@ import { at, logText, tempDir } from './logfile.js';
 const { dir, remove } = tempDir();
 test.after(remove);
 
-const short = (r: LogRecord) => `${r.stream}:${r.text}${r.partial ? '…' : ''}`;
+const short = (r: LogRecord) => `${r.stream}:${r.data}${r.partial ? '…' : ''}`;
 
 /** Runs a follow to its end, failing (not hanging) after `ms`. */
 async function collect(path: string, opts: Partial<FollowOptions> & { done: () => boolean }, ms = 5000, seen: string[] = []): Promise<string[]> {

@@ -10,10 +10,16 @@ export const stamp = (i: number): string =>
   new Date(T0 + i).toISOString().replace(/\.(\d{3})Z$/, (_m, ms: string) => `.${ms}${String(i % 1_000_000).padStart(6, '0')}Z`);
 
 export type Piece = [stream: 'stdout' | 'stderr', flag: 'P' | 'F', text: string];
+export type BytePiece = [stream: 'stdout' | 'stderr', flag: 'P' | 'F', data: Buffer];
 
 /** The log text of `pieces`, one record a line, the i-th stamped stamp(i). */
 export function logText(pieces: Piece[], first = 0): string {
   return pieces.map(([s, f, t], i) => `${stamp(first + i)} ${s} ${f} ${t}\n`).join('');
+}
+
+/** The same for records of any bytes (binary output, characters cut by the pieces). */
+export function logBytes(pieces: BytePiece[], first = 0): Buffer {
+  return Buffer.concat(pieces.flatMap(([s, f, d], i) => [Buffer.from(`${stamp(first + i)} ${s} ${f} `), d, Buffer.from('\n')]));
 }
 
 export function tempDir(): { dir: string; remove: () => void } {

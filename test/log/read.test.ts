@@ -9,7 +9,7 @@ import { T0, at, logText, stamp, tempDir, type Piece } from './logfile.js';
 const { dir, remove } = tempDir();
 test.after(remove);
 
-const short = (rs: LogRecord[]) => rs.map((r) => `${r.stream}:${r.text}${r.partial ? '…' : ''}`);
+const short = (rs: LogRecord[]) => rs.map((r) => `${r.stream}:${r.data}${r.partial ? '…' : ''}`);
 
 test('P pieces join per stream, other streams in between; records come out when completed', async () => {
   const f = at(dir, 'join.log');
@@ -80,7 +80,7 @@ test('tail across chunk boundaries agrees with reading the whole log', async () 
   writeFileSync(f, logText(bigLog()));
   const all = await readLog(f);
   assert.ok(all.length > 4000);
-  assert.ok(all.some((r) => r.text.length >= 240_000), 'the 240 KB line is one record');
+  assert.ok(all.some((r) => r.data.length >= 240_000), 'the 240 KB line is one record');
   for (const n of [1, 2, 3, 10, 100, 777, 1999, 2001, 3999, all.length, all.length + 10]) {
     const got = await readLog(f, { tail: n });
     assert.equal(got, all.slice(-n), `tail ${n}`);

@@ -5,30 +5,30 @@ import { parseLine, parseSince, parseTimeNs } from '../../src/engine/log/index.j
 import { BerthError } from '../../src/engine/errors.js';
 
 test('parseLine reads time, stream, flag and text', () => {
-  const r = parseLine('2026-11-22T21:40:00.123456789Z stdout F hello world');
+  const r = parseLine(Buffer.from('2026-11-22T21:40:00.123456789Z stdout F hello world'));
   assert.equal(r, {
     time: '2026-11-22T21:40:00.123456789Z',
     timeNs: BigInt(Date.UTC(2026, 10, 22, 21, 40, 0)) * 1_000_000n + 123_456_789n,
-    stream: 'stdout', text: 'hello world', partial: false,
+    stream: 'stdout', data: Buffer.from('hello world'), partial: false,
   });
-  const p = parseLine('2026-11-22T21:40:00Z stderr P  two  spaces ');
+  const p = parseLine(Buffer.from('2026-11-22T21:40:00Z stderr P  two  spaces '));
   assert.is(p?.stream, 'stderr');
   assert.is(p?.partial, true);
-  assert.is(p?.text, ' two  spaces ', 'the text is everything after the one separator, spaces kept');
+  assert.is(p?.data.toString(), ' two  spaces ', 'the text is everything after the one separator, spaces kept');
 });
 
 test('parseLine takes an empty line with or without the separator', () => {
-  assert.is(parseLine('2026-11-22T21:40:00Z stdout F ')?.text, '');
-  assert.is(parseLine('2026-11-22T21:40:00Z stdout F')?.text, '');
+  assert.is(parseLine(Buffer.from('2026-11-22T21:40:00Z stdout F '))?.data.toString(), '');
+  assert.is(parseLine(Buffer.from('2026-11-22T21:40:00Z stdout F'))?.data.toString(), '');
 });
 
 test('parseLine refuses what is not a record', () => {
-  assert.is(parseLine(''), undefined);
-  assert.is(parseLine('hello'), undefined);
-  assert.is(parseLine('2026-11-22T21:40:00Z stdin F x'), undefined);
-  assert.is(parseLine('2026-11-22T21:40:00Z stdout X x'), undefined);
-  assert.is(parseLine('yesterday stdout F x'), undefined);
-  assert.is(parseLine('2026-11-22T21:40:00Z stdout Fx'), undefined);
+  assert.is(parseLine(Buffer.from('')), undefined);
+  assert.is(parseLine(Buffer.from('hello')), undefined);
+  assert.is(parseLine(Buffer.from('2026-11-22T21:40:00Z stdin F x')), undefined);
+  assert.is(parseLine(Buffer.from('2026-11-22T21:40:00Z stdout X x')), undefined);
+  assert.is(parseLine(Buffer.from('yesterday stdout F x')), undefined);
+  assert.is(parseLine(Buffer.from('2026-11-22T21:40:00Z stdout Fx')), undefined);
 });
 
 test('timestamps with offsets are the same instant as in UTC', () => {

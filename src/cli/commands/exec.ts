@@ -8,6 +8,7 @@ import { ourTtySize, requireTerminal, runSession } from '../attach-session.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detach-keys.js';
 import { invalid } from '../../engine/errors.js';
 import { readEnvFiles } from '../env-file.js';
+import { writeRecords } from '../log-output.js';
 
 interface ExecArgs extends GlobalArgs {
   container: string;
@@ -63,11 +64,7 @@ type Exec = ReturnType<Containers['exec']>;
 async function followExec(c: Containers, er: Exec, detachKeys: number[]): Promise<number | 'detached'> {
   const conn = await c.execAttach(er).catch(() => undefined); // ended already: the log has it all
   const ac = new AbortController();
-  const output = er.tty ? undefined : (async () => {
-    for await (const r of c.execOutput(er, ac.signal)) {
-      (r.stream === 'stderr' ? process.stderr : process.stdout).write(r.partial ? r.text : r.text + '\n');
-    }
-  })();
+  const output = er.tty ? undefined : writeRecords(c.execOutput(er, ac.signal));
   if (conn) {
     const how = await runSession(conn, { tty: er.tty, stdin: er.openStdin, output: er.tty, detachKeys });
     if (how === 'detached') {

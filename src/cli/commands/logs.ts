@@ -3,6 +3,7 @@ import type { CommandModule } from 'yargs';
 import { parseSince } from '../../engine/log/index.js';
 import { BerthError } from '../../engine/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
+import { writeRecords } from '../log-output.js';
 
 interface LogsArgs extends GlobalArgs {
   container: string;
@@ -38,10 +39,7 @@ export const logsCommand: CommandModule<GlobalArgs, LogsArgs> = {
         since: a.since ? parseSince(a.since, now) : undefined,
         until: a.until ? parseSince(a.until, now) : undefined,
       });
-      for await (const r of records) {
-        const out = r.stream === 'stderr' ? process.stderr : process.stdout;
-        out.write(`${a.timestamps ? r.time + ' ' : ''}${r.text}${r.partial ? '' : '\n'}`);
-      }
+      await writeRecords(records, { timestamps: a.timestamps });
     } catch (e) {
       if (!ac.signal.aborted) throw e;
     } finally {

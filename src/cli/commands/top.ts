@@ -1,16 +1,29 @@
-// `top`: the processes running inside a container (ps -ef columns).
+// `top CONTAINER [ps OPTIONS]`: the processes running inside a container. Without options,
+// ps -ef's columns read from /proc; with them (`aux`, `-o pid,comm`), the host's ps as
+// docker runs it. Everything after the container is ps's (argv-split's tail: `-ef` is no
+// flag of ours).
 import type { CommandModule } from 'yargs';
 import { getEngine, type GlobalArgs } from '../context.js';
 import { printTable } from '../output.js';
+import { commandTail, type TailVerb } from '../argv-split.js';
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 const hms = (s: number) => `${pad2(Math.floor(s / 3600))}:${pad2(Math.floor(s / 60) % 60)}:${pad2(s % 60)}`;
 
+export const topTail: TailVerb = { valueFlags: new Set() };
+
 export const topCommand: CommandModule<GlobalArgs, GlobalArgs & { container: string }> = {
-  command: 'top <container>',
+  command: 'top <container> [ps-options..]',
   describe: 'Display the running processes of a container',
   handler: (a) => {
-    const rows = getEngine(a).containers.top(a.container);
+    const containers = getEngine(a).containers;
+    const psArgs = commandTail();
+    if (psArgs.length) {
+      const t = containers.topPs(a.container, psArgs);
+      printTable(t.titles, t.processes);
+      return;
+    }
+    const rows = containers.top(a.container);
     printTable(
       ['UID', 'PID', 'PPID', 'C', 'STIME', 'TTY', 'TIME', 'CMD'],
       rows.map((p) => [String(p.uid), String(p.pid), String(p.ppid), String(p.cpuPercent),

@@ -31,9 +31,26 @@ export class AttachConnection {
     this.outputFn = fn;
   }
 
-  write(data: Buffer | string): void {
+  /** Sends stdin, framed, in one socket write. False: the monitor has not taken what was sent
+   *  before (the container is not reading); wait for onDrain before writing more. */
+  write(data: Buffer | string): boolean {
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
-    for (let off = 0; off < buf.length; off += FRAME_MAX) this.send(STDIN, buf.subarray(off, off + FRAME_MAX));
+    if (!buf.length || this.sock.destroyed) return true;
+    const out = Buffer.allocUnsafe(buf.length + 3 * Math.ceil(buf.length / FRAME_MAX));
+    let o = 0;
+    for (let off = 0; off < buf.length; off += FRAME_MAX) {
+      const part = buf.subarray(off, off + FRAME_MAX);
+      out[o] = STDIN;
+      out.writeUInt16BE(part.length, o + 1);
+      part.copy(out, o + 3);
+      o += 3 + part.length;
+    }
+    return this.sock.write(out);
+  }
+
+  /** Called once when what write() queued has gone to the monitor. */
+  onDrain(fn: () => void): void {
+    this.sock.once('drain', fn);
   }
 
   /** The container's terminal size (a tty only; the kernel signals SIGWINCH). */

@@ -4,6 +4,7 @@ export type { CreateOptions } from './create.js';
 export type { ContainerSummary } from './inspect.js';
 export type { ContainerState } from './state.js';
 export type { ProcessRow } from './top.js';
+export type { PsTable } from './top-ps.js';
 export type { ContainerRecord, ContainerConfig, ContainerStatus } from './types.js';
 export type { Change, ChangeKind } from './diff.js';
 export type { CommitOptions } from './commit.js';

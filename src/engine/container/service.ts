@@ -20,7 +20,8 @@ import { checkName, nameInUse } from './ids.js';
 import { findRecord, listRecords, loadRecord, saveRecord } from './records.js';
 import { deriveState, type ContainerState } from './state.js';
 import { inspectJson, summarize, type ContainerSummary } from './inspect.js';
-import { listProcesses, type ProcessRow } from './top.js';
+import { containerPids, listProcesses, type ProcessRow } from './top.js';
+import { psTable, type PsTable } from './top-ps.js';
 import { copyIn, copyInTar, copyOut, copyOutTar, withContainerRoot, type CopyOptions, type CopyReport } from './copy.js';
 import type { Readable, Writable } from 'node:stream';
 import type { ContainerRecord } from './types.js';
@@ -37,6 +38,8 @@ export interface LogOptions {
   since?: Date;
   until?: Date;
   signal?: AbortSignal;
+  /** With follow: new output piece by piece as written, not line by line (FollowOptions.pieces). */
+  pieces?: boolean;
 }
 
 export class ContainerService {
@@ -247,6 +250,14 @@ export class ContainerService {
     const st = this.state(rec);
     if (!st.running) throw new BerthError('NOT_RUNNING', `Container ${rec.id} is not running`);
     return listProcesses(st.pid);
+  }
+
+  /** `top CONTAINER [ps OPTIONS]`: the host's ps with those options, for the container's processes. */
+  topPs(ref: string, psArgs: string[]): PsTable {
+    const rec = this.find(ref);
+    const st = this.state(rec);
+    if (!st.running) throw new BerthError('NOT_RUNNING', `container ${rec.name} is not running`);
+    return psTable(containerPids(st.pid), psArgs);
   }
 
   /** The container's log records; with follow, new ones until the container stops. */

@@ -15,15 +15,28 @@ export interface ProcessRow {
 
 const HZ = 100; // USER_HZ on Linux x86_64
 
-export function listProcesses(initPid: number): ProcessRow[] {
+/** The host pids of the processes in the container's pid namespace (its init's), ascending. */
+export function containerPids(initPid: number): number[] {
   const ns = readlinkSync(`/proc/${initPid}/ns/pid`);
-  const btime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))![1]);
-  const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
-  const rows: ProcessRow[] = [];
+  const pids: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      if (readlinkSync(`/proc/${name}/ns/pid`) !== ns) continue;
+      if (readlinkSync(`/proc/${name}/ns/pid`) === ns) pids.push(Number(name));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids.sort((a, b) => a - b);
+}
+
+export function listProcesses(initPid: number): ProcessRow[] {
+  const btime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))![1]);
+  const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  const rows: ProcessRow[] = [];
+  for (const pid of containerPids(initPid)) {
+    const name = String(pid);
+    try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -47,7 +60,7 @@ export function listProcesses(initPid: number): ProcessRow[] {
       // the process ended while we looked
     }
   }
-  return rows.sort((a, b) => a.pid - b.pid);
+  return rows;
 }
 
 function ttyName(nr: number): string {

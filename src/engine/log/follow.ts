@@ -40,7 +40,7 @@ export async function* followLog(path: string, opts: FollowOptions): AsyncGenera
   let pos = 0;
   let out: LogRecord[] = [];
   let live = false; // pieces mode, past what was written before the follow started
-  const push = (line: string): boolean => {
+  const push = (line: Buffer): boolean => {
     const l = parseLine(line);
     const r = l && (live ? l : joiner.push(l));
     if (r) out.push(r);

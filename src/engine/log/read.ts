@@ -1,7 +1,7 @@
 // Reading the monitor's log: forward in chunks, or the last N records by
 // reading backwards from the end (a 1 GB log costs a few chunks to show 10
-// lines). Lines are split on bytes and decoded whole, so a chunk boundary in
-// the middle of a UTF-8 character does no harm.
+// lines). Lines are split on bytes and stay bytes (records carry the
+// container's output as it wrote it), so no boundary can break a character.
 import { open, type FileHandle } from 'node:fs/promises';
 import { Joiner, dateNs, parseLine, type LogRecord } from './record.js';
 
@@ -15,27 +15,58 @@ export interface ReadOptions {
 }
 
 export const CHUNK = 64 * 1024;
+const MIN_READ = 16 * 1024;
 const NL = 0x0a;
 
-/** Bytes in, complete lines out; keeps the unterminated rest for the next push. */
+/** Bytes in, complete lines out (views into the chunks: a chunk is not reused after its
+ * push); keeps the unterminated rest for the next push. */
 export class LineSplitter {
   private rest: Buffer = Buffer.alloc(0);
+  // where readFrom reads to: the unfilled end of the last chunk (lines only ever view the
+  // filled part), so a follower woken for a few KiB does not allocate 64 KiB each time
+  private chunk = Buffer.alloc(0);
+  private filled = 0;
 
-  push(chunk: Buffer): string[] {
-    const data = this.rest.length ? Buffer.concat([this.rest, chunk]) : chunk;
-    const lines: string[] = [];
+  /** Free space to read into, at least MIN_READ bytes. */
+  room(): Buffer {
+    if (this.chunk.length - this.filled < MIN_READ) {
+      this.chunk = Buffer.allocUnsafe(CHUNK);
+      this.filled = 0;
+    }
+    return this.chunk.subarray(this.filled);
+  }
+
+  /** The complete lines after `n` bytes were read into room(). */
+  pushRead(n: number): Buffer[] {
+    const data = this.chunk.subarray(this.filled, this.filled + n);
+    this.filled += n;
+    return this.push(data);
+  }
+
+  push(chunk: Buffer): Buffer[] {
+    const lines: Buffer[] = [];
     let start = 0;
-    for (let nl = data.indexOf(NL); nl >= 0; nl = data.indexOf(NL, start)) {
-      lines.push(data.toString('utf8', start, nl));
+    if (this.rest.length) {
+      // only the line begun in an earlier chunk is copied, not the whole chunk
+      const nl = chunk.indexOf(NL);
+      if (nl < 0) {
+        this.rest = Buffer.concat([this.rest, chunk]);
+        return lines;
+      }
+      lines.push(Buffer.concat([this.rest, chunk.subarray(0, nl)]));
       start = nl + 1;
     }
-    this.rest = Buffer.from(data.subarray(start));
+    for (let nl = chunk.indexOf(NL, start); nl >= 0; nl = chunk.indexOf(NL, start)) {
+      lines.push(chunk.subarray(start, nl));
+      start = nl + 1;
+    }
+    this.rest = chunk.subarray(start);
     return lines;
   }
 
   /** The unterminated rest (a line the writer never finished), and forget it. */
-  take(): string | undefined {
-    const s = this.rest.length ? this.rest.toString('utf8') : undefined;
+  take(): Buffer | undefined {
+    const s = this.rest.length ? this.rest : undefined;
     this.rest = Buffer.alloc(0);
     return s;
   }
@@ -45,13 +76,13 @@ export class LineSplitter {
  * Reads from `pos` to the current end, handing each completed line to `onLine`
  * (which returns false to stop early). Returns the position after what was read.
  */
-export async function readFrom(fh: FileHandle, pos: number, split: LineSplitter, onLine: (line: string) => boolean): Promise<number> {
-  const buf = Buffer.allocUnsafe(CHUNK);
+export async function readFrom(fh: FileHandle, pos: number, split: LineSplitter, onLine: (line: Buffer) => boolean): Promise<number> {
   for (;;) {
-    const { bytesRead } = await fh.read(buf, 0, CHUNK, pos);
+    const room = split.room();
+    const { bytesRead } = await fh.read(room, 0, room.length, pos);
     if (bytesRead === 0) return pos;
     pos += bytesRead;
-    for (const l of split.push(buf.subarray(0, bytesRead))) if (!onLine(l)) return pos;
+    for (const l of split.pushRead(bytesRead)) if (!onLine(l)) return pos;
   }
 }
 
@@ -112,7 +143,7 @@ export async function tailLines(fh: FileHandle, size: number, n: number): Promis
   let rest: Buffer[] = [];
   const take = (parts: Buffer[], offset: number): boolean => {
     if (counter.done(offset)) return false;
-    const line = parseLine(Buffer.concat(parts).toString('utf8'));
+    const line = parseLine(parts.length === 1 ? parts[0] : Buffer.concat(parts));
     if (line) {
       counter.take(line, offset);
       rev.push(line);

@@ -53,7 +53,7 @@ export class LogModel {
         if (ac.signal.aborted) break;
         if (r.timeNs <= this.lastTimeNs) continue;
         this.lastTimeNs = r.timeNs;
-        this.buffer.push(r.time, r.stream, r.text);
+        this.buffer.push(r.time, r.stream, r.data.toString('utf8')); // whole lines: no character cut
         this.notify();
       }
     } catch (e) {
