@@ -30,7 +30,16 @@ export async function runSession(conn: AttachConnection, o: SessionOptions): Pro
   const done = new Promise<'ended' | 'detached'>((resolve) => (finish = resolve));
   void conn.closed.then(() => finish('ended'));
 
-  if (o.output) conn.onOutput((s, data) => (s === 'stderr' ? process.stderr : stdout).write(data));
+  if (o.output) {
+    conn.onOutput((s, data) => {
+      const out = s === 'stderr' ? process.stderr : stdout;
+      // back-pressure: a slow reader of our stdout slows the container, nothing piles up here
+      if (!out.write(data)) {
+        conn.pause();
+        out.once('drain', () => conn.resume());
+      }
+    });
+  }
 
   const resize = () => conn.resize(stdout.rows, stdout.columns);
   const sizeFollows = o.tty && stdout.isTTY === true;
@@ -40,10 +49,17 @@ export async function runSession(conn: AttachConnection, o: SessionOptions): Pro
   }
 
   const matcher = new DetachMatcher(o.detachKeys);
+  // back-pressure: while the container has not taken our last stdin, we read no more of ours
+  const send = (data: Buffer) => {
+    if (conn.write(data)) return;
+    stdin.pause();
+    void conn.drained().then(() => { if (!ended) stdin.resume(); });
+  };
+  let ended = false;
   const onData = (chunk: Buffer) => {
-    if (!keyboard) return conn.write(chunk);
+    if (!keyboard) return send(chunk);
     const { forward, detach } = matcher.feed(chunk);
-    if (forward.length) conn.write(forward);
+    if (forward.length) send(forward);
     if (detach) finish('detached');
   };
   const onEnd = () => { if (!o.tty) conn.closeStdin(); };
@@ -60,6 +76,7 @@ export async function runSession(conn: AttachConnection, o: SessionOptions): Pro
     if (how === 'detached') conn.close();
     return how;
   } finally {
+    ended = true;
     term?.restore();
     if (sizeFollows) stdout.off('resize', resize);
     if (proxy) for (const s of PROXIED) process.off(s, proxy);

@@ -31,10 +31,29 @@ export class AttachConnection {
     this.outputFn = fn;
   }
 
-  write(data: Buffer | string): void {
+  /** Stdin to the container. false: the monitor has not taken it all yet (the container reads
+   * slower than we write) — wait for `drained()` before writing more. */
+  write(data: Buffer | string): boolean {
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
-    for (let off = 0; off < buf.length; off += FRAME_MAX) this.send(STDIN, buf.subarray(off, off + FRAME_MAX));
+    let more = true;
+    for (let off = 0; off < buf.length; off += FRAME_MAX) more = this.send(STDIN, buf.subarray(off, off + FRAME_MAX));
+    return more;
   }
+
+  /** Resolves when what was written has gone to the monitor (or the connection ended). */
+  drained(): Promise<void> {
+    if (!this.sock.writableNeedDrain || !this.sock.writable) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => { this.sock.off('drain', done); this.sock.off('close', done); resolve(); };
+      this.sock.on('drain', done);
+      this.sock.on('close', done);
+    });
+  }
+
+  /** Stops taking output until resume(): the monitor then stops reading the container's
+   * output, which waits (our stdout is slower than the container). */
+  pause(): void { this.sock.pause(); }
+  resume(): void { this.sock.resume(); }
 
   /** The container's terminal size (a tty only; the kernel signals SIGWINCH). */
   resize(rows: number, cols: number): void {
@@ -55,10 +74,10 @@ export class AttachConnection {
     this.sock.destroy();
   }
 
-  private send(type: number, data: Buffer): void {
-    if (this.sock.destroyed) return;
+  private send(type: number, data: Buffer): boolean {
+    if (this.sock.destroyed || !this.sock.writable) return true; // ended: nothing to wait for
     const head = Buffer.from([type, data.length >> 8, data.length & 0xff]);
-    this.sock.write(Buffer.concat([head, data]));
+    return this.sock.write(Buffer.concat([head, data]));
   }
 
   private receive(chunk: Buffer): void {

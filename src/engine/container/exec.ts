@@ -13,6 +13,7 @@ import { DOCKER_DEFAULT_CAPS, capabilitySets, containerEnv, replaceOrAppendEnv, 
 import { ContainerCgroups } from '../cgroup/index.js';
 import { deriveState, parentOf, procStartTime } from './state.js';
 import type { ContainerExit, ContainerRecord } from './types.js';
+import { foregroundArgs, type Foreground } from './start.js';
 
 export interface ExecOptions {
   cmd: string[];
@@ -23,6 +24,8 @@ export interface ExecOptions {
   workingDir?: string;
   privileged?: boolean;
   ttySize?: { rows: number; cols: number };
+  /** The caller attaches at once (not `exec -d`): see start.ts `Foreground`. */
+  foreground?: Foreground;
 }
 
 export interface ExecRecord {
@@ -86,7 +89,7 @@ export function startExec(layout: Layout, rec: ContainerRecord, o: ExecOptions):
     stdinNull: !stdin && !tty,
     ...(tty ? { tty: o.ttySize ?? { rows: 24, cols: 80 } } : {}),
     ...(stdin && !tty ? { stdinPipe: true } : {}),
-    monitor: { path: monitorPath, args: ['--log', ep.log, '--exit-file', ep.exitFile, '--attach-socket', ep.attachSocket] },
+    monitor: { path: monitorPath, args: ['--log', ep.log, '--exit-file', ep.exitFile, '--attach-socket', ep.attachSocket, ...foregroundArgs(o.foreground)] },
   };
   let spawned;
   try {

@@ -21,7 +21,18 @@ const cleanupMain = fileURLToPath(new URL('./cleanup-main.js', import.meta.url))
 export interface StartOptions {
   /** The attaching client's terminal size (a container with a tty starts with it). */
   ttySize?: { rows: number; cols: number };
+  /** A client attaches right after (run, start -a): see `foregroundArgs`. */
+  foreground?: Foreground;
 }
+
+/** The client that starts a container or exec and attaches to it at once (docker attaches
+ * before it starts): a terminal's output waits for it, so a command that ends before the
+ * attach still shows everything; with `stdin` it owns the container's stdin, closed when it
+ * leaves (docker's StdinOnce, set for `run -i` and `start -ai`, not for a later attach). */
+export interface Foreground { stdin: boolean }
+
+export const foregroundArgs = (f: Foreground | undefined): string[] =>
+  !f ? [] : f.stdin ? ['--foreground', '--stdin-once'] : ['--foreground'];
 
 export async function startContainer(layout: Layout, id: string, opts: StartOptions = {}): Promise<ContainerRecord> {
   const paths = layout.container(id);
@@ -48,6 +59,7 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
       '--log', paths.log,
       '--exit-file', paths.exitFile,
       '--attach-socket', paths.attachSocket,
+      ...foregroundArgs(opts.foreground),
       ...cgroups.oomFiles().flatMap((f) => ['--cgroup-oom', f]),
       // a foreground client collects the exit itself under this lock: no cleanup process then
       '--collect-lock', paths.attachLock,
