@@ -150,7 +150,11 @@ static void accept_client(struct attach_server *a) {
 static void feed(struct attach_server *a, struct attach_client *c) {
   while (c->pend_len) {
     int in = *a->input_fd;
-    ssize_t w = in < 0 ? -1 : write(in, c->in + c->pend_off, c->pend_len);
+    if (in < 0) { /* stdin closed (an EOF, the owner leaving, the terminal gone) */
+      c->pend_len = 0;
+      return;
+    }
+    ssize_t w = write(in, c->in + c->pend_off, c->pend_len);
     if (w < 0 && errno == EINTR) continue;
     if (w < 0 && errno == EAGAIN) return;
     if (w <= 0) { /* stdin closed, or the container gone: nobody will read it */
@@ -221,6 +225,9 @@ void attach_handle(struct attach_server *a, const struct pollfd *pfd) {
     if ((rev & (POLLOUT | POLLERR | POLLHUP)) && c->out_len && flush(a, i) < 0) continue;
     if ((rev & (POLLIN | POLLERR | POLLHUP)) && !c->pend_len) read_client(a, i);
   }
+  /* stdin closed meanwhile: what waited for it is given up, and its clients resume */
+  for (int i = 0; i < ATTACH_MAX_CLIENTS && *a->input_fd < 0; i++)
+    if (a->clients[i].fd >= 0 && a->clients[i].pend_len) handle_frames(a, i);
 }
 
 int attach_flushed(const struct attach_server *a) {
