@@ -30,7 +30,16 @@ export async function runSession(conn: AttachConnection, o: SessionOptions): Pro
   const done = new Promise<'ended' | 'detached'>((resolve) => (finish = resolve));
   void conn.closed.then(() => finish('ended'));
 
-  if (o.output) conn.onOutput((s, data) => (s === 'stderr' ? process.stderr : stdout).write(data));
+  if (o.output) {
+    conn.onOutput((s, data) => {
+      const out = s === 'stderr' ? process.stderr : stdout;
+      // back-pressure: a slow reader of our stdout slows the container, nothing piles up here
+      if (!out.write(data)) {
+        conn.pause();
+        out.once('drain', () => conn.resume());
+      }
+    });
+  }
 
   const resize = () => conn.resize(stdout.rows, stdout.columns);
   const sizeFollows = o.tty && stdout.isTTY === true;
@@ -40,14 +49,13 @@ export async function runSession(conn: AttachConnection, o: SessionOptions): Pro
   }
 
   const matcher = new DetachMatcher(o.detachKeys);
-  let ended = false;
-  // read no more of our stdin than the container takes: a 50 MiB pipe into a container
-  // that reads slowly must not pile up in this process
-  const send = (b: Buffer) => {
-    if (conn.write(b)) return;
+  // back-pressure: while the container has not taken our last stdin, we read no more of ours
+  const send = (data: Buffer) => {
+    if (conn.write(data)) return;
     stdin.pause();
-    conn.onDrain(() => { if (!ended) stdin.resume(); });
+    void conn.drained().then(() => { if (!ended) stdin.resume(); });
   };
+  let ended = false;
   const onData = (chunk: Buffer) => {
     if (!keyboard) return send(chunk);
     const { forward, detach } = matcher.feed(chunk);

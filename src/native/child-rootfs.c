@@ -309,12 +309,13 @@ static int run_op(int rootfd, const struct berth_op *op) {
   return errno = EINVAL, -1;
 }
 
-int berth_bind_console(int rootfd, const char *slave_path) {
+int berth_bind_console(int rootfd, int slave) {
   /* /dev is the container's fresh tmpfs by now: the file is ours, never the image's */
   int fd = mkdir_all_in_root(rootfd, "/dev/console", MKDIR_FILE);
   if (fd < 0) return -1;
-  /* the host's devpts, as copied into this mount namespace: outside the root, host-controlled */
-  int r = mount_on_fd(slave_path, fd, NULL, MS_BIND, NULL);
+  char src[32];
+  /* the slave itself, through its fd: no path to resolve */
+  int r = mount_on_fd(fd_path(src, sizeof src, slave), fd, NULL, MS_BIND, NULL);
   int e = errno;
   close(fd);
   return errno = e, r;

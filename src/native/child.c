@@ -6,6 +6,7 @@
  * setresuid and setresgid go through syscall() for that reason: glibc's
  * wrappers would try to signal threads that do not exist here). */
 #include "child.h"
+#include "pty.h"
 #include "safe-str.h"
 
 #include <errno.h>
@@ -175,14 +176,13 @@ __attribute__((noreturn)) static void exec_command(const struct berth_spec *s) {
 
 /* 0/1/2: the pty slave as controlling terminal of a new session, or the
  * stdout/stderr pipes and (with -i) the stdin pipe. */
-static void setup_stdio(const struct berth_spec *s) {
+static void setup_stdio(const struct berth_spec *s, int slave) {
   if (s->tty) {
     /* A session of its own with the pty as controlling terminal: job control,
      * ctrl-c as SIGINT, SIGWINCH on resize, SIGHUP when the terminal goes. */
     if (setsid() < 0) fail(s, "setsid", errno, 0);
-    if (ioctl(s->pty_slave, TIOCSCTTY, 0) < 0) fail(s, "set controlling terminal", errno, 0);
-    if (dup2(s->pty_slave, 0) < 0 || dup2(s->pty_slave, 1) < 0 || dup2(s->pty_slave, 2) < 0)
-      fail(s, "dup2 terminal", errno, 0);
+    if (ioctl(slave, TIOCSCTTY, 0) < 0) fail(s, "set controlling terminal", errno, 0);
+    if (dup2(slave, 0) < 0 || dup2(slave, 1) < 0 || dup2(slave, 2) < 0) fail(s, "dup2 terminal", errno, 0);
   } else {
     if (dup2(s->out_w, 1) < 0 || dup2(s->err_w, 2) < 0) fail(s, "dup2 stdout/stderr", errno, 0);
     if (s->stdin_pipe && dup2(s->in_r, 0) < 0) fail(s, "dup2 stdin", errno, 0);
@@ -220,13 +220,24 @@ __attribute__((noreturn)) static void finish_and_exec(const struct berth_spec *s
   exec_command(s);
 }
 
+/* With -t: a new pty of the container's devpts (rootfd is the container's
+ * root), its master sent to the monitor; returns the slave. */
+static int open_console(const struct berth_spec *s, int rootfd) {
+  const char *what;
+  if (!s->tty) return -1;
+  int slave = berth_open_console(rootfd, s->console_w, s->tty_rows, s->tty_cols, &what);
+  if (slave < 0) fail(s, what, errno, 0);
+  return slave;
+}
+
 /* exec: a process joining a running container (exec-join.c), then the same
  * identity, stdio and execve as the container's own process. */
 __attribute__((noreturn)) static void exec_run(struct berth_spec *s) {
   const char *what;
   int err = berth_join_container(s, &what);
   if (err) fail(s, what, err, 0);
-  setup_stdio(s);
+  /* the mount namespace joined, our root and cwd are the container's "/" */
+  setup_stdio(s, open_console(s, AT_FDCWD));
   finish_and_exec(s);
 }
 
@@ -249,8 +260,10 @@ void berth_child_run(struct berth_spec *s) {
   int rootfd, err = berth_setup_rootfs(s, &rootfd, step, sizeof step);
   if (err) fail(s, step, err, 0);
 
-  if (s->tty && berth_bind_console(rootfd, s->pty_path) < 0) fail(s, "bind /dev/console", errno, 0);
-  setup_stdio(s);
+  /* after the ops: the container's /dev/pts is mounted */
+  int slave = open_console(s, rootfd);
+  if (s->tty && berth_bind_console(rootfd, slave) < 0) fail(s, "bind /dev/console", errno, 0);
+  setup_stdio(s, slave);
 
   if (fchdir(rootfd) < 0) fail(s, "chdir rootfs", errno, 0);
   /* pivot_root(".", "."): the old root ends up stacked on "." and is detached

@@ -11,9 +11,9 @@
  * on failure returns an errno and names the failing step in step. */
 int berth_setup_rootfs(const struct berth_spec *s, int *rootfd, char *step, size_t cap);
 
-/* Binds the pty slave (its host path, /dev/pts/N) onto /dev/console inside
- * the root, as runc does for a container with a terminal. Returns 0 or -1 with errno. */
-int berth_bind_console(int rootfd, const char *slave_path);
+/* Binds the pty slave (an fd of the container's devpts) onto /dev/console
+ * inside the root, as runc does for a container with a terminal. Returns 0 or -1 with errno. */
+int berth_bind_console(int rootfd, int slave);
 
 /* exec: makes the process non-dumpable, joins the container's cgroups and
  * namespaces (spec->join_fds). Returns 0, or an errno with *step set. */

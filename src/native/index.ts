@@ -83,8 +83,9 @@ export interface ProcessSpec {
   rlimits: Rlimit[];
   /** Open the process's stdin on /dev/null (the container's own). */
   stdinNull: boolean;
-  /** -t: a pty from the host's /dev/ptmx of this size; the process gets the slave as 0/1/2 and
-   * controlling terminal (an init also on /dev/console), the monitor the master (`--tty-fd 3`). */
+  /** -t: a pty of this size in the container's own devpts (the process opens /dev/pts/ptmx
+   * inside); it gets the slave as 0/1/2 and controlling terminal (an init also on /dev/console),
+   * the monitor the master, sent over a socketpair (`--console-socket 3`). */
   tty?: { rows: number; cols: number };
   /** -i without -t: stdin is a pipe whose write end the monitor holds (`--stdin-fd 5`). */
   stdinPipe?: boolean;
@@ -110,7 +111,8 @@ export interface SpawnSpec {
   /** cgroup.procs files (one per hierarchy) the init joins before anything else. */
   cgroupProcs: string[];
   /** The monitor (absolute path): native runs `path --init-pid N --stdout-fd 3 --stderr-fd 4
-   * [--stdin-fd 5] ...args`, or `path --init-pid N --tty-fd 3 ...args` with a tty. */
+   * [--stdin-fd 5] --ready-fd N ...args`, or `path --init-pid N --console-socket 3 --ready-fd 4
+   * ...args` with a tty. */
   monitor: { path: string; args: string[] };
 }
 

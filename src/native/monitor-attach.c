@@ -13,7 +13,17 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
+
+/* How long a finished monitor waits for its clients to close their end. */
+#define LINGER_MS 2000
+
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* A path of any length: "/proc/self/fd/<dirfd>/<name>" fits sun_path even
  * when the container directory's own path does not (108 bytes). */
@@ -35,9 +45,10 @@ static int short_path(struct sockaddr_un *sa, const char *path, int *dirfd) {
   return 0;
 }
 
-void attach_init(struct attach_server *a, int tty, int *input_fd, int foreground) {
+void attach_init(struct attach_server *a, int tty, int *input_fd, int foreground, int stdin_once) {
   for (int i = 0; i < ATTACH_MAX_CLIENTS; i++) a->clients[i].fd = -1;
   a->listen_fd = -1, a->tty = tty, a->input_fd = input_fd, a->awaiting = foreground, a->owner = -1;
+  a->stdin_once = stdin_once && foreground && !tty;
 }
 
 int attach_listen(struct attach_server *a, const char *path) {
@@ -87,7 +98,7 @@ static void drop(struct attach_server *a, int i) {
   c->fd = -1, c->in_len = c->pend_len = c->out_len = 0;
   if (i == a->owner) {
     a->owner = -1;
-    if (!a->tty) close_input(a); /* StdinOnce: its stdin ends with it */
+    if (a->stdin_once) close_input(a); /* StdinOnce: its stdin ends with it */
   }
 }
 
@@ -139,7 +150,11 @@ static void accept_client(struct attach_server *a) {
 static void feed(struct attach_server *a, struct attach_client *c) {
   while (c->pend_len) {
     int in = *a->input_fd;
-    ssize_t w = in < 0 ? -1 : write(in, c->in + c->pend_off, c->pend_len);
+    if (in < 0) { /* stdin closed (an EOF, the owner leaving, the terminal gone) */
+      c->pend_len = 0;
+      return;
+    }
+    ssize_t w = write(in, c->in + c->pend_off, c->pend_len);
     if (w < 0 && errno == EINTR) continue;
     if (w < 0 && errno == EAGAIN) return;
     if (w <= 0) { /* stdin closed, or the container gone: nobody will read it */
@@ -210,6 +225,9 @@ void attach_handle(struct attach_server *a, const struct pollfd *pfd) {
     if ((rev & (POLLOUT | POLLERR | POLLHUP)) && c->out_len && flush(a, i) < 0) continue;
     if ((rev & (POLLIN | POLLERR | POLLHUP)) && !c->pend_len) read_client(a, i);
   }
+  /* stdin closed meanwhile: what waited for it is given up, and its clients resume */
+  for (int i = 0; i < ATTACH_MAX_CLIENTS && *a->input_fd < 0; i++)
+    if (a->clients[i].fd >= 0 && a->clients[i].pend_len) handle_frames(a, i);
 }
 
 int attach_flushed(const struct attach_server *a) {
@@ -229,7 +247,7 @@ int attach_output_ready(const struct attach_server *a) { return !(a->awaiting &&
 void attach_stop_awaiting(struct attach_server *a) {
   if (!a->awaiting) return;
   a->awaiting = 0;
-  if (!a->tty) close_input(a);
+  if (a->stdin_once) close_input(a);
 }
 
 void attach_broadcast(struct attach_server *a, int stream, const char *buf, size_t len) {
@@ -247,11 +265,31 @@ void attach_broadcast(struct attach_server *a, int stream, const char *buf, size
 
 void attach_close(struct attach_server *a, const char *path) {
   if (a->listen_fd < 0) return;
-  for (int i = 0; i < ATTACH_MAX_CLIENTS; i++) {
-    flush(a, i); /* a last try for what is left; never waits */
-    if (a->clients[i].fd >= 0) drop(a, i);
-  }
   close(a->listen_fd);
   a->listen_fd = -1;
   unlink(path); /* attaching to a stopped container then fails at once */
+  /* EOF to every client, then wait for theirs before closing: a socket closed
+   * with unread data (a resize sent as the container ended) resets its peer,
+   * and a client that then writes into a closed socket loses what it has not
+   * read yet: the end of the output. */
+  struct pollfd pfd[ATTACH_MAX_CLIENTS];
+  for (int i = 0; i < ATTACH_MAX_CLIENTS; i++) {
+    struct attach_client *c = &a->clients[i];
+    if (c->fd >= 0 && flush(a, i) == 0) shutdown(c->fd, SHUT_WR); /* flush: a last try, never waits */
+    pfd[i] = (struct pollfd){c->fd, POLLIN, 0};
+  }
+  for (int64_t end = now_ms() + LINGER_MS;;) {
+    int open = 0;
+    for (int i = 0; i < ATTACH_MAX_CLIENTS; i++) open |= pfd[i].fd >= 0;
+    int64_t left = end - now_ms();
+    if (!open || left <= 0 || poll(pfd, ATTACH_MAX_CLIENTS, (int)left) < 0) break;
+    for (int i = 0; i < ATTACH_MAX_CLIENTS; i++) {
+      char junk[512];
+      if (pfd[i].fd < 0 || !pfd[i].revents) continue;
+      ssize_t n = read(pfd[i].fd, junk, sizeof junk);
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) pfd[i].fd = -1; /* its EOF */
+    }
+  }
+  for (int i = 0; i < ATTACH_MAX_CLIENTS; i++)
+    if (a->clients[i].fd >= 0) drop(a, i);
 }

@@ -43,9 +43,9 @@ struct attach_server {
   /* A foreground client (run, start -a, exec) attaches right after the start:
    * until it comes (`awaiting`), a terminal's output stays unread, so even a
    * command that ends at once shows all of it. The first client is that one
-   * (`owner`); without a terminal its leaving closes the container's stdin
-   * (docker's StdinOnce), as does its never coming. */
-  int awaiting, owner;
+   * (`owner`); with stdin_once (and no terminal) its leaving closes the
+   * container's stdin (docker's StdinOnce), as does its never coming. */
+  int awaiting, owner, stdin_once;
   unsigned long long moved; /* bytes moved in either direction: progress */
   size_t ring_len, ring_head;
   char ring[ATTACH_RING];
@@ -53,7 +53,7 @@ struct attach_server {
 };
 
 /* Before anything else: no clients; a foreground client awaited (or not). */
-void attach_init(struct attach_server *a, int tty, int *input_fd, int foreground);
+void attach_init(struct attach_server *a, int tty, int *input_fd, int foreground, int stdin_once);
 /* Binds and listens on path (any length: bound through a directory fd). */
 int attach_listen(struct attach_server *a, const char *path);
 /* Fills pfd[0..ATTACH_POLLFDS) (unused entries get fd -1). */

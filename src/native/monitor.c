@@ -1,14 +1,18 @@
 /* berth-monitor: one per container, the parent of its init (conmon's job).
  *
- *   berth-monitor --init-pid N (--stdout-fd 3 --stderr-fd 4 [--stdin-fd 5] | --tty-fd 3)
- *                 --log FILE --exit-file FILE [--attach-socket PATH [--foreground]]
+ *   berth-monitor --init-pid N (--stdout-fd 3 --stderr-fd 4 [--stdin-fd 5] | --console-socket 3) [--ready-fd N]
+ *                 --log FILE --exit-file FILE [--attach-socket PATH [--foreground [--stdin-once]]]
  *                 [--cgroup-oom FILE]... [--collect-lock FILE] [-- CLEANUP ARGV...]
  *
- * With --tty-fd the monitor owns the container's pty master: output is read
- * from it (logged as stdout), input and window sizes from attach clients go
- * to it. --stdin-fd is the write end of a -i container's stdin pipe.
+ * With --console-socket the monitor owns the container's pty master, which
+ * the init (or exec) opened in the container's devpts and sends over that
+ * socket: output is read from it (logged as stdout), input and window sizes
+ * from attach clients go to it. --stdin-fd is the write end of a -i container's stdin pipe.
+ * --ready-fd: the starter's error pipe, closed once the attach socket listens
+ * (the start ends at its EOF, so an attach right after it never misses it).
  * --foreground: a client that started the container attaches next (see
- * monitor-attach.h: it owns stdin; a terminal's output waits for it).
+ * monitor-attach.h): a terminal's output waits for it; with --stdin-once it
+ * owns stdin, which closes when it leaves (docker's StdinOnce).
  *
  * Copies the container's stdout/stderr to the log, reaps the init, drains
  * the pipes, writes the exit record atomically, then becomes the cleanup
@@ -31,7 +35,9 @@
 #include <stdio.h> /* rename(2) only: no stdio streams are used */
 #include <stdlib.h>
 #include <sys/file.h>
+#include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -47,7 +53,7 @@
 
 struct options {
   pid_t init_pid;
-  int stdout_fd, stderr_fd, stdin_fd, tty_fd, foreground;
+  int stdout_fd, stderr_fd, stdin_fd, console_sock, tty_fd, ready_fd, foreground, stdin_once;
   const char *log, *exit_file, *attach_socket, *collect_lock;
   const char *oom[MAX_OOM_FILES];
   int noom;
@@ -73,15 +79,15 @@ static int parse_int(const char *s, long *out) {
 
 static int parse_args(int argc, char **argv, struct options *o) {
   long v;
-  o->init_pid = -1, o->stdout_fd = -1, o->stderr_fd = -1, o->stdin_fd = -1, o->tty_fd = -1;
+  o->init_pid = -1, o->stdout_fd = -1, o->stderr_fd = -1, o->stdin_fd = -1, o->tty_fd = -1, o->ready_fd = -1, o->console_sock = -1;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (s_eq(a, "--")) {
       if (i + 1 < argc) o->cleanup = argv + i + 1;
       break;
     }
-    if (s_eq(a, "--foreground")) {
-      o->foreground = 1;
+    if (s_eq(a, "--foreground") || s_eq(a, "--stdin-once")) {
+      *(s_eq(a, "--foreground") ? &o->foreground : &o->stdin_once) = 1;
       continue;
     }
     if (i + 1 >= argc) return say("missing value for ", a), -1;
@@ -90,7 +96,8 @@ static int parse_args(int argc, char **argv, struct options *o) {
     else if (s_eq(a, "--stdout-fd") && !parse_int(val, &v)) o->stdout_fd = (int)v;
     else if (s_eq(a, "--stderr-fd") && !parse_int(val, &v)) o->stderr_fd = (int)v;
     else if (s_eq(a, "--stdin-fd") && !parse_int(val, &v)) o->stdin_fd = (int)v;
-    else if (s_eq(a, "--tty-fd") && !parse_int(val, &v)) o->tty_fd = (int)v;
+    else if (s_eq(a, "--console-socket") && !parse_int(val, &v)) o->console_sock = (int)v;
+    else if (s_eq(a, "--ready-fd") && !parse_int(val, &v)) o->ready_fd = (int)v;
     else if (s_eq(a, "--attach-socket")) o->attach_socket = val;
     else if (s_eq(a, "--collect-lock")) o->collect_lock = val;
     else if (s_eq(a, "--log")) o->log = val;
@@ -194,6 +201,24 @@ static int64_t mono_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The fd in an SCM_RIGHTS message on sock (CLOEXEC); -1 on EOF or error. */
+static int recv_fd(int sock) {
+  char byte;
+  struct iovec iov = {&byte, 1};
+  union {
+    struct cmsghdr h;
+    char buf[CMSG_SPACE(sizeof(int))];
+  } u;
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+  ssize_t r;
+  do r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); while (r < 0 && errno == EINTR);
+  struct cmsghdr *c = r > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+  if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int))) return -1;
+  int fd;
+  memcpy(&fd, CMSG_DATA(c), sizeof fd);
+  return fd;
+}
+
 /* B gave us /dev/null on 0-2; make sure of it when started by hand. */
 static void sane_stdio(void) {
   for (int fd = 0; fd < 3; fd++) {
@@ -228,6 +253,9 @@ int main(int argc, char **argv) {
   sigprocmask(SIG_BLOCK, &chld, NULL);
   int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
 
+  /* Blocks until the child has sent the master, or died before (EOF: no
+   * terminal then, and the init's exit is all there is to record). */
+  if (o.console_sock >= 0) o.tty_fd = recv_fd(o.console_sock), close(o.console_sock);
   /* a terminal is one stream: what the container writes to it is its stdout */
   out.fd = o.tty_fd >= 0 ? o.tty_fd : o.stdout_fd, err.fd = o.tty_fd >= 0 ? -1 : o.stderr_fd;
   int stdin_fd = o.tty_fd >= 0 ? -1 : o.stdin_fd;
@@ -238,14 +266,13 @@ int main(int argc, char **argv) {
     fcntl(streams[i]->fd, F_SETFL, O_NONBLOCK);
   }
   if (stdin_fd >= 0) fcntl(stdin_fd, F_SETFD, FD_CLOEXEC), fcntl(stdin_fd, F_SETFL, O_NONBLOCK);
-  attach_init(&attach, o.tty_fd >= 0, o.tty_fd >= 0 ? &out.fd : &stdin_fd, o.foreground && o.attach_socket);
-  if (o.attach_socket) {
-    if (attach_listen(&attach, o.attach_socket) < 0) {
-      say("cannot listen on ", o.attach_socket);
-      attach_stop_awaiting(&attach); /* nobody can come */
-    }
-    out.tee = tee_stdout, err.tee = tee_stderr, out.tee_ctx = err.tee_ctx = &attach;
+  attach_init(&attach, o.tty_fd >= 0, o.tty_fd >= 0 ? &out.fd : &stdin_fd, o.foreground && o.attach_socket, o.stdin_once);
+  if (o.attach_socket && attach_listen(&attach, o.attach_socket) < 0) {
+    say("cannot listen on ", o.attach_socket);
+    attach_stop_awaiting(&attach); /* nobody can come */
   }
+  if (o.ready_fd >= 0) close(o.ready_fd); /* the start returns: clients can connect now */
+  if (o.attach_socket) out.tee = tee_stdout, err.tee = tee_stderr, out.tee_ctx = err.tee_ctx = &attach;
   long long oom_before[MAX_OOM_FILES];
   for (int i = 0; i < o.noom; i++) oom_before[i] = oom_kills(o.oom[i]);
   int logfd = open(o.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
@@ -288,6 +315,7 @@ int main(int argc, char **argv) {
     int r = poll(pfd, (nfds_t)(n + ATTACH_POLLFDS), timeout);
     if (r < 0 && errno != EINTR) break;
     unsigned long long moved = attach.moved;
+    int awaited = attach.awaiting;
     size_t got = 0;
     if (r > 0) attach_handle(&attach, pfd + n);
     for (int k = 0; r > 0 && k < n; k++) {
@@ -300,7 +328,8 @@ int main(int argc, char **argv) {
         got += stream_pump(streams[is[k]], logfd, attach_has_clients(&attach) ? FRAME_MAX : LOG_LINE_MAX);
       }
     }
-    if (exited && (got || attach.moved != moved)) drain_until = mono_ms() + DRAIN_MS;
+    /* progress (or the awaited client has come): the output is not stuck */
+    if (exited && (got || attach.moved != moved || awaited != attach.awaiting)) drain_until = mono_ms() + DRAIN_MS;
   }
   stream_finish(&out, logfd);
   stream_finish(&err, logfd);

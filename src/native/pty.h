@@ -1,17 +1,13 @@
-/* Terminals for containers: a pty pair from the host's /dev/ptmx, opened by
- * the addon before any fork (pty.c), and what the container's init does
- * with the slave after clone (child side, async-signal-safe). */
+/* Terminals for containers: the init (or an exec's process) allocates the
+ * pty in the container's own devpts after clone and passes the master to the
+ * monitor (pty.c). Async-signal-safe: runs in the child. */
 #ifndef BERTH_PTY_H
 #define BERTH_PTY_H
 
-#include <stddef.h>
-
-/* Opens a pty pair (both O_CLOEXEC, O_NOCTTY), names the slave's path in
- * slave_path (for the /dev/console bind: a bind mount cannot take the fd,
- * whose mount belongs to the parent's mount namespace), and sets its window size:
- * new ptys start at 0x0 rows/cols, which full-screen programs cannot use.
- * Returns 0, or an errno with the failing step in *step. */
-int berth_open_pty(int *master, int *slave, char *slave_path, size_t cap, unsigned short rows, unsigned short cols,
-                   const char **step);
+/* Opens <rootfd>/dev/pts/ptmx (resolved inside rootfd as the root), unlocks
+ * it, sets the window size (new ptys are 0x0, which full-screen programs
+ * cannot use), sends the master over sock (then closed, as is the master here)
+ * and returns the slave (O_NOCTTY, O_CLOEXEC). -1 with errno and *step set. */
+int berth_open_console(int rootfd, int sock, unsigned short rows, unsigned short cols, const char **step);
 
 #endif

@@ -295,10 +295,12 @@ static int get_monitor(napi_env env, struct berth_spec_alloc *a, napi_value spec
   if (prop(env, spec, "monitor", &m, &t)) return -1;
   if (t != napi_object) return type_error(env, "spec.monitor", "an object");
   if (get_str(env, a, m, "path", "spec.monitor", &path)) return -1;
-  const char *pipes[] = {path, "--init-pid", s->init_pid_buf, "--stdout-fd", "3", "--stderr-fd", "4", "--stdin-fd", "5"};
-  const char *tty[] = {path, "--init-pid", s->init_pid_buf, "--tty-fd", "3"};
-  const char **fixed = s->tty ? tty : pipes;
-  size_t nfixed = s->tty ? 5 : s->stdin_pipe ? 9 : 7;
+  /* the ready fd is the first after the stdio ones (spawn.c, run_b) */
+  const char *in[] = {path, "--init-pid", s->init_pid_buf, "--stdout-fd", "3", "--stderr-fd", "4", "--stdin-fd", "5", "--ready-fd", "6"};
+  const char *pipes[] = {path, "--init-pid", s->init_pid_buf, "--stdout-fd", "3", "--stderr-fd", "4", "--ready-fd", "5"};
+  const char *tty[] = {path, "--init-pid", s->init_pid_buf, "--console-socket", "3", "--ready-fd", "4"};
+  const char **fixed = s->tty ? tty : s->stdin_pipe ? in : pipes;
+  size_t nfixed = s->tty ? 7 : s->stdin_pipe ? 11 : 9;
   char **argv = get_str_array(env, a, m, "args", "spec.monitor", nfixed, &n);
   if (!argv) return -1;
   memcpy(argv, fixed, nfixed * sizeof *fixed);

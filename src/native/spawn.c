@@ -14,7 +14,6 @@
  * failure {ERROR, step, errno}. Node reads until EOF, which comes when the
  * last writer has exec'd (monitor and init both started) or died. */
 #include "child.h"
-#include "pty.h"
 #include "safe-str.h"
 #include "spawn-spec.h"
 
@@ -27,6 +26,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -73,10 +73,10 @@ __attribute__((noreturn)) static void run_b(struct berth_spec *s) {
    * 0-4 below cannot clobber one of them. */
   int msg = fcntl(s->msg_w, F_DUPFD_CLOEXEC, 10);
   if (msg < 0) b_fail(s->msg_w, "dup error pipe", errno, c);
-  /* With a terminal the monitor gets the pty master as fd 3 (and nothing on
-   * 4); otherwise the stdout/stderr read ends on 3/4 and, with -i, stdin's
+  /* With a terminal the monitor gets the socket the pty master comes over
+   * as fd 3 (and nothing on 4); otherwise the stdout/stderr read ends on 3/4 and, with -i, stdin's
    * write end on 5. */
-  int out = fcntl(s->tty ? s->pty_master : s->out_r, F_DUPFD_CLOEXEC, 10);
+  int out = fcntl(s->tty ? s->console_r : s->out_r, F_DUPFD_CLOEXEC, 10);
   int err = s->tty ? -2 : fcntl(s->err_r, F_DUPFD_CLOEXEC, 10);
   int in = s->stdin_pipe ? fcntl(s->in_w, F_DUPFD_CLOEXEC, 10) : -2;
   int nul = fcntl(s->devnull, F_DUPFD_CLOEXEC, 10);
@@ -84,11 +84,15 @@ __attribute__((noreturn)) static void run_b(struct berth_spec *s) {
   if (dup2(nul, 0) < 0 || dup2(nul, 1) < 0 || dup2(nul, 2) < 0 || dup2(out, 3) < 0 ||
       (err >= 0 && dup2(err, 4) < 0) || (in >= 0 && dup2(in, 5) < 0))
     b_fail(msg, "dup2 monitor fds", errno, c);
-  unsigned first_closed = s->tty ? 4U : s->stdin_pipe ? 6U : 5U;
+  /* The monitor keeps a copy of the error pipe's write end (--ready-fd) and
+   * closes it once its attach socket listens: Node's EOF, and so the end of
+   * the start, comes only when a client can connect. */
+  unsigned ready = s->tty ? 4U : s->stdin_pipe ? 6U : 5U;
+  if (dup2(msg, (int)ready) < 0) b_fail(msg, "dup2 monitor fds", errno, c);
   /* Nothing else of Node's (sockets, the write ends, the terminal) may live
    * on in the monitor: the write ends especially, or the log never sees EOF
    * (and a pty slave kept here would never report the hangup). */
-  if (syscall(SYS_close_range, first_closed, ~0U, CLOSE_RANGE_CLOEXEC) < 0) b_fail(msg, "close_range", errno, c);
+  if (syscall(SYS_close_range, ready + 1, ~0U, CLOSE_RANGE_CLOEXEC) < 0) b_fail(msg, "close_range", errno, c);
   if (chdir("/") < 0) b_fail(msg, "chdir /", errno, c);
   berth_reset_signals();
   execve(s->monitor_argv[0], s->monitor_argv, environ);
@@ -156,9 +160,8 @@ static napi_value open_resources(napi_env env, struct berth_spec *s) {
   if (s->join_pid > 0 && open_namespaces(env, s)) return NULL;
   int p[2];
   if (s->tty) {
-    const char *what;
-    int e = berth_open_pty(&s->pty_master, &s->pty_slave, s->pty_path, sizeof s->pty_path, s->tty_rows, s->tty_cols, &what);
-    if (e) return berth_throw_errno(env, what, e);
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0) return berth_throw_errno(env, "socketpair", errno);
+    s->console_r = p[0], s->console_w = p[1];
   } else if (s->stdin_pipe) {
     if (pipe2(p, O_CLOEXEC) < 0) return berth_throw_errno(env, "pipe", errno);
     s->in_r = p[0], s->in_w = p[1];
@@ -178,7 +181,7 @@ static void close_resources(struct berth_spec *s) {
   close_fd(&s->devnull);
   close_fd(&s->out_r), close_fd(&s->out_w), close_fd(&s->err_r), close_fd(&s->err_w);
   close_fd(&s->msg_r), close_fd(&s->msg_w);
-  close_fd(&s->pty_master), close_fd(&s->pty_slave), close_fd(&s->in_r), close_fd(&s->in_w);
+  close_fd(&s->console_r), close_fd(&s->console_w), close_fd(&s->in_r), close_fd(&s->in_w);
   close_fd(&s->join_pid_fd);
   for (size_t i = 0; i < s->njoin; i++) close_fd(&s->join_fds[i]);
 }
@@ -251,7 +254,7 @@ static napi_value start(napi_env env, struct berth_spec *s) {
   for (size_t i = 0; i < s->ncgroups; i++) close_fd(&s->cgroup_fds[i]);
   close_fd(&s->devnull), close_fd(&s->msg_w);
   close_fd(&s->out_r), close_fd(&s->out_w), close_fd(&s->err_r), close_fd(&s->err_w);
-  close_fd(&s->pty_master), close_fd(&s->pty_slave), close_fd(&s->in_r), close_fd(&s->in_w);
+  close_fd(&s->console_r), close_fd(&s->console_w), close_fd(&s->in_r), close_fd(&s->in_w);
   close_fd(&s->join_pid_fd);
   for (size_t i = 0; i < s->njoin; i++) close_fd(&s->join_fds[i]);
   int status;
@@ -271,7 +274,7 @@ static napi_value run_spec(napi_env env, napi_callback_info info, int is_exec) {
   struct berth_spec s;
   memset(&s, 0, sizeof s);
   s.out_r = s.out_w = s.err_r = s.err_w = s.msg_r = s.msg_w = s.devnull = -1;
-  s.pty_master = s.pty_slave = s.in_r = s.in_w = s.join_pid_fd = -1;
+  s.console_r = s.console_w = s.in_r = s.in_w = s.join_pid_fd = -1;
   napi_value result = NULL;
   if ((is_exec ? berth_exec_spec_from_js : berth_spec_from_js)(env, argv[0], &s) == 0) result = start(env, &s);
   close_resources(&s);

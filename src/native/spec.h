@@ -71,21 +71,23 @@ struct berth_spec {
   struct berth_rlimit *rlimits;
   size_t nrlimits;
   int stdin_null;
-  /* -t: the init's 0/1/2 are a pty slave (also bound on /dev/console), the
-   * monitor holds the master. -i without -t: stdin is a pipe the monitor writes. */
+  /* -t: the init's 0/1/2 are a pty slave of the container's devpts (also
+   * bound on /dev/console), the monitor holds the master. -i without -t:
+   * stdin is a pipe the monitor writes. */
   int tty;
   unsigned short tty_rows, tty_cols;
   int stdin_pipe;
-  /* monitor argv: [path, "--init-pid", init_pid_buf, then "--tty-fd" "3", or
+  /* monitor argv: [path, "--init-pid", init_pid_buf, then "--console-socket" "3", or
    * "--stdout-fd" "3" "--stderr-fd" "4" ["--stdin-fd" "5"], args..., NULL];
    * init_pid_buf is filled in by B. */
   char **monitor_argv;
   char init_pid_buf[24];
   /* pipes (all O_CLOEXEC): container stdout/stderr and the error pipe */
   int out_r, out_w, err_r, err_w, msg_r, msg_w;
-  /* -t: the pty pair; -i: the stdin pipe (all O_CLOEXEC, -1 when unused) */
-  int pty_master, pty_slave, in_r, in_w;
-  char pty_path[64]; /* the slave's host path (/dev/pts/N) */
+  /* -t: a socketpair, the child sends the pty master it opened over
+   * console_w, the monitor receives it on console_r; -i: the stdin pipe
+   * (all O_CLOEXEC, -1 when unused) */
+  int console_r, console_w, in_r, in_w;
   /* exec (join_pid > 0): the running container's init, and its namespaces
    * opened from /proc/<pid>/ns before any fork. B enters the pid namespace
    * (for its children only), the child the others. */

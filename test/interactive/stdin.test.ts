@@ -2,8 +2,9 @@
 // stdout and stderr kept apart, exit codes through.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
 import { busyboxTar } from '../helpers/fixtures.js';
-import { TestRoot } from '../helpers/root.js';
+import { TestRoot, berthBin } from '../helpers/root.js';
 
 const t = new TestRoot('berth-test-stdin-');
 
@@ -58,6 +59,45 @@ test('a -d -i container keeps stdin open until an attach closes it', () => {
   assert.is(r.code, 0);
   assert.is(r.stdout, 'got: piped in\n');
   assert.is(JSON.parse(t.ok(['inspect', 'reader']))[0].State.ExitCode, 0);
+});
+
+/** Starts berth with a stdin that stays open, feeds it `line`, waits until the container
+ * echoed it back (so the client is attached), then kills the client as `timeout -s KILL` would. */
+async function killAttachedClient(args: string[], line: string): Promise<void> {
+  const child = spawn(process.execPath, [berthBin, '--root', t.root, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  const seen = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); if (out.includes(`got ${line}`)) resolve(); });
+    child.on('exit', () => reject(new Error(`berth ended before attaching: ${out}`)));
+  });
+  child.stdin.write(`${line}\n`);
+  await seen;
+  const gone = new Promise((r) => child.on('exit', r));
+  child.kill('SIGKILL');
+  await gone;
+}
+
+async function until(what: string, check: () => boolean, ms = 10_000): Promise<void> {
+  for (const end = Date.now() + ms; !check();) {
+    if (Date.now() > end) assert.unreachable(`${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('a killed run -i client closes the container\'s stdin (StdinOnce): cat ends, --rm removes it', async () => {
+  await killAttachedClient(['run', '--rm', '-i', '--name', 'once', 'bb', 'sh', '-c', 'read x; echo "got $x"; cat'], 'first');
+  await until('the container is removed', () => t.berth(['inspect', 'once']).code !== 0);
+});
+
+test('a killed start -ai client closes its stdin too; a killed later attach does not (as docker)', async () => {
+  t.seen.push(t.ok(['create', '-i', '--name', 'later', 'bb', 'sh', '-c', 'while read x; do echo "got $x"; done']));
+  await killAttachedClient(['start', '-ai', 'later'], 'one');
+  await until('the container exits', () => JSON.parse(t.ok(['inspect', 'later']))[0].State.Status === 'exited');
+  t.ok(['start', 'later']); // no client: stdin stays open until an attach closes it
+  await killAttachedClient(['attach', 'later'], 'two');
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.is(JSON.parse(t.ok(['inspect', 'later']))[0].State.Status, 'running', 'a later attach does not own stdin');
+  t.ok(['rm', '-f', 'later']);
 });
 
 test.run();

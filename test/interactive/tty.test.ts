@@ -77,7 +77,7 @@ test('run -it: a working shell with job control, vi and a size that follows the 
   await u.waitFor(/\/ #$/m);
   u.type('cat /tmp/notes; tty\r');
   await u.waitFor(/^hello from vi$/m);
-  await u.waitFor(/^\/dev\/(console|pts\/\d+)$/m);
+  await u.waitFor(/^\/dev\/pts\/0$/m); // the container's own devpts, as docker's
   // ctrl-p ctrl-q: berth leaves, the shell stays
   u.type('\x10\x11');
   const e = await u.waitExit();
@@ -155,6 +155,39 @@ test('start -ai re-attaches a stopped tty container', async () => {
   await u.waitFor(/\/ #$/m);
   u.type('exit 7\r');
   assert.is((await u.waitExit()).exitCode, 7);
+});
+
+test('a short command on a tty: its output arrives whatever the timing (run -t, exec -t; 20 times each)', async () => {
+  t.seen.push(t.ok(['run', '-d', '--name', 'short-box', 'bb', 'sleep', '1000']));
+  // the attach used to come after the command had ended, and its output was gone
+  for (let i = 0; i < 20; i++) {
+    const run = t.berth(['run', '--rm', '-t', 'bb', 'echo', 'hi']);
+    assert.is(JSON.stringify(run.stdout), JSON.stringify('hi\r\n'), `run -t, round ${i}: ${run.stderr}`);
+    const exec = t.berth(['exec', '-t', 'short-box', 'echo', 'hi']);
+    assert.is(JSON.stringify(exec.stdout), JSON.stringify('hi\r\n'), `exec -t, round ${i}: ${exec.stderr}`);
+  }
+  // and through a real terminal
+  for (let i = 0; i < 5; i++) {
+    // a shell around berth stays on the terminal: node-pty loses what a process that ends at once wrote
+    const u = new PtyUser('/bin/sh', ['-c', `${process.execPath} ${berthBin} --root ${t.root} run --rm -t bb echo hello-${i}; echo status=$?; sleep 10`]);
+    users.push(u);
+    await u.waitFor(new RegExp(`^hello-${i}\\n+status=0$`, 'm'));
+    u.kill();
+  }
+  t.ok(['rm', '-f', 'short-box']);
+});
+
+test('the terminal has a name inside: /dev/pts/N of the container\'s devpts for run -t and exec -t, TERM=xterm', () => {
+  // it lived on the host's devpts: `tty` said /dev/console (run) or "not a tty" (exec)
+  const run = t.berth(['run', '--rm', '-t', 'bb', 'sh', '-c', 'tty; echo "TERM=$TERM"; stat -c %t,%T /dev/console; ls -1 /dev/pts']);
+  assert.equal(run.stdout.split('\r\n'), ['/dev/pts/0', 'TERM=xterm', '88,0', '0', 'ptmx', ''], run.stderr);
+  t.seen.push(t.ok(['run', '-d', '--name', 'named-box', 'bb', 'sleep', '1000']));
+  const exec = t.berth(['exec', '-t', 'named-box', 'sh', '-c', 'tty; echo "TERM=$TERM"; cat /proc/self/stat | cut -d" " -f7']);
+  // 34816 = (136 << 8) | 0: the controlling terminal is /dev/pts/0 of the container
+  assert.equal(exec.stdout.split('\r\n'), ['/dev/pts/0', 'TERM=xterm', '34816', ''], exec.stderr);
+  const own = t.berth(['exec', '-t', '-e', 'TERM=vt100', 'named-box', 'sh', '-c', 'echo "TERM=$TERM"']);
+  assert.is(own.stdout, 'TERM=vt100\r\n', 'a TERM given is kept');
+  t.ok(['rm', '-f', 'named-box']);
 });
 
 test.run();

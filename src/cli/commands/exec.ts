@@ -48,6 +48,7 @@ export const execCommand: CommandModule<GlobalArgs, ExecArgs> = {
     const er = c.exec(a.container, {
       cmd, tty: a.tty, interactive: a.interactive && !a.detach, env, user: a.user, workingDir: a.workdir,
       privileged: a.privileged, ttySize: a.tty ? ourTtySize() : undefined,
+      foreground: a.detach ? undefined : { stdin: !!a.interactive },
     });
     if (a.detach) return; // its monitor records the exit; nothing waits here
     const code = await followExec(c, er, detachKeys);

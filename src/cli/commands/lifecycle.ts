@@ -27,11 +27,12 @@ export const startCommand: CommandModule<GlobalArgs, StartArgs> = {
       const rec = c.find(a.containers[0]);
       const detachKeys = parseDetachKeys(a['detach-keys'] ?? DEFAULT_DETACH_KEYS);
       const { tty, openStdin } = rec.config;
+      const stdin = !!a.interactive && openStdin, attach = tty || stdin;
       const code = await c.attached(rec.id, async () => {
-        await c.start(rec.id, { ttySize: tty ? ourTtySize() : undefined });
-        if (!tty && !(a.interactive && openStdin)) return followOutput(c, rec.id, { sigProxy: true });
+        await c.start(rec.id, { ttySize: tty ? ourTtySize() : undefined, foreground: attach ? { stdin } : undefined });
+        if (!attach) return followOutput(c, rec.id, { sigProxy: true });
         return attachAndWait(c, rec.id, {
-          tty, stdin: !!a.interactive && openStdin, detachKeys, sigProxy: true, logOutput: !tty,
+          tty, stdin, detachKeys, sigProxy: true, logOutput: !tty,
         });
       });
       if (code === 'detached') return;

@@ -1,6 +1,6 @@
 // `run` and `create`: docker's flags, the container command after the image.
 import type { Argv, CommandModule } from 'yargs';
-import type { ContainerRecord, CreateOptions } from '../../engine/container/index.js';
+import type { ContainerRecord, CreateOptions, StartOptions } from '../../engine/container/index.js';
 import { openCidFile } from '../cidfile.js';
 import { BerthError } from '../../engine/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
@@ -138,8 +138,11 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
     }
     const detachKeys = parseDetachKeys(a['detach-keys'] ?? DEFAULT_DETACH_KEYS);
     const code = await containers.attached(rec.id, async () => {
-      await startOrDiscard(rec.id, rec.config.autoRemove, a, rec.config.tty ? ourTtySize() : undefined);
-      if (!a.tty && !a.interactive) return followOutput(containers, rec.id, { sigProxy: a['sig-proxy'] !== false });
+      const attach = !!a.tty || !!a.interactive;
+      await startOrDiscard(rec.id, rec.config.autoRemove, a, {
+        ttySize: rec.config.tty ? ourTtySize() : undefined, foreground: attach ? { stdin: !!a.interactive } : undefined,
+      });
+      if (!attach) return followOutput(containers, rec.id, { sigProxy: a['sig-proxy'] !== false });
       return attachAndWait(containers, rec.id, {
         // docker: a tty takes signals as keys, so --sig-proxy applies without one only
         tty: !!a.tty, stdin: !!a.interactive, detachKeys, sigProxy: a['sig-proxy'] !== false, logOutput: !a.tty,
@@ -165,10 +168,10 @@ async function createWithCidFile(a: CreateArgs): Promise<ContainerRecord> {
 }
 
 /** Starts; a container whose start failed is removed again when --rm was given (docker does the same). */
-async function startOrDiscard(id: string, autoRemove: boolean, a: GlobalArgs, ttySize?: { rows: number; cols: number }): Promise<void> {
+async function startOrDiscard(id: string, autoRemove: boolean, a: GlobalArgs, opts: StartOptions = {}): Promise<void> {
   const containers = getEngine(a).containers;
   try {
-    await containers.start(id, { ttySize });
+    await containers.start(id, opts);
   } catch (e) {
     if (autoRemove) await containers.remove(id, { force: true, volumes: true }).catch(() => {});
     throw e;

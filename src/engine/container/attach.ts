@@ -31,8 +31,8 @@ export class AttachConnection {
     this.outputFn = fn;
   }
 
-  /** Sends stdin, framed, in one socket write. False: the monitor has not taken what was sent
-   *  before (the container is not reading); wait for onDrain before writing more. */
+  /** Stdin to the container, framed, in one socket write. false: the monitor has not taken it
+   * all yet (the container reads slower than we write) — wait for `drained()` before writing more. */
   write(data: Buffer | string): boolean {
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
     if (!buf.length || this.sock.destroyed) return true;
@@ -48,10 +48,20 @@ export class AttachConnection {
     return this.sock.write(out);
   }
 
-  /** Called once when what write() queued has gone to the monitor. */
-  onDrain(fn: () => void): void {
-    this.sock.once('drain', fn);
+  /** Resolves when what was written has gone to the monitor (or the connection ended). */
+  drained(): Promise<void> {
+    if (!this.sock.writableNeedDrain || !this.sock.writable) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => { this.sock.off('drain', done); this.sock.off('close', done); resolve(); };
+      this.sock.on('drain', done);
+      this.sock.on('close', done);
+    });
   }
+
+  /** Stops taking output until resume(): the monitor then stops reading the container's
+   * output, which waits (our stdout is slower than the container). */
+  pause(): void { this.sock.pause(); }
+  resume(): void { this.sock.resume(); }
 
   /** The container's terminal size (a tty only; the kernel signals SIGWINCH). */
   resize(rows: number, cols: number): void {
@@ -72,10 +82,10 @@ export class AttachConnection {
     this.sock.destroy();
   }
 
-  private send(type: number, data: Buffer): void {
-    if (this.sock.destroyed) return;
+  private send(type: number, data: Buffer): boolean {
+    if (this.sock.destroyed || !this.sock.writable) return true; // ended: nothing to wait for
     const head = Buffer.from([type, data.length >> 8, data.length & 0xff]);
-    this.sock.write(Buffer.concat([head, data]));
+    return this.sock.write(Buffer.concat([head, data]));
   }
 
   private receive(chunk: Buffer): void {

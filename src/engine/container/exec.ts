@@ -13,6 +13,7 @@ import { checkUlimits, processSpec, replaceOrAppendEnv, resolveUser } from '../r
 import { ContainerCgroups } from '../cgroup/index.js';
 import { deriveState, parentOf, procStartTime } from './state.js';
 import type { ContainerExit, ContainerRecord } from './types.js';
+import { foregroundArgs, type Foreground } from './start.js';
 
 export interface ExecOptions {
   cmd: string[];
@@ -23,6 +24,8 @@ export interface ExecOptions {
   workingDir?: string;
   privileged?: boolean;
   ttySize?: { rows: number; cols: number };
+  /** The caller attaches at once (not `exec -d`): see start.ts `Foreground`. */
+  foreground?: Foreground;
 }
 
 export interface ExecRecord {
@@ -75,7 +78,7 @@ export function startExec(layout: Layout, rec: ContainerRecord, o: ExecOptions):
       privileged: o.privileged,
     }),
     cgroupProcs: ContainerCgroups.fromDirs(rec.run.cgroupPaths).procsFiles(),
-    monitor: { path: monitorPath, args: ['--log', ep.log, '--exit-file', ep.exitFile, '--attach-socket', ep.attachSocket] },
+    monitor: { path: monitorPath, args: ['--log', ep.log, '--exit-file', ep.exitFile, '--attach-socket', ep.attachSocket, ...foregroundArgs(o.foreground)] },
   };
   let spawned;
   try {

@@ -21,10 +21,21 @@ export interface StartOptions {
   ttySize?: { rows: number; cols: number };
   /** A restart the policy marked (restart-policy.ts): only if still marked; counted. */
   byPolicy?: boolean;
+  /** A client attaches right after (run, start -a): see `foregroundArgs`. */
+  foreground?: Foreground;
 }
 
 /** The monitor's exit hook; also started by a client that collected an exit with a restart due. */
 export const cleanupMain = fileURLToPath(new URL('./cleanup-main.js', import.meta.url));
+
+/** The client that starts a container or exec and attaches to it at once (docker attaches
+ * before it starts): a terminal's output waits for it, so a command that ends before the
+ * attach still shows everything; with `stdin` it owns the container's stdin, closed when it
+ * leaves (docker's StdinOnce, set for `run -i` and `start -ai`, not for a later attach). */
+export interface Foreground { stdin: boolean }
+
+export const foregroundArgs = (f: Foreground | undefined): string[] =>
+  !f ? [] : f.stdin ? ['--foreground', '--stdin-once'] : ['--foreground'];
 
 export async function startContainer(layout: Layout, id: string, opts: StartOptions = {}): Promise<ContainerRecord> {
   const paths = layout.container(id);
@@ -68,6 +79,7 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
       '--log', paths.log,
       '--exit-file', paths.exitFile,
       '--attach-socket', paths.attachSocket,
+      ...foregroundArgs(opts.foreground),
       ...cgroups.oomFiles().flatMap((f) => ['--cgroup-oom', f]),
       // a foreground client collects the exit itself under this lock: no cleanup process then
       '--collect-lock', paths.attachLock,

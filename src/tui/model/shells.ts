@@ -34,7 +34,7 @@ export class ShellModel {
     // the emulator is loaded with the first shell, not at start-up (a require, not an
     // import(): the bundled CLI is a CommonJS script run from V8's code cache)
     const xterm = createRequire(import.meta.url)('@xterm/headless') as typeof import('@xterm/headless');
-    const exec = this.engine.containers.exec(containerId, { cmd: ['/bin/sh'], tty: true, interactive: true, ttySize: { rows, cols } });
+    const exec = this.engine.containers.exec(containerId, { cmd: ['/bin/sh'], tty: true, interactive: true, ttySize: { rows, cols }, foreground: { stdin: true } });
     const conn = await this.engine.containers.execAttach(exec);
     const term = new xterm.Terminal({ cols, rows, allowProposedApi: true, scrollback: 1000 });
     const s: ShellSession = { containerId, exec, term, conn, ended: false };
