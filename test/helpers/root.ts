@@ -37,7 +37,7 @@ export class TestRoot {
     const fdOut = openSync(out, 'w');
     const fdIn = openSync(opts.input ?? '/dev/null', 'r');
     try {
-      const r = spawnSync(process.execPath, [berthBin, '--root', this.root, ...args], {
+      const r = spawnSync(process.execPath, ['--', berthBin, '--root', this.root, ...args], {
         stdio: [fdIn, fdOut, 'pipe'], encoding: 'utf8', timeout: opts.timeoutMs ?? 120_000,
       });
       if (r.error) throw r.error;

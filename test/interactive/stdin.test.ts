@@ -64,7 +64,7 @@ test('a -d -i container keeps stdin open until an attach closes it', () => {
 /** Starts berth with a stdin that stays open, feeds it `line`, waits until the container
  * echoed it back (so the client is attached), then kills the client as `timeout -s KILL` would. */
 async function killAttachedClient(args: string[], line: string): Promise<void> {
-  const child = spawn(process.execPath, [berthBin, '--root', t.root, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--', berthBin, '--root', t.root, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   const seen = new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); if (out.includes(`got ${line}`)) resolve(); });

@@ -169,7 +169,7 @@ test('a short command on a tty: its output arrives whatever the timing (run -t, 
   // and through a real terminal
   for (let i = 0; i < 5; i++) {
     // a shell around berth stays on the terminal: node-pty loses what a process that ends at once wrote
-    const u = new PtyUser('/bin/sh', ['-c', `${process.execPath} ${berthBin} --root ${t.root} run --rm -t bb echo hello-${i}; echo status=$?; sleep 10`]);
+    const u = new PtyUser('/bin/sh', ['-c', `${process.execPath} -- ${berthBin} --root ${t.root} run --rm -t bb echo hello-${i}; echo status=$?; sleep 10`]);
     users.push(u);
     await u.waitFor(new RegExp(`^hello-${i}\\n+status=0$`, 'm'));
     u.kill();
