@@ -2,7 +2,8 @@
 import type { CommandModule } from 'yargs';
 import { getEngine, type GlobalArgs } from '../context.js';
 import { forEachTarget } from '../each.js';
-import { ExitStatus } from '../exit-codes.js';
+import { ExitStatus, reportError } from '../exit-codes.js';
+import { BerthError } from '../../engine/index.js';
 import { followOutput } from '../follow.js';
 import { attachAndWait, ourTtySize } from '../attach-session.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detach-keys.js';
@@ -81,7 +82,16 @@ export const rmCommand: CommandModule<GlobalArgs, Targets & { force?: boolean; v
       .option('volumes', { alias: 'v', type: 'boolean', describe: 'remove anonymous volumes associated with the container' }) as never,
   handler: async (a) => {
     const c = getEngine(a).containers;
-    await forEachTarget(a.containers, async (t) => { await c.remove(t, { force: a.force, volumes: a.volumes }); say(t); });
+    await forEachTarget(a.containers, async (t) => {
+      try {
+        await c.remove(t, { force: a.force, volumes: a.volumes });
+      } catch (e) {
+        // docker: with --force, a container that is not there (any more) is said, not failed on
+        if (a.force && e instanceof BerthError && e.code === 'NOT_FOUND') return void reportError(e);
+        throw e;
+      }
+      say(t);
+    });
   },
 };
 

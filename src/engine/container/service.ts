@@ -14,7 +14,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { finalizeExit, removeStopped } from './finalize.js';
 import { killContainer, setPaused, stopContainer, waitExit } from './control.js';
 import { checkName } from './ids.js';
-import { findRecord, listRecords, loadRecord, saveRecord } from './records.js';
+import { findRecord, listRecords, loadRecord, saveRecord, withContainerLock } from './records.js';
+import { settle } from './settle.js';
 import { deriveState, type ContainerState } from './state.js';
 import { inspectJson, summarize, type ContainerSummary } from './inspect.js';
 import { listProcesses, type ProcessRow } from './top.js';
@@ -43,8 +44,9 @@ export class ContainerService {
     return createContainer(this.layout, this.images, opts);
   }
 
+  /** The record, settled first if a killed command or monitor left it unfinished (settle.ts). */
   find(ref: string): ContainerRecord {
-    return findRecord(this.layout, ref);
+    return settle(this.layout, findRecord(this.layout, ref));
   }
 
   state(rec: ContainerRecord): ContainerState {
@@ -53,6 +55,7 @@ export class ContainerService {
 
   list(opts: { all?: boolean } = {}): ContainerSummary[] {
     return listRecords(this.layout)
+      .map((r) => settle(this.layout, r))
       .map((r) => summarize(r, this.state(r)))
       .filter((s) => opts.all || s.state === 'running' || s.state === 'paused');
   }
@@ -113,7 +116,7 @@ export class ContainerService {
     await stopContainer(this.layout, rec, opts.timeout);
     await finalizeExit(this.layout, rec.id); // no --rm on restart: docker refuses --rm with restart policies anyway
     await startContainer(this.layout, rec.id);
-    await withLock(this.layout.container(rec.id).lock, () => {
+    await withContainerLock(this.layout, rec.id, () => {
       const r = loadRecord(this.layout, rec.id);
       if (r) saveRecord(this.layout, { ...r, restartCount: r.restartCount + 1 });
     });
@@ -178,7 +181,7 @@ export class ContainerService {
       if (other && other.id !== rec.id) {
         throw conflict(`the container name "${name}" is already in use by container ${other.id.slice(0, 12)}: choose another name`);
       }
-      return withLock(this.layout.container(rec.id).lock, () => {
+      return withContainerLock(this.layout, rec.id, () => {
         const r = loadRecord(this.layout, rec.id);
         if (!r) throw new BerthError('NOT_FOUND', `no such container: ${ref}`);
         const old = r.name;
