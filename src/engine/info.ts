@@ -7,6 +7,7 @@ import { monitorPath, packageRoot } from '../native/index.js';
 import type { Layout } from './store/layout.js';
 import type { ContainerService } from './container/index.js';
 import type { ImageStore } from './image/index.js';
+import { checkSystem } from './check/index.js';
 
 export interface EngineInfo {
   Containers: number;
@@ -29,6 +30,8 @@ export interface EngineInfo {
   RootDir: string;
   Monitor: string;
   ServerVersion: string;
+  /** What a quick `system check` finds (no blob hashing): one line each. */
+  Problems: string[];
 }
 
 export async function engineInfo(layout: Layout, containers: ContainerService, images: ImageStore): Promise<EngineInfo> {
@@ -59,6 +62,7 @@ export async function engineInfo(layout: Layout, containers: ContainerService, i
     RootDir: layout.root,
     Monitor: monitorPath,
     ServerVersion: pkg.version,
+    Problems: (await checkSystem(layout, images, { quick: true })).map((f) => `${f.what}: ${f.problem}`),
   };
 }
 
