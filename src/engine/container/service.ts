@@ -1,7 +1,7 @@
 // The containers face of the engine: every container operation the CLI and the
 // TUI can do, by name or ID (prefix).
 import type { Layout } from '../store/layout.js';
-import { withLock } from '../store/lock.js';
+import { tryLock, withLock } from '../store/lock.js';
 import { BerthError, conflict } from '../errors.js';
 import type { ImageRecord, ImageStore } from '../image/index.js';
 import { followLog, readLog, type LogRecord } from '../log/index.js';
@@ -14,7 +14,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { finalizeExit, removeStopped } from './finalize.js';
 import { killContainer, setPaused, stopContainer, waitExit } from './control.js';
 import { checkName } from './ids.js';
-import { findRecord, listRecords, loadRecord, saveRecord, withContainerLock } from './records.js';
+import { findRecord, listRecords, loadRecord, saveRecord, strayContainerDirs, sweepContainers, withContainerLock } from './records.js';
 import { settle } from './settle.js';
 import { deriveState, type ContainerState } from './state.js';
 import { inspectJson, summarize, type ContainerSummary } from './inspect.js';
@@ -53,7 +53,10 @@ export class ContainerService {
     return deriveState(rec, this.layout.container(rec.id));
   }
 
+  /** Every container, each settled first; what killed creates and removals left is swept
+   * when nobody creates or removes at the moment (settle.ts, records.ts). */
   list(opts: { all?: boolean } = {}): ContainerSummary[] {
+    if (strayContainerDirs(this.layout).length) tryLock(this.layout.containersLock, () => sweepContainers(this.layout));
     return listRecords(this.layout)
       .map((r) => settle(this.layout, r))
       .map((r) => summarize(r, this.state(r)))
