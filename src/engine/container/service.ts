@@ -56,7 +56,11 @@ export class ContainerService {
   /** Every container, each settled first; what killed creates and removals left is swept
    * when nobody creates or removes at the moment (settle.ts, records.ts). */
   list(opts: { all?: boolean } = {}): ContainerSummary[] {
-    if (strayContainerDirs(this.layout).length) tryLock(this.layout.containersLock, () => sweepContainers(this.layout));
+    if (strayContainerDirs(this.layout).length) {
+      try {
+        tryLock(this.layout.containersLock, () => sweepContainers(this.layout));
+      } catch { /* cannot sweep now (no lock file, a read-only root): the next create will */ }
+    }
     return listRecords(this.layout)
       .map((r) => settle(this.layout, r))
       .map((r) => summarize(r, this.state(r)))
