@@ -2,8 +2,8 @@
 // record and its directory (overlay dirs, /etc files). Nothing runs yet. The
 // directory is complete before it has its name: a killed create leaves only a
 // staging directory, which the next create (or `system check --repair`) removes.
-import { closeSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
-import { fsyncDir, writeJson } from '../store/atomic.js';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { fsyncDir } from '../store/atomic.js';
 import { crashPoint } from '../crash-point.js';
 import type { Layout } from '../store/layout.js';
 import { withLock } from '../store/lock.js';
@@ -127,7 +127,7 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
       for (const d of [staging.upper, staging.work, staging.merged]) mkdirSync(d, { mode: 0o755 });
       writeEtcFiles(staging, rec);
       closeSync(openSync(staging.lock, 'w', 0o600)); // opened, never created, from now on (records.ts)
-      writeJson(staging.record, rec);
+      writeFileSync(staging.record, JSON.stringify(rec, null, 2) + '\n', { flush: true }); // private until the rename: no tmp+rename needed
       crashPoint('create:staged');
       renameSync(staging.dir, layout.container(id).dir); // the commit
       fsyncDir(layout.containersDir);

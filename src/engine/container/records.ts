@@ -16,8 +16,10 @@ export function loadRecord(layout: Layout, id: string): ContainerRecord | undefi
   return readJson<ContainerRecord>(layout.container(id).record);
 }
 
-export function saveRecord(layout: Layout, rec: ContainerRecord): void {
-  writeJson(layout.container(rec.id).record, rec);
+/** `durable: false` for what only a killed process (not a host crash) must find: the page cache
+ * keeps it, and a reboot ends everything it describes anyway (a start's intent). */
+export function saveRecord(layout: Layout, rec: ContainerRecord, opts: { durable?: boolean } = {}): void {
+  writeJson(layout.container(rec.id).record, rec, opts);
 }
 
 /** Every container record (directories without a record — half-created — are skipped). */

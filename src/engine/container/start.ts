@@ -43,7 +43,7 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
     // intent first: where this start's cgroups go, before any exists (settle.ts undoes or completes it)
     const startedAt = new Date().toISOString();
     rec.starting = { cgroupPaths: ContainerCgroups.plan(id), startedAt, bootId: bootId() };
-    saveRecord(layout, rec);
+    saveRecord(layout, rec, { durable: false });
     rmSync(paths.exitFile, { force: true });
     crashPoint('start:intent');
 
