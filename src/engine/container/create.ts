@@ -128,6 +128,7 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
       writeEtcFiles(staging, rec);
       closeSync(openSync(staging.lock, 'w', 0o600)); // opened, never created, from now on (records.ts)
       writeFileSync(staging.record, JSON.stringify(rec, null, 2) + '\n', { flush: true }); // private until the rename: no tmp+rename needed
+      fsyncDir(staging.dir); // its entries too: the rename below must not commit an empty directory
       crashPoint('create:staged');
       renameSync(staging.dir, layout.container(id).dir); // the commit
       fsyncDir(layout.containersDir);
