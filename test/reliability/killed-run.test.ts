@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot, berthBin, leaks } from '../helpers/root.js';
@@ -27,7 +27,8 @@ test.after(() => {
 });
 
 const containersDir = () => join(t.root, 'containers');
-const ids = () => (existsSync(containersDir()) ? readdirSync(containersDir()).filter((n) => /^[0-9a-f]{64}$/.test(n)) : []);
+// a container's directory by any name it has while made (.new-<id> while staged, then <id>)
+const ids = () => (existsSync(containersDir()) ? readdirSync(containersDir()).filter((n) => /[0-9a-f]{64}$/.test(n)) : []);
 
 /** Starts `run -d` and SIGKILLs it as soon as `when(newIds)` holds (or after `maxMs`). */
 function runAndKill(name: string, when: (fresh: string[]) => boolean, maxMs = 5000): void {
@@ -40,8 +41,8 @@ function runAndKill(name: string, when: (fresh: string[]) => boolean, maxMs = 50
     pause(1); // a busy loop would take one of the two cores from the CLI it waits for
   }
   child.kill('SIGKILL');
-  waitFor(() => { try { process.kill(child.pid!, 0); return false; } catch { return true; } }, 5000);
-  pause(30); // let a reaped CLI's zombie go (node reaps it on the next tick otherwise)
+  // dead = gone or a zombie (node reaps it only when this synchronous test yields)
+  waitFor(() => { try { return readFileSync(`/proc/${child.pid}/stat`, 'utf8').includes(') Z'); } catch { return true; } }, 5000);
 }
 
 /** The invariant: every monitor of this root belongs to a listed container, shown as running. */
