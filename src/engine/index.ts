@@ -9,6 +9,7 @@ import { parseFilters } from './filters.js';
 import { RegistryService } from './registry/index.js';
 import { diskUsage, type DiskUsage } from './disk-usage.js';
 import { engineInfo, type EngineInfo } from './info.js';
+import { checkSystem, repairFindings, type CheckOptions, type Finding, type RepairReport } from './check/index.js';
 import { StatsSampler } from './stats/index.js';
 
 import { BerthError } from './errors.js';
@@ -17,6 +18,7 @@ export { BerthError, notFound } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export type { EngineInfo } from './info.js';
 export { engineVersion, type EngineVersion } from './info.js';
+export type { CheckOptions, Finding, RepairReport } from './check/index.js';
 export type { DiskUsage } from './disk-usage.js';
 export { parseFilters, boolFilter, type Filters } from './filters.js';
 export { CPU_PERCENT_BASIS, type StatsSample } from './stats/index.js';
@@ -145,6 +147,16 @@ export class Engine {
   /** `system df`: images, containers and volumes with their sizes (walks the disk). */
   diskUsage(): Promise<DiskUsage> {
     return diskUsage(this.layout, this.containers, this.images, this.volumes);
+  }
+
+  /** `system check`: what crashes, kills or a full disk left inconsistent (engine/check). */
+  check(opts: CheckOptions = {}): Promise<Finding[]> {
+    return checkSystem(this.layout, this.images, opts);
+  }
+
+  /** `system check --repair` / `system boot`: makes the safe repairs of these findings. */
+  repair(findings: Finding[]): Promise<RepairReport[]> {
+    return repairFindings(findings);
   }
 
   info(): Promise<EngineInfo> {

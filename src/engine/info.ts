@@ -7,6 +7,7 @@ import { monitorPath, packageRoot } from '../native/index.js';
 import type { Layout } from './store/layout.js';
 import type { ContainerService } from './container/index.js';
 import { hostArchitecture, type ImageStore } from './image/index.js';
+import { checkSystem } from './check/index.js';
 
 export interface EngineInfo {
   Containers: number;
@@ -31,6 +32,8 @@ export interface EngineInfo {
   SecurityOptions: string[];
   Monitor: string;
   ServerVersion: string;
+  /** What a quick `system check` finds (no blob hashing): one line each. */
+  Problems: string[];
 }
 
 export async function engineInfo(layout: Layout, containers: ContainerService, images: ImageStore): Promise<EngineInfo> {
@@ -61,6 +64,7 @@ export async function engineInfo(layout: Layout, containers: ContainerService, i
     SecurityOptions: securityOptions(),
     Monitor: monitorPath,
     ServerVersion: berthVersion(),
+    Problems: (await checkSystem(layout, images, { quick: true })).map((f) => `${f.what}: ${f.problem}`),
   };
 }
 

@@ -138,29 +138,49 @@ static int write_full(int fd, const char *buf, size_t len) {
   return 0;
 }
 
-/* tmp in the same directory, fsync, rename, fsync the directory: a reader
- * sees no file or the whole record, even across a crash. */
-static int write_exit_file(const char *path, int code, int sig, const struct timespec *at, int oom) {
-  char json[256], num[24], ts[TIMESTAMP_LEN + 1], tmp[PATH_MAX], dir[PATH_MAX];
-  format_rfc3339nano(ts, at);
-  s_join(json, sizeof json, "{\"exitCode\":", s_utoa(num, sizeof num, (uint64_t)code));
-  s_cat(json, sizeof json, ",\"signal\":");
-  s_cat(json, sizeof json, sig ? s_utoa(num, sizeof num, (uint64_t)sig) : "null");
-  s_cat(json, sizeof json, ",\"finishedAt\":\"");
-  s_cat(json, sizeof json, ts);
-  s_cat(json, sizeof json, "\",\"oomKilled\":");
-  s_cat(json, sizeof json, oom ? "true}\n" : "false}\n");
-  if (s_len(path) + 5 >= sizeof tmp) return errno = ENAMETOOLONG, -1;
-  s_join(tmp, sizeof tmp, path, ".tmp");
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return -1;
-  if (write_full(fd, json, s_len(json)) < 0 || fsync(fd) < 0) {
+/* The exit record's file is made and its space written at start (exit_reserve),
+ * then overwritten in place at exit (exit_record): a disk that fills while the
+ * container runs cannot lose the exit status, as a new file's first block could
+ * not be had then. The record is padded with spaces, which JSON allows. */
+#define EXIT_RECORD_MAX 256
+static int exit_fd = -1;
+static char exit_tmp[PATH_MAX];
+
+static void exit_reserve(const char *path) {
+  char pad[EXIT_RECORD_MAX];
+  if (s_len(path) + 5 >= sizeof exit_tmp) return;
+  s_join(exit_tmp, sizeof exit_tmp, path, ".tmp");
+  int fd = open(exit_tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  for (size_t i = 0; i < sizeof pad; i++) pad[i] = ' ';
+  pad[sizeof pad - 1] = '\n';
+  if (write_full(fd, pad, sizeof pad) < 0 || fsync(fd) < 0) {
     close(fd);
-    unlink(tmp);
+    unlink(exit_tmp);
+    return;
+  }
+  exit_fd = fd;
+}
+
+/* The reserved file (or, without one, a new file) filled, fsynced and renamed
+ * into place, then the directory fsynced: a reader sees no file or the whole
+ * record, even across a crash. */
+static int exit_record(const char *path, const char *json) {
+  char dir[PATH_MAX];
+  int fd = exit_fd;
+  if (fd < 0) {
+    if (s_len(path) + 5 >= sizeof exit_tmp) return errno = ENAMETOOLONG, -1;
+    s_join(exit_tmp, sizeof exit_tmp, path, ".tmp");
+    fd = open(exit_tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return -1;
+  }
+  if (pwrite(fd, json, s_len(json), 0) != (ssize_t)s_len(json) || fsync(fd) < 0) {
+    close(fd);
+    unlink(exit_tmp);
     return -1;
   }
   close(fd);
-  if (rename(tmp, path) < 0) return unlink(tmp), -1;
+  if (rename(exit_tmp, path) < 0) return unlink(exit_tmp), -1;
   s_join(dir, sizeof dir, path, NULL);
   char *slash = NULL;
   for (char *c = dir; *c; c++)
@@ -171,6 +191,19 @@ static int write_exit_file(const char *path, int code, int sig, const struct tim
   int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) fsync(dfd), close(dfd);
   return 0;
+}
+
+static int write_exit_file(const char *path, int code, int sig, const struct timespec *at, int oom) {
+  char json[EXIT_RECORD_MAX], num[24], ts[TIMESTAMP_LEN + 1];
+  format_rfc3339nano(ts, at);
+  s_join(json, sizeof json, "{\"exitCode\":", s_utoa(num, sizeof num, (uint64_t)code));
+  s_cat(json, sizeof json, ",\"signal\":");
+  s_cat(json, sizeof json, sig ? s_utoa(num, sizeof num, (uint64_t)sig) : "null");
+  s_cat(json, sizeof json, ",\"finishedAt\":\"");
+  s_cat(json, sizeof json, ts);
+  s_cat(json, sizeof json, "\",\"oomKilled\":");
+  s_cat(json, sizeof json, oom ? "true}\n" : "false}\n");
+  return exit_record(path, json);
 }
 
 static void on_alarm(int sig) { (void)sig; }
@@ -276,6 +309,7 @@ int main(int argc, char **argv) {
   long long oom_before[MAX_OOM_FILES];
   for (int i = 0; i < o.noom; i++) oom_before[i] = oom_kills(o.oom[i]);
   int logfd = open(o.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  exit_reserve(o.exit_file);
 
   int exited = 0, status = 0;
   struct timespec finished;

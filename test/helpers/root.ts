@@ -1,7 +1,8 @@
 // A throw-away berth root per test file, and the berth CLI run against it as a
 // user would run it (a child process). cleanup() removes every container the
 // tests made (through berth itself), then checks that nothing was left behind:
-// no mount and no cgroup mentioning the root's containers, no process of them.
+// no mount and no cgroup mentioning the root's containers, no process of them,
+// and nothing `system check --quick` finds.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,6 +65,11 @@ export class TestRoot {
     for (let i = 0; i < 50 && leftovers.length; i++) {
       spawnSync('sleep', ['0.1']);
       leftovers = leaks(this.root, [...ids, ...this.seen]);
+    }
+    // and the root itself is consistent: what `system check` finds is a leftover too
+    const check = this.berth(['system', 'check', '--quick']);
+    if (check.code !== 0) {
+      for (const l of check.stdout.split('\n')) if (l.startsWith('  ')) leftovers.push(`system check: ${l.trim()}`);
     }
     rmSync(this.root, { recursive: true, force: true });
     return leftovers;

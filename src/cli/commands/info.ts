@@ -38,6 +38,8 @@ export const infoCommand: CommandModule<GlobalArgs, GlobalArgs & { format?: stri
       `Total Memory: ${humanSize(i.MemTotal)}`,
       `Root Dir: ${i.RootDir}`,
       `Monitor: ${i.Monitor}`,
+      `Problems: ${i.Problems.length ? `${i.Problems.length} (berth system check --repair fixes what is safe)` : 'none found'}`,
+      ...i.Problems.map((p) => ` ${p}`),
     ];
     process.stdout.write(lines.join('\n') + '\n');
   },

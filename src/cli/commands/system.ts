@@ -1,10 +1,12 @@
 // `system <command>`: df — docker's disk usage summary; with -v, per image,
-// container and volume (a volume's size, its links and when it was last used).
+// container and volume (a volume's size, its links and when it was last used);
+// check and boot (system-check.ts).
 import type { CommandModule } from 'yargs';
 import { familiarName, parseReference, shortId } from '../../engine/image/index.js';
 import type { DiskUsage } from '../../engine/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
 import { ago, humanSize, printFormatted, printJson, printTable } from '../output.js';
+import { bootCommand, checkCommand } from './system-check.js';
 
 interface DfArgs extends GlobalArgs { verbose?: boolean; format?: string }
 
@@ -88,7 +90,7 @@ const dfCommand: CommandModule<GlobalArgs, DfArgs> = {
 
 export const systemCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'system <command>',
-  describe: 'Manage berth (disk usage)',
-  builder: (y) => y.command(dfCommand).demandCommand(1, 'name a system command: berth system --help') as never,
+  describe: 'Manage berth (disk usage, consistency check, reconcile after boot)',
+  builder: (y) => y.command(dfCommand).command(checkCommand).command(bootCommand).demandCommand(1, 'name a system command: berth system --help') as never,
   handler: () => {},
 };

@@ -6,7 +6,7 @@
 // Resource limits live in limits.ts / support.ts / apply-limits.ts and write
 // through dirFor(controller) / unifiedDir() — v1 files on hybrid hosts such as
 // this one, where cgroup2 has no controllers; accounting is src/engine/stats.
-import { rmdirSync } from 'node:fs';
+import { readFileSync, rmdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative } from 'node:path';
 import { cgroupCreate, cgroupDeviceFilter, cgroupRead, cgroupRemove, cgroupWrite } from '../../native/index.js';
 import { restrictDevicesV1, type DeviceRule } from './devices.js';
@@ -36,15 +36,17 @@ export class ContainerCgroups {
     this.dirs = placed.map((p) => p.dir);
   }
 
+  /** The directories create() would make, one per hierarchy: a start records them as its
+   * intent before making any, so whoever finds a start cut short knows where to look. */
+  static plan(id: string, opts: { parent?: string } = {}): string[] {
+    return planned(id, opts).map((p) => p.dir);
+  }
+
   /** Makes the container's directory in every hierarchy. On failure, removes what it made. */
   static create(id: string, opts: { parent?: string } = {}): ContainerCgroups {
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(id)) throw invalid(`invalid cgroup name: ${JSON.stringify(id)}`);
-    const hierarchies = readCallerHierarchies();
-    if (!hierarchies.length) throw new BerthError('UNSUPPORTED', 'no cgroup hierarchy is mounted under /sys/fs/cgroup');
     const made: Placed[] = [];
     try {
-      for (const h of hierarchies) {
-        const dir = join(parentDir(h, opts.parent), id);
+      for (const { dir, h } of planned(id, opts)) {
         makeCgroup(h.mount, dir);
         made.push({ dir, mount: h.mount });
         // cgroup2: the controllers the caller has, switched on down to here (memory.events for
@@ -197,6 +199,29 @@ export class ContainerCgroups {
     if (!f) throw new BerthError('UNSUPPORTED', 'cannot pause: the host has neither cgroup2 cgroup.freeze nor the v1 freezer controller');
     return f;
   }
+}
+
+function planned(id: string, opts: { parent?: string }): { dir: string; h: CallerHierarchy }[] {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(id)) throw invalid(`invalid cgroup name: ${JSON.stringify(id)}`);
+  const hierarchies = readCallerHierarchies();
+  if (!hierarchies.length) throw new BerthError('UNSUPPORTED', 'no cgroup hierarchy is mounted under /sys/fs/cgroup');
+  return hierarchies.map((h) => ({ dir: join(parentDir(h, opts.parent), id), h }));
+}
+
+/** Every process in any of these cgroup directories (a missing directory holds none). Plain file
+ * reads and no mount table: cheap enough for `ps` to ask about a container whose monitor died. */
+export function livePids(dirs: string[]): number[] {
+  const pids = new Set<number>();
+  for (const dir of dirs) {
+    let text: string;
+    try {
+      text = readFileSync(join(dir, 'cgroup.procs'), 'utf8');
+    } catch {
+      continue; // removed (or a host reboot took it): nothing runs there
+    }
+    for (const line of text.split('\n')) if (line.trim()) pids.add(Number(line));
+  }
+  return [...pids].sort((a, b) => a - b);
 }
 
 /** Where the container's directory goes in one hierarchy: <caller>/berth by default; a

@@ -2,7 +2,7 @@
 // files, freeze, kill, remove), and the hierarchy of a cgroup directory (for
 // the runtime's /sys/fs/cgroup mounts inside the container).
 export { cgroupMode, detectCgroupMode, type CgroupMode } from './mode.js';
-export { ContainerCgroups, BERTH_PARENT } from './container-cgroups.js';
+export { ContainerCgroups, BERTH_PARENT, livePids } from './container-cgroups.js';
 export { parseProcCgroup, isUnifiedEntry, type ProcCgroupEntry } from './proc-cgroup.js';
 export { parseCgroupMounts, parseKnownControllers, readCgroupMounts, mountOfDir, type CgroupMount } from './mounts.js';
 export { LIMIT_KEYS, MIN_MEMORY, CFS_PERIOD_US, mergeLimits, validateLimits, parseCpuList, sharesToWeight, hasLimits, type ResourceLimits, type HostCpus } from './limits.js';

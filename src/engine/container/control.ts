@@ -3,22 +3,23 @@
 import { existsSync, watch } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Layout } from '../store/layout.js';
-import { withLock } from '../store/lock.js';
 import { BerthError, notFound } from '../errors.js';
 import { signalNumber } from '../runtime/index.js';
-import { ContainerCgroups } from '../cgroup/index.js';
+import { ContainerCgroups, livePids } from '../cgroup/index.js';
 import { emitEvent } from '../events/index.js';
-import { loadRecord, saveRecord } from './records.js';
+import { loadRecord, saveRecord, withContainerLock } from './records.js';
 import { deriveState, parentOf } from './state.js';
 import type { ContainerRecord } from './types.js';
 
-/** Sends `signal` to the container's init, after checking that the pid is still our init. */
+/** Sends `signal` to the container's init, after checking that the pid is still our init: the
+ * monitor's child, or — when the monitor died — a process in the container's cgroups. */
 export function signalInit(layout: Layout, rec: ContainerRecord, signal: number): void {
   const st = deriveState(rec, layout.container(rec.id));
   if (!st.running || !rec.run) throw new BerthError('NOT_RUNNING', `Container ${rec.id} is not running`);
-  if (parentOf(rec.run.pid) !== rec.run.monitorPid) return; // exited a moment ago
+  const ours = parentOf(st.pid) === rec.run.monitorPid || livePids(rec.run.cgroupPaths).includes(st.pid);
+  if (!ours) return; // exited a moment ago
   try {
-    process.kill(rec.run.pid, signal);
+    process.kill(st.pid, signal);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
   }
@@ -50,10 +51,12 @@ export async function waitExit(layout: Layout, id: string, timeoutMs = Infinity)
 
 /** The user stopped or killed it: its restart policy does not bring it back (a pending restart is cancelled). */
 export async function markManualStop(layout: Layout, id: string): Promise<void> {
-  await withLock(layout.container(id).lock, () => {
+  await withContainerLock(layout, id, () => {
     const rec = loadRecord(layout, id);
     if (!rec || (rec.manualStop && !rec.restarting)) return;
     saveRecord(layout, { ...rec, manualStop: true, restarting: undefined });
+  }).catch((e) => {
+    if (!(e instanceof BerthError && e.code === 'NOT_FOUND')) throw e; // removed meanwhile: nothing to stop
   });
 }
 
@@ -88,7 +91,7 @@ export function killContainer(layout: Layout, rec: ContainerRecord, signalName =
 
 export async function setPaused(layout: Layout, id: string, paused: boolean): Promise<void> {
   const paths = layout.container(id);
-  await withLock(paths.lock, () => {
+  await withContainerLock(layout, id, () => {
     const rec = loadRecord(layout, id);
     if (!rec) throw notFound('container', id);
     const st = deriveState(rec, paths);

@@ -3,11 +3,11 @@
 // on the host for the duration of the copy (under the container lock, so a
 // start cannot mount the same upper dir at the same time).
 import type { Layout } from '../store/layout.js';
-import { withLock } from '../store/lock.js';
 import { mount, umount, MNT_DETACH, MS } from '../../native/index.js';
 import { overlayMountData } from '../runtime/index.js';
 import type { ContainerState } from './state.js';
 import type { ContainerRecord } from './types.js';
+import { withContainerLock } from './records.js';
 
 export { copyIn, copyInTar, copyOut, copyOutTar, type CopyOptions, type CopyReport } from '../copy/index.js';
 
@@ -20,7 +20,7 @@ export async function withContainerRoot<T>(
 ): Promise<T> {
   if (st.running) return fn(`/proc/${st.pid}/root`);
   const paths = layout.container(rec.id);
-  return withLock(paths.lock, async () => {
+  return withContainerLock(layout, rec.id, async () => {
     mount('overlay', paths.merged, 'overlay', writable ? 0 : MS.RDONLY, overlayMountData(rec, paths));
     try {
       return await fn(paths.merged);

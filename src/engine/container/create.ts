@@ -1,6 +1,10 @@
 // `create`: turns the user's options and the image's defaults into a container
-// record and its directory (overlay dirs, /etc files). Nothing runs yet.
-import { mkdirSync, rmSync } from 'node:fs';
+// record and its directory (overlay dirs, /etc files). Nothing runs yet. The
+// directory is complete before it has its name: a killed create leaves only a
+// staging directory, which the next create (or `system check --repair`) removes.
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { fsyncDir } from '../store/atomic.js';
+import { crashPoint } from '../crash-point.js';
 import type { Layout } from '../store/layout.js';
 import { withLock } from '../store/lock.js';
 import { conflict, invalid } from '../errors.js';
@@ -11,7 +15,7 @@ import {
 } from '../runtime/index.js';
 import { emitEvent } from '../events/index.js';
 import { checkName, nameInUse, newId, randomName } from './ids.js';
-import { listRecords, saveRecord } from './records.js';
+import { listRecords, saveRecord, sweepContainers } from './records.js';
 import { removeAnonymousVolumes, resolveMounts } from './mounts.js';
 import type { MountRequest } from '../volume/index.js';
 import type { ContainerConfig, ContainerRecord } from './types.js';
@@ -163,6 +167,7 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
   };
 
   return withLock(layout.containersLock, async () => {
+    sweepContainers(layout); // what killed creates and removals left (we hold their lock)
     const all = listRecords(layout);
     const taken = new Set(all.map((r) => r.name));
     if (name !== undefined && taken.has(name)) {
@@ -181,15 +186,22 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
       lowerDirs: images.layerDiffDirs(image),
       restartCount: 0,
     };
-    const paths = layout.container(id);
+    // built under a staging name and renamed into place: a killed create leaves no directory
+    // that looks like a container (sweepContainers removes the staging one under this lock)
+    const staging = layout.containerStaging(id);
     try {
-      mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+      mkdirSync(staging.dir, { mode: 0o700 });
       // the upper dir's own mode is the mode of the container's "/": 0755 like docker's
-      for (const d of [paths.upper, paths.work, paths.merged]) mkdirSync(d, { mode: 0o755 });
-      writeEtcFiles(paths, rec);
-      saveRecord(layout, rec); // last: a record on disk means a complete container
+      for (const d of [staging.upper, staging.work, staging.merged]) mkdirSync(d, { mode: 0o755 });
+      writeEtcFiles(staging, rec);
+      closeSync(openSync(staging.lock, 'w', 0o600)); // opened, never created, from now on (records.ts)
+      writeFileSync(staging.record, JSON.stringify(rec, null, 2) + '\n', { flush: true }); // private until the rename: no tmp+rename needed
+      fsyncDir(staging.dir); // its entries too: the rename below must not commit an empty directory
+      crashPoint('create:staged');
+      renameSync(staging.dir, layout.container(id).dir); // the commit
+      fsyncDir(layout.containersDir);
     } catch (e) {
-      rmSync(paths.dir, { recursive: true, force: true });
+      rmSync(staging.dir, { recursive: true, force: true });
       await removeAnonymousVolumes(layout, rec);
       throw e;
     }

@@ -1,59 +1,91 @@
 // Collecting an exit: merge the monitor's exit file into the record, remove the
 // run's cgroups, mark a restart the policy asks for, and honour --rm. Idempotent and locked, because the monitor's
 // cleanup command, `stop`, `rm -f` and a foreground `run` may all try at once.
-import { rmSync, readFileSync } from 'node:fs';
+// Removal is one rename (containers/<id> → containers/.rm-<id>): the container
+// is there or gone, never half there, whoever looks and whenever rm is killed.
+import { renameSync, rmSync, readFileSync } from 'node:fs';
 import type { Layout } from '../store/layout.js';
 import { withLock } from '../store/lock.js';
+import { fsyncDir } from '../store/atomic.js';
 import { umount, MNT_DETACH } from '../../native/index.js';
 import { ContainerCgroups } from '../cgroup/index.js';
 import { emitEvent } from '../events/index.js';
-import { loadRecord, saveRecord } from './records.js';
-import { readExitFile } from './state.js';
+import { crashPoint } from '../crash-point.js';
+import { BerthError } from '../errors.js';
+import { loadRecord, saveRecord, withContainerLock } from './records.js';
+import { exitLost, readExitFile } from './state.js';
+import { settleLocked } from './settle.js';
 import { removeAnonymousVolumes } from './mounts.js';
 import { restartDecision } from './restart-policy.js';
 
-/** Collects the exit of the current run if the monitor wrote one. Returns true if a --rm removal is due. */
+/** Collects the exit of the current run: the monitor's record, or — when the monitor died and
+ * nothing of the container runs any more — a lost one (settle.ts). Returns true if a --rm
+ * removal is due. A container removed meanwhile has nothing left to collect. */
 export async function finalizeExit(layout: Layout, id: string): Promise<boolean> {
   const paths = layout.container(id);
-  return withLock(paths.lock, () => {
-    const rec = loadRecord(layout, id);
-    if (!rec) return false;
-    const exit = readExitFile(paths);
-    if (!exit) return false;
-    if (rec.run) {
-      rec.exit = exit;
-      ContainerCgroups.fromDirs(rec.run.cgroupPaths).remove();
-      rec.paused = false;
-      const next = restartDecision(rec, exit); // with the exit, in one step: exactly one collector marks it
-      if (next.restart) {
-        rec.restarting = { delayMs: next.delayMs, since: new Date().toISOString() };
-        rec.restartDelayMs = next.delayMs;
+  try {
+    return await withContainerLock(layout, id, () => {
+      const loaded = loadRecord(layout, id);
+      if (!loaded) return false;
+      const exit = readExitFile(paths);
+      if (!exit) {
+        if (!exitLost(loaded, paths)) return false;
+        settleLocked(layout, loaded);
+        return loaded.config.autoRemove;
       }
-      saveRecord(layout, rec);
-      emitEvent(layout, { type: 'container', action: 'die', id, name: rec.name, attributes: { exitCode: exit.exitCode } });
-    }
-    rmSync(paths.exitFile, { force: true });
-    return rec.config.autoRemove;
-  });
+      const rec = loaded;
+      if (rec.run) {
+        rec.exit = exit;
+        ContainerCgroups.fromDirs(rec.run.cgroupPaths).remove();
+        rec.paused = false;
+        const next = restartDecision(rec, exit); // with the exit, in one step: exactly one collector marks it
+        if (next.restart) {
+          rec.restarting = { delayMs: next.delayMs, since: new Date().toISOString() };
+          rec.restartDelayMs = next.delayMs;
+        }
+        saveRecord(layout, rec);
+        emitEvent(layout, { type: 'container', action: 'die', id, name: rec.name, attributes: { exitCode: exit.exitCode } });
+      }
+      rmSync(paths.exitFile, { force: true });
+      return rec.config.autoRemove;
+    });
+  } catch (e) {
+    if (e instanceof BerthError && e.code === 'NOT_FOUND') return false;
+    throw e;
+  }
 }
 
 /** Deletes a container that is not running: its cgroups, any leftover mount, its directory;
  * with `volumes` (rm -v, --rm) also its anonymous volumes that no other container uses. */
 export async function removeStopped(layout: Layout, id: string, opts: { volumes?: boolean } = {}): Promise<void> {
   const paths = layout.container(id);
-  await withLock(layout.containersLock, () =>
-    withLock(paths.lock, async () => {
-      const rec = loadRecord(layout, id);
-      if (!rec) return;
-      if (rec.run) ContainerCgroups.fromDirs(rec.run.cgroupPaths).remove();
+  await withLock(layout.containersLock, async () => {
+    const rec = await withContainerLock(layout, id, () => {
+      const r = loadRecord(layout, id);
+      if (!r) return undefined;
+      settleLocked(layout, r); // a start cut short is undone (or found running, and killed below)
+      if (r.run) ContainerCgroups.fromDirs(r.run.cgroupPaths).remove();
       // a `cp` into a stopped container mounts the overlay on the host for a moment;
       // if that process crashed, the mount is still there
       if (readFileSync('/proc/self/mountinfo', 'utf8').includes(` ${paths.merged} `)) umount(paths.merged, MNT_DETACH);
-      rmSync(paths.record, { force: true }); // first: a dir without a record is no container
-      // retried: the monitor's cleanup may open the lock file in the directory while it goes
-      rmSync(paths.dir, { recursive: true, force: true, maxRetries: 5 });
-      emitEvent(layout, { type: 'container', action: 'destroy', id, name: rec.name });
-      if (opts.volumes) await removeAnonymousVolumes(layout, rec);
-    }),
-  );
+      crashPoint('rm:before-rename');
+      renameSync(paths.dir, layout.containerTrash(id)); // the commit: gone for every reader at once
+      fsyncDir(layout.containersDir);
+      return r;
+    }).catch((e: unknown) => {
+      if (e instanceof BerthError && e.code === 'NOT_FOUND') return undefined; // removed by a racing rm
+      throw e;
+    });
+    if (!rec) return;
+    emitEvent(layout, { type: 'container', action: 'destroy', id, name: rec.name });
+    crashPoint('rm:renamed');
+    removeTrash(layout, id);
+    if (opts.volumes) await removeAnonymousVolumes(layout, rec);
+  });
+}
+
+/** Deletes a removed container's directory (also one a killed rm left: see sweepContainers). */
+export function removeTrash(layout: Layout, id: string): void {
+  // retried: a process that resolved the old path just before the rename may still open a file there
+  rmSync(layout.containerTrash(id), { recursive: true, force: true, maxRetries: 5 });
 }

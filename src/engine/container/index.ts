@@ -14,3 +14,7 @@ export type { AttachConnection, OutputStream } from './attach.js';
 export type { StartOptions } from './start.js';
 export type { ExecOptions, ExecRecord } from './exec.js';
 export { filterContainers, PS_FILTERS, type PsQuery } from './filter.js';
+// for `system check` (engine/check): records, their settling, and what killed commands leave
+export { listRecords, loadRecord, strayContainerDirs, tryContainerLock, withContainerLock } from './records.js';
+export { findMonitor, needsSettling, settleLocked } from './settle.js';
+export { deriveState, parentOf } from './state.js';

@@ -1,7 +1,12 @@
-// Reading, writing and finding container records on disk.
-import { readdirSync } from 'node:fs';
-import type { Layout } from '../store/layout.js';
+// Reading, writing and finding container records on disk, and the container's
+// lock. A container exists from the rename that commits its directory (create.ts)
+// to the rename that removes it (finalize.ts): a lock opened on one that went
+// meanwhile is "no such container", never a lock file made in a dying directory.
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { STAGING_PREFIX, TRASH_PREFIX, type Layout } from '../store/layout.js';
 import { readJson, writeJson } from '../store/atomic.js';
+import { tryLock, withLock } from '../store/lock.js';
 import { BerthError, notFound } from '../errors.js';
 import type { ContainerRecord } from './types.js';
 
@@ -11,8 +16,10 @@ export function loadRecord(layout: Layout, id: string): ContainerRecord | undefi
   return readJson<ContainerRecord>(layout.container(id).record);
 }
 
-export function saveRecord(layout: Layout, rec: ContainerRecord): void {
-  writeJson(layout.container(rec.id).record, rec);
+/** `durable: false` for what only a killed process (not a host crash) must find: the page cache
+ * keeps it, and a reboot ends everything it describes anyway (a start's intent). */
+export function saveRecord(layout: Layout, rec: ContainerRecord, opts: { durable?: boolean } = {}): void {
+  writeJson(layout.container(rec.id).record, rec, opts);
 }
 
 /** Every container record (directories without a record — half-created — are skipped). */
@@ -49,4 +56,48 @@ export function findRecord(layout: Layout, ref: string): ContainerRecord {
     }
   }
   throw notFound('container', ref);
+}
+
+const gone = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'ENOENT';
+
+/** Runs fn under the container's lock; NOT_FOUND when the container is (or goes) away. The lock
+ * file exists from create on, so it is opened, never created: a removed directory stays removed. */
+export async function withContainerLock<T>(layout: Layout, id: string, fn: () => Promise<T> | T): Promise<T> {
+  const paths = layout.container(id);
+  // containers created before create.ts made the lock file get it on first use
+  const create = !existsSync(paths.lock) && existsSync(paths.record);
+  let entered = false;
+  try {
+    return await withLock(paths.lock, () => { entered = true; return fn(); }, { create });
+  } catch (e) {
+    if (!entered && gone(e)) throw notFound('container', id);
+    throw e;
+  }
+}
+
+/** Runs fn under the container's lock if nobody holds it now; undefined otherwise (or when gone). */
+export function tryContainerLock<T>(layout: Layout, id: string, fn: () => T): T | undefined {
+  try {
+    return tryLock(layout.container(id).lock, fn);
+  } catch (e) {
+    if (gone(e)) return undefined;
+    throw e;
+  }
+}
+
+/** Staging directories of creates and trash of removals that a killed process left behind
+ * (create and rm do both under containers/lock: holding it, any found is stale). */
+export function strayContainerDirs(layout: Layout): string[] {
+  try {
+    return readdirSync(layout.containersDir).filter((n) => n.startsWith(STAGING_PREFIX) || n.startsWith(TRASH_PREFIX));
+  } catch {
+    return [];
+  }
+}
+
+/** Removes what strayContainerDirs finds; the caller holds containers/lock. */
+export function sweepContainers(layout: Layout): string[] {
+  const found = strayContainerDirs(layout);
+  for (const n of found) rmSync(join(layout.containersDir, n), { recursive: true, force: true, maxRetries: 5 });
+  return found;
 }

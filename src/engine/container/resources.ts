@@ -1,14 +1,13 @@
 // A container's resource limits: checked at create (docker's rules, then what
 // the host can enforce), applied at start, changed live by `update`.
 import type { Layout } from '../store/layout.js';
-import { withLock } from '../store/lock.js';
 import { BerthError, notFound } from '../errors.js';
 import {
   ContainerCgroups, applyLimits, detectSupport, hasLimits, hostCpus, mergeLimits, resolveLimits, validateLimits,
   type ResourceLimits,
 } from '../cgroup/index.js';
 import { emitEvent } from '../events/index.js';
-import { loadRecord, saveRecord } from './records.js';
+import { loadRecord, saveRecord, withContainerLock } from './records.js';
 import { deriveState } from './state.js';
 import type { ContainerRecord } from './types.js';
 
@@ -32,7 +31,7 @@ export function applyRecordLimits(cg: ContainerCgroups, rec: ContainerRecord): v
 /** docker update: merges, validates, applies to the running container's cgroups, persists. */
 export async function updateResources(layout: Layout, id: string, update: ResourceLimits, warn: WarningSink = () => {}): Promise<ContainerRecord> {
   const paths = layout.container(id);
-  return withLock(paths.lock, () => {
+  return withContainerLock(layout, id, () => {
     const rec = loadRecord(layout, id);
     if (!rec) throw notFound('container', id);
     const merged = mergeLimits(rec.config.resources, update);

@@ -1,7 +1,7 @@
 // The containers face of the engine: every container operation the CLI and the
 // TUI can do, by name or ID (prefix).
 import type { Layout } from '../store/layout.js';
-import { withLock } from '../store/lock.js';
+import { tryLock, withLock } from '../store/lock.js';
 import { BerthError, conflict, notFound } from '../errors.js';
 import type { ImageRecord, ImageStore } from '../image/index.js';
 import { followLog, readLog, type LogRecord } from '../log/index.js';
@@ -17,7 +17,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { finalizeExit, removeStopped } from './finalize.js';
 import { killContainer, markManualStop, setPaused, stopContainer, waitExit } from './control.js';
 import { checkName, nameInUse } from './ids.js';
-import { findRecord, listRecords, loadRecord, saveRecord } from './records.js';
+import { findRecord, listRecords, loadRecord, saveRecord, strayContainerDirs, sweepContainers, withContainerLock } from './records.js';
+import { settle } from './settle.js';
 import { deriveState, type ContainerState } from './state.js';
 import { inspectJson, summarize, type ContainerSummary } from './inspect.js';
 import { containerPids, listProcesses, type ProcessRow } from './top.js';
@@ -49,16 +50,25 @@ export class ContainerService {
     return createContainer(this.layout, this.images, opts);
   }
 
+  /** The record, settled first if a killed command or monitor left it unfinished (settle.ts). */
   find(ref: string): ContainerRecord {
-    return findRecord(this.layout, ref);
+    return settle(this.layout, findRecord(this.layout, ref));
   }
 
   state(rec: ContainerRecord): ContainerState {
     return deriveState(rec, this.layout.container(rec.id));
   }
 
+  /** Every container, each settled first; what killed creates and removals left is swept
+   * when nobody creates or removes at the moment (settle.ts, records.ts). */
   list(opts: { all?: boolean } = {}): ContainerSummary[] {
+    if (strayContainerDirs(this.layout).length) {
+      try {
+        tryLock(this.layout.containersLock, () => sweepContainers(this.layout));
+      } catch { /* cannot sweep now (no lock file, a read-only root): the next create will */ }
+    }
     return listRecords(this.layout)
+      .map((r) => settle(this.layout, r))
       .map((r) => summarize(r, this.state(r)))
       .filter((s) => opts.all || s.state === 'running' || s.state === 'paused');
   }
@@ -182,7 +192,7 @@ export class ContainerService {
   async setRestartPolicy(ref: string, spec: string): Promise<void> {
     const policy: RestartPolicy = parseRestartPolicy(spec);
     const id = this.find(ref).id;
-    await withLock(this.layout.container(id).lock, () => {
+    await withContainerLock(this.layout, id, () => {
       const rec = loadRecord(this.layout, id);
       if (!rec) throw notFound('container', ref);
       if (rec.config.autoRemove && policy.Name !== 'no') throw conflict(`Cannot update container ${id}: Restart policy cannot be updated because AutoRemove is enabled for the container`);
@@ -230,7 +240,7 @@ export class ContainerService {
       if (other && other.id !== rec.id) {
         throw nameInUse(name, other.id);
       }
-      return withLock(this.layout.container(rec.id).lock, () => {
+      return withContainerLock(this.layout, rec.id, () => {
         const r = loadRecord(this.layout, rec.id);
         if (!r) throw notFound('container', ref);
         const old = r.name;

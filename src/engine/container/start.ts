@@ -1,16 +1,20 @@
 // `start`: cgroups, the spawn spec, and the native spawn under a detached
 // monitor. The monitor's cleanup command (cleanup-main.ts) finalizes the run
 // when the container exits, with or without a berth process around.
+// Intent → act → commit: the record names the cgroups (`starting`) before they
+// exist, and the run (monitor, init) once they do; settle.ts completes or
+// undoes a start that was killed in between.
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Layout } from '../store/layout.js';
-import { withLock } from '../store/lock.js';
+import { crashPoint } from '../crash-point.js';
 import { BerthError, notFound } from '../errors.js';
 import { isNativeError, spawnContainer } from '../../native/index.js';
 import { buildSpawnSpec, deviceRule, hostDevices } from '../runtime/index.js';
 import { ContainerCgroups, containerDeviceRules, parseDeviceRule } from '../cgroup/index.js';
 import { emitEvent } from '../events/index.js';
-import { loadRecord, saveRecord } from './records.js';
+import { loadRecord, saveRecord, withContainerLock } from './records.js';
+import { settleLocked } from './settle.js';
 import { prepareMounts } from './mounts.js';
 import { bootId, deriveState, procStartTime } from './state.js';
 import type { ContainerRecord } from './types.js';
@@ -39,9 +43,10 @@ export const foregroundArgs = (f: Foreground | undefined): string[] =>
 
 export async function startContainer(layout: Layout, id: string, opts: StartOptions = {}): Promise<ContainerRecord> {
   const paths = layout.container(id);
-  return withLock(paths.lock, async () => {
-    const rec = loadRecord(layout, id);
-    if (!rec) throw notFound('container', id);
+  return withContainerLock(layout, id, async () => {
+    const loaded = loadRecord(layout, id);
+    if (!loaded) throw notFound('container', id);
+    const rec = settleLocked(layout, loaded); // a start cut short: finished or undone first
     const st = deriveState(rec, paths);
     if (opts.byPolicy) {
       // stopped, killed, started or removed by the user meanwhile: the policy's turn is over
@@ -53,12 +58,18 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
       rec.restartCount = 0;
     }
     rec.restarting = undefined;
-    if (st.running) return rec; // docker: starting a running container is a no-op
+    if (st.running) return rec; // docker: starting a running container is a no-op (also while any process of it lives)
     if (st.status === 'exited' && rec.exit === undefined) {
       // an exit the monitor recorded but nobody collected yet
       rec.exit = st.exit;
     }
+
+    // intent first: where this start's cgroups go, before any exists (settle.ts undoes or completes it)
+    const startedAt = new Date().toISOString();
+    rec.starting = { cgroupPaths: ContainerCgroups.plan(id), startedAt, bootId: bootId() };
+    saveRecord(layout, rec, { durable: false });
     rmSync(paths.exitFile, { force: true });
+    crashPoint('start:intent');
 
     const cgroups = ContainerCgroups.create(id);
     let devices;
@@ -75,6 +86,7 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
       cgroups.remove();
       throw recordStartFailure(layout, rec, e);
     }
+    crashPoint('start:cgroups');
     const monitorArgs = [
       '--log', paths.log,
       '--exit-file', paths.exitFile,
@@ -88,23 +100,26 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
     let spawned;
     try {
       // copy-up into new volumes needs the root mounted on the host: before the container's own mount
-      await prepareMounts(layout, rec, new Date().toISOString());
+      await prepareMounts(layout, rec, startedAt);
       const spec = buildSpawnSpec({ record: rec, paths, cgroupProcs: cgroups.procsFiles(), monitorArgs, ttySize: opts.ttySize, devices });
       spawned = spawnContainer(spec);
     } catch (e) {
       cgroups.remove();
       throw recordStartFailure(layout, rec, e);
     }
+    crashPoint('start:spawned');
     const startTime = procStartTime(spawned.monitorPid);
+    // commit: the run replaces the intent
     rec.run = {
       pid: spawned.initPid,
       monitorPid: spawned.monitorPid,
       // the monitor may already have exited (a container that ends at once): 0 never matches
       monitorStartTime: startTime ?? 0,
       bootId: bootId(),
-      startedAt: new Date().toISOString(),
+      startedAt,
       cgroupPaths: cgroups.dirs,
     };
+    delete rec.starting;
     rec.exit = undefined;
     rec.paused = false;
     saveRecord(layout, rec);
@@ -133,6 +148,7 @@ function recordStartFailure(layout: Layout, rec: ContainerRecord, e: unknown): B
   }
   const exitCode = err.code === 'CMD_NOT_FOUND' ? 127 : err.code === 'CMD_CANNOT_EXEC' ? 126 : 125;
   rec.run = undefined;
+  delete rec.starting;
   rec.exit = { exitCode, signal: null, finishedAt: new Date().toISOString(), oomKilled: false, error: err.message };
   saveRecord(layout, rec);
   return err;

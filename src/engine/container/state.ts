@@ -1,8 +1,12 @@
 // A container's live state, derived from facts instead of trusted from a
 // record: the monitor's exit file, whether the recorded monitor process is
-// still the same process (pid + start time + boot id), and the paused flag.
+// still the same process (pid + start time + boot id), whether anything still
+// lives in the container's cgroups (a killed monitor leaves its init running),
+// and the paused flag.
+import { readFileSync } from 'node:fs';
 import type { ContainerPaths } from '../store/layout.js';
 import { readJson } from '../store/atomic.js';
+import { livePids } from '../cgroup/index.js';
 import type { ContainerExit, ContainerRecord, ContainerStatus } from './types.js';
 
 export interface ContainerState {
@@ -43,13 +47,25 @@ export function deriveState(rec: ContainerRecord, paths: ContainerPaths): Contai
     // collected already by finalize() (which removes the exit file); a policy restart may be due
     return { status: rec.restarting ? 'restarting' : 'exited', running: false, paused: false, pid: 0, exit: rec.exit };
   }
-  if (monitorAlive(rec)) {
-    const paused = !!rec.paused;
-    return { status: paused ? 'paused' : 'running', running: true, paused, pid: rec.run.pid };
+  const paused = !!rec.paused;
+  if (monitorAlive(rec)) return { status: paused ? 'paused' : 'running', running: true, paused, pid: rec.run.pid };
+  // The monitor vanished without an exit record (killed, or the machine rebooted). The
+  // container's processes are the truth: it runs while anything lives in its cgroups.
+  const pids = rec.run.bootId === bootId() ? livePids(rec.run.cgroupPaths) : [];
+  if (pids.length) {
+    return { status: paused ? 'paused' : 'running', running: true, paused, pid: pids.includes(rec.run.pid) ? rec.run.pid : pids[0] };
   }
-  // The monitor vanished without an exit record: killed, or the machine rebooted.
-  return {
-    status: 'exited', running: false, paused: false, pid: 0,
-    exit: { exitCode: 255, signal: null, finishedAt: rec.run.startedAt, oomKilled: false, error: 'the container monitor died (or the host rebooted)' },
-  };
+  return { status: 'exited', running: false, paused: false, pid: 0, exit: lostExit(rec.run.startedAt) };
+}
+
+/** The exit of a run whose monitor died before it could record one: the status is lost. */
+export function lostExit(startedAt: string, finishedAt = startedAt): ContainerExit {
+  return { exitCode: 255, signal: null, finishedAt, oomKilled: false, error: 'the container monitor died (or the host rebooted): the exit status is lost' };
+}
+
+/** True when a run ended without its monitor's exit record and nobody collected it yet. */
+export function exitLost(rec: ContainerRecord, paths: ContainerPaths): boolean {
+  const run = rec.run;
+  if (!run || (rec.exit && rec.exit.finishedAt >= run.startedAt) || readExitFile(paths)) return false;
+  return !monitorAlive(rec) && (run.bootId !== bootId() || !livePids(run.cgroupPaths).length);
 }

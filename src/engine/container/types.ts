@@ -71,6 +71,13 @@ export interface ContainerRun {
   cgroupPaths: string[];
 }
 
+export interface ContainerStarting {
+  /** The cgroup directories the start makes (ContainerCgroups.plan), before it makes them. */
+  cgroupPaths: string[];
+  startedAt: string;
+  bootId: string;
+}
+
 export interface ContainerExit {
   exitCode: number;
   signal: number | null;
@@ -88,6 +95,10 @@ export interface ContainerRecord {
   /** Image layers' diff dirs at create time, top first (the overlay's lowerdir). */
   lowerDirs: string[];
   run?: ContainerRun;       // set while started (kept after exit for inspect)
+  /** A start's written intent (start.ts): set before its cgroups and processes exist, replaced by
+   * `run` once they do. Found set with the container's lock free, the start was cut short, and
+   * settle.ts completes or undoes it from what the kernel shows. */
+  starting?: ContainerStarting;
   exit?: ContainerExit;     // set once an exit was collected
   paused?: boolean;
   /** Restarts by the restart policy (a restart by hand is not counted, as in docker). */

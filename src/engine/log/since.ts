@@ -20,6 +20,14 @@ export function parseSince(value: string, now: Date): Date {
   throw invalid(`invalid time value "${value}": expected a duration like 10m or 1h30m, an RFC3339 timestamp, or unix seconds`);
 }
 
+/** A Go-style duration value ("24h", "1h30m", "0") in milliseconds; INVALID_ARGUMENT otherwise. */
+export function parseDuration(value: string, flag: string): number {
+  const v = value.trim();
+  if (v === '0') return 0;
+  if (!DURATION.test(v) || v.startsWith('-')) throw invalid(`invalid ${flag} "${value}": expected a duration like 30m, 24h or 1h30m`);
+  return durationMs(v);
+}
+
 /** A Go-style duration ("1h30m", "-2.5s") in milliseconds. */
 function durationMs(v: string): number {
   let ns = 0;

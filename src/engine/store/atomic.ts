@@ -37,8 +37,8 @@ export function fsyncDir(dir: string): void {
   try { fsyncSync(fd); } finally { closeSync(fd); }
 }
 
-export function writeJson(path: string, value: unknown): void {
-  atomicWriteFile(path, JSON.stringify(value, null, 2) + '\n');
+export function writeJson(path: string, value: unknown, opts: { durable?: boolean } = {}): void {
+  atomicWriteFile(path, JSON.stringify(value, null, 2) + '\n', 0o644, opts);
 }
 
 /** Reads JSON written by writeJson; undefined when the file does not exist. */

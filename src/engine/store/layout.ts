@@ -43,6 +43,10 @@ export class Layout {
   /** Guards creating, renaming and removing containers (name uniqueness). */
   get containersLock(): string { return join(this.containersDir, 'lock'); }
   container(id: string): ContainerPaths { return new ContainerPaths(join(this.containersDir, id)); }
+  /** Where `create` builds a container before renaming it into place (the rename commits it). */
+  containerStaging(id: string): ContainerPaths { return new ContainerPaths(join(this.containersDir, `${STAGING_PREFIX}${id}`)); }
+  /** Where `rm` renames a container to before deleting it (the rename is the removal). */
+  containerTrash(id: string): string { return join(this.containersDir, `${TRASH_PREFIX}${id}`); }
 
   // --- volumes (their own issue) ---
   get volumesDir(): string { return join(this.root, 'volumes'); }
@@ -52,6 +56,10 @@ export class Layout {
   /** Append-only event log: one JSON object a line (engine events for the TUI and `events`). */
   get eventsLog(): string { return join(this.root, 'events.jsonl'); }
 }
+
+/** Dot-named, so no container ID or listing ever matches them; only a dead process leaves one. */
+export const STAGING_PREFIX = '.new-';
+export const TRASH_PREFIX = '.rm-';
 
 export class ContainerPaths {
   readonly dir: string;

@@ -8,12 +8,14 @@ import { BerthError } from '../errors.js';
 
 const LOCK_TIMEOUT_MS = 30_000;
 
+/** `create: false` opens an existing lock file only (ENOENT otherwise): for locks that live
+ * inside the directory they guard, which must not be re-created once that directory goes. */
 export async function withLock<T>(
   lockPath: string,
   fn: () => Promise<T> | T,
-  opts: { shared?: boolean; timeoutMs?: number } = {},
+  opts: { shared?: boolean; timeoutMs?: number; create?: boolean } = {},
 ): Promise<T> {
-  const fd = openSync(lockPath, 'a', 0o600);
+  const fd = openLock(lockPath, opts.create ?? true);
   try {
     const op = (opts.shared ? LOCK_SH : LOCK_EX) | LOCK_NB;
     const timeout = opts.timeoutMs ?? LOCK_TIMEOUT_MS;
@@ -34,4 +36,23 @@ export async function withLock<T>(
   } finally {
     closeSync(fd);
   }
+}
+
+/** Runs fn (synchronous) under an exclusive lock if it is free now; undefined if it is held. */
+export function tryLock<T>(lockPath: string, fn: () => T): T | undefined {
+  const fd = openLock(lockPath, false);
+  try {
+    if (!flock(fd, LOCK_EX | LOCK_NB)) return undefined;
+    try {
+      return fn();
+    } finally {
+      flock(fd, LOCK_UN);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function openLock(lockPath: string, create: boolean): number {
+  return create ? openSync(lockPath, 'a', 0o600) : openSync(lockPath, 'r');
 }
