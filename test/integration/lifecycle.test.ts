@@ -2,7 +2,8 @@
 // kernel: run, detach, ps, top, stop, inspect, logs, rm, exit codes, isolation.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot, berthBin } from '../helpers/root.js';
@@ -229,13 +230,18 @@ test('a foreground run collects its own exit: the monitor starts no cleanup proc
 });
 
 test('a foreground run --rm whose CLI is killed: the monitor\'s cleanup still removes the container', () => {
-  const child = spawn(process.execPath, ['--', berthBin, '--root', t.root, 'run', '--rm', '--name', 'orphan', 'bb', 'sleep', '1'], { stdio: 'ignore' });
-  for (let i = 0; i < 50 && !t.ok(['ps', '-q', '--filter', 'name=orphan']); i++) spawnSync('sleep', ['0.1']);
+  // the container ends when the test says so (a file in a bound directory), not after a fixed
+  // time: under load one `ps` can take longer than a short sleep lives
+  const sig = mkdtempSync(join(t.root, 'sig-'));
+  const child = spawn(process.execPath, ['--', berthBin, '--root', t.root, 'run', '--rm', '--name', 'orphan', '-v', `${sig}:/sig`, 'bb',
+    'sh', '-c', 'while [ ! -e /sig/go ]; do sleep 0.1; done'], { stdio: 'ignore' });
+  for (let i = 0; i < 300 && !t.ok(['ps', '-q', '--filter', 'name=orphan']); i++) spawnSync('sleep', ['0.1']);
   const id = t.ok(['ps', '-q', '--no-trunc', '--filter', 'name=orphan']);
   assert.ok(id, 'the container runs');
   t.seen.push(id);
   child.kill('SIGKILL');
-  for (let i = 0; i < 100 && existsSync(`${t.root}/containers/${id}`); i++) spawnSync('sleep', ['0.1']);
+  writeFileSync(join(sig, 'go'), '');
+  for (let i = 0; i < 300 && existsSync(`${t.root}/containers/${id}`); i++) spawnSync('sleep', ['0.1']);
   assert.ok(!existsSync(`${t.root}/containers/${id}`), 'removed once it exited, with no client left');
 });
 

@@ -39,7 +39,14 @@ export const checkCommand: CommandModule<GlobalArgs, CheckArgs> = {
       .option('quick', { alias: 'q', type: 'boolean', describe: 'skip the slow checks (reading every blob)' })
       .option('max', { alias: 'm', type: 'string', describe: 'age above which a layer no image uses is a problem (default 24h)' }) as never,
   handler: async (a) => {
-    const maxLayerAgeMs = a.max === undefined ? undefined : parseDuration(a.max, '--max');
+    let maxLayerAgeMs: number | undefined;
+    try {
+      maxLayerAgeMs = a.max === undefined ? undefined : parseDuration(a.max, '--max');
+    } catch (e) {
+      // a flag value that does not parse is a usage error, as pflag's in docker: 125
+      process.stderr.write(`invalid argument "${a.max}" for "-m, --max" flag: ${(e as Error).message}\nSee 'berth system check --help'.\n`);
+      throw new ExitStatus(125);
+    }
     const left = await checkAndRepair(getEngine(a), !!a.repair, { quick: a.quick, maxLayerAgeMs });
     if (left) throw new ExitStatus(1);
   },
