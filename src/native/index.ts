@@ -139,7 +139,17 @@ interface Addon {
   cgroupWrite(file: string, value: string): void;
   cgroupRead(file: string): string;
   cgroupRemove(dir: string, timeoutMs: number): void;
+  netlinkApply(ops: NetlinkOp[], netnsPid: number): void;
 }
+
+/** One rtnetlink request, replayed by netlink.c (policy: engine/network/kernel.ts). */
+export type NetlinkOp =
+  | { op: 'bridge'; name: string }
+  | { op: 'veth'; name: string; peer: string; peerNetnsPid: number }
+  | { op: 'link'; name: string; up?: boolean; master?: string; mac?: string; mtu?: number }
+  | { op: 'addr'; name: string; ip: string; prefix: number }
+  | { op: 'route'; name: string; gateway: string }
+  | { op: 'del'; name: string };
 
 const require = createRequire(import.meta.url);
 const addon: Addon = require(join(buildDir, 'berth_native.node'));
@@ -167,6 +177,9 @@ export const spawnContainer = (spec: SpawnSpec): SpawnResult => addon.spawnConta
  * the result is the new process's host pid. Errors as spawnContainer's (step "exec X" for
  * a command that is missing or not executable). */
 export const execInContainer = (spec: ExecSpec): SpawnResult => addon.execInContainer(spec);
+
+/** Replays rtnetlink ops in order, in the network namespace of netnsPid (0: berth's own). */
+export const netlinkApply = (ops: NetlinkOp[], netnsPid = 0): void => addon.netlinkApply(ops, netnsPid);
 
 /** mkdir of one cgroup directory (its parent must exist); no error if it exists. */
 export const cgroupCreate = (dir: string): void => addon.cgroupCreate(dir);
