@@ -99,9 +99,20 @@ export interface SpawnSpec {
   /** The monitor (absolute path): native runs `path --init-pid N --stdout-fd 3 --stderr-fd 4
    * [--stdin-fd 5] ...args`, or `path --init-pid N --tty-fd 3 ...args` with a tty. */
   monitor: { path: string; args: string[] };
+  /** The init waits (after `lo` is up, before rlimits, identity and exec) until releaseStart:
+   * the engine configures the container's network namespace in between. */
+  networkGate?: boolean;
 }
 
-export interface SpawnResult { initPid: number; monitorPid: number }
+export interface SpawnResult {
+  initPid: number;
+  monitorPid: number;
+  /** spec.networkGate: the init is waiting at its gate; finish with releaseStart(gate). */
+  gate?: StartGate;
+}
+
+/** The parent's ends of a gated start: the error pipe and the gate's write end. */
+export interface StartGate { msgFd: number; gateFd: number }
 
 /** A process started inside a running container (`exec`): it joins the cgroups and every
  * namespace of the container's init, then takes the given identity and capabilities. */
@@ -140,6 +151,7 @@ interface Addon {
   cgroupRead(file: string): string;
   cgroupRemove(dir: string, timeoutMs: number): void;
   netlinkApply(ops: NetlinkOp[], netnsPid: number): void;
+  releaseStart(msgFd: number, gateFd: number, proceed: boolean, initPid: number, monitorPid: number): SpawnResult;
 }
 
 /** One rtnetlink request, replayed by netlink.c (policy: engine/network/kernel.ts). */
@@ -178,6 +190,10 @@ export const spawnContainer = (spec: SpawnSpec): SpawnResult => addon.spawnConta
  * a command that is missing or not executable). */
 export const execInContainer = (spec: ExecSpec): SpawnResult => addon.execInContainer(spec);
 
+/** Ends a gated start: opens the gate (proceed) or cancels it (the init exits 125, step "wait for
+ * network setup"), then waits as spawnContainer does; throws the init's failure if any. */
+export const releaseStart = (started: SpawnResult & { gate: StartGate }, proceed: boolean): SpawnResult =>
+  addon.releaseStart(started.gate.msgFd, started.gate.gateFd, proceed, started.initPid, started.monitorPid);
 /** Replays rtnetlink ops in order, in the network namespace of netnsPid (0: berth's own). */
 export const netlinkApply = (ops: NetlinkOp[], netnsPid = 0): void => addon.netlinkApply(ops, netnsPid);
 

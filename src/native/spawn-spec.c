@@ -304,6 +304,15 @@ static int get_monitor(napi_env env, struct berth_spec_alloc *a, napi_value spec
 }
 
 /* tty: {rows, cols} or absent; stdinPipe: a boolean or absent. */
+/* networkGate (optional): the init waits for releaseStart before its command. */
+static int get_network_gate(napi_env env, napi_value spec, struct berth_spec *s) {
+  napi_value v;
+  napi_valuetype t;
+  if (prop(env, spec, "networkGate", &v, &t)) return -1;
+  if (t == napi_undefined || t == napi_null) return 0;
+  return get_bool(env, spec, "networkGate", &s->net_gate);
+}
+
 static int get_stdio(napi_env env, napi_value spec, struct berth_spec *s) {
   napi_value v;
   napi_valuetype t;
@@ -350,7 +359,7 @@ int berth_spec_from_js(napi_env env, napi_value spec, struct berth_spec *s) {
   s->ncgroups = ncg;
   s->uid = (uid_t)uid, s->gid = (gid_t)gid;
   s->namespaces = (unsigned long)ns;
-  return 0;
+  return get_network_gate(env, spec, s);
 }
 
 /* The fields an init and an exec share. */

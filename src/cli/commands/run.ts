@@ -11,9 +11,10 @@ import { attachAndWait, ourTtySize, requireTerminal } from '../attach-session.js
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detach-keys.js';
 import { pullIfMissing, pullOptions, pullValueFlags, type PullPolicyArgs } from '../pull-missing.js';
 import { mountOptions, mountValueFlags, toMountRequests, type MountArgs } from '../mount-flags.js';
+import { networkOptions, networkValueFlags, toNetworkConfig, type NetworkArgs } from '../network-flags.js';
 import { printWarning, resourceOptions, resourceValueFlags, toResourceLimits, type ResourceArgs } from '../resource-flags.js';
 
-interface CreateArgs extends GlobalArgs, ResourceArgs, MountArgs, PullPolicyArgs {
+interface CreateArgs extends GlobalArgs, ResourceArgs, MountArgs, PullPolicyArgs, NetworkArgs {
   image: string;
   name?: string;
   env?: string[];
@@ -39,7 +40,7 @@ interface RunArgs extends CreateArgs {
 }
 
 function createOptions(y: Argv<GlobalArgs>): Argv<CreateArgs> {
-  return pullOptions(mountOptions(resourceOptions(y)))
+  return networkOptions(pullOptions(mountOptions(resourceOptions(y))))
     .positional('image', { type: 'string', describe: 'image to run', demandOption: true })
     .option('name', { type: 'string', describe: 'assign a name to the container' })
     .option('env', { alias: 'e', type: 'string', array: true, nargs: 1, describe: 'set environment variables (KEY=VALUE, or KEY to pass the current value)' })
@@ -62,7 +63,7 @@ function createOptions(y: Argv<GlobalArgs>): Argv<CreateArgs> {
 export const runTail: TailVerb = {
   ownsH: true, // -h is --hostname, as in docker
   valueFlags: new Set(['name', 'env', 'e', 'env-file', 'workdir', 'w', 'user', 'u', 'hostname', 'h', 'entrypoint',
-    'stop-signal', 'stop-timeout', 'label', 'l', 'detach-keys', ...resourceValueFlags, ...mountValueFlags, ...pullValueFlags]),
+    'stop-signal', 'stop-timeout', 'label', 'l', 'detach-keys', ...resourceValueFlags, ...mountValueFlags, ...pullValueFlags, ...networkValueFlags]),
 };
 
 function toCreateOptions(a: CreateArgs): CreateOptions {
@@ -92,6 +93,7 @@ function toCreateOptions(a: CreateArgs): CreateOptions {
     mounts: toMountRequests(a),
     volumesFrom: a['volumes-from'],
     resources: toResourceLimits(a),
+    network: toNetworkConfig(a),
     onWarning: printWarning,
   };
 }

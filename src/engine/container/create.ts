@@ -11,7 +11,8 @@ import { checkName, newId, randomName } from './ids.js';
 import { listRecords, saveRecord } from './records.js';
 import { removeAnonymousVolumes, resolveMounts } from './mounts.js';
 import type { MountRequest } from '../volume/index.js';
-import type { ContainerConfig, ContainerRecord } from './types.js';
+import type { ContainerConfig, ContainerRecord, NetworkConfig } from './types.js';
+import { checkNetworkConfig } from './network.js';
 import type { ResourceLimits } from '../cgroup/index.js';
 import { checkResources } from './resources.js';
 
@@ -42,6 +43,8 @@ export interface CreateOptions {
   mounts?: MountRequest[];
   /** --volumes-from CONTAINER[:ro|:rw] */
   volumesFrom?: string[];
+  /** --network and friends; absent = the default bridge network, as docker. */
+  network?: NetworkConfig;
 }
 
 export async function createContainer(layout: Layout, images: ImageStore, o: CreateOptions): Promise<ContainerRecord> {
@@ -72,6 +75,8 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
   }
 
   const resources = checkResources(o.resources, o.onWarning);
+  const network: NetworkConfig = o.network ?? { mode: 'bridge' };
+  checkNetworkConfig(layout, network);
 
   const id = newId();
   const config: ContainerConfig = {
@@ -92,6 +97,7 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
     openStdin: !!o.openStdin,
     readonlyRootfs: !!o.readonlyRootfs,
     ...(resources ? { resources } : {}),
+    network,
   };
 
   return withLock(layout.containersLock, async () => {

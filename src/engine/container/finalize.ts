@@ -10,11 +10,12 @@ import { emitEvent } from '../events/index.js';
 import { loadRecord, saveRecord } from './records.js';
 import { readExitFile } from './state.js';
 import { removeAnonymousVolumes } from './mounts.js';
+import { releaseNetworks } from './network.js';
 
 /** Collects the exit of the current run if the monitor wrote one. Returns true if a --rm removal is due. */
 export async function finalizeExit(layout: Layout, id: string): Promise<boolean> {
   const paths = layout.container(id);
-  return withLock(paths.lock, () => {
+  return withLock(paths.lock, async () => {
     const rec = loadRecord(layout, id);
     if (!rec) return false;
     const exit = readExitFile(paths);
@@ -22,6 +23,7 @@ export async function finalizeExit(layout: Layout, id: string): Promise<boolean>
     if (rec.run) {
       rec.exit = exit;
       ContainerCgroups.fromDirs(rec.run.cgroupPaths).remove();
+      await releaseNetworks(layout, id); // docker too frees the address when the run ends
       rec.paused = false;
       saveRecord(layout, rec);
       emitEvent(layout, { type: 'container', action: 'die', id, name: rec.name, attributes: { exitCode: exit.exitCode } });
@@ -40,6 +42,7 @@ export async function removeStopped(layout: Layout, id: string, opts: { volumes?
       const rec = loadRecord(layout, id);
       if (!rec) return;
       if (rec.run) ContainerCgroups.fromDirs(rec.run.cgroupPaths).remove();
+      await releaseNetworks(layout, id); // also what a start killed mid-setup left
       // a `cp` into a stopped container mounts the overlay on the host for a moment;
       // if that process crashed, the mount is still there
       if (readFileSync('/proc/self/mountinfo', 'utf8').includes(` ${paths.merged} `)) umount(paths.merged, MNT_DETACH);

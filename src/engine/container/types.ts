@@ -28,6 +28,20 @@ export interface ContainerConfig {
   /** --memory, --cpus, --pids-limit, ...: validated and resolved against the host at create
    * (dropped ones already removed); applied at start, changed by `update`. Absent = none. */
   resources?: ResourceLimits;
+  /** --network and what goes with it. Absent in records made before networking: loopback only. */
+  network?: NetworkConfig;
+}
+
+/** --network (none, host, bridge, a network's name), --ip, --mac-address, and the /etc files'
+ * --add-host, --dns, --dns-search, --dns-option. */
+export interface NetworkConfig {
+  mode: string;
+  ip?: string;
+  mac?: string;
+  extraHosts?: string[];
+  dns?: string[];
+  dnsSearch?: string[];
+  dnsOptions?: string[];
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';

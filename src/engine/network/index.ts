@@ -7,3 +7,5 @@ export { routedPrefixes } from './routes.js';
 export { vethName } from './names.js';
 export { BRIDGE_NAME_OPTION, DEFAULT_NETWORK, DEFAULT_BRIDGE } from './types.js';
 export type { NetworkRecord, EndpointRecord, Attachment, CreateNetworkOptions } from './types.js';
+export { ensureBridge, plugEndpoint, unplugEndpoint, removeBridge } from './kernel.js';
+export { parseNetworkMode, type NetworkMode } from './mode.js';

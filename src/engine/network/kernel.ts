@@ -1,0 +1,72 @@
+// The kernel side of a network, as netlink op lists (data, replayed by the
+// addon's netlinkApply): the bridge with its gateway address, and per
+// container a veth pair whose peer is born inside the container's network
+// namespace under its final name (eth0, eth1, …), so no rename or move is
+// needed and no name can clash in the host's namespace. The peer dies with the
+// namespace, and takes the host end with it: a container that exits leaves
+// no interface behind even if nobody cleans up.
+import { netlinkApply, type NetlinkOp } from '../../native/index.js';
+import { BerthError } from '../errors.js';
+import { BRIDGE_NAME_OPTION, type Attachment, type NetworkRecord } from './types.js';
+
+export function bridgeOps(n: NetworkRecord): NetlinkOp[] {
+  const name = n.Options[BRIDGE_NAME_OPTION];
+  const [, bits] = n.IPAM.Config[0].Subnet.split('/');
+  return [
+    { op: 'bridge', name },
+    { op: 'addr', name, ip: n.IPAM.Config[0].Gateway, prefix: Number(bits) },
+    { op: 'link', name, up: true },
+  ];
+}
+
+export function hostEndOps(a: Attachment, pid: number, ifname: string): NetlinkOp[] {
+  return [
+    { op: 'veth', name: a.hostVeth, peer: ifname, peerNetnsPid: pid },
+    { op: 'link', name: a.hostVeth, master: a.bridge, up: true },
+  ];
+}
+
+/** Inside the container: MAC, address, up, and the default route (none on an --internal network). */
+export function containerEndOps(a: Attachment, ifname: string): NetlinkOp[] {
+  return [
+    { op: 'link', name: ifname, mac: a.mac },
+    { op: 'addr', name: ifname, ip: a.ip, prefix: a.prefixLen },
+    { op: 'link', name: ifname, up: true },
+    ...(a.internal ? [] : [{ op: 'route' as const, name: ifname, gateway: a.gateway }]),
+  ];
+}
+
+function apply(ops: NetlinkOp[], pid = 0): void {
+  try {
+    netlinkApply(ops, pid);
+  } catch (e) {
+    const err = e as Error & { step?: string; code?: string };
+    throw new BerthError('NATIVE', `network setup failed: ${err.message}`, { step: err.step, errno: err.code });
+  }
+}
+
+/** Makes sure the network's bridge exists, carries the gateway and is up (idempotent). */
+export function ensureBridge(n: NetworkRecord): void {
+  apply(bridgeOps(n));
+}
+
+/** Gives the process `pid`'s network namespace an interface on the network. */
+export function plugEndpoint(n: NetworkRecord, a: Attachment, pid: number, ifname: string): void {
+  ensureBridge(n);
+  apply(hostEndOps(a, pid, ifname));
+  try {
+    apply(containerEndOps(a, ifname), pid);
+  } catch (e) {
+    unplugEndpoint(a);
+    throw e;
+  }
+}
+
+/** Deletes the host end (and so the container's end) of an endpoint; nothing if it is gone. */
+export function unplugEndpoint(a: Attachment): void {
+  apply([{ op: 'del', name: a.hostVeth }]);
+}
+
+export function removeBridge(n: NetworkRecord): void {
+  apply([{ op: 'del', name: n.Options[BRIDGE_NAME_OPTION] }]);
+}
