@@ -5,6 +5,7 @@ import { Layout, resolveRoot } from './store/layout.js';
 import { ImageStore, type PruneResult, type RemoveResult } from './image/index.js';
 import { ContainerService } from './container/index.js';
 import { VolumeStore } from './volume/index.js';
+import { NetworkStore, ensureBridge, removeBridge, type CreateNetworkOptions, type NetworkRecord } from './network/index.js';
 import { RegistryService } from './registry/index.js';
 import { diskUsage, type DiskUsage } from './disk-usage.js';
 import { engineInfo, type EngineInfo } from './info.js';
@@ -31,6 +32,7 @@ export class Engine {
   readonly images: ImageStore;
   readonly containers: ContainerService;
   readonly volumes: VolumeStore;
+  readonly networks: NetworkStore;
   /** pull, push, login, logout (the registry client over the image store). */
   readonly registry: RegistryService;
 
@@ -39,6 +41,7 @@ export class Engine {
     this.images = new ImageStore(layout);
     this.containers = new ContainerService(layout, this.images);
     this.volumes = new VolumeStore(layout);
+    this.networks = new NetworkStore(layout);
     this.registry = new RegistryService(layout, this.images);
   }
 
@@ -91,6 +94,39 @@ export class Engine {
   /** volume prune: unused anonymous volumes, or with `all` unused named ones too. */
   pruneVolumes(opts: { all?: boolean; labels?: string[] } = {}): Promise<{ deleted: string[]; reclaimed: number }> {
     return this.volumes.prune(() => this.containers.volumeUsers(), opts);
+  }
+
+  /** network create: the record, then its bridge (at once, as docker; undone if the kernel refuses). */
+  async createNetwork(o: CreateNetworkOptions): Promise<NetworkRecord> {
+    const n = await this.networks.create(o);
+    try {
+      ensureBridge(n);
+    } catch (e) {
+      await this.networks.remove(n.Id);
+      throw e;
+    }
+    return n;
+  }
+
+  /** network rm: refused while containers are attached; the bridge goes with the record. */
+  async removeNetwork(ref: string): Promise<NetworkRecord> {
+    const n = await this.networks.remove(ref);
+    removeBridge(n);
+    return n;
+  }
+
+  /** network prune: every user-defined network no container is attached to. */
+  async pruneNetworks(): Promise<string[]> {
+    const gone: string[] = [];
+    for (const n of this.networks.list()) {
+      if (n.Name === 'bridge' || Object.keys(n.Containers).length) continue;
+      try {
+        gone.push((await this.removeNetwork(n.Id)).Name);
+      } catch (e) {
+        if (!(e instanceof BerthError && e.code === 'CONFLICT')) throw e; // attached meanwhile
+      }
+    }
+    return gone;
   }
 
   /** `system df`: images, containers and volumes with their sizes (walks the disk). */

@@ -26,6 +26,7 @@ import { tagCommand } from './tag.js';
 import { topCommand } from './top.js';
 import { tuiCommand } from './tui.js';
 import { volumeCommand } from './volume.js';
+import { networkCommand } from './network.js';
 import { systemCommand } from './system.js';
 import { updateCommand } from './update.js';
 import { statsCommand } from './stats.js';
@@ -42,7 +43,7 @@ export const commands: CommandModule<any, any>[] = [
   infoCommand, containerCommand, updateCommand, statsCommand,
   imagesCommand, importCommand, rmiCommand, tagCommand, imageCommand,
   pullCommand, pushCommand, loginCommand, logoutCommand,
-  volumeCommand, systemCommand,
+  volumeCommand, networkCommand, systemCommand,
   historyCommand, saveCommand, loadCommand, exportCommand, commitCommand, diffCommand,
   tuiCommand,
 ];

@@ -4,6 +4,8 @@ import type { ContainerRecord } from './types.js';
 import type { ContainerState } from './state.js';
 import { humanDuration } from '../format.js';
 import { runningExecIds } from './exec.js';
+import { networkModeOf } from './network.js';
+import { networkSettings } from './network-settings.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -42,7 +44,7 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
       AutoRemove: rec.config.autoRemove,
       Init: rec.config.init,
       ReadonlyRootfs: rec.config.readonlyRootfs,
-      NetworkMode: 'none',
+      NetworkMode: networkModeOf(rec),
       CgroupParent: '',
       // docker's resource fields (0 / "" = not limited), as stored after create / update
       Memory: rec.config.resources?.memory ?? 0,
@@ -64,6 +66,7 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
       RW: !m.readonly,
       Propagation: m.type === 'bind' ? 'rprivate' : '',
     })),
+    NetworkSettings: networkSettings(layout, rec, st.running, st.pid),
     GraphDriver: {
       Name: 'overlay',
       Data: { LowerDir: rec.lowerDirs.join(':'), UpperDir: p.upper, WorkDir: p.work, MergedDir: p.merged },

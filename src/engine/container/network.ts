@@ -5,7 +5,8 @@
 // idempotent and keyed by container id, so a start killed half-way is undone
 // by the next start, exit collection or rm.
 import type { Layout } from '../store/layout.js';
-import { invalid, notFound } from '../errors.js';
+import { readFileSync } from 'node:fs';
+import { conflict, invalid, notFound } from '../errors.js';
 import { CLONE, releaseStart, type SpawnResult, type SpawnSpec } from '../../native/index.js';
 import { DEFAULT_NETWORK, NetworkStore, parseNetworkMode, plugEndpoint, unplugEndpoint, type Attachment } from '../network/index.js';
 import type { ContainerRecord, NetworkConfig } from './types.js';
@@ -34,10 +35,64 @@ export async function allocateNetworks(layout: Layout, rec: ContainerRecord): Pr
   const store = new NetworkStore(layout);
   if (mode.name === DEFAULT_NETWORK) await store.ensureDefault();
   const cfg = rec.config.network!;
-  const mine = store.attachmentsOf(rec.id);
-  const extra = mine.filter((a) => a.network !== mode.name && a.networkId !== mode.name);
   const primary = await store.attach(mode.name, { containerId: rec.id, containerName: rec.name, ip: cfg.ip, mac: cfg.mac });
+  const extra: Attachment[] = [];
+  for (const c of cfg.connected ?? []) {
+    if (store.find(c.network)) extra.push(await store.attach(c.network, { containerId: rec.id, containerName: rec.name, ip: c.ip }));
+  }
   return [primary, ...extra];
+}
+
+/** `network connect`: remembered in the record (every later start joins it too) and, on a
+ * running container, plugged at once as the next free ethN. */
+export async function connectContainer(layout: Layout, rec: ContainerRecord, pid: number | undefined, ref: string, ip?: string): Promise<ContainerRecord> {
+  const store = new NetworkStore(layout);
+  const n = store.get(ref);
+  const mode = parseNetworkMode(networkModeOf(rec));
+  if (mode.kind === 'host' || mode.kind === 'container') throw invalid('container sharing network namespace with another container or host cannot be connected to any other network');
+  if (mode.kind === 'none') throw invalid('container cannot be connected to multiple networks with one of the networks in private (none) mode');
+  const cfg = rec.config.network ?? { mode: 'none' };
+  const already = (mode.kind === 'network' && store.find(mode.name)?.Id === n.Id) || (cfg.connected ?? []).some((c) => store.find(c.network)?.Id === n.Id);
+  if (already) throw conflict(`endpoint with name ${rec.name} already exists in network ${n.Name}`);
+  if (ip) checkNetworkConfig(layout, { mode: n.Name, ip });
+  if (pid) {
+    const a = await store.attach(n.Id, { containerId: rec.id, containerName: rec.name, ip });
+    try {
+      plugEndpoint(n, a, pid, freeInterfaceName(pid));
+    } catch (e) {
+      await store.detach(n.Id, rec.id);
+      throw e;
+    }
+  }
+  rec.config.network = { ...cfg, connected: [...(cfg.connected ?? []), { network: n.Name, ...(ip ? { ip } : {}) }] };
+  return rec;
+}
+
+/** `network disconnect`: forgotten by the record, unplugged (and its address freed) now. */
+export async function disconnectContainer(layout: Layout, rec: ContainerRecord, ref: string): Promise<ContainerRecord> {
+  const store = new NetworkStore(layout);
+  const n = store.get(ref);
+  const cfg = rec.config.network;
+  const mode = parseNetworkMode(networkModeOf(rec));
+  const isPrimary = mode.kind === 'network' && store.find(mode.name)?.Id === n.Id;
+  const rest = (cfg?.connected ?? []).filter((c) => store.find(c.network)?.Id !== n.Id);
+  if (!cfg || (!isPrimary && rest.length === (cfg.connected ?? []).length)) throw conflict(`container ${rec.name} is not connected to network ${n.Name}`);
+  const a = await store.detach(n.Id, rec.id);
+  if (a) {
+    try { unplugEndpoint(a); } catch { /* gone with the namespace already */ }
+  }
+  // without its first network a container keeps the next one, or loopback only (docker's "none")
+  if (isPrimary) rec.config.network = { ...cfg, mode: rest[0]?.network ?? 'none', ip: rest[0]?.ip, connected: rest.slice(1) };
+  else rec.config.network = { ...cfg, connected: rest };
+  return rec;
+}
+
+/** eth0, eth1, …: the first name the container's namespace does not use yet. */
+function freeInterfaceName(pid: number): string {
+  const used = new Set(readFileSync(`/proc/${pid}/net/dev`, 'utf8').split('\n').slice(2).map((l) => l.split(':')[0].trim()));
+  let i = 0;
+  while (used.has(`eth${i}`)) i++;
+  return `eth${i}`;
 }
 
 /** The spec changes a network mode makes: no namespace of its own for host, the gate for bridges. */

@@ -2,6 +2,7 @@
 // TUI can do, by name or ID (prefix).
 import type { Layout } from '../store/layout.js';
 import { withLock } from '../store/lock.js';
+import { connectContainer, disconnectContainer } from './network.js';
 import { BerthError, conflict } from '../errors.js';
 import type { ImageRecord, ImageStore } from '../image/index.js';
 import { followLog, readLog, type LogRecord } from '../log/index.js';
@@ -153,6 +154,25 @@ export class ContainerService {
   /** docker update: changes resource limits, live on a running container, and stores them. */
   async update(ref: string, limits: ResourceLimits, onWarning?: (message: string) => void): Promise<ContainerRecord> {
     return updateResources(this.layout, this.find(ref).id, limits, onWarning);
+  }
+
+  /** network connect / disconnect: recorded, and live on a running container. */
+  async connectNetwork(ref: string, network: string, opts: { ip?: string } = {}): Promise<void> {
+    await this.editNetworks(ref, (rec, pid) => connectContainer(this.layout, rec, pid, network, opts.ip));
+  }
+
+  async disconnectNetwork(ref: string, network: string): Promise<void> {
+    await this.editNetworks(ref, (rec) => disconnectContainer(this.layout, rec, network));
+  }
+
+  private async editNetworks(ref: string, edit: (rec: ContainerRecord, pid: number | undefined) => Promise<ContainerRecord>): Promise<void> {
+    const id = this.find(ref).id;
+    await withLock(this.layout.container(id).lock, async () => {
+      const rec = loadRecord(this.layout, id);
+      if (!rec) throw new BerthError('NOT_FOUND', `no such container: ${ref}`);
+      const st = this.state(rec);
+      saveRecord(this.layout, await edit(rec, st.running ? st.pid : undefined));
+    });
   }
 
   /** container prune: removes every container that is not running; returns their IDs. */

@@ -42,6 +42,8 @@ export interface NetworkConfig {
   dns?: string[];
   dnsSearch?: string[];
   dnsOptions?: string[];
+  /** `network connect`: further networks, joined at every start after the first. */
+  connected?: { network: string; ip?: string }[];
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';

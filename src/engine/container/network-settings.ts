@@ -1,0 +1,57 @@
+// docker's NetworkSettings for `inspect`: one entry per network the container
+// is configured for, with its live endpoint (address, gateway, MAC) while it
+// runs; the top-level IPAddress/Gateway/MacAddress are the default bridge's
+// only, as in docker.
+import type { Layout } from '../store/layout.js';
+import { DEFAULT_NETWORK, NetworkStore, parseNetworkMode } from '../network/index.js';
+import type { ContainerRecord } from './types.js';
+import { networkModeOf } from './network.js';
+
+export function networkSettings(layout: Layout, rec: ContainerRecord, running: boolean, pid: number): Record<string, unknown> {
+  const store = new NetworkStore(layout);
+  const mode = parseNetworkMode(networkModeOf(rec));
+  const names = [
+    ...(mode.kind === 'network' ? [mode.name] : mode.kind === 'container' ? [] : [mode.kind]),
+    ...(rec.config.network?.connected ?? []).map((c) => c.network),
+  ];
+  const live = running ? store.attachmentsOf(rec.id) : [];
+  const networks: Record<string, unknown> = {};
+  let primary = { ip: '', prefixLen: 0, gateway: '', mac: '' };
+  for (const name of names) {
+    const n = store.find(name);
+    const a = live.find((x) => x.networkId === n?.Id);
+    const key = n?.Name ?? name;
+    const ipam = name === names[0] ? rec.config.network?.ip : rec.config.network?.connected?.find((c) => c.network === name)?.ip;
+    networks[key] = {
+      IPAMConfig: ipam ? { IPv4Address: ipam } : null,
+      Links: null,
+      Aliases: null,
+      MacAddress: a?.mac ?? '',
+      DriverOpts: null,
+      NetworkID: n?.Id ?? '',
+      EndpointID: a?.endpointId ?? '',
+      Gateway: a?.gateway ?? '',
+      IPAddress: a?.ip ?? '',
+      IPPrefixLen: a?.prefixLen ?? 0,
+      IPv6Gateway: '',
+      GlobalIPv6Address: '',
+      GlobalIPv6PrefixLen: 0,
+      DNSNames: null,
+    };
+    if (a && n?.Name === DEFAULT_NETWORK) primary = { ip: a.ip, prefixLen: a.prefixLen, gateway: a.gateway, mac: a.mac };
+  }
+  return {
+    Bridge: '',
+    SandboxID: '',
+    SandboxKey: running && mode.kind !== 'host' ? `/proc/${pid}/ns/net` : '',
+    Ports: {},
+    Gateway: primary.gateway,
+    IPAddress: primary.ip,
+    IPPrefixLen: primary.prefixLen,
+    MacAddress: primary.mac,
+    IPv6Gateway: '',
+    GlobalIPv6Address: '',
+    GlobalIPv6PrefixLen: 0,
+    Networks: networks,
+  };
+}
