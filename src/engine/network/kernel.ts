@@ -26,13 +26,14 @@ export function hostEndOps(a: Attachment, pid: number, ifname: string): NetlinkO
   ];
 }
 
-/** Inside the container: MAC, address, up, and the default route (none on an --internal network). */
-export function containerEndOps(a: Attachment, ifname: string): NetlinkOp[] {
+/** Inside the container: MAC, address, up, and the default route (only through the first
+ * network, as docker, and never through an --internal one). */
+export function containerEndOps(a: Attachment, ifname: string, defaultRoute: boolean): NetlinkOp[] {
   return [
     { op: 'link', name: ifname, mac: a.mac },
     { op: 'addr', name: ifname, ip: a.ip, prefix: a.prefixLen },
     { op: 'link', name: ifname, up: true },
-    ...(a.internal ? [] : [{ op: 'route' as const, name: ifname, gateway: a.gateway }]),
+    ...(a.internal || !defaultRoute ? [] : [{ op: 'route' as const, name: ifname, gateway: a.gateway }]),
   ];
 }
 
@@ -51,11 +52,11 @@ export function ensureBridge(n: NetworkRecord): void {
 }
 
 /** Gives the process `pid`'s network namespace an interface on the network. */
-export function plugEndpoint(n: NetworkRecord, a: Attachment, pid: number, ifname: string): void {
+export function plugEndpoint(n: NetworkRecord, a: Attachment, pid: number, ifname: string, defaultRoute: boolean): void {
   ensureBridge(n);
   apply(hostEndOps(a, pid, ifname));
   try {
-    apply(containerEndOps(a, ifname), pid);
+    apply(containerEndOps(a, ifname, defaultRoute), pid);
   } catch (e) {
     unplugEndpoint(a);
     throw e;
