@@ -100,7 +100,7 @@ export class Engine {
   async createNetwork(o: CreateNetworkOptions): Promise<NetworkRecord> {
     const n = await this.networks.create(o);
     try {
-      ensureBridge(n);
+      ensureBridge(n, () => this.networks.list(), true);
     } catch (e) {
       await this.networks.remove(n.Id);
       throw e;
@@ -111,7 +111,7 @@ export class Engine {
   /** network rm: refused while containers are attached; the bridge goes with the record. */
   async removeNetwork(ref: string): Promise<NetworkRecord> {
     const n = await this.networks.remove(ref);
-    removeBridge(n);
+    removeBridge(n, this.networks.list());
     return n;
   }
 

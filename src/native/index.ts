@@ -150,13 +150,13 @@ interface Addon {
   cgroupWrite(file: string, value: string): void;
   cgroupRead(file: string): string;
   cgroupRemove(dir: string, timeoutMs: number): void;
-  netlinkApply(ops: NetlinkOp[], netnsPid: number): void;
+  netlinkApply(ops: NetlinkOp[], netnsPid: number): boolean[];
   releaseStart(msgFd: number, gateFd: number, proceed: boolean, initPid: number, monitorPid: number): SpawnResult;
 }
 
 /** One rtnetlink request, replayed by netlink.c (policy: engine/network/kernel.ts). */
 export type NetlinkOp =
-  | { op: 'bridge'; name: string }
+  | { op: 'bridge'; name: string; fresh?: boolean }
   | { op: 'veth'; name: string; peer: string; peerNetnsPid: number }
   | { op: 'link'; name: string; up?: boolean; master?: string; mac?: string; mtu?: number }
   | { op: 'addr'; name: string; ip: string; prefix: number }
@@ -194,8 +194,9 @@ export const execInContainer = (spec: ExecSpec): SpawnResult => addon.execInCont
  * network setup"), then waits as spawnContainer does; throws the init's failure if any. */
 export const releaseStart = (started: SpawnResult & { gate: StartGate }, proceed: boolean): SpawnResult =>
   addon.releaseStart(started.gate.msgFd, started.gate.gateFd, proceed, started.initPid, started.monitorPid);
-/** Replays rtnetlink ops in order, in the network namespace of netnsPid (0: berth's own). */
-export const netlinkApply = (ops: NetlinkOp[], netnsPid = 0): void => addon.netlinkApply(ops, netnsPid);
+/** Replays rtnetlink ops in order, in the network namespace of netnsPid (0: berth's own).
+ * One flag per op: false = nothing to do (bridge/address there already, link to delete gone). */
+export const netlinkApply = (ops: NetlinkOp[], netnsPid = 0): boolean[] => addon.netlinkApply(ops, netnsPid);
 
 /** mkdir of one cgroup directory (its parent must exist); no error if it exists. */
 export const cgroupCreate = (dir: string): void => addon.cgroupCreate(dir);

@@ -6,13 +6,15 @@
  * namespace at once, so nothing else of Node ever runs there.
  *
  * Ops (objects with an `op` field):
- *   bridge    {name}                         RTM_NEWLINK kind bridge (EEXIST ok)
+ *   bridge    {name, fresh?}                 RTM_NEWLINK kind bridge (EEXIST ok unless fresh)
  *   veth      {name, peer, peerNetnsPid}     veth pair, peer born in that netns
  *   link      {name, up?, master?, mac?, mtu?}  RTM_NEWLINK on an existing link
  *   addr      {name, ip, prefix}             IPv4 address (EEXIST ok)
  *   route     {name, gateway}                default route via gateway
  *   del       {name}                         RTM_DELLINK (ENODEV ok)
- * Each request is acked; the first failure throws with the op as its step. */
+ * Each request is acked; the first failure throws with the op as its step.
+ * Returns one boolean per op: false when there was nothing to do (the bridge
+ * or address existed, the link to delete was gone). */
 #include "napi-util.h"
 
 #include <arpa/inet.h>
@@ -131,8 +133,9 @@ static int64_t opt_int(napi_env env, napi_value o, const char *key, int64_t dflt
   return out;
 }
 
-/* One op; returns 0 or an errno, with the failing step written to `step`. */
-static int apply_op(napi_env env, int sk, napi_value o, char *step, size_t steplen) {
+/* One op; returns 0 or an errno, with the failing step written to `step`.
+ * *existed: the bridge/address/link to delete was already (or no longer) there. */
+static int apply_op(napi_env env, int sk, napi_value o, char *step, size_t steplen, int *existed) {
   char *op = opt_str(env, o, "op"), *name = opt_str(env, o, "name");
   char *peer = NULL, *master = NULL, *mac = NULL, *ip = NULL, *gw = NULL;
   int err = 0;
@@ -162,7 +165,8 @@ static int apply_op(napi_env env, int sk, napi_value o, char *step, size_t stepl
     }
     end(&r, li);
     err = talk(sk, &r);
-    if (err == EEXIST && !strcmp(op, "bridge")) err = 0;
+    /* an existing bridge is ours from an earlier run, unless the caller is making a new one */
+    if (err == EEXIST && !strcmp(op, "bridge") && !opt_int(env, o, "fresh", 0)) err = 0, *existed = 1;
   } else if (!strcmp(op, "link")) {
     int idx = link_index(sk, name, &err);
     if (idx < 0) goto out;
@@ -203,7 +207,7 @@ static int apply_op(napi_env env, int sk, napi_value o, char *step, size_t stepl
     struct in_addr brd = {.s_addr = a.s_addr | htonl(host)};
     put(&r, IFA_BROADCAST, &brd, sizeof brd);
     err = talk(sk, &r);
-    if (err == EEXIST) err = 0;
+    if (err == EEXIST) err = 0, *existed = 1;
   } else if (!strcmp(op, "route")) {
     int idx = link_index(sk, name, &err);
     if (idx < 0) goto out;
@@ -224,7 +228,7 @@ static int apply_op(napi_env env, int sk, napi_value o, char *step, size_t stepl
     ifi->ifi_family = AF_UNSPEC;
     put_str(&r, IFLA_IFNAME, name);
     err = talk(sk, &r);
-    if (err == ENODEV) err = 0;
+    if (err == ENODEV) err = 0, *existed = 1;
   } else {
     err = EINVAL;
   }
@@ -265,10 +269,13 @@ static napi_value js_netlink_apply(napi_env env, napi_callback_info info) {
   int sk = open_socket(pid, &what);
   if (sk < 0) return berth_throw_errno(env, what, errno);
   char step[256];
+  napi_value result;
+  NAPI_CALL(env, napi_create_array_with_length(env, n, &result));
   for (uint32_t i = 0; i < n; i++) {
-    napi_value o;
+    napi_value o, flag;
+    int existed = 0;
     if (napi_get_element(env, argv[0], i, &o) != napi_ok) break;
-    int err = apply_op(env, sk, o, step, sizeof step);
+    int err = apply_op(env, sk, o, step, sizeof step, &existed);
     bool pending = false;
     napi_is_exception_pending(env, &pending);
     if (pending) return close(sk), NULL;
@@ -276,9 +283,11 @@ static napi_value js_netlink_apply(napi_env env, napi_callback_info info) {
       close(sk);
       return berth_throw_errno(env, step, err);
     }
+    NAPI_CALL(env, napi_get_boolean(env, !existed, &flag));
+    NAPI_CALL(env, napi_set_element(env, result, i, flag));
   }
   close(sk);
-  return NULL;
+  return result;
 }
 
 void berth_register_netlink(napi_env env, napi_value exports) { berth_export(env, exports, "netlinkApply", js_netlink_apply); }

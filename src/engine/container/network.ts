@@ -58,7 +58,7 @@ export async function connectContainer(layout: Layout, rec: ContainerRecord, pid
   if (pid) {
     const a = await store.attach(n.Id, { containerId: rec.id, containerName: rec.name, ip });
     try {
-      plugEndpoint(n, a, pid, freeInterfaceName(pid), false);
+      plugEndpoint(n, () => store.list(), a, pid, freeInterfaceName(pid), false);
     } catch (e) {
       await store.detach(n.Id, rec.id);
       throw e;
@@ -108,7 +108,7 @@ export function plugAndRelease(layout: Layout, spawned: SpawnResult, attachments
   if (!spawned.gate) return spawned;
   const store = new NetworkStore(layout);
   try {
-    attachments.forEach((a, i) => plugEndpoint(store.get(a.networkId), a, spawned.initPid, `eth${i}`, i === 0));
+    attachments.forEach((a, i) => plugEndpoint(store.get(a.networkId), () => store.list(), a, spawned.initPid, `eth${i}`, i === 0));
   } catch (e) {
     try {
       releaseStart({ ...spawned, gate: spawned.gate }, false);

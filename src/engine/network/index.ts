@@ -9,3 +9,4 @@ export { BRIDGE_NAME_OPTION, DEFAULT_NETWORK, DEFAULT_BRIDGE } from './types.js'
 export type { NetworkRecord, EndpointRecord, Attachment, CreateNetworkOptions } from './types.js';
 export { ensureBridge, plugEndpoint, unplugEndpoint, removeBridge } from './kernel.js';
 export { parseNetworkMode, type NetworkMode } from './mode.js';
+export { firewallBatch, syncFirewall } from './firewall.js';

@@ -8,12 +8,14 @@
 import { netlinkApply, type NetlinkOp } from '../../native/index.js';
 import { BerthError } from '../errors.js';
 import { BRIDGE_NAME_OPTION, type Attachment, type NetworkRecord } from './types.js';
+import { syncFirewall } from './firewall.js';
 
-export function bridgeOps(n: NetworkRecord): NetlinkOp[] {
+/** fresh: the bridge must not exist yet (network create: never adopt someone's interface). */
+export function bridgeOps(n: NetworkRecord, fresh = false): NetlinkOp[] {
   const name = n.Options[BRIDGE_NAME_OPTION];
   const [, bits] = n.IPAM.Config[0].Subnet.split('/');
   return [
-    { op: 'bridge', name },
+    { op: 'bridge', name, fresh },
     { op: 'addr', name, ip: n.IPAM.Config[0].Gateway, prefix: Number(bits) },
     { op: 'link', name, up: true },
   ];
@@ -37,23 +39,32 @@ export function containerEndOps(a: Attachment, ifname: string, defaultRoute: boo
   ];
 }
 
-function apply(ops: NetlinkOp[], pid = 0): void {
+function apply(ops: NetlinkOp[], pid = 0): boolean[] {
   try {
-    netlinkApply(ops, pid);
+    return netlinkApply(ops, pid);
   } catch (e) {
     const err = e as Error & { step?: string; code?: string };
     throw new BerthError('NATIVE', `network setup failed: ${err.message}`, { step: err.step, errno: err.code });
   }
 }
 
-/** Makes sure the network's bridge exists, carries the gateway and is up (idempotent). */
-export function ensureBridge(n: NetworkRecord): void {
-  apply(bridgeOps(n));
+/** Makes sure the network's bridge exists, carries the gateway and is up (idempotent).
+ * A bridge made now (first use, or after the namespace lost it) gets berth's NAT table
+ * rewritten from every network's record. */
+export function ensureBridge(n: NetworkRecord, all: () => NetworkRecord[], fresh = false): void {
+  let made: boolean[];
+  try {
+    made = apply(bridgeOps(n, fresh));
+  } catch (e) {
+    if (fresh && (e as BerthError).errno === 'EEXIST') throw new BerthError('CONFLICT', `cannot create network ${n.Name}: an interface named ${n.Options[BRIDGE_NAME_OPTION]} exists already`);
+    throw e;
+  }
+  if (made[0]) syncFirewall(all());
 }
 
 /** Gives the process `pid`'s network namespace an interface on the network. */
-export function plugEndpoint(n: NetworkRecord, a: Attachment, pid: number, ifname: string, defaultRoute: boolean): void {
-  ensureBridge(n);
+export function plugEndpoint(n: NetworkRecord, all: () => NetworkRecord[], a: Attachment, pid: number, ifname: string, defaultRoute: boolean): void {
+  ensureBridge(n, all);
   apply(hostEndOps(a, pid, ifname));
   try {
     apply(containerEndOps(a, ifname, defaultRoute), pid);
@@ -68,6 +79,8 @@ export function unplugEndpoint(a: Attachment): void {
   apply([{ op: 'del', name: a.hostVeth }]);
 }
 
-export function removeBridge(n: NetworkRecord): void {
+/** The bridge goes, and the NAT table is rewritten from the networks that remain. */
+export function removeBridge(n: NetworkRecord, remaining: NetworkRecord[]): void {
   apply([{ op: 'del', name: n.Options[BRIDGE_NAME_OPTION] }]);
+  syncFirewall(remaining);
 }
