@@ -3,6 +3,7 @@
 // engine at create (container/network.ts).
 import type { Argv } from 'yargs';
 import type { NetworkConfig } from '../engine/container/index.js';
+import { parsePublish } from '../engine/network/index.js';
 
 export interface NetworkArgs {
   network?: string;
@@ -12,13 +13,15 @@ export interface NetworkArgs {
   dns?: string[];
   'dns-search'?: string[];
   'dns-option'?: string[];
+  publish?: string[];
 }
 
 /** Flags that take a value, for splitting off the container's command. */
-export const networkValueFlags = ['network', 'net', 'ip', 'mac-address', 'add-host', 'dns', 'dns-search', 'dns-option'];
+export const networkValueFlags = ['publish', 'p', 'network', 'net', 'ip', 'mac-address', 'add-host', 'dns', 'dns-search', 'dns-option'];
 
 export function networkOptions<T>(y: Argv<T>): Argv<T & NetworkArgs> {
   return y
+    .option('publish', { alias: 'p', type: 'string', array: true, nargs: 1, describe: "publish a container's port to the host ([IP:][HOST_PORT:]PORT[/udp])" })
     .option('network', { alias: 'net', type: 'string', describe: 'connect the container to a network (bridge, none, host, NAME)' })
     .option('ip', { type: 'string', describe: 'IPv4 address on a user-defined network (e.g. 172.30.100.104)' })
     .option('mac-address', { type: 'string', describe: 'container MAC address (e.g. 92:d0:c6:0a:29:33)' })
@@ -37,5 +40,6 @@ export function toNetworkConfig(a: NetworkArgs): NetworkConfig {
     ...(a.dns?.length ? { dns: a.dns } : {}),
     ...(a['dns-search']?.length ? { dnsSearch: a['dns-search'] } : {}),
     ...(a['dns-option']?.length ? { dnsOptions: a['dns-option'] } : {}),
+    ...(a.publish?.length ? { ports: a.publish.map(parsePublish) } : {}),
   };
 }

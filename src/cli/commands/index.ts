@@ -27,6 +27,7 @@ import { topCommand } from './top.js';
 import { tuiCommand } from './tui.js';
 import { volumeCommand } from './volume.js';
 import { networkCommand } from './network.js';
+import { portCommand } from './port.js';
 import { systemCommand } from './system.js';
 import { updateCommand } from './update.js';
 import { statsCommand } from './stats.js';
@@ -43,7 +44,7 @@ export const commands: CommandModule<any, any>[] = [
   infoCommand, containerCommand, updateCommand, statsCommand,
   imagesCommand, importCommand, rmiCommand, tagCommand, imageCommand,
   pullCommand, pushCommand, loginCommand, logoutCommand,
-  volumeCommand, networkCommand, systemCommand,
+  volumeCommand, networkCommand, portCommand, systemCommand,
   historyCommand, saveCommand, loadCommand, exportCommand, commitCommand, diffCommand,
   tuiCommand,
 ];

@@ -3,9 +3,21 @@
 // runs; the top-level IPAddress/Gateway/MacAddress are the default bridge's
 // only, as in docker.
 import type { Layout } from '../store/layout.js';
-import { DEFAULT_NETWORK, NetworkStore, parseNetworkMode } from '../network/index.js';
+import { DEFAULT_NETWORK, NetworkStore, parseNetworkMode, type PortBinding } from '../network/index.js';
 import type { ContainerRecord } from './types.js';
 import { networkModeOf } from './network.js';
+
+/** docker's {"80/tcp": [{HostIp, HostPort}]}. */
+function portsView(ports: PortBinding[]): Record<string, { HostIp: string; HostPort: string }[]> {
+  const out: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const p of ports) (out[`${p.containerPort}/${p.proto}`] ??= []).push({ HostIp: p.hostIp || '0.0.0.0', HostPort: String(p.hostPort) });
+  return out;
+}
+
+/** The published ports of a running container, host ports as chosen at its start. */
+export function livePorts(layout: Layout, rec: ContainerRecord): PortBinding[] {
+  return new NetworkStore(layout).attachmentsOf(rec.id).flatMap((a) => a.ports);
+}
 
 export function networkSettings(layout: Layout, rec: ContainerRecord, running: boolean, pid: number): Record<string, unknown> {
   const store = new NetworkStore(layout);
@@ -44,7 +56,7 @@ export function networkSettings(layout: Layout, rec: ContainerRecord, running: b
     Bridge: '',
     SandboxID: '',
     SandboxKey: running && mode.kind !== 'host' ? `/proc/${pid}/ns/net` : '',
-    Ports: {},
+    Ports: portsView(live.flatMap((a) => a.ports)),
     Gateway: primary.gateway,
     IPAddress: primary.ip,
     IPPrefixLen: primary.prefixLen,

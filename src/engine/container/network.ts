@@ -8,7 +8,7 @@ import type { Layout } from '../store/layout.js';
 import { readFileSync } from 'node:fs';
 import { conflict, invalid, notFound } from '../errors.js';
 import { CLONE, releaseStart, type SpawnResult, type SpawnSpec } from '../../native/index.js';
-import { DEFAULT_NETWORK, NetworkStore, parseNetworkMode, plugEndpoint, unplugEndpoint, type Attachment } from '../network/index.js';
+import { DEFAULT_NETWORK, NetworkStore, freePort, parseNetworkMode, plugEndpoint, syncFirewall, unplugEndpoint, type Attachment, type PortBinding } from '../network/index.js';
 import type { ContainerRecord, NetworkConfig } from './types.js';
 import { extraHostLine } from '../runtime/etc-files.js';
 
@@ -21,6 +21,7 @@ export function checkNetworkConfig(layout: Layout, cfg: NetworkConfig): void {
   if (cfg.mac && !/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(cfg.mac)) throw invalid(`invalid --mac-address ${cfg.mac}: expected six hex bytes (02:42:ac:11:00:02)`);
   if (cfg.mac && (parseInt(cfg.mac.slice(0, 2), 16) & 1)) throw invalid(`invalid --mac-address ${cfg.mac}: a multicast address`);
   (cfg.extraHosts ?? []).forEach(extraHostLine);
+  if (cfg.ports?.length && mode.kind !== 'network') throw invalid(`-p needs a bridge network: published ports are discarded with --network ${cfg.mode}`);
 }
 
 /** The network mode of a record; records made before networking have loopback only. */
@@ -35,7 +36,9 @@ export async function allocateNetworks(layout: Layout, rec: ContainerRecord): Pr
   const store = new NetworkStore(layout);
   if (mode.name === DEFAULT_NETWORK) await store.ensureDefault();
   const cfg = rec.config.network!;
-  const primary = await store.attach(mode.name, { containerId: rec.id, containerName: rec.name, ip: cfg.ip, mac: cfg.mac });
+  const ports: PortBinding[] = [];
+  for (const p of cfg.ports ?? []) ports.push(p.hostPort ? p : { ...p, hostPort: await freePort(p.proto, p.hostIp) });
+  const primary = await store.attach(mode.name, { containerId: rec.id, containerName: rec.name, ip: cfg.ip, mac: cfg.mac, ports });
   const extra: Attachment[] = [];
   for (const c of cfg.connected ?? []) {
     if (store.find(c.network)) extra.push(await store.attach(c.network, { containerId: rec.id, containerName: rec.name, ip: c.ip }));
@@ -109,6 +112,7 @@ export function plugAndRelease(layout: Layout, spawned: SpawnResult, attachments
   const store = new NetworkStore(layout);
   try {
     attachments.forEach((a, i) => plugEndpoint(store.get(a.networkId), () => store.list(), a, spawned.initPid, `eth${i}`, i === 0));
+    if (attachments.some((a) => a.ports.length)) syncFirewall(store.list());
   } catch (e) {
     try {
       releaseStart({ ...spawned, gate: spawned.gate }, false);
@@ -130,6 +134,7 @@ export async function releaseNetworks(layout: Layout, id: string): Promise<void>
       // the veth normally went with the container's namespace; the address is freed regardless
     }
     await store.detach(a.networkId, id);
+    if (a.ports.length) syncFirewall(store.list());
   }
 }
 

@@ -3,6 +3,8 @@
 import type { Layout } from '../store/layout.js';
 import { withLock } from '../store/lock.js';
 import { connectContainer, disconnectContainer } from './network.js';
+import { livePorts } from './network-settings.js';
+import type { PortBinding } from '../network/index.js';
 import { BerthError, conflict } from '../errors.js';
 import type { ImageRecord, ImageStore } from '../image/index.js';
 import { followLog, readLog, type LogRecord } from '../log/index.js';
@@ -154,6 +156,12 @@ export class ContainerService {
   /** docker update: changes resource limits, live on a running container, and stores them. */
   async update(ref: string, limits: ResourceLimits, onWarning?: (message: string) => void): Promise<ContainerRecord> {
     return updateResources(this.layout, this.find(ref).id, limits, onWarning);
+  }
+
+  /** `port`: the running container's published ports (host ports as chosen at its start). */
+  ports(ref: string): PortBinding[] {
+    const rec = this.find(ref);
+    return this.state(rec).running ? livePorts(this.layout, rec) : [];
   }
 
   /** network connect / disconnect: recorded, and live on a running container. */

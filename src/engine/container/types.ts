@@ -2,6 +2,7 @@
 // (state). Stored as containers/<id>/container.json.
 import type { MountSpec } from '../volume/index.js';
 import type { ResourceLimits } from '../cgroup/limits.js';
+import type { PortBinding } from '../network/index.js';
 
 /** What the user asked for, merged with the image's defaults at create time. */
 export interface ContainerConfig {
@@ -42,6 +43,8 @@ export interface NetworkConfig {
   dns?: string[];
   dnsSearch?: string[];
   dnsOptions?: string[];
+  /** -p: published ports (host port 0 = chosen at each start). */
+  ports?: PortBinding[];
   /** `network connect`: further networks, joined at every start after the first. */
   connected?: { network: string; ip?: string }[];
 }

@@ -5,7 +5,9 @@
 // leaves the previous consistent table, and the next change rewrites it.
 //   postrouting: masquerade what leaves a non-internal network's subnet by
 //                another interface (docker's POSTROUTING MASQUERADE rule);
-//   forward:     an --internal network's bridge forwards nothing in or out.
+//   forward:     an --internal network's bridge forwards nothing in or out;
+//   prerouting/output: -p, DNAT from a local address's host port to the
+//                container (output: connections made on this host itself).
 // Forwarding is switched on in the namespace berth runs in, as docker does.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -20,6 +22,8 @@ export function firewallBatch(networks: NetworkRecord[]): string {
   const lines = [`add table ${TABLE}`, `delete table ${TABLE}`];
   if (networks.length === 0) return lines.join('\n') + '\n';
   lines.push(`add table ${TABLE}`,
+    `add chain ${TABLE} prerouting { type nat hook prerouting priority dstnat; policy accept; }`,
+    `add chain ${TABLE} output { type nat hook output priority -100; policy accept; }`,
     `add chain ${TABLE} postrouting { type nat hook postrouting priority srcnat; policy accept; }`,
     `add chain ${TABLE} forward { type filter hook forward priority filter; policy accept; }`);
   for (const n of networks) {
@@ -30,6 +34,25 @@ export function firewallBatch(networks: NetworkRecord[]): string {
         `add rule ${TABLE} forward oifname ${br} iifname != ${br} drop ${tag}`);
     } else {
       lines.push(`add rule ${TABLE} postrouting ip saddr ${n.IPAM.Config[0].Subnet} oifname != ${br} masquerade ${tag}`);
+    }
+    const published = Object.values(n.Containers).filter((e) => e.Ports?.length);
+    // connections from the host's own loopback to a published port leave by the bridge with
+    // source 127.x: masqueraded to the gateway (route_localnet lets them out at all)
+    // and a container reaching a published port of its own network (hairpin): masqueraded too,
+    // or the answer would come straight from the other container's address and be dropped
+    if (published.length) {
+      lines.push(`add rule ${TABLE} postrouting ip saddr 127.0.0.0/8 oifname ${br} masquerade ${tag}`,
+        `add rule ${TABLE} postrouting ip saddr ${n.IPAM.Config[0].Subnet} oifname ${br} ct status dnat masquerade ${tag}`);
+    }
+    for (const e of published) {
+      const ip = e.IPv4Address.split('/')[0];
+      const ptag = `comment "berth:${n.Id.slice(0, 12)}:${e.EndpointID.slice(0, 12)}"`;
+      for (const p of e.Ports!) {
+        const dst = p.hostIp ? `ip daddr ${p.hostIp} ` : '';
+        const match = `${dst}${p.proto} dport ${p.hostPort} dnat to ${ip}:${p.containerPort}`;
+        lines.push(`add rule ${TABLE} prerouting fib daddr type local ${match} ${ptag}`,
+          `add rule ${TABLE} output fib daddr type local ${match} ${ptag}`);
+      }
     }
   }
   return lines.join('\n') + '\n';
@@ -43,4 +66,10 @@ export function syncFirewall(networks: NetworkRecord[]): void {
     throw new BerthError('NATIVE', `cannot set up NAT for berth's networks: ${why}`, { step: 'nft -f -' });
   }
   if (networks.some((n) => !n.Internal)) writeFileSync('/proc/sys/net/ipv4/ip_forward', '1\n');
+  for (const n of networks) {
+    if (!Object.values(n.Containers).some((e) => e.Ports?.length)) continue;
+    try {
+      writeFileSync(`/proc/sys/net/ipv4/conf/${n.Options[BRIDGE_NAME_OPTION]}/route_localnet`, '1\n');
+    } catch { /* the bridge is not there (yet): made at its first container's start */ }
+  }
 }

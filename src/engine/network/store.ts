@@ -15,6 +15,7 @@ import { contains, formatCidr, formatIp, parseCidr, parseIp, type Cidr } from '.
 import { checkAddress, defaultGateway, macFor, nextAddress, nextSubnet } from './ipam.js';
 import { checkInterfaceName, checkNetworkName, vethName } from './names.js';
 import { routedPrefixes } from './routes.js';
+import type { PortBinding } from './ports.js';
 import { BRIDGE_NAME_OPTION, DEFAULT_BRIDGE, DEFAULT_NETWORK, type Attachment, type CreateNetworkOptions, type NetworkRecord } from './types.js';
 
 export interface AttachRequest {
@@ -22,6 +23,8 @@ export interface AttachRequest {
   containerName: string;
   ip?: string;
   mac?: string;
+  /** -p bindings with their host ports chosen. */
+  ports?: PortBinding[];
 }
 
 export class NetworkStore {
@@ -159,6 +162,11 @@ export class NetworkStore {
       } else {
         ip = nextAddress(subnet, c.IPRange ? parseCidr(c.IPRange, '--ip-range') : subnet, gateway, used);
       }
+      for (const p of req.ports ?? []) {
+        const clash = this.list().flatMap((x) => Object.values(x.Containers)).flatMap((e) => e.Ports ?? [])
+          .find((q) => q.proto === p.proto && q.hostPort === p.hostPort && (!q.hostIp || !p.hostIp || q.hostIp === p.hostIp));
+        if (clash) throw conflict(`Bind for ${p.hostIp || '0.0.0.0'}:${p.hostPort} failed: port is already allocated`);
+      }
       const endpointId = randomBytes(32).toString('hex');
       n.Containers[req.containerId] = {
         Name: req.containerName,
@@ -166,6 +174,7 @@ export class NetworkStore {
         MacAddress: req.mac ?? macFor(ip),
         IPv4Address: `${formatIp(ip)}/${subnet.bits}`,
         IPv6Address: '',
+        ...(req.ports?.length ? { Ports: req.ports } : {}),
       };
       writeJson(this.file(n.Id), n);
       emitEvent(this.layout, { type: 'network', action: 'connect', id: n.Id, name: n.Name, attributes: { container: req.containerId } });
@@ -217,5 +226,6 @@ export function attachment(n: NetworkRecord, endpointId: string): Attachment {
     mac: e.MacAddress,
     internal: n.Internal,
     subnet: n.IPAM.Config[0].Subnet,
+    ports: e.Ports ?? [],
   };
 }

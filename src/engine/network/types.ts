@@ -1,3 +1,5 @@
+import type { PortBinding } from './ports.js';
+
 // networks/<id>.json: docker's `network inspect` shape, which is also the
 // allocation table (Containers: one endpoint per attached container), so one
 // locked read-modify-write keeps addresses unique.
@@ -16,6 +18,8 @@ export interface EndpointRecord {
   /** "172.17.0.2/16", as docker shows it. */
   IPv4Address: string;
   IPv6Address: string;
+  /** berth's: -p bindings (host ports resolved) that NAT sends to this endpoint. */
+  Ports?: PortBinding[];
 }
 
 export interface NetworkRecord {
@@ -67,4 +71,5 @@ export interface Attachment {
   mac: string;
   internal: boolean;
   subnet: string;
+  ports: PortBinding[];
 }
