@@ -51,6 +51,7 @@ test('reachable on 127.0.0.1, on a local address and from another container; por
   const chosen = Number(t.ok(['port', 'web']).split('\n')[1].split(':')[1]);
   assert.equal(t.ok(['port', 'web']).split('\n'), ['80/tcp -> 0.0.0.0:8080', `80/tcp -> 0.0.0.0:${chosen}`]);
   assert.ok(chosen > 1024, 'a free port was chosen for -p 80');
+  assert.match(t.ok(['ps', '--filter', 'name=web']), new RegExp(`0\\.0\\.0\\.0:8080->80/tcp, 0\\.0\\.0\\.0:${chosen}->80/tcp\\s+web$`, 'm'), 'ps PORTS');
   const ports = JSON.parse(t.ok(['inspect', 'web']))[0].NetworkSettings.Ports;
   assert.equal(ports, { '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }, { HostIp: '0.0.0.0', HostPort: String(chosen) }] });
   let body = '';

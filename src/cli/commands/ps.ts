@@ -2,6 +2,7 @@
 import type { CommandModule } from 'yargs';
 import type { ContainerSummary } from '../../engine/container/index.js';
 import { BerthError } from '../../engine/index.js';
+import { formatBinding } from '../../engine/network/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
 import { humanDuration, printFormatted, printTable } from '../output.js';
 
@@ -67,15 +68,18 @@ export const psCommand: CommandModule<GlobalArgs, PsArgs> = {
       process.stdout.write(list.map((s) => id(s) + '\n').join(''));
       return;
     }
+    // docker's "0.0.0.0:8080->80/tcp, …": the host ports a running container's -p got at its start
+    const portsOf = (s: ContainerSummary) => (s.state === 'running' ? getEngine(a).containers.ports(s.id).map(formatBinding).join(', ') : '');
+    const ports = new Map(list.map((s) => [s.id, portsOf(s)]));
     const rows = list.map((s) => ({
       ID: id(s), Image: s.image, Command: s.command, CreatedAt: s.created, RunningFor: s.status,
-      Status: s.status, State: s.state, Names: s.name, Ports: '', Labels: Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(','),
+      Status: s.status, State: s.state, Names: s.name, Ports: ports.get(s.id)!, Labels: Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(','),
     }));
     printFormatted(a.format, rows, () => {
       const cmd = (c: string) => JSON.stringify(a['no-trunc'] || c.length <= 20 ? c : c.slice(0, 19) + '…');
       printTable(
         ['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'],
-        list.map((s) => [id(s), s.image, cmd(s.command), `${createdAgo(s.created)}`, s.status, '', s.name]),
+        list.map((s) => [id(s), s.image, cmd(s.command), `${createdAgo(s.created)}`, s.status, ports.get(s.id)!, s.name]),
       );
     });
   },
