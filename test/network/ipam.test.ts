@@ -38,6 +38,7 @@ test('bad input is refused with a message naming it', async () => {
     [{ name: 'a', gateway: '10.2.0.1' }, /need --subnet/],
     [{ name: 'a', driver: 'overlay' }, /plugin "overlay" not found/],
     [{ name: 'host' }, /already exists/],
+    [{ name: 'bridge', subnet: '10.5.0.0/16' }, /already exists/],
     [{ name: 'a b' }, /invalid network name/],
     [{ name: 'a', options: { 'com.docker.network.bridge.name': 'much-too-long-name' } }, /interface name/],
   ] as const) {

@@ -65,7 +65,9 @@ export class NetworkStore {
   }
 
   async create(o: CreateNetworkOptions): Promise<NetworkRecord> {
-    const name = o.name === DEFAULT_NETWORK ? o.name : checkNetworkName(o.name);
+    // docker's bridge network always exists (here: made on first use, by ensureDefault only)
+    if (o.name === DEFAULT_NETWORK) throw conflict(`network with name ${o.name} already exists`);
+    const name = checkNetworkName(o.name);
     if ((o.driver ?? 'bridge') !== 'bridge') throw new BerthError('NOT_FOUND', `plugin "${o.driver}" not found`);
     return this.locked(() => {
       if (this.list().some((n) => n.Name === name)) throw conflict(`network with name ${name} already exists`);
