@@ -17,6 +17,12 @@ const dist = join(repo, 'dist', 'test');
 const only = process.argv[2] || '';
 
 if (process.env.BERTH_TEST_NETNS !== readlinkSync('/proc/self/ns/net')) {
+  // the fixtures come from Debian's packages (apt-get download): fetched here, while the
+  // network is still reachable, into .cache/ where the tests find them
+  const fetch = spawnSync(process.execPath, ['--input-type=module', '-e',
+    `const f = await import(${JSON.stringify(join(dist, 'helpers', 'fixtures.js'))}); f.busyboxTar(); f.busyboxBinary();
+     (await import(${JSON.stringify(join(dist, 'helpers', 'registry.js'))})).registryBinary();`], { stdio: 'inherit' });
+  if (fetch.status !== 0) { console.error('cannot prepare the test fixtures (.cache/)'); process.exit(1); }
   // `ip link set lo up` runs inside the new namespace, then the runner replaces that shell
   const r = spawnSync('unshare', ['--net', '--', 'sh', '-c',
     'ip link set lo up && export BERTH_TEST_NETNS=$(readlink /proc/self/ns/net) && exec "$0" "$@"',
