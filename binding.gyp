@@ -11,7 +11,8 @@
         "src/native/child-rootfs.c",
         "src/native/pty.c",
         "src/native/exec-join.c",
-        "src/native/cgroup.c"
+        "src/native/cgroup.c",
+        "src/native/netlink.c"
       ],
       "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],
       "defines": ["_GNU_SOURCE"]

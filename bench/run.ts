@@ -2,8 +2,9 @@
 // comparison in one run, then bench/results/<date>.md. Each comparison gets its
 // own temp roots under one /tmp dir; the registry, dockerd, podman's containers
 // and the temp dir are removed at the end even when a comparison throws.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { startAnchors, type Anchors } from './anchors.js';
 import { benchDensity } from './density.js';
@@ -13,6 +14,17 @@ import { benchStart } from './start.js';
 import { benchStatsAndTui } from './stats.js';
 import { benchThroughput } from './throughput.js';
 import { anchorsDir, log, repoRoot, type Row } from './util.js';
+
+// As test/run.js: the whole bench runs in a network namespace of its own (lo up), so the
+// default bridge, veths and NAT rules that berth (and the anchors) make never touch the
+// machine's network, and go when the bench ends.
+if (process.env.BERTH_BENCH_NETNS !== readlinkSync('/proc/self/ns/net')) {
+  const r = spawnSync('unshare', ['--net', '--', 'sh', '-c',
+    'ip link set lo up && export BERTH_BENCH_NETNS=$(readlink /proc/self/ns/net) && exec "$0" "$@"',
+    process.execPath, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  if (r.error) { console.error(`bench: cannot make a network namespace: ${r.error.message}`); process.exit(2); }
+  process.exit(r.status ?? 1);
+}
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');

@@ -2,14 +2,34 @@
 // Runs every compiled test file (dist/test/**/*.test.js) with uvu and ends with
 // the one line CI reads: "N passed, N failed". Exit status 1 when any failed.
 // usage: node test/run.js [PATTERN]   (PATTERN: a substring of the test file paths)
+//
+// The whole run happens in a network namespace of its own (util-linux `unshare --net`, with
+// only `lo`, brought up so the loopback registry tests work): a test that makes bridges, veths,
+// addresses or NAT rules makes them there, never in the machine's namespace, and they all go
+// when the namespace's last process exits. BERTH_TEST_NETNS marks the re-executed runner.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(repo, 'dist', 'test');
 const only = process.argv[2] || '';
+
+if (process.env.BERTH_TEST_NETNS !== readlinkSync('/proc/self/ns/net')) {
+  // the fixtures come from Debian's packages (apt-get download): fetched here, while the
+  // network is still reachable, into .cache/ where the tests find them
+  const fetch = spawnSync(process.execPath, ['--input-type=module', '-e',
+    `const f = await import(${JSON.stringify(join(dist, 'helpers', 'fixtures.js'))}); f.busyboxTar(); f.busyboxBinary();
+     (await import(${JSON.stringify(join(dist, 'helpers', 'registry.js'))})).registryBinary();`], { stdio: 'inherit' });
+  if (fetch.status !== 0) { console.error('cannot prepare the test fixtures (.cache/)'); process.exit(1); }
+  // `ip link set lo up` runs inside the new namespace, then the runner replaces that shell
+  const r = spawnSync('unshare', ['--net', '--', 'sh', '-c',
+    'ip link set lo up && export BERTH_TEST_NETNS=$(readlink /proc/self/ns/net) && exec "$0" "$@"',
+    process.execPath, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  if (r.error) { console.error(`cannot make the tests' network namespace: ${r.error.message}`); process.exit(1); }
+  process.exit(r.status ?? 1);
+}
 
 function walk(dir) {
   return readdirSync(dir).sort().flatMap((n) => {

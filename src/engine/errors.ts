@@ -30,9 +30,10 @@ export class BerthError extends Error {
   }
 }
 
-/** docker's wording, which scripts grep: "No such container: x", "No such image: bb:latest", "get v: no such volume". */
-export const notFound = (what: 'container' | 'image' | 'object' | 'volume', name: string): BerthError =>
-  new BerthError('NOT_FOUND', what === 'volume' ? `get ${name}: no such volume` : `No such ${what}: ${name}`);
+/** docker's wording, which scripts grep: "No such container: x", "No such image: bb:latest", "get v: no such volume",
+ * "network n not found". */
+export const notFound = (what: 'container' | 'image' | 'object' | 'volume' | 'network', name: string): BerthError =>
+  new BerthError('NOT_FOUND', what === 'volume' ? `get ${name}: no such volume` : what === 'network' ? `network ${name} not found` : `No such ${what}: ${name}`);
 
 export const invalid = (message: string): BerthError => new BerthError('INVALID_ARGUMENT', message);
 

@@ -6,6 +6,7 @@ import { filterImages, IMAGE_FILTERS, ImageStore, type ImageRecord, type PruneRe
 import { ContainerService, filterContainers, PS_FILTERS, type ContainerSummary } from './container/index.js';
 import { directoryUsage, VolumeStore } from './volume/index.js';
 import { parseFilters } from './filters.js';
+import { NetworkStore, ensureBridge, removeBridge, type CreateNetworkOptions, type NetworkRecord } from './network/index.js';
 import { RegistryService } from './registry/index.js';
 import { diskUsage, type DiskUsage } from './disk-usage.js';
 import { engineInfo, type EngineInfo } from './info.js';
@@ -38,6 +39,7 @@ export class Engine {
   readonly images: ImageStore;
   readonly containers: ContainerService;
   readonly volumes: VolumeStore;
+  readonly networks: NetworkStore;
   /** pull, push, login, logout (the registry client over the image store). */
   readonly registry: RegistryService;
 
@@ -46,6 +48,7 @@ export class Engine {
     this.images = new ImageStore(layout, warn);
     this.containers = new ContainerService(layout, this.images);
     this.volumes = new VolumeStore(layout);
+    this.networks = new NetworkStore(layout);
     this.registry = new RegistryService(layout, this.images);
   }
 
@@ -142,6 +145,39 @@ export class Engine {
     const byRef = new Map<string, ImageRecord>();
     for (const ref of [...(filters.get('before') ?? []), ...(filters.get('since') ?? [])]) byRef.set(ref, await this.images.get(ref));
     return filterImages(all, { filters, lookup: (ref) => byRef.get(ref)! });
+  }
+
+  /** network create: the record, then its bridge (at once, as docker; undone if the kernel refuses). */
+  async createNetwork(o: CreateNetworkOptions): Promise<NetworkRecord> {
+    const n = await this.networks.create(o);
+    try {
+      ensureBridge(n, () => this.networks.list(), true);
+    } catch (e) {
+      await this.networks.remove(n.Id);
+      throw e;
+    }
+    return n;
+  }
+
+  /** network rm: refused while containers are attached; the bridge goes with the record. */
+  async removeNetwork(ref: string): Promise<NetworkRecord> {
+    const n = await this.networks.remove(ref);
+    removeBridge(n, this.networks.list());
+    return n;
+  }
+
+  /** network prune: every user-defined network no container is attached to. */
+  async pruneNetworks(): Promise<string[]> {
+    const gone: string[] = [];
+    for (const n of this.networks.list()) {
+      if (n.Name === 'bridge' || Object.keys(n.Containers).length) continue;
+      try {
+        gone.push((await this.removeNetwork(n.Id)).Name);
+      } catch (e) {
+        if (!(e instanceof BerthError && e.code === 'CONFLICT')) throw e; // attached meanwhile
+      }
+    }
+    return gone;
   }
 
   /** `system df`: images, containers and volumes with their sizes (walks the disk). */

@@ -82,6 +82,7 @@ static napi_value init(napi_env env, napi_value exports) {
   berth_register_fsops(env, exports);
   berth_register_spawn(env, exports);
   berth_register_cgroup(env, exports);
+  berth_register_netlink(env, exports);
   return exports;
 }
 

@@ -81,6 +81,16 @@ static int loopback_up(void) {
   return errno = e, r;
 }
 
+/* The engine configures our interfaces from outside (veth, address, route)
+ * while we set up the rootfs; the command must not start before that. */
+static void wait_for_network(const struct berth_spec *s) {
+  char c;
+  ssize_t n;
+  do n = read(s->gate_r, &c, 1); while (n < 0 && errno == EINTR);
+  if (n != 1) fail(s, "wait for network setup", n == 0 ? ECANCELED : errno, 0);
+  close(s->gate_r);
+}
+
 static const char *const rlimit_names[] = {
     "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_CORE", "RLIMIT_RSS",
     "RLIMIT_NPROC", "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS", "RLIMIT_LOCKS",
@@ -245,6 +255,7 @@ void berth_child_run(struct berth_spec *s) {
   char step[PATH_MAX];
   berth_reset_signals();
   if (s->join_pid > 0) exec_run(s);
+  if (s->gate_w >= 0) close(s->gate_w); /* ours would hide the engine's EOF (a cancelled start) */
   /* Join the cgroups first: everything below (mounts included) is charged there. */
   for (size_t i = 0; i < s->ncgroups; i++) {
     if (write(s->cgroup_fds[i], "0", 1) != 1) {
@@ -283,5 +294,6 @@ void berth_child_run(struct berth_spec *s) {
   if ((s->namespaces & CLONE_NEWUTS) && *s->hostname && sethostname(s->hostname, s_len(s->hostname)) < 0)
     fail(s, "sethostname", errno, 0);
   if ((s->namespaces & CLONE_NEWNET) && loopback_up() < 0) fail(s, "bring up lo", errno, 0);
+  if (s->net_gate) wait_for_network(s);
   finish_and_exec(s);
 }

@@ -114,9 +114,20 @@ export interface SpawnSpec {
    * [--stdin-fd 5] --ready-fd N ...args`, or `path --init-pid N --console-socket 3 --ready-fd 4
    * ...args` with a tty. */
   monitor: { path: string; args: string[] };
+  /** The init waits (after `lo` is up, before rlimits, identity and exec) until releaseStart:
+   * the engine configures the container's network namespace in between. */
+  networkGate?: boolean;
 }
 
-export interface SpawnResult { initPid: number; monitorPid: number }
+export interface SpawnResult {
+  initPid: number;
+  monitorPid: number;
+  /** spec.networkGate: the init is waiting at its gate; finish with releaseStart(gate). */
+  gate?: StartGate;
+}
+
+/** The parent's ends of a gated start: the error pipe and the gate's write end. */
+export interface StartGate { msgFd: number; gateFd: number }
 
 /** A process started inside a running container (`exec`): it joins the cgroups and every
  * namespace of the container's init, then sets itself up from `process` as an init does. */
@@ -145,7 +156,18 @@ interface Addon {
   cgroupRead(file: string): string;
   cgroupRemove(dir: string, timeoutMs: number): void;
   cgroupDeviceFilter(dir: string, program: Buffer): void;
+  netlinkApply(ops: NetlinkOp[], netnsPid: number): boolean[];
+  releaseStart(msgFd: number, gateFd: number, proceed: boolean, initPid: number, monitorPid: number): SpawnResult;
 }
+
+/** One rtnetlink request, replayed by netlink.c (policy: engine/network/kernel.ts). */
+export type NetlinkOp =
+  | { op: 'bridge'; name: string; fresh?: boolean }
+  | { op: 'veth'; name: string; peer: string; peerNetnsPid: number }
+  | { op: 'link'; name: string; up?: boolean; master?: string; mac?: string; mtu?: number }
+  | { op: 'addr'; name: string; ip: string; prefix: number }
+  | { op: 'route'; name: string; gateway: string }
+  | { op: 'del'; name: string };
 
 const require = createRequire(import.meta.url);
 const addon: Addon = require(join(buildDir, 'berth_native.node'));
@@ -173,6 +195,14 @@ export const spawnContainer = (spec: SpawnSpec): SpawnResult => addon.spawnConta
  * the result is the new process's host pid. Errors as spawnContainer's (step "exec X" for
  * a command that is missing or not executable). */
 export const execInContainer = (spec: ExecSpec): SpawnResult => addon.execInContainer(spec);
+
+/** Ends a gated start: opens the gate (proceed) or cancels it (the init exits 125, step "wait for
+ * network setup"), then waits as spawnContainer does; throws the init's failure if any. */
+export const releaseStart = (started: SpawnResult & { gate: StartGate }, proceed: boolean): SpawnResult =>
+  addon.releaseStart(started.gate.msgFd, started.gate.gateFd, proceed, started.initPid, started.monitorPid);
+/** Replays rtnetlink ops in order, in the network namespace of netnsPid (0: berth's own).
+ * One flag per op: false = nothing to do (bridge/address there already, link to delete gone). */
+export const netlinkApply = (ops: NetlinkOp[], netnsPid = 0): boolean[] => addon.netlinkApply(ops, netnsPid);
 
 /** mkdir of one cgroup directory (its parent must exist); no error if it exists. */
 export const cgroupCreate = (dir: string): void => addon.cgroupCreate(dir);

@@ -33,5 +33,6 @@ void berth_export(napi_env env, napi_value exports, const char *name, napi_callb
 void berth_register_fsops(napi_env env, napi_value exports);
 void berth_register_spawn(napi_env env, napi_value exports);
 void berth_register_cgroup(napi_env env, napi_value exports);
+void berth_register_netlink(napi_env env, napi_value exports);
 
 #endif

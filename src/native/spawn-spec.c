@@ -308,6 +308,15 @@ static int get_monitor(napi_env env, struct berth_spec_alloc *a, napi_value spec
   return 0;
 }
 
+/* networkGate (optional): the init waits for releaseStart before its command. */
+static int get_network_gate(napi_env env, napi_value spec, struct berth_spec *s) {
+  napi_value v;
+  napi_valuetype t;
+  if (prop(env, spec, "networkGate", &v, &t)) return -1;
+  if (t == napi_undefined || t == napi_null) return 0;
+  return get_bool(env, spec, "networkGate", "spec", &s->net_gate);
+}
+
 /* tty: {rows, cols} or absent; stdinPipe: a boolean or absent. */
 static int get_stdio(napi_env env, napi_value spec, struct berth_spec *s) {
   napi_value v;
@@ -403,7 +412,7 @@ int berth_spec_from_js(napi_env env, napi_value spec, struct berth_spec *s) {
       get_num(env, spec, "namespaces", "spec", 0, 4294967295.0, &ns) || get_cgroups_and_monitor(env, spec, s))
     return -1;
   s->namespaces = (unsigned long)ns;
-  return 0;
+  return get_network_gate(env, spec, s);
 }
 
 int berth_exec_spec_from_js(napi_env env, napi_value spec, struct berth_spec *s) {

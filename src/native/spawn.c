@@ -172,6 +172,10 @@ static napi_value open_resources(napi_env env, struct berth_spec *s) {
   s->err_r = p[0], s->err_w = p[1];
   if (pipe2(p, O_CLOEXEC) < 0) return berth_throw_errno(env, "pipe", errno);
   s->msg_r = p[0], s->msg_w = p[1];
+  if (s->net_gate) {
+    if (pipe2(p, O_CLOEXEC) < 0) return berth_throw_errno(env, "pipe", errno);
+    s->gate_r = p[0], s->gate_w = p[1];
+  }
   s->cap_last = read_cap_last();
   return NULL;
 }
@@ -181,6 +185,7 @@ static void close_resources(struct berth_spec *s) {
   close_fd(&s->devnull);
   close_fd(&s->out_r), close_fd(&s->out_w), close_fd(&s->err_r), close_fd(&s->err_w);
   close_fd(&s->msg_r), close_fd(&s->msg_w);
+  close_fd(&s->gate_r), close_fd(&s->gate_w);
   close_fd(&s->console_r), close_fd(&s->console_w), close_fd(&s->in_r), close_fd(&s->in_w);
   close_fd(&s->join_pid_fd);
   for (size_t i = 0; i < s->njoin; i++) close_fd(&s->join_fds[i]);
@@ -205,9 +210,12 @@ static napi_value throw_start_error(napi_env env, const char *step, int err, con
 }
 
 /* Reads the error pipe to EOF: PIDS then EOF = started; any ERROR wins. */
-static napi_value collect(napi_env env, int fd) {
+/* until_pids: return at the PIDS message (a gated init is waiting); known: the
+ * PIDS message an earlier, gated collect already read. */
+static napi_value collect(napi_env env, int fd, int until_pids, const struct berth_msg *known) {
   struct berth_msg m, pids, error;
   int have_pids = 0, have_error = 0;
+  if (known) pids = *known, have_pids = 1;
   size_t got = 0;
   int64_t deadline = now_ms() + START_TIMEOUT_MS;
   for (;;) {
@@ -229,6 +237,7 @@ static napi_value collect(napi_env env, int fd) {
     m.step[sizeof m.step - 1] = 0;
     if (m.kind == MSG_PIDS) pids = m, have_pids = 1;
     else if (m.kind == MSG_ERROR && !have_error) error = m, have_error = 1;
+    if (until_pids && have_pids && !have_error) break; /* the init waits at its gate */
   }
   if (have_error) return throw_start_error(env, error.step, error.err, have_pids ? &pids : NULL);
   if (!have_pids) return berth_throw_errno(env, "monitor exited before reporting", ECHILD);
@@ -252,7 +261,7 @@ static napi_value start(napi_env env, struct berth_spec *s) {
   int clone_err = errno;
   /* Only the children use these; our copies would hide EOF. */
   for (size_t i = 0; i < s->ncgroups; i++) close_fd(&s->cgroup_fds[i]);
-  close_fd(&s->devnull), close_fd(&s->msg_w);
+  close_fd(&s->devnull), close_fd(&s->msg_w), close_fd(&s->gate_r);
   close_fd(&s->out_r), close_fd(&s->out_w), close_fd(&s->err_r), close_fd(&s->err_w);
   close_fd(&s->console_r), close_fd(&s->console_w), close_fd(&s->in_r), close_fd(&s->in_w);
   close_fd(&s->join_pid_fd);
@@ -263,7 +272,40 @@ static napi_value start(napi_env env, struct berth_spec *s) {
     while (waitpid((pid_t)a, &status, 0) < 0 && errno == EINTR) {}
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   if (a < 0) return berth_throw_errno(env, "fork", clone_err);
-  return collect(env, s->msg_r);
+  napi_value out = collect(env, s->msg_r, s->net_gate, NULL);
+  if (!out || !s->net_gate) return out;
+  /* The rest of the start is releaseStart's: hand it both pipe ends. */
+  napi_value gate;
+  NAPI_CALL(env, napi_create_object(env, &gate));
+  NAPI_CALL(env, napi_set_named_property(env, gate, "msgFd", berth_int(env, s->msg_r)));
+  NAPI_CALL(env, napi_set_named_property(env, gate, "gateFd", berth_int(env, s->gate_w)));
+  NAPI_CALL(env, napi_set_named_property(env, out, "gate", gate));
+  s->msg_r = s->gate_w = -1;
+  return out;
+}
+
+/* releaseStart(msgFd, gateFd, proceed, initPid, monitorPid): opens the init's gate (proceed) or cancels the
+ * start (closes it: the init fails "wait for network setup"), then reads the
+ * error pipe to EOF as an ungated start does. Both fds are closed. */
+static napi_value js_release_start(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int64_t msg, gate, init_pid, monitor_pid;
+  bool proceed = false;
+  if (argc < 5 || berth_get_int64(env, argv[0], &msg, "msgFd") || berth_get_int64(env, argv[1], &gate, "gateFd") ||
+      berth_get_int64(env, argv[3], &init_pid, "initPid") || berth_get_int64(env, argv[4], &monitor_pid, "monitorPid"))
+    return NULL;
+  NAPI_CALL(env, napi_get_value_bool(env, argv[2], &proceed));
+  struct berth_msg known;
+  memset(&known, 0, sizeof known);
+  known.kind = MSG_PIDS, known.init_pid = (int32_t)init_pid, known.monitor_pid = (int32_t)monitor_pid;
+  int err = 0;
+  if (proceed && write((int)gate, "1", 1) != 1) err = errno;
+  close((int)gate);
+  napi_value out = err ? berth_throw_errno(env, "open the container's start gate", err) : collect(env, (int)msg, 0, &known);
+  close((int)msg);
+  return out;
 }
 
 static napi_value run_spec(napi_env env, napi_callback_info info, int is_exec) {
@@ -275,6 +317,7 @@ static napi_value run_spec(napi_env env, napi_callback_info info, int is_exec) {
   memset(&s, 0, sizeof s);
   s.out_r = s.out_w = s.err_r = s.err_w = s.msg_r = s.msg_w = s.devnull = -1;
   s.console_r = s.console_w = s.in_r = s.in_w = s.join_pid_fd = -1;
+  s.gate_r = s.gate_w = -1;
   napi_value result = NULL;
   if ((is_exec ? berth_exec_spec_from_js : berth_spec_from_js)(env, argv[0], &s) == 0) result = start(env, &s);
   close_resources(&s);
@@ -291,4 +334,5 @@ static napi_value js_exec_in_container(napi_env env, napi_callback_info info) { 
 void berth_register_spawn(napi_env env, napi_value exports) {
   berth_export(env, exports, "spawnContainer", js_spawn_container);
   berth_export(env, exports, "execInContainer", js_exec_in_container);
+  berth_export(env, exports, "releaseStart", js_release_start);
 }

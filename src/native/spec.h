@@ -96,6 +96,11 @@ struct berth_spec {
   int join_fds[6];
   size_t njoin;
   int devnull; /* host /dev/null, O_RDWR|O_CLOEXEC: the monitor's stdio */
+  /* networkGate: the init blocks on gate_r (after lo is up, before rlimits and
+   * identity) until the engine has configured its network namespace and
+   * writes one byte to gate_w (releaseStart); EOF instead = cancelled. */
+  int net_gate;
+  int gate_r, gate_w;
   struct berth_spec_alloc alloc;
 };
 

@@ -88,8 +88,8 @@ test('several targets: the others still act, the status is 1', () => {
 });
 
 test('unknown flags are named (125) whatever follows them; unknown verbs and argument counts: 1', () => {
-  expect(['run', '-p', '8080:80', 'bb'], 125, "unknown shorthand flag: 'p' in -p\nSee 'berth run --help'.\n");
-  expect(['run', '-itp', '80', 'bb'], 125, "unknown shorthand flag: 'p' in -itp\nSee 'berth run --help'.\n");
+  expect(['run', '-j', '8080:80', 'bb'], 125, "unknown shorthand flag: 'j' in -j\nSee 'berth run --help'.\n");
+  expect(['run', '-itj', '80', 'bb'], 125, "unknown shorthand flag: 'j' in -itj\nSee 'berth run --help'.\n");
   expect(['logs', '--bogus', 'r1'], 125, "unknown flag: --bogus\nSee 'berth logs --help'.\n");
   expect(['container', 'logs', '--bogus=1', 'r1'], 125, "unknown flag: --bogus\nSee 'berth container logs --help'.\n");
   expect(['ps', '--bogus'], 125, "unknown flag: --bogus\nSee 'berth ps --help'.\n");

@@ -144,8 +144,8 @@ test("inspect carries docker's key sets, in docker's order", () => {
   assert.equal(c.HostConfig.RestartPolicy, { Name: 'no', MaximumRetryCount: 0 });
   assert.equal(Object.keys(c.Config), ['Hostname', 'Domainname', 'User', 'AttachStdin', 'AttachStdout', 'AttachStderr', 'Tty', 'OpenStdin',
     'StdinOnce', 'Env', 'Cmd', 'Image', 'Volumes', 'WorkingDir', 'Entrypoint', 'OnBuild', 'Labels', 'StopSignal', 'StopTimeout']);
-  assert.equal(Object.keys(c.NetworkSettings.Networks), ['none']);
-  assert.is(t.ok(['inspect', '-f', '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}} {{.HostConfig.NetworkMode}} {{.HostConfig.IpcMode}}', 'web']), 'none none private');
+  assert.equal(Object.keys(c.NetworkSettings.Networks), ['bridge'], 'the default network, as docker');
+  assert.is(t.ok(['inspect', '-f', '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}} {{.HostConfig.NetworkMode}} {{.HostConfig.IpcMode}}', 'web']), 'bridge bridge private');
 });
 
 test.run();

@@ -26,6 +26,8 @@ import { tagCommand } from './tag.js';
 import { topCommand } from './top.js';
 import { tuiCommand } from './tui.js';
 import { volumeCommand } from './volume.js';
+import { networkCommand } from './network.js';
+import { portCommand } from './port.js';
 import { systemCommand } from './system.js';
 import { updateCommand } from './update.js';
 import { versionCommand } from './version.js';
@@ -43,7 +45,7 @@ export const commands: CommandModule<any, any>[] = [
   infoCommand, versionCommand, containerCommand, updateCommand, statsCommand,
   imagesCommand, importCommand, rmiCommand, tagCommand, imageCommand,
   pullCommand, pushCommand, loginCommand, logoutCommand,
-  volumeCommand, systemCommand,
+  volumeCommand, networkCommand, portCommand, systemCommand,
   historyCommand, saveCommand, loadCommand, exportCommand, commitCommand, diffCommand,
   tuiCommand,
 ];

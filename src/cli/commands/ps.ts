@@ -5,6 +5,7 @@ import type { CommandModule } from 'yargs';
 import type { ContainerSummary } from '../../engine/container/index.js';
 import { ellipsis, goTime } from '../../engine/format.js';
 import { goQuote, goStruct, type ListFormat } from '../../engine/template/index.js';
+import { formatBinding } from '../../engine/network/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
 import { ago, humanSize, printFormatted } from '../output.js';
 
@@ -27,7 +28,7 @@ const HEADER = {
 };
 
 /** docker's ContainerContext for one container: what `{{.Field}}` and `{{json .}}` see. */
-export function psRow(s: ContainerSummary, trunc: boolean, size?: { rw: number; rootFs: number }, now = Date.now()): object {
+export function psRow(s: ContainerSummary, trunc: boolean, size?: { rw: number; rootFs: number }, now = Date.now(), ports = ''): object {
   return goStruct({
     Command: goQuote(trunc ? ellipsis(s.command, 20) : s.command),
     CreatedAt: goTime(s.created),
@@ -38,7 +39,7 @@ export function psRow(s: ContainerSummary, trunc: boolean, size?: { rw: number; 
     Mounts: s.mounts.map((m) => (trunc ? ellipsis(m.name ?? m.source, 15) : m.name ?? m.source)).join(','),
     Names: s.name,
     Networks: s.networks.join(','),
-    Ports: '',
+    Ports: ports,
     RunningFor: ago(s.created, now),
     Size: size ? `${humanSize(size.rw)}${size.rootFs > 0 ? ` (virtual ${humanSize(size.rootFs)})` : ''}` : '0B',
     State: s.state,
@@ -74,7 +75,9 @@ export const psCommand: CommandModule<GlobalArgs, PsArgs> = {
     // docker turns --size on by itself when the template reads .Size
     const sized = !a.quiet && (a.size || (!!a.format && a.format.trim() !== 'json' && /\.Size\b/.test(a.format)));
     const rows = [];
-    for (const s of list) rows.push(psRow(s, trunc, sized ? await engine.containerSize(s) : undefined));
+    // docker's "0.0.0.0:8080->80/tcp, …": the host ports a running container's -p got at its start
+    const portsOf = (s: ContainerSummary) => (s.state === 'running' ? engine.containers.ports(s.id).map(formatBinding).join(', ') : '');
+    for (const s of list) rows.push(psRow(s, trunc, sized ? await engine.containerSize(s) : undefined, Date.now(), portsOf(s)));
     const table: ListFormat = { defaultTable: DEFAULT_TABLE + (sized ? '\t{{.Size}}' : ''), header: HEADER };
     printFormatted(a.quiet ? '{{.ID}}' : a.format, rows, table);
   },

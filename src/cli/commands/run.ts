@@ -12,11 +12,12 @@ import { attachAndWait, ourTtySize, requireTerminal } from '../attach-session.js
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../detach-keys.js';
 import { pullIfMissing, pullOptions, pullValueFlags, type PullPolicyArgs } from '../pull-missing.js';
 import { mountOptions, mountValueFlags, toMountRequests, type MountArgs } from '../mount-flags.js';
+import { networkOptions, networkValueFlags, toNetworkConfig, type NetworkArgs } from '../network-flags.js';
 import { printWarning, resourceOptions, resourceValueFlags, toResourceLimits, type ResourceArgs } from '../resource-flags.js';
 import { securityOptions, securityValueFlags, toSecurityOptions, type SecurityArgs } from '../security-flags.js';
 import { processOptions, processValueFlags, toProcessOptions, type ProcessArgs } from '../process-flags.js';
 
-interface CreateArgs extends GlobalArgs, ResourceArgs, MountArgs, ProcessArgs, PullPolicyArgs, SecurityArgs {
+interface CreateArgs extends GlobalArgs, ResourceArgs, MountArgs, ProcessArgs, PullPolicyArgs, SecurityArgs, NetworkArgs {
   image: string;
   name?: string;
   env?: string[];
@@ -45,7 +46,7 @@ interface RunArgs extends CreateArgs {
 }
 
 function createOptions(y: Argv<GlobalArgs>): Argv<CreateArgs> {
-  return securityOptions(pullOptions(processOptions(mountOptions(resourceOptions(y)))))
+  return networkOptions(securityOptions(pullOptions(processOptions(mountOptions(resourceOptions(y))))))
     .positional('image', { type: 'string', describe: 'image to run', demandOption: true })
     .option('name', { type: 'string', describe: 'assign a name to the container' })
     .option('env', { alias: 'e', type: 'string', array: true, nargs: 1, describe: 'set environment variables (KEY=VALUE, or KEY to pass the current value)' })
@@ -72,7 +73,7 @@ export const runTail: TailVerb = {
   ownsH: true, // -h is --hostname, as in docker
   valueFlags: new Set(['name', 'env', 'e', 'env-file', 'workdir', 'w', 'user', 'u', 'hostname', 'h', 'entrypoint',
     'stop-signal', 'stop-timeout', 'label', 'l', 'detach-keys', 'cidfile', 'restart', ...resourceValueFlags, ...mountValueFlags, ...processValueFlags, ...pullValueFlags,
-    ...securityValueFlags]),
+    ...securityValueFlags, ...networkValueFlags]),
 };
 
 function toCreateOptions(a: CreateArgs): CreateOptions {
@@ -104,6 +105,7 @@ function toCreateOptions(a: CreateArgs): CreateOptions {
     resources: toResourceLimits(a),
     restart: a.restart,
     ...toProcessOptions(a),
+    network: toNetworkConfig(a),
     onWarning: printWarning,
     ...toSecurityOptions(a),
   };

@@ -18,7 +18,8 @@ import { checkName, nameInUse, newId, randomName } from './ids.js';
 import { listRecords, saveRecord, sweepContainers } from './records.js';
 import { removeAnonymousVolumes, resolveMounts } from './mounts.js';
 import type { MountRequest } from '../volume/index.js';
-import type { ContainerConfig, ContainerRecord } from './types.js';
+import type { ContainerConfig, ContainerRecord, NetworkConfig } from './types.js';
+import { checkNetworkConfig } from './network.js';
 import { parseDeviceRule, type ResourceLimits } from '../cgroup/index.js';
 import { checkResources } from './resources.js';
 import { parseRestartPolicy } from './restart-policy.js';
@@ -69,6 +70,8 @@ export interface CreateOptions {
   /** --sysctl (parseSysctl), --group-add. */
   sysctls?: Record<string, string>;
   groupAdd?: string[];
+  /** --network and friends; absent = the default bridge network, as docker. */
+  network?: NetworkConfig;
 }
 
 /** The device, ulimit, shm, sysctl and group options checked as docker's daemon does (and
@@ -138,6 +141,8 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
     seccompFilter(securityOpt, containerCapabilities({ capAdd, capDrop }));
   }
   const hostConfig = hostOptions(o);
+  const network: NetworkConfig = o.network ?? { mode: 'bridge' };
+  checkNetworkConfig(layout, network);
 
   const id = newId();
   const config: ContainerConfig = {
@@ -164,6 +169,7 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
     ...(capDrop.length ? { capDrop } : {}),
     ...(o.privileged ? { privileged: true } : {}),
     ...hostConfig,
+    network,
   };
 
   return withLock(layout.containersLock, async () => {

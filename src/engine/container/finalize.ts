@@ -17,6 +17,7 @@ import { exitLost, readExitFile } from './state.js';
 import { settleLocked } from './settle.js';
 import { removeAnonymousVolumes } from './mounts.js';
 import { restartDecision } from './restart-policy.js';
+import { releaseNetworks } from './network.js';
 
 /** Collects the exit of the current run: the monitor's record, or — when the monitor died and
  * nothing of the container runs any more — a lost one (settle.ts). Returns true if a --rm
@@ -24,19 +25,21 @@ import { restartDecision } from './restart-policy.js';
 export async function finalizeExit(layout: Layout, id: string): Promise<boolean> {
   const paths = layout.container(id);
   try {
-    return await withContainerLock(layout, id, () => {
+    return await withContainerLock(layout, id, async () => {
       const loaded = loadRecord(layout, id);
       if (!loaded) return false;
       const exit = readExitFile(paths);
       if (!exit) {
         if (!exitLost(loaded, paths)) return false;
         settleLocked(layout, loaded);
+        await releaseNetworks(layout, id);
         return loaded.config.autoRemove;
       }
       const rec = loaded;
       if (rec.run) {
         rec.exit = exit;
         ContainerCgroups.fromDirs(rec.run.cgroupPaths).remove();
+        await releaseNetworks(layout, id); // docker too frees the address when the run ends
         rec.paused = false;
         const next = restartDecision(rec, exit); // with the exit, in one step: exactly one collector marks it
         if (next.restart) {
@@ -60,11 +63,12 @@ export async function finalizeExit(layout: Layout, id: string): Promise<boolean>
 export async function removeStopped(layout: Layout, id: string, opts: { volumes?: boolean } = {}): Promise<void> {
   const paths = layout.container(id);
   await withLock(layout.containersLock, async () => {
-    const rec = await withContainerLock(layout, id, () => {
+    const rec = await withContainerLock(layout, id, async () => {
       const r = loadRecord(layout, id);
       if (!r) return undefined;
       settleLocked(layout, r); // a start cut short is undone (or found running, and killed below)
       if (r.run) ContainerCgroups.fromDirs(r.run.cgroupPaths).remove();
+      await releaseNetworks(layout, id); // also what a start killed mid-setup left
       // a `cp` into a stopped container mounts the overlay on the host for a moment;
       // if that process crashed, the mount is still there
       if (readFileSync('/proc/self/mountinfo', 'utf8').includes(` ${paths.merged} `)) umount(paths.merged, MNT_DETACH);

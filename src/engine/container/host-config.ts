@@ -7,6 +7,7 @@ import { DEFAULT_SHM_SIZE, MASKED_PATHS, READONLY_PATHS } from '../runtime/index
 import { goMap, goNils } from '../template/index.js';
 import type { ContainerRecord } from './types.js';
 import { NO_RESTART } from './restart-policy.js';
+import { networkModeOf } from './network.js';
 
 export function hostConfig(rec: ContainerRecord): Record<string, unknown> {
   const c = rec.config;
@@ -21,7 +22,7 @@ export function hostConfig(rec: ContainerRecord): Record<string, unknown> {
     Binds: binds.length ? binds : null,
     ContainerIDFile: '',
     LogConfig: { Type: 'k8s-file', Config: goMap({}) }, // the monitor's log format
-    NetworkMode: 'none',
+    NetworkMode: networkModeOf(rec),
     PortBindings: goMap({}, null),
     RestartPolicy: c.restartPolicy ?? NO_RESTART,
     AutoRemove: c.autoRemove,

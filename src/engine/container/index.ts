@@ -5,7 +5,7 @@ export type { ContainerSummary } from './inspect.js';
 export type { ContainerState } from './state.js';
 export type { ProcessRow } from './top.js';
 export type { PsTable } from './top-ps.js';
-export type { ContainerRecord, ContainerConfig, ContainerStatus } from './types.js';
+export type { ContainerRecord, ContainerConfig, ContainerStatus, NetworkConfig } from './types.js';
 export type { Change, ChangeKind } from './diff.js';
 export type { CommitOptions } from './commit.js';
 // one container's `ps` row (the TUI refreshes a single row on its events)

@@ -6,6 +6,7 @@ import { humanDuration } from '../format.js';
 import { runningExecIds } from './exec.js';
 import { goMap, goNils } from '../template/index.js';
 import { hostConfig } from './host-config.js';
+import { networkModeOf } from './network.js';
 import { networkSettings } from './network-settings.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -83,7 +84,7 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
       StopSignal: rec.config.stopSignal,
       StopTimeout: rec.config.stopTimeout,
     }, { Env: 'slice', Cmd: 'slice', Entrypoint: 'slice', OnBuild: 'slice', Volumes: 'map', Labels: 'map' }),
-    NetworkSettings: networkSettings(st.running ? st.pid : 0),
+    NetworkSettings: networkSettings(layout, rec, st.running, st.pid),
     Berth: {
       MonitorPid: st.running ? rec.run?.monitorPid ?? 0 : 0,
       CgroupPaths: rec.run?.cgroupPaths ?? [],

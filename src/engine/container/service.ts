@@ -3,6 +3,9 @@
 import type { Layout } from '../store/layout.js';
 import { tryLock, withLock } from '../store/lock.js';
 import { BerthError, conflict, notFound } from '../errors.js';
+import { connectContainer, disconnectContainer } from './network.js';
+import { livePorts } from './network-settings.js';
+import type { PortBinding } from '../network/index.js';
 import type { ImageRecord, ImageStore } from '../image/index.js';
 import { followLog, readLog, type LogRecord } from '../log/index.js';
 import { emitEvent } from '../events/index.js';
@@ -203,6 +206,31 @@ export class ContainerService {
   /** docker update: changes resource limits, live on a running container, and stores them. */
   async update(ref: string, limits: ResourceLimits, onWarning?: (message: string) => void): Promise<ContainerRecord> {
     return updateResources(this.layout, this.find(ref).id, limits, onWarning);
+  }
+
+  /** `port`: the running container's published ports (host ports as chosen at its start). */
+  ports(ref: string): PortBinding[] {
+    const rec = this.find(ref);
+    return this.state(rec).running ? livePorts(this.layout, rec) : [];
+  }
+
+  /** network connect / disconnect: recorded, and live on a running container. */
+  async connectNetwork(ref: string, network: string, opts: { ip?: string } = {}): Promise<void> {
+    await this.editNetworks(ref, (rec, pid) => connectContainer(this.layout, rec, pid, network, opts.ip));
+  }
+
+  async disconnectNetwork(ref: string, network: string): Promise<void> {
+    await this.editNetworks(ref, (rec) => disconnectContainer(this.layout, rec, network));
+  }
+
+  private async editNetworks(ref: string, edit: (rec: ContainerRecord, pid: number | undefined) => Promise<ContainerRecord>): Promise<void> {
+    const id = this.find(ref).id;
+    await withContainerLock(this.layout, id, async () => {
+      const rec = loadRecord(this.layout, id);
+      if (!rec) throw notFound('container', ref);
+      const st = this.state(rec);
+      saveRecord(this.layout, await edit(rec, st.running ? st.pid : undefined));
+    });
   }
 
   /** container prune: removes every container that is not running; their IDs and the bytes their writable layers held. */

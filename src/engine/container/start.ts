@@ -19,6 +19,8 @@ import { prepareMounts } from './mounts.js';
 import { bootId, deriveState, procStartTime } from './state.js';
 import type { ContainerRecord } from './types.js';
 import { applyRecordLimits } from './resources.js';
+import { allocateNetworks, networkSpec, ownHostsLines, plugAndRelease, releaseNetworks } from './network.js';
+import { writeEtcFiles } from '../runtime/index.js';
 
 export interface StartOptions {
   /** The attaching client's terminal size (a container with a tty starts with it). */
@@ -101,10 +103,13 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
     try {
       // copy-up into new volumes needs the root mounted on the host: before the container's own mount
       await prepareMounts(layout, rec, startedAt);
+      const attachments = await allocateNetworks(layout, rec);
+      if (attachments.length) writeEtcFiles(paths, rec, ownHostsLines(rec, attachments));
       const spec = buildSpawnSpec({ record: rec, paths, cgroupProcs: cgroups.procsFiles(), monitorArgs, ttySize: opts.ttySize, devices });
-      spawned = spawnContainer(spec);
+      spawned = plugAndRelease(layout, spawnContainer(networkSpec(spec, rec, attachments)), attachments);
     } catch (e) {
       cgroups.remove();
+      await releaseNetworks(layout, id);
       throw recordStartFailure(layout, rec, e);
     }
     crashPoint('start:spawned');

@@ -5,6 +5,7 @@ import type { ResourceLimits } from '../cgroup/limits.js';
 import type { RestartPolicy } from './restart-policy.js';
 import type { DeviceMapping } from '../runtime/devices.js';
 import type { Ulimit } from '../runtime/rlimits.js';
+import type { PortBinding } from '../network/index.js';
 
 /** What the user asked for, merged with the image's defaults at create time. */
 export interface ContainerConfig {
@@ -54,6 +55,24 @@ export interface ContainerConfig {
   sysctls?: Record<string, string>;
   /** --group-add names or numbers, resolved in the container's /etc/group at each start and exec. */
   groupAdd?: string[];
+  /** --network and what goes with it. Absent in records made before networking: loopback only. */
+  network?: NetworkConfig;
+}
+
+/** --network (none, host, bridge, a network's name), --ip, --mac-address, and the /etc files'
+ * --add-host, --dns, --dns-search, --dns-option. */
+export interface NetworkConfig {
+  mode: string;
+  ip?: string;
+  mac?: string;
+  extraHosts?: string[];
+  dns?: string[];
+  dnsSearch?: string[];
+  dnsOptions?: string[];
+  /** -p: published ports (host port 0 = chosen at each start). */
+  ports?: PortBinding[];
+  /** `network connect`: further networks, joined at every start after the first. */
+  connected?: { network: string; ip?: string }[];
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';

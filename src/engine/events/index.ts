@@ -5,7 +5,7 @@ import type { Layout } from '../store/layout.js';
 
 export interface EngineEvent {
   time: string;         // RFC3339 with milliseconds
-  type: 'container' | 'image' | 'volume';
+  type: 'container' | 'image' | 'volume' | 'network';
   action: string;       // create, start, die, stop, kill, pause, unpause, rename, destroy, import, tag, untag, delete
   id: string;
   name?: string;

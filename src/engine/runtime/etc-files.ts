@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { atomicWriteFile } from '../store/atomic.js';
 import type { ContainerPaths } from '../store/layout.js';
 import type { ContainerRecord } from '../container/types.js';
+import { invalid } from '../errors.js';
 
 /** What Docker writes for a container whose network has no address (loopback only): the
  * loopback and IPv6 multicast names, and no line for the hostname (it has no IP to map). */
@@ -65,10 +66,34 @@ export function hostResolvConf(): string {
   return text;
 }
 
-export function writeEtcFiles(paths: ContainerPaths, record: ContainerRecord): void {
+/** --add-host NAME:IP (or NAME=IP) as a hosts line. */
+export function extraHostLine(spec: string): string {
+  const m = /^([^:=\s]+)[:=](\S+)$/.exec(spec);
+  if (!m) throw invalid(`invalid argument "${spec}" for "--add-host" flag: expected NAME:IP`);
+  return `${m[2].replace(/^\[(.*)\]$/, '$1')}\t${m[1]}`;
+}
+
+/** The host's resolver configuration with --dns, --dns-search and --dns-option replacing
+ * its nameserver, search and options lines (docker's rule: each flag replaces its kind). */
+export function containerResolvConf(host: string, o: { dns?: string[]; dnsSearch?: string[]; dnsOptions?: string[] }): string {
+  let lines = filterResolvConf(host).split('\n').filter(Boolean);
+  const replace = (kind: RegExp, values: string[] | undefined, render: (v: string[]) => string[]): void => {
+    if (!values?.length) return;
+    lines = [...lines.filter((l) => !kind.test(l)), ...render(values)];
+  };
+  replace(/^\s*nameserver\s/, o.dns, (v) => v.map((d) => `nameserver ${d}`));
+  replace(/^\s*(search|domain)\s/, o.dnsSearch, (v) => (v.length === 1 && v[0] === '.' ? [] : [`search ${v.join(' ')}`]));
+  replace(/^\s*options\s/, o.dnsOptions, (v) => [`options ${v.join(' ')}`]);
+  return lines.length ? lines.join('\n') + '\n' : '';
+}
+
+/** `own`: the container's addresses as hosts lines ("IP\tHOSTNAME"), written at start once known. */
+export function writeEtcFiles(paths: ContainerPaths, record: ContainerRecord, own: string[] = []): void {
   // rebuilt at every start: a crash stops the container that uses them, so no fsync
   const rebuilt = { durable: false };
+  const net = record.config.network;
+  const extra = (net?.extraHosts ?? []).map(extraHostLine);
   atomicWriteFile(paths.hostname, `${record.config.hostname}\n`, 0o644, rebuilt);
-  atomicWriteFile(paths.hosts, LOOPBACK_HOSTS, 0o644, rebuilt);
-  atomicWriteFile(paths.resolvConf, filterResolvConf(hostResolvConf()), 0o644, rebuilt);
+  atomicWriteFile(paths.hosts, LOOPBACK_HOSTS + [...extra, ...own].map((l) => `${l}\n`).join(''), 0o644, rebuilt);
+  atomicWriteFile(paths.resolvConf, containerResolvConf(hostResolvConf(), net ?? {}), 0o644, rebuilt);
 }

@@ -1,0 +1,45 @@
+// run/create's network flags: --network (--net), --ip, --mac-address and the
+// /etc files' --add-host, --dns, --dns-search, --dns-option. Checked by the
+// engine at create (container/network.ts).
+import type { Argv } from 'yargs';
+import type { NetworkConfig } from '../engine/container/index.js';
+import { parsePublish } from '../engine/network/index.js';
+
+export interface NetworkArgs {
+  network?: string;
+  ip?: string;
+  'mac-address'?: string;
+  'add-host'?: string[];
+  dns?: string[];
+  'dns-search'?: string[];
+  'dns-option'?: string[];
+  publish?: string[];
+}
+
+/** Flags that take a value, for splitting off the container's command. */
+export const networkValueFlags = ['publish', 'p', 'network', 'net', 'ip', 'mac-address', 'add-host', 'dns', 'dns-search', 'dns-option'];
+
+export function networkOptions<T>(y: Argv<T>): Argv<T & NetworkArgs> {
+  return y
+    .option('publish', { alias: 'p', type: 'string', array: true, nargs: 1, describe: "publish a container's port to the host ([IP:][HOST_PORT:]PORT[/udp])" })
+    .option('network', { alias: 'net', type: 'string', describe: 'connect the container to a network (bridge, none, host, NAME)' })
+    .option('ip', { type: 'string', describe: 'IPv4 address on a user-defined network (e.g. 172.30.100.104)' })
+    .option('mac-address', { type: 'string', describe: 'container MAC address (e.g. 92:d0:c6:0a:29:33)' })
+    .option('add-host', { type: 'string', array: true, nargs: 1, describe: 'add a custom host-to-IP mapping (host:ip)' })
+    .option('dns', { type: 'string', array: true, nargs: 1, describe: 'set custom DNS servers' })
+    .option('dns-search', { type: 'string', array: true, nargs: 1, describe: 'set custom DNS search domains' })
+    .option('dns-option', { type: 'string', array: true, nargs: 1, describe: 'set DNS options' }) as unknown as Argv<T & NetworkArgs>;
+}
+
+export function toNetworkConfig(a: NetworkArgs): NetworkConfig {
+  return {
+    mode: a.network ?? 'bridge',
+    ...(a.ip ? { ip: a.ip } : {}),
+    ...(a['mac-address'] ? { mac: a['mac-address'] } : {}),
+    ...(a['add-host']?.length ? { extraHosts: a['add-host'] } : {}),
+    ...(a.dns?.length ? { dns: a.dns } : {}),
+    ...(a['dns-search']?.length ? { dnsSearch: a['dns-search'] } : {}),
+    ...(a['dns-option']?.length ? { dnsOptions: a['dns-option'] } : {}),
+    ...(a.publish?.length ? { ports: a.publish.map(parsePublish) } : {}),
+  };
+}

@@ -1,0 +1,144 @@
+// A container's networks across its life: addresses taken under the
+// networks' lock before the spawn (so /etc/hosts can name them), interfaces
+// plugged into the init's namespace while it waits at its start gate, and
+// everything released when the run ends or the container goes. Release is
+// idempotent and keyed by container id, so a start killed half-way is undone
+// by the next start, exit collection or rm.
+import type { Layout } from '../store/layout.js';
+import { readFileSync } from 'node:fs';
+import { conflict, invalid, notFound } from '../errors.js';
+import { CLONE, releaseStart, type SpawnResult, type SpawnSpec } from '../../native/index.js';
+import { DEFAULT_NETWORK, NetworkStore, freePort, parseNetworkMode, plugEndpoint, syncFirewall, unplugEndpoint, type Attachment, type PortBinding } from '../network/index.js';
+import type { ContainerRecord, NetworkConfig } from './types.js';
+import { extraHostLine } from '../runtime/etc-files.js';
+
+/** Checks --network/--ip/--mac-address at create time (docker refuses these before creating). */
+export function checkNetworkConfig(layout: Layout, cfg: NetworkConfig): void {
+  const mode = parseNetworkMode(cfg.mode);
+  if (mode.kind === 'container') throw invalid(`--network container:${mode.container} is not supported yet`);
+  if (mode.kind === 'network' && mode.name !== DEFAULT_NETWORK && !new NetworkStore(layout).find(mode.name)) throw notFound('network', mode.name);
+  if (cfg.ip && (mode.kind !== 'network' || mode.name === DEFAULT_NETWORK)) throw invalid('user specified IP address is supported on user defined networks only');
+  if (cfg.mac && !/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(cfg.mac)) throw invalid(`invalid --mac-address ${cfg.mac}: expected six hex bytes (02:42:ac:11:00:02)`);
+  if (cfg.mac && (parseInt(cfg.mac.slice(0, 2), 16) & 1)) throw invalid(`invalid --mac-address ${cfg.mac}: a multicast address`);
+  (cfg.extraHosts ?? []).forEach(extraHostLine);
+  if (cfg.ports?.length && mode.kind !== 'network') throw invalid(`-p needs a bridge network: published ports are discarded with --network ${cfg.mode}`);
+}
+
+/** The network mode of a record; records made before networking have loopback only. */
+export function networkModeOf(rec: ContainerRecord): string {
+  return rec.config.network?.mode ?? 'none';
+}
+
+/** Before the spawn: the container's endpoints (allocated now, or kept from a start that died). */
+export async function allocateNetworks(layout: Layout, rec: ContainerRecord): Promise<Attachment[]> {
+  const mode = parseNetworkMode(networkModeOf(rec));
+  if (mode.kind !== 'network') return [];
+  const store = new NetworkStore(layout);
+  if (mode.name === DEFAULT_NETWORK) await store.ensureDefault();
+  const cfg = rec.config.network!;
+  const ports: PortBinding[] = [];
+  for (const p of cfg.ports ?? []) ports.push(p.hostPort ? p : { ...p, hostPort: await freePort(p.proto, p.hostIp) });
+  const primary = await store.attach(mode.name, { containerId: rec.id, containerName: rec.name, ip: cfg.ip, mac: cfg.mac, ports });
+  const extra: Attachment[] = [];
+  for (const c of cfg.connected ?? []) {
+    if (store.find(c.network)) extra.push(await store.attach(c.network, { containerId: rec.id, containerName: rec.name, ip: c.ip }));
+  }
+  return [primary, ...extra];
+}
+
+/** `network connect`: remembered in the record (every later start joins it too) and, on a
+ * running container, plugged at once as the next free ethN. */
+export async function connectContainer(layout: Layout, rec: ContainerRecord, pid: number | undefined, ref: string, ip?: string): Promise<ContainerRecord> {
+  const store = new NetworkStore(layout);
+  const n = store.get(ref);
+  const mode = parseNetworkMode(networkModeOf(rec));
+  if (mode.kind === 'host' || mode.kind === 'container') throw invalid('container sharing network namespace with another container or host cannot be connected to any other network');
+  if (mode.kind === 'none') throw invalid('container cannot be connected to multiple networks with one of the networks in private (none) mode');
+  const cfg = rec.config.network ?? { mode: 'none' };
+  const already = (mode.kind === 'network' && store.find(mode.name)?.Id === n.Id) || (cfg.connected ?? []).some((c) => store.find(c.network)?.Id === n.Id);
+  if (already) throw conflict(`endpoint with name ${rec.name} already exists in network ${n.Name}`);
+  if (ip) checkNetworkConfig(layout, { mode: n.Name, ip });
+  if (pid) {
+    const a = await store.attach(n.Id, { containerId: rec.id, containerName: rec.name, ip });
+    try {
+      plugEndpoint(n, () => store.list(), a, pid, freeInterfaceName(pid), false);
+    } catch (e) {
+      await store.detach(n.Id, rec.id);
+      throw e;
+    }
+  }
+  rec.config.network = { ...cfg, connected: [...(cfg.connected ?? []), { network: n.Name, ...(ip ? { ip } : {}) }] };
+  return rec;
+}
+
+/** `network disconnect`: forgotten by the record, unplugged (and its address freed) now. */
+export async function disconnectContainer(layout: Layout, rec: ContainerRecord, ref: string): Promise<ContainerRecord> {
+  const store = new NetworkStore(layout);
+  const n = store.get(ref);
+  const cfg = rec.config.network;
+  const mode = parseNetworkMode(networkModeOf(rec));
+  const isPrimary = mode.kind === 'network' && store.find(mode.name)?.Id === n.Id;
+  const rest = (cfg?.connected ?? []).filter((c) => store.find(c.network)?.Id !== n.Id);
+  if (!cfg || (!isPrimary && rest.length === (cfg.connected ?? []).length)) throw conflict(`container ${rec.name} is not connected to network ${n.Name}`);
+  const a = await store.detach(n.Id, rec.id);
+  if (a) {
+    try { unplugEndpoint(a); } catch { /* gone with the namespace already */ }
+  }
+  // without its first network a container keeps the next one, or loopback only (docker's "none")
+  if (isPrimary) rec.config.network = { ...cfg, mode: rest[0]?.network ?? 'none', ip: rest[0]?.ip, connected: rest.slice(1) };
+  else rec.config.network = { ...cfg, connected: rest };
+  return rec;
+}
+
+/** eth0, eth1, …: the first name the container's namespace does not use yet. */
+function freeInterfaceName(pid: number): string {
+  const used = new Set(readFileSync(`/proc/${pid}/net/dev`, 'utf8').split('\n').slice(2).map((l) => l.split(':')[0].trim()));
+  let i = 0;
+  while (used.has(`eth${i}`)) i++;
+  return `eth${i}`;
+}
+
+/** The spec changes a network mode makes: no namespace of its own for host, the gate for bridges. */
+export function networkSpec(spec: SpawnSpec, rec: ContainerRecord, attachments: Attachment[]): SpawnSpec {
+  if (parseNetworkMode(networkModeOf(rec)).kind === 'host') return { ...spec, namespaces: spec.namespaces & ~CLONE.NEWNET };
+  return attachments.length ? { ...spec, networkGate: true } : spec;
+}
+
+/** While the init waits at its gate: plug every endpoint (eth0, eth1, …), then open the gate.
+ * On failure the gate is closed instead (the init exits 125) and the init's own error, if it
+ * failed before the gate, is the one thrown. */
+export function plugAndRelease(layout: Layout, spawned: SpawnResult, attachments: Attachment[]): SpawnResult {
+  if (!spawned.gate) return spawned;
+  const store = new NetworkStore(layout);
+  try {
+    attachments.forEach((a, i) => plugEndpoint(store.get(a.networkId), () => store.list(), a, spawned.initPid, `eth${i}`, i === 0));
+    if (attachments.some((a) => a.ports.length)) syncFirewall(store.list());
+  } catch (e) {
+    try {
+      releaseStart({ ...spawned, gate: spawned.gate }, false);
+    } catch (initErr) {
+      if ((initErr as { step?: string }).step !== 'wait for network setup') throw initErr;
+    }
+    throw e;
+  }
+  return releaseStart({ ...spawned, gate: spawned.gate }, true);
+}
+
+/** After a run (or a failed start, or at rm): every endpoint unplugged and its address freed. */
+export async function releaseNetworks(layout: Layout, id: string): Promise<void> {
+  const store = new NetworkStore(layout);
+  for (const a of store.attachmentsOf(id)) {
+    try {
+      unplugEndpoint(a);
+    } catch {
+      // the veth normally went with the container's namespace; the address is freed regardless
+    }
+    await store.detach(a.networkId, id);
+    if (a.ports.length) syncFirewall(store.list());
+  }
+}
+
+/** /etc/hosts lines for the container's own addresses (docker: "IP\tHOSTNAME"). */
+export function ownHostsLines(rec: ContainerRecord, attachments: Attachment[]): string[] {
+  return attachments.map((a) => `${a.ip}\t${rec.config.hostname}`);
+}
