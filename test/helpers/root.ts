@@ -4,7 +4,7 @@
 // no mount and no cgroup mentioning the root's containers, no process of them,
 // and nothing `system check --quick` finds.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readlinkSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/native/index.js';
 
@@ -71,9 +71,30 @@ export class TestRoot {
     if (check.code !== 0) {
       for (const l of check.stdout.split('\n')) if (l.startsWith('  ')) leftovers.push(`system check: ${l.trim()}`);
     }
+    leftovers.push(...removeBridges(this.root));
     rmSync(this.root, { recursive: true, force: true });
     return leftovers;
   }
+}
+
+/** The bridges of the root's networks (the default `berth0` too, which berth keeps as docker
+ * keeps docker0) and berth's nft table: a test's, removed with its root, so the next test file
+ * finds the runner's namespace as it was. Only ever inside the runner's own namespace. */
+function removeBridges(root: string): string[] {
+  const dir = join(root, 'networks');
+  if (!existsSync(dir)) return [];
+  if (process.env.BERTH_TEST_NETNS !== readlinkSync('/proc/self/ns/net')) {
+    return ['networks: made outside the test runner\'s network namespace (run tests through test/run.js)'];
+  }
+  const out: string[] = [];
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+    const n = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { Name: string; Options?: Record<string, string>; Containers?: object };
+    if (n.Containers && Object.keys(n.Containers).length) out.push(`network ${n.Name}: endpoints left ${Object.keys(n.Containers).join(' ')}`);
+    const bridge = n.Options?.['com.docker.network.bridge.name'];
+    if (bridge) spawnSync('ip', ['link', 'del', bridge]);
+  }
+  spawnSync('nft', ['delete', 'table', 'ip', 'berth']);
+  return out;
 }
 
 /** Mounts, cgroups and processes that still mention `root` (a test root). */

@@ -6,12 +6,13 @@ import type { ImageStore } from '../image/index.js';
 import { checkContainers } from './containers.js';
 import { checkStorage } from './storage.js';
 import { checkTemp } from './temp.js';
+import { checkNetworks } from './networks.js';
 import type { CheckOptions, Finding } from './types.js';
 
 export type { CheckOptions, Finding, Repair } from './types.js';
 
 export async function checkSystem(layout: Layout, images: ImageStore, opts: CheckOptions = {}): Promise<Finding[]> {
-  return [...checkContainers(layout), ...await checkStorage(layout, images, opts), ...checkTemp(layout)];
+  return [...checkContainers(layout), ...checkNetworks(layout), ...await checkStorage(layout, images, opts), ...checkTemp(layout)];
 }
 
 export interface RepairReport { finding: Finding; done: boolean; error?: string }
