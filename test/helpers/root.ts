@@ -17,6 +17,10 @@ export class TestRoot {
   /** Container IDs the test saw (add them so the leak check covers removed ones too). */
   readonly seen: string[] = [];
   constructor(prefix = 'berth-test-') {
+    // berth makes bridges and NAT rules in the namespace it runs in: never the machine's own
+    if (process.env.BERTH_TEST_NETNS !== readlinkSync('/proc/self/ns/net')) {
+      throw new Error('run the tests through test/run.js, which puts them in a network namespace of their own');
+    }
     this.root = mkdtempSync(join('/tmp', prefix));
   }
 
