@@ -67,7 +67,13 @@ export async function stopContainer(layout: Layout, rec: ContainerRecord, timeou
   const sig = signalNumber(signalName || rec.config.stopSignal);
   const grace = timeoutSec ?? rec.config.stopTimeout;
   const cg = ContainerCgroups.fromDirs(rec.run!.cgroupPaths);
-  signalInit(layout, rec, sig);
+  try {
+    signalInit(layout, rec, sig);
+  } catch (e) {
+    // it exited between the check above and the signal: stopped, as asked
+    if (!(e instanceof BerthError && e.code === 'NOT_RUNNING')) throw e;
+    return;
+  }
   if (rec.paused) cg.thaw(); // a frozen process cannot act on the signal
   if (grace < 0 ? await waitExit(layout, rec.id) : await waitExit(layout, rec.id, grace * 1000)) {
     emitEvent(layout, { type: 'container', action: 'stop', id: rec.id, name: rec.name });
