@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Engine } from '../../src/engine/index.js';
+import { stopContainer } from '../../src/engine/container/control.js';
 import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot } from '../helpers/root.js';
 
@@ -82,6 +83,20 @@ test('always: restarts after exit 0 (restarting in between); stop ends it; start
   assert.match(state('loop'), /^0 /, 'a start by the user counts from 0 (docker)');
   waitFor('the policy again', () => Number(state('loop').split(' ')[0]) > 0);
   t.ok(['rm', '-f', 'loop']);
+});
+
+test('stop with a record read before a restart by the policy: the new run is stopped, not the old one', async () => {
+  const id = t.ok(['run', '-d', '--name', 'stale', '--restart', 'always', 'bb', 'sh', '-c', 'test -f /again && exec sleep 1000; touch /again']);
+  t.seen.push(id);
+  const engine = Engine.open({ root: t.root });
+  waitFor('the first exit', () => / (restarting|exited) /.test(state('stale')));
+  const before = engine.containers.find('stale'); // what a slow `stop` read: the finished run
+  waitFor('the restart', () => / running /.test(state('stale')));
+  await stopContainer(engine.layout, before, 1);
+  assert.match(state('stale'), / exited /, 'stop ends the run the policy began');
+  spawnSync('sleep', ['1']);
+  assert.match(state('stale'), / exited /, 'and no restart follows');
+  t.ok(['rm', '-f', 'stale']);
 });
 
 test('unless-stopped: kill by the user ends it; a restart by hand counts from 0 again (docker)', () => {

@@ -60,10 +60,12 @@ export async function markManualStop(layout: Layout, id: string): Promise<void> 
   });
 }
 
-export async function stopContainer(layout: Layout, rec: ContainerRecord, timeoutSec?: number, signalName?: string): Promise<void> {
-  const paths = layout.container(rec.id);
-  await markManualStop(layout, rec.id);
-  if (!deriveState(rec, paths).running) return; // docker: stopping a stopped container succeeds
+export async function stopContainer(layout: Layout, found: ContainerRecord, timeoutSec?: number, signalName?: string): Promise<void> {
+  const paths = layout.container(found.id);
+  await markManualStop(layout, found.id);
+  // read again after the mark: a restart by its policy may have begun a new run since `found` was read
+  const rec = loadRecord(layout, found.id);
+  if (!rec || !deriveState(rec, paths).running) return; // docker: stopping a stopped (or removed) container succeeds
   const sig = signalNumber(signalName || rec.config.stopSignal);
   const grace = timeoutSec ?? rec.config.stopTimeout;
   const cg = ContainerCgroups.fromDirs(rec.run!.cgroupPaths);

@@ -182,7 +182,14 @@ export class ContainerService {
       if (!opts.force) {
         throw conflict(`cannot remove container "/${rec.name}": container is ${st.status}: stop the container before removing or force remove`);
       }
-      killContainer(this.layout, rec, 'SIGKILL');
+      await markManualStop(this.layout, rec.id); // no restart by its policy from here on
+      const cur = loadRecord(this.layout, rec.id) ?? rec; // such a restart may have begun a new run since `rec` was read
+      try {
+        killContainer(this.layout, cur, 'SIGKILL');
+      } catch (e) {
+        // it exited (a racing rm -f killed it) between the state check and the signal: go on removing
+        if (!(e instanceof BerthError && e.code === 'NOT_RUNNING')) throw e;
+      }
       if (!(await waitExit(this.layout, rec.id, 10_000))) {
         throw new BerthError('INTERNAL', `container ${rec.name} did not exit 10s after SIGKILL`);
       }
