@@ -14,7 +14,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Layout } from '../store/layout.js';
 import { ContainerCgroups, livePids } from '../cgroup/index.js';
-import { emitEvent } from '../events/index.js';
+import { dieAttributes, emitContainerEvent } from './events.js';
 import { loadRecord, saveRecord, tryContainerLock } from './records.js';
 import { exitLost, lostExit, parentOf, procStartTime, readExitFile } from './state.js';
 import type { ContainerRecord } from './types.js';
@@ -65,7 +65,7 @@ function settleStart(layout: Layout, rec: ContainerRecord): void {
     rec.paused = false;
     delete rec.starting;
     saveRecord(layout, rec);
-    emitEvent(layout, { type: 'container', action: 'start', id: rec.id, name: rec.name });
+    emitContainerEvent(layout, rec, 'start');
     return;
   }
   ContainerCgroups.fromDirs(s.cgroupPaths).remove(); // kills anything inside first
@@ -79,7 +79,7 @@ function collectLostExit(layout: Layout, rec: ContainerRecord): void {
   rec.exit = lostExit(run.startedAt, new Date().toISOString());
   rec.paused = false;
   saveRecord(layout, rec);
-  emitEvent(layout, { type: 'container', action: 'die', id: rec.id, name: rec.name, attributes: { exitCode: rec.exit.exitCode } });
+  emitContainerEvent(layout, rec, 'die', dieAttributes(rec, rec.exit));
 }
 
 /** The pid of the berth-monitor given this exit file, if one runs: a start cut short never
