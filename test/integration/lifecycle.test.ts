@@ -2,10 +2,10 @@
 // kernel: run, detach, ps, top, stop, inspect, logs, rm, exit codes, isolation.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync, readdirSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { busyboxTar } from '../helpers/fixtures.js';
+import { busyboxTar, cacheDir } from '../helpers/fixtures.js';
 import { TestRoot, berthBin } from '../helpers/root.js';
 
 const t = new TestRoot('berth-test-life-');
@@ -254,8 +254,32 @@ test('logs -f into a pipe that closes (| head -1) ends, as SIGPIPE would end it'
   t.ok(['rm', '-f', 'ticker']);
 });
 
-test('--init runs the command under an init as PID 1', () => {
-  assert.is(t.ok(['run', '--rm', '--init', 'bb', 'sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "']), '/dev/init sh -c cat /proc/1/cmdline | tr "\\0" " "');
+test('--init runs the command under an init as PID 1, shown as docker shows docker-init', () => {
+  assert.is(t.ok(['run', '--rm', '--init', 'bb', 'sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "']), '/sbin/docker-init -- sh -c cat /proc/1/cmdline | tr "\\0" " "');
+  // docker: PID 1 is "/sbin/docker-init -- CMD", the command its child
+  const id = t.ok(['run', '-d', '--init', '--name', 'inited', 'bb', 'sleep', '100']);
+  t.seen.push(id);
+  const ps = t.ok(['exec', 'inited', 'ps', '-o', 'pid,ppid,args']).split('\n').map((l) => l.trim().split(/\s+/));
+  assert.equal(ps[1], ['1', '0', '/sbin/docker-init', '--', 'sleep', '100']);
+  assert.equal(ps[2].slice(1), ['1', 'sleep', '100']);
+  const top = t.ok(['top', 'inited']).split('\n');
+  assert.match(top[1], /\/sbin\/docker-init -- sleep 100$/);
+  assert.match(top[2], /\ssleep 100$/);
+  t.ok(['rm', '-f', 'inited']);
+  // the init's mount target is the runtime's, as /etc/hosts: not a change of the container (diff,
+  // commit), even in an image that has no /sbin (the runtime made the directory too)
+  const dir = mkdtempSync('/tmp/berth-test-life-nosbin-');
+  const tar = join(dir, 'nosbin.tar');
+  spawnSync('tar', ['-C', join(cacheDir, 'busybox-rootfs'), '--exclude=./sbin', '-cf', tar, '.']);
+  t.ok(['import', tar, 'nosbin']);
+  const c = t.ok(['run', '--init', '--name', 'nosbin', 'nosbin', 'sh', '-c', 'touch /made; test -x /sbin/docker-init']);
+  t.seen.push(c);
+  assert.is(t.ok(['diff', 'nosbin']), 'A /made');
+  t.ok(['commit', 'nosbin', 'nosbin:committed']);
+  t.ok(['rm', 'nosbin']);
+  assert.is(t.ok(['run', '--rm', 'nosbin:committed', 'sh', '-c', 'ls /made; test -e /sbin && echo sbin || echo no sbin']), '/made\nno sbin', 'commit leaves it out');
+  t.ok(['rmi', 'nosbin', 'nosbin:committed']);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('cp both directions, for running and stopped containers', () => {

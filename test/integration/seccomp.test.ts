@@ -74,7 +74,7 @@ test('ordinary commands still work under the filter (pipes, forks, threads of bu
   const out = t.ok(['run', '--rm', 'bb', 'sh', '-c', 'ls / | grep -c bin; (sleep 0.1 &); wait; id -u; date +%Y >/dev/null && echo date; ps -o comm | grep -c "^ps$"; wget -q -O - http://127.0.0.1:1 2>/dev/null || echo nohost']);
   assert.equal(out.split('\n'), ['2', '0', 'date', '1', 'nohost']);
   // with --init, PID 1 (berth-init) is filtered as well
-  assert.is(t.ok(['run', '--rm', '--init', 'bb', 'sh', '-c', 'grep ^Seccomp: /proc/1/status; head -c 9 /proc/1/cmdline']), 'Seccomp:\t2\n/dev/init');
+  assert.is(t.ok(['run', '--rm', '--init', 'bb', 'sh', '-c', 'grep ^Seccomp: /proc/1/status; head -c 17 /proc/1/cmdline']), 'Seccomp:\t2\n/sbin/docker-init');
 });
 
 test('exec is filtered too', () => {

@@ -74,6 +74,12 @@ test('rmi the image, then pull by tag: same image ID, docker summary lines, the 
   assert.equal(ls('tmp'), []);
 });
 
+test('events: push and pull name the reference (docker\'s actor for them), rmi untags and deletes by ID', () => {
+  const ev = t.ok(['events', '--since', '10m', '--until', '0s', '--filter', 'type=image', '--filter', 'event=push', '--filter', 'event=pull',
+    '--filter', 'event=delete', '--format', '{{.Action}} {{.Actor.ID}} {{.Actor.Attributes.name}}']).split('\n');
+  assert.equal(ev, [`push ${repo}:v1 ${repo}:v1`, `push ${repo}:v1 ${repo}:v1`, `delete ${id} ${id}`, `pull ${repo}:v1 ${repo}:v1`]);
+});
+
 test('pull into a pipe that closes at once (| head -c 1): the pull still completes, exit 0, nothing left in tmp', () => {
   t.ok(['rmi', `${repo}:v1`]);
   const r = spawnSync('bash', ['-c', `"$0" -- "$1" --root "$2" pull "$3" | head -c 1 >/dev/null; exit \${PIPESTATUS[0]}`,

@@ -1,7 +1,8 @@
 // `system check` finds what crashes and kills leave (each planted here the way
 // a killed command or monitor leaves it), `--repair` fixes what is safe and
 // says so, what needs a person stays reported; `info` counts the problems;
-// `system boot` settles containers whose processes are gone.
+// `system boot` settles containers whose processes are gone, then starts those
+// whose restart policy brings them back after a reboot.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -111,6 +112,26 @@ test('system boot settles containers whose processes are gone and says what it d
   assert.match(r.stdout, /Repaired container rebooted .*collected the exit/);
   assert.is(t.ok(['system', 'check']), 'No problems found');
   t.ok(['rm', 'rebooted']);
+});
+
+test('system boot starts the containers a reboot ended whose policy is always or unless-stopped', () => {
+  const always = t.ok(['run', '-d', '--name', 'boot-always', '--restart', 'always', 'bb', 'sleep', '300']);
+  const plain = t.ok(['run', '-d', '--name', 'boot-plain', 'bb', 'sleep', '300']);
+  t.seen.push(always, plain);
+  for (const id of [always, plain]) { // what a reboot does: every process gone, nothing collected
+    const run = runOf(id);
+    process.kill(run.monitorPid, 'SIGKILL');
+    process.kill(run.pid, 'SIGKILL');
+    assert.ok(waitFor(() => !alive(run.pid), 5000));
+  }
+  const r = t.berth(['system', 'boot']);
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^Started container boot-always \(restart policy\)$/m);
+  assert.not.match(r.stdout, /Started container boot-plain/);
+  assert.is(t.ok(['inspect', '-f', '{{.State.Status}}', 'boot-always']), 'running');
+  assert.is(t.ok(['inspect', '-f', '{{.State.Status}}', 'boot-plain']), 'exited');
+  assert.is(t.ok(['inspect', '-f', '{{.RestartCount}}', 'boot-always']), '0', 'a start at boot is not a restart by the policy');
+  t.ok(['rm', '-f', 'boot-always', 'boot-plain']);
 });
 
 test.run();

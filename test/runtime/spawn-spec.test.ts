@@ -199,16 +199,16 @@ test('args: entrypoint + cmd; no command is docker\'s error', () => {
   assert.is(e.message, 'no command specified');
 });
 
-test('--init: berth-init bound read-only at /dev/init after /dev is mounted, args prefixed with /dev/init', () => {
+test('--init: berth-init bound read-only at docker\'s /sbin/docker-init after /dev is mounted, args prefixed with it and "--"', () => {
   const s = build({ init: true, cmd: ['sleep', '5'] });
-  assert.equal(s.process.args, ['/dev/init', 'sleep', '5']); // berth-init execs argv[1]: no "--"
-  const bind = targetIndex(s.ops, '/dev/init', 'mount');
-  const ro = targetIndex(s.ops, '/dev/init', 'remount');
-  assert.equal(s.ops[bind], { op: 'mount', source: initPath, target: '/dev/init', fstype: '', flags: MS.BIND, data: '', mkdir: 'file' });
+  assert.equal(s.process.args, ['/sbin/docker-init', '--', 'sleep', '5']); // as docker calls its tini
+  const bind = targetIndex(s.ops, '/sbin/docker-init', 'mount');
+  const ro = targetIndex(s.ops, '/sbin/docker-init', 'remount');
+  assert.equal(s.ops[bind], { op: 'mount', source: initPath, target: '/sbin/docker-init', fstype: '', flags: MS.BIND, data: '', mkdir: 'file' });
   assert.ok(bind > targetIndex(s.ops, '/dev', 'mount') && ro === bind + 1);
   const flags = (s.ops[ro] as { flags: number }).flags;
   assert.ok((flags & MS.RDONLY) !== 0 && (flags & MS.BIND) !== 0 && (flags & MS.NOEXEC) === 0);
-  assert.is(targetIndex(build().ops, '/dev/init'), -1, 'no /dev/init without --init');
+  assert.is(targetIndex(build().ops, '/sbin/docker-init'), -1, 'no /sbin/docker-init without --init');
 });
 
 test('seccomp: docker\'s default profile compiled into the process spec; none with seccomp=unconfined', () => {

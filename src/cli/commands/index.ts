@@ -4,6 +4,7 @@ import type { CommandModule } from 'yargs';
 
 // Add each new command module here (keep the import list sorted by verb).
 import { attachCommand } from './attach.js';
+import { eventsCommand } from './events.js';
 import { execCommand } from './exec.js';
 import { containerCommand } from './container.js';
 import { cpCommand } from './cp.js';
@@ -42,7 +43,7 @@ import { saveCommand } from './save.js';
 export const commands: CommandModule<any, any>[] = [
   runCommand, createCommand, startCommand, stopCommand, restartCommand, killCommand, rmCommand, psCommand,
   attachCommand, execCommand, inspectCommand, waitCommand, logsCommand, topCommand, renameCommand, pauseCommand, unpauseCommand, cpCommand,
-  infoCommand, versionCommand, containerCommand, updateCommand, statsCommand,
+  infoCommand, versionCommand, eventsCommand, containerCommand, updateCommand, statsCommand,
   imagesCommand, importCommand, rmiCommand, tagCommand, imageCommand,
   pullCommand, pushCommand, loginCommand, logoutCommand,
   volumeCommand, networkCommand, portCommand, systemCommand,

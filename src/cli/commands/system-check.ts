@@ -54,9 +54,13 @@ export const checkCommand: CommandModule<GlobalArgs, CheckArgs> = {
 
 export const bootCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'boot',
-  describe: 'Reconcile state after a host reboot (run once at boot: collects the exits of containers the reboot ended)',
+  describe: 'Reconcile state after a host reboot (run once at boot: collects the exits of containers the reboot ended, then starts those whose restart policy says so)',
   handler: async (a) => {
-    const left = await checkAndRepair(getEngine(a), true, { quick: true });
+    const engine = getEngine(a);
+    const left = await checkAndRepair(engine, true, { quick: true });
+    // docker's daemon start-up: always / unless-stopped containers come back (after the
+    // repairs, which collect the exits the reboot left unrecorded)
+    for (const id of await engine.containers.bootRestart()) say(`Started container ${engine.containers.find(id).name} (restart policy)`);
     if (left) throw new ExitStatus(1);
   },
 };

@@ -6,7 +6,7 @@ import type { Layout } from '../store/layout.js';
 import { BerthError, notFound } from '../errors.js';
 import { signalNumber } from '../runtime/index.js';
 import { ContainerCgroups, livePids } from '../cgroup/index.js';
-import { emitEvent } from '../events/index.js';
+import { emitContainerEvent } from './events.js';
 import { loadRecord, saveRecord, withContainerLock } from './records.js';
 import { deriveState, parentOf } from './state.js';
 import type { ContainerRecord } from './types.js';
@@ -71,6 +71,7 @@ export async function stopContainer(layout: Layout, found: ContainerRecord, time
   const cg = ContainerCgroups.fromDirs(rec.run!.cgroupPaths);
   try {
     signalInit(layout, rec, sig);
+    emitContainerEvent(layout, rec, 'kill', { signal: sig }); // docker's stop logs its signal as a kill
   } catch (e) {
     // it exited between the check above and the signal: stopped, as asked
     if (!(e instanceof BerthError && e.code === 'NOT_RUNNING')) throw e;
@@ -78,23 +79,26 @@ export async function stopContainer(layout: Layout, found: ContainerRecord, time
   }
   if (rec.paused) cg.thaw(); // a frozen process cannot act on the signal
   if (grace < 0 ? await waitExit(layout, rec.id) : await waitExit(layout, rec.id, grace * 1000)) {
-    emitEvent(layout, { type: 'container', action: 'stop', id: rec.id, name: rec.name });
+    emitContainerEvent(layout, rec, 'stop');
     return;
   }
   // grace period over: kill everything in the container (killing the pid-namespace init kills all)
-  try { signalInit(layout, rec, 9); } catch { /* exited meanwhile */ }
+  try {
+    signalInit(layout, rec, 9);
+    emitContainerEvent(layout, rec, 'kill', { signal: 9 });
+  } catch { /* exited meanwhile */ }
   cg.kill(9);
   if (!(await waitExit(layout, rec.id, 10_000))) {
     throw new BerthError('INTERNAL', `container ${rec.name} did not exit 10s after SIGKILL`);
   }
-  emitEvent(layout, { type: 'container', action: 'stop', id: rec.id, name: rec.name });
+  emitContainerEvent(layout, rec, 'stop');
 }
 
 export function killContainer(layout: Layout, rec: ContainerRecord, signalName = 'SIGKILL'): void {
   const sig = signalNumber(signalName);
   signalInit(layout, rec, sig);
   if (rec.paused && sig === 9) ContainerCgroups.fromDirs(rec.run!.cgroupPaths).thaw();
-  emitEvent(layout, { type: 'container', action: 'kill', id: rec.id, name: rec.name, attributes: { signal: sig } });
+  emitContainerEvent(layout, rec, 'kill', { signal: sig });
 }
 
 export async function setPaused(layout: Layout, id: string, paused: boolean): Promise<void> {
@@ -111,6 +115,6 @@ export async function setPaused(layout: Layout, id: string, paused: boolean): Pr
     else cg.thaw();
     rec.paused = paused;
     saveRecord(layout, rec);
-    emitEvent(layout, { type: 'container', action: paused ? 'pause' : 'unpause', id, name: rec.name });
+    emitContainerEvent(layout, rec, paused ? 'pause' : 'unpause');
   });
 }

@@ -13,7 +13,7 @@ import {
   DEFAULT_SHM_SIZE, checkGroupAdd, checkUlimits, containerCapabilities, hostDevices, normalizeCapabilities, normalizeUlimits,
   parseSysctl, signalNumber, writeEtcFiles, type DeviceMapping, type Ulimit,
 } from '../runtime/index.js';
-import { emitEvent } from '../events/index.js';
+import { emitContainerEvent } from './events.js';
 import { checkName, nameInUse, newId, randomName } from './ids.js';
 import { listRecords, saveRecord, sweepContainers } from './records.js';
 import { removeAnonymousVolumes, resolveMounts } from './mounts.js';
@@ -211,7 +211,7 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
       await removeAnonymousVolumes(layout, rec);
       throw e;
     }
-    emitEvent(layout, { type: 'container', action: 'create', id, name: rec.name, attributes: { image: o.image } });
+    emitContainerEvent(layout, rec, 'create');
     return rec;
   });
 }

@@ -14,6 +14,7 @@ import { ContainerCgroups } from '../cgroup/index.js';
 import { deriveState, parentOf, procStartTime } from './state.js';
 import type { ContainerExit, ContainerRecord } from './types.js';
 import { foregroundArgs, type Foreground } from './start.js';
+import { emitContainerEvent } from './events.js';
 
 export interface ExecOptions {
   cmd: string[];
@@ -96,6 +97,8 @@ export function startExec(layout: Layout, rec: ContainerRecord, o: ExecOptions):
     pid: spawned.initPid, monitorPid: spawned.monitorPid, startedAt: new Date().toISOString(),
   };
   writeJson(ep.record, er);
+  // docker's action names carry the command ("exec_create: sh -c x"): created and started at once here
+  for (const what of ['exec_create', 'exec_start']) emitContainerEvent(layout, rec, `${what}: ${o.cmd.join(' ')}`, { execID: id });
   return er;
 }
 

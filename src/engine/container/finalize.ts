@@ -9,13 +9,13 @@ import { withLock } from '../store/lock.js';
 import { fsyncDir } from '../store/atomic.js';
 import { umount, MNT_DETACH } from '../../native/index.js';
 import { ContainerCgroups } from '../cgroup/index.js';
-import { emitEvent } from '../events/index.js';
+import { dieAttributes, emitContainerEvent } from './events.js';
 import { crashPoint } from '../crash-point.js';
 import { BerthError } from '../errors.js';
 import { loadRecord, saveRecord, withContainerLock } from './records.js';
 import { deriveState, exitLost, readExitFile } from './state.js';
 import { settleLocked } from './settle.js';
-import { removeAnonymousVolumes } from './mounts.js';
+import { emitUnmounts, removeAnonymousVolumes } from './mounts.js';
 import { restartDecision } from './restart-policy.js';
 import { releaseNetworks } from './network.js';
 
@@ -49,7 +49,8 @@ export async function finalizeExit(layout: Layout, id: string): Promise<boolean>
           rec.restartDelayMs = next.delayMs;
         }
         saveRecord(layout, rec);
-        emitEvent(layout, { type: 'container', action: 'die', id, name: rec.name, attributes: { exitCode: exit.exitCode } });
+        emitContainerEvent(layout, rec, 'die', dieAttributes(rec, exit));
+        emitUnmounts(layout, rec);
       }
       rmSync(paths.exitFile, { force: true });
       return rec.config.autoRemove;
@@ -83,7 +84,7 @@ export async function removeStopped(layout: Layout, id: string, opts: { volumes?
       throw e;
     });
     if (!rec) return;
-    emitEvent(layout, { type: 'container', action: 'destroy', id, name: rec.name });
+    emitContainerEvent(layout, rec, 'destroy');
     crashPoint('rm:renamed');
     removeTrash(layout, id);
     if (opts.volumes) await removeAnonymousVolumes(layout, rec);

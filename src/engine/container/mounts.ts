@@ -118,7 +118,17 @@ export async function prepareMounts(layout: Layout, rec: ContainerRecord, starte
       if (fill.includes(m)) v.Initialized = true;
     });
     // docker's "volume mount" event: the TUI's volume view refreshes its last-use column on it
-    emitEvent(layout, { type: 'volume', action: 'mount', id: m.name!, attributes: { container: rec.id, destination: m.target } });
+    emitEvent(layout, {
+      type: 'volume', action: 'mount', id: m.name!,
+      attributes: { container: rec.id, destination: m.target, driver: 'local', propagation: '', 'read/write': String(!m.readonly) },
+    });
+  }
+}
+
+/** docker's "volume unmount" events when a run ends (its daemon's cleanup unmounts the volumes). */
+export function emitUnmounts(layout: Layout, rec: ContainerRecord): void {
+  for (const m of rec.config.mounts ?? []) {
+    if (m.type === 'volume' && m.name) emitEvent(layout, { type: 'volume', action: 'unmount', id: m.name, attributes: { container: rec.id, driver: 'local' } });
   }
 }
 

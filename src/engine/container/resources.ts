@@ -6,7 +6,7 @@ import {
   ContainerCgroups, applyLimits, detectSupport, hasLimits, hostCpus, mergeLimits, resolveLimits, validateLimits,
   type ResourceLimits,
 } from '../cgroup/index.js';
-import { emitEvent } from '../events/index.js';
+import { emitContainerEvent } from './events.js';
 import { loadRecord, saveRecord, withContainerLock } from './records.js';
 import { deriveState } from './state.js';
 import type { ContainerRecord } from './types.js';
@@ -54,7 +54,7 @@ export async function updateResources(layout: Layout, id: string, update: Resour
     }
     rec.config.resources = hasLimits(next) ? next : undefined;
     saveRecord(layout, rec);
-    emitEvent(layout, { type: 'container', action: 'update', id, name: rec.name });
+    emitContainerEvent(layout, rec, 'update');
     return rec;
   });
 }

@@ -8,7 +8,7 @@ import { livePorts } from './network-settings.js';
 import type { PortBinding } from '../network/index.js';
 import type { ImageRecord, ImageStore } from '../image/index.js';
 import { followLog, readLog, type LogRecord } from '../log/index.js';
-import { emitEvent } from '../events/index.js';
+import { emitContainerEvent } from './events.js';
 import { directoryUsage } from '../volume/index.js';
 import { createContainer, type CreateOptions } from './create.js';
 import { startContainer, type StartOptions } from './start.js';
@@ -115,6 +115,8 @@ export class ContainerService {
   async execWait(er: ExecRecord, opts: { forget?: boolean } = {}): Promise<number> {
     const ep = execPaths(this.layout, er.containerId, er.id);
     const code = await waitExec(ep, er.monitorPid);
+    const rec = loadRecord(this.layout, er.containerId);
+    if (rec) emitContainerEvent(this.layout, rec, 'exec_die', { execID: er.id, exitCode: code });
     if (opts.forget) rmSync(ep.dir, { recursive: true, force: true });
     return code;
   }
@@ -123,7 +125,9 @@ export class ContainerService {
   async attach(ref: string): Promise<AttachConnection> {
     const rec = this.find(ref);
     if (!this.state(rec).running) throw new BerthError('NOT_RUNNING', 'You cannot attach to a stopped container, start it first');
-    return connectAttach(this.layout.container(rec.id).attachSocket, rec.name);
+    const conn = await connectAttach(this.layout.container(rec.id).attachSocket, rec.name);
+    emitContainerEvent(this.layout, rec, 'attach');
+    return conn;
   }
 
   async stop(ref: string, opts: { timeout?: number; signal?: string } = {}): Promise<void> {
@@ -136,7 +140,8 @@ export class ContainerService {
     const rec = this.find(ref);
     await stopContainer(this.layout, rec, opts.timeout);
     await finalizeExit(this.layout, rec.id); // no --rm on restart: docker refuses --rm with restart policies anyway
-    await startContainer(this.layout, rec.id); // a restart by hand is not counted in RestartCount (docker counts the policy's only)
+    const started = await startContainer(this.layout, rec.id); // a restart by hand is not counted in RestartCount (docker counts the policy's only)
+    emitContainerEvent(this.layout, started, 'restart');
   }
 
   /** Sends a signal (a client's signal proxy does this too: the restart policy stays). */
@@ -278,9 +283,8 @@ export class ContainerService {
       return withContainerLock(this.layout, rec.id, () => {
         const r = loadRecord(this.layout, rec.id);
         if (!r) throw notFound('container', ref);
-        const old = r.name;
         saveRecord(this.layout, { ...r, name });
-        emitEvent(this.layout, { type: 'container', action: 'rename', id: r.id, name, attributes: { oldName: old } });
+        emitContainerEvent(this.layout, { ...r, name }, 'rename', { oldName: `/${r.name}` }); // docker's old name keeps its "/"
       });
     });
   }

@@ -14,7 +14,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Layout } from '../store/layout.js';
 import { ContainerCgroups, livePids } from '../cgroup/index.js';
-import { emitEvent } from '../events/index.js';
+import { dieAttributes, emitContainerEvent } from './events.js';
 import { loadRecord, saveRecord, tryContainerLock } from './records.js';
 import { exitLost, lostExit, parentOf, procStartTime, readExitFile } from './state.js';
 import type { ContainerRecord } from './types.js';
@@ -67,7 +67,7 @@ function settleStart(layout: Layout, rec: ContainerRecord): void {
     rec.paused = false;
     delete rec.starting;
     saveRecord(layout, rec);
-    emitEvent(layout, { type: 'container', action: 'start', id: rec.id, name: rec.name });
+    emitContainerEvent(layout, rec, 'start');
     return;
   }
   ContainerCgroups.fromDirs(s.cgroupPaths).remove(); // kills anything inside first
@@ -86,7 +86,7 @@ function collectLostExit(layout: Layout, rec: ContainerRecord): void {
     rec.restartDelayMs = next.delayMs;
   }
   saveRecord(layout, rec);
-  emitEvent(layout, { type: 'container', action: 'die', id: rec.id, name: rec.name, attributes: { exitCode: rec.exit.exitCode } });
+  emitContainerEvent(layout, rec, 'die', dieAttributes(rec, rec.exit));
   // the dead monitor never ran the exit hook: --rm and the restart policy are due all the same
   if (rec.config.autoRemove || rec.restarting) spawnCleanup(layout, rec.id);
 }

@@ -11,7 +11,7 @@ import { BerthError, notFound } from '../errors.js';
 import { isNativeError, spawnContainer } from '../../native/index.js';
 import { buildSpawnSpec, deviceRule, hostDevices } from '../runtime/index.js';
 import { ContainerCgroups, containerDeviceRules, parseDeviceRule } from '../cgroup/index.js';
-import { emitEvent } from '../events/index.js';
+import { emitContainerEvent } from './events.js';
 import { loadRecord, saveRecord, withContainerLock } from './records.js';
 import { settleLocked } from './settle.js';
 import { prepareMounts } from './mounts.js';
@@ -126,7 +126,7 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
     rec.exit = undefined;
     rec.paused = false;
     saveRecord(layout, rec);
-    emitEvent(layout, { type: 'container', action: 'start', id, name: rec.name });
+    emitContainerEvent(layout, rec, 'start');
     return rec;
   });
 }

@@ -35,8 +35,10 @@ export interface UpperEntry {
   path: string;
 }
 
-/** Mount targets the runtime creates when the image lacks them (see rootfs-ops.ts and spawn-spec.ts). */
-const RUNTIME_TARGETS = new Set(['etc/hosts', 'etc/hostname', 'etc/resolv.conf', 'proc', 'sys', 'dev', 'dev/pts', 'dev/shm', 'dev/mqueue']);
+/** Mount targets the runtime creates when the image lacks them (see rootfs-ops.ts and spawn-spec.ts).
+ *  --init's lands in usr/sbin when the image's /sbin links there (usrmerge). */
+const RUNTIME_TARGETS = new Set(['etc/hosts', 'etc/hostname', 'etc/resolv.conf', 'proc', 'sys', 'dev', 'dev/pts', 'dev/shm', 'dev/mqueue',
+  'sbin', 'sbin/docker-init', 'usr/sbin/docker-init']);
 
 const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW } = constants;
 

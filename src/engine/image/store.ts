@@ -18,6 +18,8 @@ import { pruneImages, type PruneResult } from './prune.js';
 import { registerImage, type NewImage } from './register.js';
 import type { Writable } from 'node:stream';
 import { compareText } from '../compare.js';
+import { emitImageEvent } from '../events/index.js';
+import { familiar } from './reference.js';
 
 export class ImageStore {
   readonly blobs: BlobStore;
@@ -43,24 +45,36 @@ export class ImageStore {
 
   /** docker import: a one-layer image from a tar / tar.gz file, or '-' for stdin. */
   async import(source: string, ref?: string, opts: ImportOptions = {}): Promise<ImageRecord> {
-    return importImage({ layout: this.layout, blobs: this.blobs, layers: this.layers }, source, ref, opts);
+    const img = await importImage({ layout: this.layout, blobs: this.blobs, layers: this.layers }, source, ref, opts);
+    emitImageEvent(this.layout, 'import', img.id, img.id);
+    if (ref !== undefined) emitImageEvent(this.layout, 'tag', img.id, familiar(ref));
+    return img;
   }
 
   /** Points `target` at the image `source` names; the tag leaves any image that had it. */
   async tag(source: string, target: string): Promise<void> {
     const tag = formatReference(parseTagReference(target));
-    await withImagesLock(this.layout, () => {
+    const id = await withImagesLock(this.layout, () => {
       const images = loadImages(this.layout);
       const found = findImage(images, source);
       if (!found) throw noSuchImage(source);
       setTag(images, tag, found.image.id);
       saveImages(this.layout, images);
+      return found.image.id;
     });
+    emitImageEvent(this.layout, 'tag', id, familiar(tag));
   }
 
   async remove(ref: string, opts: RemoveOptions): Promise<RemoveResult> {
-    return withImagesLock(this.layout, () =>
-      removeImage({ layout: this.layout, blobs: this.blobs, layers: this.layers }, ref, opts));
+    let id = '';
+    const result = await withImagesLock(this.layout, () => {
+      id = findImage(loadImages(this.layout), ref)?.image.id ?? '';
+      return removeImage({ layout: this.layout, blobs: this.blobs, layers: this.layers }, ref, opts);
+    });
+    // docker's daemon names the image by its ID in both (imageDelete's LogImageEvent)
+    for (let i = 0; i < result.untagged.length; i++) emitImageEvent(this.layout, 'untag', id, id);
+    if (result.deleted.length) emitImageEvent(this.layout, 'delete', id, id);
+    return result;
   }
 
   /** Host paths of the image's layer diff/ dirs, top layer first (overlayfs lowerdir order). */
@@ -75,12 +89,19 @@ export class ImageStore {
 
   /** docker save: the images as a docker-archive or OCI layout tar written to `out` (not ended). */
   async save(refs: string[], format: ArchiveFormat, out: Writable): Promise<void> {
-    return saveArchive({ layout: this.layout, blobs: this.blobs }, refs, format, out);
+    await saveArchive({ layout: this.layout, blobs: this.blobs }, refs, format, out);
+    const images = loadImages(this.layout);
+    for (const ref of refs) {
+      const id = findImage(images, ref)?.image.id;
+      if (id) emitImageEvent(this.layout, 'save', id, id);
+    }
   }
 
   /** docker load: every image of a docker-archive or OCI layout tar (file, or '-' for stdin). */
   async load(source: string): Promise<LoadedImage[]> {
-    return loadArchive({ layout: this.layout, blobs: this.blobs, layers: this.layers }, source);
+    const loaded = await loadArchive({ layout: this.layout, blobs: this.blobs, layers: this.layers }, source);
+    for (const l of loaded) emitImageEvent(this.layout, 'load', l.image.id, l.tags.length ? familiar(l.tags[0]) : l.image.id);
+    return loaded;
   }
 
   /** image prune: dangling images, or with `all` every image no container uses. */

@@ -4,6 +4,8 @@
 import type { Layout } from '../store/layout.js';
 import type { ImageStore } from '../image/index.js';
 import { invalid } from '../errors.js';
+import { emitImageEvent } from '../events/index.js';
+import { familiar } from '../image/index.js';
 import { removeCredentials, saveCredentials, serverKey, type Credentials } from './credentials.js';
 import type { RegistryPolicy } from './policy.js';
 import type { PullOptions, PullResult } from './pull.js';
@@ -27,12 +29,18 @@ export class RegistryService {
 
   async pull(ref: string, opts: PullOptions): Promise<PullResult> {
     const { pullImage } = await import('./pull.js');
-    return pullImage({ layout: this.layout, images: this.images }, ref, opts);
+    const r = await pullImage({ layout: this.layout, images: this.images }, ref, opts);
+    const name = familiar(r.reference);
+    emitImageEvent(this.layout, 'pull', name, name); // docker's actor for a pull is the reference
+    return r;
   }
 
   async push(ref: string, opts: PushOptions): Promise<PushResult> {
     const { pushImage } = await import('./push.js');
-    return pushImage({ layout: this.layout, images: this.images }, ref, opts);
+    const r = await pushImage({ layout: this.layout, images: this.images }, ref, opts);
+    const name = familiar(r.reference);
+    emitImageEvent(this.layout, 'push', name, name);
+    return r;
   }
 
   /** Checks the credentials against the registry (GET /v2/), then stores them in docker's config file. */

@@ -36,8 +36,11 @@ export const DEV_SYMLINKS: readonly { path: string; linkTo: string }[] = [
   { path: '/dev/core', linkTo: '/proc/kcore' },
 ];
 
-/** Where --init's binary appears: on the /dev tmpfs, so nothing is written to the image's layers. */
-export const INIT_TARGET = '/dev/init';
+/** Where --init's binary appears: docker's path, so `ps` in the container shows what docker's
+ *  does (`/sbin/docker-init -- CMD` at pid 1). The empty mount target this leaves in the
+ *  container's upper dir is one of the runtime's (container/upper-walk.ts): diff, commit and
+ *  export leave it out. */
+export const INIT_TARGET = '/sbin/docker-init';
 
 const mnt = (source: string, target: string, fstype: string, flags: number, data = ''): RootfsOp =>
   ({ op: 'mount', source, target, fstype, flags, data, mkdir: 'dir' });

@@ -57,9 +57,8 @@ export function assembleSpawnSpec(input: SpawnInput, facts: HostFacts): SpawnSpe
   const sec = parseSecurityOpts(cfg.securityOpt);
   return {
     process: processSpec(cfg, {
-      // no "--" after /dev/init: berth-init takes no options and execs argv[1] as is (it would
-      // try to exec "--"); the command itself may not start with "-" anyway (it is a path)
-      args: cfg.init ? [INIT_TARGET, ...command] : command,
+      // "--" as docker's tini is called: the command's own words are never the init's options
+      args: cfg.init ? [INIT_TARGET, '--', ...command] : command,
       env: cfg.env,
       cwd: cfg.workingDir || '/',
       user: facts.user,

@@ -4,7 +4,7 @@
 // precision, * from the arguments) and Go's complaints for a wrong argument
 // (%!d(string=x), %!s(MISSING), %!(EXTRA int=1)). strconv.Quote and
 // encoding/json are here too: ps's COMMAND column is strconv.Quote'd.
-import { goTypeName, isGoMap, NIL_MAP, NIL_SLICE, sortedKeys, structFields } from './values.js';
+import { goTypeName, isGoMap, isTrue, jsonTagsOf, NIL_MAP, NIL_SLICE, sortedKeys, structFields } from './values.js';
 
 /** strconv.Quote: Go's double-quoted string, \a \b \f \n \r \t \v, \x.. for other control bytes. */
 export function goQuote(s: string): string {
@@ -50,6 +50,7 @@ export function formatValue(v: unknown): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean') return String(v);
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : goFloat(v);
+  if (typeof v === 'bigint') return v.toString(); // an int64 beyond 2^53 (nanosecond stamps)
   if (typeof v === 'function') return '<func>';
   return inner(v);
 }
@@ -66,11 +67,22 @@ function inner(v: unknown): string {
 export function goJson(v: unknown): string {
   if (v === undefined || v === null || v === NIL_SLICE || v === NIL_MAP) return 'null';
   if (typeof v === 'number') return Number.isFinite(v) ? JSON.stringify(v) : 'null';
+  if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'string') return JSON.stringify(v).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
   if (typeof v !== 'object') return JSON.stringify(v) ?? 'null';
   if (Array.isArray(v)) return `[${v.map(goJson).join(',')}]`;
-  const entries = isGoMap(v) ? sortedKeys(v).map((k) => [k, v[k]] as const) : structFields(v);
+  const entries = isGoMap(v) ? sortedKeys(v).map((k) => [k, v[k]] as const) : jsonFields(v);
   return `{${entries.filter(([, x]) => x !== undefined).map(([k, x]) => `${goJson(k)}:${goJson(x)}`).join(',')}}`;
+}
+
+/** A struct's fields under their json names (goJsonTags), omitempty's zero values left out. */
+function jsonFields(v: object): (readonly [string, unknown])[] {
+  const tags = jsonTagsOf(v);
+  if (!tags) return structFields(v);
+  return structFields(v).flatMap(([k, x]) => {
+    const [name, ...opts] = (tags[k] ?? k).split(',');
+    return opts.includes('omitempty') && !isTrue(x) ? [] : [[name || k, x] as const];
+  });
 }
 
 const isStringish = (v: unknown) => typeof v === 'string';

@@ -36,6 +36,18 @@ export function goMap<T extends object>(obj: T, zero: unknown = ''): T {
   return obj;
 }
 
+const jsonTags = new WeakMap<object, Record<string, string>>();
+
+/** A struct's encoding/json tags where they differ from its field names: `{Status:
+ *  'status,omitempty'}` (docker's events.Message); json prints those names, and leaves out
+ *  a zero value of an omitempty field. */
+export function goJsonTags<T extends object>(obj: T, tags: Record<string, string>): T {
+  jsonTags.set(obj, tags);
+  return obj;
+}
+
+export const jsonTagsOf = (obj: object): Record<string, string> | undefined => jsonTags.get(obj);
+
 /** Names the Go type of a struct, for "can't evaluate field X in type T". */
 export function goStruct<T extends object>(obj: T, typeName: string): T {
   structNames.set(obj, typeName);
@@ -58,6 +70,7 @@ export function goTypeName(v: unknown): string {
   if (typeof v === 'string') return 'string';
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float64';
+  if (typeof v === 'bigint') return 'int64';
   if (typeof v === 'function') return 'func';
   if (Array.isArray(v)) return v.every((x) => typeof x === 'string') && v.length ? '[]string' : '[]interface {}';
   if (isGoMap(v)) return typeof mapZero(v) === 'string' ? 'map[string]string' : 'map[string]interface {}';
@@ -69,6 +82,7 @@ export function isTrue(v: unknown): boolean {
   if (v === undefined || v === null) return false;
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number') return v !== 0;
+  if (typeof v === 'bigint') return v !== 0n;
   if (typeof v === 'string') return v.length > 0;
   if (Array.isArray(v)) return v.length > 0;
   if (isGoMap(v)) return Object.keys(v).length > 0;
