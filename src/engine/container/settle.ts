@@ -18,6 +18,7 @@ import { emitEvent } from '../events/index.js';
 import { loadRecord, saveRecord, tryContainerLock } from './records.js';
 import { exitLost, lostExit, parentOf, procStartTime, readExitFile } from './state.js';
 import type { ContainerRecord } from './types.js';
+import { stopHealthChecker } from './health.js';
 
 /** Cheap, lock-free: does this record show a command or a monitor cut short? */
 export function needsSettling(layout: Layout, rec: ContainerRecord): boolean {
@@ -75,6 +76,7 @@ function settleStart(layout: Layout, rec: ContainerRecord): void {
 
 function collectLostExit(layout: Layout, rec: ContainerRecord): void {
   const run = rec.run!;
+  stopHealthChecker(layout, rec);
   ContainerCgroups.fromDirs(run.cgroupPaths).remove();
   rec.exit = lostExit(run.startedAt, new Date().toISOString());
   rec.paused = false;

@@ -21,6 +21,7 @@ import type { ContainerRecord } from './types.js';
 import { applyRecordLimits } from './resources.js';
 import { allocateNetworks, networkSpec, ownHostsLines, plugAndRelease, releaseNetworks } from './network.js';
 import { writeEtcFiles } from '../runtime/index.js';
+import { startHealthChecker } from './health.js';
 
 export interface StartOptions {
   /** The attaching client's terminal size (a container with a tty starts with it). */
@@ -124,6 +125,8 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
       startedAt,
       cgroupPaths: cgroups.dirs,
     };
+    const checker = startHealthChecker(layout, rec, startedAt); // it reads the run under this lock: saved first
+    if (checker) rec.run.healthChecker = checker;
     delete rec.starting;
     rec.exit = undefined;
     rec.paused = false;
