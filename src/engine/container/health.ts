@@ -1,22 +1,25 @@
 // A container's health (docker's State.Health) without a daemon: each run of a
 // container with a health check gets one small checker process (health-main.ts),
-// started detached by `start` and recorded in the run (pid + start time), that
-// probes through `exec` and writes containers/<id>/health.json. Every write of
-// that file happens under the container's lock, and whoever collects the run's
-// exit (finalize, settle, rm) stops the checker under the same lock, so a result
-// never lands after the run ended and no checker outlives its run.
+// started detached by `start`, that probes through `exec` and writes
+// containers/<id>/health.json. A checker is known by its arguments (ROOT ID
+// STARTED_AT), as a monitor is by its exit file, so one that a killed start never
+// recorded is found all the same. Every write of the file happens under the
+// container's lock, and whoever collects the run's exit (finalize, settle, rm)
+// kills the container's checkers under the same lock: a result never lands after
+// the run ended, and no checker outlives its run (it also ends by itself when
+// it sees its run's monitor gone).
 // The rules are moby's (daemon/health.go): the first probe one interval after
 // the start, `retries` consecutive failures make it unhealthy (failures inside
 // the start period do not count while it is still starting), one success makes
 // it healthy, the last 5 results are kept, output is cut at 4096 bytes.
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ContainerPaths, Layout } from '../store/layout.js';
 import { readJson, writeJson } from '../store/atomic.js';
 import { emitEvent } from '../events/index.js';
-import { procStartTime } from '../proc.js';
 import { healthTimings, probeCommand, type HealthConfig } from './health-config.js';
-import type { ContainerRecord, ContainerRun } from './types.js';
+import type { ContainerRecord } from './types.js';
 
 export type HealthStatus = 'starting' | 'healthy' | 'unhealthy';
 
@@ -69,26 +72,39 @@ export function recordProbeResult(layout: Layout, rec: ContainerRecord, r: Healt
 
 /** At start, under the container's lock, before the run is saved: the status goes back to
  * starting with the log kept (docker's initHealthMonitor), and the run's checker starts. */
-export function startHealthChecker(layout: Layout, rec: ContainerRecord, startedAt: string): ContainerRun['healthChecker'] {
-  if (!probeCommand(rec.config.healthcheck)) return undefined;
+export function startHealthChecker(layout: Layout, rec: ContainerRecord, startedAt: string): void {
+  if (!probeCommand(rec.config.healthcheck)) return;
   const paths = layout.container(rec.id);
   writeJson(paths.health, { Status: 'starting', FailingStreak: 0, Log: readHealth(paths)?.Log ?? [] }, { durable: false });
   // node's "--": see bin/berth.js
-  const child = spawn(process.execPath, ['--', healthMain, layout.root, rec.id, startedAt], { detached: true, stdio: 'ignore' });
-  child.unref();
-  const startTime = child.pid === undefined ? undefined : procStartTime(child.pid);
-  return child.pid === undefined || startTime === undefined ? undefined : { pid: child.pid, startTime };
+  spawn(process.execPath, ['--', healthMain, layout.root, rec.id, startedAt], { detached: true, stdio: 'ignore' }).unref();
 }
 
 /** When a run ends (its exit collected, or the container removed), under the container's
  * lock: its checker is killed, and the status says unhealthy, as docker's does once its
  * monitor stops ("for compatibility"). */
 export function stopHealthChecker(layout: Layout, rec: ContainerRecord): void {
-  const c = rec.run?.healthChecker;
-  if (c && procStartTime(c.pid) === c.startTime) {
+  if (!rec.config.healthcheck) return;
+  for (const c of checkersOfRoot(layout)) {
+    if (c.id !== rec.id) continue;
     try { process.kill(c.pid, 'SIGKILL'); } catch { /* gone meanwhile */ }
   }
   const paths = layout.container(rec.id);
   const h = readHealth(paths);
   if (h && h.Status !== 'unhealthy') writeJson(paths.health, { ...h, Status: 'unhealthy' }, { durable: false });
+}
+
+/** The health checkers running for this root's containers (by their arguments: ROOT ID STARTED_AT),
+ * for `system check`: one that no current run records is an orphan. */
+export function checkersOfRoot(layout: Layout): { pid: number; id: string; startedAt: string }[] {
+  const out = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let argv: string[];
+    try { argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0'); } catch { continue; }
+    const at = argv.findIndex((a) => a.endsWith('/health-main.js'));
+    if (at < 0 || argv[at + 1] !== layout.root) continue;
+    out.push({ pid: Number(name), id: argv[at + 2] ?? '', startedAt: argv[at + 3] ?? '' });
+  }
+  return out;
 }

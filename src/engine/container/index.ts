@@ -20,3 +20,4 @@ export { findMonitor, needsSettling, settleLocked } from './settle.js';
 export { deriveState, parentOf } from './state.js';
 export { releaseNetworks } from './network.js';
 export { parseHealthFlags, type HealthConfig } from './health-config.js';
+export { checkersOfRoot } from './health.js';

@@ -125,8 +125,7 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
       startedAt,
       cgroupPaths: cgroups.dirs,
     };
-    const checker = startHealthChecker(layout, rec, startedAt); // it reads the run under this lock: saved first
-    if (checker) rec.run.healthChecker = checker;
+    startHealthChecker(layout, rec, startedAt); // it reads the run under this lock: saved below first
     delete rec.starting;
     rec.exit = undefined;
     rec.paused = false;

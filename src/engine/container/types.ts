@@ -91,8 +91,6 @@ export interface ContainerRun {
   startedAt: string;        // RFC3339
   /** One cgroup directory per hierarchy (absolute paths) that the init joined. */
   cgroupPaths: string[];
-  /** The run's health checker (health.ts), stopped when the run's exit is collected. */
-  healthChecker?: { pid: number; startTime: number };
 }
 
 export interface ContainerStarting {
