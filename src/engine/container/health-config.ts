@@ -104,6 +104,8 @@ export function healthTimings(hc: HealthConfig): { interval: number; timeout: nu
 /** Go's time.Duration.String() for a duration in milliseconds ("30s", "1m30s", "500ms", "1.5s"). */
 export function goDurationString(ms: number): string {
   if (ms === 0) return '0s';
+  if (ms < 1e-3) return `${trim(ms * 1e6)}ns`;
+  if (ms < 1) return `${trim(ms * 1e3)}µs`;
   if (ms < 1000) return `${trim(ms)}ms`;
   let s = ms / 1000;
   const h = Math.floor(s / 3600);
