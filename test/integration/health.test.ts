@@ -167,10 +167,19 @@ test("the image's HEALTHCHECK: inherited (CMD form), a flag overrides one field,
   t.ok(['rm', '-f', 'inherit', 'override', 'off']);
 });
 
-test('the checker lives as long as its run: stop (then unhealthy, as docker), start (starting, log kept), rm -f, a killed monitor', () => {
+test('the checker lives as long as its run: pause, stop (then unhealthy, as docker), start (starting, log kept), rm -f, a killed monitor', () => {
   const id = run(['--name', 'life', '--health-cmd', 'true', '--health-interval', '200ms', 'bb', 'sleep', '1000']);
   until('healthy', () => health('life')?.Status === 'healthy');
   assert.is(checkers(id).length, 1);
+  // paused: no probes, and unhealthy (docker's); the first probe after unpause says healthy
+  t.ok(['pause', 'life']);
+  assert.is(health('life')!.Status, 'unhealthy');
+  assert.match(status('life'), /^Up .* \(Paused\)$/);
+  const probes = health('life')!.Log.at(-1)!.Start;
+  pause(600);
+  assert.is(health('life')!.Log.at(-1)!.Start, probes, 'no probe while paused');
+  t.ok(['unpause', 'life']);
+  until('healthy after the unpause', () => health('life')?.Status === 'healthy');
   t.ok(['stop', '-t', '0', 'life']);
   assert.equal(checkers(id), [], 'no checker once stopped');
   assert.is(health('life')!.Status, 'unhealthy');

@@ -6,6 +6,7 @@ import type { Layout } from '../store/layout.js';
 import { BerthError, notFound } from '../errors.js';
 import { signalNumber } from '../runtime/index.js';
 import { ContainerCgroups, livePids } from '../cgroup/index.js';
+import { markHealthStopped } from './health.js';
 import { emitEvent } from '../events/index.js';
 import { loadRecord, saveRecord, withContainerLock } from './records.js';
 import { deriveState, parentOf } from './state.js';
@@ -111,6 +112,7 @@ export async function setPaused(layout: Layout, id: string, paused: boolean): Pr
     else cg.thaw();
     rec.paused = paused;
     saveRecord(layout, rec);
+    if (paused) markHealthStopped(paths); // docker stops probing a paused container, and says unhealthy
     emitEvent(layout, { type: 'container', action: paused ? 'pause' : 'unpause', id, name: rec.name });
   });
 }

@@ -67,7 +67,7 @@ async function check(): Promise<void> {
     const done = await withContainerLock(layout, id, () => {
       const now = currentRun();
       if (!now) return true; // the run ended during the probe: its result is not recorded
-      recordProbeResult(layout, now, result);
+      if (!now.paused) recordProbeResult(layout, now, result); // docker drops a probe the pause cut short
       return false;
     });
     if (done) return;

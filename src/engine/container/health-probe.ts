@@ -30,24 +30,26 @@ export async function runProbe(layout: Layout, rec: ContainerRecord, cmd: string
   }
   const ep = execPaths(layout, rec.id, er.id);
   const alive = (): boolean => procStartTime(er.monitorPid) !== undefined;
-  const deadline = start.getTime() + timeoutMs;
-  let result: HealthResult | undefined;
+  // counted from the probe's start, not the exec's set-up (moby's)
+  const deadline = Date.now() + timeoutMs;
+  let timedOut = false;
   while (!execExit(ep) && alive()) {
-    if (!result && Date.now() >= deadline) {
+    if (!timedOut && Date.now() >= deadline) {
       // the probe's own process, checked to be its monitor's child (not a reused pid)
       if (parentOf(er.pid) === er.monitorPid) {
         try { process.kill(er.pid, 'SIGKILL'); } catch { /* ended meanwhile */ }
       }
-      result = { Start: start.toISOString(), End: new Date().toISOString(), ExitCode: -1, Output: `Health check exceeded timeout (${goDurationString(timeoutMs)})` };
+      timedOut = true;
     }
-    if (result && Date.now() > deadline + MONITOR_GRACE_MS) break;
+    if (timedOut && Date.now() > deadline + MONITOR_GRACE_MS) break;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
-  const end = new Date();
+  // docker waits for a killed probe to end too: End is when it did
+  const end = new Date().toISOString();
   try {
-    if (result) return result;
+    if (timedOut) return { Start: start.toISOString(), End: end, ExitCode: -1, Output: `Health check exceeded timeout (${goDurationString(timeoutMs)})` };
     const exit = execExit(ep);
-    return { Start: start.toISOString(), End: end.toISOString(), ExitCode: exit?.exitCode ?? -1, Output: await probeOutput(ep.log) };
+    return { Start: start.toISOString(), End: end, ExitCode: exit?.exitCode ?? -1, Output: await probeOutput(ep.log) };
   } finally {
     rmSync(ep.dir, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@
 // container's lock, and whoever collects the run's exit (finalize, settle, rm)
 // kills the container's checkers under the same lock: a result never lands after
 // the run ended, and no checker outlives its run (it also ends by itself when
-// it sees its run's monitor gone).
+// it sees its run's monitor gone). A paused container is not probed.
 // The rules are moby's (daemon/health.go): the first probe one interval after
 // the start, `retries` consecutive failures make it unhealthy (failures inside
 // the start period do not count while it is still starting), one success makes
@@ -89,7 +89,13 @@ export function stopHealthChecker(layout: Layout, rec: ContainerRecord): void {
     if (c.id !== rec.id) continue;
     try { process.kill(c.pid, 'SIGKILL'); } catch { /* gone meanwhile */ }
   }
-  const paths = layout.container(rec.id);
+  markHealthStopped(layout.container(rec.id));
+}
+
+/** No probes any more (the run ended, or it is paused): docker's CloseMonitorChannel says
+ * unhealthy "for compatibility"; the next success (after an unpause) says healthy again.
+ * The caller holds the container's lock. */
+export function markHealthStopped(paths: ContainerPaths): void {
   const h = readHealth(paths);
   if (h && h.Status !== 'unhealthy') writeJson(paths.health, { ...h, Status: 'unhealthy' }, { durable: false });
 }
