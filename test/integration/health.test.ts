@@ -107,6 +107,7 @@ test('--health-cmd: starting, unhealthy after --health-retries failures in a row
   const plain = run(['--name', 'plain', 'bb', 'sleep', '1000']);
   assert.is(t.ok(['ps', '-q', '--no-trunc', '--filter', 'health=none']), plain);
   assert.is(inspect('plain').State.Health, undefined);
+  assert.is(t.ok(['inspect', '-f', '{{if .State.Health}}yes{{else}}no{{end}} {{if .Config.Healthcheck}}yes{{else}}no{{end}}', 'plain']), 'no no');
   assert.match(status('plain'), /^Up [^(]*$/);
   t.ok(['rm', '-f', 'web', 'plain']);
 });

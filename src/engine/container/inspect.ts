@@ -34,7 +34,8 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
       Error: st.running ? '' : st.exit?.error ?? '',
       StartedAt: rec.run?.startedAt ?? ZERO_TIME,
       FinishedAt: st.running ? ZERO_TIME : st.exit?.finishedAt ?? ZERO_TIME,
-      ...(st.health ? { Health: st.health } : {}),
+      // docker's *Health: omitted from JSON, a nil pointer to templates ({{if .State.Health}})
+      Health: st.health,
     },
     Image: rec.config.imageId,
     ResolvConfPath: p.resolvConf,
@@ -77,7 +78,7 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
       StdinOnce: false,
       Env: rec.config.env,
       Cmd: rec.config.cmd,
-      ...(rec.config.healthcheck ? { Healthcheck: healthConfigJson(rec.config.healthcheck) } : {}),
+      Healthcheck: rec.config.healthcheck && healthConfigJson(rec.config.healthcheck), // as Health above
       Image: rec.config.image,
       Volumes: anonymous.length ? goMap(Object.fromEntries(anonymous.map((m) => [m.target, {}])), {}) : null,
       WorkingDir: rec.config.workingDir,

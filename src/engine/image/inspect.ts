@@ -53,7 +53,8 @@ function dockerConfig(c: ImageConfig): object {
     StdinOnce: false,
     Env: c.Env ?? null,
     Cmd: c.Cmd ?? null,
-    ...(c.Healthcheck ? { Healthcheck: healthConfigJson(c.Healthcheck) } : {}),
+    // docker's *HealthConfig: omitted from JSON, a nil pointer to templates
+    Healthcheck: c.Healthcheck && healthConfigJson(c.Healthcheck),
     Image: '',
     Volumes: asMap(c.Volumes, goMap({})),
     WorkingDir: c.WorkingDir ?? '',
