@@ -15,7 +15,9 @@ test('flags: none given = the image decides; any given = a config with the other
     { Test: ['CMD-SHELL', 'curl -f localhost'], Interval: 90e9, Timeout: 0, StartPeriod: 0, StartInterval: 0, Retries: 5 });
   assert.equal(parseHealthFlags({ timeout: '1.5s' }), { Interval: 0, Timeout: 1.5e9, StartPeriod: 0, StartInterval: 0, Retries: 0 });
   assert.equal(parseHealthFlags({ none: true }), { Test: ['NONE'] });
-  assert.equal(parseHealthFlags({ interval: '0' }), { Interval: 0, Timeout: 0, StartPeriod: 0, StartInterval: 0, Retries: 0 });
+  // docker's haveHealthSettings: zeros are no settings, the image's check stays as it is
+  assert.is(parseHealthFlags({ interval: '0', retries: '0', timeout: '0s' }), undefined);
+  assert.equal(parseHealthFlags({ none: true, interval: '0s' }), { Test: ['NONE'] });
 });
 
 test("flags: docker's messages", () => {
@@ -27,6 +29,7 @@ test("flags: docker's messages", () => {
     [{ retries: '-2' }, '--health-retries cannot be negative'],
     [{ retries: '2.5' }, 'invalid argument "2.5" for "--health-retries" flag: strconv.ParseInt: parsing "2.5": invalid syntax'],
     [{ none: true, interval: '1s' }, '--no-healthcheck conflicts with --health-* options'],
+    [{ none: true, interval: '-1s' }, '--no-healthcheck conflicts with --health-* options'],
   ];
   for (const [flags, msg] of bad) assert.throws(() => parseHealthFlags(flags), (e: Error) => e.message === msg, JSON.stringify(flags));
 });

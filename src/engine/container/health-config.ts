@@ -29,21 +29,13 @@ export function parseHealthFlags(f: HealthFlags): HealthConfig | undefined {
     if (v === undefined) return 0;
     const ns = goDurationNs(v);
     if (ns === undefined) throw invalid(`invalid argument "${v}" for "--${flag}" flag: time: invalid duration "${v}"`);
-    if (ns < 0) throw invalid(`--${flag} cannot be negative`);
     return ns;
   };
   let retries = 0;
   if (f.retries !== undefined) {
     if (!/^[+-]?\d+$/.test(f.retries)) throw invalid(`invalid argument "${f.retries}" for "--health-retries" flag: strconv.ParseInt: parsing "${f.retries}": invalid syntax`);
     retries = Number(f.retries);
-    if (retries < 0) throw invalid('--health-retries cannot be negative');
   }
-  const given = [f.cmd, f.interval, f.timeout, f.startPeriod, f.startInterval, f.retries].some((v) => v !== undefined && v !== '');
-  if (f.none) {
-    if (given) throw invalid('--no-healthcheck conflicts with --health-* options');
-    return { Test: ['NONE'] };
-  }
-  if (!given) return undefined;
   const hc: HealthConfig = {
     ...(f.cmd ? { Test: ['CMD-SHELL', f.cmd] } : {}),
     Interval: dur(f.interval, 'health-interval'),
@@ -52,6 +44,16 @@ export function parseHealthFlags(f: HealthFlags): HealthConfig | undefined {
     StartInterval: dur(f.startInterval, 'health-start-interval'),
     Retries: retries,
   };
+  // docker's haveHealthSettings: a command or a non-zero value (an explicit 0 is the default)
+  const given = !!f.cmd || !!(hc.Interval || hc.Timeout || hc.StartPeriod || hc.StartInterval || hc.Retries);
+  if (f.none) {
+    if (given) throw invalid('--no-healthcheck conflicts with --health-* options');
+    return { Test: ['NONE'] };
+  }
+  if (!given) return undefined;
+  // in docker's order, after the conflict
+  const negative = (['Interval', 'Timeout', 'Retries', 'StartPeriod', 'StartInterval'] as const).find((k) => hc[k]! < 0);
+  if (negative) throw invalid(`--health-${negative.replace(/(?!^)([A-Z])/g, '-$1').toLowerCase()} cannot be negative`);
   return hc;
 }
 
