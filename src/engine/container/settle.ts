@@ -19,6 +19,8 @@ import { loadRecord, saveRecord, tryContainerLock } from './records.js';
 import { exitLost, lostExit, parentOf, procStartTime, readExitFile } from './state.js';
 import type { ContainerRecord } from './types.js';
 import { stopHealthChecker } from './health.js';
+import { restartDecision } from './restart-policy.js';
+import { spawnCleanup } from './cleanup-spawn.js';
 
 /** Cheap, lock-free: does this record show a command or a monitor cut short? */
 export function needsSettling(layout: Layout, rec: ContainerRecord): boolean {
@@ -80,8 +82,15 @@ function collectLostExit(layout: Layout, rec: ContainerRecord): void {
   ContainerCgroups.fromDirs(run.cgroupPaths).remove();
   rec.exit = lostExit(run.startedAt, new Date().toISOString());
   rec.paused = false;
+  const next = restartDecision(rec, rec.exit); // as finalizeExit decides for an exit the monitor recorded
+  if (next.restart) {
+    rec.restarting = { delayMs: next.delayMs, since: new Date().toISOString() };
+    rec.restartDelayMs = next.delayMs;
+  }
   saveRecord(layout, rec);
   emitEvent(layout, { type: 'container', action: 'die', id: rec.id, name: rec.name, attributes: { exitCode: rec.exit.exitCode } });
+  // the dead monitor never ran the exit hook: --rm and the restart policy are due all the same
+  if (rec.config.autoRemove || rec.restarting) spawnCleanup(layout, rec.id);
 }
 
 /** The pid of the berth-monitor given this exit file, if one runs: a start cut short never
