@@ -16,8 +16,9 @@ import { networkOptions, networkValueFlags, toNetworkConfig, type NetworkArgs } 
 import { printWarning, resourceOptions, resourceValueFlags, toResourceLimits, type ResourceArgs } from '../resource-flags.js';
 import { securityOptions, securityValueFlags, toSecurityOptions, type SecurityArgs } from '../security-flags.js';
 import { processOptions, processValueFlags, toProcessOptions, type ProcessArgs } from '../process-flags.js';
+import { healthOptions, healthValueFlags, toHealthOptions, type HealthArgs } from '../health-flags.js';
 
-interface CreateArgs extends GlobalArgs, ResourceArgs, MountArgs, ProcessArgs, PullPolicyArgs, SecurityArgs, NetworkArgs {
+interface CreateArgs extends GlobalArgs, ResourceArgs, MountArgs, ProcessArgs, PullPolicyArgs, SecurityArgs, NetworkArgs, HealthArgs {
   image: string;
   name?: string;
   env?: string[];
@@ -46,7 +47,7 @@ interface RunArgs extends CreateArgs {
 }
 
 function createOptions(y: Argv<GlobalArgs>): Argv<CreateArgs> {
-  return networkOptions(securityOptions(pullOptions(processOptions(mountOptions(resourceOptions(y))))))
+  return healthOptions(networkOptions(securityOptions(pullOptions(processOptions(mountOptions(resourceOptions(y)))))))
     .positional('image', { type: 'string', describe: 'image to run', demandOption: true })
     .option('name', { type: 'string', describe: 'assign a name to the container' })
     .option('env', { alias: 'e', type: 'string', array: true, nargs: 1, describe: 'set environment variables (KEY=VALUE, or KEY to pass the current value)' })
@@ -73,7 +74,7 @@ export const runTail: TailVerb = {
   ownsH: true, // -h is --hostname, as in docker
   valueFlags: new Set(['name', 'env', 'e', 'env-file', 'workdir', 'w', 'user', 'u', 'hostname', 'h', 'entrypoint',
     'stop-signal', 'stop-timeout', 'label', 'l', 'detach-keys', 'cidfile', 'restart', ...resourceValueFlags, ...mountValueFlags, ...processValueFlags, ...pullValueFlags,
-    ...securityValueFlags, ...networkValueFlags]),
+    ...securityValueFlags, ...networkValueFlags, ...healthValueFlags]),
 };
 
 function toCreateOptions(a: CreateArgs): CreateOptions {
@@ -108,6 +109,7 @@ function toCreateOptions(a: CreateArgs): CreateOptions {
     network: toNetworkConfig(a),
     onWarning: printWarning,
     ...toSecurityOptions(a),
+    ...toHealthOptions(a),
   };
 }
 

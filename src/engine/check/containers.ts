@@ -8,7 +8,7 @@ import type { Layout } from '../store/layout.js';
 import { withLock } from '../store/lock.js';
 import { ContainerCgroups, livePids } from '../cgroup/index.js';
 import {
-  deriveState, findMonitor, listRecords, loadRecord, needsSettling, parentOf, settleLocked, strayContainerDirs,
+  checkersOfRoot, deriveState, findMonitor, listRecords, loadRecord, needsSettling, parentOf, settleLocked, strayContainerDirs,
   tryContainerLock, withContainerLock, type ContainerRecord,
 } from '../container/index.js';
 import type { Finding } from './types.js';
@@ -24,6 +24,7 @@ export function checkContainers(layout: Layout): Finding[] {
     ...strayDirs(layout),
     ...cgroupsWithoutOwner(layout, byId),
     ...monitorsWithoutRecord(layout, byId),
+    ...checkersWithoutRun(layout, byId),
   ];
 }
 
@@ -140,6 +141,34 @@ function monitorsWithoutRecord(layout: Layout, byId: Map<string, ContainerRecord
         run: () => {
           const children = childrenOf(pid);
           for (const p of [...children, pid]) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+          return true;
+        },
+      },
+    });
+  }
+  return out;
+}
+
+/** Health checkers (container/health.ts) that check no running run of a record: the collector
+ * of a run's exit kills the container's checkers, so one left over escaped it (stopped, say). */
+function checkersWithoutRun(layout: Layout, byId: Map<string, ContainerRecord>): Finding[] {
+  const out: Finding[] = [];
+  for (const c of checkersOfRoot(layout)) {
+    const rec = byId.get(c.id);
+    if (rec?.starting) continue; // a start in progress records its checker when it commits
+    if (rec?.run?.startedAt === c.startedAt) {
+      const paths = layout.container(rec.id);
+      // running, or just ended with the monitor's cleanup about to collect it (and stop the checker)
+      if (existsSync(paths.exitFile) || deriveState(rec, paths).running) continue;
+    }
+    out.push({
+      what: `health checker ${c.pid} (container ${c.id.slice(0, 12)})`,
+      problem: rec ? `checks a run of ${label(rec)} that is over` : 'runs for a container that has no record',
+      repair: {
+        says: 'killed it',
+        run: () => {
+          if (!checkersOfRoot(layout).some((n) => n.pid === c.pid)) return false;
+          try { process.kill(c.pid, 'SIGKILL'); } catch { return false; }
           return true;
         },
       },

@@ -7,6 +7,7 @@ import { BerthError, notFound } from '../errors.js';
 import { signalNumber } from '../runtime/index.js';
 import { ContainerCgroups, livePids } from '../cgroup/index.js';
 import { emitContainerEvent } from './events.js';
+import { markHealthStopped } from './health.js';
 import { loadRecord, saveRecord, withContainerLock } from './records.js';
 import { deriveState, parentOf } from './state.js';
 import type { ContainerRecord } from './types.js';
@@ -115,6 +116,7 @@ export async function setPaused(layout: Layout, id: string, paused: boolean): Pr
     else cg.thaw();
     rec.paused = paused;
     saveRecord(layout, rec);
+    if (paused) markHealthStopped(paths); // docker stops probing a paused container, and says unhealthy
     emitContainerEvent(layout, rec, paused ? 'pause' : 'unpause');
   });
 }

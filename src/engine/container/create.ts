@@ -24,6 +24,7 @@ import { parseDeviceRule, type ResourceLimits } from '../cgroup/index.js';
 import { checkResources } from './resources.js';
 import { parseRestartPolicy } from './restart-policy.js';
 import { normalizeSecurityOpts, parseSecurityOpts, seccompFilter } from '../seccomp/index.js';
+import { mergeHealthcheck, validateHealthcheck, type HealthConfig } from './health-config.js';
 
 export interface CreateOptions {
   image: string;
@@ -72,6 +73,8 @@ export interface CreateOptions {
   groupAdd?: string[];
   /** --network and friends; absent = the default bridge network, as docker. */
   network?: NetworkConfig;
+  /** --health-* / --no-healthcheck (parseHealthFlags); merged with the image's HEALTHCHECK. */
+  healthcheck?: HealthConfig;
 }
 
 /** The device, ulimit, shm, sysctl and group options checked as docker's daemon does (and
@@ -141,6 +144,8 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
     seccompFilter(securityOpt, containerCapabilities({ capAdd, capDrop }));
   }
   const hostConfig = hostOptions(o);
+  const healthcheck = mergeHealthcheck(o.healthcheck, ic.Healthcheck);
+  validateHealthcheck(healthcheck);
   const network: NetworkConfig = o.network ?? { mode: 'bridge' };
   checkNetworkConfig(layout, network);
 
@@ -170,6 +175,7 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
     ...(o.privileged ? { privileged: true } : {}),
     ...hostConfig,
     network,
+    ...(healthcheck ? { healthcheck } : {}),
   };
 
   return withLock(layout.containersLock, async () => {

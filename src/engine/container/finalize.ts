@@ -18,6 +18,7 @@ import { settleLocked } from './settle.js';
 import { emitUnmounts, removeAnonymousVolumes } from './mounts.js';
 import { restartDecision } from './restart-policy.js';
 import { releaseNetworks } from './network.js';
+import { stopHealthChecker } from './health.js';
 
 /** Collects the exit of the current run: the monitor's record, or — when the monitor died and
  * nothing of the container runs any more — a lost one (settle.ts). Returns true if a --rm
@@ -40,6 +41,7 @@ export async function finalizeExit(layout: Layout, id: string): Promise<boolean>
       const rec = loaded;
       if (rec.run) {
         rec.exit = exit;
+        stopHealthChecker(layout, rec);
         ContainerCgroups.fromDirs(rec.run.cgroupPaths).remove();
         await releaseNetworks(layout, id); // docker too frees the address when the run ends
         rec.paused = false;
@@ -70,7 +72,10 @@ export async function removeStopped(layout: Layout, id: string, opts: { volumes?
       const r = loadRecord(layout, id);
       if (!r) return undefined;
       settleLocked(layout, r); // a start cut short is undone (or found running, and killed below)
-      if (r.run) ContainerCgroups.fromDirs(r.run.cgroupPaths).remove();
+      if (r.run) {
+        stopHealthChecker(layout, r);
+        ContainerCgroups.fromDirs(r.run.cgroupPaths).remove();
+      }
       await releaseNetworks(layout, id); // also what a start killed mid-setup left
       // a `cp` into a stopped container mounts the overlay on the host for a moment;
       // if that process crashed, the mount is still there

@@ -19,3 +19,5 @@ export { listRecords, loadRecord, strayContainerDirs, tryContainerLock, withCont
 export { findMonitor, needsSettling, settleLocked } from './settle.js';
 export { deriveState, parentOf } from './state.js';
 export { releaseNetworks } from './network.js';
+export { parseHealthFlags, type HealthConfig } from './health-config.js';
+export { checkersOfRoot } from './health.js';

@@ -8,6 +8,7 @@ import { goMap, goNils } from '../template/index.js';
 import { hostConfig } from './host-config.js';
 import { networkModeOf } from './network.js';
 import { networkSettings } from './network-settings.js';
+import { healthConfigJson } from '../image/index.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -33,6 +34,8 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
       Error: st.running ? '' : st.exit?.error ?? '',
       StartedAt: rec.run?.startedAt ?? ZERO_TIME,
       FinishedAt: st.running ? ZERO_TIME : st.exit?.finishedAt ?? ZERO_TIME,
+      // docker's *Health: omitted from JSON, a nil pointer to templates ({{if .State.Health}})
+      Health: st.health,
     },
     Image: rec.config.imageId,
     ResolvConfPath: p.resolvConf,
@@ -75,6 +78,7 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
       StdinOnce: false,
       Env: rec.config.env,
       Cmd: rec.config.cmd,
+      Healthcheck: rec.config.healthcheck && healthConfigJson(rec.config.healthcheck), // as Health above
       Image: rec.config.image,
       Volumes: anonymous.length ? goMap(Object.fromEntries(anonymous.map((m) => [m.target, {}])), {}) : null,
       WorkingDir: rec.config.workingDir,
@@ -119,7 +123,9 @@ export interface ContainerSummary {
 export function summarize(rec: ContainerRecord, st: ContainerState, now = Date.now()): ContainerSummary {
   let status: string;
   if (st.running) {
-    status = `Up ${humanDuration(now - Date.parse(rec.run!.startedAt))}${st.paused ? ' (Paused)' : ''}`;
+    // docker's State.String(): paused wins over health
+    const health = st.health && (st.health.Status === 'starting' ? ' (health: starting)' : ` (${st.health.Status})`);
+    status = `Up ${humanDuration(now - Date.parse(rec.run!.startedAt))}${st.paused ? ' (Paused)' : health ?? ''}`;
   } else if (st.status === 'restarting' && st.exit) {
     status = `Restarting (${st.exit.exitCode}) ${humanDuration(now - Date.parse(st.exit.finishedAt))} ago`;
   } else if (st.status === 'exited' && st.exit) {
@@ -142,6 +148,7 @@ export function summarize(rec: ContainerRecord, st: ContainerState, now = Date.n
     startedAt: rec.run?.startedAt,
     finishedAt: st.exit?.finishedAt,
     mounts: (rec.config.mounts ?? []).map((m) => ({ type: m.type, name: m.name, source: m.source, target: m.target })),
+    ...(st.health ? { health: st.health.Status } : {}),
     networks: ['none'],
   };
 }

@@ -18,6 +18,7 @@ import { dieAttributes, emitContainerEvent } from './events.js';
 import { loadRecord, saveRecord, tryContainerLock } from './records.js';
 import { exitLost, lostExit, parentOf, procStartTime, readExitFile } from './state.js';
 import type { ContainerRecord } from './types.js';
+import { stopHealthChecker } from './health.js';
 import { restartDecision } from './restart-policy.js';
 import { spawnCleanup } from './cleanup-spawn.js';
 
@@ -77,6 +78,7 @@ function settleStart(layout: Layout, rec: ContainerRecord): void {
 
 function collectLostExit(layout: Layout, rec: ContainerRecord): void {
   const run = rec.run!;
+  stopHealthChecker(layout, rec);
   ContainerCgroups.fromDirs(run.cgroupPaths).remove();
   rec.exit = lostExit(run.startedAt, new Date().toISOString());
   rec.paused = false;

@@ -21,6 +21,7 @@ import { cleanupArgv } from './cleanup-spawn.js';
 import { applyRecordLimits } from './resources.js';
 import { allocateNetworks, networkSpec, ownHostsLines, plugAndRelease, releaseNetworks } from './network.js';
 import { writeEtcFiles } from '../runtime/index.js';
+import { startHealthChecker } from './health.js';
 
 export interface StartOptions {
   /** The attaching client's terminal size (a container with a tty starts with it). */
@@ -122,6 +123,7 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
       startedAt,
       cgroupPaths: cgroups.dirs,
     };
+    startHealthChecker(layout, rec, startedAt); // it reads the run under this lock: saved below first
     delete rec.starting;
     rec.exit = undefined;
     rec.paused = false;

@@ -8,6 +8,7 @@ import type { ContainerPaths } from '../store/layout.js';
 import { readJson } from '../store/atomic.js';
 import { livePids } from '../cgroup/index.js';
 import type { ContainerExit, ContainerRecord, ContainerStatus } from './types.js';
+import { readHealth, type HealthState } from './health.js';
 
 export interface ContainerState {
   status: ContainerStatus;
@@ -15,6 +16,8 @@ export interface ContainerState {
   paused: boolean;
   pid: number;            // 0 unless running
   exit?: ContainerExit;   // the last run's exit, if collected or written by the monitor
+  /** docker's State.Health: present once a run with a health check started (health.ts). */
+  health?: HealthState;
 }
 
 import { bootId, procStartTime } from '../proc.js';
@@ -37,6 +40,13 @@ export function monitorAlive(rec: ContainerRecord): boolean {
 }
 
 export function deriveState(rec: ContainerRecord, paths: ContainerPaths): ContainerState {
+  const st = runState(rec, paths);
+  // a run's checker keeps the file; the last one's status stays after the run (docker's)
+  const health = rec.config.healthcheck && rec.run ? readHealth(paths) : undefined;
+  return health ? { ...st, health } : st;
+}
+
+function runState(rec: ContainerRecord, paths: ContainerPaths): ContainerState {
   if (!rec.run) {
     // never started, or the start failed (docker keeps such a container "created", with its error)
     return { status: 'created', running: false, paused: false, pid: 0, exit: rec.exit };

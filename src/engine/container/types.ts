@@ -6,6 +6,7 @@ import type { RestartPolicy } from './restart-policy.js';
 import type { DeviceMapping } from '../runtime/devices.js';
 import type { Ulimit } from '../runtime/rlimits.js';
 import type { PortBinding } from '../network/index.js';
+import type { HealthConfig } from './health-config.js';
 
 /** What the user asked for, merged with the image's defaults at create time. */
 export interface ContainerConfig {
@@ -57,6 +58,8 @@ export interface ContainerConfig {
   groupAdd?: string[];
   /** --network and what goes with it. Absent in records made before networking: loopback only. */
   network?: NetworkConfig;
+  /** --health-* / --no-healthcheck merged with the image's HEALTHCHECK (docker's Config.Healthcheck). */
+  healthcheck?: HealthConfig;
 }
 
 /** --network (none, host, bridge, a network's name), --ip, --mac-address, and the /etc files'

@@ -1,7 +1,7 @@
 // The image service's face: what the engine, the CLI and the TUI may import.
 export { ImageStore } from './store.js';
 export type { ImageRecord } from './records.js';
-export type { ImageConfig, OciImageConfig, OciManifest, Descriptor } from './oci.js';
+export type { ImageConfig, OciImageConfig, OciManifest, Descriptor, HealthConfig } from './oci.js';
 export type { ImportOptions } from './import.js';
 export type { RemoveOptions, RemoveResult } from './remove.js';
 export {
@@ -13,7 +13,7 @@ export { shortId } from './digest.js';
 export { commitPulled, addRepoDigest, type PulledImage, type PullCommit } from './pulled.js';
 export { chainIdOf, syncFilesystem, type PreparedLayer } from './layers.js';
 export type { BlobStore, PendingBlob } from './blobs.js';
-export { MEDIA_TYPE, hostArchitecture } from './oci.js';
+export { MEDIA_TYPE, healthConfigJson, hostArchitecture } from './oci.js';
 export { sha256Digest, isDigest } from './digest.js';
 // save/load, history, prune, and adding committed images
 export type { ArchiveFormat } from './archive-save.js';

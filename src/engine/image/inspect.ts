@@ -1,7 +1,7 @@
 // `image inspect`: docker's ImageInspect JSON built from the record and the OCI
 // config blob (the source of truth for history, architecture and diffIDs).
 import type { BlobStore } from './blobs.js';
-import { MEDIA_TYPE, type ImageConfig, type OciImageConfig } from './oci.js';
+import { MEDIA_TYPE, healthConfigJson, type ImageConfig, type OciImageConfig } from './oci.js';
 import type { ImageRecord } from './records.js';
 import { familiar } from './reference.js';
 import { goMap, goNils } from '../template/index.js';
@@ -53,6 +53,8 @@ function dockerConfig(c: ImageConfig): object {
     StdinOnce: false,
     Env: c.Env ?? null,
     Cmd: c.Cmd ?? null,
+    // docker's *HealthConfig: omitted from JSON, a nil pointer to templates
+    Healthcheck: c.Healthcheck && healthConfigJson(c.Healthcheck),
     Image: '',
     Volumes: asMap(c.Volumes, goMap({})),
     WorkingDir: c.WorkingDir ?? '',

@@ -25,6 +25,24 @@ export interface ImageConfig {
   Volumes?: Record<string, object>;
   Labels?: Record<string, string>;
   StopSignal?: string;
+  /** HEALTHCHECK (docker's HealthConfig; durations in nanoseconds). */
+  Healthcheck?: HealthConfig;
+}
+
+/** docker's HealthConfig (Dockerfile HEALTHCHECK): Test is ["NONE"], ["CMD", argv...] or
+ * ["CMD-SHELL", command]; durations in nanoseconds, 0 = the default. */
+export interface HealthConfig {
+  Test?: string[];
+  Interval?: number;
+  Timeout?: number;
+  StartPeriod?: number;
+  StartInterval?: number;
+  Retries?: number;
+}
+
+/** As docker prints it (inspect's Config.Healthcheck): every field omitted when empty. */
+export function healthConfigJson(h: HealthConfig): HealthConfig {
+  return Object.fromEntries(Object.entries(h).filter(([, v]) => (Array.isArray(v) ? v.length > 0 : !!v))) as HealthConfig;
 }
 
 export interface Descriptor {

@@ -2,4 +2,4 @@
 export { parseLine, parseTimeNs, type LogRecord, type LogStream } from './record.js';
 export { readLog, type ReadOptions } from './read.js';
 export { followLog, type FollowOptions } from './follow.js';
-export { parseDuration, parseSince } from './since.js';
+export { goDurationNs, parseDuration, parseSince } from './since.js';

@@ -28,6 +28,12 @@ export function parseDuration(value: string, flag: string): number {
   return durationMs(v);
 }
 
+/** Go's time.ParseDuration in nanoseconds (signed; "0" alone needs no unit); undefined if not one. */
+export function goDurationNs(value: string): number | undefined {
+  if (value === '0' || value === '-0' || value === '+0') return 0;
+  return DURATION.test(value) ? Math.round(durationMs(value) * 1e6) : undefined;
+}
+
 /** A Go-style duration ("1h30m", "-2.5s") in milliseconds. */
 function durationMs(v: string): number {
   let ns = 0;

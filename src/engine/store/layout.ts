@@ -86,4 +86,6 @@ export class ContainerPaths {
   get exitFile(): string { return join(this.dir, 'exit.json'); }
   /** The monitor's attach socket (stdin, output, resize; see engine/container/attach.ts). */
   get attachSocket(): string { return join(this.dir, 'attach.sock'); }
+  /** docker's State.Health (status, failing streak, last probes), written by the health checker. */
+  get health(): string { return join(this.dir, 'health.json'); }
 }
