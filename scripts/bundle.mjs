@@ -1,5 +1,6 @@
-// Bundles the compiled CLI (dist/src/cli/main.js) and the monitor's exit hook
-// (dist/src/engine/container/cleanup-main.js) into one CommonJS file each under
+// Bundles the compiled CLI (dist/src/cli/main.js), the monitor's exit hook
+// (dist/src/engine/container/cleanup-main.js) and a network's resolver
+// (dist/src/engine/network/dns-main.js) into one CommonJS file each under
 // dist/bundle/. Loading ~150 ES modules costs node ~150 ms on this class of
 // machine, one script a fraction of it; bin/berth.js adds V8's code cache on top.
 // Run after tsc (npm run build:ts). node-pty (a native addon) stays external and
@@ -76,6 +77,7 @@ await build({
   entryPoints: {
     main: 'dist/src/cli/main.js',
     'cleanup-main': 'dist/src/engine/container/cleanup-main.js',
+    'dns-main': 'dist/src/engine/network/dns-main.js',
   },
   outdir,
   bundle: true,
@@ -92,7 +94,7 @@ await build({
   legalComments: 'eof', // the bundled packages' licence notices, kept at the end
   logLevel: 'warning',
 });
-// the package is "type": "module"; these two files are CommonJS
+// the package is "type": "module"; these files are CommonJS
 writeFileSync(join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
 // code caches of the previous bundle: V8 would reject them anyway, on the first run
 for (const f of readdirSync(outdir)) if (f.endsWith('.v8cache')) rmSync(join(outdir, f));

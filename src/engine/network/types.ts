@@ -20,6 +20,9 @@ export interface EndpointRecord {
   IPv6Address: string;
   /** berth's: -p bindings (host ports resolved) that NAT sends to this endpoint. */
   Ports?: PortBinding[];
+  /** berth's: what the network's resolver answers with this endpoint's address (name,
+   * --network-alias values, short id, hostname; docker's DNSNames). */
+  DNSNames?: string[];
 }
 
 export interface NetworkRecord {
@@ -72,4 +75,5 @@ export interface Attachment {
   internal: boolean;
   subnet: string;
   ports: PortBinding[];
+  dnsNames: string[];
 }

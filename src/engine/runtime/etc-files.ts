@@ -74,9 +74,12 @@ export function extraHostLine(spec: string): string {
 }
 
 /** The host's resolver configuration with --dns, --dns-search and --dns-option replacing
- * its nameserver, search and options lines (docker's rule: each flag replaces its kind). */
-export function containerResolvConf(host: string, o: { dns?: string[]; dnsSearch?: string[]; dnsOptions?: string[] }): string {
+ * its nameserver, search and options lines (docker's rule: each flag replaces its kind).
+ * `resolvers`: the network's own resolver (user-defined networks), in place of the host's
+ * nameservers; an explicit --dns still wins (docker would forward to it from its resolver). */
+export function containerResolvConf(host: string, o: { dns?: string[]; dnsSearch?: string[]; dnsOptions?: string[] }, resolvers?: string[]): string {
   let lines = filterResolvConf(host).split('\n').filter(Boolean);
+  if (resolvers?.length) lines = [...lines.filter((l) => !NAMESERVER.test(l)), ...resolvers.map((r) => `nameserver ${r}`)];
   const replace = (kind: RegExp, values: string[] | undefined, render: (v: string[]) => string[]): void => {
     if (!values?.length) return;
     lines = [...lines.filter((l) => !kind.test(l)), ...render(values)];
@@ -87,13 +90,14 @@ export function containerResolvConf(host: string, o: { dns?: string[]; dnsSearch
   return lines.length ? lines.join('\n') + '\n' : '';
 }
 
-/** `own`: the container's addresses as hosts lines ("IP\tHOSTNAME"), written at start once known. */
-export function writeEtcFiles(paths: ContainerPaths, record: ContainerRecord, own: string[] = []): void {
+/** `own`: the container's addresses as hosts lines ("IP\tHOSTNAME"), written at start once known;
+ * `resolvers`: its network's resolver, if that network resolves names. */
+export function writeEtcFiles(paths: ContainerPaths, record: ContainerRecord, own: string[] = [], resolvers?: string[]): void {
   // rebuilt at every start: a crash stops the container that uses them, so no fsync
   const rebuilt = { durable: false };
   const net = record.config.network;
   const extra = (net?.extraHosts ?? []).map(extraHostLine);
   atomicWriteFile(paths.hostname, `${record.config.hostname}\n`, 0o644, rebuilt);
   atomicWriteFile(paths.hosts, LOOPBACK_HOSTS + [...extra, ...own].map((l) => `${l}\n`).join(''), 0o644, rebuilt);
-  atomicWriteFile(paths.resolvConf, containerResolvConf(hostResolvConf(), net ?? {}), 0o644, rebuilt);
+  atomicWriteFile(paths.resolvConf, containerResolvConf(hostResolvConf(), net ?? {}, resolvers), 0o644, rebuilt);
 }
