@@ -7,7 +7,7 @@
 // and ends the process then (under the resolver lock, see resolver.ts); the
 // engine normally stops it before that. SIGHUP (aardvark-dns's reload) is
 // harmless: there is nothing to reload.
-import { closeSync, watch, writeSync } from 'node:fs';
+import { watch, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Layout } from '../store/layout.js';
 import { writeJson } from '../store/atomic.js';
@@ -62,8 +62,7 @@ async function main(): Promise<void> {
     pending ??= setTimeout(() => { pending = undefined; exitIfIdle(); }, 50);
   });
   setInterval(exitIfIdle, 30_000); // a watch can miss events (overflow): a slow fallback
-  writeSync(1, 'ready\n');
-  closeSync(1); // the starter reads until the pipe closes
+  writeSync(1, 'ready\n'); // the starter reads one line, then closes its end: nothing more goes to fd 1
 }
 
 main().catch((e: unknown) => {

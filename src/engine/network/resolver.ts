@@ -53,19 +53,23 @@ export async function ensureResolver(layout: Layout, n: NetworkRecord): Promise<
   });
 }
 
-/** The resolver says "ready" (it listens and wrote its pid file) or why not, then closes its
- * stdout; it is detached and outlives this process. */
+/** The resolver's first line says "ready" (it listens and wrote its pid file) or why not; then
+ * this end of the pipe closes (the resolver writes nothing more). It is detached and outlives
+ * this process. */
 function spawnResolver(layout: Layout, n: NetworkRecord): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--', dnsMain, layout.root, n.Id], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), READY_TIMEOUT_MS);
     child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d: string) => { out += d; });
+    child.stdout.on('data', (d: string) => {
+      out += d;
+      if (out.includes('\n')) child.stdout.destroy();
+    });
     child.stdout.on('close', () => {
       clearTimeout(timer);
       child.unref();
-      if (out.startsWith('ready')) return resolve();
+      if (out.startsWith('ready\n')) return resolve();
       const why = /^error: (.*)/m.exec(out)?.[1] ?? 'it exited before it was ready';
       reject(new BerthError('NATIVE', `cannot start the DNS resolver of network ${n.Name} on ${n.IPAM.Config[0].Gateway}:53: ${why}`));
     });
