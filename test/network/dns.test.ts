@@ -3,7 +3,8 @@
 // by DNS (busybox nslookup asks the server itself) and through getaddrinfo
 // (ping, nc); a stopped container stops resolving and resolves again when it
 // starts; `network connect --alias` on a running container; other names are
-// forwarded to the resolvers of the resolv.conf berth sees (a test server on a
+// forwarded to the resolvers of the resolv.conf berth sees, or to a container's
+// --dns servers, through the resolver all the same (a test server on a
 // loopback address of this namespace, named by a resolv.conf bind-mounted in a
 // mount namespace of the test's own: the machine's file is never touched); the
 // default bridge keeps the host's resolvers; the resolver is gone once its
@@ -35,6 +36,18 @@ const answers = (out: string): string[] => [...out.matchAll(/^Name:\s+\S+\n((?:A
 function expectLookup(container: string, name: string, ips: string[]): void {
   const r = t.berth(['exec', container, 'nslookup', name]);
   assert.equal(answers(r.stdout), ips, `nslookup ${name} in ${container}: ${r.stdout}${r.stderr}`);
+}
+
+/** berth run without blocking this process (its test DNS server must answer meanwhile);
+ * `wrap`: a command line berth runs under. Output: stdout and stderr together. */
+async function berthAsync(args: string[], wrap: string[] = []): Promise<{ code: number | null; out: string }> {
+  const argv = [...wrap, process.execPath, '--', berthBin, '--root', t.root, ...args];
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => { out += d; });
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  return { code, out };
 }
 
 async function waitFor(what: string, ok: () => boolean): Promise<void> {
@@ -149,7 +162,7 @@ test('the resolver goes with the network\'s last container; system check finds o
   await waitFor('the stale resolver is gone', () => resolvers().length === 0);
 });
 
-test('names outside berth go to the resolv.conf berth sees', async () => {
+test("names outside berth go to the resolv.conf berth sees, or to the container's --dns", async () => {
   // a DNS server on a loopback address of this namespace: outside.test is 10.9.8.7
   const server = createSocket('udp4');
   const asked: string[] = [];
@@ -166,20 +179,22 @@ test('names outside berth go to the resolv.conf berth sees', async () => {
   t.ok(['network', 'create', 'ext']);
   try {
     // berth (and the resolver it starts) in a mount namespace whose /etc/resolv.conf is ours
-    const child = spawn('unshare', ['--mount', '--', 'sh', '-c', 'mount --bind "$0" /etc/resolv.conf && exec "$@"', conf,
-      process.execPath, '--', berthBin, '--root', t.root, 'run', '--rm', '--network', 'ext', 'bb', 'sh', '-c', 'nslookup outside.test; nslookup nowhere.test'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { out += d; });
-    const code = await new Promise<number | null>((r) => child.on('close', r));
+    const { code, out } = await berthAsync(['run', '--rm', '--network', 'ext', 'bb', 'sh', '-c', 'nslookup outside.test; nslookup nowhere.test'],
+      ['unshare', '--mount', '--', 'sh', '-c', 'mount --bind "$0" /etc/resolv.conf && exec "$@"', conf]);
     assert.is(code, 1, out); // the last nslookup finds nothing
     assert.equal(answers(out.split('nowhere.test')[0]), ['10.9.8.7'], out);
     assert.match(out, /can't find nowhere\.test: NXDOMAIN/i);
     assert.ok(asked.includes('A outside.test'), asked.join());
+    // --dns: the container's own upstream, still behind the network's resolver (as docker's)
+    asked.length = 0;
+    const own = await berthAsync(['run', '--rm', '--network', 'app', '--dns', '127.0.0.77', 'bb', 'sh', '-c', 'grep nameserver /etc/resolv.conf; nslookup outside.test']);
+    assert.match(own.out, /^nameserver 10\.88\.0\.1$/m);
+    assert.equal(answers(own.out), ['10.9.8.7'], own.out);
+    assert.ok(asked.includes('A outside.test'), asked.join());
   } finally {
     server.close();
   }
-  await waitFor('no resolver once the run is over', () => resolvers().length === 0);
+  await waitFor('no resolver once the runs are over', () => resolvers().length === 0);
   t.ok(['network', 'rm', 'ext']);
 });
 

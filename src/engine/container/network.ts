@@ -42,20 +42,23 @@ export async function allocateNetworks(layout: Layout, rec: ContainerRecord): Pr
   const cfg = rec.config.network!;
   const ports: PortBinding[] = [];
   for (const p of cfg.ports ?? []) ports.push(p.hostPort ? p : { ...p, hostPort: await freePort(p.proto, p.hostIp) });
-  const primary = await store.attach(mode.name, { containerId: rec.id, containerName: rec.name, ip: cfg.ip, mac: cfg.mac, ports, dnsNames: dnsNames(mode.name, rec, cfg.aliases) });
+  const primary = await store.attach(mode.name, { containerId: rec.id, containerName: rec.name, ip: cfg.ip, mac: cfg.mac, ports, ...dnsOf(mode.name, rec, cfg.aliases) });
   const extra: Attachment[] = [];
   for (const c of cfg.connected ?? []) {
-    if (store.find(c.network)) extra.push(await store.attach(c.network, { containerId: rec.id, containerName: rec.name, ip: c.ip, dnsNames: dnsNames(c.network, rec, c.aliases) }));
+    if (store.find(c.network)) extra.push(await store.attach(c.network, { containerId: rec.id, containerName: rec.name, ip: c.ip, ...dnsOf(c.network, rec, c.aliases) }));
   }
   return [primary, ...extra];
 }
 
 /** What a user-defined network's resolver answers with the container's address there: docker's
- * DNSNames (name, aliases, short id) and, as the issue asks, its hostname. None on the default
- * bridge, which resolves no names. */
-function dnsNames(network: string, rec: ContainerRecord, aliases: string[] = []): string[] {
-  if (network === DEFAULT_NETWORK) return [];
-  return [...new Set([rec.name, ...aliases, rec.id.slice(0, 12), rec.config.hostname].filter(Boolean))];
+ * DNSNames (name, aliases, short id) and, as the issue asks, its hostname; and where it sends
+ * the container's other names (--dns). Nothing on the default bridge, which resolves no names. */
+function dnsOf(network: string, rec: ContainerRecord, aliases: string[] = []): { dnsNames?: string[]; dnsServers?: string[] } {
+  if (network === DEFAULT_NETWORK) return {};
+  return {
+    dnsNames: [...new Set([rec.name, ...aliases, rec.id.slice(0, 12), rec.config.hostname].filter(Boolean))],
+    dnsServers: rec.config.network?.dns,
+  };
 }
 
 /** `network connect`: remembered in the record (every later start joins it too) and, on a
@@ -71,7 +74,7 @@ export async function connectContainer(layout: Layout, rec: ContainerRecord, pid
   if (already) throw conflict(`endpoint with name ${rec.name} already exists in network ${n.Name}`);
   if (ip || aliases.length) checkNetworkConfig(layout, { mode: n.Name, ip, aliases });
   if (pid) {
-    const a = await store.attach(n.Id, { containerId: rec.id, containerName: rec.name, ip, dnsNames: dnsNames(n.Name, rec, aliases) });
+    const a = await store.attach(n.Id, { containerId: rec.id, containerName: rec.name, ip, ...dnsOf(n.Name, rec, aliases) });
     try {
       plugEndpoint(n, () => store.list(), a, pid, freeInterfaceName(pid), false);
       await ensureResolver(layout, n);

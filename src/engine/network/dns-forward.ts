@@ -3,7 +3,8 @@
 // network and mount namespaces, so a loopback stub such as 127.0.0.53 is
 // reachable from here, unlike from a container). Read at every query, as
 // glibc re-reads a changed resolv.conf. UDP queries go out over UDP, TCP ones
-// over TCP; each server is tried in turn, as a stub resolver would.
+// over TCP; each server is tried in turn, as a stub resolver would. A container
+// started with --dns has its own servers instead (the endpoint's DNSServers).
 import { createSocket } from 'node:dgram';
 import { connect, isIPv6 } from 'node:net';
 import { hostResolvConf } from '../runtime/etc-files.js';
@@ -60,10 +61,11 @@ function viaTcp(server: string, query: Buffer): Promise<Buffer | undefined> {
   });
 }
 
-/** The first upstream answer, or undefined when none answered. */
-export async function forwardQuery(query: Buffer, tcp: boolean, self: Set<string>): Promise<Buffer | undefined> {
+/** The first upstream answer, or undefined when none answered. `servers`: the querier's own
+ * (--dns) instead of the host's. */
+export async function forwardQuery(query: Buffer, tcp: boolean, self: Set<string>, servers = upstreamServers(self)): Promise<Buffer | undefined> {
   if (query.length < 2) return undefined;
-  for (const server of upstreamServers(self)) {
+  for (const server of servers.filter((s) => !self.has(s))) {
     const r = await (tcp ? viaTcp : viaUdp)(server, query);
     if (r) return r;
   }

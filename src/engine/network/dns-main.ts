@@ -15,6 +15,7 @@ import { tryLock } from '../store/lock.js';
 import { procStartTime } from '../proc.js';
 import { NetworkStore } from './store.js';
 import { answerQuery, serverFailure } from './dns-answer.js';
+import { querierEndpoint } from './dns-names.js';
 import { forwardQuery } from './dns-forward.js';
 import { listenDns } from './dns-listen.js';
 import { resolverFiles, type ResolverPid } from './resolver.js';
@@ -52,7 +53,9 @@ async function main(): Promise<void> {
     if (!me) return undefined;
     const a = answerQuery(query, source, all, networkId, me.Internal);
     if ('reply' in a) return a.reply;
-    return await forwardQuery(query, tcp, new Set(all.map(gateway))) ?? serverFailure(query);
+    const own = querierEndpoint(all, networkId, source)?.DNSServers;
+    const self = new Set(all.map(gateway));
+    return await (own?.length ? forwardQuery(query, tcp, self, own) : forwardQuery(query, tcp, self)) ?? serverFailure(query);
   });
   const pid: ResolverPid = { pid: process.pid, startTime: procStartTime(process.pid)! };
   writeJson(files.pid, pid);

@@ -6,7 +6,7 @@
 // resolver answers nobody else. Only endpoints in the records resolve, and the
 // engine writes an endpoint before its container starts and deletes it when
 // the run ends: names appear and go with the containers.
-import type { NetworkRecord } from './types.js';
+import type { EndpointRecord, NetworkRecord } from './types.js';
 
 export type NameLookup =
   /** The source is no endpoint of the network: not ours to answer. */
@@ -24,6 +24,11 @@ export function querierNetworks(all: NetworkRecord[], networkId: string, source:
   const id = own && Object.entries(own.Containers).find(([, e]) => ipOf(e.IPv4Address) === source)?.[0];
   if (!own || !id) return undefined;
   return [own, ...all.filter((n) => n !== own && n.Containers[id])];
+}
+
+/** The querier's own endpoint on the resolver's network. */
+export function querierEndpoint(all: NetworkRecord[], networkId: string, source: string): EndpointRecord | undefined {
+  return Object.values(all.find((n) => n.Id === networkId)?.Containers ?? {}).find((e) => ipOf(e.IPv4Address) === source);
 }
 
 /** `name` (any case, no trailing dot) as the container at `source` sees it. */

@@ -28,6 +28,8 @@ export interface AttachRequest {
   ports?: PortBinding[];
   /** Names the network's resolver answers with this endpoint's address. */
   dnsNames?: string[];
+  /** --dns: the upstream servers for this container's other names. */
+  dnsServers?: string[];
 }
 
 export class NetworkStore {
@@ -183,6 +185,7 @@ export class NetworkStore {
         IPv6Address: '',
         ...(req.ports?.length ? { Ports: req.ports } : {}),
         ...(req.dnsNames?.length ? { DNSNames: req.dnsNames } : {}),
+        ...(req.dnsServers?.length ? { DNSServers: req.dnsServers } : {}),
       };
       writeJson(this.file(n.Id), n);
       emitEvent(this.layout, { type: 'network', action: 'connect', id: n.Id, name: n.Name, attributes: { container: req.containerId } });

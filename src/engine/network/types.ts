@@ -23,6 +23,9 @@ export interface EndpointRecord {
   /** berth's: what the network's resolver answers with this endpoint's address (name,
    * --network-alias values, short id, hostname; docker's DNSNames). */
   DNSNames?: string[];
+  /** berth's: the container's --dns servers, where the resolver sends the names it does not
+   * know when this container asks (docker's embedded DNS does the same). */
+  DNSServers?: string[];
 }
 
 export interface NetworkRecord {

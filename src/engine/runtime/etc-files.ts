@@ -76,15 +76,14 @@ export function extraHostLine(spec: string): string {
 /** The host's resolver configuration with --dns, --dns-search and --dns-option replacing
  * its nameserver, search and options lines (docker's rule: each flag replaces its kind).
  * `resolvers`: the network's own resolver (user-defined networks), in place of the host's
- * nameservers; an explicit --dns still wins (docker would forward to it from its resolver). */
+ * nameservers and of --dns (the resolver forwards to those, as docker's embedded DNS). */
 export function containerResolvConf(host: string, o: { dns?: string[]; dnsSearch?: string[]; dnsOptions?: string[] }, resolvers?: string[]): string {
   let lines = filterResolvConf(host).split('\n').filter(Boolean);
-  if (resolvers?.length) lines = [...lines.filter((l) => !NAMESERVER.test(l)), ...resolvers.map((r) => `nameserver ${r}`)];
   const replace = (kind: RegExp, values: string[] | undefined, render: (v: string[]) => string[]): void => {
     if (!values?.length) return;
     lines = [...lines.filter((l) => !kind.test(l)), ...render(values)];
   };
-  replace(/^\s*nameserver\s/, o.dns, (v) => v.map((d) => `nameserver ${d}`));
+  replace(/^\s*nameserver\s/, resolvers?.length ? resolvers : o.dns, (v) => v.map((d) => `nameserver ${d}`));
   replace(/^\s*(search|domain)\s/, o.dnsSearch, (v) => (v.length === 1 && v[0] === '.' ? [] : [`search ${v.join(' ')}`]));
   replace(/^\s*options\s/, o.dnsOptions, (v) => [`options ${v.join(' ')}`]);
   return lines.length ? lines.join('\n') + '\n' : '';
