@@ -7,7 +7,7 @@
 // and ends the process then (under the resolver lock, see resolver.ts); the
 // engine normally stops it before that. SIGHUP (aardvark-dns's reload) is
 // harmless: there is nothing to reload.
-import { watch, writeSync } from 'node:fs';
+import { rmSync, watch, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Layout } from '../store/layout.js';
 import { writeJson } from '../store/atomic.js';
@@ -38,7 +38,11 @@ function exitIfIdle(): void {
   if (!idle()) return;
   try {
     // exits while holding the lock: whoever waits for it next finds this resolver gone
-    tryLock(files.lock, () => { if (idle()) process.exit(0); });
+    tryLock(files.lock, () => {
+      if (!idle()) return;
+      rmSync(files.pid, { force: true });
+      process.exit(0);
+    });
   } catch {
     process.exit(0); // the lock file went with the network
   }
