@@ -57,9 +57,9 @@ async function main(): Promise<void> {
     if (!me) return undefined;
     const a = answerQuery(query, source, all, networkId, me.Internal);
     if ('reply' in a) return a.reply;
-    const own = querierEndpoint(all, networkId, source)?.DNSServers;
+    const servers = querierEndpoint(all, networkId, source)?.DNSServers; // its --dns
     const self = new Set(all.map(gateway));
-    return await (own?.length ? forwardQuery(query, tcp, self, own) : forwardQuery(query, tcp, self)) ?? serverFailure(query);
+    return await (servers?.length ? forwardQuery(query, tcp, self, servers) : forwardQuery(query, tcp, self)) ?? serverFailure(query);
   });
   const pid: ResolverPid = { pid: process.pid, startTime: procStartTime(process.pid)! };
   writeJson(files.pid, pid);

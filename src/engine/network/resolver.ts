@@ -81,7 +81,8 @@ function spawnResolver(layout: Layout, n: NetworkRecord): Promise<void> {
 export async function stopIdleResolver(layout: Layout, networkId: string, list: () => NetworkRecord[]): Promise<void> {
   const files = resolverFiles(layout, networkId);
   const n = list().find((x) => x.Id === networkId);
-  if (n && !resolvesNames(n)) return;
+  // a removed network took its lock file along; its resolver, if any, exits by itself
+  if (!n || !resolvesNames(n)) return;
   await withLock(files.lock, async () => {
     const now = list().find((x) => x.Id === networkId);
     if (now && Object.keys(now.Containers).length) return;
