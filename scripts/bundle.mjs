@@ -1,6 +1,7 @@
 // Bundles the compiled CLI (dist/src/cli/main.js), the monitor's exit hook
-// (dist/src/engine/container/cleanup-main.js) and the health checker
-// (health-main.js) into one CommonJS file each under
+// (dist/src/engine/container/cleanup-main.js), the health checker
+// (health-main.js) and a network's resolver (dist/src/engine/network/dns-main.js)
+// into one CommonJS file each under
 // dist/bundle/. Loading ~150 ES modules costs node ~150 ms on this class of
 // machine, one script a fraction of it; bin/berth.js adds V8's code cache on top.
 // Run after tsc (npm run build:ts). node-pty (a native addon) stays external and
@@ -78,6 +79,7 @@ await build({
     main: 'dist/src/cli/main.js',
     'cleanup-main': 'dist/src/engine/container/cleanup-main.js',
     'health-main': 'dist/src/engine/container/health-main.js',
+    'dns-main': 'dist/src/engine/network/dns-main.js',
   },
   outdir,
   bundle: true,

@@ -1,4 +1,4 @@
-// run/create's network flags: --network (--net), --ip, --mac-address and the
+// run/create's network flags: --network (--net), --ip, --mac-address, --network-alias and the
 // /etc files' --add-host, --dns, --dns-search, --dns-option. Checked by the
 // engine at create (container/network.ts).
 import type { Argv } from 'yargs';
@@ -9,6 +9,7 @@ export interface NetworkArgs {
   network?: string;
   ip?: string;
   'mac-address'?: string;
+  'network-alias'?: string[];
   'add-host'?: string[];
   dns?: string[];
   'dns-search'?: string[];
@@ -17,7 +18,7 @@ export interface NetworkArgs {
 }
 
 /** Flags that take a value, for splitting off the container's command. */
-export const networkValueFlags = ['publish', 'p', 'network', 'net', 'ip', 'mac-address', 'add-host', 'dns', 'dns-search', 'dns-option'];
+export const networkValueFlags = ['publish', 'p', 'network', 'net', 'ip', 'mac-address', 'network-alias', 'add-host', 'dns', 'dns-search', 'dns-option'];
 
 export function networkOptions<T>(y: Argv<T>): Argv<T & NetworkArgs> {
   return y
@@ -25,6 +26,7 @@ export function networkOptions<T>(y: Argv<T>): Argv<T & NetworkArgs> {
     .option('network', { alias: 'net', type: 'string', describe: 'connect the container to a network (bridge, none, host, NAME)' })
     .option('ip', { type: 'string', describe: 'IPv4 address on a user-defined network (e.g. 172.30.100.104)' })
     .option('mac-address', { type: 'string', describe: 'container MAC address (e.g. 92:d0:c6:0a:29:33)' })
+    .option('network-alias', { type: 'string', array: true, nargs: 1, describe: 'add a network-scoped alias for the container (user-defined networks)' })
     .option('add-host', { type: 'string', array: true, nargs: 1, describe: 'add a custom host-to-IP mapping (host:ip)' })
     .option('dns', { type: 'string', array: true, nargs: 1, describe: 'set custom DNS servers' })
     .option('dns-search', { type: 'string', array: true, nargs: 1, describe: 'set custom DNS search domains' })
@@ -36,6 +38,7 @@ export function toNetworkConfig(a: NetworkArgs): NetworkConfig {
     mode: a.network ?? 'bridge',
     ...(a.ip ? { ip: a.ip } : {}),
     ...(a['mac-address'] ? { mac: a['mac-address'] } : {}),
+    ...(a['network-alias']?.length ? { aliases: a['network-alias'] } : {}),
     ...(a['add-host']?.length ? { extraHosts: a['add-host'] } : {}),
     ...(a.dns?.length ? { dns: a.dns } : {}),
     ...(a['dns-search']?.length ? { dnsSearch: a['dns-search'] } : {}),

@@ -1,10 +1,11 @@
 // The per-container /etc files: hosts for a loopback-only network, resolv.conf
-// without loopback nameservers, hostname.
+// without loopback nameservers (or naming the network's resolver), hostname.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { filterResolvConf, hostResolvConf, isLoopbackAddress, writeEtcFiles } from '../../src/engine/runtime/index.js';
+import { containerResolvConf } from '../../src/engine/runtime/etc-files.js';
 import { ContainerPaths } from '../../src/engine/store/layout.js';
 import type { ContainerRecord } from '../../src/engine/container/types.js';
 
@@ -44,6 +45,13 @@ test('writeEtcFiles: hostname, loopback hosts, filtered host resolv.conf', () =>
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+});
+
+test("containerResolvConf: a network's resolver replaces the nameservers, --dns too (it forwards there); search and options stay", () => {
+  const host = 'nameserver 10.0.0.2\nsearch example.org\noptions edns0\n';
+  assert.is(containerResolvConf(host, {}, ['10.88.0.1']), 'search example.org\noptions edns0\nnameserver 10.88.0.1\n');
+  assert.is(containerResolvConf(host, { dns: ['9.9.9.9'], dnsSearch: ['lan'] }, ['10.88.0.1']), 'options edns0\nnameserver 10.88.0.1\nsearch lan\n');
+  assert.is(containerResolvConf(host, { dns: ['9.9.9.9'] }), 'search example.org\noptions edns0\nnameserver 9.9.9.9\n');
 });
 
 test.run();

@@ -137,16 +137,17 @@ const pruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
   },
 };
 
-interface ConnectArgs extends GlobalArgs { network: string; container: string; ip?: string }
+interface ConnectArgs extends GlobalArgs { network: string; container: string; ip?: string; alias?: string[] }
 
 const connectCommand: CommandModule<GlobalArgs, ConnectArgs> = {
   command: 'connect <network> <container>',
   describe: 'Connect a container to a network',
   builder: (y) =>
     y.positional('network', { type: 'string' }).positional('container', { type: 'string' })
-      .option('ip', { type: 'string', describe: 'IPv4 address (e.g. 172.30.100.104)' }) as never,
+      .option('ip', { type: 'string', describe: 'IPv4 address (e.g. 172.30.100.104)' })
+      .option('alias', { type: 'string', array: true, nargs: 1, describe: 'add a network-scoped alias for the container' }) as never,
   handler: async (a) => {
-    await getEngine(a).containers.connectNetwork(a.container, a.network, { ip: a.ip });
+    await getEngine(a).containers.connectNetwork(a.container, a.network, { ip: a.ip, aliases: a.alias });
   },
 };
 

@@ -7,12 +7,13 @@ import { checkContainers } from './containers.js';
 import { checkStorage } from './storage.js';
 import { checkTemp } from './temp.js';
 import { checkNetworks } from './networks.js';
+import { checkResolvers } from './resolvers.js';
 import type { CheckOptions, Finding } from './types.js';
 
 export type { CheckOptions, Finding, Repair } from './types.js';
 
 export async function checkSystem(layout: Layout, images: ImageStore, opts: CheckOptions = {}): Promise<Finding[]> {
-  return [...checkContainers(layout), ...checkNetworks(layout), ...await checkStorage(layout, images, opts), ...checkTemp(layout)];
+  return [...checkContainers(layout), ...checkNetworks(layout), ...checkResolvers(layout), ...await checkStorage(layout, images, opts), ...checkTemp(layout)];
 }
 
 export interface RepairReport { finding: Finding; done: boolean; error?: string }

@@ -34,11 +34,13 @@ export function networkSettings(layout: Layout, rec: ContainerRecord, running: b
     const n = store.find(name);
     const a = live.find((x) => x.networkId === n?.Id);
     const key = n?.Name ?? name;
-    const ipam = name === names[0] ? rec.config.network?.ip : rec.config.network?.connected?.find((c) => c.network === name)?.ip;
+    const conn = rec.config.network?.connected?.find((c) => c.network === name);
+    const ipam = name === names[0] ? rec.config.network?.ip : conn?.ip;
+    const aliases = name === names[0] ? rec.config.network?.aliases : conn?.aliases;
     networks[key] = {
       IPAMConfig: ipam ? { IPv4Address: ipam } : null,
       Links: null,
-      Aliases: null,
+      Aliases: aliases?.length ? aliases : null,
       MacAddress: a?.mac ?? '',
       DriverOpts: null,
       NetworkID: n?.Id ?? '',
@@ -49,7 +51,7 @@ export function networkSettings(layout: Layout, rec: ContainerRecord, running: b
       IPv6Gateway: '',
       GlobalIPv6Address: '',
       GlobalIPv6PrefixLen: 0,
-      DNSNames: null,
+      DNSNames: a?.dnsNames.length ? a.dnsNames : null,
     };
     if (a && n?.Name === DEFAULT_NETWORK) primary = { ip: a.ip, prefixLen: a.prefixLen, gateway: a.gateway, mac: a.mac, endpointId: a.endpointId };
   }

@@ -8,7 +8,10 @@ import type { Layout } from '../store/layout.js';
 import { readFileSync } from 'node:fs';
 import { conflict, invalid, notFound } from '../errors.js';
 import { CLONE, releaseStart, type SpawnResult, type SpawnSpec } from '../../native/index.js';
-import { DEFAULT_NETWORK, NetworkStore, freePort, parseNetworkMode, plugEndpoint, syncFirewall, unplugEndpoint, type Attachment, type PortBinding } from '../network/index.js';
+import {
+  DEFAULT_NETWORK, NetworkStore, ensureResolver, freePort, parseNetworkMode, plugEndpoint, resolvesNames, stopIdleResolver, syncFirewall, unplugEndpoint,
+  type Attachment, type PortBinding,
+} from '../network/index.js';
 import type { ContainerRecord, NetworkConfig } from './types.js';
 import { extraHostLine } from '../runtime/etc-files.js';
 
@@ -18,6 +21,7 @@ export function checkNetworkConfig(layout: Layout, cfg: NetworkConfig): void {
   if (mode.kind === 'container') throw invalid(`--network container:${mode.container} is not supported yet`);
   if (mode.kind === 'network' && mode.name !== DEFAULT_NETWORK && !new NetworkStore(layout).find(mode.name)) throw notFound('network', mode.name);
   if (cfg.ip && (mode.kind !== 'network' || mode.name === DEFAULT_NETWORK)) throw invalid('user specified IP address is supported on user defined networks only');
+  if (cfg.aliases?.length && (mode.kind !== 'network' || mode.name === DEFAULT_NETWORK)) throw invalid('network-scoped alias is supported only for containers in user defined networks');
   if (cfg.mac && !/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(cfg.mac)) throw invalid(`invalid --mac-address ${cfg.mac}: expected six hex bytes (02:42:ac:11:00:02)`);
   if (cfg.mac && (parseInt(cfg.mac.slice(0, 2), 16) & 1)) throw invalid(`invalid --mac-address ${cfg.mac}: a multicast address`);
   (cfg.extraHosts ?? []).forEach(extraHostLine);
@@ -38,17 +42,28 @@ export async function allocateNetworks(layout: Layout, rec: ContainerRecord): Pr
   const cfg = rec.config.network!;
   const ports: PortBinding[] = [];
   for (const p of cfg.ports ?? []) ports.push(p.hostPort ? p : { ...p, hostPort: await freePort(p.proto, p.hostIp) });
-  const primary = await store.attach(mode.name, { containerId: rec.id, containerName: rec.name, ip: cfg.ip, mac: cfg.mac, ports });
+  const primary = await store.attach(mode.name, { containerId: rec.id, containerName: rec.name, ip: cfg.ip, mac: cfg.mac, ports, ...dnsOf(mode.name, rec, cfg.aliases) });
   const extra: Attachment[] = [];
   for (const c of cfg.connected ?? []) {
-    if (store.find(c.network)) extra.push(await store.attach(c.network, { containerId: rec.id, containerName: rec.name, ip: c.ip }));
+    if (store.find(c.network)) extra.push(await store.attach(c.network, { containerId: rec.id, containerName: rec.name, ip: c.ip, ...dnsOf(c.network, rec, c.aliases) }));
   }
   return [primary, ...extra];
 }
 
+/** What a user-defined network's resolver answers with the container's address there: docker's
+ * DNSNames (name, aliases, short id) and, as the issue asks, its hostname; and where it sends
+ * the container's other names (--dns). Nothing on the default bridge, which resolves no names. */
+function dnsOf(network: string, rec: ContainerRecord, aliases: string[] = []): { dnsNames?: string[]; dnsServers?: string[] } {
+  if (network === DEFAULT_NETWORK) return {};
+  return {
+    dnsNames: [...new Set([rec.name, ...aliases, rec.id.slice(0, 12), rec.config.hostname].filter(Boolean))],
+    dnsServers: rec.config.network?.dns,
+  };
+}
+
 /** `network connect`: remembered in the record (every later start joins it too) and, on a
  * running container, plugged at once as the next free ethN. */
-export async function connectContainer(layout: Layout, rec: ContainerRecord, pid: number | undefined, ref: string, ip?: string): Promise<ContainerRecord> {
+export async function connectContainer(layout: Layout, rec: ContainerRecord, pid: number | undefined, ref: string, ip?: string, aliases: string[] = []): Promise<ContainerRecord> {
   const store = new NetworkStore(layout);
   const n = store.get(ref);
   const mode = parseNetworkMode(networkModeOf(rec));
@@ -57,17 +72,18 @@ export async function connectContainer(layout: Layout, rec: ContainerRecord, pid
   const cfg = rec.config.network ?? { mode: 'none' };
   const already = (mode.kind === 'network' && store.find(mode.name)?.Id === n.Id) || (cfg.connected ?? []).some((c) => store.find(c.network)?.Id === n.Id);
   if (already) throw conflict(`endpoint with name ${rec.name} already exists in network ${n.Name}`);
-  if (ip) checkNetworkConfig(layout, { mode: n.Name, ip });
+  if (ip || aliases.length) checkNetworkConfig(layout, { mode: n.Name, ip, aliases });
   if (pid) {
-    const a = await store.attach(n.Id, { containerId: rec.id, containerName: rec.name, ip });
+    const a = await store.attach(n.Id, { containerId: rec.id, containerName: rec.name, ip, ...dnsOf(n.Name, rec, aliases) });
     try {
       plugEndpoint(n, () => store.list(), a, pid, freeInterfaceName(pid), false);
+      await ensureResolver(layout, n);
     } catch (e) {
       await store.detach(n.Id, rec.id);
       throw e;
     }
   }
-  rec.config.network = { ...cfg, connected: [...(cfg.connected ?? []), { network: n.Name, ...(ip ? { ip } : {}) }] };
+  rec.config.network = { ...cfg, connected: [...(cfg.connected ?? []), { network: n.Name, ...(ip ? { ip } : {}), ...(aliases.length ? { aliases } : {}) }] };
   return rec;
 }
 
@@ -83,9 +99,10 @@ export async function disconnectContainer(layout: Layout, rec: ContainerRecord, 
   const a = await store.detach(n.Id, rec.id);
   if (a) {
     try { unplugEndpoint(a); } catch { /* gone with the namespace already */ }
+    await stopIdleResolver(layout, n.Id, () => store.list());
   }
   // without its first network a container keeps the next one, or loopback only (docker's "none")
-  if (isPrimary) rec.config.network = { ...cfg, mode: rest[0]?.network ?? 'none', ip: rest[0]?.ip, connected: rest.slice(1) };
+  if (isPrimary) rec.config.network = { ...cfg, mode: rest[0]?.network ?? 'none', ip: rest[0]?.ip, aliases: rest[0]?.aliases, connected: rest.slice(1) };
   else rec.config.network = { ...cfg, connected: rest };
   return rec;
 }
@@ -104,15 +121,17 @@ export function networkSpec(spec: SpawnSpec, rec: ContainerRecord, attachments: 
   return attachments.length ? { ...spec, networkGate: true } : spec;
 }
 
-/** While the init waits at its gate: plug every endpoint (eth0, eth1, …), then open the gate.
- * On failure the gate is closed instead (the init exits 125) and the init's own error, if it
- * failed before the gate, is the one thrown. */
-export function plugAndRelease(layout: Layout, spawned: SpawnResult, attachments: Attachment[]): SpawnResult {
+/** While the init waits at its gate: plug every endpoint (eth0, eth1, …), make sure each
+ * user-defined network's resolver answers (the command may look a name up at once), then open
+ * the gate. On failure the gate is closed instead (the init exits 125) and the init's own
+ * error, if it failed before the gate, is the one thrown. */
+export async function plugAndRelease(layout: Layout, spawned: SpawnResult, attachments: Attachment[]): Promise<SpawnResult> {
   if (!spawned.gate) return spawned;
   const store = new NetworkStore(layout);
   try {
     attachments.forEach((a, i) => plugEndpoint(store.get(a.networkId), () => store.list(), a, spawned.initPid, `eth${i}`, i === 0));
     if (attachments.some((a) => a.ports.length)) syncFirewall(store.list());
+    for (const a of attachments) await ensureResolver(layout, store.get(a.networkId));
   } catch (e) {
     try {
       releaseStart({ ...spawned, gate: spawned.gate }, false);
@@ -135,7 +154,15 @@ export async function releaseNetworks(layout: Layout, id: string): Promise<void>
     }
     await store.detach(a.networkId, id);
     if (a.ports.length) syncFirewall(store.list());
+    await stopIdleResolver(layout, a.networkId, () => store.list());
   }
+}
+
+/** The container's nameservers: its first network's resolver on a user-defined network;
+ * undefined (the host's, as docker's default bridge) otherwise. */
+export function containerNameservers(attachments: Attachment[]): string[] | undefined {
+  const first = attachments[0];
+  return first && resolvesNames({ Name: first.network }) ? [first.gateway] : undefined;
 }
 
 /** /etc/hosts lines for the container's own addresses (docker: "IP\tHOSTNAME"). */

@@ -227,8 +227,8 @@ export class ContainerService {
   }
 
   /** network connect / disconnect: recorded, and live on a running container. */
-  async connectNetwork(ref: string, network: string, opts: { ip?: string } = {}): Promise<void> {
-    await this.editNetworks(ref, (rec, pid) => connectContainer(this.layout, rec, pid, network, opts.ip));
+  async connectNetwork(ref: string, network: string, opts: { ip?: string; aliases?: string[] } = {}): Promise<void> {
+    await this.editNetworks(ref, (rec, pid) => connectContainer(this.layout, rec, pid, network, opts.ip, opts.aliases));
   }
 
   async disconnectNetwork(ref: string, network: string): Promise<void> {

@@ -19,7 +19,7 @@ import { bootId, deriveState, procStartTime } from './state.js';
 import type { ContainerRecord } from './types.js';
 import { cleanupArgv } from './cleanup-spawn.js';
 import { applyRecordLimits } from './resources.js';
-import { allocateNetworks, networkSpec, ownHostsLines, plugAndRelease, releaseNetworks } from './network.js';
+import { allocateNetworks, containerNameservers, networkSpec, ownHostsLines, plugAndRelease, releaseNetworks } from './network.js';
 import { writeEtcFiles } from '../runtime/index.js';
 import { startHealthChecker } from './health.js';
 
@@ -103,9 +103,9 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
       // copy-up into new volumes needs the root mounted on the host: before the container's own mount
       await prepareMounts(layout, rec, startedAt);
       const attachments = await allocateNetworks(layout, rec);
-      if (attachments.length) writeEtcFiles(paths, rec, ownHostsLines(rec, attachments));
+      if (attachments.length) writeEtcFiles(paths, rec, ownHostsLines(rec, attachments), containerNameservers(attachments));
       const spec = buildSpawnSpec({ record: rec, paths, cgroupProcs: cgroups.procsFiles(), monitorArgs, ttySize: opts.ttySize, devices });
-      spawned = plugAndRelease(layout, spawnContainer(networkSpec(spec, rec, attachments)), attachments);
+      spawned = await plugAndRelease(layout, spawnContainer(networkSpec(spec, rec, attachments)), attachments);
     } catch (e) {
       cgroups.remove();
       await releaseNetworks(layout, id);

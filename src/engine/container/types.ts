@@ -75,7 +75,9 @@ export interface NetworkConfig {
   /** -p: published ports (host port 0 = chosen at each start). */
   ports?: PortBinding[];
   /** `network connect`: further networks, joined at every start after the first. */
-  connected?: { network: string; ip?: string }[];
+  connected?: { network: string; ip?: string; aliases?: string[] }[];
+  /** --network-alias: further names on the first network (user-defined networks only). */
+  aliases?: string[];
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';

@@ -11,3 +11,4 @@ export { ensureBridge, plugEndpoint, unplugEndpoint, removeBridge } from './kern
 export { parseNetworkMode, type NetworkMode } from './mode.js';
 export { firewallBatch, syncFirewall } from './firewall.js';
 export { parsePublish, freePort, formatBinding, type PortBinding } from './ports.js';
+export { ensureResolver, stopIdleResolver, resolvesNames, runningResolver, resolverProcesses, resolverFiles, killResolver } from './resolver.js';

@@ -10,12 +10,21 @@ import { BerthError } from '../errors.js';
 import { BRIDGE_NAME_OPTION, type Attachment, type NetworkRecord } from './types.js';
 import { syncFirewall } from './firewall.js';
 
+/** The bridge's own MAC, fixed (locally administered, from the network id). A bridge without
+ * one takes the lowest MAC of its ports, so a container joining with a lower one changed the
+ * gateway's MAC under every other container's ARP cache: their traffic to the gateway (the
+ * resolver, NAT) was lost for seconds, until the stale entries were probed again. */
+export function bridgeMac(n: NetworkRecord): string {
+  return ['02', ...(n.Id.slice(0, 10).match(/../g) ?? [])].join(':');
+}
+
 /** fresh: the bridge must not exist yet (network create: never adopt someone's interface). */
 export function bridgeOps(n: NetworkRecord, fresh = false): NetlinkOp[] {
   const name = n.Options[BRIDGE_NAME_OPTION];
   const [, bits] = n.IPAM.Config[0].Subnet.split('/');
   return [
     { op: 'bridge', name, fresh },
+    { op: 'link', name, mac: bridgeMac(n) },
     { op: 'addr', name, ip: n.IPAM.Config[0].Gateway, prefix: Number(bits) },
     { op: 'link', name, up: true },
   ];

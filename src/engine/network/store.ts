@@ -15,6 +15,7 @@ import { contains, formatCidr, formatIp, parseCidr, parseIp, type Cidr } from '.
 import { checkAddress, defaultGateway, macFor, nextAddress, nextSubnet } from './ipam.js';
 import { checkInterfaceName, checkNetworkName, vethName } from './names.js';
 import { routedPrefixes } from './routes.js';
+import { resolverFiles } from './resolver.js';
 import type { PortBinding } from './ports.js';
 import { BRIDGE_NAME_OPTION, DEFAULT_BRIDGE, DEFAULT_NETWORK, type Attachment, type CreateNetworkOptions, type NetworkRecord } from './types.js';
 
@@ -25,6 +26,10 @@ export interface AttachRequest {
   mac?: string;
   /** -p bindings with their host ports chosen. */
   ports?: PortBinding[];
+  /** Names the network's resolver answers with this endpoint's address. */
+  dnsNames?: string[];
+  /** --dns: the upstream servers for this container's other names. */
+  dnsServers?: string[];
 }
 
 export class NetworkStore {
@@ -140,6 +145,8 @@ export class NetworkStore {
       if (n.Name === DEFAULT_NETWORK) throw conflict(`${n.Name} is a pre-defined network and cannot be removed`);
       if (Object.keys(n.Containers).length > 0) throw conflict(`error while removing network: network ${n.Name} id ${n.Id} has active endpoints`);
       rmSync(this.file(n.Id), { force: true });
+      // no endpoint, so no resolver: what remains of the last one goes with the network
+      for (const f of Object.values(resolverFiles(this.layout, n.Id))) rmSync(f, { force: true });
       emitEvent(this.layout, { type: 'network', action: 'destroy', id: n.Id, name: n.Name });
       return n;
     });
@@ -177,6 +184,8 @@ export class NetworkStore {
         IPv4Address: `${formatIp(ip)}/${subnet.bits}`,
         IPv6Address: '',
         ...(req.ports?.length ? { Ports: req.ports } : {}),
+        ...(req.dnsNames?.length ? { DNSNames: req.dnsNames } : {}),
+        ...(req.dnsServers?.length ? { DNSServers: req.dnsServers } : {}),
       };
       writeJson(this.file(n.Id), n);
       emitEvent(this.layout, { type: 'network', action: 'connect', id: n.Id, name: n.Name, attributes: { container: req.containerId } });
@@ -229,5 +238,6 @@ export function attachment(n: NetworkRecord, endpointId: string): Attachment {
     internal: n.Internal,
     subnet: n.IPAM.Config[0].Subnet,
     ports: e.Ports ?? [],
+    dnsNames: e.DNSNames ?? [],
   };
 }

@@ -20,6 +20,12 @@ export interface EndpointRecord {
   IPv6Address: string;
   /** berth's: -p bindings (host ports resolved) that NAT sends to this endpoint. */
   Ports?: PortBinding[];
+  /** berth's: what the network's resolver answers with this endpoint's address (name,
+   * --network-alias values, short id, hostname; docker's DNSNames). */
+  DNSNames?: string[];
+  /** berth's: the container's --dns servers, where the resolver sends the names it does not
+   * know when this container asks (docker's embedded DNS does the same). */
+  DNSServers?: string[];
 }
 
 export interface NetworkRecord {
@@ -72,4 +78,5 @@ export interface Attachment {
   internal: boolean;
   subnet: string;
   ports: PortBinding[];
+  dnsNames: string[];
 }

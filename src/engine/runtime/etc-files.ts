@@ -74,26 +74,29 @@ export function extraHostLine(spec: string): string {
 }
 
 /** The host's resolver configuration with --dns, --dns-search and --dns-option replacing
- * its nameserver, search and options lines (docker's rule: each flag replaces its kind). */
-export function containerResolvConf(host: string, o: { dns?: string[]; dnsSearch?: string[]; dnsOptions?: string[] }): string {
+ * its nameserver, search and options lines (docker's rule: each flag replaces its kind).
+ * `resolvers`: the network's own resolver (user-defined networks), in place of the host's
+ * nameservers and of --dns (the resolver forwards to those, as docker's embedded DNS). */
+export function containerResolvConf(host: string, o: { dns?: string[]; dnsSearch?: string[]; dnsOptions?: string[] }, resolvers?: string[]): string {
   let lines = filterResolvConf(host).split('\n').filter(Boolean);
   const replace = (kind: RegExp, values: string[] | undefined, render: (v: string[]) => string[]): void => {
     if (!values?.length) return;
     lines = [...lines.filter((l) => !kind.test(l)), ...render(values)];
   };
-  replace(/^\s*nameserver\s/, o.dns, (v) => v.map((d) => `nameserver ${d}`));
+  replace(/^\s*nameserver\s/, resolvers?.length ? resolvers : o.dns, (v) => v.map((d) => `nameserver ${d}`));
   replace(/^\s*(search|domain)\s/, o.dnsSearch, (v) => (v.length === 1 && v[0] === '.' ? [] : [`search ${v.join(' ')}`]));
   replace(/^\s*options\s/, o.dnsOptions, (v) => [`options ${v.join(' ')}`]);
   return lines.length ? lines.join('\n') + '\n' : '';
 }
 
-/** `own`: the container's addresses as hosts lines ("IP\tHOSTNAME"), written at start once known. */
-export function writeEtcFiles(paths: ContainerPaths, record: ContainerRecord, own: string[] = []): void {
+/** `own`: the container's addresses as hosts lines ("IP\tHOSTNAME"), written at start once known;
+ * `resolvers`: its network's resolver, if that network resolves names. */
+export function writeEtcFiles(paths: ContainerPaths, record: ContainerRecord, own: string[] = [], resolvers?: string[]): void {
   // rebuilt at every start: a crash stops the container that uses them, so no fsync
   const rebuilt = { durable: false };
   const net = record.config.network;
   const extra = (net?.extraHosts ?? []).map(extraHostLine);
   atomicWriteFile(paths.hostname, `${record.config.hostname}\n`, 0o644, rebuilt);
   atomicWriteFile(paths.hosts, LOOPBACK_HOSTS + [...extra, ...own].map((l) => `${l}\n`).join(''), 0o644, rebuilt);
-  atomicWriteFile(paths.resolvConf, containerResolvConf(hostResolvConf(), net ?? {}), 0o644, rebuilt);
+  atomicWriteFile(paths.resolvConf, containerResolvConf(hostResolvConf(), net ?? {}, resolvers), 0o644, rebuilt);
 }
