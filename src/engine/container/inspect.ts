@@ -70,6 +70,7 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
       AttachStdin: false,
       AttachStdout: false,
       AttachStderr: false,
+      ...(rec.config.network?.exposedPorts?.length ? { ExposedPorts: goMap(Object.fromEntries(rec.config.network.exposedPorts.map((e) => [e, {}])), {}) } : {}),
       Tty: rec.config.tty,
       OpenStdin: rec.config.openStdin,
       StdinOnce: false,
@@ -83,7 +84,7 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
       Labels: goMap({ ...rec.config.labels }),
       StopSignal: rec.config.stopSignal,
       StopTimeout: rec.config.stopTimeout,
-    }, { Env: 'slice', Cmd: 'slice', Entrypoint: 'slice', OnBuild: 'slice', Volumes: 'map', Labels: 'map' }),
+    }, { Env: 'slice', Cmd: 'slice', Entrypoint: 'slice', OnBuild: 'slice', Volumes: 'map', Labels: 'map', ExposedPorts: 'map' }),
     NetworkSettings: networkSettings(layout, rec, st.running, st.pid),
     Berth: {
       MonitorPid: st.running ? rec.run?.monitorPid ?? 0 : 0,

@@ -5,7 +5,7 @@ import { tryLock, withLock } from '../store/lock.js';
 import { BerthError, conflict, notFound } from '../errors.js';
 import { connectContainer, disconnectContainer } from './network.js';
 import { livePorts } from './network-settings.js';
-import type { PortBinding } from '../network/index.js';
+import { listedPorts, type ListedPort, type PortBinding } from '../network/index.js';
 import type { ImageRecord, ImageStore } from '../image/index.js';
 import { followLog, readLog, type LogRecord } from '../log/index.js';
 import { emitEvent } from '../events/index.js';
@@ -219,6 +219,13 @@ export class ContainerService {
   ports(ref: string): PortBinding[] {
     const rec = this.find(ref);
     return this.state(rec).running ? livePorts(this.layout, rec) : [];
+  }
+
+  /** ps's PORTS (docker's container list Ports): a running container's bindings and its exposed
+   * ports without one; displayPorts (network/) formats them as docker does. */
+  listedPorts(ref: string): ListedPort[] {
+    const rec = this.find(ref);
+    return this.state(rec).running ? listedPorts(livePorts(this.layout, rec), rec.config.network?.exposedPorts ?? []) : [];
   }
 
   /** network connect / disconnect: recorded, and live on a running container. */
