@@ -6,7 +6,7 @@ import { filterImages, IMAGE_FILTERS, ImageStore, type ImageRecord, type PruneRe
 import { ContainerService, filterContainers, PS_FILTERS, type ContainerSummary } from './container/index.js';
 import { directoryUsage, VolumeStore } from './volume/index.js';
 import { parseFilters } from './filters.js';
-import { NetworkStore, ensureBridge, removeBridge, type CreateNetworkOptions, type NetworkRecord } from './network/index.js';
+import { NetworkStore, ensureBridge, pruneTest, removeBridge, type CreateNetworkOptions, type NetworkRecord } from './network/index.js';
 import { RegistryService } from './registry/index.js';
 import { diskUsage, type DiskUsage } from './disk-usage.js';
 import { engineInfo, type EngineInfo } from './info.js';
@@ -159,20 +159,23 @@ export class Engine {
     return n;
   }
 
-  /** network rm: refused while containers are attached; the bridge goes with the record. */
-  async removeNetwork(ref: string): Promise<NetworkRecord> {
-    const n = await this.networks.remove(ref);
-    removeBridge(n, this.networks.list());
+  /** network rm: refused while containers are attached; the bridge goes with the record. With
+   * force a network that does not exist is no error (undefined), as `volume rm -f`. */
+  async removeNetwork(ref: string, opts: { force?: boolean } = {}): Promise<NetworkRecord | undefined> {
+    const n = await this.networks.remove(ref, opts);
+    if (n) removeBridge(n, this.networks.list());
     return n;
   }
 
-  /** network prune: every user-defined network no container is attached to. */
-  async pruneNetworks(): Promise<string[]> {
+  /** network prune: every user-defined network no container is attached to, that docker's
+   * prune filters keep (until=, label=, label!=). */
+  async pruneNetworks(opts: { filters?: string[] } = {}): Promise<string[]> {
+    const prunable = pruneTest(opts.filters);
     const gone: string[] = [];
-    for (const n of this.networks.list()) {
-      if (n.Name === 'bridge' || Object.keys(n.Containers).length) continue;
+    for (const n of this.networks.list().filter(prunable)) {
       try {
-        gone.push((await this.removeNetwork(n.Id)).Name);
+        const r = await this.removeNetwork(n.Id, { force: true });
+        if (r) gone.push(r.Name);
       } catch (e) {
         if (!(e instanceof BerthError && e.code === 'CONFLICT')) throw e; // attached meanwhile
       }
