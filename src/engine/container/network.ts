@@ -58,7 +58,9 @@ export async function allocateNetworks(layout: Layout, rec: ContainerRecord): Pr
   if (mode.name === DEFAULT_NETWORK) await store.ensureDefault();
   const cfg = rec.config.network!;
   const ports: PortBinding[] = [];
-  const wanted = cfg.publishAll ? publishAll(cfg.exposedPorts ?? [], cfg.ports ?? []) : cfg.ports ?? [];
+  // docker publishes nothing on an --internal network: it has no way in or out
+  const internal = store.find(mode.name)?.Internal;
+  const wanted = internal ? [] : cfg.publishAll ? publishAll(cfg.exposedPorts ?? [], cfg.ports ?? []) : cfg.ports ?? [];
   for (const p of wanted) ports.push(await choosePort(store, p, ports));
   const primary = await store.attach(mode.name, { containerId: rec.id, containerName: rec.name, ip: cfg.ip, mac: cfg.mac, ports });
   const extra: Attachment[] = [];
