@@ -45,7 +45,7 @@ export function toNetworkConfig(a: NetworkArgs): NetworkConfig {
     ...(a['dns-search']?.length ? { dnsSearch: a['dns-search'] } : {}),
     ...(a['dns-option']?.length ? { dnsOptions: a['dns-option'] } : {}),
     ...(a.publish?.length ? { ports: a.publish.flatMap(parsePublish) } : {}),
-    ...(a.expose?.length ? { exposedPorts: a.expose.flatMap(parseExpose) } : {}),
+    ...(a.expose?.length ? { exposedPorts: a.expose.flatMap((e) => parseExpose(e)) } : {}),
     ...(a['publish-all'] ? { publishAll: true } : {}),
   };
 }

@@ -3,10 +3,10 @@
 // which lives in its own folder and is imported only through its index.ts.
 import { Layout, resolveRoot } from './store/layout.js';
 import { filterImages, IMAGE_FILTERS, ImageStore, type ImageRecord, type PruneResult, type RemoveResult } from './image/index.js';
-import { ContainerService, filterContainers, PS_FILTERS, type ContainerSummary } from './container/index.js';
+import { ContainerService, filterContainers, networkModeOf, PS_FILTERS, type ContainerSummary } from './container/index.js';
 import { directoryUsage, VolumeStore } from './volume/index.js';
 import { parseFilters } from './filters.js';
-import { NetworkStore, ensureBridge, pruneTest, removeBridge, type CreateNetworkOptions, type NetworkRecord } from './network/index.js';
+import { NetworkStore, ensureBridge, parseNetworkMode, pruneTest, removeBridge, type CreateNetworkOptions, type NetworkRecord } from './network/index.js';
 import { RegistryService } from './registry/index.js';
 import { diskUsage, type DiskUsage } from './disk-usage.js';
 import { engineInfo, type EngineInfo } from './info.js';
@@ -60,7 +60,8 @@ export class Engine {
       let rec;
       try { rec = this.containers.find(id); } catch { return undefined; } // removed
       const st = this.containers.state(rec);
-      return { id: rec.id, name: rec.name, running: st.running, initPid: st.pid, cgroupPaths: rec.run?.cgroupPaths ?? [] };
+      const mode = parseNetworkMode(networkModeOf(rec)).kind;
+      return { id: rec.id, name: rec.name, running: st.running, initPid: st.pid, cgroupPaths: rec.run?.cgroupPaths ?? [], ownNetns: mode === 'none' || mode === 'network' };
     });
     return this.sampler;
   }

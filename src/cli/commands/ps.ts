@@ -77,7 +77,7 @@ export const psCommand: CommandModule<GlobalArgs, PsArgs> = {
     const rows = [];
     // docker's "0.0.0.0:8080->80/tcp, 443/tcp, …": the host ports a running container's -p got at
     // its start, and its exposed ports that have none
-    const portsOf = (s: ContainerSummary) => (s.state === 'running' ? displayPorts(engine.containers.listedPorts(s.id)) : '');
+    const portsOf = (s: ContainerSummary) => displayPorts(s.ports);
     for (const s of list) rows.push(psRow(s, trunc, sized ? await engine.containerSize(s) : undefined, Date.now(), portsOf(s)));
     const table: ListFormat = { defaultTable: DEFAULT_TABLE + (sized ? '\t{{.Size}}' : ''), header: HEADER };
     printFormatted(a.quiet ? '{{.ID}}' : a.format, rows, table);

@@ -18,4 +18,4 @@ export { filterContainers, PS_FILTERS, type PsQuery } from './filter.js';
 export { listRecords, loadRecord, strayContainerDirs, tryContainerLock, withContainerLock } from './records.js';
 export { findMonitor, needsSettling, settleLocked } from './settle.js';
 export { deriveState, parentOf } from './state.js';
-export { releaseNetworks } from './network.js';
+export { releaseNetworks, networkModeOf } from './network.js';

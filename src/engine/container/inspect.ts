@@ -7,6 +7,7 @@ import { runningExecIds } from './exec.js';
 import { goMap, goNils } from '../template/index.js';
 import { hostConfig } from './host-config.js';
 import { networkModeOf } from './network.js';
+import { parseNetworkMode, type ListedPort } from '../network/index.js';
 import { networkSettings } from './network-settings.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -113,11 +114,15 @@ export interface ContainerSummary {
   mounts: { type: string; name?: string; source: string; target: string }[];
   /** docker's health status ("starting", "healthy", "unhealthy"); absent without a healthcheck */
   health?: string;
-  /** network names (docker: NetworkSettings.Networks' keys); berth containers have "none" */
+  /** network names (docker: NetworkSettings.Networks' keys: the networks, "host", "none";
+   * nothing for container:NAME) */
   networks: string[];
+  /** docker's list Ports: a running container's bindings and exposed ports (ps's PORTS, and its
+   * publish= / expose= filters); [] when not running or not given */
+  ports: ListedPort[];
 }
 
-export function summarize(rec: ContainerRecord, st: ContainerState, now = Date.now()): ContainerSummary {
+export function summarize(rec: ContainerRecord, st: ContainerState, now = Date.now(), ports: ListedPort[] = []): ContainerSummary {
   let status: string;
   if (st.running) {
     status = `Up ${humanDuration(now - Date.parse(rec.run!.startedAt))}${st.paused ? ' (Paused)' : ''}`;
@@ -143,8 +148,15 @@ export function summarize(rec: ContainerRecord, st: ContainerState, now = Date.n
     startedAt: rec.run?.startedAt,
     finishedAt: st.exit?.finishedAt,
     mounts: (rec.config.mounts ?? []).map((m) => ({ type: m.type, name: m.name, source: m.source, target: m.target })),
-    networks: ['none'],
+    networks: summaryNetworks(rec),
+    ports: st.running ? ports : [],
   };
+}
+
+function summaryNetworks(rec: ContainerRecord): string[] {
+  const mode = parseNetworkMode(networkModeOf(rec));
+  if (mode.kind === 'container') return [];
+  return [mode.kind === 'network' ? mode.name : mode.kind, ...(rec.config.network?.connected ?? []).map((c) => c.network)];
 }
 
 /** docker's list Command: the path, then the arguments, those with a space in single quotes. */

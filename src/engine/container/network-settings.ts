@@ -21,6 +21,15 @@ export function livePorts(layout: Layout, rec: ContainerRecord): PortBinding[] {
   return new NetworkStore(layout).attachmentsOf(rec.id).flatMap((a) => a.ports);
 }
 
+/** Every container's bindings, from one read of the networks (ps lists them all). */
+export function bindingsByContainer(layout: Layout): Map<string, PortBinding[]> {
+  const out = new Map<string, PortBinding[]>();
+  for (const n of new NetworkStore(layout).list()) {
+    for (const [id, e] of Object.entries(n.Containers)) if (e.Ports?.length) out.set(id, [...(out.get(id) ?? []), ...e.Ports]);
+  }
+  return out;
+}
+
 export function networkSettings(layout: Layout, rec: ContainerRecord, running: boolean, pid: number): Record<string, unknown> {
   const store = new NetworkStore(layout);
   const mode = parseNetworkMode(networkModeOf(rec));

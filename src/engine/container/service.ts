@@ -4,8 +4,8 @@ import type { Layout } from '../store/layout.js';
 import { tryLock, withLock } from '../store/lock.js';
 import { BerthError, conflict, notFound } from '../errors.js';
 import { connectContainer, disconnectContainer } from './network.js';
-import { livePorts } from './network-settings.js';
-import { listedPorts, type ListedPort, type PortBinding } from '../network/index.js';
+import { bindingsByContainer, livePorts } from './network-settings.js';
+import { listedPorts, type PortBinding } from '../network/index.js';
 import type { ImageRecord, ImageStore } from '../image/index.js';
 import { followLog, readLog, type LogRecord } from '../log/index.js';
 import { emitEvent } from '../events/index.js';
@@ -70,9 +70,10 @@ export class ContainerService {
         tryLock(this.layout.containersLock, () => sweepContainers(this.layout));
       } catch { /* cannot sweep now (no lock file, a read-only root): the next create will */ }
     }
+    const bindings = bindingsByContainer(this.layout);
     return listRecords(this.layout)
       .map((r) => settle(this.layout, r))
-      .map((r) => summarize(r, this.state(r)))
+      .map((r) => summarize(r, this.state(r), Date.now(), listedPorts(bindings.get(r.id) ?? [], r.config.network?.exposedPorts ?? [])))
       .filter((s) => opts.all || s.state === 'running' || s.state === 'paused');
   }
 
@@ -219,13 +220,6 @@ export class ContainerService {
   ports(ref: string): PortBinding[] {
     const rec = this.find(ref);
     return this.state(rec).running ? livePorts(this.layout, rec) : [];
-  }
-
-  /** ps's PORTS (docker's container list Ports): a running container's bindings and its exposed
-   * ports without one; displayPorts (network/) formats them as docker does. */
-  listedPorts(ref: string): ListedPort[] {
-    const rec = this.find(ref);
-    return this.state(rec).running ? listedPorts(livePorts(this.layout, rec), rec.config.network?.exposedPorts ?? []) : [];
   }
 
   /** network connect / disconnect: recorded, and live on a running container. */

@@ -58,11 +58,11 @@ export function parsePublish(spec: string): PortBinding[] {
 }
 
 /** --expose and the image's EXPOSE: "80", "53/udp", "8000-8002" → ["80/tcp", ...]. */
-export function parseExpose(spec: string): string[] {
+export function parseExpose(spec: string, what = '--expose'): string[] {
   const [ports, proto = 'tcp', extra] = spec.split('/');
-  if (extra !== undefined) throw invalid(`invalid --expose ${spec}: the protocol is tcp or udp`);
-  const p = protocol(proto.toLowerCase(), '--expose', spec);
-  const [lo, hi] = range(ports, '--expose', spec);
+  if (extra !== undefined) throw invalid(`invalid ${what} ${spec}: the protocol is tcp or udp`);
+  const p = protocol(proto.toLowerCase(), what, spec);
+  const [lo, hi] = range(ports, what, spec);
   return Array.from({ length: hi - lo + 1 }, (_, i) => `${lo + i}/${p}`);
 }
 
