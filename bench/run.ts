@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only start,pull,density,stats,throughput]`: every
+// `npm run bench [-- --quick] [-- --only start,pull,density,stats,throughput,network]`: every
 // comparison in one run, then bench/results/<date>.md. Each comparison gets its
 // own temp roots under one /tmp dir; the registry, dockerd, podman's containers
 // and the temp dir are removed at the end even when a comparison throws.
@@ -13,6 +13,7 @@ import { currentLoad, report, table } from './report.js';
 import { benchStart } from './start.js';
 import { benchStatsAndTui } from './stats.js';
 import { benchThroughput } from './throughput.js';
+import { benchNetwork } from './network.js';
 import { anchorsDir, log, repoRoot, type Row } from './util.js';
 
 // As test/run.js: the whole bench runs in a network namespace of its own (lo up), so the
@@ -32,8 +33,8 @@ const onlyArg = argv.find((a) => a.startsWith('--only'));
 const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : argv[argv.indexOf(onlyArg) + 1]).split(',') : null;
 const want = (s: string) => !only || only.includes(s);
 const cfg = quick
-  ? { startRounds: 7, pullRounds: 3, density: 20, sizes: [0, 50, 200], seconds: 10, keypresses: 10, frames: 5, streamRounds: 3, streamMiB: 50 }
-  : { startRounds: 21, pullRounds: 7, density: 100, sizes: [0, 50, 200], seconds: 10, keypresses: 30, frames: 11, streamRounds: 7, streamMiB: 50 };
+  ? { startRounds: 7, pullRounds: 3, density: 20, sizes: [0, 50, 200], seconds: 10, keypresses: 10, frames: 5, streamRounds: 3, streamMiB: 50, netMiB: 128 }
+  : { startRounds: 21, pullRounds: 7, density: 100, sizes: [0, 50, 200], seconds: 10, keypresses: 30, frames: 11, streamRounds: 7, streamMiB: 50, netMiB: 256 };
 
 if (process.getuid?.() !== 0) { console.error('bench: needs root (containers, cgroups, dockerd)'); process.exit(2); }
 if (!existsSync(join(anchorsDir, 'setup.sh'))) {
@@ -55,7 +56,7 @@ try {
   anchors = await startAnchors(tmp, {
     docker: want('start') || want('pull') || want('throughput'),
     // throughput compares with docker alone, on berth's own busybox image
-    kit: want('start') || want('pull') || want('density') || want('stats'),
+    kit: want('start') || want('pull') || want('density') || want('stats') || want('network'),
   });
   for (const [k, v] of Object.entries(anchors.skip)) log(`skipping ${k}: ${v}`);
   const steps: [string, () => Promise<Row[]>][] = [
@@ -64,6 +65,7 @@ try {
     ['density', () => benchDensity(anchors!, cfg.density)],
     ['stats', () => benchStatsAndTui(anchors!, cfg)],
     ['throughput', () => benchThroughput(anchors!, cfg.streamRounds, cfg.streamMiB)],
+    ['network', () => benchNetwork(anchors!, { rounds: cfg.startRounds, mib: cfg.netMiB, containers: cfg.density })],
   ];
   for (const [name, f] of steps) {
     if (!want(name)) continue;

@@ -1,9 +1,10 @@
-// run/create's network flags: --network (--net), --ip, --mac-address, --network-alias and the
+// run/create's network flags: --network (--net), --ip, --mac-address, --network-alias, -p, -P,
+// --expose and the
 // /etc files' --add-host, --dns, --dns-search, --dns-option. Checked by the
 // engine at create (container/network.ts).
 import type { Argv } from 'yargs';
 import type { NetworkConfig } from '../engine/container/index.js';
-import { parsePublish } from '../engine/network/index.js';
+import { parseExpose, parsePublish } from '../engine/network/index.js';
 
 export interface NetworkArgs {
   network?: string;
@@ -15,14 +16,18 @@ export interface NetworkArgs {
   'dns-search'?: string[];
   'dns-option'?: string[];
   publish?: string[];
+  'publish-all'?: boolean;
+  expose?: string[];
 }
 
 /** Flags that take a value, for splitting off the container's command. */
-export const networkValueFlags = ['publish', 'p', 'network', 'net', 'ip', 'mac-address', 'network-alias', 'add-host', 'dns', 'dns-search', 'dns-option'];
+export const networkValueFlags = ['publish', 'p', 'expose', 'network', 'net', 'ip', 'mac-address', 'network-alias', 'add-host', 'dns', 'dns-search', 'dns-option'];
 
 export function networkOptions<T>(y: Argv<T>): Argv<T & NetworkArgs> {
   return y
     .option('publish', { alias: 'p', type: 'string', array: true, nargs: 1, describe: "publish a container's port to the host ([IP:][HOST_PORT:]PORT[/udp])" })
+    .option('publish-all', { alias: 'P', type: 'boolean', describe: 'publish all exposed ports to random host ports' })
+    .option('expose', { type: 'string', array: true, nargs: 1, describe: 'expose a port or a range of ports (PORT[-END][/udp])' })
     .option('network', { alias: 'net', type: 'string', describe: 'connect the container to a network (bridge, none, host, NAME)' })
     .option('ip', { type: 'string', describe: 'IPv4 address on a user-defined network (e.g. 172.30.100.104)' })
     .option('mac-address', { type: 'string', describe: 'container MAC address (e.g. 92:d0:c6:0a:29:33)' })
@@ -43,6 +48,8 @@ export function toNetworkConfig(a: NetworkArgs): NetworkConfig {
     ...(a.dns?.length ? { dns: a.dns } : {}),
     ...(a['dns-search']?.length ? { dnsSearch: a['dns-search'] } : {}),
     ...(a['dns-option']?.length ? { dnsOptions: a['dns-option'] } : {}),
-    ...(a.publish?.length ? { ports: a.publish.map(parsePublish) } : {}),
+    ...(a.publish?.length ? { ports: a.publish.flatMap(parsePublish) } : {}),
+    ...(a.expose?.length ? { exposedPorts: a.expose.flatMap((e) => parseExpose(e)) } : {}),
+    ...(a['publish-all'] ? { publishAll: true } : {}),
   };
 }

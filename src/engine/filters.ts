@@ -54,6 +54,20 @@ export function boolFilter(filters: Filters, key: string): boolean | undefined {
   throw invalidFilter(key, v);
 }
 
+/** until=: a Go duration ago ("10m", "1h30m"), an RFC 3339 time, or Unix seconds. */
+export function untilTime(v: string, now: number): number {
+  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
+  if (/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(v)) {
+    let ms = 0;
+    for (const m of v.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) ms += Number(m[1]) * unit[m[2]];
+    return now - ms;
+  }
+  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new BerthError('INVALID_ARGUMENT', `failed to parse value as time or duration: "${v}"`);
+  return t;
+}
+
 /** Go's RE2 syntax as far as JavaScript shares it; a pattern JS cannot read is docker's error. */
 function goRegExp(pattern: string): RegExp {
   try {

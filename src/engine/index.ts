@@ -3,10 +3,10 @@
 // which lives in its own folder and is imported only through its index.ts.
 import { Layout, resolveRoot } from './store/layout.js';
 import { filterImages, IMAGE_FILTERS, ImageStore, type ImageRecord, type PruneResult, type RemoveResult } from './image/index.js';
-import { ContainerService, filterContainers, PS_FILTERS, type ContainerSummary } from './container/index.js';
+import { ContainerService, filterContainers, networkModeOf, PS_FILTERS, type ContainerSummary } from './container/index.js';
 import { directoryUsage, VolumeStore } from './volume/index.js';
 import { parseFilters } from './filters.js';
-import { NetworkStore, ensureBridge, removeBridge, type CreateNetworkOptions, type NetworkRecord } from './network/index.js';
+import { NetworkStore, ensureBridge, parseNetworkMode, pruneTest, removeBridge, type CreateNetworkOptions, type NetworkRecord } from './network/index.js';
 import { RegistryService } from './registry/index.js';
 import { diskUsage, type DiskUsage } from './disk-usage.js';
 import { engineInfo, type EngineInfo } from './info.js';
@@ -60,7 +60,8 @@ export class Engine {
       let rec;
       try { rec = this.containers.find(id); } catch { return undefined; } // removed
       const st = this.containers.state(rec);
-      return { id: rec.id, name: rec.name, running: st.running, initPid: st.pid, cgroupPaths: rec.run?.cgroupPaths ?? [] };
+      const mode = parseNetworkMode(networkModeOf(rec)).kind;
+      return { id: rec.id, name: rec.name, running: st.running, initPid: st.pid, cgroupPaths: rec.run?.cgroupPaths ?? [], ownNetns: mode === 'none' || mode === 'network' };
     });
     return this.sampler;
   }
@@ -159,20 +160,23 @@ export class Engine {
     return n;
   }
 
-  /** network rm: refused while containers are attached; the bridge goes with the record. */
-  async removeNetwork(ref: string): Promise<NetworkRecord> {
-    const n = await this.networks.remove(ref);
-    removeBridge(n, this.networks.list());
+  /** network rm: refused while containers are attached; the bridge goes with the record. With
+   * force a network that does not exist is no error (undefined), as `volume rm -f`. */
+  async removeNetwork(ref: string, opts: { force?: boolean } = {}): Promise<NetworkRecord | undefined> {
+    const n = await this.networks.remove(ref, opts);
+    if (n) removeBridge(n, this.networks.list());
     return n;
   }
 
-  /** network prune: every user-defined network no container is attached to. */
-  async pruneNetworks(): Promise<string[]> {
+  /** network prune: every user-defined network no container is attached to, that docker's
+   * prune filters keep (until=, label=, label!=). */
+  async pruneNetworks(opts: { filters?: string[] } = {}): Promise<string[]> {
+    const prunable = pruneTest(opts.filters);
     const gone: string[] = [];
-    for (const n of this.networks.list()) {
-      if (n.Name === 'bridge' || Object.keys(n.Containers).length) continue;
+    for (const n of this.networks.list().filter(prunable)) {
       try {
-        gone.push((await this.removeNetwork(n.Id)).Name);
+        const r = await this.removeNetwork(n.Id, { force: true });
+        if (r) gone.push(r.Name);
       } catch (e) {
         if (!(e instanceof BerthError && e.code === 'CONFLICT')) throw e; // attached meanwhile
       }

@@ -264,6 +264,11 @@ void berth_child_run(struct berth_spec *s) {
     }
     close(s->cgroup_fds[i]);
   }
+  /* --network container:NAME: before the mounts, so /sys shows the joined namespace's devices */
+  if (s->join_net_fd >= 0) {
+    if (setns(s->join_net_fd, CLONE_NEWNET) < 0) fail(s, "join network namespace", errno, 0);
+    close(s->join_net_fd);
+  }
   /* After joining: the new cgroup namespace is rooted at the container's cgroup. */
   if ((s->namespaces & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) fail(s, "unshare cgroup namespace", errno, 0);
 

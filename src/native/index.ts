@@ -117,6 +117,9 @@ export interface SpawnSpec {
   /** The init waits (after `lo` is up, before rlimits, identity and exec) until releaseStart:
    * the engine configures the container's network namespace in between. */
   networkGate?: boolean;
+  /** --network container:NAME: the init joins this process's network namespace (opened before
+   * any fork) first thing; `namespaces` has no CLONE_NEWNET then. */
+  joinNetns?: number;
 }
 
 export interface SpawnResult {

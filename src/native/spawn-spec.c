@@ -317,6 +317,18 @@ static int get_network_gate(napi_env env, napi_value spec, struct berth_spec *s)
   return get_bool(env, spec, "networkGate", "spec", &s->net_gate);
 }
 
+/* joinNetns (optional): the pid whose network namespace the init joins. */
+static int get_join_netns(napi_env env, napi_value spec, struct berth_spec *s) {
+  napi_value v;
+  napi_valuetype t;
+  double pid;
+  if (prop(env, spec, "joinNetns", &v, &t)) return -1;
+  if (t == napi_undefined || t == napi_null) return 0;
+  if (get_num(env, spec, "joinNetns", "spec", 1, 4194304, &pid)) return -1;
+  s->join_net_pid = (pid_t)pid;
+  return 0;
+}
+
 /* tty: {rows, cols} or absent; stdinPipe: a boolean or absent. */
 static int get_stdio(napi_env env, napi_value spec, struct berth_spec *s) {
   napi_value v;
@@ -412,7 +424,7 @@ int berth_spec_from_js(napi_env env, napi_value spec, struct berth_spec *s) {
       get_num(env, spec, "namespaces", "spec", 0, 4294967295.0, &ns) || get_cgroups_and_monitor(env, spec, s))
     return -1;
   s->namespaces = (unsigned long)ns;
-  return get_network_gate(env, spec, s);
+  return get_network_gate(env, spec, s) || get_join_netns(env, spec, s);
 }
 
 int berth_exec_spec_from_js(napi_env env, napi_value spec, struct berth_spec *s) {

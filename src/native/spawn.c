@@ -158,6 +158,11 @@ static napi_value open_resources(napi_env env, struct berth_spec *s) {
   }
   if ((s->devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) return berth_throw_errno(env, "open /dev/null", errno);
   if (s->join_pid > 0 && open_namespaces(env, s)) return NULL;
+  if (s->join_net_pid > 0) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/ns/net", (int)s->join_net_pid);
+    if ((s->join_net_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) return berth_throw_errno(env, "open the joined container's network namespace", errno);
+  }
   int p[2];
   if (s->tty) {
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0) return berth_throw_errno(env, "socketpair", errno);
@@ -187,7 +192,7 @@ static void close_resources(struct berth_spec *s) {
   close_fd(&s->msg_r), close_fd(&s->msg_w);
   close_fd(&s->gate_r), close_fd(&s->gate_w);
   close_fd(&s->console_r), close_fd(&s->console_w), close_fd(&s->in_r), close_fd(&s->in_w);
-  close_fd(&s->join_pid_fd);
+  close_fd(&s->join_pid_fd), close_fd(&s->join_net_fd);
   for (size_t i = 0; i < s->njoin; i++) close_fd(&s->join_fds[i]);
 }
 
@@ -317,7 +322,7 @@ static napi_value run_spec(napi_env env, napi_callback_info info, int is_exec) {
   memset(&s, 0, sizeof s);
   s.out_r = s.out_w = s.err_r = s.err_w = s.msg_r = s.msg_w = s.devnull = -1;
   s.console_r = s.console_w = s.in_r = s.in_w = s.join_pid_fd = -1;
-  s.gate_r = s.gate_w = -1;
+  s.gate_r = s.gate_w = s.join_net_fd = -1;
   napi_value result = NULL;
   if ((is_exec ? berth_exec_spec_from_js : berth_spec_from_js)(env, argv[0], &s) == 0) result = start(env, &s);
   close_resources(&s);

@@ -101,6 +101,11 @@ struct berth_spec {
    * writes one byte to gate_w (releaseStart); EOF instead = cancelled. */
   int net_gate;
   int gate_r, gate_w;
+  /* joinNetns (--network container:NAME): that container's init's network
+   * namespace, opened before any fork; the init setns()es into it first thing
+   * (its clone has no CLONE_NEWNET). 0 / -1 when unused. */
+  pid_t join_net_pid;
+  int join_net_fd;
   struct berth_spec_alloc alloc;
 };
 

@@ -10,7 +10,7 @@ import { parseFilters } from '../../src/engine/filters.js';
 
 const ctr = (name: string, id: string, state: ContainerSummary['state'], extra: Partial<ContainerSummary> = {}): ContainerSummary => ({
   id: id.padEnd(64, '0'), name, image: 'bb', imageId: 'sha256:aaa', command: 'sh', created: '', state, status: '',
-  labels: {}, pid: 0, mounts: [], networks: ['none'], startedAt: state === 'created' ? undefined : '2026-01-01T00:00:00Z', ...extra,
+  labels: {}, pid: 0, mounts: [], networks: ['none'], ports: [], startedAt: state === 'created' ? undefined : '2026-01-01T00:00:00Z', ...extra,
 });
 // newest first, as the engine lists them
 const list = [
@@ -59,6 +59,22 @@ test('label=, volume= (name or destination), network=, ancestor= (image IDs), he
   assert.equal(ps(['ancestor=x'], { all: true, ancestors: new Set() }), [], 'an unknown image matches nothing');
   assert.equal(ps(['health=none']), ['web', 'db']);
   assert.equal(ps(['health=healthy']), []);
+});
+
+test('publish= and expose= match the listed ports (PORT[-END][/PROTO], tcp by default)', () => {
+  const withPorts = [
+    ctr('web', 'a1', 'running', { ports: [{ ip: '0.0.0.0', privatePort: 80, publicPort: 8080, proto: 'tcp' }, { privatePort: 443, proto: 'tcp' }] }),
+    ctr('dns', 'a2', 'running', { ports: [{ ip: '0.0.0.0', privatePort: 53, publicPort: 5353, proto: 'udp' }] }),
+    ctr('plain', 'a3', 'running'),
+  ];
+  const f = (filters: string[]) => filterContainers(withPorts, { filters: parseFilters(filters, PS_FILTERS) }).map((c) => c.name);
+  assert.equal(f(['publish=8080']), ['web']);
+  assert.equal(f(['publish=80']), [], 'publish= is the host port');
+  assert.equal(f(['expose=80']), ['web']);
+  assert.equal(f(['expose=443/tcp']), ['web'], 'an exposed port without a binding');
+  assert.equal(f(['expose=53']), [], 'tcp by default');
+  assert.equal(f(['publish=5000-6000/udp']), ['dns']);
+  assert.throws(() => f(['publish=x']));
 });
 
 test('before= and since= cut the newest-first list at a container (by name or ID)', () => {

@@ -57,3 +57,10 @@ export function busyboxBinary(): string {
   if (!existsSync(bin)) throw new Error(`busybox-static did not contain ${bin}`);
   return bin;
 }
+
+/** `run` flags that let a busybox container run this host's node (read-only binds of the binary,
+ * the loader and the libraries it links): servers and load generators the busybox applets lack
+ * (a UDP server, a TCP sender). Debian's merged /usr layout. */
+export function hostNodeFlags(): string[] {
+  return ['-v', '/usr/lib/x86_64-linux-gnu:/lib/x86_64-linux-gnu:ro', '-v', '/usr/lib64:/lib64:ro', '-v', `${process.execPath}:/bin/node:ro`];
+}

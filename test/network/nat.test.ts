@@ -8,6 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
+import { connect } from 'node:net';
 import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot } from '../helpers/root.js';
 
@@ -56,6 +57,27 @@ test('--internal: no masquerade and nothing forwarded out; the rule goes with th
   t.ok(['network', 'rm', 'inner']);
   assert.not.match(nft(), new RegExp(id), 'its rules are gone');
   assert.match(nft(), /masquerade/, 'the other networks\' rules stay');
+});
+
+test('--internal really has no way out: no -p into it, no forwarding even with a route the container adds', async () => {
+  t.ok(['network', 'create', '--internal', '--subnet', '10.78.0.0/24', 'sealed']);
+  // docker publishes no ports on an internal network: nothing reaches the container from the host
+  t.ok(['run', '-d', '--name', 'in', '--network', 'sealed', '-p', '8086:80', 'bb', 'sh', '-c', 'while true; do echo inside | nc -l -p 80; done']);
+  assert.is(t.ok(['port', 'in']), '', 'no published port');
+  assert.not.match(nft(), /dport 8086/, 'no DNAT rule');
+  const reached = await new Promise<string>((res) => {
+    const s = connect({ host: '127.0.0.1', port: 8086 }, () => s.end());
+    let data = '';
+    s.on('data', (c) => (data += c)).on('close', () => res(data)).on('error', () => res(''));
+  });
+  assert.is(reached, '', 'the host cannot reach it through a published port');
+  // a container allowed to change its routes adds a default route: the bridge still forwards nothing out
+  const r = t.berth(['run', '--rm', '--cap-add', 'NET_ADMIN', '--network', 'sealed', 'bb', 'sh', '-c',
+    'ip route add default via 10.78.0.1 && echo | nc -w 2 10.200.0.2 8080']);
+  assert.is.not(r.code, 0, 'no answer from outside');
+  assert.not.match(r.stdout, /10\.200/);
+  t.ok(['rm', '-f', 'in']);
+  t.ok(['network', 'rm', 'sealed']);
 });
 
 test.run();

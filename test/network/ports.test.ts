@@ -35,11 +35,11 @@ test.after(() => {
 });
 
 test('-p syntaxes', () => {
-  assert.equal(parsePublish('8080:80'), { hostIp: '', hostPort: 8080, containerPort: 80, proto: 'tcp' });
-  assert.equal(parsePublish('127.0.0.1:8080:80/udp'), { hostIp: '127.0.0.1', hostPort: 8080, containerPort: 80, proto: 'udp' });
-  assert.equal(parsePublish('127.0.0.1::80'), { hostIp: '127.0.0.1', hostPort: 0, containerPort: 80, proto: 'tcp' });
-  assert.equal(parsePublish('80'), { hostIp: '', hostPort: 0, containerPort: 80, proto: 'tcp' });
-  for (const bad of ['80/sctp', '0:80', '70000', 'x:80', '1.2.3:80:80', '8000-8010:80']) assert.throws(() => parsePublish(bad), bad);
+  assert.equal(parsePublish('8080:80'), [{ hostIp: '', hostPort: 8080, containerPort: 80, proto: 'tcp' }]);
+  assert.equal(parsePublish('127.0.0.1:8080:80/udp'), [{ hostIp: '127.0.0.1', hostPort: 8080, containerPort: 80, proto: 'udp' }]);
+  assert.equal(parsePublish('127.0.0.1::80'), [{ hostIp: '127.0.0.1', hostPort: 0, containerPort: 80, proto: 'tcp' }]);
+  assert.equal(parsePublish('80'), [{ hostIp: '', hostPort: 0, containerPort: 80, proto: 'tcp' }]);
+  for (const bad of ['80/sctp', '0:80', '70000', 'x:80', '1.2.3:80:80', '8000-8010:80-81']) assert.throws(() => parsePublish(bad), bad);
   const r = t.berth(['run', '--rm', '-p', '80/sctp', 'bb', 'true']);
   assert.is(r.code, 125);
   assert.match(r.stderr, /tcp or udp/);

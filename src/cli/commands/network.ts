@@ -7,6 +7,7 @@ import { forEachTarget } from '../each.js';
 import { ExitStatus, reportError } from '../exit-codes.js';
 import { printFormatted } from '../output.js';
 import { goStruct } from '../../engine/template/index.js';
+import { pruneTest } from '../../engine/network/index.js';
 import { inspectEach } from '../inspect-output.js';
 import { confirm } from '../confirm.js';
 import { renamed } from '../command-alias.js';
@@ -113,26 +114,24 @@ const rmCommand: CommandModule<GlobalArgs, RmArgs> = {
   handler: async (a) => {
     const engine = getEngine(a);
     await forEachTarget(a.networks, async (n) => {
-      try {
-        await engine.removeNetwork(n);
-      } catch (e) {
-        if (a.force && e instanceof BerthError && e.code === 'NOT_FOUND') return;
-        throw e;
-      }
-      say(n);
+      // docker's CLI names only what it removed: a missing network under -f prints nothing
+      if (await engine.removeNetwork(n, { force: a.force })) say(n);
     });
   },
 };
 
-interface PruneArgs extends GlobalArgs { force?: boolean }
+interface PruneArgs extends GlobalArgs { force?: boolean; filter?: string[] }
 
 const pruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
   command: 'prune',
   describe: 'Remove all unused networks',
-  builder: (y) => y.option('force', { alias: 'f', type: 'boolean', describe: 'do not prompt for confirmation' }) as never,
+  builder: (y) =>
+    y.option('force', { alias: 'f', type: 'boolean', describe: 'do not prompt for confirmation' })
+      .option('filter', { type: 'string', array: true, nargs: 1, describe: 'filter: until=TIME, label=KEY[=VALUE], label!=KEY[=VALUE]' }) as never,
   handler: async (a) => {
+    pruneTest(a.filter); // a bad filter is refused before the prompt
     if (!a.force && !(await confirm('WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue? [y/N] '))) return;
-    const gone = await getEngine(a).pruneNetworks();
+    const gone = await getEngine(a).pruneNetworks({ filters: a.filter });
     if (gone.length) say(`Deleted Networks:\n${gone.join('\n')}\n`);
   },
 };

@@ -3,6 +3,7 @@
 import type { CommandModule } from 'yargs';
 import { BerthError } from '../../engine/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
+import { naturalLess } from '../../engine/network/index.js';
 
 interface PortArgs extends GlobalArgs { container: string; port?: string }
 
@@ -17,9 +18,11 @@ export const portCommand: CommandModule<GlobalArgs, PortArgs> = {
     const [num, proto = 'tcp'] = (a.port ?? '').split('/');
     const shown = a.port ? all.filter((p) => String(p.containerPort) === num && p.proto === proto) : all;
     if (a.port && !shown.length) throw new BerthError('NOT_FOUND', `no public port '${num}/${proto}' published for ${a.container}`);
-    for (const p of shown) {
+    // docker sorts the lines in natural order
+    const lines = shown.map((p) => {
       const where = `${p.hostIp || '0.0.0.0'}:${p.hostPort}`;
-      process.stdout.write(a.port ? `${where}\n` : `${p.containerPort}/${p.proto} -> ${where}\n`);
-    }
+      return a.port ? where : `${p.containerPort}/${p.proto} -> ${where}`;
+    }).sort(naturalLess);
+    for (const l of lines) process.stdout.write(`${l}\n`);
   },
 };

@@ -5,7 +5,7 @@ import type { CommandModule } from 'yargs';
 import type { ContainerSummary } from '../../engine/container/index.js';
 import { ellipsis, goTime } from '../../engine/format.js';
 import { goQuote, goStruct, type ListFormat } from '../../engine/template/index.js';
-import { formatBinding } from '../../engine/network/index.js';
+import { displayPorts } from '../../engine/network/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
 import { ago, humanSize, printFormatted } from '../output.js';
 
@@ -75,8 +75,9 @@ export const psCommand: CommandModule<GlobalArgs, PsArgs> = {
     // docker turns --size on by itself when the template reads .Size
     const sized = !a.quiet && (a.size || (!!a.format && a.format.trim() !== 'json' && /\.Size\b/.test(a.format)));
     const rows = [];
-    // docker's "0.0.0.0:8080->80/tcp, …": the host ports a running container's -p got at its start
-    const portsOf = (s: ContainerSummary) => (s.state === 'running' ? engine.containers.ports(s.id).map(formatBinding).join(', ') : '');
+    // docker's "0.0.0.0:8080->80/tcp, 443/tcp, …": the host ports a running container's -p got at
+    // its start, and its exposed ports that have none
+    const portsOf = (s: ContainerSummary) => displayPorts(s.ports);
     for (const s of list) rows.push(psRow(s, trunc, sized ? await engine.containerSize(s) : undefined, Date.now(), portsOf(s)));
     const table: ListFormat = { defaultTable: DEFAULT_TABLE + (sized ? '\t{{.Size}}' : ''), header: HEADER };
     printFormatted(a.quiet ? '{{.ID}}' : a.format, rows, table);

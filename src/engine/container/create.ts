@@ -19,7 +19,7 @@ import { listRecords, saveRecord, sweepContainers } from './records.js';
 import { removeAnonymousVolumes, resolveMounts } from './mounts.js';
 import type { MountRequest } from '../volume/index.js';
 import type { ContainerConfig, ContainerRecord, NetworkConfig } from './types.js';
-import { checkNetworkConfig } from './network.js';
+import { checkNetworkConfig, joinedHostname, withExposedPorts } from './network.js';
 import { parseDeviceRule, type ResourceLimits } from '../cgroup/index.js';
 import { checkResources } from './resources.js';
 import { parseRestartPolicy } from './restart-policy.js';
@@ -146,8 +146,8 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
   const hostConfig = hostOptions(o);
   const healthcheck = mergeHealthcheck(o.healthcheck, ic.Healthcheck);
   validateHealthcheck(healthcheck);
-  const network: NetworkConfig = o.network ?? { mode: 'bridge' };
-  checkNetworkConfig(layout, network);
+  checkNetworkConfig(layout, o.network ?? { mode: 'bridge' }, o.hostname);
+  const network = withExposedPorts(o.network ?? { mode: 'bridge' }, ic.ExposedPorts);
 
   const id = newId();
   const config: ContainerConfig = {
@@ -158,7 +158,7 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
     env,
     workingDir,
     user: o.user ?? ic.User ?? '',
-    hostname: o.hostname || id.slice(0, 12),
+    hostname: o.hostname || joinedHostname(layout, network) || id.slice(0, 12),
     labels: { ...(ic.Labels ?? {}), ...(o.labels ?? {}) },
     stopSignal,
     stopTimeout: o.stopTimeout ?? 10,

@@ -7,6 +7,7 @@
 import { BerthError } from '../errors.js';
 import { exactMatch, invalidFilter, matchAny, matchLabels, type Filters } from '../filters.js';
 import type { ContainerSummary } from './inspect.js';
+import { parseExpose } from '../network/index.js';
 
 export const PS_FILTERS = ['ancestor', 'before', 'exited', 'expose', 'health', 'id', 'is-task', 'isolation', 'label', 'name', 'network', 'publish', 'since', 'status', 'volume'] as const;
 const STATES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
@@ -47,6 +48,10 @@ export function filterContainers(list: ContainerSummary[], q: PsQuery): Containe
     return m.length === 1 ? [m[0].id] : [];
   }));
 
+  // publish= / expose=: PORT[-END][/PROTO], matched against the listed ports (docker's daemon/list.go)
+  const portSet = (key: string) => (f.has(key) ? new Set(f.get(key)!.flatMap((v) => parseExpose(v, 'filter'))) : undefined);
+  const publish = portSet('publish');
+  const expose = portSet('expose');
   const out: ContainerSummary[] = [];
   for (const c of list) {
     if (before) {
@@ -70,7 +75,7 @@ export function filterContainers(list: ContainerSummary[], q: PsQuery): Containe
     if (q.ancestors && !q.ancestors.has(c.imageId)) continue;
     const nets = f.get('network');
     if (nets && !c.networks.some((n) => nets.includes(n))) continue;
-    if (f.has('publish') || f.has('expose')) continue; // no container of berth's publishes a port
+    if ((publish || expose) && !c.ports.some((p) => publish?.has(`${p.publicPort ?? 0}/${p.proto}`) || expose?.has(`${p.privatePort}/${p.proto}`))) continue;
     out.push(c);
   }
   return out;

@@ -6,8 +6,19 @@
 import { DEFAULT_SHM_SIZE, MASKED_PATHS, READONLY_PATHS } from '../runtime/index.js';
 import { goMap, goNils } from '../template/index.js';
 import type { ContainerRecord } from './types.js';
+import type { PortBinding } from '../network/index.js';
 import { NO_RESTART } from './restart-policy.js';
 import { networkModeOf } from './network.js';
+
+/** docker's HostConfig.PortBindings: as asked ("" = chosen at start; a pool as "8000-8010"). */
+function portBindings(ports: PortBinding[]): Record<string, { HostIp: string; HostPort: string }[]> {
+  const out: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const p of ports) {
+    const host = p.hostPort ? `${p.hostPort}${p.hostPortEnd ? `-${p.hostPortEnd}` : ''}` : '';
+    (out[`${p.containerPort}/${p.proto}`] ??= []).push({ HostIp: p.hostIp, HostPort: host });
+  }
+  return out;
+}
 
 export function hostConfig(rec: ContainerRecord): Record<string, unknown> {
   const c = rec.config;
@@ -23,7 +34,7 @@ export function hostConfig(rec: ContainerRecord): Record<string, unknown> {
     ContainerIDFile: '',
     LogConfig: { Type: 'k8s-file', Config: goMap({}) }, // the monitor's log format
     NetworkMode: networkModeOf(rec),
-    PortBindings: goMap({}, null),
+    PortBindings: goMap(portBindings(c.network?.ports ?? []), null),
     RestartPolicy: c.restartPolicy ?? NO_RESTART,
     AutoRemove: c.autoRemove,
     VolumeDriver: '',
@@ -43,7 +54,7 @@ export function hostConfig(rec: ContainerRecord): Record<string, unknown> {
     OomScoreAdj: 0,
     PidMode: '',
     Privileged: !!c.privileged,
-    PublishAllPorts: false,
+    PublishAllPorts: !!c.network?.publishAll,
     ReadonlyRootfs: c.readonlyRootfs,
     // docker: null when none were given (the builtin seccomp profile applies); berth records
     // its default no-new-privileges there

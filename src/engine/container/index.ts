@@ -18,6 +18,6 @@ export { filterContainers, PS_FILTERS, type PsQuery } from './filter.js';
 export { listRecords, loadRecord, strayContainerDirs, tryContainerLock, withContainerLock } from './records.js';
 export { findMonitor, needsSettling, settleLocked } from './settle.js';
 export { deriveState, parentOf } from './state.js';
-export { releaseNetworks } from './network.js';
+export { releaseNetworks, networkModeOf } from './network.js';
 export { parseHealthFlags, type HealthConfig } from './health-config.js';
 export { checkersOfRoot } from './health.js';

@@ -7,6 +7,7 @@ import { runningExecIds } from './exec.js';
 import { goMap, goNils } from '../template/index.js';
 import { hostConfig } from './host-config.js';
 import { networkModeOf } from './network.js';
+import { parseNetworkMode, type ListedPort } from '../network/index.js';
 import { networkSettings } from './network-settings.js';
 import { healthConfigJson } from '../image/index.js';
 
@@ -73,6 +74,7 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
       AttachStdin: false,
       AttachStdout: false,
       AttachStderr: false,
+      ...(rec.config.network?.exposedPorts?.length ? { ExposedPorts: goMap(Object.fromEntries(rec.config.network.exposedPorts.map((e) => [e, {}])), {}) } : {}),
       Tty: rec.config.tty,
       OpenStdin: rec.config.openStdin,
       StdinOnce: false,
@@ -87,7 +89,7 @@ export function inspectJson(layout: Layout, rec: ContainerRecord, st: ContainerS
       Labels: goMap({ ...rec.config.labels }),
       StopSignal: rec.config.stopSignal,
       StopTimeout: rec.config.stopTimeout,
-    }, { Env: 'slice', Cmd: 'slice', Entrypoint: 'slice', OnBuild: 'slice', Volumes: 'map', Labels: 'map' }),
+    }, { Env: 'slice', Cmd: 'slice', Entrypoint: 'slice', OnBuild: 'slice', Volumes: 'map', Labels: 'map', ExposedPorts: 'map' }),
     NetworkSettings: networkSettings(layout, rec, st.running, st.pid),
     Berth: {
       MonitorPid: st.running ? rec.run?.monitorPid ?? 0 : 0,
@@ -116,11 +118,15 @@ export interface ContainerSummary {
   mounts: { type: string; name?: string; source: string; target: string }[];
   /** docker's health status ("starting", "healthy", "unhealthy"); absent without a healthcheck */
   health?: string;
-  /** network names (docker: NetworkSettings.Networks' keys); berth containers have "none" */
+  /** network names (docker: NetworkSettings.Networks' keys: the networks, "host", "none";
+   * nothing for container:NAME) */
   networks: string[];
+  /** docker's list Ports: a running container's bindings and exposed ports (ps's PORTS, and its
+   * publish= / expose= filters); [] when not running or not given */
+  ports: ListedPort[];
 }
 
-export function summarize(rec: ContainerRecord, st: ContainerState, now = Date.now()): ContainerSummary {
+export function summarize(rec: ContainerRecord, st: ContainerState, now = Date.now(), ports: ListedPort[] = []): ContainerSummary {
   let status: string;
   if (st.running) {
     // docker's State.String(): paused wins over health
@@ -149,8 +155,15 @@ export function summarize(rec: ContainerRecord, st: ContainerState, now = Date.n
     finishedAt: st.exit?.finishedAt,
     mounts: (rec.config.mounts ?? []).map((m) => ({ type: m.type, name: m.name, source: m.source, target: m.target })),
     ...(st.health ? { health: st.health.Status } : {}),
-    networks: ['none'],
+    networks: summaryNetworks(rec),
+    ports: st.running ? ports : [],
   };
+}
+
+function summaryNetworks(rec: ContainerRecord): string[] {
+  const mode = parseNetworkMode(networkModeOf(rec));
+  if (mode.kind === 'container') return [];
+  return [mode.kind === 'network' ? mode.name : mode.kind, ...(rec.config.network?.connected ?? []).map((c) => c.network)];
 }
 
 /** docker's list Command: the path, then the arguments, those with a space in single quotes. */

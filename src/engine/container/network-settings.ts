@@ -8,9 +8,10 @@ import type { ContainerRecord } from './types.js';
 import { goMap } from '../template/index.js';
 import { networkModeOf } from './network.js';
 
-/** docker's {"80/tcp": [{HostIp, HostPort}]}. */
-function portsView(ports: PortBinding[]): Record<string, { HostIp: string; HostPort: string }[]> {
-  const out: Record<string, { HostIp: string; HostPort: string }[]> = {};
+/** docker's {"80/tcp": [{HostIp, HostPort}], "443/tcp": null}: bindings, and exposed ports without one. */
+function portsView(ports: PortBinding[], exposed: string[]): Record<string, { HostIp: string; HostPort: string }[] | null> {
+  const out: Record<string, { HostIp: string; HostPort: string }[] | null> = {};
+  for (const e of exposed) out[e] = null;
   for (const p of ports) (out[`${p.containerPort}/${p.proto}`] ??= []).push({ HostIp: p.hostIp || '0.0.0.0', HostPort: String(p.hostPort) });
   return out;
 }
@@ -18,6 +19,15 @@ function portsView(ports: PortBinding[]): Record<string, { HostIp: string; HostP
 /** The published ports of a running container, host ports as chosen at its start. */
 export function livePorts(layout: Layout, rec: ContainerRecord): PortBinding[] {
   return new NetworkStore(layout).attachmentsOf(rec.id).flatMap((a) => a.ports);
+}
+
+/** Every container's bindings, from one read of the networks (ps lists them all). */
+export function bindingsByContainer(layout: Layout): Map<string, PortBinding[]> {
+  const out = new Map<string, PortBinding[]>();
+  for (const n of new NetworkStore(layout).list()) {
+    for (const [id, e] of Object.entries(n.Containers)) if (e.Ports?.length) out.set(id, [...(out.get(id) ?? []), ...e.Ports]);
+  }
+  return out;
 }
 
 export function networkSettings(layout: Layout, rec: ContainerRecord, running: boolean, pid: number): Record<string, unknown> {
@@ -60,7 +70,7 @@ export function networkSettings(layout: Layout, rec: ContainerRecord, running: b
     Bridge: '',
     SandboxID: '',
     SandboxKey: running && mode.kind !== 'host' ? `/proc/${pid}/ns/net` : '',
-    Ports: goMap(portsView(live.flatMap((a) => a.ports)), null),
+    Ports: goMap(portsView(live.flatMap((a) => a.ports), running && mode.kind !== 'container' ? rec.config.network?.exposedPorts ?? [] : []), null),
     HairpinMode: false,
     LinkLocalIPv6Address: '',
     LinkLocalIPv6PrefixLen: 0,

@@ -5,20 +5,32 @@
 // idempotent and keyed by container id, so a start killed half-way is undone
 // by the next start, exit collection or rm.
 import type { Layout } from '../store/layout.js';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { conflict, invalid, notFound } from '../errors.js';
 import { CLONE, releaseStart, type SpawnResult, type SpawnSpec } from '../../native/index.js';
 import {
-  DEFAULT_NETWORK, NetworkStore, ensureResolver, freePort, parseNetworkMode, plugEndpoint, resolvesNames, stopIdleResolver, syncFirewall, unplugEndpoint,
-  type Attachment, type PortBinding,
+  DEFAULT_NETWORK, NetworkStore, bindable, ensureResolver, freePort, naturalLess, parseNetworkMode, plugEndpoint, publishAll, resolvesNames, stopIdleResolver,
+  syncFirewall, unplugEndpoint, type Attachment, type PortBinding,
 } from '../network/index.js';
 import type { ContainerRecord, NetworkConfig } from './types.js';
 import { extraHostLine } from '../runtime/etc-files.js';
+import { findRecord } from './records.js';
+import { deriveState, parentOf } from './state.js';
 
-/** Checks --network/--ip/--mac-address at create time (docker refuses these before creating). */
-export function checkNetworkConfig(layout: Layout, cfg: NetworkConfig): void {
+/** Checks --network/--ip/--mac-address/-p/--expose at create time (docker refuses these before
+ * creating; for container:NAME, docker's validateNetContainerMode with its messages). */
+export function checkNetworkConfig(layout: Layout, cfg: NetworkConfig, hostname?: string): void {
   const mode = parseNetworkMode(cfg.mode);
-  if (mode.kind === 'container') throw invalid(`--network container:${mode.container} is not supported yet`);
+  if (mode.kind === 'container') {
+    findRecord(layout, mode.container); // docker: No such container
+    const clash = hostname ? 'hostname and the network mode'
+      : cfg.dns?.length ? 'dns and the network mode'
+        : cfg.extraHosts?.length ? 'custom host-to-IP mapping and the network mode'
+          : cfg.mac ? 'mac-address and the network mode'
+            : cfg.ports?.length || cfg.publishAll ? 'port publishing and the container type network mode'
+              : cfg.exposedPorts?.length ? 'port exposing and the container type network mode' : undefined;
+    if (clash) throw invalid(`conflicting options: ${clash}`);
+  }
   if (mode.kind === 'network' && mode.name !== DEFAULT_NETWORK && !new NetworkStore(layout).find(mode.name)) throw notFound('network', mode.name);
   if (cfg.ip && (mode.kind !== 'network' || mode.name === DEFAULT_NETWORK)) throw invalid('user specified IP address is supported on user defined networks only');
   if (cfg.aliases?.length && (mode.kind !== 'network' || mode.name === DEFAULT_NETWORK)) throw invalid('network-scoped alias is supported only for containers in user defined networks');
@@ -26,6 +38,15 @@ export function checkNetworkConfig(layout: Layout, cfg: NetworkConfig): void {
   if (cfg.mac && (parseInt(cfg.mac.slice(0, 2), 16) & 1)) throw invalid(`invalid --mac-address ${cfg.mac}: a multicast address`);
   (cfg.extraHosts ?? []).forEach(extraHostLine);
   if (cfg.ports?.length && mode.kind !== 'network') throw invalid(`-p needs a bridge network: published ports are discarded with --network ${cfg.mode}`);
+}
+
+/** docker's Config.ExposedPorts: the image's EXPOSE (tcp and udp: berth has no sctp), --expose and
+ * -p's container ports, once each, in order. */
+export function withExposedPorts(cfg: NetworkConfig, image: Record<string, object> | undefined): NetworkConfig {
+  const fromImage = Object.keys(image ?? {}).map((k) => (k.includes('/') ? k : `${k}/tcp`)).filter((k) => /\/(tcp|udp)$/.test(k));
+  const all = [...new Set([...fromImage, ...(cfg.exposedPorts ?? []), ...(cfg.ports ?? []).map((p) => `${p.containerPort}/${p.proto}`)])];
+  all.sort(naturalLess);
+  return all.length ? { ...cfg, exposedPorts: all } : cfg;
 }
 
 /** The network mode of a record; records made before networking have loopback only. */
@@ -41,7 +62,10 @@ export async function allocateNetworks(layout: Layout, rec: ContainerRecord): Pr
   if (mode.name === DEFAULT_NETWORK) await store.ensureDefault();
   const cfg = rec.config.network!;
   const ports: PortBinding[] = [];
-  for (const p of cfg.ports ?? []) ports.push(p.hostPort ? p : { ...p, hostPort: await freePort(p.proto, p.hostIp) });
+  // docker publishes nothing on an --internal network: it has no way in or out
+  const internal = store.find(mode.name)?.Internal;
+  const wanted = internal ? [] : cfg.publishAll ? publishAll(cfg.exposedPorts ?? [], cfg.ports ?? []) : cfg.ports ?? [];
+  for (const p of wanted) ports.push(await choosePort(store, p, ports));
   const primary = await store.attach(mode.name, { containerId: rec.id, containerName: rec.name, ip: cfg.ip, mac: cfg.mac, ports, ...dnsOf(mode.name, rec, cfg.aliases) });
   const extra: Attachment[] = [];
   for (const c of cfg.connected ?? []) {
@@ -59,6 +83,19 @@ function dnsOf(network: string, rec: ContainerRecord, aliases: string[] = []): {
     dnsNames: [...new Set([rec.name, ...aliases, rec.id.slice(0, 12), rec.config.hostname].filter(Boolean))],
     dnsServers: rec.config.network?.dns,
   };
+}
+
+/** A binding's host port: as given, the first free one of its range (docker's port pool for
+ * "8000-8010:80"), or a free one the kernel picks. */
+async function choosePort(store: NetworkStore, p: PortBinding, chosen: PortBinding[]): Promise<PortBinding> {
+  const { hostPortEnd, ...b } = p;
+  if (!hostPortEnd) return b.hostPort ? b : { ...b, hostPort: await freePort(b.proto, b.hostIp) };
+  const taken = [...store.list().flatMap((n) => Object.values(n.Containers)).flatMap((e) => e.Ports ?? []), ...chosen]
+    .filter((q) => q.proto === b.proto && (!q.hostIp || !b.hostIp || q.hostIp === b.hostIp)).map((q) => q.hostPort);
+  for (let port = b.hostPort; port <= hostPortEnd; port++) {
+    if (!taken.includes(port) && (await bindable(b.proto, b.hostIp, port)) !== undefined) return { ...b, hostPort: port };
+  }
+  throw conflict(`Bind for ${b.hostIp || '0.0.0.0'}:${b.hostPort}-${hostPortEnd} failed: port is already allocated`);
 }
 
 /** `network connect`: remembered in the record (every later start joins it too) and, on a
@@ -115,10 +152,34 @@ function freeInterfaceName(pid: number): string {
   return `eth${i}`;
 }
 
-/** The spec changes a network mode makes: no namespace of its own for host, the gate for bridges. */
-export function networkSpec(spec: SpawnSpec, rec: ContainerRecord, attachments: Attachment[]): SpawnSpec {
-  if (parseNetworkMode(networkModeOf(rec)).kind === 'host') return { ...spec, namespaces: spec.namespaces & ~CLONE.NEWNET };
+/** The spec changes a network mode makes: no namespace of its own for host, another
+ * container's for container:NAME, the gate for bridges. */
+export function networkSpec(layout: Layout, spec: SpawnSpec, rec: ContainerRecord, attachments: Attachment[]): SpawnSpec {
+  const mode = parseNetworkMode(networkModeOf(rec));
+  if (mode.kind === 'host') return { ...spec, namespaces: spec.namespaces & ~CLONE.NEWNET };
+  if (mode.kind === 'container') return { ...spec, namespaces: spec.namespaces & ~CLONE.NEWNET, joinNetns: joinedInit(layout, rec, mode.container) };
   return attachments.length ? { ...spec, networkGate: true } : spec;
+}
+
+/** container:NAME at start: that container's init (it must run), whose /etc/hosts and
+ * resolv.conf this one shares (docker points both containers at the same files). */
+function joinedInit(layout: Layout, rec: ContainerRecord, ref: string): number {
+  const other = findRecord(layout, ref);
+  if (other.id === rec.id) throw invalid('cannot join own network');
+  const paths = layout.container(other.id);
+  const st = deriveState(other, paths);
+  // the recorded pid must still be its init (its monitor's child), not a reused pid
+  if (!st.running || !other.run || parentOf(other.run.pid) !== other.run.monitorPid) throw conflict(`cannot join network of a non running container: ${ref}`);
+  const mine = layout.container(rec.id);
+  copyFileSync(paths.hosts, mine.hosts);
+  copyFileSync(paths.resolvConf, mine.resolvConf);
+  return other.run.pid;
+}
+
+/** docker: a container in container:NAME mode takes that container's hostname. */
+export function joinedHostname(layout: Layout, cfg: NetworkConfig): string | undefined {
+  const mode = parseNetworkMode(cfg.mode);
+  return mode.kind === 'container' ? findRecord(layout, mode.container).config.hostname : undefined;
 }
 
 /** While the init waits at its gate: plug every endpoint (eth0, eth1, …), make sure each

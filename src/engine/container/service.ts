@@ -4,8 +4,8 @@ import type { Layout } from '../store/layout.js';
 import { tryLock, withLock } from '../store/lock.js';
 import { BerthError, conflict, notFound } from '../errors.js';
 import { connectContainer, disconnectContainer } from './network.js';
-import { livePorts } from './network-settings.js';
-import type { PortBinding } from '../network/index.js';
+import { bindingsByContainer, livePorts } from './network-settings.js';
+import { listedPorts, type PortBinding } from '../network/index.js';
 import type { ImageRecord, ImageStore } from '../image/index.js';
 import { followLog, readLog, type LogRecord } from '../log/index.js';
 import { emitContainerEvent } from './events.js';
@@ -70,9 +70,10 @@ export class ContainerService {
         tryLock(this.layout.containersLock, () => sweepContainers(this.layout));
       } catch { /* cannot sweep now (no lock file, a read-only root): the next create will */ }
     }
+    const bindings = bindingsByContainer(this.layout);
     return listRecords(this.layout)
       .map((r) => settle(this.layout, r))
-      .map((r) => summarize(r, this.state(r)))
+      .map((r) => summarize(r, this.state(r), Date.now(), listedPorts(bindings.get(r.id) ?? [], r.config.network?.exposedPorts ?? [])))
       .filter((s) => opts.all || s.state === 'running' || s.state === 'paused');
   }
 

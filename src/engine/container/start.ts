@@ -105,7 +105,7 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
       const attachments = await allocateNetworks(layout, rec);
       if (attachments.length) writeEtcFiles(paths, rec, ownHostsLines(rec, attachments), containerNameservers(attachments));
       const spec = buildSpawnSpec({ record: rec, paths, cgroupProcs: cgroups.procsFiles(), monitorArgs, ttySize: opts.ttySize, devices });
-      spawned = await plugAndRelease(layout, spawnContainer(networkSpec(spec, rec, attachments)), attachments);
+      spawned = await plugAndRelease(layout, spawnContainer(networkSpec(layout, spec, rec, attachments)), attachments);
     } catch (e) {
       cgroups.remove();
       await releaseNetworks(layout, id);

@@ -74,6 +74,10 @@ export interface NetworkConfig {
   dnsOptions?: string[];
   /** -p: published ports (host port 0 = chosen at each start). */
   ports?: PortBinding[];
+  /** docker's Config.ExposedPorts ("80/tcp"): the image's EXPOSE, --expose and -p's container ports. */
+  exposedPorts?: string[];
+  /** -P: every exposed port without a -p binding is published on a chosen host port at start. */
+  publishAll?: boolean;
   /** `network connect`: further networks, joined at every start after the first. */
   connected?: { network: string; ip?: string; aliases?: string[] }[];
   /** --network-alias: further names on the first network (user-defined networks only). */

@@ -3,8 +3,7 @@
 // else against "name"; it keeps only the matching tags of an image), label=,
 // before=/since= (created before / after another image), until= (created
 // before a time or a duration ago). Pure: the lookup of before/since images is passed in.
-import { boolFilter, matchLabels, type Filters } from '../filters.js';
-import { BerthError } from '../errors.js';
+import { boolFilter, matchLabels, untilTime, type Filters } from '../filters.js';
 import type { ImageRecord } from './records.js';
 import { familiarName, parseReference } from './reference.js';
 
@@ -79,16 +78,3 @@ function globRegExp(pattern: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
-/** until=: a Go duration ago ("10m", "1h30m"), an RFC 3339 time, or Unix seconds. */
-function untilTime(v: string, now: number): number {
-  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
-  if (/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(v)) {
-    let ms = 0;
-    for (const m of v.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) ms += Number(m[1]) * unit[m[2]];
-    return now - ms;
-  }
-  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
-  const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new BerthError('INVALID_ARGUMENT', `failed to parse value as time or duration: "${v}"`);
-  return t;
-}

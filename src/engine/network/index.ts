@@ -10,5 +10,6 @@ export type { NetworkRecord, EndpointRecord, Attachment, CreateNetworkOptions } 
 export { ensureBridge, plugEndpoint, unplugEndpoint, removeBridge } from './kernel.js';
 export { parseNetworkMode, type NetworkMode } from './mode.js';
 export { firewallBatch, syncFirewall } from './firewall.js';
-export { parsePublish, freePort, formatBinding, type PortBinding } from './ports.js';
+export { pruneTest, NETWORK_PRUNE_FILTERS } from './prune-filter.js';
+export { parsePublish, parseExpose, publishAll, bindable, freePort, formatBinding, listedPorts, displayPorts, naturalLess, type PortBinding, type ListedPort } from './ports.js';
 export { ensureResolver, stopIdleResolver, resolvesNames, runningResolver, resolverProcesses, resolverFiles, killResolver } from './resolver.js';

@@ -138,10 +138,15 @@ export class NetworkStore {
     return rec;
   }
 
-  /** Removes the record; refuses while containers are attached. Returns it (the caller removes the bridge). */
-  async remove(ref: string): Promise<NetworkRecord> {
+  /** Removes the record; refuses while containers are attached. Returns it (the caller removes the
+   * bridge); with force, a network that does not exist is undefined (docker's rm -f). */
+  async remove(ref: string, opts: { force?: boolean } = {}): Promise<NetworkRecord | undefined> {
     return this.locked(() => {
-      const n = this.get(ref);
+      const n = this.find(ref);
+      if (!n) {
+        if (opts.force) return undefined;
+        throw notFound('network', ref);
+      }
       if (n.Name === DEFAULT_NETWORK) throw conflict(`${n.Name} is a pre-defined network and cannot be removed`);
       if (Object.keys(n.Containers).length > 0) throw conflict(`error while removing network: network ${n.Name} id ${n.Id} has active endpoints`);
       rmSync(this.file(n.Id), { force: true });

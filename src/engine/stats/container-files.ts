@@ -25,7 +25,7 @@ const GONE = new Set(['ENODEV', 'ENOENT', 'ESRCH', 'EINVAL']);
 export class ContainerFiles {
   private constructor(private readonly files: Opened[]) {}
 
-  static open(cgroupPaths: string[], initPid: number): ContainerFiles {
+  static open(cgroupPaths: string[], initPid: number, ownNetns = true): ContainerFiles {
     const cg = ContainerCgroups.fromDirs(cgroupPaths);
     const unified = cg.unifiedDir();
     const files: Opened[] = [];
@@ -59,8 +59,9 @@ export class ContainerFiles {
     add(blkio, 'blkio.throttle.io_service_bytes_recursive', (t, o) => { o.blockIo = parseBlkioV1(t); }) ||
       add(blkio, 'blkio.throttle.io_service_bytes', (t, o) => { o.blockIo = parseBlkioV1(t); }) ||
       add(unified, 'io.stat', (t, o) => { o.blockIo = parseIoStatV2(t); });
-    // the init's view of /proc/net/dev is its network namespace's
-    add(`/proc/${initPid}/net`, 'dev', (t, o) => { o.net = parseNetDev(t); });
+    // the init's view of /proc/net/dev is its network namespace's (the host's, or another
+    // container's, without a namespace of its own: not this container's traffic)
+    if (ownNetns) add(`/proc/${initPid}/net`, 'dev', (t, o) => { o.net = parseNetDev(t); });
     return new ContainerFiles(files);
   }
 

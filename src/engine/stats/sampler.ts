@@ -15,6 +15,9 @@ export interface StatsTarget {
   running: boolean;
   initPid: number;
   cgroupPaths: string[];
+  /** It has a network namespace of its own (not --network host or container:NAME): docker counts
+   * NET I/O over a container's own endpoints only, and shows 0B / 0B for the others. */
+  ownNetns: boolean;
 }
 
 export type StatsListener = (sample: StatsSample) => void;
@@ -133,7 +136,7 @@ export class StatsSampler {
       const t = this.lookup(w.target.id);
       if (!t) return undefined;
       w.target = t;
-      if (t.running) w.files = ContainerFiles.open(t.cgroupPaths, t.initPid);
+      if (t.running) w.files = ContainerFiles.open(t.cgroupPaths, t.initPid, t.ownNetns);
     }
     const raw = w.files?.read(this.buf);
     if (w.files && !raw) {
