@@ -19,3 +19,5 @@ export { listRecords, loadRecord, strayContainerDirs, tryContainerLock, withCont
 export { findMonitor, needsSettling, settleLocked } from './settle.js';
 export { deriveState, parentOf } from './state.js';
 export { releaseNetworks } from './network.js';
+// the builder packs a RUN step's upper directory (and its own scratch roots') as commit does
+export { packUpper } from './layer-tar.js';

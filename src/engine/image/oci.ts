@@ -25,6 +25,21 @@ export interface ImageConfig {
   Volumes?: Record<string, object>;
   Labels?: Record<string, string>;
   StopSignal?: string;
+  /** HEALTHCHECK (durations in nanoseconds, 0 = inherit; Test ["NONE"] = disabled). */
+  Healthcheck?: HealthConfig;
+  /** ONBUILD triggers, run when a build starts FROM this image. */
+  OnBuild?: string[];
+  /** SHELL: the shell form's command prefix for RUN, CMD, ENTRYPOINT. */
+  Shell?: string[];
+}
+
+export interface HealthConfig {
+  Test?: string[];
+  Interval?: number;
+  Timeout?: number;
+  StartPeriod?: number;
+  StartInterval?: number;
+  Retries?: number;
 }
 
 export interface Descriptor {
