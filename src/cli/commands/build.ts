@@ -53,18 +53,22 @@ export const buildCommand: CommandModule<GlobalArgs, BuildArgs> = {
       const eq = l.indexOf('=');
       labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1);
     }
+    // yargs hands a lone "-" over as ""
+    const stdinContext = a.context === '' || a.context === '-';
+    const stdinFile = a.file === '' || a.file === '-';
     let context: string | Readable = a.context;
     let dockerfileText: string | undefined;
-    if (a.context === '-' || a.file === '-') {
+    if (stdinContext || stdinFile) {
+      if (stdinContext && stdinFile) throw new BerthError('INVALID_ARGUMENT', 'invalid argument: can\'t use stdin for both build context and dockerfile');
       const input = await readAll(process.stdin);
-      if (a.file === '-') dockerfileText = input.toString('utf8');
+      if (stdinFile) dockerfileText = input.toString('utf8');
       else if (input.length >= 262 && input.subarray(257, 262).toString('latin1') === 'ustar') context = Readable.from([input]);
       else { dockerfileText = input.toString('utf8'); context = Readable.from([Buffer.alloc(1024)]); }
     }
     const quiet = !!a.quiet || a.progress === 'quiet';
     const progress = quiet ? undefined : plainProgress((s) => process.stderr.write(s));
     const { image, tags } = await getEngine(a).build({
-      context, dockerfile: a.file === '-' ? undefined : a.file, dockerfileText, tags: a.tag, buildArgs: a['build-arg'],
+      context, dockerfile: stdinFile ? undefined : a.file, dockerfileText, tags: a.tag, buildArgs: a['build-arg'],
       target: a.target, noCache: a['no-cache'], pull: a.pull, labels, network: a.network === 'bridge' ? 'default' : a.network,
       progress: progress?.port,
     });
