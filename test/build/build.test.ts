@@ -9,10 +9,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { busyboxTar } from '../helpers/fixtures.js';
-import { TestRoot, leaks } from '../helpers/root.js';
+import { TestRoot, berthBin, leaks } from '../helpers/root.js';
 
 const t = new TestRoot('berth-test-build-');
 const work = mkdtempSync('/tmp/berth-test-build-ctx-');
@@ -343,6 +343,20 @@ test('RUN uses the default network unless told; builder prune empties the cache;
   assert.match(t.ok(['system', 'df', '--format', '{{.Type}} {{.TotalCount}}']), /Build Cache 0/);
   // the tagged images stay, and run
   assert.equal(tree('net', ['/eth']), ['/eth 644 0:0 regular file', '  = 1']);
+  nothingLeft();
+});
+
+test('Ctrl-C during a RUN: the step\'s container is killed and removed, nothing is left', async () => {
+  const dir = context({ Dockerfile: 'FROM bb\nRUN echo started; sleep 60\n' });
+  const child = spawn(process.execPath, ['--', berthBin, '--root', t.root, 'build', '--network', 'none', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  for (let i = 0; i < 200 && !err.includes('started'); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.match(err, /started/);
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  child.kill('SIGINT');
+  assert.is(await exited, 1);
+  assert.match(err, /Canceled/);
   nothingLeft();
 });
 

@@ -4,6 +4,7 @@
 // the image ID on stdout. CONTEXT `-` reads a tar (or a bare Dockerfile, with
 // an empty context) from stdin.
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import type { CommandModule } from 'yargs';
 import type { BuildProgress } from '../../engine/build/index.js';
@@ -67,8 +68,14 @@ export const buildCommand: CommandModule<GlobalArgs, BuildArgs> = {
     }
     const quiet = !!a.quiet || a.progress === 'quiet';
     const progress = quiet ? undefined : plainProgress((s) => process.stderr.write(s));
+    // Ctrl-C cancels: the running step's container is killed and removed before berth exits
+    const abort = new AbortController();
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, () => abort.abort());
     const { image, tags } = await getEngine(a).build({
-      context, dockerfile: stdinFile ? undefined : a.file, dockerfileText, tags: a.tag, buildArgs: a['build-arg'],
+      signal: abort.signal,
+      context,
+      // docker: -f is a path from here, not from the context (for a directory context)
+      dockerfile: stdinFile || a.file === undefined ? undefined : typeof context === 'string' ? resolve(a.file) : a.file, dockerfileText, tags: a.tag, buildArgs: a['build-arg'],
       target: a.target, noCache: a['no-cache'], pull: a.pull, labels, network: a.network === 'bridge' ? 'default' : a.network,
       progress: progress?.port,
     });

@@ -19,8 +19,10 @@ import { applyConfig, command, type StageState } from './dispatch.js';
 import { parseInstructions, parseTrigger, type Dockerfile, type Instruction, type Stage } from './instructions.js';
 import { parseError } from './parse.js';
 import { processWord, varsOf, type Vars } from './shell-lex.js';
-import { copyStep, runStep, workdirStep, type Changes, type CopySource } from './steps.js';
+import { cancelled, copyStep, runStep, workdirStep, type Changes, type CopySource } from './steps.js';
 import { resolveSources } from './sources.js';
+import { runMounts } from './run-mounts.js';
+import { fetchUrl } from './fetch-url.js';
 import { noProgress, type BuildOptions, type BuildProgress, type BuildResult } from './types.js';
 
 export interface BuildDeps {
@@ -66,7 +68,8 @@ class Builder {
   private readonly cache: BuildCache;
   private readonly progress: BuildProgress;
   private readonly globals: Vars;
-  private readonly built = new Map<number, Snapshot>();
+  /** Each needed stage's build, started when the stages it uses are done (independent ones run side by side). */
+  private readonly built = new Map<number, Promise<Snapshot>>();
   private nextId = 1;
 
   constructor(private readonly deps: BuildDeps, private readonly o: BuildOptions, private readonly df: Dockerfile,
@@ -88,8 +91,15 @@ class Builder {
   async run(): Promise<ImageRecord> {
     const target = this.targetStage();
     const needed = this.needed(target);
-    for (const s of this.df.stages) if (needed.has(s.index)) this.built.set(s.index, await this.stage(s));
-    return this.built.get(target.index)!.image;
+    for (const [index, deps] of needed) {
+      const after = Promise.all([...deps].map((d) => this.built.get(d)!));
+      this.built.set(index, after.then(() => this.stage(this.df.stages[index])));
+    }
+    // every stage settles before the build ends (none is left running after a failure)
+    const results = await Promise.allSettled(this.built.values());
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    return (await this.built.get(target.index)!).image;
   }
 
   /** --label: the final image's config with the labels, no history entry (as docker). */
@@ -116,18 +126,19 @@ class Builder {
     return undefined;
   }
 
-  /** The stages the target depends on (itself included). */
-  private needed(target: Stage): Set<number> {
-    const out = new Set<number>();
+  /** The stages the target depends on (itself included), each with the stages it uses, in Dockerfile order. */
+  private needed(target: Stage): Map<number, Set<number>> {
+    const out = new Map<number, Set<number>>();
     const visit = (s: Stage) => {
       if (out.has(s.index)) return;
-      out.add(s.index);
-      const deps = [this.stageRef(this.word(s.base, this.globals, s.node.line), s.index)];
-      for (const i of s.instructions) if ((i.kind === 'COPY' || i.kind === 'ADD') && i.from) deps.push(this.stageRef(i.from, s.index));
-      for (const d of deps) if (d !== undefined) visit(this.df.stages[d]);
+      const deps = new Set<number>();
+      out.set(s.index, deps);
+      const refs = [this.stageRef(this.word(s.base, this.globals, s.node.line), s.index)];
+      for (const i of s.instructions) if ((i.kind === 'COPY' || i.kind === 'ADD') && i.from) refs.push(this.stageRef(i.from, s.index));
+      for (const d of refs) if (d !== undefined) { deps.add(d); visit(this.df.stages[d]); }
     };
     visit(target);
-    return out;
+    return new Map([...out].sort((a, b) => a[0] - b[0]));
   }
 
   private word(w: string, vars: Vars, line: number, used?: Set<string>): string {
@@ -178,7 +189,7 @@ class Builder {
 
   private async from(base: string, index: number): Promise<Snapshot> {
     const stage = this.stageRef(base, index);
-    if (stage !== undefined) return this.built.get(stage)!;
+    if (stage !== undefined) return await this.built.get(stage)!;
     if (base === 'scratch') {
       const oci: OciImageConfig = {
         architecture: hostArchitecture(), os: 'linux', config: { Env: [`PATH=${DEFAULT_PATH}`] },
@@ -216,13 +227,14 @@ class Builder {
   get containers(): ContainerService { return this.deps.containers; }
   get escape(): string { return this.df.escape; }
   get network(): string { return this.o.network ?? 'default'; }
+  get signal(): AbortSignal | undefined { return this.o.signal; }
   get context(): BuildContext { return this.ctx; }
   globalVars(): Vars { return this.globals; }
   buildArg(name: string): string | undefined { return this.buildArgs.get(name); }
   pullImage(ref: string): Promise<ImageRecord> { return this.deps.pull(ref); }
   newId(): number { return this.nextId++; }
   get reporter(): BuildProgress { return this.progress; }
-  stageSnapshot(ref: string, before: number): Snapshot | undefined {
+  stageSnapshot(ref: string, before: number): Promise<Snapshot> | undefined {
     const i = this.stageRef(ref, before);
     return i === undefined ? undefined : this.built.get(i);
   }
@@ -277,6 +289,7 @@ class StageRun {
       this.pending.push({ created_by: applyConfig(this.oci, ins, word, this.state), comment: COMMENT, empty_layer: true });
       return;
     }
+    if (this.b.signal?.aborted) throw cancelled();
     const id = this.b.newId();
     const text = this.displayText(ins, word);
     this.b.reporter.start(id, label(text));
@@ -306,7 +319,6 @@ class StageRun {
       return;
     }
     if (ins.kind === 'RUN') {
-      if (ins.mounts.length) throw new BerthError('UNSUPPORTED', `dockerfile line ${ins.node.line}: RUN --mount is not supported by berth yet`);
       const cfg = this.oci.config!;
       let argv = command(ins.cmd, cfg);
       if (ins.node.heredocs.length && 'shell' in ins.cmd) {
@@ -318,10 +330,17 @@ class StageRun {
       const declared = argEnv.filter((e) => this.args.has(e.split('=')[0]));
       const createdBy = `RUN ${declared.length ? `|${declared.length} ${declared.join(' ')} ` : ''}${argv.join(' ')} # buildkit`;
       const network = ins.network ?? this.b.network;
-      await this.commitChanges({ ...base, run: argv, args: argEnv, network }, createdBy, () => runStep(this.b.layout, this.b.containers, {
-        imageId: parent.id, argv, env: [...argEnv, ...(cfg.Env ?? [])], user: cfg.User || undefined,
-        workingDir: cfg.WorkingDir || undefined, network, output: (d) => this.b.reporter.output(id, d),
-      }), hit);
+      const mounts = await runMounts(this.b.layout, ins.mounts.map(word), cfg.WorkingDir || '/', {
+        resolve: (source, from) => resolveSources(this.b, [source], from, this.index),
+      });
+      try {
+        await this.commitChanges({ ...base, run: argv, args: argEnv, network, mounts: mounts.map((m) => m.key) }, createdBy, () => runStep(this.b.layout, this.b.containers, {
+          imageId: parent.id, argv, env: [...argEnv, ...(cfg.Env ?? [])], user: cfg.User || undefined, mounts: mounts.map((m) => m.request),
+          workingDir: cfg.WorkingDir || undefined, network, output: (d) => this.b.reporter.output(id, d), signal: this.b.signal,
+        }), hit);
+      } finally {
+        for (const m of mounts) await m.release();
+      }
       return;
     }
     if (ins.kind !== 'COPY' && ins.kind !== 'ADD') throw new BerthError('INTERNAL', `${ins.kind} is not a file step`);
@@ -330,26 +349,36 @@ class StageRun {
     const dest = posix.resolve(wd, rawDest);
     const destIsDir = rawDest.endsWith('/') || rawDest.endsWith('/.') || rawDest === '.';
     const from = ins.from !== undefined ? word(ins.from) : undefined;
-    const srcs = ins.sources.filter((s) => !/^<<-?["']?\w+["']?$/.test(s)).map(word);
-    if (ins.kind === 'ADD' && srcs.some((s) => /^https?:\/\//.test(s))) {
-      throw new BerthError('UNSUPPORTED', `dockerfile line ${ins.node.line}: ADD from a URL is not supported by berth yet`);
-    }
-    const resolved = await resolveSources(this.b, srcs, from, this.index);
+    const words = ins.sources.filter((s) => !/^<<-?["']?\w+["']?$/.test(s)).map(word);
+    const isUrl = (s: string) => ins.kind === 'ADD' && /^https?:\/\//.test(s);
+    const srcs = words.filter((s) => !isUrl(s));
+    const fetched = [];
     try {
-      if (resolved.sources.length + ins.heredocs.length > 1 && !destIsDir) {
-        throw invalid('When using COPY with more than one source file, the destination must be a directory and end with a /');
+      for (const u of words.filter(isUrl)) fetched.push(await fetchUrl(this.b.layout, u));
+      const resolved = srcs.length || !fetched.length
+        ? await resolveSources(this.b, srcs, from, this.index)
+        : { sources: [], digest: undefined, fromId: undefined, release: async () => undefined };
+      try {
+        const sources: CopySource[] = [...resolved.sources, ...fetched.map((f) => ({ path: f.path, rel: f.name, remote: true }))];
+        if (sources.length + ins.heredocs.length > 1 && !destIsDir) {
+          throw invalid('When using COPY with more than one source file, the destination must be a directory and end with a /');
+        }
+        const chown = ins.chown !== undefined ? word(ins.chown) : undefined;
+        const chmod = ins.chmod !== undefined ? word(ins.chmod) : undefined;
+        const createdBy = `${ins.kind} ${ins.node.original.replace(/^\S+\s+/, '')} # buildkit`;
+        const key = {
+          ...base, copy: ins.kind, srcs: words, dest, destIsDir, from: resolved.fromId, digest: resolved.digest,
+          urls: fetched.map((f) => f.digest), chown, chmod, heredocs: ins.heredocs,
+        };
+        await this.commitChanges(key, createdBy, () => copyStep(this.b.layout, {
+          lowerDirs: this.b.images.layerDiffDirs(parent), sources, heredocs: ins.heredocs, dest, destIsDir, chown, chmod,
+          extract: ins.kind === 'ADD', skip: from === undefined ? (rel) => this.b.context.ignored(rel) : undefined,
+        }), hit);
+      } finally {
+        await resolved.release();
       }
-      const chown = ins.chown !== undefined ? word(ins.chown) : undefined;
-      const chmod = ins.chmod !== undefined ? word(ins.chmod) : undefined;
-      const createdBy = `${ins.kind} ${ins.node.original.replace(/^\S+\s+/, '')} # buildkit`;
-      const key = { ...base, copy: ins.kind, srcs, dest, destIsDir, from: resolved.fromId, digest: resolved.digest, chown, chmod, heredocs: ins.heredocs };
-      const sources: CopySource[] = resolved.sources;
-      await this.commitChanges(key, createdBy, () => copyStep(this.b.layout, {
-        lowerDirs: this.b.images.layerDiffDirs(parent), sources, heredocs: ins.heredocs, dest, destIsDir, chown, chmod,
-        extract: ins.kind === 'ADD', skip: from === undefined ? (rel) => this.b.context.ignored(rel) : undefined,
-      }), hit);
     } finally {
-      await resolved.release();
+      for (const f of fetched) await f.release();
     }
   }
 

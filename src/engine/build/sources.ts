@@ -26,7 +26,7 @@ export async function resolveSources(b: Builder, srcs: string[], from: string | 
   }
   let image: ImageRecord;
   const stage = b.stageSnapshot(from, stageIndex);
-  if (stage) image = stage.image;
+  if (stage) image = (await stage).image;
   else {
     image = await b.images.get(from).catch(async (e: unknown) => {
       if (e instanceof BerthError && e.code === 'NOT_FOUND') return b.pullImage(from);

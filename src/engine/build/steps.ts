@@ -11,6 +11,7 @@ import type { Readable } from 'node:stream';
 import { BerthError, invalid } from '../errors.js';
 import type { Layout } from '../store/layout.js';
 import type { ContainerService } from '../container/index.js';
+import type { MountRequest } from '../volume/index.js';
 import { copyIntoRoot, isDirInRoot, mkdirInRoot, unpackIntoRoot, type CopyPolicy } from '../copy/index.js';
 import { resolveUser } from '../runtime/index.js';
 import type { Heredoc } from './parse.js';
@@ -32,34 +33,49 @@ export interface RunStep {
   workingDir?: string;
   network: string;
   output: (data: Buffer) => void;
+  signal?: AbortSignal;
+  /** RUN --mount (run-mounts.ts). */
+  mounts?: MountRequest[];
 }
 
 /** Runs the command in a container made from the parent image; the container is gone afterwards whatever happens. */
 export async function runStep(layout: Layout, containers: ContainerService, s: RunStep): Promise<Changes> {
   const rec = await containers.create({
     image: s.imageId, cmd: s.argv, entrypoint: '', env: s.env, user: s.user, workingDir: s.workingDir,
-    network: { mode: s.network === 'default' ? 'bridge' : s.network },
+    network: { mode: s.network === 'default' ? 'bridge' : s.network }, mounts: s.mounts,
   });
   const remove = () => containers.remove(rec.id, { force: true }).catch(() => undefined);
+  // a cancelled build kills the step's container; the wait below then returns and the step fails
+  const kill = () => { containers.killByUser(rec.id, 'SIGKILL').catch(() => undefined); };
+  s.signal?.addEventListener('abort', kill, { once: true });
   try {
+    if (s.signal?.aborted) throw cancelled();
     await containers.start(rec.id);
+    if (s.signal?.aborted) kill();
     for await (const r of containers.logs(rec.id, { follow: true })) s.output(Buffer.concat([r.data, Buffer.from('\n')]));
     const code = await containers.wait(rec.id);
+    if (s.signal?.aborted) throw cancelled();
     if (code !== 0) {
       throw new BerthError('INVALID_ARGUMENT', `process "${s.argv.join(' ')}" did not complete successfully: exit code: ${code}`);
     }
   } catch (e) {
     await remove();
     throw e;
+  } finally {
+    s.signal?.removeEventListener('abort', kill);
   }
   const upper = layout.container(rec.id).upper;
   return { upper, lowerDirs: rec.lowerDirs, empty: false, dispose: remove };
 }
 
+export const cancelled = (): BerthError => new BerthError('INTERNAL', 'failed to solve: Canceled: context canceled');
+
 export interface CopySource {
   /** Host path (resolved in its scope, never a symlink) and the name it was given by. */
   path: string;
   rel: string;
+  /** ADD's URL: never unpacked. */
+  remote?: boolean;
 }
 
 export interface CopyStep {
@@ -95,7 +111,7 @@ export async function copyStep(layout: Layout, c: CopyStep): Promise<Changes> {
       if (st.isDirectory()) {
         const top = s.rel;
         await copyIntoRoot(s.path, scratch.root, c.dest, { ...policy, skip: c.skip && ((shown) => c.skip!(top ? `${top}/${shown}` : shown)) });
-      } else if (c.extract && st.isFile() && archiveKind(s.path)) {
+      } else if (c.extract && !s.remote && st.isFile() && archiveKind(s.path)) {
         const kind = archiveKind(s.path)!;
         const raw: Readable = createReadStream(s.path);
         await unpackIntoRoot(kind === 'gzip' ? raw.pipe(createGunzip()) : raw, scratch.root, c.dest, { ...policy, preserveOwner: !owner, owner });

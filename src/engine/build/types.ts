@@ -21,6 +21,8 @@ export interface BuildOptions {
   /** --network for RUN: default (a bridge), none or host. */
   network?: string;
   progress?: BuildProgress;
+  /** Cancels the build: a running RUN's container is killed and removed, no later step starts. */
+  signal?: AbortSignal;
 }
 
 export interface BuildResult {
