@@ -134,7 +134,10 @@ class Builder {
       const deps = new Set<number>();
       out.set(s.index, deps);
       const refs = [this.stageRef(this.word(s.base, this.globals, s.node.line), s.index)];
-      for (const i of s.instructions) if ((i.kind === 'COPY' || i.kind === 'ADD') && i.from) refs.push(this.stageRef(i.from, s.index));
+      for (const i of s.instructions) {
+        if ((i.kind === 'COPY' || i.kind === 'ADD') && i.from) refs.push(this.stageRef(i.from, s.index));
+        if (i.kind === 'RUN') for (const m of i.mounts) for (const from of /(?:^|,)from=([^,]+)/.exec(m)?.slice(1) ?? []) refs.push(this.stageRef(from, s.index));
+      }
       for (const d of refs) if (d !== undefined) { deps.add(d); visit(this.df.stages[d]); }
     };
     visit(target);
@@ -236,7 +239,11 @@ class Builder {
   get reporter(): BuildProgress { return this.progress; }
   stageSnapshot(ref: string, before: number): Promise<Snapshot> | undefined {
     const i = this.stageRef(ref, before);
-    return i === undefined ? undefined : this.built.get(i);
+    if (i === undefined) return undefined;
+    // a stage named through a variable was not seen as a dependency: never mistake it for an image to pull
+    const b = this.built.get(i);
+    if (!b) throw invalid(`stage ${ref}: named through a build variable, which berth cannot follow for --from yet`);
+    return b;
   }
   expand(w: string, vars: Vars, line: number, used?: Set<string>): string { return this.word(w, vars, line, used); }
 }

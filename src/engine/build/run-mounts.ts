@@ -42,6 +42,9 @@ async function runMount(layout: Layout, spec: string, wd: string, src: MountSour
     f.set((eq < 0 ? field : field.slice(0, eq)).trim().toLowerCase(), eq < 0 ? 'true' : field.slice(eq + 1));
   }
   const type = f.get('type') ?? 'bind';
+  if (!['cache', 'bind', 'tmpfs'].includes(type)) {
+    throw new BerthError('UNSUPPORTED', `mount ${spec}: type=${type} is not supported by berth yet (cache, bind and tmpfs are)`);
+  }
   const rawTarget = f.get('target') ?? f.get('dst') ?? f.get('destination');
   if (!rawTarget) throw invalid(`mount ${spec}: target is required`);
   const target = posix.resolve(wd, rawTarget);
@@ -69,7 +72,6 @@ async function runMount(layout: Layout, spec: string, wd: string, src: MountSour
         release: resolved.release,
       };
     }
-    default:
-      throw new BerthError('UNSUPPORTED', `mount ${spec}: type=${type} is not supported by berth yet (cache, bind and tmpfs are)`);
   }
+  throw new BerthError('INTERNAL', `mount type ${type}`);
 }
