@@ -351,12 +351,26 @@ test('Ctrl-C during a RUN: the step\'s container is killed and removed, nothing 
   const child = spawn(process.execPath, ['--', berthBin, '--root', t.root, 'build', '--network', 'none', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-  for (let i = 0; i < 200 && !err.includes('started'); i++) await new Promise((r) => setTimeout(r, 50));
-  assert.match(err, /started/);
+  for (let i = 0; i < 200 && !/\d \d\.\d+ started/.test(err); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.match(err, /\d \d\.\d+ started/, 'the RUN runs');
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   child.kill('SIGINT');
   assert.is(await exited, 1);
   assert.match(err, /Canceled/);
+  nothingLeft();
+});
+
+test('a build killed with SIGKILL: its RUN container is removed by the next build', async () => {
+  const dir = context({ Dockerfile: 'FROM bb\nRUN echo started; sleep 60\n' });
+  const child = spawn(process.execPath, ['--', berthBin, '--root', t.root, 'build', '--network', 'none', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  for (let i = 0; i < 200 && !/\d \d\.\d+ started/.test(err); i++) await new Promise((r) => setTimeout(r, 50));
+  const exited = new Promise((r) => child.on('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+  assert.is(t.ok(['ps', '-a', '-q']).split('\n').filter(Boolean).length, 1, `the killed build left its container: ${err}`);
+  built(context({ Dockerfile: 'FROM bb\nLABEL next=1\n' }));
   nothingLeft();
 });
 

@@ -19,7 +19,7 @@ import { applyConfig, command, type StageState } from './dispatch.js';
 import { parseInstructions, parseTrigger, type Dockerfile, type Instruction, type Stage } from './instructions.js';
 import { parseError } from './parse.js';
 import { processWord, varsOf, type Vars } from './shell-lex.js';
-import { cancelled, copyStep, runStep, workdirStep, type Changes, type CopySource } from './steps.js';
+import { cancelled, copyStep, sweepBuildContainers, runStep, workdirStep, type Changes, type CopySource } from './steps.js';
 import { resolveSources } from './sources.js';
 import { runMounts } from './run-mounts.js';
 import { fetchUrl } from './fetch-url.js';
@@ -40,6 +40,7 @@ const FILE_STEPS = new Set(['RUN', 'COPY', 'ADD', 'WORKDIR']);
 export async function build(deps: BuildDeps, o: BuildOptions): Promise<BuildResult> {
   const tags = (o.tags ?? []).map((t) => formatReference(parseTagReference(t)));
   const buildArgs = parseBuildArgs(o.buildArgs ?? []);
+  await sweepBuildContainers(deps.containers);
   const ctx = await BuildContext.open(deps.layout, o.context);
   try {
     const df = parseInstructions(o.dockerfileText ?? ctx.readDockerfile(o.dockerfile));

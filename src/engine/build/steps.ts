@@ -5,7 +5,8 @@
 // where its changes are; the builder commits them (commit.ts) and disposes.
 import { createReadStream, openSync, readSync, closeSync, lstatSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { posix } from 'node:path';
+import { basename, posix } from 'node:path';
+import { ownerAlive, tmpPath } from '../store/tmp.js';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { BerthError, invalid } from '../errors.js';
@@ -43,6 +44,7 @@ export async function runStep(layout: Layout, containers: ContainerService, s: R
   const rec = await containers.create({
     image: s.imageId, cmd: s.argv, entrypoint: '', env: s.env, user: s.user, workingDir: s.workingDir,
     network: { mode: s.network === 'default' ? 'bridge' : s.network }, mounts: s.mounts,
+    labels: { [BUILD_OWNER_LABEL]: buildOwner(layout) },
   });
   const remove = () => containers.remove(rec.id, { force: true }).catch(() => undefined);
   // a cancelled build kills the step's container; the wait below then returns and the step fails
@@ -66,6 +68,18 @@ export async function runStep(layout: Layout, containers: ContainerService, s: R
   }
   const upper = layout.container(rec.id).upper;
   return { upper, lowerDirs: rec.lowerDirs, empty: false, dispose: remove };
+}
+
+/** Marks a RUN step's container with the build that made it: one a killed build left is removed by the next build. */
+export const BUILD_OWNER_LABEL = 'berth.build.owner';
+const buildOwner = (layout: Layout): string => basename(tmpPath(layout, 'build'));
+
+/** Removes the RUN containers of builds that died (SIGKILL, a crash, a reboot) before removing them. */
+export async function sweepBuildContainers(containers: ContainerService): Promise<void> {
+  for (const c of containers.list({ all: true })) {
+    const owner = c.labels[BUILD_OWNER_LABEL];
+    if (owner !== undefined && !ownerAlive(owner)) await containers.remove(c.id, { force: true }).catch(() => undefined);
+  }
 }
 
 export const cancelled = (): BerthError => new BerthError('INTERNAL', 'failed to solve: Canceled: context canceled');
