@@ -323,12 +323,15 @@ test('a malformed Dockerfile: the line and docker\'s words, nothing made', () =>
 });
 
 test('RUN heredoc and a build from a tar on stdin', () => {
-  const dir = context({ Dockerfile: 'FROM bb\nRUN <<EOF\necho line1 > /h\necho line2 >> /h\nEOF\nCOPY f /f\n', f: 'from tar' });
+  const dir = context({ Dockerfile: 'FROM bb\nRUN <<EOF\necho line1 > /h\necho line2 >> /h\nEOF\nCOPY f /f\nARG V=val\nCOPY <<EOF <<"RAW" /hd/\n$V "q"\nEOF\n$V\nRAW\n', f: 'from tar' });
   const tarFile = join(work, 'ctx.tar');
   execFileSync('tar', ['-C', dir, '-cf', tarFile, '.']);
   const r = t.berthFiles(['build', '--network', 'none', '-t', 'fromtar', '-'], join(work, 'out'), { input: tarFile });
   assert.is(r.code, 0, r.stderr);
-  assert.equal(tree('fromtar', ['/h', '/f']), ['/h 644 0:0 regular file', '  = line1', 'line2', '/f 644 0:0 regular file', '  = from tar']);
+  assert.equal(tree('fromtar', ['/h', '/f', '/hd/EOF', '/hd/RAW']), [
+    '/h 644 0:0 regular file', '  = line1', 'line2', '/f 644 0:0 regular file', '  = from tar',
+    '/hd/EOF 644 0:0 regular file', '  = val "q"', '/hd/RAW 644 0:0 regular file', '  = $V',
+  ]);
   nothingLeft();
 });
 

@@ -38,6 +38,10 @@ test('quotes and escapes: single literal, double expands, escape outside quotes'
   assert.throws(() => w("'open"), /single-quote/);
 });
 
+test('raw (a COPY heredoc): only variables expand, quotes and escapes are content', () => {
+  assert.is(processWord(`$A "q" 'x' \\n \${A:-d}`, vars, '\\', undefined, true), `one "q" 'x' \\n one`);
+});
+
 test('splitWords keeps quotes and escapes for the later expansion', () => {
   assert.equal(splitWords('a="x y" b=\'c d\' e=f\\ g  h'), ['a="x y"', "b='c d'", 'e=f\\ g', 'h']);
 });

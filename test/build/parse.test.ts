@@ -124,4 +124,11 @@ test('ONBUILD: the trigger is checked now; chaining, FROM and MAINTAINER refused
   fails('FROM x\nONBUILD COPY a', /line 2: COPY requires at least two arguments/);
 });
 
+test('flags berth does not do yet are refused, not ignored', () => {
+  fails('FROM x\nCOPY --exclude=*.md . /x', /line 2: COPY --exclude is not supported by berth yet/);
+  fails('FROM x\nADD --checksum=sha256:00 a /x', /line 2: ADD --checksum is not supported by berth yet/);
+  fails('FROM x\nRUN --security=insecure a', /line 2: RUN --security=insecure is not supported/);
+  assert.is(only('RUN --security=sandbox a').kind, 'RUN');
+});
+
 test.run();

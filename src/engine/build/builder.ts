@@ -145,9 +145,9 @@ class Builder {
     return new Map([...out].sort((a, b) => a[0] - b[0]));
   }
 
-  private word(w: string, vars: Vars, line: number, used?: Set<string>): string {
+  private word(w: string, vars: Vars, line: number, used?: Set<string>, raw = false): string {
     try {
-      return processWord(w, vars, this.df.escape, used);
+      return processWord(w, vars, this.df.escape, used, raw);
     } catch (e) {
       throw parseError(line, `failed to process "${w}": ${(e as Error).message}`);
     }
@@ -159,6 +159,10 @@ class Builder {
     let k = 1;
     const label = (text: string) => `[${prefix}${k++}/${total}] ${text}`;
     const base = this.word(s.base, this.globals, s.node.line);
+    const platform = s.platform !== undefined ? this.word(s.platform, this.globals, s.node.line) : undefined;
+    if (platform !== undefined && platform.replace(/\/$/, '') !== `linux/${hostArchitecture()}`) {
+      throw new BerthError('UNSUPPORTED', `dockerfile line ${s.node.line}: FROM --platform=${platform}: berth builds for this host's platform only (linux/${hostArchitecture()})`);
+    }
     const fromId = this.nextId++;
     this.progress.start(fromId, label(`FROM ${this.displayBase(base, s.index)}`));
     let snap: Snapshot;
@@ -246,7 +250,7 @@ class Builder {
     if (!b) throw invalid(`stage ${ref}: named through a build variable, which berth cannot follow for --from yet`);
     return b;
   }
-  expand(w: string, vars: Vars, line: number, used?: Set<string>): string { return this.word(w, vars, line, used); }
+  expand(w: string, vars: Vars, line: number, used?: Set<string>, raw = false): string { return this.word(w, vars, line, used, raw); }
 }
 
 /** One stage being built: its snapshot, its config changes not yet committed, its ARGs. */
@@ -368,7 +372,9 @@ class StageRun {
         : { sources: [], digest: undefined, fromId: undefined, release: async () => undefined };
       try {
         const sources: CopySource[] = [...resolved.sources, ...fetched.map((f) => ({ path: f.path, rel: f.name, remote: true }))];
-        if (sources.length + ins.heredocs.length > 1 && !destIsDir) {
+        // an unquoted heredoc's variables expand (its quotes and escapes are content)
+        const heredocs = ins.heredocs.map((h) => (h.expand ? { ...h, content: this.b.expand(h.content, this.vars(), ins.node.line, undefined, true) } : h));
+        if (sources.length + heredocs.length > 1 && !destIsDir) {
           throw invalid('When using COPY with more than one source file, the destination must be a directory and end with a /');
         }
         const chown = ins.chown !== undefined ? word(ins.chown) : undefined;
@@ -376,10 +382,10 @@ class StageRun {
         const createdBy = `${ins.kind} ${ins.node.original.replace(/^\S+\s+/, '')} # buildkit`;
         const key = {
           ...base, copy: ins.kind, srcs: words, dest, destIsDir, from: resolved.fromId, digest: resolved.digest,
-          urls: fetched.map((f) => f.digest), chown, chmod, heredocs: ins.heredocs,
+          urls: fetched.map((f) => f.digest), chown, chmod, heredocs,
         };
         await this.commitChanges(key, createdBy, () => copyStep(this.b.layout, {
-          lowerDirs: this.b.images.layerDiffDirs(parent), sources, heredocs: ins.heredocs, dest, destIsDir, chown, chmod,
+          lowerDirs: this.b.images.layerDiffDirs(parent), sources, heredocs, dest, destIsDir, chown, chmod,
           extract: ins.kind === 'ADD', skip: from === undefined ? (rel) => this.b.context.ignored(rel) : undefined,
         }), hit);
       } finally {

@@ -3,6 +3,7 @@
 // instruction accepts, JSON (exec) versus shell forms, name=value pairs, stage
 // names, ARGs before the first FROM. Values stay as written: they are expanded
 // when the build reaches them (the variables in scope are only known then).
+import { BerthError } from '../errors.js';
 import { parseDockerfile, parseError, type Heredoc, type Node } from './parse.js';
 import { splitWords } from './shell-lex.js';
 
@@ -108,8 +109,17 @@ function readFlags(node: Node): Map<string, string> {
   return out;
 }
 
+/** Flags BuildKit has that berth does not do yet: refused rather than ignored. */
+const NOT_YET: Record<string, string[]> = { COPY: ['parents', 'exclude'], ADD: ['checksum', 'keep-git-dir', 'exclude'] };
+
 function instruction(node: Node, flags: Map<string, string>, escape: string): Instruction {
   const { keyword: k, rest, line } = node;
+  for (const f of NOT_YET[k] ?? []) {
+    if (flags.has(f)) throw new BerthError('UNSUPPORTED', `dockerfile line ${line}: ${k} --${f} is not supported by berth yet`);
+  }
+  if (k === 'RUN' && (flags.get('security') ?? 'sandbox') !== 'sandbox') {
+    throw new BerthError('UNSUPPORTED', `dockerfile line ${line}: RUN --security=${flags.get('security')} is not supported by berth`);
+  }
   const atLeastOne = () => parseError(line, `${k} requires at least one argument`);
   const exactlyOne = () => parseError(line, `${k} requires exactly one argument`);
   switch (k) {

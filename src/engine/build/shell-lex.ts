@@ -20,8 +20,9 @@ export function varsOf(env: string[]): Vars {
   return m;
 }
 
-/** One word: quotes removed, variables expanded. `used` collects the names looked up. */
-export function processWord(word: string, vars: Vars, escape = '\\', used?: Set<string>): string {
+/** One word: quotes removed, variables expanded. `used` collects the names looked up.
+ * `raw` (a COPY heredoc's content): only variables expand, quotes and escapes stay as written. */
+export function processWord(word: string, vars: Vars, escape = '\\', used?: Set<string>, raw = false): string {
   let i = 0;
   const s = word;
   let out = '';
@@ -86,6 +87,10 @@ export function processWord(word: string, vars: Vars, escape = '\\', used?: Set<
       i++;
     }
   };
+  while (raw && i < s.length) {
+    if (s[i] === '$') out += dollar();
+    else out += s[i++];
+  }
   while (i < s.length) {
     const c = s[i];
     if (c === "'") {
