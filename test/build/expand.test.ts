@@ -25,7 +25,8 @@ test('modifiers: :- - :+ + :? ?', () => {
   assert.throws(() => w('${NOPE:?must be set}'), /NOPE: must be set/);
   assert.throws(() => w('${E:?}'), /E: is not allowed to be unset/);
   assert.is(w('${E?x}'), '');
-  assert.throws(() => w('${A'), /missing '}'/);
+  assert.throws(() => w('${A'), /missing ':' in substitution/, 'the anchor\'s words');
+  assert.throws(() => w('${A:-x'), /missing '}'/);
   assert.throws(() => w('${A:%x}'), /unsupported modifier/);
 });
 
@@ -96,7 +97,7 @@ test('HEALTHCHECK into the config: durations in ns, NONE, checks', () => {
   const { cfg } = cfgAfter('HEALTHCHECK --interval=1m30s --timeout=500ms --start-period=2s --retries=4 CMD ["true"]');
   assert.equal(cfg.Healthcheck, { Test: ['CMD', 'true'], Interval: 90e9, Timeout: 5e8, StartPeriod: 2e9, Retries: 4 });
   assert.equal(cfgAfter('HEALTHCHECK NONE').cfg.Healthcheck, { Test: ['NONE'] });
-  assert.throws(() => cfgAfter('HEALTHCHECK --interval=1us CMD true'), /Interval cannot be less than 1ms/);
+  assert.throws(() => cfgAfter('HEALTHCHECK --interval=1us CMD true'), /Interval "interval" cannot be less than 1ms/);
   assert.throws(() => cfgAfter('HEALTHCHECK --interval=abc CMD true'), /invalid duration "abc"/);
   assert.throws(() => cfgAfter('HEALTHCHECK --retries=-1 CMD true'), /--retries cannot be negative/);
   assert.is(parseGoDuration('1h2m3.5s'), 3723.5e9);

@@ -121,7 +121,7 @@ class Builder {
   /** The stage names a FROM or COPY --from refers to, by index. */
   private stageRef(ref: string, before: number): number | undefined {
     const lower = ref.toLowerCase();
-    const named = this.df.stages.find((s) => s.name === lower && s.index < before);
+    const named = this.df.stages.filter((s) => s.name === lower && s.index < before).pop();
     if (named) return named.index;
     if (/^\d+$/.test(ref) && Number(ref) < before) return Number(ref);
     return undefined;
@@ -157,7 +157,7 @@ class Builder {
     const total = 1 + s.instructions.filter((i) => FILE_STEPS.has(i.kind)).length;
     const prefix = this.df.stages.length > 1 ? `${s.name ?? `stage-${s.index}`} ` : '';
     let k = 1;
-    const label = (text: string) => `[${prefix}${k++}/${total}] ${text}`;
+    const label = (text: string) => `[${prefix}${String(k++).padStart(String(total).length)}/${total}] ${text}`;
     const base = this.word(s.base, this.globals, s.node.line);
     const platform = s.platform !== undefined ? this.word(s.platform, this.globals, s.node.line) : undefined;
     if (platform !== undefined && platform.replace(/\/$/, '') !== `linux/${hostArchitecture()}`) {
@@ -258,12 +258,19 @@ class StageRun {
   oci: OciImageConfig;
   /** History of config-only instructions since the last commit. */
   private pending: HistoryEntry[] = [];
+  /** The config changed since the last commit (ONBUILD and the default PATH leave no history entry). */
+  private dirty = false;
   private readonly args = new Map<string, string | undefined>();
   private readonly state: StageState = { cmdSet: false };
 
   constructor(private readonly b: Builder, private snap: Snapshot, readonly index: number) {
     this.oci = structuredClone(snap.oci);
     this.oci.config ??= {};
+    // BuildKit gives every stage a PATH when its base has none
+    if (!(this.oci.config.Env ?? []).some((e) => e.startsWith('PATH='))) {
+      this.oci.config.Env = [`PATH=${DEFAULT_PATH}`, ...(this.oci.config.Env ?? [])];
+      this.dirty = true;
+    }
   }
 
   /** Variables for expansion: the ARGs with values, then ENV over them. */
@@ -290,15 +297,20 @@ class StageRun {
     const line = ins.node.line;
     const word = (w: string) => this.b.expand(w, this.vars(), line);
     if (ins.kind === 'ARG') {
+      const shown: string[] = [];
       for (const a of ins.args) {
         const given = this.b.buildArg(a.name);
         const dflt = a.value !== undefined ? word(a.value) : this.b.globalVars().get(a.name);
         this.args.set(a.name, given ?? dflt);
+        shown.push(a.value !== undefined ? `${a.name}=${dflt}` : a.name);
       }
+      this.pending.push({ created_by: `ARG ${shown.join(' ')}`, comment: COMMENT, empty_layer: true });
       return;
     }
     if (!label) {
-      this.pending.push({ created_by: applyConfig(this.oci, ins, word, this.state), comment: COMMENT, empty_layer: true });
+      const createdBy = applyConfig(this.oci, ins, word, this.state);
+      if (createdBy !== undefined) this.pending.push({ created_by: createdBy, comment: COMMENT, empty_layer: true });
+      this.dirty = true;
       return;
     }
     if (this.b.signal?.aborted) throw cancelled();
@@ -315,9 +327,11 @@ class StageRun {
     this.b.reporter.done(id);
   }
 
+  /** The step's title as BuildKit shows it: the instruction with its variables expanded (quotes kept). */
   private displayText(ins: Instruction, word: (w: string) => string): string {
     if (ins.kind === 'WORKDIR') return `WORKDIR ${word(ins.value)}`;
-    return ins.node.original.replace(/\s+/g, ' ');
+    const text = ins.node.original.replace(/\s+/g, ' ');
+    try { return this.b.expand(text, this.vars(), ins.node.line, undefined, true); } catch { return text; }
   }
 
   private async fileStep(ins: Instruction, id: number, word: (w: string) => string): Promise<void> {
@@ -327,7 +341,9 @@ class StageRun {
     if (ins.kind === 'WORKDIR') {
       const createdBy = applyConfig(this.oci, ins, word, this.state);
       const dir = this.oci.config!.WorkingDir!;
-      await this.commitChanges({ ...base, workdir: dir }, createdBy, () => workdirStep(this.b.layout, this.b.images.layerDiffDirs(parent), dir), hit);
+      // BuildKit makes the directory as the stage's USER
+      const user = this.oci.config!.User;
+      await this.commitChanges({ ...base, workdir: dir, user }, createdBy!, () => workdirStep(this.b.layout, this.b.images.layerDiffDirs(parent), dir, user), hit);
       return;
     }
     if (ins.kind === 'RUN') {
@@ -415,11 +431,12 @@ class StageRun {
     this.oci = structuredClone(snap.oci);
     this.oci.config ??= {};
     this.pending = [];
+    this.dirty = false;
   }
 
   /** The stage's image: the last step's, with any config changes after it committed. */
   async finish(): Promise<Snapshot> {
-    if (this.pending.length === 0) return this.snap;
+    if (this.pending.length === 0 && !this.dirty) return this.snap;
     const parent = this.snap;
     const oci = this.oci;
     const pending = this.pending;
@@ -427,6 +444,7 @@ class StageRun {
       commitStep(this.b.images, parent.image, { ...oci, rootfs: parent.oci.rootfs, history: parent.oci.history }, pending));
     this.snap = snap;
     this.pending = [];
+    this.dirty = false;
     return snap;
   }
 }

@@ -16,8 +16,8 @@ export interface StageState {
 
 export const DEFAULT_SHELL = ['/bin/sh', '-c'];
 
-/** Applies a config-only instruction to `oci` (changed in place); returns its history text. */
-export function applyConfig(oci: OciImageConfig, ins: Instruction, word: (w: string) => string, st: StageState): string {
+/** Applies a config-only instruction to `oci` (changed in place); returns its history text (none for ONBUILD, as BuildKit). */
+export function applyConfig(oci: OciImageConfig, ins: Instruction, word: (w: string) => string, st: StageState): string | undefined {
   const cfg: ImageConfig = (oci.config ??= {});
   switch (ins.kind) {
     case 'ENV': {
@@ -40,17 +40,17 @@ export function applyConfig(oci: OciImageConfig, ins: Instruction, word: (w: str
       return `ENTRYPOINT ${goList(cfg.Entrypoint)}`;
     case 'SHELL':
       cfg.Shell = [...ins.args];
-      return `SHELL ${goList(cfg.Shell)}`;
+      return `SHELL [${cfg.Shell.join(' ')}]`;
     case 'EXPOSE': {
       const ports = ins.values.map(word).flatMap(portKeys);
       for (const p of ports) cfg.ExposedPorts = { ...cfg.ExposedPorts, [p]: {} };
-      return `EXPOSE map[${ports.map((p) => `${p}:{}`).join(' ')}]`;
+      return `EXPOSE map[${[...new Set(ports)].sort().map((p) => `${p}:{}`).join(' ')}]`;
     }
     case 'VOLUME': {
       const vols = ins.values.map(word);
       if (vols.some((v) => v.trim() === '')) throw invalid('VOLUME specified can not be an empty string');
       for (const v of vols) cfg.Volumes = { ...cfg.Volumes, [v]: {} };
-      return `VOLUME ${goList(vols)}`;
+      return `VOLUME [${vols.join(' ')}]`;
     }
     case 'USER':
       cfg.User = word(ins.value);
@@ -66,10 +66,10 @@ export function applyConfig(oci: OciImageConfig, ins: Instruction, word: (w: str
     }
     case 'HEALTHCHECK':
       cfg.Healthcheck = healthConfig(ins.health, cfg.Healthcheck);
-      return `HEALTHCHECK &{${goList(cfg.Healthcheck.Test ?? [])} "${dur(cfg.Healthcheck.Interval)}" "${dur(cfg.Healthcheck.Timeout)}" "${dur(cfg.Healthcheck.StartPeriod)}" "${dur(cfg.Healthcheck.StartInterval)}" '${cfg.Healthcheck.Retries ?? 0}'}`;
+      return `HEALTHCHECK &{${goList(cfg.Healthcheck.Test ?? [])} "${dur(cfg.Healthcheck.Interval)}" "${dur(cfg.Healthcheck.Timeout)}" "${dur(cfg.Healthcheck.StartPeriod)}" "${dur(cfg.Healthcheck.StartInterval)}" ${goRune(cfg.Healthcheck.Retries ?? 0)}}`;
     case 'ONBUILD':
       cfg.OnBuild = [...(cfg.OnBuild ?? []), ins.trigger];
-      return `ONBUILD ${ins.trigger}`;
+      return undefined;
     case 'MAINTAINER':
       oci.author = word(ins.value);
       return `MAINTAINER ${oci.author}`;
@@ -91,6 +91,11 @@ function dur(ns: number | undefined): string {
   return `${(ns ?? 0) / 1e9}s`;
 }
 
+/** Go's %q of an int (BuildKit prints the retry count so): '\x02', 'a'. */
+function goRune(n: number): string {
+  return n >= 0x20 && n < 0x7f ? `'${String.fromCharCode(n)}'` : `'\\x${n.toString(16).padStart(2, '0')}'`;
+}
+
 function portKeys(spec: string): string[] {
   const m = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/i.exec(spec);
   if (!m) throw invalid(`Invalid containerPort: ${spec}`);
@@ -110,17 +115,17 @@ function isSignal(s: string): boolean {
 function healthConfig(h: Health, old: ImageConfig['Healthcheck']): NonNullable<ImageConfig['Healthcheck']> {
   if (h.none) return { Test: ['NONE'] };
   const out: NonNullable<ImageConfig['Healthcheck']> = { Test: h.test };
-  const d = (name: string, v: string | undefined, min = 1e6): number | undefined => {
+  const d = (name: string, flag: string, v: string | undefined, min = 1e6): number | undefined => {
     if (v === undefined) return undefined;
     const ns = parseGoDuration(v);
     if (ns === undefined) throw invalid(`time: invalid duration "${v}"`);
-    if (ns !== 0 && ns < min) throw invalid(`${name} cannot be less than ${min / 1e6}ms`);
+    if (ns !== 0 && ns < min) throw invalid(`${name} "${flag}" cannot be less than ${min / 1e6}ms`);
     return ns;
   };
-  const interval = d('Interval', h.interval); if (interval) out.Interval = interval;
-  const timeout = d('Timeout', h.timeout); if (timeout) out.Timeout = timeout;
-  const sp = d('StartPeriod', h.startPeriod); if (sp) out.StartPeriod = sp;
-  const si = d('StartInterval', h.startInterval); if (si) out.StartInterval = si;
+  const interval = d('Interval', 'interval', h.interval); if (interval) out.Interval = interval;
+  const timeout = d('Timeout', 'timeout', h.timeout); if (timeout) out.Timeout = timeout;
+  const sp = d('StartPeriod', 'start-period', h.startPeriod); if (sp) out.StartPeriod = sp;
+  const si = d('StartInterval', 'start-interval', h.startInterval); if (si) out.StartInterval = si;
   if (h.retries !== undefined) {
     const r = Number(h.retries);
     if (!Number.isInteger(r)) throw invalid(`strconv.ParseInt: parsing "${h.retries}": invalid syntax`);

@@ -70,8 +70,7 @@ export function parseInstructions(text: string): Dockerfile {
       if (args.length === 3) {
         name = args[2].toLowerCase();
         if (!/^[a-z][a-z0-9\-_.]*$/.test(name)) throw parseError(node.line, `invalid name for build stage: "${args[2]}", name can't start with a number or contain symbols`);
-        if (names.has(name)) throw parseError(node.line, `duplicate name ${name}`);
-        names.add(name);
+        names.add(name); // docker takes a repeated name: a later reference means the latest stage so named
       }
       df.stages.push({ index: df.stages.length, name, base: args[0], platform: flags.get('platform'), node, instructions: [] });
       continue;
@@ -160,7 +159,6 @@ function instruction(node: Node, flags: Map<string, string>, escape: string): In
     }
     case 'WORKDIR': case 'USER': case 'STOPSIGNAL': case 'MAINTAINER':
       if (rest === '') throw exactlyOne();
-      if ((k === 'USER' || k === 'STOPSIGNAL') && rest.split(/\s+/).length > 1) throw exactlyOne();
       return { node, kind: k, value: rest };
     case 'EXPOSE':
       if (rest === '') throw atLeastOne();

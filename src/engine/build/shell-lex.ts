@@ -43,6 +43,7 @@ export function processWord(word: string, vars: Vars, escape = '\\', used?: Set<
       let colon = false;
       if (s[i] === ':') { colon = true; i++; }
       const mod = s[i];
+      if (!colon && (mod === undefined || !'-+?'.includes(mod))) throw invalid("missing ':' in substitution");
       if (mod === undefined) throw invalid("syntax error: missing '}'");
       if (!'-+?'.includes(mod)) throw invalid(`unsupported modifier (${colon ? ':' : ''}${mod}) in substitution`);
       i++;

@@ -142,11 +142,12 @@ export async function copyStep(layout: Layout, c: CopyStep): Promise<Changes> {
   }
 }
 
-/** WORKDIR's directory, made when missing (empty = it was there). */
-export async function workdirStep(layout: Layout, lowerDirs: string[], dir: string): Promise<Changes> {
+/** WORKDIR's directory, made when missing (empty = it was there), owned by the stage's USER. */
+export async function workdirStep(layout: Layout, lowerDirs: string[], dir: string, user?: string): Promise<Changes> {
   const scratch = await mountScratch(layout, lowerDirs);
   try {
-    await mkdirInRoot(scratch.root, dir);
+    const owner = user ? resolveUser(lowerDirs, user) : undefined;
+    await mkdirInRoot(scratch.root, dir, owner && { uid: owner.uid, gid: owner.gid });
     scratch.unmount();
     return { upper: scratch.upper, lowerDirs: scratch.lowerDirs, empty: await scratch.unchanged(), dispose: scratch.dispose };
   } catch (e) {

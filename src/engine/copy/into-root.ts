@@ -73,13 +73,11 @@ export async function copyIntoRoot(src: string, root: string, dest: string, poli
     }
     const parent = posix.dirname(dest);
     await mkdirInRoot(root, parent, policy.owner);
-    const to = await containerPlace(root, parent, true, parent);
-    let dirFd: number | undefined;
+    // a symlink at the destination is followed in-root, as BuildKit writes through one
+    const to = await containerPlace(root, dest, true, dest);
     try {
-      dirFd = to.name === '.' ? to.dir : await f.openDirAt(to.dir, to.name);
-      await copyEntry(from.dir, from.name, dirFd, posix.basename(dest), policy, report, posix.basename(dest));
+      await copyEntry(from.dir, from.name, to.dir, to.name === '.' ? posix.basename(dest) : to.name, policy, report, posix.basename(dest));
     } finally {
-      if (dirFd !== to.dir) await f.closeQuietly(dirFd);
       await f.closeQuietly(to.dir);
     }
     return report;
