@@ -264,6 +264,11 @@ test('ARG: defaults, --build-arg, ENV wins, global ARGs for FROM, RUN sees args 
   const c = config('args');
   assert.equal(c.Labels, { a: 'dflt', b: 'given', c: 'set' });
   assert.not.ok((c.Env as string[]).some((e) => e.startsWith('A=') || e.startsWith('B=')));
+  // the history as the anchor wrote it for the same Dockerfile and --build-args
+  assert.equal(t.ok(['history', '--no-trunc', '--format', '{{.CreatedBy}}', 'args']).split('\n').slice(0, 6), [
+    'LABEL a=dflt b=given c=set', 'RUN |3 A=dflt B=given C=from-env /bin/sh -c echo "$A $B $C" > /args # buildkit',
+    'ENV C=from-env', 'ARG C=c', 'ARG B', 'ARG A=dflt',
+  ]);
   // a different build arg is a different RUN: not taken from the cache
   const again = built(dir, ['-t', 'args2', '--build-arg', 'B=other']);
   assert.not.match(again, /RUN[^\n]*\n#\d CACHED/);

@@ -355,7 +355,9 @@ class StageRun {
         argv = [...argv.slice(0, -1), script];
       }
       const argEnv = this.argEnv();
-      const declared = argEnv.filter((e) => this.args.has(e.split('=')[0]));
+      // the history names every ARG in scope with the value the command sees (an ENV's wins), as BuildKit (anchor)
+      const env = varsOf(cfg.Env ?? []);
+      const declared = [...this.args].filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${env.get(k) ?? v}`);
       const createdBy = `RUN ${declared.length ? `|${declared.length} ${declared.join(' ')} ` : ''}${argv.join(' ')} # buildkit`;
       const network = ins.network ?? this.b.network;
       const mounts = await runMounts(this.b.layout, ins.mounts.map(word), cfg.WorkingDir || '/', {
