@@ -9,6 +9,7 @@ import { sweepTmp } from './store/tmp.js';
 import type { ContainerService, ContainerSummary } from './container/index.js';
 import type { ImageRecord, ImageStore } from './image/index.js';
 import { directoryUsage, type VolumeStore, type VolumeUsage } from './volume/index.js';
+import { cacheUsage, type CacheUsage } from './build/index.js';
 
 export interface DiskUsage {
   images: { image: ImageRecord; containers: number }[];
@@ -20,6 +21,8 @@ export interface DiskUsage {
   volumes: VolumeUsage[];
   /** What live berth processes hold in the store's tmp/ (after removing what dead ones left). */
   temporary: { name: string; size: number }[];
+  /** The builder's intermediate images and the bytes only they hold. */
+  buildCache: CacheUsage;
 }
 
 export async function diskUsage(layout: Layout, containers: ContainerService, images: ImageStore, volumes: VolumeStore): Promise<DiskUsage> {
@@ -47,5 +50,6 @@ export async function diskUsage(layout: Layout, containers: ContainerService, im
     })),
     volumes: volumes.report(() => users),
     temporary: inUse,
+    buildCache: cacheUsage(images, imageList),
   };
 }

@@ -12,6 +12,8 @@ import { diskUsage, type DiskUsage } from './disk-usage.js';
 import { engineInfo, type EngineInfo } from './info.js';
 import { checkSystem, repairFindings, type CheckOptions, type Finding, type RepairReport } from './check/index.js';
 import { StatsSampler } from './stats/index.js';
+import { build, pruneCache, type BuildOptions, type BuildResult } from './build/index.js';
+import { policyFrom } from './registry/index.js';
 
 import { BerthError } from './errors.js';
 
@@ -140,9 +142,14 @@ export class Engine {
   }
 
   /** images: the image records docker would list for --filter (reference= keeps the matching tags). */
-  async listImages(opts: { filters?: string[] } = {}): Promise<ImageRecord[]> {
+  async listImages(opts: { filters?: string[]; all?: boolean } = {}): Promise<ImageRecord[]> {
     const filters = parseFilters(opts.filters, IMAGE_FILTERS);
-    const all = await this.images.list();
+    let all = await this.images.list();
+    if (!opts.all) {
+      // docker: the builder's intermediate images (untagged, with an image built on them) only with -a
+      const parents = new Set(all.map((i) => i.parent));
+      all = all.filter((i) => i.repoTags.length || !parents.has(i.id));
+    }
     const byRef = new Map<string, ImageRecord>();
     for (const ref of [...(filters.get('before') ?? []), ...(filters.get('since') ?? [])]) byRef.set(ref, await this.images.get(ref));
     return filterImages(all, { filters, lookup: (ref) => byRef.get(ref)! });
@@ -182,6 +189,20 @@ export class Engine {
       }
     }
     return gone;
+  }
+
+  /** `build`: a Dockerfile into an image; FROM's missing images come through the registry client. */
+  build(opts: BuildOptions): Promise<BuildResult> {
+    const quiet = { line: () => undefined, status: () => undefined, end: () => undefined };
+    return build({
+      layout: this.layout, images: this.images, containers: this.containers,
+      pull: async (ref) => (await this.registry.pull(ref, { policy: policyFrom(), progress: quiet })).record,
+    }, opts);
+  }
+
+  /** `builder prune`: the build cache's intermediate images no container uses, and its entries. */
+  pruneBuildCache(): Promise<{ deleted: string[]; reclaimed: number }> {
+    return pruneCache(this.layout, this.images, (id, o) => this.images.remove(id, o), (id) => this.containers.usesImage(id));
   }
 
   /** `system df`: images, containers and volumes with their sizes (walks the disk). */

@@ -31,8 +31,7 @@ export const imagesCommand: CommandModule<GlobalArgs, ImagesArgs> = {
   describe: 'List images',
   builder: (y) =>
     y.positional('reference', { type: 'string', describe: 'only images matching REPOSITORY[:TAG] (globs allowed)' })
-      // berth keeps no intermediate build images, so -a lists the same as the default
-      .option('all', { alias: 'a', type: 'boolean', describe: 'show all images (berth has no intermediate images to hide)' })
+      .option('all', { alias: 'a', type: 'boolean', describe: 'show all images (default hides intermediate build images)' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'only show image IDs' })
       .option('no-trunc', { type: 'boolean', describe: "don't truncate output" })
       .option('digests', { type: 'boolean', describe: 'show digests' })
@@ -40,7 +39,7 @@ export const imagesCommand: CommandModule<GlobalArgs, ImagesArgs> = {
       .option('format', { type: 'string', describe: 'json, table, table TEMPLATE, or a Go template like {{.Repository}}:{{.Tag}}' }) as never,
   handler: async (a) => {
     const filters = [...(a.filter ?? []), ...(a.reference !== undefined ? [`reference=${a.reference}`] : [])];
-    const images = await getEngine(a).listImages({ filters });
+    const images = await getEngine(a).listImages({ filters, all: a.all });
     const rows = images.flatMap(rowsOf);
     const id = (img: ImageRecord) => (a['no-trunc'] ? img.id : shortId(img.id));
     if (a.quiet) {

@@ -5,6 +5,8 @@ import type { CommandModule } from 'yargs';
 // Add each new command module here (keep the import list sorted by verb).
 import { attachCommand } from './attach.js';
 import { eventsCommand } from './events.js';
+import { buildCommand } from './build.js';
+import { builderCommand } from './builder.js';
 import { execCommand } from './exec.js';
 import { containerCommand } from './container.js';
 import { cpCommand } from './cp.js';
@@ -48,5 +50,6 @@ export const commands: CommandModule<any, any>[] = [
   pullCommand, pushCommand, loginCommand, logoutCommand,
   volumeCommand, networkCommand, portCommand, systemCommand,
   historyCommand, saveCommand, loadCommand, exportCommand, commitCommand, diffCommand,
+  buildCommand, builderCommand,
   tuiCommand,
 ];

@@ -32,7 +32,7 @@ function summaryRows(du: DiskUsage): Record<string, string>[] {
       humanSize(ctrTotal), reclaim(sum(du.containers.filter((c) => !running(c.summary.state)).map((c) => c.size)), ctrTotal)),
     row('Local Volumes', String(du.volumes.length), String(du.volumes.filter((v) => v.containers.length).length),
       humanSize(volTotal), reclaim(sum(du.volumes.filter((v) => !v.containers.length).map((v) => v.size)), volTotal)),
-    row('Build Cache', '0', '0', '0B', '0B'),
+    row('Build Cache', String(du.buildCache.count), '0', humanSize(du.buildCache.size), humanSize(du.buildCache.size)),
     // berth's own: imports, pulls and exports still running (what a killed one left is gone already)
     ...(du.temporary.length ? [row('Temporary files', String(du.temporary.length), String(du.temporary.length),
       humanSize(sum(du.temporary.map((t) => t.size))), '0B')] : []),
@@ -55,7 +55,7 @@ function printVerbose(du: DiskUsage, now: number): void {
   ]));
   say('\nLocal Volumes space usage:\n');
   printTable(['VOLUME NAME', 'LINKS', 'SIZE', 'LAST USED'], du.volumes.map((v) => [v.name, String(v.containers.length), humanSize(v.size), lastUsed(v.lastUsedAt, now)]));
-  say('\nBuild cache usage: 0B');
+  say(`\nBuild cache usage: ${humanSize(du.buildCache.size)}`);
 }
 
 const dfCommand: CommandModule<GlobalArgs, DfArgs> = {

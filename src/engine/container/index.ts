@@ -21,3 +21,5 @@ export { deriveState, parentOf } from './state.js';
 export { releaseNetworks, networkModeOf } from './network.js';
 export { parseHealthFlags, type HealthConfig } from './health-config.js';
 export { checkersOfRoot } from './health.js';
+// the builder packs a RUN step's upper directory (and its own scratch roots') as commit does
+export { packUpper } from './layer-tar.js';

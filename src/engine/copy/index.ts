@@ -170,3 +170,7 @@ function fault(e: unknown, what: string): BerthError {
     : 'INTERNAL';
   return new BerthError(code, `${where}: ${detail}`, { cause: e });
 }
+
+// the build's COPY/ADD (engine/build) place files with the same in-root rules
+export { copyIntoRoot, isDirInRoot, mkdirInRoot, unpackIntoRoot } from './into-root.js';
+export type { Policy as CopyPolicy } from './tree.js';

@@ -13,6 +13,11 @@ export interface Policy {
   preserveOwner: boolean;
   /** Drop setuid/setgid bits (copying out without keeping owners: no host set-id files from a container). */
   stripSetid: boolean;
+  /** The build's COPY --chown / --chmod: this owner and this mode for everything copied. */
+  owner?: { uid: number; gid: number };
+  mode?: number;
+  /** The build's .dockerignore: entries (named as in messages, relative to the copy's top) left out. */
+  skip?: (shown: string) => boolean;
 }
 
 export interface CopyReport {
@@ -32,19 +37,22 @@ const BUF = 256 * 1024;
 
 /** The metadata to write for a source: mode bits only, per the policy. */
 export function modeFor(st: Meta, policy: Policy): number {
+  if (policy.mode !== undefined) return policy.mode;
   return st.mode & (policy.stripSetid ? 0o1777 : 0o7777);
 }
 
 /** Owner, then mode (chown clears set-id bits), then times, on an open fd. */
 export async function applyMeta(fd: number, st: Meta, policy: Policy): Promise<void> {
-  if (policy.preserveOwner) await f.fchown(fd, st.uid, st.gid);
+  if (policy.owner) await f.fchown(fd, policy.owner.uid, policy.owner.gid);
+  else if (policy.preserveOwner) await f.fchown(fd, st.uid, st.gid);
   await f.fchmod(fd, modeFor(st, policy));
   await f.futimes(fd, st.atime, st.mtime);
 }
 
 /** A symlink has no mode of its own; owner and times are set without following it. */
 export async function applyLinkMeta(dirfd: number, name: string, st: Meta, policy: Policy): Promise<void> {
-  if (policy.preserveOwner) await f.lchownAt(dirfd, name, st.uid, st.gid);
+  if (policy.owner) await f.lchownAt(dirfd, name, policy.owner.uid, policy.owner.gid);
+  else if (policy.preserveOwner) await f.lchownAt(dirfd, name, st.uid, st.gid);
   await f.lutimesAt(dirfd, name, st.atime, st.mtime);
 }
 
@@ -90,6 +98,7 @@ async function copyOne(srcDir: number, name: string, dstDir: number, dstName: st
 export async function copyChildren(srcFd: number, dstFd: number, policy: Policy, report: CopyReport, shown: string): Promise<void> {
   const prefix = shown === '' || shown.endsWith('/') ? shown : `${shown}/`;
   for (const child of await f.readdirAt(srcFd)) {
+    if (policy.skip?.(prefix + child)) continue;
     await copyEntry(srcFd, child, dstFd, child, policy, report, prefix + child);
   }
 }

@@ -59,8 +59,9 @@ function dockerConfig(c: ImageConfig): object {
     Volumes: asMap(c.Volumes, goMap({})),
     WorkingDir: c.WorkingDir ?? '',
     Entrypoint: c.Entrypoint ?? null,
-    OnBuild: null,
+    OnBuild: c.OnBuild ?? null,
     Labels: asMap(c.Labels),
     ...(c.StopSignal ? { StopSignal: c.StopSignal } : {}),
+    ...(c.Shell ? { Shell: c.Shell } : {}),
   }, { Env: 'slice', Cmd: 'slice', Entrypoint: 'slice', OnBuild: 'slice', Volumes: 'map', Labels: 'map', ExposedPorts: 'map' });
 }

@@ -25,8 +25,12 @@ export interface ImageConfig {
   Volumes?: Record<string, object>;
   Labels?: Record<string, string>;
   StopSignal?: string;
-  /** HEALTHCHECK (docker's HealthConfig; durations in nanoseconds). */
+  /** HEALTHCHECK (docker's HealthConfig; durations in nanoseconds, 0 = inherit; Test ["NONE"] = disabled). */
   Healthcheck?: HealthConfig;
+  /** ONBUILD triggers, run when a build starts FROM this image. */
+  OnBuild?: string[];
+  /** SHELL: the shell form's command prefix for RUN, CMD, ENTRYPOINT. */
+  Shell?: string[];
 }
 
 /** docker's HealthConfig (Dockerfile HEALTHCHECK): Test is ["NONE"], ["CMD", argv...] or

@@ -22,6 +22,8 @@ export interface ImageRecord {
   layers: string[];
   config: ImageConfig;
   manifestDigest: string;
+  /** The image a build step made this one from (docker's Parent): the builder's intermediate images. */
+  parent?: string;
 }
 
 interface ImagesFile {

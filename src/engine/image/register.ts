@@ -29,6 +29,8 @@ export interface NewImage {
   layers: LayerBlob[];
   /** Normalised tags to point at the image. */
   tags: string[];
+  /** The image this one was built from, by a build step (ImageRecord.parent). */
+  parent?: string;
 }
 
 /** Unpacks, verifies and records the image; discards the pending blobs whatever happens. */
@@ -75,6 +77,7 @@ export async function registerImage(ctx: StoreContext, img: NewImage): Promise<I
         record = {
           id, repoTags: [], repoDigests: [], created: oci.created ?? '', size, // unknown: shown as N/A
           layers: chain, config: oci.config ?? {}, manifestDigest,
+          ...(img.parent ? { parent: img.parent } : {}),
         };
         images.push(record);
       }

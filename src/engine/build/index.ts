@@ -1,0 +1,7 @@
+// The builder's face: `berth build` (a Dockerfile into an image, docker's
+// syntax and semantics), the build cache for `system df` and `builder prune`,
+// and the Dockerfile parser for any face that shows one.
+export { build, type BuildDeps } from './builder.js';
+export { noProgress, type BuildOptions, type BuildProgress, type BuildResult } from './types.js';
+export { cacheUsage, isCacheImage, pruneCache, type CacheUsage } from './cache-usage.js';
+export { parseInstructions, type Dockerfile, type Instruction, type Stage } from './instructions.js';
