@@ -161,8 +161,9 @@ export class App implements ActionCtx {
         .sort((a: { k: string | number }, b: { k: string | number }) => dir * (typeof a.k === 'number' && typeof b.k === 'number' ? a.k - b.k : compareText(String(a.k), String(b.k))))
         .map((e: { x: unknown }) => e.x);
     }
-    // two columns for the mark, two for the border
-    const width = Number(this.layout.list.width) - 4;
+    // two columns for the border, two for the mark, and one kept free: blessed wraps a line
+    // of exactly the box's width when colour tags close after its last character
+    const width = Number(this.layout.list.width) - 5;
     return buildTable(v, this, items, width, p.sort ? { index: p.sort.col, desc: p.sort.desc } : undefined);
   }
 

@@ -4,7 +4,7 @@
 import type { RenderCtx } from './context.js';
 import { displayKey, type Context } from './keys.js';
 import { RUN_FIELDS } from './model/run-spec.js';
-import { inner } from './view/layout.js';
+import { inner, splitList } from './view/layout.js';
 import { cell, esc, size } from './view/text.js';
 import { envLines, jsonLines, logWindow, mountLines, processLines } from './view/details-text.js';
 import { CHART_WINDOW_MS } from './view/charts.js';
@@ -33,6 +33,7 @@ function renderTabs(app: RenderCtx): void {
 function renderList(app: RenderCtx): void {
   const s = app.state, t = app.theme, p = s.per[s.view];
   const box = app.layout.list;
+  splitList(app.layout, app.table.rows.length + 3);
   const { width, height } = inner(box);
   const rows = Math.max(1, height - 1);
   const cur = app.cursor();
@@ -80,8 +81,8 @@ function renderDetails(app: RenderCtx): void {
     const l = h?.latest;
     const summary = !l || !l.running ? 'not running: no samples (the history below is what was seen while it ran)'
       : `CPU ${l.cpu?.percent.toFixed(1) ?? '-'}% of one CPU (${l.cpu?.onlineCpus ?? '?'} online) · mem ${l.memory ? `${size(l.memory.used)} / ${size(l.memory.limit)}` : '-'} · pids ${l.pids ?? '-'} · history: ${Math.round((h?.span() ?? 0) / 1000)}s kept in ${h ? h.bucketMs / 1000 : 2}s averages; charts show the last ${CHART_WINDOW_MS / 60000} min`;
-    L.content.setContent(esc(cell(summary, width)));
-    app.charts.show(h);
+    const drawn = app.charts.show(h);
+    L.content.setContent(esc(cell(summary, width)) + (drawn ? '' : `\n{${t.dim}-fg}${esc(cell(`the pane is too small for charts (${width}×${height}); a bigger window shows them`, width))}{/${t.dim}-fg}`));
     return;
   }
   app.charts.hide();

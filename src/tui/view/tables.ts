@@ -34,7 +34,7 @@ export function fitColumns(cols: readonly Fit[], width: number): Array<number | 
 export function buildTable<T>(view: View<T>, ctx: RenderCtx, items: T[], width: number, sortCol?: { index: number; desc: boolean }): Table<T> {
   const w = fitColumns(view.columns, width);
   const shown = view.columns.map((c, i) => ({ c, w: w[i], i })).filter((x): x is { c: Column<T>; w: number; i: number } => x.w !== undefined);
-  const header = shown.map(({ c, w: cw, i }) => cell(sortCol?.index === i ? `${c.title}${sortCol.desc ? '↓' : '↑'}` : c.title, cw)).join(' ');
+  const header = shown.map(({ c, w: cw, i }) => cell(sortCol?.index === i ? `${c.title}${sortCol.desc ? '↓' : '↑'}` : c.title, cw)).join(' ').trimEnd();
   const rows = items.map((item) => shown.map(({ c, w: cw }) => {
     const text = cell(c.text(item, cw, ctx), cw);
     const fg = c.color?.(item, ctx.theme);

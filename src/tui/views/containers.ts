@@ -9,6 +9,14 @@ import { containerAction } from '../actions.js';
 import { cell, since, size, sparkline } from '../view/text.js';
 import type { View } from './view.js';
 
+/** k9s's AGE form ("51s", "12m", "3h", "5d") for a narrow column. */
+function shortAge(iso: string | undefined): string {
+  const t = iso ? Date.parse(iso) : NaN;
+  if (Number.isNaN(t)) return '';
+  const s = Math.max(0, Math.round((Date.now() - t) / 1000));
+  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m` : s < 86400 ? `${Math.floor(s / 3600)}h` : `${Math.floor(s / 86400)}d`;
+}
+
 const live = (c: ContainerSummary): boolean => c.state === 'running' || c.state === 'paused';
 const sample = (c: ContainerSummary, ctx: RenderCtx) => {
   const h = ctx.stats.history(c.id);
@@ -28,8 +36,8 @@ export const containersView: View<ContainerSummary> = {
     { title: 'IMAGE', width: 20, min: 10, drop: 3, text: (c) => c.image },
     { title: 'STATE', width: 8, min: 7, drop: 0, text: (c) => c.state, color: (c, t: Theme) => t.state[c.state as keyof Theme['state']] ?? t.fg },
     {
-      title: 'UPTIME', width: 14, min: 9, drop: 2,
-      text: (c) => (live(c) ? since(c.startedAt) : c.state === 'exited' ? `exit ${c.exitCode ?? '?'}` : ''),
+      title: 'UPTIME', width: 14, min: 7, drop: 2,
+      text: (c, w) => (live(c) ? (w >= 14 ? since(c.startedAt) : shortAge(c.startedAt)) : c.state === 'exited' ? `exit ${c.exitCode ?? '?'}` : ''),
       sort: (c) => (live(c) && c.startedAt ? -Date.parse(c.startedAt) : Number.MAX_SAFE_INTEGER),
     },
     {
