@@ -12,13 +12,20 @@ type Fit = Pick<Column<unknown>, 'width' | 'min' | 'drop' | 'flex'>;
 
 /** Each column's width in `width` characters (one space between columns), or undefined when dropped. */
 export function fitColumns(cols: readonly Fit[], width: number): Array<number | undefined> {
-  const w = cols.map((c) => c.width);
   const on = cols.map(() => true);
+  let w = cols.map((c) => c.width);
   const total = (): number => w.reduce((a, x, i) => (on[i] ? a + x + 1 : a), -1);
   // least important first; among equals, the rightmost
   const order = cols.map((_, i) => i).sort((a, b) => cols[b].drop - cols[a].drop || b - a);
-  for (const i of order) if (total() > width) w[i] = Math.max(cols[i].min ?? cols[i].width, w[i] - (total() - width));
-  for (const i of order) if (total() > width && cols[i].drop > 0) on[i] = false;
+  /** Preferred widths, then shrunk toward their minimums (the droppable ones, or all). */
+  const shrink = (all: boolean): void => {
+    w = cols.map((c) => c.width);
+    for (const i of order) if (on[i] && (all || cols[i].drop > 0) && total() > width) w[i] = Math.max(cols[i].min ?? cols[i].width, w[i] - (total() - width));
+  };
+  shrink(false);
+  // a column goes before a column that never drops (a name) is cut
+  for (const i of order) if (total() > width && cols[i].drop > 0) { on[i] = false; shrink(false); }
+  if (total() > width) shrink(true);
   // still too wide (a very narrow window): the last column shown is cut to what is left
   for (let i = cols.length - 1; i >= 0 && total() > width; i--) {
     if (!on[i]) continue;
