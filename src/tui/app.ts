@@ -26,8 +26,7 @@ import { containerAction, pullImage, PullProgress, runContainer, type ContainerV
 import { initialState, type InputPurpose, type Tab, type UiState } from './state.js';
 import { handlerTable, type Handler } from './handlers.js';
 import { VIEWS } from './views/index.js';
-import type { AnyView, ListModel, Selected } from './views/view.js';
-import type { ActionCtx } from './context.js';
+import type { ActionCtx, AnyView, ListModel, Selected } from './views/view.js';
 import { compareText } from '../engine/compare.js';
 
 export class App implements ActionCtx {
@@ -364,6 +363,13 @@ export class App implements ActionCtx {
     this.state.mode = { kind: 'input', purpose, input: new LineInput(initial), label, before: initial };
   }
 
+  ask(label: string, onSubmit: (value: string) => void | Promise<void>): void {
+    this.state.mode = {
+      kind: 'input', purpose: 'ask', input: new LineInput(''), label, before: '',
+      onSubmit: (v) => { const r = onSubmit(v); if (r instanceof Promise) r.catch((e) => this.fail(e)); },
+    };
+  }
+
   private inputKey(m: Extract<UiState['mode'], { kind: 'input' }>, name: string, ch: string | undefined): void {
     const r = m.input.key(name, ch);
     const live = (v: string): void => {
@@ -380,6 +386,7 @@ export class App implements ActionCtx {
       if (m.purpose === 'command') this.command(v);
       if (m.purpose === 'pull' && v) this.pull(v);
       if (m.purpose === 'save' && v) this.saveLog(v);
+      if (m.purpose === 'ask') m.onSubmit?.(v);
     }
     this.schedule();
   }

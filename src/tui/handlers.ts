@@ -2,7 +2,7 @@
 // which keys reach which action; this table is the only place that says what
 // the action means, so remapped keys and `:` commands share it. A view's own
 // actions are in its file and join the table as "<view>.<action>".
-import type { ActionCtx } from './context.js';
+import type { ActionCtx } from './views/view.js';
 import { VIEWS } from './views/index.js';
 
 export type Handler = (arg?: string) => void | Promise<void>;

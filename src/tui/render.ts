@@ -1,7 +1,7 @@
 // Draws the app's state into the layout's boxes: view tabs, the list window,
 // the details tab, the prompt, the status line and the overlay. Called once
 // per coalesced change; only the visible window of each list is drawn.
-import type { RenderCtx } from './context.js';
+import type { RenderCtx } from './views/view.js';
 import { displayKey, type Context } from './keys.js';
 import { RUN_FIELDS } from './model/run-spec.js';
 import { inner, splitList } from './view/layout.js';

@@ -13,11 +13,12 @@ export type ViewName = string;
 export type Tab = 'logs' | 'stats' | 'inspect' | 'top' | 'env' | 'mounts' | 'shell';
 export const CONTAINER_TABS: readonly Tab[] = ['logs', 'stats', 'inspect', 'top', 'env', 'mounts', 'shell'];
 
-export type InputPurpose = 'filter' | 'search' | 'command' | 'pull' | 'save';
+/** 'ask': a view's own question (its answer goes to `onSubmit`). */
+export type InputPurpose = 'filter' | 'search' | 'command' | 'pull' | 'save' | 'ask';
 
 export type Mode =
   | { kind: 'normal' }
-  | { kind: 'input'; purpose: InputPurpose; input: LineInput; label: string; before: string }
+  | { kind: 'input'; purpose: InputPurpose; input: LineInput; label: string; before: string; onSubmit?: (value: string) => void }
   | { kind: 'confirm'; message: string; onYes: () => Promise<string> }
   | { kind: 'help'; scroll: number }
   | { kind: 'form'; fields: RunFields; inputs: LineInput[]; index: number; error?: string }

@@ -115,6 +115,13 @@ test('the networks view: list, inspect, a new one appears, remove and prune', as
   await pane.waitFor((x) => x.includes('Prune unused networks?'), 'the prune question');
   pane.keys('y');
   await pane.waitFor((x) => /pruned 1 unused network: late-net/.test(x) && !rowOf(x, 'late-net'), 'late-net pruned');
+  pane.keys('n');
+  await pane.waitFor((x) => x.includes('new network (NAME [SUBNET])'), 'the create prompt');
+  pane.keys(...'made-net 10.79.0.0/24'.split(''), 'Enter');
+  await pane.waitFor((x) => x.includes('created network made-net') && /10\.79\.0\.0\/24/.test(rowOf(x, 'made-net')), 'made-net created from the TUI');
+  assert.match(t.ok(['network', 'inspect', '-f', '{{(index .IPAM.Config 0).Subnet}}', 'made-net']), /10\.79\.0\.0\/24/);
+  t.ok(['network', 'rm', 'made-net']);
+  await pane.waitFor((x) => !rowOf(x, 'made-net'), 'made-net gone after rm from the CLI');
 });
 
 test('a row that appears in an empty view gets its own details, not the last view\'s', async () => {
@@ -126,6 +133,12 @@ test('a row that appears in an empty view gets its own details, not the last vie
   const s = await pane.waitFor((x) => /fresh-vol — inspect/.test(x) && x.includes('"Mountpoint"'), 'the new volume\'s own inspect');
   assert.not.ok(s.includes('RepoTags'), `the image's document is gone:\n${s}`);
   t.ok(['volume', 'rm', 'fresh-vol']);
+});
+
+test('n creates a volume from the volumes view', async () => {
+  pane.keys('n', ...'tui-made-vol'.split(''), 'Enter');
+  await pane.waitFor((x) => x.includes('created volume tui-made-vol') && !!rowOf(x, 'tui-made-vol'), 'the new volume listed');
+  assert.match(t.ok(['volume', 'ls', '-q']), /tui-made-vol/);
 });
 
 test('a finished pull\'s window closes on any key', async () => {

@@ -4,7 +4,7 @@
 import type { Engine } from '../../engine/index.js';
 import { summarize, type ContainerSummary } from '../../engine/container/index.js';
 import { Emitter } from './emitter.js';
-import type { ListModel } from '../views/view.js';
+import type { ListModel } from './list.js';
 import { compareText } from '../../engine/compare.js';
 
 export class ContainerListModel implements ListModel<ContainerSummary> {

@@ -4,10 +4,16 @@
 // processes are re-read on the stats tick only while their tab is shown.
 import type { Engine } from '../../engine/index.js';
 import type { ProcessRow } from '../../engine/container/index.js';
-import type { Selected } from '../views/view.js';
 import { Emitter } from './emitter.js';
 
-export type { Selected };
+/** What the details area shows for a row: its inspect document, and whether it is a container. */
+export interface Selected {
+  kind: string;
+  id: string;
+  name: string;
+  inspect(): Record<string, unknown> | Promise<Record<string, unknown>>;
+}
+
 
 export class DetailsModel {
   selected?: Selected;

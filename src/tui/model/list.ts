@@ -4,8 +4,18 @@
 // have their own model (containers.ts).
 import type { EngineEvent } from '../../engine/events/index.js';
 import type { Layout } from '../../engine/store/layout.js';
-import type { ListModel } from '../views/view.js';
 import { Emitter } from './emitter.js';
+
+/** A list the view draws, kept current by the watchers (never re-listed on a timer). */
+export interface ListModel<T> {
+  readonly changed: Pick<Emitter<unknown>, 'onError'> & { on(listener: () => void): unknown };
+  load(): void | Promise<void>;
+  all(): T[];
+  /** An engine event that makes this list stale (reloaded, debounced). */
+  staleOn?(ev: EngineEvent): boolean;
+  /** A directory whose changes (to files `want` accepts) make it stale. */
+  watchDir?(layout: Layout): { dir: string; want(file: string): boolean };
+}
 
 export interface LoadedListSource<T> {
   read(): T[] | Promise<T[]>;

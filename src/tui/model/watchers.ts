@@ -7,7 +7,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import type { Engine } from '../../engine/index.js';
 import { watchEvents, type EngineEvent } from '../../engine/events/index.js';
-import type { ListModel } from '../views/view.js';
+import type { ListModel } from './list.js';
 
 export interface WatchHandlers {
   container(id: string, ev: EngineEvent): void;

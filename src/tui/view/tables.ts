@@ -2,11 +2,10 @@
 // pane's width the way k9s does it: columns shrink toward their minimum and
 // then drop, least important first, so every row stays one line at any width.
 // Colours come from the theme; marks and selection are added by the list pane.
-import type { Column, View } from '../views/view.js';
-import type { RenderCtx } from '../context.js';
+import type { Column, RenderCtx, Table, View } from '../views/view.js';
 import { cell, color, esc } from './text.js';
 
-export interface Table<T> { header: string; rows: string[]; items: T[]; keys: string[] }
+export type { Table };
 
 type Fit = Pick<Column<unknown>, 'width' | 'min' | 'drop' | 'flex'>;
 

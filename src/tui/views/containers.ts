@@ -2,12 +2,11 @@
 // sparkline and memory from the sampler, and the verbs of `berth container`.
 import type { ContainerSummary } from '../../engine/container/index.js';
 import type { Theme } from '../theme.js';
-import type { RenderCtx } from '../context.js';
 import { CONTAINER_TABS } from '../state.js';
 import { ContainerListModel } from '../model/containers.js';
 import { containerAction } from '../actions.js';
 import { cell, since, size, sparkline } from '../view/text.js';
-import type { View } from './view.js';
+import type { RenderCtx, View } from './view.js';
 
 /** k9s's AGE form ("51s", "12m", "3h", "5d") for a narrow column. */
 function shortAge(iso: string | undefined): string {

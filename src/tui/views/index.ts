@@ -7,4 +7,4 @@ import { networksView } from './networks.js';
 
 export const VIEWS: readonly AnyView[] = [containersView, imagesView, volumesView, networksView];
 
-export type { AnyView, View, Column, ListModel, Selected, ViewAction } from './view.js';
+export type { AnyView, View, Column, ListModel, Selected, ViewAction, RenderCtx, ActionCtx } from './view.js';

@@ -1,6 +1,6 @@
 // The networks view: `docker network ls` with each network's subnet, gateway
-// and attached containers; inspect JSON in the details; remove and prune as
-// `network rm` / `network prune` (the engine refuses to remove a network in use).
+// and attached containers; inspect JSON in the details; create, remove and prune
+// as `network create/rm/prune` (the engine refuses to remove a network in use).
 import type { NetworkRecord } from '../../engine/network/index.js';
 import { compareText } from '../../engine/compare.js';
 import { LoadedList } from '../model/list.js';
@@ -36,7 +36,17 @@ export const networksView: View<NetworkRecord> = {
   labels: (n) => n.Labels,
   tabs: ['inspect'],
   select: (n, engine) => ({ kind: 'network', id: n.Id, name: n.Name, inspect: () => engine.networks.get(n.Id) as unknown as Record<string, unknown> }),
-  actions: {},
+  actions: {
+    create: {
+      keys: ['n'], help: 'create a network (NAME, optionally a SUBNET after it)',
+      run: (ctx) => ctx.ask('new network (NAME [SUBNET]): ', async (v) => {
+        const [name, subnet, ...rest] = v.split(/\s+/).filter(Boolean);
+        if (!name || rest.length) return ctx.say('give a name and at most a subnet, e.g. "web 10.10.0.0/24"', true);
+        const n = await ctx.engine.createNetwork({ name, subnet });
+        ctx.say(`created network ${n.Name} (${cfg(n)?.Subnet ?? 'no subnet'})`);
+      }),
+    },
+  },
   remove(ctx, nets) {
     ctx.confirm(`Remove network${nets.length > 1 ? 's' : ''} ${nets.map((n) => n.Name).join(', ')}?`, async () => {
       const errors: string[] = [];
@@ -56,5 +66,5 @@ export const networksView: View<NetworkRecord> = {
     },
   },
   empty: 'no networks: the default "bridge" appears with the first container on it',
-  hints: [['list.remove', 'remove'], ['list.prune', 'prune']],
+  hints: [['create', 'create'], ['list.remove', 'remove'], ['list.prune', 'prune']],
 };

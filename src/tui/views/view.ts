@@ -3,23 +3,36 @@
 // means one file here and one line in views/index.ts (lazydocker's
 // networks_panel.go, k9s's registrar.go). The app, the keymap, the renderer and
 // the watchers only ever go through this interface.
+// Views, handlers and the renderer see the app through the narrow contexts
+// below (what they may read, what they may do), never the App class: they sit
+// in this file with the view interface because each names the other, and
+// everything they name is below them (models, layout, state), so the TUI's
+// imports form no circle, not even in types.
+import type { Widgets } from 'blessed';
 import type { Engine } from '../../engine/index.js';
-import type { EngineEvent } from '../../engine/events/index.js';
-import type { Layout as DiskLayout } from '../../engine/store/layout.js';
+import type { ContainerListModel } from '../model/containers.js';
+import type { StatsModel } from '../model/stats.js';
+import type { LogModel } from '../model/logs.js';
+import type { DetailsModel, Selected } from '../model/details.js';
+import type { ShellModel } from '../model/shells.js';
+import type { JsonTree } from '../model/json-tree.js';
+import type { ListModel } from '../model/list.js';
 import type { Theme } from '../theme.js';
-import type { Tab } from '../state.js';
-import type { Emitter } from '../model/emitter.js';
-import type { ActionCtx, RenderCtx } from '../context.js';
+import type { Layout } from '../view/layout.js';
+import type { ChartsPanel } from '../view/charts.js';
+import type { InputPurpose, Tab, UiState } from '../state.js';
+import type { ContainerVerb } from '../actions.js';
 
-/** A list the view draws, kept current by the watchers (never re-listed on a timer). */
-export interface ListModel<T> {
-  readonly changed: Pick<Emitter<unknown>, 'onError'> & { on(listener: () => void): unknown };
-  load(): void | Promise<void>;
-  all(): T[];
-  /** An engine event that makes this list stale (reloaded, debounced). */
-  staleOn?(ev: EngineEvent): boolean;
-  /** A directory whose changes (to files `want` accepts) make it stale. */
-  watchDir?(layout: DiskLayout): { dir: string; want(file: string): boolean };
+export type { ListModel, Selected };
+
+/** A view's rows as text (view/tables.ts builds it). */
+export interface Table<T> { header: string; rows: string[]; items: T[]; keys: string[] }
+
+/** What the renderer reads of the keymap (keys.ts's Keymap). */
+export interface KeyLookup {
+  readonly bindings: ReadonlyArray<{ action: string; keys: string[]; context: string; help: string }>;
+  keysOf(action: string, context?: string): string;
+  helpLines(): string[];
 }
 
 /** One column. Narrow windows shrink columns toward `min` and then drop them, highest `drop` first. */
@@ -36,7 +49,7 @@ export interface Column<T> {
   text(item: T, w: number, ctx: RenderCtx): string;
   /** A theme colour for the cell. */
   color?(item: T, theme: Theme): string | undefined;
-  /** What shift+column sorts by (default: the text). */
+  /** What sorting by this column (the < and > keys) compares (default: the text). */
   sort?(item: T, ctx: RenderCtx): string | number;
 }
 
@@ -45,14 +58,6 @@ export interface ViewAction {
   keys: string[];
   help: string;
   run(ctx: ActionCtx, arg?: string): void | Promise<void>;
-}
-
-/** What the details area shows for a row: its inspect document, and whether it is a container. */
-export interface Selected {
-  kind: string;
-  id: string;
-  name: string;
-  inspect(): Record<string, unknown> | Promise<Record<string, unknown>>;
 }
 
 export interface View<T> {
@@ -86,3 +91,54 @@ export interface View<T> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyView = View<any>;
+
+export interface RenderCtx {
+  readonly engine: Engine;
+  readonly state: UiState;
+  readonly theme: Theme;
+  readonly keymap: KeyLookup;
+  readonly layout: Layout;
+  readonly screen: Widgets.Screen;
+  readonly charts: ChartsPanel;
+  readonly containers: ContainerListModel;
+  readonly stats: StatsModel;
+  readonly logs: LogModel;
+  readonly details: DetailsModel;
+  readonly shells: ShellModel;
+  readonly tree: JsonTree;
+  /** The view shown now, and every view in order. */
+  readonly view: AnyView;
+  readonly views: readonly AnyView[];
+  model(view: AnyView): ListModel<unknown>;
+  /** The rows the list shows now (filtered, sorted). */
+  readonly table: Table<unknown>;
+  cursor(): number;
+  selectedKey(): string | undefined;
+  currentItem(): Selected | undefined;
+  tabs(): readonly Tab[];
+}
+
+export interface ActionCtx extends RenderCtx {
+  schedule(): void;
+  say(text: string, error?: boolean): void;
+  fail(e: unknown): void;
+  act(name: string, arg?: string): void;
+  quit(): void;
+  moveTo(index: number): void;
+  setView(name: string): void;
+  setTab(tab: Tab): void;
+  selectionChanged(): void;
+  /** Targets of a bulk action: the marked rows, else the selected one (keys, and their items). */
+  targets(): string[];
+  targetItems<T>(): T[];
+  confirm(message: string, onYes: () => Promise<string>): void;
+  startInput(purpose: InputPurpose, label: string, initial?: string): void;
+  /** A one-line question in the prompt; Enter hands the answer to `onSubmit`, Esc drops it. */
+  ask(label: string, onSubmit: (value: string) => void | Promise<void>): void;
+  pull(ref: string): void;
+  openRunForm(image: string): void;
+  openShell(): void;
+  containerVerb(verb: ContainerVerb): Promise<void>;
+  toggleMouse(): void;
+  setTheme(name: string): void;
+}

@@ -35,7 +35,15 @@ export const volumesView: View<VolumeUsage> = {
   labels: (v) => v.labels,
   tabs: ['inspect'],
   select: (v, engine) => ({ kind: 'volume', id: v.name, name: v.name, inspect: () => engine.volumes.get(v.name) as unknown as Record<string, unknown> }),
-  actions: {},
+  actions: {
+    create: {
+      keys: ['n'], help: 'create a volume (empty name: a random one, as docker volume create)',
+      run: (ctx) => ctx.ask('new volume name (empty: random): ', async (v) => {
+        const vol = await ctx.engine.volumes.create({ name: v || undefined });
+        ctx.say(`created volume ${vol.Name}`);
+      }),
+    },
+  },
   remove(ctx, vols) {
     const names = vols.map((v) => v.name);
     ctx.confirm(`Remove volume${names.length > 1 ? 's' : ''} ${names.join(', ')}?`, () => removeVolumes(ctx.engine, names).then((r) => { ctx.state.per.volumes.marks.clear(); return r; }));
@@ -48,5 +56,5 @@ export const volumesView: View<VolumeUsage> = {
     },
   },
   empty: 'no volumes',
-  hints: [['list.remove', 'remove'], ['list.prune', 'prune']],
+  hints: [['create', 'create'], ['list.remove', 'remove'], ['list.prune', 'prune']],
 };
