@@ -19,7 +19,7 @@ import type { TuiConfig } from './config.js';
 import { buildLayout, type Layout } from './view/layout.js';
 import { ChartsPanel } from './view/charts.js';
 import { LineInput } from './view/line-input.js';
-import { buildTable, type Table } from './view/tables.js';
+import { buildTable, sortRows, type Table } from './view/tables.js';
 import { rowFilter } from './view/filter.js';
 import { applyTheme, render } from './render.js';
 import { containerAction, pullImage, PullProgress, runContainer, type ContainerVerb } from './actions.js';
@@ -27,7 +27,6 @@ import { initialState, type InputPurpose, type Tab, type UiState } from './state
 import { handlerTable, type Handler } from './handlers.js';
 import { VIEWS } from './views/index.js';
 import type { ActionCtx, AnyView, ListModel, Selected } from './views/view.js';
-import { compareText } from '../engine/compare.js';
 
 export class App implements ActionCtx {
   readonly state: UiState;
@@ -151,19 +150,11 @@ export class App implements ActionCtx {
   private buildTable(): Table<unknown> {
     const v = this.view, p = this.state.per[v.name];
     const test = rowFilter(p.filter);
-    let items = v.rows(this).filter((x: unknown) => test(v.filterText(x), v.labels?.(x) ?? {}));
-    const col = p.sort && v.columns[p.sort.col];
-    if (p.sort && col) {
-      const key = (x: unknown): string | number => (col.sort ? col.sort(x, this) : col.text(x, col.width, this));
-      const dir = p.sort.desc ? -1 : 1;
-      items = items.map((x: unknown) => ({ x, k: key(x) }))
-        .sort((a: { k: string | number }, b: { k: string | number }) => dir * (typeof a.k === 'number' && typeof b.k === 'number' ? a.k - b.k : compareText(String(a.k), String(b.k))))
-        .map((e: { x: unknown }) => e.x);
-    }
+    const items = sortRows(v, this, v.rows(this).filter((x: unknown) => test(v.filterText(x), v.labels?.(x) ?? {})), p.sort);
     // two columns for the border, two for the mark, and one kept free: blessed wraps a line
     // of exactly the box's width when colour tags close after its last character
     const width = Number(this.layout.list.width) - 5;
-    return buildTable(v, this, items, width, p.sort ? { index: p.sort.col, desc: p.sort.desc } : undefined);
+    return buildTable(v, this, items, width, p.sort);
   }
 
   /** A list changed: redraw, and if the row under the cursor is another item than the

@@ -1,9 +1,11 @@
-// A view's rows as text: one header line and one line per row, fitted to the
-// pane's width the way k9s does it: columns shrink toward their minimum and
-// then drop, least important first, so every row stays one line at any width.
+// A view's rows as text: sorted by a column when asked, one header line and one
+// line per row, fitted to the pane's width the way k9s does it: columns shrink
+// toward their minimum and then drop, least important first, so every row stays
+// one line at any width.
 // Colours come from the theme; marks and selection are added by the list pane.
 import type { Column, RenderCtx, Table, View } from '../views/view.js';
 import { cell, color, esc } from './text.js';
+import { compareText } from '../../engine/compare.js';
 
 export type { Table };
 
@@ -36,11 +38,20 @@ export function fitColumns(cols: readonly Fit[], width: number): Array<number | 
   return w.map((x, i) => (on[i] ? x : undefined));
 }
 
-/** The table for `items` of `view`; `sortCol` marks the sorted column's header. */
-export function buildTable<T>(view: View<T>, ctx: RenderCtx, items: T[], width: number, sortCol?: { index: number; desc: boolean }): Table<T> {
+/** `items` ordered by column `sort.col` (its sort key, else its text). Stable: ties keep the model's order. */
+export function sortRows<T>(view: View<T>, ctx: RenderCtx, items: T[], sort?: { col: number; desc: boolean }): T[] {
+  const col = sort && view.columns[sort.col];
+  if (!sort || !col) return items;
+  const key = (x: T): string | number => (col.sort ? col.sort(x, ctx) : col.text(x, col.width, ctx));
+  const cmp = (a: string | number, b: string | number): number => (typeof a === 'number' && typeof b === 'number' ? a - b : compareText(String(a), String(b)));
+  return items.map((x) => ({ x, k: key(x) })).sort((a, b) => (sort.desc ? -1 : 1) * cmp(a.k, b.k)).map((e) => e.x);
+}
+
+/** The table for `items` of `view`; `sort` marks the sorted column's header. */
+export function buildTable<T>(view: View<T>, ctx: RenderCtx, items: T[], width: number, sort?: { col: number; desc: boolean }): Table<T> {
   const w = fitColumns(view.columns, width);
   const shown = view.columns.map((c, i) => ({ c, w: w[i], i })).filter((x): x is { c: Column<T>; w: number; i: number } => x.w !== undefined);
-  const header = shown.map(({ c, w: cw, i }) => cell(sortCol?.index === i ? `${c.title}${sortCol.desc ? '↓' : '↑'}` : c.title, cw)).join(' ').trimEnd();
+  const header = shown.map(({ c, w: cw, i }) => cell(sort?.col === i ? `${c.title}${sort.desc ? '↓' : '↑'}` : c.title, cw)).join(' ').trimEnd();
   const rows = items.map((item) => shown.map(({ c, w: cw }) => {
     const text = cell(c.text(item, cw, ctx), cw);
     const fg = c.color?.(item, ctx.theme);
