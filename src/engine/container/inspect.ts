@@ -7,7 +7,7 @@ import { runningExecIds } from './exec.js';
 import { goMap, goNils } from '../template/index.js';
 import { hostConfig } from './host-config.js';
 import { networkModeOf } from './network.js';
-import { networkNames, networkSettings } from './network-settings.js';
+import { networkSettings } from './network-settings.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -112,7 +112,7 @@ export interface ContainerSummary {
   mounts: { type: string; name?: string; source: string; target: string }[];
   /** docker's health status ("starting", "healthy", "unhealthy"); absent without a healthcheck */
   health?: string;
-  /** network names (docker: NetworkSettings.Networks' keys) */
+  /** network names (docker: NetworkSettings.Networks' keys); berth containers have "none" */
   networks: string[];
 }
 
@@ -142,7 +142,7 @@ export function summarize(rec: ContainerRecord, st: ContainerState, now = Date.n
     startedAt: rec.run?.startedAt,
     finishedAt: st.exit?.finishedAt,
     mounts: (rec.config.mounts ?? []).map((m) => ({ type: m.type, name: m.name, source: m.source, target: m.target })),
-    networks: networkNames(rec),
+    networks: ['none'],
   };
 }
 

@@ -20,19 +20,13 @@ export function livePorts(layout: Layout, rec: ContainerRecord): PortBinding[] {
   return new NetworkStore(layout).attachmentsOf(rec.id).flatMap((a) => a.ports);
 }
 
-/** The networks a container is configured for (NetworkSettings.Networks' keys, ps's NETWORKS). */
-export function networkNames(rec: ContainerRecord): string[] {
-  const mode = parseNetworkMode(networkModeOf(rec));
-  return [
-    ...(mode.kind === 'network' ? [mode.name] : mode.kind === 'container' ? [] : [mode.kind]),
-    ...(rec.config.network?.connected ?? []).map((c) => c.network),
-  ];
-}
-
 export function networkSettings(layout: Layout, rec: ContainerRecord, running: boolean, pid: number): Record<string, unknown> {
   const store = new NetworkStore(layout);
   const mode = parseNetworkMode(networkModeOf(rec));
-  const names = networkNames(rec);
+  const names = [
+    ...(mode.kind === 'network' ? [mode.name] : mode.kind === 'container' ? [] : [mode.kind]),
+    ...(rec.config.network?.connected ?? []).map((c) => c.network),
+  ];
   const live = running ? store.attachmentsOf(rec.id) : [];
   const networks: Record<string, unknown> = {};
   let primary = { ip: '', prefixLen: 0, gateway: '', mac: '', endpointId: '' };
