@@ -89,6 +89,7 @@ export interface View<T> {
   hints: Array<[string, string]>;
 }
 
+/** A view of any row type, as the list of views holds them (each view's own file is typed). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyView = View<any>;
 
