@@ -128,6 +128,8 @@ export interface ActionCtx extends RenderCtx {
   moveTo(index: number): void;
   setView(name: string): void;
   setTab(tab: Tab): void;
+  /** Opens (or keeps) the logs of a container in the logs tab. */
+  openLogs(id: string): void;
   selectionChanged(): void;
   /** Targets of a bulk action: the marked rows, else the selected one (keys, and their items). */
   targets(): string[];
