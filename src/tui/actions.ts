@@ -72,20 +72,6 @@ export async function removeVolumes(engine: Engine, names: string[]): Promise<st
   return `removed ${names.length} volume${names.length === 1 ? '' : 's'}`;
 }
 
-/** docker container/image/volume prune. */
-export async function prune(engine: Engine, what: 'containers' | 'images' | 'volumes'): Promise<string> {
-  if (what === 'containers') {
-    const { deleted } = await engine.containers.prune();
-    return `pruned ${deleted.length} stopped container${deleted.length === 1 ? '' : 's'}`;
-  }
-  if (what === 'images') {
-    const r = await engine.pruneImages();
-    return `pruned ${r.removed.length} dangling image${r.removed.length === 1 ? '' : 's'} (${r.reclaimed} bytes)`;
-  }
-  const r = await engine.pruneVolumes();
-  return `pruned ${r.deleted.length} unused volume${r.deleted.length === 1 ? '' : 's'} (${r.reclaimed} bytes)`;
-}
-
 /** What the pull dialog shows: docker's per-layer lines, kept as state. */
 export class PullProgress implements ProgressSink {
   readonly header: string[] = [];

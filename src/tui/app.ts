@@ -5,12 +5,10 @@ import type { Widgets } from 'blessed';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import type { Engine } from '../engine/index.js';
-import { ContainerListModel } from './model/containers.js';
-import { ImageListModel } from './model/images.js';
-import { VolumeListModel } from './model/volumes.js';
+import type { ContainerListModel } from './model/containers.js';
 import { StatsModel } from './model/stats.js';
 import { LogModel } from './model/logs.js';
-import { DetailsModel, type Selected } from './model/details.js';
+import { DetailsModel } from './model/details.js';
 import { ShellModel, keyBytes, type ShellSession } from './model/shells.js';
 import { JsonTree } from './model/json-tree.js';
 import { Watchers } from './model/watchers.js';
@@ -21,17 +19,21 @@ import type { TuiConfig } from './config.js';
 import { buildLayout, type Layout } from './view/layout.js';
 import { ChartsPanel } from './view/charts.js';
 import { LineInput } from './view/line-input.js';
-import { containerTable, imageRows, imageTable, volumeTable, type Table } from './view/tables.js';
+import { buildTable, sortRows, type Table } from './view/tables.js';
+import { rowFilter } from './view/filter.js';
 import { applyTheme, render } from './render.js';
-import { containerAction, prune, pullImage, PullProgress, removeImages, removeVolumes, runContainer, type ContainerVerb } from './actions.js';
-import { CONTAINER_TABS, VIEWS, initialState, type InputPurpose, type Tab, type UiState, type ViewName } from './state.js';
+import { containerAction, pullImage, PullProgress, runContainer, type ContainerVerb } from './actions.js';
+import { initialState, type InputPurpose, type Tab, type UiState } from './state.js';
 import { handlerTable, type Handler } from './handlers.js';
+import { VIEWS } from './views/index.js';
+import type { ActionCtx, AnyView, ListModel, Selected } from './views/view.js';
 
-export class App {
+export class App implements ActionCtx {
   readonly state: UiState;
+  readonly views = VIEWS;
+  /** Each view's list model, by view name. */
+  private readonly models = new Map<string, ListModel<unknown>>();
   readonly containers: ContainerListModel;
-  readonly images: ImageListModel;
-  readonly volumes: VolumeListModel;
   readonly stats: StatsModel;
   readonly logs: LogModel;
   readonly details: DetailsModel;
@@ -56,10 +58,9 @@ export class App {
   private quitResolve?: () => void;
 
   constructor(readonly engine: Engine, readonly screen: Widgets.Screen, public theme: Theme, readonly keymap: Keymap, readonly config: TuiConfig) {
-    this.state = initialState(config.mouse);
-    this.containers = new ContainerListModel(engine);
-    this.images = new ImageListModel(engine);
-    this.volumes = new VolumeListModel(engine);
+    this.state = initialState(VIEWS.map((v) => v.name), config.mouse);
+    for (const v of VIEWS) this.models.set(v.name, v.model(engine));
+    this.containers = this.models.get('containers') as ContainerListModel;
     this.stats = new StatsModel(engine.stats());
     this.logs = new LogModel(engine);
     this.details = new DetailsModel(engine);
@@ -68,10 +69,8 @@ export class App {
     this.charts = new ChartsPanel(this.layout.content, theme);
     this.handlers = handlerTable(this);
     const onErr = (e: unknown): void => this.fail(e);
-    for (const m of [this.containers.changed, this.images.changed, this.volumes.changed, this.stats.ticked, this.logs.changed, this.details.changed]) m.onError = onErr;
-    this.containers.changed.on(() => this.schedule());
-    this.images.changed.on(() => this.schedule());
-    this.volumes.changed.on(() => this.schedule());
+    for (const m of [...[...this.models.values()].map((x) => x.changed), this.stats.ticked, this.logs.changed, this.details.changed]) m.onError = onErr;
+    for (const m of this.models.values()) m.changed.on(() => this.listChanged());
     this.stats.ticked.on(() => {
       if (this.state.tab === 'top' && this.state.view === 'containers') this.details.reloadProcesses();
       this.schedule();
@@ -79,11 +78,10 @@ export class App {
     this.logs.changed.on(() => this.schedule());
     this.shells.changed.on(() => this.schedule());
     this.logs.failed.on((m) => this.say(m, true));
-    this.details.changed.on(() => { if (this.details.inspect) this.tree.set(this.details.inspect); this.schedule(); });
-    this.watchers = new Watchers(engine, {
+    // a document from an earlier selection never stays on screen under a new one's title
+    this.details.changed.on(() => { this.tree.set(this.details.inspect ?? {}); this.schedule(); });
+    this.watchers = new Watchers(engine, [...this.models.values()].filter((m) => m !== this.containers), {
       container: (id, ev) => this.onContainerEvent(id, ev.action),
-      images: () => void this.images.load().catch((e) => this.fail(e)),
-      volumes: () => { try { this.volumes.load(); } catch (e) { this.fail(e); } },
       error: (m) => this.say(m, true),
     });
   }
@@ -96,8 +94,7 @@ export class App {
     this.containers.loadAll();
     this.renderNow(); // first frame: the container list, before the slower image and volume loads
     this.trace(`first frame ${performance.now().toFixed(0)} ms after process start (cpu ${(process.cpuUsage().user / 1000).toFixed(0)} ms user)`);
-    await this.images.load().catch((e) => this.fail(e));
-    try { this.volumes.load(); } catch (e) { this.fail(e); }
+    for (const m of this.models.values()) if (m !== this.containers) await Promise.resolve().then(() => m.load()).catch((e) => this.fail(e));
     this.watchers.start();
     // uptimes ("Up 5 minutes") move with the clock even when nothing happens
     this.clock = setInterval(() => this.schedule(), Math.max(this.config.refreshMs, 1000));
@@ -146,21 +143,26 @@ export class App {
     }
   }
 
+  get view(): AnyView { return VIEWS.find((v) => v.name === this.state.view) ?? VIEWS[0]; }
+
+  model(view: AnyView): ListModel<unknown> { return this.models.get(view.name)!; }
+
   private buildTable(): Table<unknown> {
-    const s = this.state, f = s.per[s.view].filter.toLowerCase();
-    const width = Number(this.layout.list.width) - 4;
-    const match = (...fields: string[]): boolean => !f || fields.some((x) => x.toLowerCase().includes(f));
-    if (s.view === 'containers') {
-      const items = this.containers.all().filter((c) => match(c.name, c.image, c.state, c.id.slice(0, 12)));
-      return containerTable(items, (id) => this.stats.history(id), this.theme, width) as Table<unknown>;
-    }
-    if (s.view === 'images') {
-      const items = imageRows(this.images.all()).filter((r) => match(r.tag, r.image.id));
-      const users = new Map([...this.containers.imageUsers()].map(([k, v]) => [k, v]));
-      return imageTable(items, users, width) as Table<unknown>;
-    }
-    const items = this.volumes.all().filter((v) => match(v.name));
-    return volumeTable(items, (id) => this.containers.get(id)?.name ?? id.slice(0, 12), width) as Table<unknown>;
+    const v = this.view, p = this.state.per[v.name];
+    const test = rowFilter(p.filter);
+    const items = sortRows(v, this, v.rows(this).filter((x: unknown) => test(v.filterText(x), v.labels?.(x) ?? {})), p.sort);
+    // two columns for the border, two for the mark, and one kept free: blessed wraps a line
+    // of exactly the box's width when colour tags close after its last character
+    const width = Number(this.layout.list.width) - 5;
+    return buildTable(v, this, items, width, p.sort);
+  }
+
+  /** A list changed: redraw, and if the row under the cursor is another item than the
+   * details show (a row appeared in an empty view, the selected one went), follow it. */
+  private listChanged(): void {
+    this.schedule();
+    const cur = this.currentItem(), shown = this.details.selected;
+    if (cur?.kind !== shown?.kind || cur?.id !== shown?.id) this.selectionChanged();
   }
 
   /** One sampler subscription per running container on screen (plus the selected one). */
@@ -234,9 +236,12 @@ export class App {
   currentItem(): Selected | undefined {
     const key = this.selectedKey();
     if (key === undefined) return undefined;
-    if (this.state.view === 'containers') return { kind: 'container', id: key };
-    if (this.state.view === 'images') return { kind: 'image', id: key.split(' ')[0] };
-    return { kind: 'volume', id: key };
+    return this.view.select(this.table.items[this.table.keys.indexOf(key)], this.engine);
+  }
+
+  targetItems<T>(): T[] {
+    const t = this.table;
+    return this.targets().map((k) => t.items[t.keys.indexOf(k)] as T);
   }
 
   openLogs(id: string): void {
@@ -255,14 +260,15 @@ export class App {
   }
 
   tabs(): readonly Tab[] {
-    return this.state.view === 'containers' ? CONTAINER_TABS : ['inspect'];
+    return this.view.tabs;
   }
 
-  setView(v: ViewName): void {
-    this.state.view = v;
+  setView(name: string): void {
+    const v = VIEWS.find((x) => x.name === name);
+    if (!v) return this.say(`no view "${name}"`, true);
+    this.state.view = v.name;
     this.state.focus = 'list';
-    if (v !== 'containers') this.state.tab = 'inspect';
-    else if (!CONTAINER_TABS.includes(this.state.tab)) this.state.tab = 'logs';
+    if (!v.tabs.includes(this.state.tab)) this.state.tab = v.tabs.includes('logs') ? 'logs' : v.tabs[0];
     this.charts.hide();
     this.dirty = true;
     this.selectionChanged();
@@ -274,7 +280,7 @@ export class App {
     this.containers.refresh(id);
     if (action === 'destroy') {
       this.stats.forget(id);
-      for (const v of VIEWS) this.state.per[v].marks.delete(id);
+      for (const v of VIEWS) this.state.per[v.name].marks.delete(id);
       if (this.logs.containerId === id) this.logs.close();
     }
     const sel = this.details.selected;
@@ -313,9 +319,13 @@ export class App {
       return this.schedule();
     }
     if (m.kind === 'pull') {
-      if (name === 'escape' || name === 'enter' || name === 'q') {
+      // a finished pull's window closes on any key; a running one hides on esc/enter/q
+      // and says so for any other key rather than swallowing it silently
+      if (m.progress.done || name === 'escape' || name === 'enter' || name === 'q') {
         this.state.mode = { kind: 'normal' };
         if (!m.progress.done) this.say(`pull of ${m.progress.ref} continues in the background`);
+      } else {
+        this.say(`pulling ${m.progress.ref}: esc hides this window (the pull goes on)`);
       }
       return this.schedule();
     }
@@ -344,6 +354,13 @@ export class App {
     this.state.mode = { kind: 'input', purpose, input: new LineInput(initial), label, before: initial };
   }
 
+  ask(label: string, onSubmit: (value: string) => void | Promise<void>): void {
+    this.state.mode = {
+      kind: 'input', purpose: 'ask', input: new LineInput(''), label, before: '',
+      onSubmit: (v) => { const r = onSubmit(v); if (r instanceof Promise) r.catch((e) => this.fail(e)); },
+    };
+  }
+
   private inputKey(m: Extract<UiState['mode'], { kind: 'input' }>, name: string, ch: string | undefined): void {
     const r = m.input.key(name, ch);
     const live = (v: string): void => {
@@ -360,6 +377,7 @@ export class App {
       if (m.purpose === 'command') this.command(v);
       if (m.purpose === 'pull' && v) this.pull(v);
       if (m.purpose === 'save' && v) this.saveLog(v);
+      if (m.purpose === 'ask') m.onSubmit?.(v);
     }
     this.schedule();
   }
@@ -443,8 +461,8 @@ export class App {
     const [cmd, ...rest] = line.split(/\s+/);
     const arg = rest.join(' ');
     if (!cmd) return;
-    const views: Record<string, ViewName> = { containers: 'containers', co: 'containers', ps: 'containers', images: 'images', im: 'images', volumes: 'volumes', vol: 'volumes', vo: 'volumes' };
-    if (views[cmd]) return this.setView(views[cmd]);
+    const view = VIEWS.find((v) => v.aliases.includes(cmd));
+    if (view) return this.setView(view.name);
     if (cmd === 'q' || cmd === 'quit') return this.quit();
     if (cmd === 'pull') { if (!arg) return this.startInput('pull', 'pull image: '); return this.pull(arg); }
     if (cmd === 'run') return this.openRunForm(arg);
@@ -456,7 +474,7 @@ export class App {
       const name = cmd.includes('.') && !this.handlers[`${c}.${cmd}`] ? cmd : `${c}.${cmd}`;
       if (this.handlers[name]) return this.act(name, arg);
     }
-    this.say(`unknown command ":${cmd}" (:help for keys; commands: containers, images, volumes, pull REF, run IMAGE, theme NAME, filter TEXT, q, or an action name)`, true);
+    this.say(`unknown command ":${cmd}" (:help for keys; commands: ${VIEWS.map((v) => v.name).join(', ')}, pull REF, run IMAGE, theme NAME, filter TEXT, q, or an action name)`, true);
   }
 
   setTheme(name: string): void {
@@ -465,6 +483,7 @@ export class App {
     this.theme = loadTheme(next);
     applyTheme(this);
     this.charts.setTheme(this.theme);
+    this.schedule();
     this.say(`theme ${this.theme.name}`);
   }
 
@@ -486,28 +505,6 @@ export class App {
 
   confirm(message: string, onYes: () => Promise<string>): void {
     this.state.mode = { kind: 'confirm', message, onYes };
-  }
-
-  removeSelected(): void {
-    const v = this.state.view, t = this.targets();
-    if (!t.length) return this.say('nothing selected', true);
-    if (v === 'containers') {
-      const names = t.map((i) => this.containers.get(i)?.name ?? i.slice(0, 12));
-      const running = t.filter((i) => this.containers.get(i)?.state === 'running' || this.containers.get(i)?.state === 'paused').length;
-      return this.confirm(`Remove ${names.join(', ')}?${running ? ` (${running} running: will be killed)` : ''}`,
-        () => containerAction(this.engine, 'remove', t).then((r) => { this.state.per.containers.marks.clear(); return r; }));
-    }
-    if (v === 'images') {
-      const tags = t.map((k) => k.split(' ').slice(1).join(' ')).map((tag, i) => (tag === '<none>:<none>' ? t[i].split(' ')[0] : tag));
-      return this.confirm(`Remove image${tags.length > 1 ? 's' : ''} ${tags.join(', ')}?`, () => removeImages(this.engine, tags).then((r) => { this.state.per.images.marks.clear(); return r; }));
-    }
-    return this.confirm(`Remove volume${t.length > 1 ? 's' : ''} ${t.join(', ')}?`, () => removeVolumes(this.engine, t).then((r) => { this.state.per.volumes.marks.clear(); return r; }));
-  }
-
-  pruneView(): void {
-    const v = this.state.view;
-    const what = v === 'containers' ? 'all stopped containers' : v === 'images' ? 'dangling images' : 'unused volumes';
-    this.confirm(`Prune ${what}?`, () => prune(this.engine, v));
   }
 
   // ---- status line -----------------------------------------------------------

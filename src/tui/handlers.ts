@@ -1,16 +1,28 @@
 // What each keymap action does, by "context.action". The keymap (keys.ts) says
 // which keys reach which action; this table is the only place that says what
-// the action means, so remapped keys and `:` commands share it.
-import type { App } from './app.js';
-import { VIEWS } from './state.js';
+// the action means, so remapped keys and `:` commands share it. A view's own
+// actions are in its file and join the table as "<view>.<action>".
+import type { ActionCtx } from './views/view.js';
+import { VIEWS } from './views/index.js';
 
 export type Handler = (arg?: string) => void | Promise<void>;
 
-export function handlerTable(app: App): Record<string, Handler> {
+export function handlerTable(app: ActionCtx): Record<string, Handler> {
   const s = app.state;
   const page = (): number => Math.max(1, Number(app.layout.content.height) - 1);
   const listPage = (): number => Math.max(1, Number(app.layout.list.height) - 3);
-  const viewStep = (d: number): void => app.setView(VIEWS[(VIEWS.indexOf(s.view) + d + VIEWS.length) % VIEWS.length]);
+  const viewStep = (d: number): void => {
+    const i = VIEWS.findIndex((v) => v.name === s.view);
+    app.setView(VIEWS[(i + d + VIEWS.length) % VIEWS.length].name);
+  };
+  /** Sorting: `d` moves the sorted column (past either end: the model's own order). */
+  const sortStep = (d: number): void => {
+    const p = s.per[s.view], n = app.view.columns.length;
+    const at = p.sort ? p.sort.col : d > 0 ? -1 : n;
+    const next = at + d;
+    p.sort = next < 0 || next >= n ? undefined : { col: next, desc: p.sort?.desc ?? false };
+    app.say(p.sort ? `sorted by ${app.view.columns[p.sort.col].title}${p.sort.desc ? ' (descending)' : ''}` : 'unsorted');
+  };
   const tabStep = (d: number): void => {
     const tabs = app.tabs();
     app.setTab(tabs[(tabs.indexOf(s.tab) + d + tabs.length) % tabs.length]);
@@ -42,14 +54,9 @@ export function handlerTable(app: App): Record<string, Handler> {
     s.log.top = Math.max(0, (buf.indexOf(seq) ?? 0) - Math.floor(page() / 3));
     app.say(`match ${hits.indexOf(seq) + 1}/${hits.length} for "${q}" (G or f: follow again)`);
   };
-  const container = (): string | undefined => (s.view === 'containers' ? app.selectedKey() : undefined);
-
-  return {
+  const table: Record<string, Handler> = {
     'global.quit': () => app.quit(),
     'global.help': () => { s.mode = { kind: 'help', scroll: 0 }; },
-    'global.view.containers': () => app.setView('containers'),
-    'global.view.images': () => app.setView('images'),
-    'global.view.volumes': () => app.setView('volumes'),
     'global.view.next': () => viewStep(1),
     'global.view.prev': () => viewStep(-1),
     'global.command': () => app.startInput('command', ':'),
@@ -79,29 +86,19 @@ export function handlerTable(app: App): Record<string, Handler> {
       app.moveTo(app.cursor() + 1);
     },
     'list.markAll': () => { for (const k of app.table.keys) s.per[s.view].marks.add(k); },
-    'list.prune': () => app.pruneView(),
-
-    'containers.logs': () => { if (container()) { app.setTab('logs'); s.focus = 'details'; } },
-    'containers.stats': () => { if (container()) { app.setTab('stats'); s.focus = 'details'; } },
-    'containers.stop': () => app.containerVerb('stop'),
-    'containers.start': () => app.containerVerb('start'),
-    'containers.restart': () => app.containerVerb('restart'),
-    'containers.kill': () => {
-      const t = app.targets();
-      if (t.length) app.confirm(`Kill ${t.map((i) => app.containers.get(i)?.name ?? i).join(', ')} with SIGKILL?`, async () => { await app.containerVerb('kill'); return s.message.text; });
+    'list.remove': () => {
+      const items = app.targetItems<unknown>();
+      if (!items.length) return app.say('nothing selected', true);
+      app.view.remove(app, items);
     },
-    'containers.pause': () => app.containerVerb('pause'),
-    'containers.remove': () => app.removeSelected(),
-    'containers.shell': () => app.openShell(),
-
-    'images.run': () => {
-      const k = app.selectedKey();
-      if (!k) return app.say('no image selected', true);
-      const [id, tag] = k.split(' ');
-      app.openRunForm(tag === '<none>:<none>' ? id : tag);
+    'list.prune': () => { const v = app.view; app.confirm(`Prune ${v.prune.what}?`, () => v.prune.run(app.engine)); },
+    'list.sort.next': () => sortStep(1),
+    'list.sort.prev': () => sortStep(-1),
+    'list.sort.reverse': () => {
+      const p = s.per[s.view];
+      if (!p.sort) return app.say('not sorted: > picks a column', true);
+      p.sort.desc = !p.sort.desc;
     },
-    'images.remove': () => app.removeSelected(),
-    'volumes.remove': () => app.removeSelected(),
 
     'details.down': () => scroll(1),
     'details.up': () => scroll(-1),
@@ -112,8 +109,8 @@ export function handlerTable(app: App): Record<string, Handler> {
     'details.tab.next': () => tabStep(1),
     'details.tab.prev': () => tabStep(-1),
     'details.tab.inspect': () => app.setTab('inspect'),
-    'details.tab.logs': () => { if (s.view === 'containers') app.setTab('logs'); },
-    'details.tab.stats': () => { if (s.view === 'containers') app.setTab('stats'); },
+    'details.tab.logs': () => { if (app.tabs().includes('logs')) app.setTab('logs'); },
+    'details.tab.stats': () => { if (app.tabs().includes('stats')) app.setTab('stats'); },
     'details.back': () => { s.focus = 'list'; },
 
     'logs.search': () => app.startInput('search', 'search logs: ', s.log.query),
@@ -134,4 +131,9 @@ export function handlerTable(app: App): Record<string, Handler> {
     'inspect.foldAll': () => { app.tree.foldAll(); s.inspectCursor = 0; },
     'inspect.unfoldAll': () => app.tree.unfoldAll(),
   };
+  for (const v of VIEWS) {
+    table[`global.view.${v.name}`] = () => app.setView(v.name);
+    for (const [name, a] of Object.entries(v.actions)) table[`${v.name}.${name}`] = (arg) => a.run(app, arg);
+  }
+  return table;
 }

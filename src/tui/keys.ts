@@ -1,7 +1,11 @@
 // The keymap is data: every action with its keys, the context where it applies
 // and its help text. Key dispatch and the help overlay are both generated from
-// it, and the user's config replaces an action's keys by name.
-export type Context = 'global' | 'list' | 'containers' | 'images' | 'volumes' | 'details' | 'logs' | 'inspect' | 'shell';
+// it, and the user's config replaces an action's keys by name. A view's own
+// actions come from its file (views/*.ts), with the view's name as context.
+import { VIEWS } from './views/index.js';
+
+/** 'global', 'list', 'details', 'logs', 'inspect', 'shell', or a view's name. */
+export type Context = string;
 
 export interface Binding {
   action: string;
@@ -15,9 +19,7 @@ const b = (context: Context, action: string, keys: string[], help: string): Bind
 export const DEFAULT_KEYMAP: readonly Binding[] = [
   b('global', 'quit', ['q', 'C-c'], 'quit berth (the terminal is restored)'),
   b('global', 'help', ['?'], 'this help'),
-  b('global', 'view.containers', ['1'], 'containers view'),
-  b('global', 'view.images', ['2'], 'images view'),
-  b('global', 'view.volumes', ['3'], 'volumes view'),
+  ...VIEWS.map((v) => b('global', `view.${v.name}`, [v.key], `${v.name} view`)),
   b('global', 'view.next', ['tab'], 'next view'),
   b('global', 'view.prev', ['S-tab'], 'previous view'),
   b('global', 'command', [':'], 'command mode (:help lists commands)'),
@@ -36,22 +38,13 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   b('list', 'open', ['enter'], 'open the details of the row'),
   b('list', 'mark', ['space'], 'mark / unmark the row for bulk actions'),
   b('list', 'markAll', ['C-a'], 'mark every shown row'),
-  b('list', 'prune', ['x'], 'prune (stopped containers / unused images / unused volumes), with confirm'),
+  b('list', 'remove', ['d'], 'remove the marked or selected rows (confirm; running containers are killed)'),
+  b('list', 'prune', ['x'], 'prune (stopped containers / dangling images / unused volumes / unused networks), with confirm'),
+  b('list', 'sort.next', ['>'], 'sort by the next column (htop\'s keys; past the last: unsorted)'),
+  b('list', 'sort.prev', ['<'], 'sort by the previous column'),
+  b('list', 'sort.reverse', ['I'], 'reverse the sort order'),
 
-  b('containers', 'logs', ['l'], 'logs of the container'),
-  b('containers', 'stop', ['s'], 'stop (marked or selected)'),
-  b('containers', 'start', ['S'], 'start (marked or selected)'),
-  b('containers', 'restart', ['r'], 'restart (marked or selected)'),
-  b('containers', 'kill', ['K'], 'kill with SIGKILL (confirm)'),
-  b('containers', 'pause', ['p'], 'pause / unpause'),
-  b('containers', 'remove', ['d'], 'remove (confirm; running ones are killed)'),
-  b('containers', 'shell', ['e'], 'shell in the container (opens one, or returns to it)'),
-  b('containers', 'stats', ['c'], 'CPU, memory, network and block I/O charts'),
-
-  b('images', 'run', ['r'], 'run a container from the image (form)'),
-  b('images', 'remove', ['d'], 'remove the image (confirm)'),
-
-  b('volumes', 'remove', ['d'], 'remove the volume (confirm)'),
+  ...VIEWS.flatMap((v) => Object.entries(v.actions).map(([name, a]) => b(v.name, name, a.keys, a.help))),
 
   b('details', 'down', ['j', 'down'], 'scroll / move down'),
   b('details', 'up', ['k', 'up'], 'scroll / move up'),
@@ -113,7 +106,7 @@ export class Keymap {
   /** The help overlay's text, grouped by context, generated from the bindings. */
   helpLines(): string[] {
     const titles: Record<Context, string> = {
-      global: 'Everywhere', list: 'Lists', containers: 'Containers', images: 'Images', volumes: 'Volumes',
+      global: 'Everywhere', list: 'Lists', ...Object.fromEntries(VIEWS.map((v) => [v.name, v.title])),
       details: 'Details area', logs: 'Logs tab', inspect: 'Inspect tab', shell: 'Shell (all other keys go to the shell)',
     };
     const out: string[] = [];

@@ -1,19 +1,18 @@
 // Draws the app's state into the layout's boxes: view tabs, the list window,
 // the details tab, the prompt, the status line and the overlay. Called once
 // per coalesced change; only the visible window of each list is drawn.
-import type { App } from './app.js';
+import type { RenderCtx } from './views/view.js';
 import { displayKey, type Context } from './keys.js';
 import { RUN_FIELDS } from './model/run-spec.js';
-import { inner } from './view/layout.js';
+import { inner, splitList } from './view/layout.js';
 import { cell, esc, size } from './view/text.js';
 import { envLines, jsonLines, logWindow, mountLines, processLines } from './view/details-text.js';
 import { CHART_WINDOW_MS } from './view/charts.js';
 import type { Tab } from './state.js';
 
-const TITLES = { containers: 'Containers', images: 'Images', volumes: 'Volumes' } as const;
 const TAB_TITLES: Record<Tab, string> = { logs: 'logs', stats: 'stats', inspect: 'inspect', top: 'processes', env: 'env', mounts: 'mounts', shell: 'shell' };
 
-export function render(app: App): void {
+export function render(app: RenderCtx): void {
   renderTabs(app);
   renderList(app);
   renderDetails(app);
@@ -22,19 +21,19 @@ export function render(app: App): void {
   renderOverlay(app);
 }
 
-function renderTabs(app: App): void {
+function renderTabs(app: RenderCtx): void {
   const t = app.theme, s = app.state;
-  const counts = { containers: app.containers.all().length, images: app.images.all().length, volumes: app.volumes.all().length };
-  const tabs = (['containers', 'images', 'volumes'] as const).map((v, i) => {
-    const label = ` ${i + 1} ${TITLES[v]} (${counts[v]}) `;
-    return v === s.view ? `{${t.selectedFg}-fg}{${t.selectedBg}-bg}${label}{/}` : `{${t.dim}-fg}${label}{/${t.dim}-fg}`;
+  const tabs = app.views.map((v) => {
+    const label = ` ${v.key} ${v.title} (${app.model(v).all().length}) `;
+    return v.name === s.view ? `{${t.selectedFg}-fg}{${t.selectedBg}-bg}${label}{/}` : `{${t.dim}-fg}${label}{/${t.dim}-fg}`;
   }).join(' ');
   app.layout.tabs.setContent(`{bold}{${t.title}-fg} berth {/${t.title}-fg}{/bold} ${tabs}  {${t.dim}-fg}${esc(app.engine.layout.root)}{/${t.dim}-fg}`);
 }
 
-function renderList(app: App): void {
+function renderList(app: RenderCtx): void {
   const s = app.state, t = app.theme, p = s.per[s.view];
   const box = app.layout.list;
+  splitList(app.layout, app.table.rows.length + 3);
   const { width, height } = inner(box);
   const rows = Math.max(1, height - 1);
   const cur = app.cursor();
@@ -56,10 +55,10 @@ function renderList(app: App): void {
       lines.push(mark + row);
     }
   }
-  if (!app.table.rows.length) lines.push(`  {${t.dim}-fg}${p.filter ? `nothing matches "${esc(p.filter)}" (Esc clears the filter)` : emptyText(s.view)}{/${t.dim}-fg}`);
+  const total = app.view.rows(app).length;
+  if (!app.table.rows.length) lines.push(`  {${t.dim}-fg}${p.filter ? `nothing matches "${esc(p.filter)}" (Esc clears the filter)` : total ? 'nothing to show' : app.view.empty}{/${t.dim}-fg}`);
   box.setContent(lines.join('\n'));
-  const total = s.view === 'containers' ? app.containers.all().length : s.view === 'images' ? app.table.rows.length : app.volumes.all().length;
-  const parts = [`${TITLES[s.view]}`, `${app.table.rows.length} of ${total}`];
+  const parts = [app.view.title, `${app.table.rows.length} of ${total}`];
   if (p.filter) parts.push(`filter "${p.filter}"`);
   if (p.marks.size) parts.push(`${p.marks.size} marked`);
   box.setLabel(` ${parts.join(' — ')} `);
@@ -67,20 +66,12 @@ function renderList(app: App): void {
   void width;
 }
 
-function emptyText(v: string): string {
-  if (v === 'containers') return 'no containers: 2 → images, r on an image runs one';
-  if (v === 'images') return 'no images: P pulls one';
-  return 'no volumes';
-}
-
-function renderDetails(app: App): void {
+function renderDetails(app: RenderCtx): void {
   const s = app.state, t = app.theme, L = app.layout;
   const item = app.currentItem();
   const focused = s.focus === 'details';
   L.details.style.border = { fg: focused ? t.focusBorder : t.border };
-  const name = !item ? '' : item.kind === 'container' ? app.containers.get(item.id)?.name ?? item.id.slice(0, 12)
-    : item.kind === 'image' ? (app.selectedKey() ?? '').split(' ').slice(1).join(' ') : item.id;
-  L.details.setLabel(` ${esc(name)} — ${TAB_TITLES[s.tab]} `);
+  L.details.setLabel(` ${esc(item?.name ?? '')} — ${TAB_TITLES[s.tab]} `);
   L.detailsTabs.setContent(app.tabs().map((tab) => (tab === s.tab
     ? `{${t.selectedFg}-fg}{${t.selectedBg}-bg} ${TAB_TITLES[tab]} {/}` : ` {${t.dim}-fg}${TAB_TITLES[tab]}{/${t.dim}-fg} `)).join('') + tabHint(app));
   const { width, height } = { width: Number(L.content.width), height: Number(L.content.height) };
@@ -90,8 +81,8 @@ function renderDetails(app: App): void {
     const l = h?.latest;
     const summary = !l || !l.running ? 'not running: no samples (the history below is what was seen while it ran)'
       : `CPU ${l.cpu?.percent.toFixed(1) ?? '-'}% of one CPU (${l.cpu?.onlineCpus ?? '?'} online) · mem ${l.memory ? `${size(l.memory.used)} / ${size(l.memory.limit)}` : '-'} · pids ${l.pids ?? '-'} · history: ${Math.round((h?.span() ?? 0) / 1000)}s kept in ${h ? h.bucketMs / 1000 : 2}s averages; charts show the last ${CHART_WINDOW_MS / 60000} min`;
-    L.content.setContent(esc(cell(summary, width)));
-    app.charts.show(h);
+    const drawn = app.charts.show(h);
+    L.content.setContent(esc(cell(summary, width)) + (drawn ? '' : `\n{${t.dim}-fg}${esc(cell(`the pane is too small for charts (${width}×${height}); a bigger window shows them`, width))}{/${t.dim}-fg}`));
     return;
   }
   app.charts.hide();
@@ -103,7 +94,10 @@ function renderDetails(app: App): void {
   } else if (s.tab === 'shell') {
     lines = shellLines(app, item.id, width, height);
   } else if (s.tab === 'inspect') {
-    if (app.details.error) lines = [`{${t.error}-fg}${esc(app.details.error)}{/${t.error}-fg}`];
+    const shown = app.details.selected;
+    // the document being read belongs to another row than the title says: show neither's
+    if (shown?.kind !== item.kind || shown.id !== item.id || (!app.details.inspect && !app.details.error)) lines = [`{${t.dim}-fg}reading…{/${t.dim}-fg}`];
+    else if (app.details.error) lines = [`{${t.error}-fg}${esc(app.details.error)}{/${t.error}-fg}`];
     else {
       const all = jsonLines(app.tree, s.inspectCursor, t, width);
       const top = Math.max(0, Math.min(s.inspectCursor - Math.floor(height / 2), all.length - height));
@@ -118,7 +112,7 @@ function renderDetails(app: App): void {
 }
 
 /** The shell pane: the headless terminal's screen, sized to the pane, cursor shown while typing. */
-function shellLines(app: App, id: string, width: number, height: number): string[] {
+function shellLines(app: RenderCtx, id: string, width: number, height: number): string[] {
   const t = app.theme;
   const sh = app.shells.get(id);
   if (!sh) return [`{${t.dim}-fg}no shell in this container: press ${displayKey(app.keymap.keysOf('shell', 'containers').split('/')[0] ?? 'e')} to open one (sh, like docker exec -it … sh){/${t.dim}-fg}`];
@@ -134,7 +128,7 @@ function shellLines(app: App, id: string, width: number, height: number): string
   return out.slice(-height);
 }
 
-function tabHint(app: App): string {
+function tabHint(app: RenderCtx): string {
   const s = app.state, t = app.theme;
   if (s.tab !== 'logs') return '';
   const flag = (on: boolean, n: string): string => `${on ? '●' : '○'} ${n}`;
@@ -144,14 +138,14 @@ function tabHint(app: App): string {
   return `   {${t.dim}-fg}${esc(parts.join('  '))}{/${t.dim}-fg}`;
 }
 
-function renderPrompt(app: App): void {
+function renderPrompt(app: RenderCtx): void {
   const m = app.state.mode, P = app.layout.prompt;
   if (m.kind !== 'input') { P.hide(); return; }
   P.show();
   P.setContent(`{bold}${esc(m.label)}{/bold}${m.input.render(esc)}`);
 }
 
-function renderStatus(app: App): void {
+function renderStatus(app: RenderCtx): void {
   const s = app.state, t = app.theme;
   const msg = s.message;
   // informational messages fade after 8 s; errors stay until the next message
@@ -163,7 +157,7 @@ function renderStatus(app: App): void {
   app.layout.status.setContent(`${left}{|} ${hints.length > room ? '' : esc(hints)} `);
 }
 
-function hintKeys(app: App): Array<[string, string]> {
+function hintKeys(app: RenderCtx): Array<[string, string]> {
   const k = (action: string, ctx?: Context): string => {
     const b = app.keymap.bindings.find((x) => x.action === action && (!ctx || x.context === ctx));
     return b?.keys[0] ? displayKey(b.keys[0]) : '';
@@ -174,12 +168,15 @@ function hintKeys(app: App): Array<[string, string]> {
   if (s.mode.kind !== 'normal') return [];
   const common: Array<[string, string]> = [[k('help'), 'help'], [k('quit'), 'quit']];
   if (s.focus === 'details' && s.tab === 'logs') return [[k('search', 'logs'), 'search'], [k('next', 'logs'), 'next'], [k('timestamps', 'logs'), 'time'], [k('wrap', 'logs'), 'wrap'], [k('save', 'logs'), 'save'], [k('back', 'details'), 'back'], ...common];
-  if (s.view === 'containers') return [[k('filter'), 'filter'], [k('logs', 'containers'), 'logs'], [k('stats', 'containers'), 'stats'], [k('stop', 'containers'), 'stop'], [k('remove', 'containers'), 'remove'], [k('mark'), 'mark'], ...common];
-  if (s.view === 'images') return [[k('run', 'images'), 'run'], [k('pull'), 'pull'], [k('remove', 'images'), 'remove'], [k('prune'), 'prune'], ...common];
-  return [[k('remove', 'volumes'), 'remove'], [k('prune'), 'prune'], ...common];
+  // "list.remove" is a list action, "stop" one of this view's own
+  const hint = ([a, label]: [string, string]): [string, string] => {
+    const dot = a.indexOf('.');
+    return dot > 0 && !app.view.actions[a] ? [k(a.slice(dot + 1), a.slice(0, dot)), label] : [k(a, app.view.name), label];
+  };
+  return [...app.view.hints.map(hint), ...common];
 }
 
-function renderOverlay(app: App): void {
+function renderOverlay(app: RenderCtx): void {
   const m = app.state.mode, O = app.layout.overlay, t = app.theme;
   if (m.kind === 'normal' || m.kind === 'input' || m.kind === 'shell') { O.hide(); return; }
   O.show();
@@ -208,18 +205,17 @@ function renderOverlay(app: App): void {
     O.setContent('\n' + lines.join('\n'));
   } else if (m.kind === 'pull') {
     const p = m.progress;
-    O.setLabel(` Pull ${p.ref} — ${p.done ? (p.error ? 'failed' : 'done') : 'pulling…'} (esc: ${p.done ? 'close' : 'hide'}) `);
+    O.setLabel(` Pull ${p.ref} — ${p.done ? `${p.error ? 'failed' : 'done'} (any key closes)` : 'pulling… (esc hides; it goes on)'} `);
     O.width = '80%'; O.height = Math.min(Number(app.screen.height) - 4, p.lines().length + 4);
     O.setContent(p.lines().map((l) => (l.startsWith('error:') ? `{${t.error}-fg}${esc(l)}{/${t.error}-fg}` : esc(l))).join('\n'));
   }
 }
 
 /** Re-colours the boxes after a theme change. */
-export function applyTheme(app: App): void {
+export function applyTheme(app: RenderCtx): void {
   const t = app.theme, L = app.layout;
   for (const b of [L.tabs, L.list, L.details, L.detailsTabs, L.content, L.prompt, L.overlay]) {
     b.style.fg = t.fg; b.style.bg = t.bg;
   }
   L.status.style.fg = t.statusFg; L.status.style.bg = t.statusBg;
-  app.schedule();
 }

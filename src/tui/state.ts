@@ -6,18 +6,19 @@ import type { LogViewState } from './view/details-text.js';
 import type { RunFields } from './model/run-spec.js';
 import type { PullProgress } from './actions.js';
 
-export type ViewName = 'containers' | 'images' | 'volumes';
-export const VIEWS: readonly ViewName[] = ['containers', 'images', 'volumes'];
+/** A view's name (views/index.ts lists them). */
+export type ViewName = string;
 
 /** Details tabs ("shell": the container's shell pane, see model/shells.ts). */
 export type Tab = 'logs' | 'stats' | 'inspect' | 'top' | 'env' | 'mounts' | 'shell';
 export const CONTAINER_TABS: readonly Tab[] = ['logs', 'stats', 'inspect', 'top', 'env', 'mounts', 'shell'];
 
-export type InputPurpose = 'filter' | 'search' | 'command' | 'pull' | 'save';
+/** 'ask': a view's own question (its answer goes to `onSubmit`). */
+export type InputPurpose = 'filter' | 'search' | 'command' | 'pull' | 'save' | 'ask';
 
 export type Mode =
   | { kind: 'normal' }
-  | { kind: 'input'; purpose: InputPurpose; input: LineInput; label: string; before: string }
+  | { kind: 'input'; purpose: InputPurpose; input: LineInput; label: string; before: string; onSubmit?: (value: string) => void }
   | { kind: 'confirm'; message: string; onYes: () => Promise<string> }
   | { kind: 'help'; scroll: number }
   | { kind: 'form'; fields: RunFields; inputs: LineInput[]; index: number; error?: string }
@@ -31,6 +32,8 @@ export interface PerView {
   selected?: string;
   scroll: number;
   marks: Set<string>;
+  /** Sorted by this column (an index into the view's columns), else the model's order. */
+  sort?: { col: number; desc: boolean };
 }
 
 export interface UiState {
@@ -45,14 +48,16 @@ export interface UiState {
   detailsScroll: number;
   message: { text: string; error: boolean; at: number };
   mouse: boolean;
+  /** Containers view: stopped containers hidden. */
+  hideStopped: boolean;
 }
 
-export function initialState(mouse: boolean): UiState {
+export function initialState(views: readonly ViewName[], mouse: boolean): UiState {
   const pv = (): PerView => ({ filter: '', scroll: 0, marks: new Set() });
   return {
     view: 'containers',
     focus: 'list',
-    per: { containers: pv(), images: pv(), volumes: pv() },
+    per: Object.fromEntries(views.map((v) => [v, pv()])),
     tab: 'logs',
     mode: { kind: 'normal' },
     log: { follow: true, wrap: false, timestamps: false, query: '', top: 0 },
@@ -60,5 +65,6 @@ export function initialState(mouse: boolean): UiState {
     detailsScroll: 0,
     message: { text: '', error: false, at: 0 },
     mouse,
+    hideStopped: false,
   };
 }

@@ -10,8 +10,10 @@ import { JsonTree } from '../../src/tui/model/json-tree.js';
 import { Keymap, DEFAULT_KEYMAP, keyName } from '../../src/tui/keys.js';
 import { loadConfig, configPath } from '../../src/tui/config.js';
 import { LineInput } from '../../src/tui/view/line-input.js';
-import { splitWords, toCreateOptions, parseMemory } from '../../src/tui/model/run-spec.js';
-import { resample } from '../../src/tui/view/charts.js';
+import { splitWords, toCreateOptions } from '../../src/tui/model/run-spec.js';
+import { resample, chartGrid } from '../../src/tui/view/charts.js';
+import { fitColumns } from '../../src/tui/view/tables.js';
+import { rowFilter } from '../../src/tui/view/filter.js';
 import { loadTheme, themeNames } from '../../src/tui/theme.js';
 import { Layout } from '../../src/engine/store/layout.js';
 import { watchEvents, emitEvent, type EngineEvent } from '../../src/engine/events/index.js';
@@ -195,13 +197,20 @@ test('line input edits like a shell line', () => {
 
 test('run form fields become create options with docker syntax', () => {
   assert.equal(splitWords(`sh -c 'echo "a b"; exit 3' x\\ y`), ['sh', '-c', 'echo "a b"; exit 3', 'x y']);
-  assert.is(parseMemory('256m'), 256 * 1024 * 1024);
   const o = toCreateOptions({ image: 'bb', name: 'n1', command: 'echo hi', env: 'A=1,B=2', ports: '', volumes: 'v1:/data', memory: '64m', cpus: '0.5' });
   assert.equal([o.image, o.name, o.cmd, o.env], ['bb', 'n1', ['echo', 'hi'], ['A=1', 'B=2']]);
   assert.is(o.mounts?.[0].target, '/data');
   assert.equal(o.resources, { memory: 64 * 1024 * 1024, nanoCpus: 500_000_000 });
   assert.throws(() => toCreateOptions({ image: 'bb', name: '', command: '', env: '', ports: '8080:80', volumes: '', memory: '', cpus: '' }), /ports/);
   assert.throws(() => toCreateOptions({ image: '', name: '', command: '', env: '', ports: '', volumes: '', memory: '', cpus: '' }), /image/);
+  // the same strings `berth run` refuses, in the same words
+  const form = (memory: string, cpus: string) => () => toCreateOptions({ image: 'bb', name: '', command: '', env: '', ports: '', volumes: '', memory, cpus });
+  assert.throws(form('12q', ''), /^invalid argument "12q" for "--memory" flag: invalid size: '12q'$/);
+  assert.throws(form('', '1e9'), /^invalid argument "1e9" for "--cpus" flag: not a number$/);
+  assert.throws(form('', '0.0000000001'), /value is too precise/);
+  assert.is(toCreateOptions({ image: 'bb', name: '', command: '', env: 'HOME_NOT_SET_X', ports: '', volumes: '', memory: '1.5g', cpus: '.25' }).resources?.nanoCpus, 250_000_000);
+  // "K" alone goes to the engine as it is: it takes berth's value there, or is left out when unset (-e K)
+  assert.equal(toCreateOptions({ image: 'bb', name: '', command: '', env: 'NOPE_UNSET', ports: '', volumes: '', memory: '', cpus: '' }).env, ['NOPE_UNSET']);
 });
 
 test('inspect JSON folds and unfolds by path', () => {
@@ -216,6 +225,33 @@ test('inspect JSON folds and unfolds by path', () => {
   assert.ok(t.lines.some((l) => l.folded && l.key === 'State'));
   t.unfoldAll();
   assert.ok(!t.lines.some((l) => l.folded));
+});
+
+test('columns shrink, then drop least important first, and never pass the width', () => {
+  const cols = [{ width: 20, min: 12, drop: 0 }, { width: 20, min: 10, drop: 3 }, { width: 8, drop: 0 }, { width: 14, min: 7, drop: 2 }, { width: 10, min: 8, drop: 4, flex: true }];
+  const sum = (w: Array<number | undefined>): number => w.reduce<number>((a, x) => (x === undefined ? a : a + x + 1), -1);
+  assert.equal(fitColumns(cols, 200), [20, 20, 8, 14, 10 + 200 - 76], 'room to spare goes to the flex column');
+  assert.equal(fitColumns(cols, 76), [20, 20, 8, 14, 10]);
+  assert.equal(fitColumns(cols, 60), [20, 10, 8, 10, 8], 'the least important shrink first');
+  assert.equal(fitColumns(cols, 40), [20, undefined, 8, 10, undefined], 'then drop, before a column that never drops is cut');
+  assert.equal(fitColumns(cols, 25), [16, undefined, 8, undefined, undefined], 'the last shown column is cut');
+  for (let w = 1; w <= 120; w++) assert.ok(sum(fitColumns(cols, w)) <= Math.max(w, 1), `fits in ${w}`);
+  assert.equal(chartGrid(160, 26), { cols: 2, rows: 2 });
+  assert.equal(chartGrid(78, 8), { cols: 2, rows: 1 });
+  assert.equal(chartGrid(30, 8), { cols: 1, rows: 1 });
+  assert.equal(chartGrid(20, 4), { cols: 0, rows: 0 });
+});
+
+test('the list filter: text, regex, ! inverts, label=', () => {
+  const f = (q: string, fields: string[], labels: Record<string, string> = {}): boolean => rowFilter(q)(fields, labels);
+  assert.ok(f('', ['x']));
+  assert.ok(f('WEB', ['my-web-1']), 'case-insensitive text');
+  assert.ok(f('^web-\\d$', ['web-3']) && !f('^web-\\d$', ['web-33']), 'a regex');
+  assert.ok(f('[oops', ['a [oops b']), 'an unfinished regex is plain text');
+  assert.ok(!f('!web', ['web-1']) && f('!web', ['db']), '! inverts');
+  assert.ok(f('label=tier', ['x'], { tier: 'a' }) && !f('label=tier', ['x'], {}));
+  assert.ok(f('label=tier=a', ['x'], { tier: 'a' }) && !f('label=tier=a', ['x'], { tier: 'b' }));
+  assert.ok(f('!label=tier=a', ['x'], { tier: 'b' }));
 });
 
 test.run();

@@ -4,14 +4,18 @@
 import type { Engine } from '../../engine/index.js';
 import { summarize, type ContainerSummary } from '../../engine/container/index.js';
 import { Emitter } from './emitter.js';
+import type { ListModel } from './list.js';
 import { compareText } from '../../engine/compare.js';
 
-export class ContainerListModel {
+export class ContainerListModel implements ListModel<ContainerSummary> {
   private readonly byId = new Map<string, ContainerSummary>();
   /** Emits the IDs that changed (added, updated or removed). */
   readonly changed = new Emitter<string[]>();
 
   constructor(private readonly engine: Engine) {}
+
+  /** Every container, read once (then kept current by refresh). */
+  load(): void { this.loadAll(); }
 
   loadAll(): void {
     this.byId.clear();

@@ -6,8 +6,14 @@ import type { Engine } from '../../engine/index.js';
 import type { ProcessRow } from '../../engine/container/index.js';
 import { Emitter } from './emitter.js';
 
-export type ItemKind = 'container' | 'image' | 'volume';
-export interface Selected { kind: ItemKind; id: string }
+/** What the details area shows for a row: its inspect document, and whether it is a container. */
+export interface Selected {
+  kind: string;
+  id: string;
+  name: string;
+  inspect(): Record<string, unknown> | Promise<Record<string, unknown>>;
+}
+
 
 export class DetailsModel {
   selected?: Selected;
@@ -21,7 +27,7 @@ export class DetailsModel {
   async select(sel: Selected | undefined): Promise<void> {
     const same = sel && this.selected && sel.kind === this.selected.kind && sel.id === this.selected.id;
     this.selected = sel;
-    if (!same) { this.inspect = undefined; this.processes = []; }
+    if (!same) { this.inspect = undefined; this.processes = []; this.changed.emit(); }
     await this.reload();
   }
 
@@ -30,10 +36,7 @@ export class DetailsModel {
     this.error = undefined;
     if (!sel) { this.inspect = undefined; this.changed.emit(); return; }
     try {
-      let doc: Record<string, unknown>;
-      if (sel.kind === 'container') doc = this.engine.containers.inspect(sel.id);
-      else if (sel.kind === 'image') doc = (await this.engine.images.inspect(sel.id)) as Record<string, unknown>;
-      else doc = this.engine.volumes.get(sel.id) as unknown as Record<string, unknown>;
+      const doc = await sel.inspect();
       if (this.selected !== sel) return; // the selection moved on while we read
       this.inspect = doc;
     } catch (e) {

@@ -1,8 +1,10 @@
 // The run form's fields turned into the engine's CreateOptions. The syntax is
-// docker run's for each value (-e K=V, -v SRC:DST[:ro], --memory 256m, --cpus
-// 0.5), so nothing new to learn; errors name the field.
+// docker run's for each value (-e K=V or K alone, -v SRC:DST[:ro], --memory 256m,
+// --cpus 0.5), parsed by the same engine functions `berth run` uses, so the form
+// accepts and refuses exactly what the CLI does.
 import type { CreateOptions } from '../../engine/container/index.js';
 import { parseVolumeFlag } from '../../engine/volume/index.js';
+import { parseBytes, parseCpus } from '../../engine/units.js';
 
 export interface RunFields {
   image: string;
@@ -51,33 +53,21 @@ export function splitWords(s: string): string[] {
   return out;
 }
 
-/** "256m" → bytes (docker's binary multiples). */
-export function parseMemory(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgt])?(?:i?b)?$/i.exec(v.trim());
-  if (!m) throw new Error(`memory: "${v}" is not a size (e.g. 256m)`);
-  const mult: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
-  return Math.floor(Number(m[1]) * mult[(m[2] ?? '').toLowerCase()]);
-}
-
 export function toCreateOptions(f: RunFields): CreateOptions {
   if (!f.image.trim()) throw new Error('image: required');
   if (f.ports.trim()) throw new Error('ports: berth containers have no network yet, so nothing can be published');
   const env = list(f.env);
-  for (const e of env) if (!/^[^=]+=/.test(e) && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(e)) throw new Error(`env: "${e}" is not K=V`);
   const opts: CreateOptions = {
     image: f.image.trim(),
     name: f.name.trim() || undefined,
     cmd: f.command.trim() ? splitWords(f.command) : undefined,
-    env: env.map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`)),
+    // "K" alone takes berth's own value, or is left out when unset (the engine's mergeEnv, as -e K)
+    env,
     mounts: list(f.volumes).map((v) => parseVolumeFlag(v)),
   };
   const resources: NonNullable<CreateOptions['resources']> = {};
-  if (f.memory.trim()) resources.memory = parseMemory(f.memory);
-  if (f.cpus.trim()) {
-    const n = Number(f.cpus.trim());
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`cpus: "${f.cpus}" is not a positive number`);
-    resources.nanoCpus = Math.round(n * 1e9);
-  }
+  if (f.memory.trim()) resources.memory = parseBytes(f.memory, '--memory');
+  if (f.cpus.trim()) resources.nanoCpus = parseCpus(f.cpus);
   if (Object.keys(resources).length) opts.resources = resources;
   return opts;
 }

@@ -40,6 +40,18 @@ export function buildLayout(screen: Widgets.Screen, theme: Theme): Layout {
   return { screen, tabs, list, details, detailsTabs, content, prompt, status, overlay };
 }
 
+/** Gives the list the rows it needs (border and header included), between 40 % and 60 % of
+ * the screen, and the details the rest: at 80×24 eight containers still fit, and a short
+ * list leaves the details as big as before. */
+export function splitList(L: Layout, wanted: number): void {
+  const avail = Math.max(2, Number(L.screen.height) - 2); // view tabs above, status line below
+  const h = Math.max(Math.min(wanted, Math.floor(avail * 0.6)), Math.floor(avail * 0.4), Math.min(avail - 1, 3));
+  if (L.list.height === h) return;
+  L.list.height = h;
+  L.details.top = 1 + h;
+  L.details.height = Math.max(1, avail - h);
+}
+
 /** Inner size of a bordered box (what text fits). */
 export function inner(b: Widgets.BoxElement): { width: number; height: number } {
   const w = typeof b.width === 'number' ? b.width : Number(b.width);

@@ -1,69 +1,61 @@
-// The three lists as text rows: pure functions from model items to one header
-// line and one line per row, sized to the pane's width. Colours come from the
-// theme; marks and selection are added by the list pane.
-import type { ContainerSummary } from '../../engine/container/index.js';
-import type { ImageRecord } from '../../engine/image/index.js';
-import { familiar, parseReference, shortId } from '../../engine/image/index.js';
-import type { VolumeUsage } from '../../engine/volume/index.js';
-import type { Theme } from '../theme.js';
-import type { StatsHistory } from '../model/stats-history.js';
-import { cell, color, esc, since, size, sparkline } from './text.js';
-import { ago } from '../../engine/format.js';
+// A view's rows as text: sorted by a column when asked, one header line and one
+// line per row, fitted to the pane's width the way k9s does it: columns shrink
+// toward their minimum and then drop, least important first, so every row stays
+// one line at any width.
+// Colours come from the theme; marks and selection are added by the list pane.
+import type { Column, RenderCtx, Table, View } from '../views/view.js';
+import { cell, color, esc } from './text.js';
+import { compareText } from '../../engine/compare.js';
 
-export interface Table<T> { header: string; rows: string[]; items: T[]; keys: string[] }
+export type { Table };
 
-/** Fits columns into `width`: the flexible column (index `flex`) takes what the others leave. */
-function widths(fixed: number[], flex: number, width: number): number[] {
-  const used = fixed.reduce((a, b, i) => (i === flex ? a : a + b + 1), 0);
-  return fixed.map((w, i) => (i === flex ? Math.max(8, width - used - 1) : w));
+type Fit = Pick<Column<unknown>, 'width' | 'min' | 'drop' | 'flex'>;
+
+/** Each column's width in `width` characters (one space between columns), or undefined when dropped. */
+export function fitColumns(cols: readonly Fit[], width: number): Array<number | undefined> {
+  const on = cols.map(() => true);
+  let w = cols.map((c) => c.width);
+  const total = (): number => w.reduce((a, x, i) => (on[i] ? a + x + 1 : a), -1);
+  // least important first; among equals, the rightmost
+  const order = cols.map((_, i) => i).sort((a, b) => cols[b].drop - cols[a].drop || b - a);
+  /** Preferred widths, then shrunk toward their minimums (the droppable ones, or all). */
+  const shrink = (all: boolean): void => {
+    w = cols.map((c) => c.width);
+    for (const i of order) if (on[i] && (all || cols[i].drop > 0) && total() > width) w[i] = Math.max(cols[i].min ?? cols[i].width, w[i] - (total() - width));
+  };
+  shrink(false);
+  // a column goes before a column that never drops (a name) is cut
+  for (const i of order) if (total() > width && cols[i].drop > 0) { on[i] = false; shrink(false); }
+  if (total() > width) shrink(true);
+  // still too wide (a very narrow window): the last column shown is cut to what is left
+  for (let i = cols.length - 1; i >= 0 && total() > width; i--) {
+    if (!on[i]) continue;
+    w[i] = Math.max(1, w[i] - (total() - width));
+    if (total() > width && i > 0) on[i] = false;
+  }
+  const flex = cols.findIndex((c, i) => c.flex && on[i]);
+  if (flex >= 0 && total() < width) w[flex] += width - total();
+  return w.map((x, i) => (on[i] ? x : undefined));
 }
 
-export function containerTable(items: ContainerSummary[], stats: (id: string) => StatsHistory | undefined, theme: Theme, width: number, now = Date.now()): Table<ContainerSummary> {
-  // NAME IMAGE STATE UPTIME CPU(spark+%) MEM PORTS(flex)
-  const w = widths([20, 20, 8, 14, 17, 9, 10], 6, width);
-  const header = ['NAME', 'IMAGE', 'STATE', 'UPTIME', 'CPU %', 'MEM', 'PORTS'].map((h, i) => cell(h, w[i])).join(' ');
-  const rows = items.map((c) => {
-    const h = stats(c.id);
-    const up = c.state === 'running' || c.state === 'paused' ? since(c.startedAt, now) : c.state === 'exited' ? `exit ${c.exitCode ?? '?'}` : '';
-    const live = (c.state === 'running' || c.state === 'paused') && h?.latest?.running;
-    const cpu = live ? `${sparkline(h!.recentCpu.toArray(), 10)} ${cell(`${h!.latest!.cpu?.percent.toFixed(1) ?? '-'}`, 6)}` : cell('', 17);
-    const mem = live && h!.latest!.memory ? size(h!.latest!.memory.used) : '';
-    return [
-      esc(cell(c.name, w[0])),
-      esc(cell(c.image, w[1])),
-      color(cell(c.state, w[2]), theme.state[c.state as keyof Theme['state']] ?? theme.fg),
-      esc(cell(up, w[3])),
-      color(cell(cpu, w[4]), theme.chart.cpu),
-      esc(cell(mem, w[5])),
-      // no published ports: berth containers run with network "none" (no port publishing yet)
-      esc(cell('', w[6])),
-    ].join(' ');
-  });
-  return { header: esc(header), rows, items, keys: items.map((c) => c.id) };
+/** `items` ordered by column `sort.col` (its sort key, else its text). Stable: ties keep the model's order. */
+export function sortRows<T>(view: View<T>, ctx: RenderCtx, items: T[], sort?: { col: number; desc: boolean }): T[] {
+  const col = sort && view.columns[sort.col];
+  if (!sort || !col) return items;
+  const key = (x: T): string | number => (col.sort ? col.sort(x, ctx) : col.text(x, col.width, ctx));
+  const cmp = (a: string | number, b: string | number): number => (typeof a === 'number' && typeof b === 'number' ? a - b : compareText(String(a), String(b)));
+  return items.map((x) => ({ x, k: key(x) })).sort((a, b) => (sort.desc ? -1 : 1) * cmp(a.k, b.k)).map((e) => e.x);
 }
 
-export interface ImageRow { image: ImageRecord; tag: string }
-
-/** One row per tag (docker images), or one "<none>" row for an untagged image. */
-export function imageRows(images: ImageRecord[]): ImageRow[] {
-  return images.flatMap((image) => (image.repoTags.length ? image.repoTags.map((t) => ({ image, tag: familiar(parseReference(t)) })) : [{ image, tag: '<none>:<none>' }]));
-}
-
-export function imageTable(items: ImageRow[], users: Map<string, string[]>, width: number, now = Date.now()): Table<ImageRow> {
-  const w = widths([40, 14, 10, 16, 20], 4, width);
-  const header = ['REPOSITORY:TAG', 'IMAGE ID', 'SIZE', 'CREATED', 'USED BY'].map((h, i) => cell(h, w[i])).join(' ');
-  const rows = items.map(({ image, tag }) => {
-    const u = users.get(image.id) ?? [];
-    return [cell(tag, w[0]), cell(shortId(image.id), w[1]), cell(size(image.size), w[2]), cell(ago(image.created, now), w[3]),
-      cell(u.length ? `${u.length}: ${u.join(', ')}` : '-', w[4])].map(esc).join(' ');
-  });
-  return { header: esc(header), rows, items, keys: items.map((r) => `${r.image.id} ${r.tag}`) };
-}
-
-export function volumeTable(items: VolumeUsage[], names: (id: string) => string, width: number): Table<VolumeUsage> {
-  const w = widths([40, 10, 12, 30], 3, width);
-  const header = ['NAME', 'SIZE', 'KIND', 'USED BY'].map((h, i) => cell(h, w[i])).join(' ');
-  const rows = items.map((v) => [cell(v.name, w[0]), cell(size(v.size), w[1]), cell(v.anonymous ? 'anonymous' : 'named', w[2]),
-    cell(v.containers.length ? v.containers.map(names).join(', ') : '-', w[3])].map(esc).join(' '));
-  return { header: esc(header), rows, items, keys: items.map((v) => v.name) };
+/** The table for `items` of `view`; `sort` marks the sorted column's header. */
+export function buildTable<T>(view: View<T>, ctx: RenderCtx, items: T[], width: number, sort?: { col: number; desc: boolean }): Table<T> {
+  const w = fitColumns(view.columns, width);
+  const shown = view.columns.map((c, i) => ({ c, w: w[i], i })).filter((x): x is { c: Column<T>; w: number; i: number } => x.w !== undefined);
+  const header = shown.map(({ c, w: cw, i }) => cell(sort?.col === i ? `${c.title}${sort.desc ? '↓' : '↑'}` : c.title, cw)).join(' ').trimEnd();
+  const rows = items.map((item) => shown.map(({ c, w: cw }) => {
+    const text = cell(c.text(item, cw, ctx), cw);
+    const fg = c.color?.(item, ctx.theme);
+    return fg ? color(text, fg) : esc(text);
+  }).join(' '));
+  return { header: esc(header), rows, items, keys: items.map((x) => view.rowKey(x)) };
 }
