@@ -1,0 +1,2 @@
+// The Docker Engine API face (issue 19).
+export {};
