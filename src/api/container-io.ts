@@ -28,30 +28,40 @@ async function attach(c: Ctx): Promise<void> {
   let clientGone = false;
   out.once('close', () => { clientGone = true; });
 
-  let fromStart = false;
-  if (!cs.state(rec).running) {
-    if (rec.config.autoRemove && cs.state(rec).exit) throw new BerthError('CONFLICT', 'You cannot attach to a stopped container, start it first');
-    fromStart = true;
-    await new Promise<void>((resolve, reject) => {
-      const list = c.state.pendingAttach.get(rec.id) ?? [];
-      list.push({ stdin: want.stdin, started: (e) => (e ? reject(e) : resolve()) });
-      c.state.pendingAttach.set(rec.id, list);
-    }).catch(() => { out.end(); });
-    if (out.writableEnded || clientGone) return;
-  }
-
+  // a session from now on: a resize before we are connected is kept for the connection
   let endSession!: () => void;
   const done = new Promise<void>((r) => (endSession = r));
   let conn: AttachConnection | undefined;
-  const session = { resize: (rows: number, cols: number) => conn?.resize(rows, cols), done };
-  c.state.addSession(rec.id, session);
+  c.state.addSession(rec.id, { resize: (rows: number, cols: number) => conn?.resize(rows, cols), done });
+  out.once('close', () => endSession());
+
   try {
+    // the attach lock before the start: a --rm container that ends at once is not removed
+    // (with its log) before this client has read it all; the wait that collects it removes it
     await cs.attached(rec.id, async () => {
+      let fromStart = false;
+      if (!cs.state(rec).running) {
+        fromStart = true;
+        await new Promise<void>((resolve, reject) => {
+          const entry = { stdin: want.stdin, started: (e?: unknown) => (e ? reject(e) : resolve()) };
+          c.state.pendingAttach.set(rec.id, [...(c.state.pendingAttach.get(rec.id) ?? []), entry]);
+          // a client gone before the start is no foreground client for it
+          out.once('close', () => {
+            const left = (c.state.pendingAttach.get(rec.id) ?? []).filter((p) => p !== entry);
+            if (left.length) c.state.pendingAttach.set(rec.id, left);
+            else c.state.pendingAttach.delete(rec.id);
+            resolve();
+          });
+        }).catch(() => { out.end(); });
+        if (out.writableEnded || clientGone) return;
+      }
       try {
         conn = await cs.attach(rec.id);
       } catch (e) {
         if (!(e instanceof BerthError && e.code === 'NOT_RUNNING')) throw e; // ended already: the log has it
       }
+      const size = c.state.ttySize.get(rec.id);
+      if (tty && size) conn?.resize(size.rows, size.cols); // a resize that came before we connected
       const ac = new AbortController();
       out.once('close', () => { ac.abort(); conn?.close(); });
       const logOutput = !tty && fromStart;
@@ -150,9 +160,11 @@ function resize(c: Ctx): void {
   if (!h || !w) throw badRequest('bad parameter: h and w must be positive numbers');
   const rec = c.engine.containers.find(c.params[0]);
   if (!c.engine.containers.state(rec).running) throw new BerthError('CONFLICT', `Container ${rec.id} is not running`);
+  c.state.ttySize.set(rec.id, { rows: h, cols: w });
   const sessions = c.state.sessions.get(rec.id);
   if (sessions?.size) for (const s of sessions) s.resize?.(h, w);
-  else return void resizeThroughMonitor(c, rec.id, h, w).then(() => sendEmpty(c, 200));
+  // a client of ours about to connect applies it then; with none, a short connection carries it
+  else if (!c.state.pendingAttach.has(rec.id)) return void resizeThroughMonitor(c, rec.id, h, w).then(() => sendEmpty(c, 200));
   sendEmpty(c, 200);
 }
 

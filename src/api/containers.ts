@@ -59,10 +59,9 @@ export function containerRoutes(r: Router): void {
     const body = await readJson<CreateBody>(c);
     const warnings: string[] = [];
     const name = c.query.get('name') ?? undefined;
-    if (name !== undefined && name !== '' && !/^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(name)) {
-      throw badRequest(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
-    }
     const rec = await c.engine.containers.create(createOptions(body, name?.replace(/^\//, ''), (w) => warnings.push(w)));
+    const size = body.HostConfig?.ConsoleSize as [number, number] | undefined;
+    if (rec.config.tty && size?.[0] && size[1]) c.state.ttySize.set(rec.id, { rows: size[0], cols: size[1] });
     sendJson(c, 201, { Id: rec.id, Warnings: warnings });
   });
 
@@ -82,7 +81,9 @@ export function containerRoutes(r: Router): void {
     // clients that attached first (docker run) get the start in the foreground for them
     const pending = c.state.takePending(id);
     try {
-      await c.engine.containers.start(id, pending.length ? { foreground: { stdin: pending.some((p) => p.stdin) } } : {});
+      await c.engine.containers.start(id, {
+        ttySize: c.state.ttySize.get(id), ...(pending.length ? { foreground: { stdin: pending.some((p) => p.stdin) } } : {}),
+      });
     } catch (e) {
       for (const p of pending) p.started(e);
       throw e;
@@ -111,7 +112,9 @@ export function containerRoutes(r: Router): void {
   });
 
   r.add('DELETE', '/containers/{id}', async (c) => {
-    await c.engine.containers.remove(c.params[0], { force: qbool(c.query, 'force'), volumes: qbool(c.query, 'v') });
+    const id = c.engine.containers.find(c.params[0]).id;
+    await c.engine.containers.remove(id, { force: qbool(c.query, 'force'), volumes: qbool(c.query, 'v') });
+    c.state.ttySize.delete(id);
     sendEmpty(c);
   });
 

@@ -33,6 +33,9 @@ export class ApiState {
   /** Open attach sessions per container: their resize, and their end (a wait lets them drain). */
   readonly sessions = new Map<string, Set<{ resize?: (rows: number, cols: number) => void; done: Promise<void> }>>();
   readonly execs = new Map<string, ExecEntry>();
+  /** A tty container's terminal size as its client last gave it (create's ConsoleSize, then
+   * resizes): a start and a session opened later begin with it. */
+  readonly ttySize = new Map<string, { rows: number; cols: number }>();
 
   addSession(id: string, s: { resize?: (rows: number, cols: number) => void; done: Promise<void> }): void {
     let set = this.sessions.get(id);
