@@ -3,7 +3,7 @@
 import type { AttachConnection } from '../engine/container/index.js';
 import { BerthError, type StatsSample } from '../engine/index.js';
 import { badRequest } from './errors.js';
-import { qbool, qint, sendEmpty, type Ctx } from './http.js';
+import { qbool, qint, readBody, sendEmpty, type Ctx } from './http.js';
 import type { Router } from './router.js';
 import { OutputSink, openStream, readClient, writeLogRecords } from './stream.js';
 
@@ -23,6 +23,8 @@ async function attach(c: Ctx): Promise<void> {
   const rec = cs.find(c.params[0]);
   const tty = rec.config.tty;
   const want = { stdin: qbool(c.query, 'stdin') && rec.config.openStdin, stdout: qbool(c.query, 'stdout'), stderr: qbool(c.query, 'stderr') };
+  // a hijacking client may send a body too (dockerode sends its options as JSON): it is not stdin
+  if (c.socket) await readBody(c);
   const out = openStream(c, tty);
   const sink = new OutputSink(out, tty);
   let clientGone = false;
