@@ -159,10 +159,16 @@ async function listenUnix(server: Server, path: string): Promise<void> {
     if (live) throw new BerthError('CONFLICT', `another service is listening on ${path}`);
     unlinkSync(path);
   }
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => { server.off('error', reject); resolve(); });
-  });
+  // bound under a umask: the socket is never wider than 0660, not even for a moment
+  const umask = process.umask(0o117);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(path, () => { server.off('error', reject); resolve(); });
+    });
+  } finally {
+    process.umask(umask);
+  }
   chmodSync(path, 0o660);
 }
 
