@@ -1,4 +1,5 @@
 // Every route of the API, by concern.
+import { archiveRoutes } from './archive.js';
 import { containerIoRoutes } from './container-io.js';
 import { containerRoutes } from './containers.js';
 import { execRoutes } from './exec.js';
@@ -12,6 +13,7 @@ export function routes(): Router {
   systemRoutes(r);
   containerRoutes(r);
   containerIoRoutes(r);
+  archiveRoutes(r);
   execRoutes(r);
   imageRoutes(r);
   volumeRoutes(r);

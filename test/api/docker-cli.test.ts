@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot, berthBin } from '../helpers/root.js';
@@ -141,6 +141,28 @@ test('stats --no-stream, top, pause, rename, restart, kill', () => {
   dok(['kill', 'busy2']);
   assert.is(docker(['kill', 'busy2']).code, 1); // not running: docker's 409
   dok(['rm', 'busy2']);
+});
+
+test('cp both ways: into a directory, to a new name, a file and a directory out, a missing path', () => {
+  const id = dok(['run', '-d', '--name', 'cpc', 'bb', 'sleep', '100']);
+  t.seen.push(id);
+  const host = mkdtempSync('/tmp/berth-test-api-cp-');
+  try {
+    writeFileSync(join(host, 'f.txt'), 'from the host\n');
+    dok(['cp', join(host, 'f.txt'), 'cpc:/tmp/']);
+    dok(['cp', join(host, 'f.txt'), 'cpc:/tmp/renamed.txt']);
+    assert.is(t.ok(['exec', 'cpc', 'cat', '/tmp/f.txt', '/tmp/renamed.txt']), 'from the host\nfrom the host');
+    dok(['cp', 'cpc:/etc/passwd', join(host, 'pw')]);
+    assert.match(readFileSync(join(host, 'pw'), 'utf8'), /^root:x:0:0:/);
+    dok(['cp', 'cpc:/etc', join(host, 'etc-copy')]);
+    assert.ok(existsSync(join(host, 'etc-copy', 'passwd')));
+    const missing = docker(['cp', 'cpc:/nosuch', join(host, 'x')]);
+    assert.is(missing.code, 1);
+    assert.match(missing.stderr, /Could not find the file \/nosuch in container cpc/);
+  } finally {
+    rmSync(host, { recursive: true, force: true });
+  }
+  dok(['rm', '-f', 'cpc']);
 });
 
 test('system df and info through the API', () => {
