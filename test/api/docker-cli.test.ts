@@ -165,6 +165,19 @@ test('cp both ways: into a directory, to a new name, a file and a directory out,
   dok(['rm', '-f', 'cpc']);
 });
 
+test('logs -f follows to the end; events --since/--until with a filter', () => {
+  const since = Math.floor(Date.now() / 1000);
+  const id = dok(['run', '-d', '--name', 'ev', 'bb', 'sh', '-c', 'for i in 1 2 3; do echo line$i; sleep 0.3; done']);
+  t.seen.push(id);
+  assert.is(dok(['logs', '-f', 'ev']), 'line1\nline2\nline3');
+  dok(['rm', 'ev']);
+  const until = String(Math.floor(Date.now() / 1000) + 1);
+  const all = dok(['events', '--since', String(since), '--until', until, '--filter', 'type=container', '--format', '{{.Action}} {{.Actor.Attributes.name}}']);
+  assert.equal(all.split('\n').filter((l) => l.endsWith(' ev')), ['create ev', 'start ev', 'die ev', 'destroy ev']);
+  const starts = dok(['events', '--since', String(since), '--until', until, '--filter', 'event=start', '--format', '{{.ID}}']);
+  assert.is(starts, id);
+});
+
 test('system df and info through the API', () => {
   assert.match(dok(['system', 'df', '--format', '{{.Type}} {{.TotalCount}}']), /^Images 1$/m);
   assert.match(dok(['info', '--format', '{{.Driver}} {{.Images}}']), /^overlay 1$/);
