@@ -107,7 +107,13 @@ export function containerRoutes(r: Router): void {
   r.add('POST', '/containers/{id}/kill', async (c) => {
     const rec = c.engine.containers.find(c.params[0]);
     if (!isRunning(c, rec.id)) throw new BerthError('CONFLICT', `Container ${rec.id} is not running`);
-    await c.engine.containers.killByUser(rec.id, c.query.get('signal') || undefined);
+    const signal = c.query.get('signal') || undefined;
+    await c.engine.containers.killByUser(rec.id, signal);
+    // docker: a SIGKILL (the default) returns once the container has stopped
+    if (!signal || /^(SIG)?KILL$|^9$/i.test(signal)) {
+      const running = () => { try { return isRunning(c, rec.id); } catch { return false; } }; // --rm: gone
+      for (let i = 0; i < 200 && running(); i++) await new Promise((r) => setTimeout(r, 50));
+    }
     sendEmpty(c);
   });
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { familiar, familiarName, parseReference, shortId, type ImageRecord } from '../engine/image/index.js';
-import { policyFrom, type ProgressSink } from '../engine/registry/index.js';
+import { policyFrom, type Credentials, type ProgressSink } from '../engine/registry/index.js';
 import { badRequest } from './errors.js';
 import { qbool, qfilters, sendJson, unixSeconds, type Ctx } from './http.js';
 import type { Router } from './router.js';
@@ -44,6 +44,16 @@ async function progressStream(c: Ctx, run: (write: (o: object) => void) => Promi
     write({ errorDetail: { message }, error: message });
   }
   res.end();
+}
+
+/** docker's X-Registry-Auth: base64url of {"username", "password", "serveraddress"}; absent or
+ * empty (a client not logged in) = the engine's own lookup. */
+export function registryAuth(c: Ctx): Credentials | undefined {
+  const h = c.req.headers['x-registry-auth'];
+  if (typeof h !== 'string' || !h) return undefined;
+  let a: { username?: string; password?: string };
+  try { a = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')); } catch { throw badRequest('invalid X-Registry-Auth header'); }
+  return a?.username && a.password ? { username: a.username, password: a.password } : undefined;
 }
 
 /** Counts docker's "Containers" per image (-1 unless asked, as docker). */
@@ -96,7 +106,7 @@ export function imageRoutes(r: Router): void {
     await progressStream(c, async (write) => {
       const p = parseReference(ref);
       write({ status: `Pulling from ${familiarName(p)}`, id: p.tag ?? p.digest });
-      const res = await c.engine.registry.pull(ref, { policy: policyFrom(), progress: jsonProgress(write), platform });
+      const res = await c.engine.registry.pull(ref, { policy: policyFrom(), progress: jsonProgress(write), platform, credentials: registryAuth(c) });
       write({ status: `Digest: ${res.digest}` });
       write({ status: `Status: ${res.changed ? 'Downloaded newer image' : 'Image is up to date'} for ${familiar(res.reference)}` });
     });
@@ -108,7 +118,7 @@ export function imageRoutes(r: Router): void {
     await progressStream(c, async (write) => {
       const p = parseReference(ref);
       write({ status: `The push refers to repository [${p.domain}/${p.path}]` });
-      const res = await c.engine.registry.push(ref, { policy: policyFrom(), progress: jsonProgress(write) });
+      const res = await c.engine.registry.push(ref, { policy: policyFrom(), progress: jsonProgress(write), credentials: registryAuth(c) });
       write({ status: `${res.reference.tag}: digest: ${res.digest} size: ${res.size}` });
       write({ progressDetail: {}, aux: { Tag: res.reference.tag, Digest: res.digest, Size: res.size } });
     });

@@ -1,10 +1,10 @@
 // /_ping, /version, /info, /system/df, /events and /auth: what clients ask first (the
 // ping's Api-Version header is what they negotiate down to) and the whole-engine views.
-import { engineVersion, type EngineInfo } from '../engine/index.js';
+import { BerthError, engineVersion, type EngineInfo } from '../engine/index.js';
 import { watchEvents } from '../engine/events/index.js';
 import { familiar, parseReference } from '../engine/image/index.js';
 import { policyFrom } from '../engine/registry/index.js';
-import { badRequest } from './errors.js';
+import { ApiError, badRequest } from './errors.js';
 import { qfilters, readJson, sendJson, unixSeconds, type Ctx } from './http.js';
 import { API_VERSION, MIN_API_VERSION, type Router } from './router.js';
 
@@ -97,12 +97,18 @@ async function events(c: Ctx): Promise<void> {
   }
 }
 
-/** docker login through the API: the engine checks the credentials against the registry
- * (and keeps them in its docker config.json, as `berth login` does). */
+/** docker login through the API: the credentials checked against the registry; docker's
+ * client keeps them and sends them with each pull and push (X-Registry-Auth). */
 async function auth(c: Ctx): Promise<void> {
   const b = await readJson<{ username?: string; password?: string; serveraddress?: string }>(c);
   if (!b.username || !b.password) throw badRequest('username and password are required');
-  await c.engine.registry.login(b.serveraddress ?? '', { username: b.username, password: b.password }, policyFrom());
+  try {
+    await c.engine.registry.checkLogin(b.serveraddress ?? '', { username: b.username, password: b.password }, policyFrom());
+  } catch (e) {
+    // docker: 401 for refused credentials, and its words for them
+    if (e instanceof BerthError && /unauthori[sz]ed|denied|401/i.test(e.message)) throw new ApiError(401, e.message);
+    throw e;
+  }
   sendJson(c, 200, { Status: 'Login Succeeded', IdentityToken: '' });
 }
 

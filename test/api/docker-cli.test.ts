@@ -16,13 +16,18 @@ const t = new TestRoot('berth-test-api-cli-');
 const sock = join(t.root, 'api.sock');
 const dockerConfig = mkdtempSync('/tmp/berth-test-docker-config-');
 const env = { ...process.env, DOCKER_HOST: `unix://${sock}`, DOCKER_CONFIG: dockerConfig, DOCKER_CLI_HINTS: 'false' };
+// the service's own docker config: empty, so credentials reach it only from the client
+const serviceConfig = mkdtempSync('/tmp/berth-test-service-config-');
 let service: ChildProcess;
 let serviceExit: Promise<number | null>;
 let registry: TestRegistry | undefined;
+let authRegistry: TestRegistry | undefined;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function startService(args: string[]): { proc: ChildProcess; exit: Promise<number | null>; stderr: () => string } {
-  const proc = spawn(process.execPath, ['--', berthBin, '--root', t.root, 'system', 'service', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(process.execPath, ['--', berthBin, '--root', t.root, 'system', 'service', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DOCKER_CONFIG: serviceConfig },
+  });
   let err = '';
   proc.stderr!.on('data', (d) => (err += d));
   const exit = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
@@ -55,9 +60,11 @@ test.before(async () => {
 
 test.after(async () => {
   await registry?.stop();
+  await authRegistry?.stop();
   if (service.exitCode === null) service.kill('SIGTERM');
   await serviceExit;
   rmSync(dockerConfig, { recursive: true, force: true });
+  rmSync(serviceConfig, { recursive: true, force: true });
   const left = t.cleanup();
   assert.equal(left, [], `left behind: ${left.join('; ')}`);
 });
@@ -193,6 +200,23 @@ test('push to and pull from a loopback registry through the service', async () =
   const pull = dok(['pull', ref]);
   assert.match(pull, /Status: Downloaded newer image for /);
   assert.match(t.ok(['images', '--format', '{{.Repository}}:{{.Tag}}']), new RegExp(`^${registry.addr}/api/bb:1$`, 'm'));
+  dok(['rmi', ref]);
+});
+
+test('login checks credentials (401 for wrong ones); push and pull carry them (X-Registry-Auth)', async () => {
+  authRegistry = await startRegistry({ auth: { username: 'apiuser', password: 's3cret' } });
+  const ref = `${authRegistry.addr}/private/bb:1`;
+  dok(['tag', 'bb', ref]);
+  const anonymous = docker(['push', ref]);
+  assert.is(anonymous.code, 1, 'a push without credentials is refused');
+  const wrong = docker(['login', '-u', 'apiuser', '--password-stdin', authRegistry.addr], { input: 'wrong\n' });
+  assert.is(wrong.code, 1);
+  assert.match(dok(['login', '-u', 'apiuser', '--password-stdin', authRegistry.addr], { input: 's3cret\n' }), /Login Succeeded/);
+  assert.match(dok(['push', ref]), /1: digest: sha256:/);
+  dok(['rmi', ref]);
+  assert.match(dok(['pull', ref]), /Downloaded newer image/);
+  dok(['logout', authRegistry.addr]);
+  assert.is(docker(['pull', ref.replace(':1', ':2')]).code, 1);
   dok(['rmi', ref]);
 });
 
