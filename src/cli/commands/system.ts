@@ -7,6 +7,7 @@ import type { DiskUsage } from '../../engine/index.js';
 import { getEngine, type GlobalArgs } from '../context.js';
 import { ago, humanSize, printFormatted, printJson, printTable } from '../output.js';
 import { bootCommand, checkCommand } from './system-check.js';
+import { serviceCommand } from './system-service.js';
 
 interface DfArgs extends GlobalArgs { verbose?: boolean; format?: string }
 
@@ -91,6 +92,6 @@ const dfCommand: CommandModule<GlobalArgs, DfArgs> = {
 export const systemCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'system <command>',
   describe: 'Manage berth (disk usage, consistency check, reconcile after boot)',
-  builder: (y) => y.command(dfCommand).command(checkCommand).command(bootCommand).demandCommand(1, 'name a system command: berth system --help') as never,
+  builder: (y) => y.command(dfCommand).command(checkCommand).command(bootCommand).command(serviceCommand).demandCommand(1, 'name a system command: berth system --help') as never,
   handler: () => {},
 };

@@ -9,7 +9,7 @@ import type { ContainerState } from './state.js';
 import type { ContainerRecord } from './types.js';
 import { withContainerLock } from './records.js';
 
-export { copyIn, copyInTar, copyOut, copyOutTar, type CopyOptions, type CopyReport } from '../copy/index.js';
+export { copyIn, copyInTar, copyOut, copyOutTar, statInRoot, type CopyOptions, type CopyReport, type PathStat } from '../copy/index.js';
 
 export async function withContainerRoot<T>(
   layout: Layout,

@@ -8,6 +8,7 @@ export type { PsTable } from './top-ps.js';
 export type { ContainerRecord, ContainerConfig, ContainerStatus, NetworkConfig } from './types.js';
 export type { Change, ChangeKind } from './diff.js';
 export type { CommitOptions } from './commit.js';
+export type { PathStat } from './copy.js';
 // one container's `ps` row (the TUI refreshes a single row on its events)
 export { summarize } from './inspect.js';
 export type { AttachConnection, OutputStream } from './attach.js';

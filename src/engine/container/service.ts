@@ -26,7 +26,7 @@ import { deriveState, type ContainerState } from './state.js';
 import { inspectJson, summarize, type ContainerSummary } from './inspect.js';
 import { containerPids, listProcesses, type ProcessRow } from './top.js';
 import { psTable, type PsTable } from './top-ps.js';
-import { copyIn, copyInTar, copyOut, copyOutTar, withContainerRoot, type CopyOptions, type CopyReport } from './copy.js';
+import { copyIn, copyInTar, copyOut, copyOutTar, statInRoot, withContainerRoot, type CopyOptions, type CopyReport, type PathStat } from './copy.js';
 import type { Readable, Writable } from 'node:stream';
 import type { ContainerRecord } from './types.js';
 import { containerChanges, type Change } from './diff.js';
@@ -337,6 +337,12 @@ export class ContainerService {
     const rec = this.find(ref);
     return withContainerRoot(this.layout, rec, this.state(rec), true, (root) =>
       typeof src === 'string' ? copyIn(src, root, dest, opts) : copyInTar(src, root, dest, opts));
+  }
+
+  /** A path in the container as docker's archive API describes it (HEAD/GET …/archive). */
+  async statPath(ref: string, path: string): Promise<PathStat> {
+    const rec = this.find(ref);
+    return withContainerRoot(this.layout, rec, this.state(rec), false, (root) => statInRoot(root, path, ref));
   }
 
   /** docker diff: the container's filesystem changes (A/C/D), sorted by path. */

@@ -25,7 +25,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { posix } from 'node:path';
 import { BerthError, invalid } from '../errors.js';
-import { closeQuietly, openDirAt } from './fdops.js';
+import { closeQuietly, openDirAt, readlinkAt } from './fdops.js';
 import { containerPlace, hostPlace, pathArg, type PathArg, type Place } from './place.js';
 import { copyChildren, copyEntry, newReport, type CopyReport, type Policy } from './tree.js';
 import { packTree } from './tar-out.js';
@@ -169,6 +169,25 @@ function fault(e: unknown, what: string): BerthError {
     : ['ELOOP', 'ENOTDIR', 'EEXIST', 'EISDIR', 'ENOTEMPTY'].includes(err.code ?? '') ? 'CONFLICT' // changed under us
     : 'INTERNAL';
   return new BerthError(code, `${where}: ${detail}`, { cause: e });
+}
+
+/** What docker's archive API says of a container path (its X-Docker-Container-Path-Stat):
+ * the entry itself, not followed unless the path ends in "/" or "/.". `mode` in Go's
+ * os.FileMode bits (docker's clients test ModeDir, 1<<31, and ModeSymlink, 1<<27). */
+export interface PathStat { name: string; size: number; mode: number; mtime: string; linkTarget: string }
+
+export async function statInRoot(root: string, path: string, container: string): Promise<PathStat> {
+  const p = pathArg(path);
+  const at = await containerPlace(root, p.clean, p.dirOnly, path);
+  try {
+    const st = at.st;
+    if (!st) throw new BerthError('NOT_FOUND', `Could not find the file ${path} in container ${container}`);
+    const link = st.isSymbolicLink() ? await readlinkAt(at.dir, at.name) : '';
+    const mode = (st.mode & 0o7777) + (st.isDirectory() ? 2 ** 31 : 0) + (st.isSymbolicLink() ? 2 ** 27 : 0);
+    return { name: posix.basename(p.clean) || '/', size: st.size, mode, mtime: st.mtime.toISOString(), linkTarget: link };
+  } finally {
+    await closeQuietly(at.dir);
+  }
 }
 
 // the build's COPY/ADD (engine/build) place files with the same in-root rules

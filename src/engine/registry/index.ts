@@ -45,10 +45,16 @@ export class RegistryService {
 
   /** Checks the credentials against the registry (GET /v2/), then stores them in docker's config file. */
   async login(server: string, creds: Credentials, policy: RegistryPolicy): Promise<void> {
+    saveCredentials(await this.checkLogin(server, creds, policy), creds);
+  }
+
+  /** Checks the credentials against the registry (GET /v2/) and keeps nothing (the API's
+   * /auth: docker's client stores them itself); returns the registry's domain. */
+  async checkLogin(server: string, creds: Credentials, policy: RegistryPolicy): Promise<string> {
     const domain = loginDomain(server);
     const { RegistryClient } = await import('./client.js');
     await new RegistryClient(domain, { policy, credentials: creds }).ping();
-    saveCredentials(domain, creds);
+    return domain;
   }
 
   /** false when no credentials were stored for the server. */

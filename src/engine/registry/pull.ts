@@ -18,6 +18,7 @@ import {
   chainIdOf, commitPulled, formatReference, isDigest, syncFilesystem, parseReference, repoName, sha256Digest,
   type Descriptor, type ImageRecord, type ImageStore, type OciImageConfig, type PendingBlob, type PreparedLayer, type Reference,
 } from '../image/index.js';
+import type { Credentials } from './credentials.js';
 import { RegistryClient } from './client.js';
 import { fetchLayer, mismatch } from './fetch-layer.js';
 import { checkConfigType, formatPlatform, layerCompression, parseManifest, parsePlatform, selectPlatform } from './manifest.js';
@@ -27,6 +28,8 @@ import { runPool } from './pool.js';
 
 export interface PullOptions {
   policy: RegistryPolicy;
+  /** The caller's credentials (the API's X-Registry-Auth); default: docker's config file's. */
+  credentials?: Credentials;
   progress: ProgressSink;
   /** os/arch[/variant]; default this host's. */
   platform?: string;
@@ -50,7 +53,7 @@ export interface PullContext { layout: Layout; images: ImageStore }
 export async function pullImage(ctx: PullContext, input: string, opts: PullOptions): Promise<PullResult> {
   const ref = parseReference(input);
   const repo = ref.path;
-  const client = new RegistryClient(ref.domain, { policy: opts.policy });
+  const client = new RegistryClient(ref.domain, { policy: opts.policy, credentials: opts.credentials });
   const { progress } = opts;
 
   // 1. the manifest, by tag or digest; an index leads to this platform's manifest

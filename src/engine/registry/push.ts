@@ -13,12 +13,18 @@ import {
   MEDIA_TYPE, addRepoDigest, familiarName, formatReference, manifestOf, parseReference, repoName,
   type Descriptor, type ImageRecord, type ImageStore, type OciManifest, type Reference,
 } from '../image/index.js';
+import type { Credentials } from './credentials.js';
 import { RegistryClient } from './client.js';
 import type { RegistryPolicy } from './policy.js';
 import type { ProgressSink } from './progress.js';
 import { runPool } from './pool.js';
 
-export interface PushOptions { policy: RegistryPolicy; progress: ProgressSink }
+export interface PushOptions {
+  policy: RegistryPolicy;
+  progress: ProgressSink;
+  /** The caller's credentials (the API's X-Registry-Auth); default: docker's config file's. */
+  credentials?: Credentials;
+}
 
 export interface PushResult { reference: Reference; digest: string; size: number }
 
@@ -34,7 +40,7 @@ export async function pushImage(ctx: { layout: Layout; images: ImageStore }, inp
   const { progress } = opts;
   const { blobs } = ctx.images;
   const repo = ref.path;
-  const client = new RegistryClient(ref.domain, { policy: opts.policy });
+  const client = new RegistryClient(ref.domain, { policy: opts.policy, credentials: opts.credentials });
   progress.line(`The push refers to repository [${familiarName(ref)}]`);
 
   const manifest = await manifestOf(blobs, record); // refuses a manifest that lacks layers
