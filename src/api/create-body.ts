@@ -69,7 +69,7 @@ function network(h: Json, body: CreateBody): NetworkConfig {
     const [port, proto = 'tcp'] = key.split('/');
     for (const b of bindings?.length ? bindings : [{}]) {
       const hostPart = b.HostIp ? `${b.HostIp.includes(':') ? `[${b.HostIp}]` : b.HostIp}:${b.HostPort ?? ''}:` : b.HostPort ? `${b.HostPort}:` : '';
-      ports.push(parsePublish(`${hostPart}${port}/${proto}`));
+      ports.push(...parsePublish(`${hostPart}${port}/${proto}`));
     }
   }
   const ip = endpoint?.IPAMConfig?.IPv4Address as string | undefined;
