@@ -70,7 +70,11 @@ async function attach(c: Ctx): Promise<void> {
       try {
         conn = await cs.attach(rec.id);
       } catch (e) {
-        if (!(e instanceof BerthError && e.code === 'NOT_RUNNING')) throw e; // ended already: the log has it
+        // ended before or while we connected (NOT_RUNNING, or its monitor closing the socket as
+        // we came: ECONNRESET): the log has the output
+        let running = false;
+        try { running = cs.state(cs.find(rec.id)).running; } catch { /* gone */ }
+        if (running) throw e;
       }
       const size = c.state.ttySize.get(rec.id);
       if (tty && size) conn?.resize(size.rows, size.cols); // a resize that came before we connected
