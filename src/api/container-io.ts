@@ -17,55 +17,69 @@ function logTime(v: string | null): Date | undefined {
 }
 
 /** attach: output from now on (with a tty the screen's last KiB first); a client that
- * attached before the start (docker run) gets the output from the first byte, from the log. */
+ * attached before the start (docker run) gets the output from the first byte, from the log.
+ * Such a client is registered for the start, and holds the attach lock, before its "101"
+ * goes out: the client sends its start once it has the 101, and the container may have run
+ * and ended (and, with --rm, been removed by its monitor) by the time we would look again. */
 async function attach(c: Ctx): Promise<void> {
   const cs = c.engine.containers;
   const rec = cs.find(c.params[0]);
   const tty = rec.config.tty;
   const want = { stdin: qbool(c.query, 'stdin') && rec.config.openStdin, stdout: qbool(c.query, 'stdout'), stderr: qbool(c.query, 'stderr') };
-  // a hijacking client may send a body too (dockerode sends its options as JSON): it is not stdin
-  if (c.socket) await readBody(c);
-  const out = openStream(c, tty);
-  const sink = new OutputSink(out, tty);
-  let clientGone = false;
-  out.once('close', () => { clientGone = true; });
+
+  const fromStart = !cs.state(rec).running;
+  let entry: { stdin: boolean; started: (e?: unknown) => void } | undefined;
+  let started: Promise<void> | undefined;
+  if (fromStart) {
+    started = new Promise<void>((resolve, reject) => {
+      entry = { stdin: want.stdin, started: (e?: unknown) => (e ? reject(e) : resolve()) };
+    });
+    c.state.pendingAttach.set(rec.id, [...(c.state.pendingAttach.get(rec.id) ?? []), entry!]);
+  }
+  const unregister = () => {
+    const left = (c.state.pendingAttach.get(rec.id) ?? []).filter((p) => p !== entry);
+    if (left.length) c.state.pendingAttach.set(rec.id, left);
+    else c.state.pendingAttach.delete(rec.id);
+    entry?.started(); // a client gone before the start is no foreground client for it
+  };
 
   // a session from now on: a resize before we are connected is kept for the connection
   let endSession!: () => void;
   const done = new Promise<void>((r) => (endSession = r));
   let conn: AttachConnection | undefined;
   c.state.addSession(rec.id, { resize: (rows: number, cols: number) => conn?.resize(rows, cols), done });
-  out.once('close', () => endSession());
+  let out: ReturnType<typeof openStream> | undefined;
 
   try {
-    // the attach lock before the start: a --rm container that ends at once is not removed
-    // (with its log) before this client has read it all; the wait that collects it removes it
     await cs.attached(rec.id, async () => {
-      let fromStart = false;
-      if (!cs.state(rec).running) {
-        fromStart = true;
-        await new Promise<void>((resolve, reject) => {
-          const entry = { stdin: want.stdin, started: (e?: unknown) => (e ? reject(e) : resolve()) };
-          c.state.pendingAttach.set(rec.id, [...(c.state.pendingAttach.get(rec.id) ?? []), entry]);
-          // a client gone before the start is no foreground client for it
-          out.once('close', () => {
-            const left = (c.state.pendingAttach.get(rec.id) ?? []).filter((p) => p !== entry);
-            if (left.length) c.state.pendingAttach.set(rec.id, left);
-            else c.state.pendingAttach.delete(rec.id);
-            resolve();
-          });
-        }).catch(() => { out.end(); });
-        if (out.writableEnded || clientGone) return;
+      // a hijacking client may send a body too (dockerode sends its options as JSON): it is not stdin
+      if (c.socket) await readBody(c);
+      out = openStream(c, tty);
+      const o = out;
+      const sink = new OutputSink(o, tty);
+      let clientGone = false;
+      o.once('close', () => { clientGone = true; endSession(); unregister(); });
+      if (started) {
+        try {
+          await started;
+        } catch {
+          return; // the start failed: its client has the error
+        }
+        if (clientGone) return;
       }
       try {
         conn = await cs.attach(rec.id);
       } catch (e) {
-        if (!(e instanceof BerthError && e.code === 'NOT_RUNNING')) throw e; // ended already: the log has it
+        // ended before or while we connected (NOT_RUNNING, or its monitor closing the socket as
+        // we came: ECONNRESET): the log has the output
+        let running = false;
+        try { running = cs.state(cs.find(rec.id)).running; } catch { /* gone */ }
+        if (running) throw e;
       }
       const size = c.state.ttySize.get(rec.id);
       if (tty && size) conn?.resize(size.rows, size.cols); // a resize that came before we connected
       const ac = new AbortController();
-      out.once('close', () => { ac.abort(); conn?.close(); });
+      o.once('close', () => { ac.abort(); conn?.close(); });
       const logOutput = !tty && fromStart;
       if (conn && !logOutput) {
         conn.onOutput((stream, data) => {
@@ -84,8 +98,9 @@ async function attach(c: Ctx): Promise<void> {
       stopReading();
     });
   } finally {
+    if (entry) unregister();
     endSession();
-    if (!out.destroyed) out.end();
+    if (out && !out.destroyed) out.end();
   }
 }
 

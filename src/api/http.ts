@@ -16,6 +16,8 @@ export interface Ctx {
   /** A hijacked request's connection, with `head` (bytes read past the headers) unread yet. */
   socket?: Duplex;
   head?: Buffer;
+  /** The hijacked connection has been answered (101): it carries the stream, no more HTTP. */
+  upgraded?: boolean;
   params: string[];
   query: URLSearchParams;
   /** The negotiated API version ("1.47"). */

@@ -77,10 +77,9 @@ async function bodyToFile<T>(c: Ctx, fn: (path: string) => Promise<T>): Promise<
 
 export function imageRoutes(r: Router): void {
   r.add('GET', '/images/json', async (c) => {
-    const images = await c.engine.listImages({ filters: qfilters(c.query).filter((f) => !f.startsWith('dangling=false')) });
+    // `all` changes nothing: berth stores no intermediate images
+    const images = await c.engine.listImages({ filters: qfilters(c.query) });
     const users = usersOf(c);
-    const all = qbool(c.query, 'all');
-    void all; // berth stores no intermediate images: -a lists the same
     sendJson(c, 200, images.map((i) => listRow(i, users.get(i.id) ?? 0)));
   });
 

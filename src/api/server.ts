@@ -86,6 +86,8 @@ export async function serve(engine: Engine, o: ServeOptions): Promise<void> {
         res.end(body);
       } else if (res) {
         res.end(); // mid-stream: the client sees the stream end
+      } else if (socket && c.upgraded) {
+        socket.end(); // mid-stream: the client sees the stream end
       } else if (socket && !socket.destroyed) {
         socket.end(`HTTP/1.1 ${status} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
       }

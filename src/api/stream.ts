@@ -58,6 +58,7 @@ export async function writeLogRecords(sink: OutputSink, records: AsyncIterable<L
 export function openStream(c: Ctx, tty: boolean): Writable {
   const type = tty ? RAW : MULTIPLEXED;
   if (c.socket) {
+    c.upgraded = true;
     c.socket.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: ${type}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`);
     return c.socket;
   }
