@@ -25,11 +25,11 @@ test.after(() => {
 });
 
 const state = (name: string) => t.ok(['inspect', '-f', '{{.RestartCount}} {{.State.Status}} {{.State.ExitCode}}', name]);
-function waitFor(what: string, ok: () => boolean, ms = 30_000): void {
+function waitFor(what: string, ok: () => boolean, ms = 30_000, step = '0.1'): void {
   const end = Date.now() + ms;
   while (!ok()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    spawnSync('sleep', ['0.1']);
+    spawnSync('sleep', [step]);
   }
 }
 /** The container's start and die events, in order, with their times (ms). */
@@ -89,8 +89,10 @@ test('stop with a record read before a restart by the policy: the new run is sto
   const id = t.ok(['run', '-d', '--name', 'stale', '--restart', 'always', 'bb', 'sh', '-c', 'test -f /again && exec sleep 1000; touch /again']);
   t.seen.push(id);
   const engine = Engine.open({ root: t.root });
-  waitFor('the first exit', () => / (restarting|exited) /.test(state('stale')));
-  const before = engine.containers.find('stale'); // what a slow `stop` read: the finished run
+  // polled in-process: the window between the exit and the restart is the 100 ms backoff
+  let before = engine.containers.find('stale');
+  waitFor('the first exit', () => !engine.containers.state(before = engine.containers.find('stale')).running, 30_000, '0.005');
+  // `before` is what a slow `stop` read: the finished run
   waitFor('the restart', () => / running /.test(state('stale')));
   await stopContainer(engine.layout, before, 1);
   assert.match(state('stale'), / exited /, 'stop ends the run the policy began');

@@ -4,7 +4,7 @@
 // made; the last one checks that nothing is left (mounts, processes, cgroups).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -508,7 +508,10 @@ function leftovers(kill: boolean): string[] {
     } catch { /* gone */ }
   }
   if (kill) for (const pid of monitors) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-  const cg = execFileSync('find', ['/sys/fs/cgroup', '-maxdepth', '6', '-name', `${tag}*`], { encoding: 'utf8' }).trim();
+  // find exits 1 when a directory goes while it walks (other containers' cgroups come and go): its list still counts
+  const found = spawnSync('find', ['/sys/fs/cgroup', '-maxdepth', '6', '-name', `${tag}*`], { encoding: 'utf8' });
+  if (found.error) throw found.error;
+  const cg = found.stdout.trim();
   if (cg) out.push(`cgroups ${cg}`);
   return out;
 }

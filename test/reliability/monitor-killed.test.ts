@@ -69,4 +69,15 @@ test('rm -f of a container whose monitor died kills its processes and removes it
   assert.equal(cgroupPids(run.cgroupPaths), []);
 });
 
+test('a --rm container whose monitor died is removed once its processes end (docker: --rm removes it)', () => {
+  const id = t.ok(['run', '-d', '--rm', '--name', 'km4', 'bb', 'sleep', '600']);
+  t.seen.push(id);
+  const run = runOf(id);
+  process.kill(run.monitorPid, 'SIGKILL');
+  assert.ok(waitFor(() => !alive(run.monitorPid) || readFileSync(`/proc/${run.monitorPid}/stat`, 'utf8').includes(') Z'), 5000), 'the monitor died');
+  process.kill(run.pid, 'SIGKILL'); // the container ends with no monitor to record it or remove it
+  assert.ok(waitFor(() => cgroupPids(run.cgroupPaths).length === 0, 5000), 'its processes ended');
+  assert.ok(waitFor(() => t.ok(['ps', '-a', '-q', '--filter', 'name=km4']) === '', 10_000), 'the next ps notices the lost exit, and it is removed');
+});
+
 test.run();

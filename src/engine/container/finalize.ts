@@ -13,7 +13,7 @@ import { dieAttributes, emitContainerEvent } from './events.js';
 import { crashPoint } from '../crash-point.js';
 import { BerthError } from '../errors.js';
 import { loadRecord, saveRecord, withContainerLock } from './records.js';
-import { exitLost, readExitFile } from './state.js';
+import { deriveState, exitLost, readExitFile } from './state.js';
 import { settleLocked } from './settle.js';
 import { emitUnmounts, removeAnonymousVolumes } from './mounts.js';
 import { restartDecision } from './restart-policy.js';
@@ -30,10 +30,12 @@ export async function finalizeExit(layout: Layout, id: string): Promise<boolean>
       if (!loaded) return false;
       const exit = readExitFile(paths);
       if (!exit) {
-        if (!exitLost(loaded, paths)) return false;
-        settleLocked(layout, loaded);
-        await releaseNetworks(layout, id);
-        return loaded.config.autoRemove;
+        if (exitLost(loaded, paths)) {
+          settleLocked(layout, loaded);
+          await releaseNetworks(layout, id);
+        }
+        // collected already (by a reader's settle, or another collector): --rm is still due once it stopped
+        return loaded.config.autoRemove && loaded.run !== undefined && !deriveState(loaded, paths).running;
       }
       const rec = loaded;
       if (rec.run) {

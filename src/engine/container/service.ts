@@ -11,9 +11,9 @@ import { followLog, readLog, type LogRecord } from '../log/index.js';
 import { emitContainerEvent } from './events.js';
 import { directoryUsage } from '../volume/index.js';
 import { createContainer, type CreateOptions } from './create.js';
-import { cleanupMain, startContainer, type StartOptions } from './start.js';
+import { startContainer, type StartOptions } from './start.js';
+import { spawnCleanup } from './cleanup-spawn.js';
 import { parseRestartPolicy, startsAtBoot, type RestartPolicy } from './restart-policy.js';
-import { spawn } from 'node:child_process';
 import { connectAttach, type AttachConnection } from './attach.js';
 import { execPaths, startExec, waitExec, type ExecOptions, type ExecRecord } from './exec.js';
 import { existsSync, rmSync } from 'node:fs';
@@ -368,7 +368,7 @@ export class ContainerService {
     }
     // the monitor skips its cleanup when the exit was collected here: a due restart is handed to one
     if (loadRecord(this.layout, id)?.restarting) {
-      spawn(process.execPath, ['--', cleanupMain, this.layout.root, id], { detached: true, stdio: 'ignore' }).unref();
+      spawnCleanup(this.layout, id);
     }
   }
 }

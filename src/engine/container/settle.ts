@@ -18,6 +18,8 @@ import { dieAttributes, emitContainerEvent } from './events.js';
 import { loadRecord, saveRecord, tryContainerLock } from './records.js';
 import { exitLost, lostExit, parentOf, procStartTime, readExitFile } from './state.js';
 import type { ContainerRecord } from './types.js';
+import { restartDecision } from './restart-policy.js';
+import { spawnCleanup } from './cleanup-spawn.js';
 
 /** Cheap, lock-free: does this record show a command or a monitor cut short? */
 export function needsSettling(layout: Layout, rec: ContainerRecord): boolean {
@@ -78,8 +80,15 @@ function collectLostExit(layout: Layout, rec: ContainerRecord): void {
   ContainerCgroups.fromDirs(run.cgroupPaths).remove();
   rec.exit = lostExit(run.startedAt, new Date().toISOString());
   rec.paused = false;
+  const next = restartDecision(rec, rec.exit); // as finalizeExit decides for an exit the monitor recorded
+  if (next.restart) {
+    rec.restarting = { delayMs: next.delayMs, since: new Date().toISOString() };
+    rec.restartDelayMs = next.delayMs;
+  }
   saveRecord(layout, rec);
   emitContainerEvent(layout, rec, 'die', dieAttributes(rec, rec.exit));
+  // the dead monitor never ran the exit hook: --rm and the restart policy are due all the same
+  if (rec.config.autoRemove || rec.restarting) spawnCleanup(layout, rec.id);
 }
 
 /** The pid of the berth-monitor given this exit file, if one runs: a start cut short never

@@ -5,7 +5,6 @@
 // exist, and the run (monitor, init) once they do; settle.ts completes or
 // undoes a start that was killed in between.
 import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Layout } from '../store/layout.js';
 import { crashPoint } from '../crash-point.js';
 import { BerthError, notFound } from '../errors.js';
@@ -18,6 +17,7 @@ import { settleLocked } from './settle.js';
 import { prepareMounts } from './mounts.js';
 import { bootId, deriveState, procStartTime } from './state.js';
 import type { ContainerRecord } from './types.js';
+import { cleanupArgv } from './cleanup-spawn.js';
 import { applyRecordLimits } from './resources.js';
 import { allocateNetworks, networkSpec, ownHostsLines, plugAndRelease, releaseNetworks } from './network.js';
 import { writeEtcFiles } from '../runtime/index.js';
@@ -31,8 +31,6 @@ export interface StartOptions {
   foreground?: Foreground;
 }
 
-/** The monitor's exit hook; also started by a client that collected an exit with a restart due. */
-export const cleanupMain = fileURLToPath(new URL('./cleanup-main.js', import.meta.url));
 
 /** The client that starts a container or exec and attaches to it at once (docker attaches
  * before it starts): a terminal's output waits for it, so a command that ends before the
@@ -97,7 +95,7 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
       ...cgroups.oomFiles().flatMap((f) => ['--cgroup-oom', f]),
       // a foreground client collects the exit itself under this lock: no cleanup process then
       '--collect-lock', paths.attachLock,
-      '--', process.execPath, '--', cleanupMain, layout.root, id, // node's "--": see bin/berth.js
+      '--', ...cleanupArgv(layout, id),
     ];
     let spawned;
     try {
