@@ -93,6 +93,8 @@ test('unknown flags are named (125) whatever follows them; unknown verbs and arg
   expect(['logs', '--bogus', 'r1'], 125, "unknown flag: --bogus\nSee 'berth logs --help'.\n");
   expect(['container', 'logs', '--bogus=1', 'r1'], 125, "unknown flag: --bogus\nSee 'berth container logs --help'.\n");
   expect(['ps', '--bogus'], 125, "unknown flag: --bogus\nSee 'berth ps --help'.\n");
+  expect(['ps', '-p', '8080:80'], 125, "unknown shorthand flag: 'p' in -p\nSee 'berth ps --help'.\n"); // the issue's own example
+  expect(['events', '--bogus', '1'], 125, "unknown flag: --bogus\nSee 'berth events --help'.\n");
   expect(['foo'], 1, "berth: 'foo' is not a berth command.\nSee 'berth --help'\n");
   expect(['foo', 'bar'], 1, "berth: 'foo' is not a berth command.\nSee 'berth --help'\n");
   expect(['container', 'foo'], 1, "berth: 'container foo' is not a berth command.\nSee 'berth --help'\n");

@@ -57,10 +57,11 @@ export const bootCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   describe: 'Reconcile state after a host reboot (run once at boot: collects the exits of containers the reboot ended, then starts those whose restart policy says so)',
   handler: async (a) => {
     const engine = getEngine(a);
-    const left = await checkAndRepair(engine, true, { quick: true });
-    // docker's daemon start-up: always / unless-stopped containers come back (after the
-    // repairs, which collect the exits the reboot left unrecorded)
+    // docker's daemon start-up: always / unless-stopped containers come back. First: each is
+    // started right after its lost exit is collected, before the exit hook that collection
+    // spawns could restart it by the policy (which would count a restart docker does not count)
     for (const id of await engine.containers.bootRestart()) say(`Started container ${engine.containers.find(id).name} (restart policy)`);
+    const left = await checkAndRepair(engine, true, { quick: true });
     if (left) throw new ExitStatus(1);
   },
 };

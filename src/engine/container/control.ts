@@ -61,12 +61,14 @@ export async function markManualStop(layout: Layout, id: string): Promise<void> 
   });
 }
 
-export async function stopContainer(layout: Layout, found: ContainerRecord, timeoutSec?: number, signalName?: string): Promise<void> {
+/** Stops the container; returns its record when it was running (the caller collects the exit, then
+ *  logs docker's `stop` event: docker's order is kill, die, stop). */
+export async function stopContainer(layout: Layout, found: ContainerRecord, timeoutSec?: number, signalName?: string): Promise<ContainerRecord | undefined> {
   const paths = layout.container(found.id);
   await markManualStop(layout, found.id);
   // read again after the mark: a restart by its policy may have begun a new run since `found` was read
   const rec = loadRecord(layout, found.id);
-  if (!rec || !deriveState(rec, paths).running) return; // docker: stopping a stopped (or removed) container succeeds
+  if (!rec || !deriveState(rec, paths).running) return undefined; // docker: stopping a stopped (or removed) container succeeds
   const sig = signalNumber(signalName || rec.config.stopSignal);
   const grace = timeoutSec ?? rec.config.stopTimeout;
   const cg = ContainerCgroups.fromDirs(rec.run!.cgroupPaths);
@@ -76,13 +78,10 @@ export async function stopContainer(layout: Layout, found: ContainerRecord, time
   } catch (e) {
     // it exited between the check above and the signal: stopped, as asked
     if (!(e instanceof BerthError && e.code === 'NOT_RUNNING')) throw e;
-    return;
+    return undefined;
   }
   if (rec.paused) cg.thaw(); // a frozen process cannot act on the signal
-  if (grace < 0 ? await waitExit(layout, rec.id) : await waitExit(layout, rec.id, grace * 1000)) {
-    emitContainerEvent(layout, rec, 'stop');
-    return;
-  }
+  if (grace < 0 ? await waitExit(layout, rec.id) : await waitExit(layout, rec.id, grace * 1000)) return rec;
   // grace period over: kill everything in the container (killing the pid-namespace init kills all)
   try {
     signalInit(layout, rec, 9);
@@ -92,7 +91,7 @@ export async function stopContainer(layout: Layout, found: ContainerRecord, time
   if (!(await waitExit(layout, rec.id, 10_000))) {
     throw new BerthError('INTERNAL', `container ${rec.name} did not exit 10s after SIGKILL`);
   }
-  emitContainerEvent(layout, rec, 'stop');
+  return rec;
 }
 
 export function killContainer(layout: Layout, rec: ContainerRecord, signalName = 'SIGKILL'): void {

@@ -133,14 +133,16 @@ export class ContainerService {
 
   async stop(ref: string, opts: { timeout?: number; signal?: string } = {}): Promise<void> {
     const rec = this.find(ref);
-    await stopContainer(this.layout, rec, opts.timeout, opts.signal);
+    const stopped = await stopContainer(this.layout, rec, opts.timeout, opts.signal);
     await this.collect(rec.id);
+    if (stopped) emitContainerEvent(this.layout, stopped, 'stop');
   }
 
   async restart(ref: string, opts: { timeout?: number } = {}): Promise<void> {
     const rec = this.find(ref);
-    await stopContainer(this.layout, rec, opts.timeout);
+    const stopped = await stopContainer(this.layout, rec, opts.timeout);
     await finalizeExit(this.layout, rec.id); // no --rm on restart: docker refuses --rm with restart policies anyway
+    if (stopped) emitContainerEvent(this.layout, stopped, 'stop');
     const started = await startContainer(this.layout, rec.id); // a restart by hand is not counted in RestartCount (docker counts the policy's only)
     emitContainerEvent(this.layout, started, 'restart');
   }
