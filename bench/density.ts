@@ -22,7 +22,7 @@ export async function benchDensity(a: Anchors, n: number): Promise<Row[]> {
     ['bash', [join(anchorsDir, 'podman.sh'), ...args], { env: { ...process.env, ...penv } }];
   // one container of each tool per round, in rotating order: both see the same machine
   const tools: Record<string, () => number> = {
-    berth: () => timed(...berth(root, 'run', '-d', 'bb', 'sleep', '1000000')),
+    berth: () => timed(...berth(root, 'run', '-d', '--network', 'none', 'bb', 'sleep', '1000000')),
   };
   if (penv) tools.podman = () => timed(...podmanArgs('run', '-d', '--network', 'none', 'localhost/bb:latest', 'sleep', '1000000'));
   else rows.push({ section: 'density', what: 'podman density', value: 'skipped', note: a.skip.podman });

@@ -1,13 +1,14 @@
 // Start-to-exit of /bin/true: one whole process per run, timed from outside, so
 // each tool pays its own start-up (berth: node + CLI; podman/docker: their
-// clients). No network in any of them (berth always gives a container an empty
-// network namespace, the others get --network none or a bundle without one).
+// clients). No network in any of them: `--network none` for berth, podman and docker
+// (loopback only), a bundle without one for crun and runc. The bridge's own cost is
+// bench/network.ts's row.
 import { join } from 'node:path';
 import type { Anchors } from './anchors.js';
 import { anchorsDir, berth, fmt, interleave, log, summary, timed, type Row } from './util.js';
 
 const LABELS: Record<string, string> = {
-  berth: '`berth run --rm bb /bin/true`',
+  berth: '`berth run --rm --network none bb /bin/true`',
   'berth unconfined': '`berth run --rm --security-opt seccomp=unconfined bb /bin/true`',
   'berth syscalls': '`berth run --rm bb dd … count=200000` (400k read/write under the filter)',
   'berth syscalls unconfined': 'the same dd, `--security-opt seccomp=unconfined`', crun: '`crun run` (bundle, /bin/true; hybrid workaround)', runc: '`runc run` (bundle, /bin/true)',
@@ -24,11 +25,11 @@ export async function benchStart(a: Anchors, rounds: number): Promise<Row[]> {
   let k = 0;
   const id = () => `bench-${process.pid}-${k++}`;
   const tools: Record<string, () => number> = {
-    berth: () => timed(...berth(root, 'run', '--rm', 'bb', '/bin/true')),
+    berth: () => timed(...berth(root, 'run', '--rm', '--network', 'none', 'bb', '/bin/true')),
     // the seccomp filter's cost: compiling and loading it (start), and running it (per syscall)
-    'berth unconfined': () => timed(...berth(root, 'run', '--rm', '--security-opt', 'seccomp=unconfined', 'bb', '/bin/true')),
-    'berth syscalls': () => timed(...berth(root, 'run', '--rm', 'bb', ...DD)),
-    'berth syscalls unconfined': () => timed(...berth(root, 'run', '--rm', '--security-opt', 'seccomp=unconfined', 'bb', ...DD)),
+    'berth unconfined': () => timed(...berth(root, 'run', '--rm', '--network', 'none', '--security-opt', 'seccomp=unconfined', 'bb', '/bin/true')),
+    'berth syscalls': () => timed(...berth(root, 'run', '--rm', '--network', 'none', 'bb', ...DD)),
+    'berth syscalls unconfined': () => timed(...berth(root, 'run', '--rm', '--network', 'none', '--security-opt', 'seccomp=unconfined', 'bb', ...DD)),
     'node -e 0': () => timed('node', ['-e', '0']),
     unshare: () => timed('unshare', ['--fork', '--pid', '--mount', '--uts', '--ipc', '--net', 'chroot', join(a.bb, 'rootfs'), '/bin/true']),
   };

@@ -47,13 +47,13 @@ export async function benchThroughput(a: Anchors, rounds: number, mib: number): 
   const bind = ['-v', `${dir}:/d:ro`];
   const modes = {
     'stdin→stdout': {
-      berth: () => run(...berth(root, 'run', '--rm', '-i', 'bb', 'cat'), input),
+      berth: () => run(...berth(root, 'run', '--rm', '-i', '--network', 'none', 'bb', 'cat'), input),
       docker: docker && (() => run(docker[0], [...docker.slice(1), 'run', '--rm', '-i', '--network', 'none', 'bb:latest', 'cat'], input)),
       floor: () => run('sh', ['-c', 'cat | cat'], input),
       label: '`run --rm -i IMG cat < in > out`', floorLabel: 'floor: `cat | cat` (a plain pipe)',
     },
     stdout: {
-      berth: () => run(...berth(root, 'run', '--rm', ...bind, 'bb', 'cat', '/d/in')),
+      berth: () => run(...berth(root, 'run', '--rm', '--network', 'none', ...bind, 'bb', 'cat', '/d/in')),
       docker: docker && (() => run(docker[0], [...docker.slice(1), 'run', '--rm', ...bind, '--network', 'none', 'bb:latest', 'cat', '/d/in'])),
       floor: () => run('cat', [input]),
       label: '`run --rm -v DIR:/d:ro IMG cat /d/in > out`', floorLabel: 'floor: `cat in > out`',
