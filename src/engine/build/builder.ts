@@ -416,7 +416,7 @@ class StageRun {
         };
         await this.commitChanges(key, createdBy, () => copyStep(this.b.layout, {
           lowerDirs: this.b.images.layerDiffDirs(parent), sources, heredocs, dest, destIsDir, chown, chmod,
-          extract: ins.kind === 'ADD', skip: from === undefined ? (rel) => this.b.context.ignored(rel) : undefined,
+          extract: ins.kind === 'ADD', skip: from === undefined ? (rel) => this.b.context.skips(rel) : undefined,
         }), hit);
       } finally {
         await resolved.release();
