@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, writeFileSync
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { startAnchors, type Anchors } from './anchors.js';
+import { benchBuild } from './build.js';
 import { benchDensity } from './density.js';
 import { benchPull } from './pull.js';
 import { currentLoad, report, table } from './report.js';
@@ -33,8 +34,8 @@ const onlyArg = argv.find((a) => a.startsWith('--only'));
 const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : argv[argv.indexOf(onlyArg) + 1]).split(',') : null;
 const want = (s: string) => !only || only.includes(s);
 const cfg = quick
-  ? { startRounds: 7, pullRounds: 3, density: 20, sizes: [0, 50, 200], seconds: 10, keypresses: 10, frames: 5, streamRounds: 3, streamMiB: 50, netMiB: 128 }
-  : { startRounds: 21, pullRounds: 7, density: 100, sizes: [0, 50, 200], seconds: 10, keypresses: 30, frames: 11, streamRounds: 7, streamMiB: 50, netMiB: 256 };
+  ? { startRounds: 7, pullRounds: 3, density: 20, sizes: [0, 50, 200], seconds: 10, keypresses: 10, frames: 5, streamRounds: 3, streamMiB: 50, netMiB: 128, buildRounds: 3 }
+  : { startRounds: 21, pullRounds: 7, density: 100, sizes: [0, 50, 200], seconds: 10, keypresses: 30, frames: 11, streamRounds: 7, streamMiB: 50, netMiB: 256, buildRounds: 7 };
 
 if (process.getuid?.() !== 0) { console.error('bench: needs root (containers, cgroups, dockerd)'); process.exit(2); }
 if (!existsSync(join(anchorsDir, 'setup.sh'))) {
@@ -54,7 +55,7 @@ process.once('SIGINT', bail).once('SIGTERM', bail);
 try {
   log(`load average ${loadAtStart.join(' ')}; temp ${tmp}; ${quick ? 'quick' : 'full'} mode`);
   anchors = await startAnchors(tmp, {
-    docker: want('start') || want('pull') || want('throughput'),
+    docker: want('start') || want('pull') || want('throughput') || want('build'),
     // throughput compares with docker alone, on berth's own busybox image
     kit: want('start') || want('pull') || want('density') || want('stats') || want('network'),
   });

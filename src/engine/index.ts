@@ -12,7 +12,7 @@ import { diskUsage, type DiskUsage } from './disk-usage.js';
 import { engineInfo, type EngineInfo } from './info.js';
 import { checkSystem, repairFindings, type CheckOptions, type Finding, type RepairReport } from './check/index.js';
 import { StatsSampler } from './stats/index.js';
-import { build, pruneCache, type BuildOptions, type BuildResult } from './build/index.js';
+import { pruneCache, type BuildOptions, type BuildResult } from './build/index.js';
 import { policyFrom } from './registry/index.js';
 
 import { BerthError } from './errors.js';
@@ -192,8 +192,9 @@ export class Engine {
   }
 
   /** `build`: a Dockerfile into an image; FROM's missing images come through the registry client. */
-  build(opts: BuildOptions): Promise<BuildResult> {
+  async build(opts: BuildOptions): Promise<BuildResult> {
     const quiet = { line: () => undefined, status: () => undefined, end: () => undefined };
+    const { build } = await import('./build/builder.js');
     return build({
       layout: this.layout, images: this.images, containers: this.containers,
       pull: async (ref) => (await this.registry.pull(ref, { policy: policyFrom(), progress: quiet })).record,

@@ -22,7 +22,6 @@ import { processWord, varsOf, type Vars } from './shell-lex.js';
 import { cancelled, copyStep, sweepBuildContainers, runStep, workdirStep, type Changes, type CopySource } from './steps.js';
 import { resolveSources } from './sources.js';
 import { runMounts } from './run-mounts.js';
-import { fetchUrl } from './fetch-url.js';
 import { noProgress, type BuildOptions, type BuildProgress, type BuildResult } from './types.js';
 
 export interface BuildDeps {
@@ -45,10 +44,14 @@ export async function build(deps: BuildDeps, o: BuildOptions): Promise<BuildResu
   try {
     const df = parseInstructions(o.dockerfileText ?? ctx.readDockerfile(o.dockerfile));
     const b = new Builder(deps, o, df, ctx, buildArgs);
-    let image = await b.run();
-    if (o.labels && Object.keys(o.labels).length) image = await b.label(image, o.labels);
-    for (const t of tags) await deps.images.tag(image.id, t);
-    return { image: await deps.images.get(image.id), tags };
+    try {
+      let image = await b.run();
+      if (o.labels && Object.keys(o.labels).length) image = await b.label(image, o.labels);
+      for (const t of tags) await deps.images.tag(image.id, t);
+      return { image: await deps.images.get(image.id), tags };
+    } finally {
+      await b.settled();
+    }
   } finally {
     await ctx.close();
   }
@@ -71,6 +74,7 @@ class Builder {
   private readonly globals: Vars;
   /** Each needed stage's build, started when the stages it uses are done (independent ones run side by side). */
   private readonly built = new Map<number, Promise<Snapshot>>();
+  private readonly cleanups: Promise<unknown>[] = [];
   private nextId = 1;
 
   constructor(private readonly deps: BuildDeps, private readonly o: BuildOptions, private readonly df: Dockerfile,
@@ -88,6 +92,11 @@ class Builder {
       else this.globals.delete(a.name);
     }
   }
+
+  /** Cleanup that need not hold the next step up. */
+  later(p: Promise<unknown>): void { this.cleanups.push(p.catch(() => undefined)); }
+
+  async settled(): Promise<void> { await Promise.all(this.cleanups); }
 
   async run(): Promise<ImageRecord> {
     const target = this.targetStage();
@@ -384,7 +393,10 @@ class StageRun {
     const srcs = words.filter((s) => !isUrl(s));
     const fetched = [];
     try {
-      for (const u of words.filter(isUrl)) fetched.push(await fetchUrl(this.b.layout, u));
+      const urls = words.filter(isUrl);
+      // node's HTTP client is loaded only by a build that fetches
+      const { fetchUrl } = urls.length ? await import('./fetch-url.js') : { fetchUrl: undefined };
+      for (const u of urls) fetched.push(await fetchUrl!(this.b.layout, u));
       const resolved = srcs.length || !fetched.length
         ? await resolveSources(this.b, srcs, from, this.index)
         : { sources: [], digest: undefined, fromId: undefined, release: async () => undefined };
@@ -404,7 +416,7 @@ class StageRun {
         };
         await this.commitChanges(key, createdBy, () => copyStep(this.b.layout, {
           lowerDirs: this.b.images.layerDiffDirs(parent), sources, heredocs, dest, destIsDir, chown, chmod,
-          extract: ins.kind === 'ADD', skip: from === undefined ? (rel) => this.b.context.ignored(rel) : undefined,
+          extract: ins.kind === 'ADD', skip: from === undefined ? (rel) => this.b.context.skips(rel) : undefined,
         }), hit);
       } finally {
         await resolved.release();
@@ -426,7 +438,8 @@ class StageRun {
         return await commitStep(this.b.images, parent, { ...oci, rootfs: this.snap.oci.rootfs, history: this.snap.oci.history }, [...pending, entry],
           ch.empty ? undefined : { upper: ch.upper, lowerDirs: ch.lowerDirs });
       } finally {
-        await ch.dispose();
+        // a step's container or scratch goes while the next step runs; the build waits for all at its end
+        this.b.later(ch.dispose());
       }
     }, onHit);
     this.snap = snap;

@@ -112,6 +112,14 @@ export class BuildContext {
     return !this.ignore.empty && this.ignore.ignores(rel);
   }
 
+  /** Whether a copy leaves `rel` out: ignored, and not a directory an exception may reach into
+   *  (`secret/` with `!secret/keep` still gives secret/keep, as docker's walk does). */
+  skips(rel: string): boolean {
+    if (!this.ignored(rel)) return false;
+    if (!this.ignore.mayExcept(rel)) return true;
+    try { return !lstatSync(`${this.dir}/${rel}`).isDirectory(); } catch { return true; }
+  }
+
   /**
    * The cache's view of copied sources: a digest of every entry's path, type,
    * mode, owner, size, link target and content (not its times, as BuildKit).
@@ -126,7 +134,7 @@ export class BuildContext {
       else if (st.isDirectory()) {
         for (const n of readdirSync(host).sort()) {
           const r = `${rel}/${n}`;
-          if (!this.ignored(r.replace(/^\//, ''))) walk(`${host}/${n}`, r, false);
+          if (!this.skips(r.replace(/^\//, ''))) walk(`${host}/${n}`, r, false);
         }
       }
     };
