@@ -22,7 +22,7 @@ import { buildLayout, type Layout } from './view/layout.js';
 import { ChartsPanel } from './view/charts.js';
 import { LineInput } from './view/line-input.js';
 import { containerTable, imageRows, imageTable, volumeTable, type Table } from './view/tables.js';
-import { applyTheme, render } from './render.js';
+import { applyTheme, placeShellCursor, render } from './render.js';
 import { containerAction, prune, pullImage, PullProgress, removeImages, removeVolumes, runContainer, type ContainerVerb } from './actions.js';
 import { CONTAINER_TABS, VIEWS, initialState, type InputPurpose, type Tab, type UiState, type ViewName } from './state.js';
 import { handlerTable, type Handler } from './handlers.js';
@@ -136,6 +136,7 @@ export class App {
       this.dirty = true; // the clock moved: uptimes and stats columns are redrawn
       render(this);
       this.screen.render();
+      placeShellCursor(this);
       // after the frame is out: subscribing samples every visible container once
       this.watchVisibleStats();
     } catch (e) {
@@ -417,6 +418,9 @@ export class App {
     }
     const s = this.shells.get(id);
     if (!s || s.ended) { this.state.mode = { kind: 'normal' }; return this.schedule(); }
+    // the shell's own keys (history scrolling); everything else is the shell's input
+    const b = this.keymap.resolve(name, ['shell']);
+    if (b) return this.act(`shell.${b.action}`);
     this.shells.write(s, keyBytes(ch, key));
   }
 

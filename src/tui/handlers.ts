@@ -3,6 +3,7 @@
 // the action means, so remapped keys and `:` commands share it.
 import type { App } from './app.js';
 import { VIEWS } from './state.js';
+import type { ShellSession } from './model/shells.js';
 
 export type Handler = (arg?: string) => void | Promise<void>;
 
@@ -43,6 +44,7 @@ export function handlerTable(app: App): Record<string, Handler> {
     app.say(`match ${hits.indexOf(seq) + 1}/${hits.length} for "${q}" (G or f: follow again)`);
   };
   const container = (): string | undefined => (s.view === 'containers' ? app.selectedKey() : undefined);
+  const shell = (): ShellSession | undefined => (s.mode.kind === 'shell' ? app.shells.get(s.mode.containerId) : undefined);
 
   return {
     'global.quit': () => app.quit(),
@@ -126,6 +128,9 @@ export function handlerTable(app: App): Record<string, Handler> {
       const name = app.containers.get(app.logs.containerId ?? '')?.name ?? 'container';
       app.startInput('save', 'save log to: ', `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
     },
+
+    'shell.scrollUp': () => { const sh = shell(); if (sh) app.shells.scroll(sh, -page()); },
+    'shell.scrollDown': () => { const sh = shell(); if (sh) app.shells.scroll(sh, page()); },
 
     'inspect.toggle': () => {
       const l = app.tree.lines[s.inspectCursor];

@@ -75,6 +75,8 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   b('logs', 'save', ['o'], 'save the buffered log to a file'),
 
   b('shell', 'leave', ['C-]'], 'leave the shell (it keeps running; e returns to it)'),
+  b('shell', 'scrollUp', ['S-pageup'], "scroll back in the shell's history (typing returns to the prompt)"),
+  b('shell', 'scrollDown', ['S-pagedown'], "scroll forward in the shell's history"),
 
   b('inspect', 'toggle', ['enter', 'space'], 'fold / unfold the JSON node'),
   b('inspect', 'foldAll', ['z'], 'fold every node below the top'),
