@@ -1,6 +1,6 @@
 // `berth` (no command) and `berth tui`: the full-screen workstation over the
 // embedded engine. Owns the terminal for its lifetime and gives it back intact
-// on quit, on an uncaught error and on SIGTERM/SIGHUP.
+// on quit, on an uncaught error and on SIGTERM/SIGHUP/SIGINT.
 import { Engine } from '../engine/index.js';
 import { App } from './app.js';
 import { loadConfig } from './config.js';
@@ -31,9 +31,12 @@ export async function runTui(opts: TuiOptions): Promise<void> {
   process.env.TERM = term; // children (and blessed's own lookups) see the same terminal
   const screen = createScreen(config.mouse, term);
   const restore = (): void => restoreTerminal(screen);
-  const onSignal = (sig: NodeJS.Signals): void => { restore(); process.exit(128 + (sig === 'SIGHUP' ? 1 : 15)); };
+  // SIGINT too: ctrl-c is a key in raw mode, but `kill -INT` would otherwise end us unrestored
+  const codes: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+  const onSignal = (sig: NodeJS.Signals): void => { restore(); process.exit(128 + (codes[sig] ?? 15)); };
   process.once('SIGTERM', onSignal);
   process.once('SIGHUP', onSignal);
+  process.once('SIGINT', onSignal);
   process.once('exit', restore);
   const app = new App(engine, screen, theme, keymap, config);
   // a bug in a callback must not leave the terminal raw: report in the status line and carry on
@@ -48,6 +51,7 @@ export async function runTui(opts: TuiOptions): Promise<void> {
     process.off('unhandledRejection', onCrash);
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
+    process.off('SIGINT', onSignal);
     restore();
   }
   // watchers and timers are closed; stdin may still hold the loop open
