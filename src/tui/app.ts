@@ -15,7 +15,7 @@ import { ShellModel, keyBytes, type ShellSession } from './model/shells.js';
 import { JsonTree } from './model/json-tree.js';
 import { Watchers } from './model/watchers.js';
 import { RUN_FIELDS, type RunFields } from './model/run-spec.js';
-import { keyName, type Context, type Keymap } from './keys.js';
+import { contextStack, keyName, type Context, type Keymap } from './keys.js';
 import { loadTheme, themeNames, type Theme } from './theme.js';
 import type { TuiConfig } from './config.js';
 import { buildLayout, type Layout } from './view/layout.js';
@@ -335,10 +335,7 @@ export class App {
   }
 
   contexts(): Context[] {
-    const v = this.state.view;
-    if (this.state.focus === 'list') return [v, 'list', 'global'];
-    const tab: Context[] = this.state.tab === 'logs' ? ['logs'] : this.state.tab === 'inspect' ? ['inspect'] : [];
-    return [...tab, 'details', v, 'global'];
+    return contextStack(this.state.view, this.state.focus, this.state.tab);
   }
 
   startInput(purpose: InputPurpose, label: string, initial = ''): void {

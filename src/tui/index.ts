@@ -3,9 +3,9 @@
 // on quit, on an uncaught error and on SIGTERM/SIGHUP/SIGINT.
 import { Engine } from '../engine/index.js';
 import { App } from './app.js';
-import { loadConfig } from './config.js';
+import { DEFAULT_CONFIG, configPath, loadConfig } from './config.js';
 import { Keymap } from './keys.js';
-import { loadTheme } from './theme.js';
+import { loadTheme, type Theme } from './theme.js';
 import { usableTerm } from './terminal.js';
 import { createScreen, restoreTerminal } from './view/screen.js';
 
@@ -22,8 +22,19 @@ export async function runTui(opts: TuiOptions): Promise<void> {
     return;
   }
   const { config, warning } = loadConfig();
-  // everything that can fail for a plain reason fails before the screen takes over
-  const theme = loadTheme(opts.theme ?? config.theme);
+  // everything that can fail for a plain reason fails before the screen takes over: a theme
+  // asked for on the command line; the config file's only warns, as a broken file does
+  let theme: Theme;
+  let themeWarning: string | undefined;
+  if (opts.theme) theme = loadTheme(opts.theme);
+  else {
+    try {
+      theme = loadTheme(config.theme);
+    } catch (e) {
+      themeWarning = `${configPath()}: ${(e as Error).message} (the dark theme used)`;
+      theme = loadTheme(DEFAULT_CONFIG.theme);
+    }
+  }
   const engine = Engine.open({ root: opts.root });
   const keymap = new Keymap(config.keys);
 
@@ -43,7 +54,9 @@ export async function runTui(opts: TuiOptions): Promise<void> {
   const onCrash = (e: unknown): void => app.fail(e);
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
-  for (const w of [warning, ...keymap.warnings]) if (w) app.say(w, true);
+  // one line: a later say() would replace an earlier one before it was read
+  const warnings = [warning, themeWarning, ...keymap.warnings].filter(Boolean);
+  if (warnings.length) app.say(warnings.join(' · '), true);
   try {
     await app.run();
   } finally {
