@@ -24,7 +24,7 @@ import { LineInput } from './view/line-input.js';
 import { containerTable, imageRows, imageTable, volumeTable, type Table } from './view/tables.js';
 import { applyTheme, placeShellCursor, render } from './render.js';
 import { containerAction, prune, pullImage, PullProgress, removeImages, removeVolumes, runContainer, type ContainerVerb } from './actions.js';
-import { CONTAINER_TABS, VIEWS, initialState, type InputPurpose, type Tab, type UiState, type ViewName } from './state.js';
+import { CONTAINER_TABS, DEFAULT_LOG_PREFS, VIEWS, initialState, type InputPurpose, type Tab, type UiState, type ViewName } from './state.js';
 import { handlerTable, type Handler } from './handlers.js';
 
 export class App {
@@ -241,8 +241,15 @@ export class App {
   }
 
   openLogs(id: string): void {
-    if (this.logs.containerId !== id) this.state.log = { ...this.state.log, follow: true, top: 0, matchSeq: undefined };
-    this.logs.open(id);
+    const s = this.state;
+    if (s.logOf !== id) {
+      const { timestamps, wrap, query, window } = s.log;
+      if (s.logOf) s.logPrefs.set(s.logOf, { timestamps, wrap, query, window });
+      s.log = { ...s.log, ...DEFAULT_LOG_PREFS, ...s.logPrefs.get(id) };
+      s.logOf = id;
+    }
+    if (this.logs.containerId !== id) s.log = { ...s.log, follow: true, top: 0, matchSeq: undefined };
+    this.logs.open(id, s.log.window);
   }
 
   setTab(tab: Tab): void {
@@ -282,7 +289,7 @@ export class App {
     if (sel?.kind === 'container' && sel.id === id) {
       void this.details.reload();
       // a restarted container writes to its log again: follow it again
-      if (action === 'start' && this.state.tab === 'logs') this.logs.open(id);
+      if (action === 'start' && this.state.tab === 'logs') this.logs.open(id, this.state.log.window);
     }
   }
 
@@ -354,7 +361,7 @@ export class App {
       this.state.mode = { kind: 'normal' };
       const v = m.input.value.trim();
       if (m.purpose === 'filter') this.selectionChanged();
-      if (m.purpose === 'search') { this.state.log.query = v; if (v) this.act('logs.next'); }
+      if (m.purpose === 'search') { this.state.log.query = v; this.state.log.matchSeq = undefined; if (v) this.act('logs.next'); }
       if (m.purpose === 'command') this.command(v);
       if (m.purpose === 'pull' && v) this.pull(v);
       if (m.purpose === 'save' && v) this.saveLog(v);

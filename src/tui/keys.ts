@@ -67,11 +67,12 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   b('details', 'back', ['escape', 'h'], 'back to the list'),
 
   b('logs', 'search', ['/'], 'search the logs (also while following)'),
-  b('logs', 'next', ['n'], 'next match'),
-  b('logs', 'prev', ['N'], 'previous match'),
+  b('logs', 'next', ['n'], 'next match (older; a search starts at the newest)'),
+  b('logs', 'prev', ['N'], 'previous match (newer)'),
   b('logs', 'timestamps', ['t'], 'show / hide timestamps'),
   b('logs', 'wrap', ['w'], 'wrap / cut long lines'),
   b('logs', 'follow', ['f'], 'follow (stick to the end) on / off'),
+  b('logs', 'window', ['W'], 'how far back: last 1000 lines, since 1m / 5m / 15m, all'),
   b('logs', 'save', ['o'], 'save the buffered log to a file'),
 
   b('shell', 'leave', ['C-]'], 'leave the shell (it keeps running; e returns to it)'),

@@ -9,6 +9,7 @@ import { cell, esc, size } from './view/text.js';
 import { envLines, jsonLines, logWindow, mountLines, processLines } from './view/details-text.js';
 import { CHART_WINDOW_MS } from './view/charts.js';
 import { cellLine } from './view/shell-screen.js';
+import { windowTitle } from './model/logs.js';
 import type { Tab } from './state.js';
 
 const TITLES = { containers: 'Containers', images: 'Images', volumes: 'Volumes' } as const;
@@ -154,7 +155,7 @@ function tabHint(app: App): string {
   if (s.tab !== 'logs') return '';
   const flag = (on: boolean, n: string): string => `${on ? '●' : '○'} ${n}`;
   const b = app.logs.buffer;
-  const parts = [flag(s.log.follow, 'follow'), flag(s.log.timestamps, 'timestamps'), flag(s.log.wrap, 'wrap'), `${b.length} lines${b.dropped ? ` (${b.dropped} older dropped)` : ''}`];
+  const parts = [flag(s.log.follow, 'follow'), flag(s.log.timestamps, 'timestamps'), flag(s.log.wrap, 'wrap'), windowTitle(s.log.window), `${b.length} lines${b.dropped ? ` (${b.dropped} older dropped)` : ''}`];
   if (s.log.query) parts.push(`search "${s.log.query}": ${b.search(s.log.query).length} hits`);
   return `   {${t.dim}-fg}${esc(parts.join('  '))}{/${t.dim}-fg}`;
 }

@@ -10,6 +10,12 @@ import { LogBuffer } from './log-buffer.js';
 
 const NOTIFY_MS = 50;
 const INITIAL_TAIL = 1000;
+
+/** How far back the log is read when opened: the last lines, the last minutes, or all of
+ * it (the buffer still keeps only its newest 5000 lines). */
+export const LOG_WINDOWS = ['tail', '1m', '5m', '15m', 'all'] as const;
+export type LogWindow = typeof LOG_WINDOWS[number];
+export const windowTitle = (w: LogWindow): string => (w === 'tail' ? `last ${INITIAL_TAIL}` : w === 'all' ? 'all' : `since ${w}`);
 const MAX_LINE_BYTES = 32 * 1024;
 
 export class LogModel {
@@ -22,17 +28,19 @@ export class LogModel {
   private lastTimeNs = -1n;
   containerId?: string;
   following = false;
+  window: LogWindow = 'tail';
 
   constructor(private readonly engine: Engine) {}
 
-  /** Shows `id`'s log (replacing any other container's). */
-  open(id: string): void {
-    if (this.containerId === id && this.following) return;
-    if (this.containerId !== id) {
+  /** Shows `id`'s log from `window` on (replacing any other container's or window's). */
+  open(id: string, window: LogWindow = this.window): void {
+    if (this.containerId === id && this.window === window && this.following) return;
+    if (this.containerId !== id || this.window !== window) {
       this.close();
       this.buffer.clear();
       this.lastTimeNs = -1n;
       this.containerId = id;
+      this.window = window;
     }
     void this.follow(id);
   }
@@ -50,10 +58,12 @@ export class LogModel {
     this.abort = ac;
     this.following = true;
     // after a restart, only what came after the last line we hold (no duplicates)
-    const since = this.lastTimeNs >= 0n ? new Date(Number(this.lastTimeNs / 1_000_000n)) : undefined;
+    const resume = this.lastTimeNs >= 0n ? new Date(Number(this.lastTimeNs / 1_000_000n)) : undefined;
+    const w = this.window;
+    const from = resume ? { since: resume } : w === 'tail' ? { tail: INITIAL_TAIL } : w === 'all' ? {} : { since: new Date(Date.now() - parseInt(w, 10) * 60_000) };
     let ended: 'failed' | undefined;
     try {
-      for await (const r of this.engine.containers.logs(id, { follow: true, tail: since ? undefined : INITIAL_TAIL, since, signal: ac.signal, maxLineBytes: MAX_LINE_BYTES })) {
+      for await (const r of this.engine.containers.logs(id, { follow: true, ...from, signal: ac.signal, maxLineBytes: MAX_LINE_BYTES })) {
         if (ac.signal.aborted) break;
         if (r.timeNs <= this.lastTimeNs) continue;
         this.lastTimeNs = r.timeNs;
