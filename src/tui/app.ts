@@ -289,7 +289,7 @@ export class App {
     if (sel?.kind === 'container' && sel.id === id) {
       void this.details.reload();
       // a restarted container writes to its log again: follow it again
-      if (action === 'start' && this.state.tab === 'logs') this.logs.open(id, this.state.log.window);
+      if ((action === 'start' || action === 'restart') && this.state.tab === 'logs') this.logs.open(id, this.state.log.window);
     }
   }
 
