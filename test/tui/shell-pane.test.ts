@@ -99,6 +99,24 @@ test('shift-PageUp scrolls back through the shell history; typing returns', asyn
   assert.ok(s);
 });
 
+test("cursor keys reach the shell in the mode its program asked for, not berth's own", async () => {
+  pane.tmux(['send-keys', '-l', 'clear; cat -v']);
+  pane.keys('Enter');
+  await new Promise((r) => setTimeout(r, 300));
+  pane.keys('Up', 'Enter');
+  await pane.waitFor((x) => /│\^\[\[A +│/.test(x), 'cat -v shows ESC [ A (normal cursor-key mode)');
+  // a program switching application mode on (DECCKM, as vim does) gets ESC O A
+  pane.keys('C-c');
+  pane.tmux(['send-keys', '-l', "clear; printf '\\033[?1h'; cat -v"]);
+  pane.keys('Enter');
+  await new Promise((r) => setTimeout(r, 300));
+  pane.keys('Up', 'Enter');
+  await pane.waitFor((x) => /│\^\[OA +│/.test(x), 'cat -v shows ESC O A (application mode)');
+  pane.keys('C-c');
+  pane.tmux(['send-keys', '-l', "printf '\\033[?1l'; clear"]);
+  pane.keys('Enter');
+});
+
 test('leaving the shell and quitting', async () => {
   pane.keys('C-]');
   await pane.waitFor((x) => x.includes('left the shell'), 'left the shell');

@@ -55,7 +55,7 @@ export class ShellModel {
 
   write(s: ShellSession, data: string): void {
     s.term.scrollToBottom(); // typing returns to the prompt, as in a terminal
-    if (!s.ended) s.conn.write(data);
+    if (!s.ended) s.conn.write(cursorKeys(data, s.term.modes.applicationCursorKeysMode));
   }
 
   /** Scrolls the shell's history by `lines` (negative: back), within the scrollback. */
@@ -94,6 +94,16 @@ export class ShellModel {
       s.conn.close();
     }
   }
+}
+
+/**
+ * Cursor keys in the mode the program in the shell asked for (DECCKM), not the one berth's
+ * own terminal is in (blessed turns application mode on for itself): `ESC [ A` normally,
+ * `ESC O A` once a program such as vim or less switched it on.
+ */
+export function cursorKeys(data: string, application: boolean): string {
+  const m = /^\x1b[[O]([ABCDHF])$/.exec(data);
+  return m ? `\x1b${application ? 'O' : '['}${m[1]}` : data;
 }
 
 /** A blessed keypress as the bytes a terminal would send. */
