@@ -163,14 +163,23 @@ export async function tailLines(fh: FileHandle, size: number, n: number, maxLine
   };
   let pos = size;
   let end = -1;
+  // one buffer for every chunk: what is kept is copied out of it (the wanted records, a long
+  // line's last pieces), so reading back through a 48 MB line leaves no chunk per 64 KiB
+  // for the collector to find
+  const buf = Buffer.allocUnsafeSlow(Math.max(1, Math.min(CHUNK, size)));
   // the start of the current line, in chunks read after (before, in the file) its end
   let rest: Buffer[] = [];
   const take = (parts: Buffer[], offset: number): boolean => {
     if (counter.done(offset)) return false;
-    const line = parseLine(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+    const raw = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    const line = parseLine(raw);
     if (line) {
       counter.take(line, offset);
-      if (keep(line)) rev.push(line);
+      if (keep(line)) {
+        const own = raw.buffer === buf.buffer ? parseLine(Buffer.from(raw))! : line;
+        held.get(own.stream)!.earliest = own; // keep() made `line` the earliest held piece
+        rev.push(own);
+      }
     }
     return true;
   };
@@ -179,7 +188,7 @@ export async function tailLines(fh: FileHandle, size: number, n: number, maxLine
     if (end >= 0 && counter.done(pos)) return { lines: rev.reverse(), end };
     const len = Math.min(CHUNK, pos);
     pos -= len;
-    const chunk = Buffer.allocUnsafe(len);
+    const chunk = buf.subarray(0, len);
     await readFully(fh, chunk, pos);
     let stop = len; // exclusive end of the current line within chunk
     let nl = chunk.lastIndexOf(NL);
@@ -194,7 +203,7 @@ export async function tailLines(fh: FileHandle, size: number, n: number, maxLine
       rest = [];
       stop = nl;
     }
-    rest.unshift(chunk.subarray(0, stop));
+    rest.unshift(Buffer.from(chunk.subarray(0, stop))); // the next chunk is read over it
   }
   if (end >= 0) take(rest, 0); // the file's first line
   return { lines: rev.reverse(), end: Math.max(end, 0) };
