@@ -100,16 +100,19 @@ test('shift-PageUp scrolls back through the shell history; typing returns', asyn
 });
 
 test("cursor keys reach the shell in the mode its program asked for, not berth's own", async () => {
-  pane.tmux(['send-keys', '-l', 'clear; cat -v']);
+  // the key goes only once ash has stopped reading (it takes keys that arrive with its
+  // command line into its own buffer, and cat never sees them) and berth's emulator has the
+  // mode the printf set: "ready-N", printed after both, on screen means both happened
+  pane.tmux(['send-keys', '-l', 'clear; echo ready-$((3*41)); cat -v']);
   pane.keys('Enter');
-  await new Promise((r) => setTimeout(r, 300));
+  await pane.waitFor((x) => /│ready-123 +│/.test(x), 'cat -v started');
   pane.keys('Up', 'Enter');
   await pane.waitFor((x) => /│\^\[\[A +│/.test(x), 'cat -v shows ESC [ A (normal cursor-key mode)');
   // a program switching application mode on (DECCKM, as vim does) gets ESC O A
   pane.keys('C-c');
-  pane.tmux(['send-keys', '-l', "clear; printf '\\033[?1h'; cat -v"]);
+  pane.tmux(['send-keys', '-l', "clear; printf '\\033[?1h'; echo ready-$((3*42)); cat -v"]);
   pane.keys('Enter');
-  await new Promise((r) => setTimeout(r, 300));
+  await pane.waitFor((x) => /│ready-126 +│/.test(x), 'cat -v started in application mode');
   pane.keys('Up', 'Enter');
   await pane.waitFor((x) => /│\^\[OA +│/.test(x), 'cat -v shows ESC O A (application mode)');
   pane.keys('C-c');
