@@ -13,7 +13,7 @@ import { ShellModel, keyBytes, type ShellSession } from './model/shells.js';
 import { JsonTree } from './model/json-tree.js';
 import { Watchers } from './model/watchers.js';
 import { RUN_FIELDS, type RunFields } from './model/run-spec.js';
-import { keyName, type Context, type Keymap } from './keys.js';
+import { contextStack, keyName, type Context, type Keymap } from './keys.js';
 import { loadTheme, themeNames, type Theme } from './theme.js';
 import type { TuiConfig } from './config.js';
 import { buildLayout, type Layout } from './view/layout.js';
@@ -21,9 +21,9 @@ import { ChartsPanel } from './view/charts.js';
 import { LineInput } from './view/line-input.js';
 import { buildTable, sortRows, type Table } from './view/tables.js';
 import { rowFilter } from './view/filter.js';
-import { applyTheme, render } from './render.js';
+import { applyTheme, placeShellCursor, render } from './render.js';
 import { containerAction, pullImage, PullProgress, runContainer, type ContainerVerb } from './actions.js';
-import { initialState, type InputPurpose, type Tab, type UiState } from './state.js';
+import { DEFAULT_LOG_PREFS, initialState, type InputPurpose, type Tab, type UiState } from './state.js';
 import { handlerTable, type Handler } from './handlers.js';
 import { VIEWS } from './views/index.js';
 import type { ActionCtx, AnyView, ListModel, Selected } from './views/view.js';
@@ -133,6 +133,7 @@ export class App implements ActionCtx {
       this.dirty = true; // the clock moved: uptimes and stats columns are redrawn
       render(this);
       this.screen.render();
+      placeShellCursor(this);
       // after the frame is out: subscribing samples every visible container once
       this.watchVisibleStats();
     } catch (e) {
@@ -245,8 +246,15 @@ export class App implements ActionCtx {
   }
 
   openLogs(id: string): void {
-    if (this.logs.containerId !== id) this.state.log = { ...this.state.log, follow: true, top: 0, matchSeq: undefined };
-    this.logs.open(id);
+    const s = this.state;
+    if (s.logOf !== id) {
+      const { timestamps, wrap, query, window } = s.log;
+      if (s.logOf) s.logPrefs.set(s.logOf, { timestamps, wrap, query, window });
+      s.log = { ...s.log, ...DEFAULT_LOG_PREFS, ...s.logPrefs.get(id) };
+      s.logOf = id;
+    }
+    if (this.logs.containerId !== id) s.log = { ...s.log, follow: true, top: 0, matchSeq: undefined };
+    this.logs.open(id, s.log.window);
   }
 
   setTab(tab: Tab): void {
@@ -287,7 +295,7 @@ export class App implements ActionCtx {
     if (sel?.kind === 'container' && sel.id === id) {
       void this.details.reload();
       // a restarted container writes to its log again: follow it again
-      if (action === 'start' && this.state.tab === 'logs') this.logs.open(id);
+      if ((action === 'start' || action === 'restart') && this.state.tab === 'logs') this.logs.open(id, this.state.log.window);
     }
   }
 
@@ -344,10 +352,7 @@ export class App implements ActionCtx {
   }
 
   contexts(): Context[] {
-    const v = this.state.view;
-    if (this.state.focus === 'list') return [v, 'list', 'global'];
-    const tab: Context[] = this.state.tab === 'logs' ? ['logs'] : this.state.tab === 'inspect' ? ['inspect'] : [];
-    return [...tab, 'details', v, 'global'];
+    return contextStack(this.state.view, this.state.focus, this.state.tab);
   }
 
   startInput(purpose: InputPurpose, label: string, initial = ''): void {
@@ -373,7 +378,7 @@ export class App implements ActionCtx {
       this.state.mode = { kind: 'normal' };
       const v = m.input.value.trim();
       if (m.purpose === 'filter') this.selectionChanged();
-      if (m.purpose === 'search') { this.state.log.query = v; if (v) this.act('logs.next'); }
+      if (m.purpose === 'search') { this.state.log.query = v; this.state.log.matchSeq = undefined; if (v) this.act('logs.next'); }
       if (m.purpose === 'command') this.command(v);
       if (m.purpose === 'pull' && v) this.pull(v);
       if (m.purpose === 'save' && v) this.saveLog(v);
@@ -435,6 +440,9 @@ export class App implements ActionCtx {
     }
     const s = this.shells.get(id);
     if (!s || s.ended) { this.state.mode = { kind: 'normal' }; return this.schedule(); }
+    // the shell's own keys (history scrolling); everything else is the shell's input
+    const b = this.keymap.resolve(name, ['shell']);
+    if (b) return this.act(`shell.${b.action}`);
     this.shells.write(s, keyBytes(ch, key));
   }
 

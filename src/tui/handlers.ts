@@ -4,6 +4,8 @@
 // actions are in its file and join the table as "<view>.<action>".
 import type { ActionCtx } from './views/view.js';
 import { VIEWS } from './views/index.js';
+import type { ShellSession } from './model/shells.js';
+import { LOG_WINDOWS, windowTitle } from './model/logs.js';
 
 export type Handler = (arg?: string) => void | Promise<void>;
 
@@ -40,20 +42,25 @@ export function handlerTable(app: ActionCtx): Record<string, Handler> {
       s.detailsScroll = Math.max(0, s.detailsScroll + d);
     }
   };
-  const jump = (dir: 1 | -1): void => {
+  /** To the next match: newest first, as a log is read from its end; `older` 1 = n (further
+   * back, wrapping to the newest), -1 = N (forward, wrapping to the oldest). Numbered from
+   * the newest. */
+  const jump = (older: 1 | -1): void => {
     const q = s.log.query;
     if (!q) { app.say('no search: press / first'); return; }
     const buf = app.logs.buffer;
-    const from = s.log.matchSeq ?? (dir === 1 ? -1 : Number.MAX_SAFE_INTEGER);
-    const seq = buf.nextMatch(q, from, dir);
+    const from = s.log.matchSeq ?? (older === 1 ? Number.MAX_SAFE_INTEGER : -1);
+    const seq = buf.nextMatch(q, from, older === 1 ? -1 : 1);
     if (seq === undefined) { app.say(`no match for "${q}"`, true); return; }
     const hits = buf.search(q);
     s.log.matchSeq = seq;
     // show the match a third of the way down, and stay there while lines keep coming
     s.log.follow = false;
     s.log.top = Math.max(0, (buf.indexOf(seq) ?? 0) - Math.floor(page() / 3));
-    app.say(`match ${hits.indexOf(seq) + 1}/${hits.length} for "${q}" (G or f: follow again)`);
+    app.say(`match ${hits.length - hits.indexOf(seq)}/${hits.length} for "${q}", newest first (G or f: follow again)`);
   };
+  const shell = (): ShellSession | undefined => (s.mode.kind === 'shell' ? app.shells.get(s.mode.containerId) : undefined);
+
   const table: Record<string, Handler> = {
     'global.quit': () => app.quit(),
     'global.help': () => { s.mode = { kind: 'help', scroll: 0 }; },
@@ -118,11 +125,23 @@ export function handlerTable(app: ActionCtx): Record<string, Handler> {
     'logs.prev': () => jump(-1),
     'logs.timestamps': () => { s.log.timestamps = !s.log.timestamps; },
     'logs.wrap': () => { s.log.wrap = !s.log.wrap; },
+    'logs.window': () => {
+      const id = app.logs.containerId;
+      if (!id) return;
+      s.log.window = LOG_WINDOWS[(LOG_WINDOWS.indexOf(s.log.window) + 1) % LOG_WINDOWS.length];
+      s.log.follow = true;
+      s.log.matchSeq = undefined;
+      app.openLogs(id);
+      app.say(`logs: ${windowTitle(s.log.window)}`);
+    },
     'logs.follow': () => { s.log.follow = !s.log.follow; if (s.log.follow) s.log.matchSeq = undefined; },
     'logs.save': () => {
       const name = app.containers.get(app.logs.containerId ?? '')?.name ?? 'container';
       app.startInput('save', 'save log to: ', `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
     },
+
+    'shell.scrollUp': () => { const sh = shell(); if (sh) app.shells.scroll(sh, -page()); },
+    'shell.scrollDown': () => { const sh = shell(); if (sh) app.shells.scroll(sh, page()); },
 
     'inspect.toggle': () => {
       const l = app.tree.lines[s.inspectCursor];

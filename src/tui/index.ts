@@ -1,11 +1,11 @@
 // `berth` (no command) and `berth tui`: the full-screen workstation over the
 // embedded engine. Owns the terminal for its lifetime and gives it back intact
-// on quit, on an uncaught error and on SIGTERM/SIGHUP.
+// on quit, on an uncaught error and on SIGTERM/SIGHUP/SIGINT.
 import { Engine } from '../engine/index.js';
 import { App } from './app.js';
-import { loadConfig } from './config.js';
+import { DEFAULT_CONFIG, configPath, loadConfig } from './config.js';
 import { Keymap } from './keys.js';
-import { loadTheme } from './theme.js';
+import { loadTheme, type Theme } from './theme.js';
 import { usableTerm } from './terminal.js';
 import { createScreen, restoreTerminal } from './view/screen.js';
 
@@ -22,8 +22,19 @@ export async function runTui(opts: TuiOptions): Promise<void> {
     return;
   }
   const { config, warning } = loadConfig();
-  // everything that can fail for a plain reason fails before the screen takes over
-  const theme = loadTheme(opts.theme ?? config.theme);
+  // everything that can fail for a plain reason fails before the screen takes over: a theme
+  // asked for on the command line; the config file's only warns, as a broken file does
+  let theme: Theme;
+  let themeWarning: string | undefined;
+  if (opts.theme) theme = loadTheme(opts.theme);
+  else {
+    try {
+      theme = loadTheme(config.theme);
+    } catch (e) {
+      themeWarning = `${configPath()}: ${(e as Error).message} (the dark theme used)`;
+      theme = loadTheme(DEFAULT_CONFIG.theme);
+    }
+  }
   const engine = Engine.open({ root: opts.root });
   const keymap = new Keymap(config.keys);
 
@@ -31,16 +42,21 @@ export async function runTui(opts: TuiOptions): Promise<void> {
   process.env.TERM = term; // children (and blessed's own lookups) see the same terminal
   const screen = createScreen(config.mouse, term);
   const restore = (): void => restoreTerminal(screen);
-  const onSignal = (sig: NodeJS.Signals): void => { restore(); process.exit(128 + (sig === 'SIGHUP' ? 1 : 15)); };
+  // SIGINT too: ctrl-c is a key in raw mode, but `kill -INT` would otherwise end us unrestored
+  const codes: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+  const onSignal = (sig: NodeJS.Signals): void => { restore(); process.exit(128 + (codes[sig] ?? 15)); };
   process.once('SIGTERM', onSignal);
   process.once('SIGHUP', onSignal);
+  process.once('SIGINT', onSignal);
   process.once('exit', restore);
   const app = new App(engine, screen, theme, keymap, config);
   // a bug in a callback must not leave the terminal raw: report in the status line and carry on
   const onCrash = (e: unknown): void => app.fail(e);
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
-  for (const w of [warning, ...keymap.warnings]) if (w) app.say(w, true);
+  // one line: a later say() would replace an earlier one before it was read
+  const warnings = [warning, themeWarning, ...keymap.warnings].filter(Boolean);
+  if (warnings.length) app.say(warnings.join(' · '), true);
   try {
     await app.run();
   } finally {
@@ -48,6 +64,7 @@ export async function runTui(opts: TuiOptions): Promise<void> {
     process.off('unhandledRejection', onCrash);
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
+    process.off('SIGINT', onSignal);
     restore();
   }
   // watchers and timers are closed; stdin may still hold the loop open

@@ -60,19 +60,40 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   b('details', 'back', ['escape', 'h'], 'back to the list'),
 
   b('logs', 'search', ['/'], 'search the logs (also while following)'),
-  b('logs', 'next', ['n'], 'next match'),
-  b('logs', 'prev', ['N'], 'previous match'),
+  b('logs', 'next', ['n'], 'next match (older; a search starts at the newest)'),
+  b('logs', 'prev', ['N'], 'previous match (newer)'),
   b('logs', 'timestamps', ['t'], 'show / hide timestamps'),
   b('logs', 'wrap', ['w'], 'wrap / cut long lines'),
   b('logs', 'follow', ['f'], 'follow (stick to the end) on / off'),
+  b('logs', 'window', ['W'], 'how far back: last 1000 lines, since 1m / 5m / 15m, all'),
   b('logs', 'save', ['o'], 'save the buffered log to a file'),
 
   b('shell', 'leave', ['C-]'], 'leave the shell (it keeps running; e returns to it)'),
+  b('shell', 'scrollUp', ['S-pageup'], "scroll back in the shell's history (typing returns to the prompt)"),
+  b('shell', 'scrollDown', ['S-pagedown'], "scroll forward in the shell's history"),
 
   b('inspect', 'toggle', ['enter', 'space'], 'fold / unfold the JSON node'),
   b('inspect', 'foldAll', ['z'], 'fold every node below the top'),
   b('inspect', 'unfoldAll', ['Z'], 'unfold everything'),
 ];
+
+/** The contexts a key is looked up in, most specific first: the list's, or the details
+ * area's (with the open tab's own context). The app resolves every key through one. */
+export function contextStack(view: string, focus: 'list' | 'details', tab?: string): Context[] {
+  if (focus === 'list') return [view, 'list', 'global'];
+  const own: Context[] = tab === 'logs' ? ['logs'] : tab === 'inspect' ? ['inspect'] : [];
+  return [...own, 'details', view, 'global'];
+}
+
+/** Every stack a key can meet (shell mode has its own: its keys against the shell's input). */
+function allStacks(): Context[][] {
+  const out: Context[][] = [['shell']];
+  for (const { name } of VIEWS) {
+    out.push(contextStack(name, 'list'));
+    for (const tab of ['logs', 'inspect', 'other']) out.push(contextStack(name, 'details', tab));
+  }
+  return out;
+}
 
 export class Keymap {
   readonly bindings: Binding[];
@@ -81,11 +102,41 @@ export class Keymap {
   /** `overrides`: "action" or "context.action" -> keys (from the config file). */
   constructor(overrides: Record<string, string[]> = {}) {
     this.bindings = DEFAULT_KEYMAP.map((x) => ({ ...x, keys: [...x.keys] }));
+    const remapped = new Set<Binding>();
     for (const [name, keys] of Object.entries(overrides)) {
       const hits = this.bindings.filter((x) => x.action === name || `${x.context}.${x.action}` === name);
       if (!hits.length) this.warnings.push(`config keys: no action "${name}"`);
-      for (const h of hits) h.keys = keys;
+      for (const h of hits) { h.keys = keys; remapped.add(h); }
     }
+    this.warnings.push(...this.conflicts(remapped));
+  }
+
+  /**
+   * Keys that reach only one of two actions. Two actions of one context on one key are
+   * always a conflict. Across contexts looked up together, the more specific one wins on
+   * purpose (escape in the details area goes back to the list, not the global back), so
+   * that counts only when the config made it: a remapped key that hides, or is hidden by,
+   * another action.
+   */
+  private conflicts(remapped: Set<Binding>): string[] {
+    const seen = new Set<string>();
+    const out: string[] = [];
+    for (const stack of allStacks()) {
+      const inStack = this.bindings.filter((b) => stack.includes(b.context));
+      for (const key of new Set(inStack.flatMap((b) => b.keys))) {
+        const on = inStack.filter((b) => b.keys.includes(key)).sort((a, b) => stack.indexOf(a.context) - stack.indexOf(b.context));
+        const winner = on[0];
+        for (const loser of on.slice(1)) {
+          if (loser.context !== winner.context && !remapped.has(loser) && !remapped.has(winner)) continue;
+          const [a, b] = [`${winner.context}.${winner.action}`, `${loser.context}.${loser.action}`];
+          const id = `${key} ${a} ${b}`;
+          if (seen.has(id)) continue;
+          seen.add(id);
+          out.push(`key conflict: "${displayKey(key)}" is bound to ${a} and ${b} (${a} wins; remap one in the config)`);
+        }
+      }
+    }
+    return out;
   }
 
   /** The action for `key` in the first context (most specific first) that binds it. */

@@ -8,6 +8,8 @@ import { inner, splitList } from './view/layout.js';
 import { cell, esc, size } from './view/text.js';
 import { envLines, jsonLines, logWindow, mountLines, processLines } from './view/details-text.js';
 import { CHART_WINDOW_MS } from './view/charts.js';
+import { cellLine } from './view/shell-screen.js';
+import { windowTitle } from './model/logs.js';
 import type { Tab } from './state.js';
 
 const TAB_TITLES: Record<Tab, string> = { logs: 'logs', stats: 'stats', inspect: 'inspect', top: 'processes', env: 'env', mounts: 'mounts', shell: 'shell' };
@@ -111,31 +113,52 @@ function renderDetails(app: RenderCtx): void {
   L.content.setContent(lines.join('\n'));
 }
 
-/** The shell pane: the headless terminal's screen, sized to the pane, cursor shown while typing. */
+/** The shell pane: the headless terminal's screen with its colours, sized to the pane (the
+ * real cursor is placed by placeShellCursor once the frame is out). */
 function shellLines(app: RenderCtx, id: string, width: number, height: number): string[] {
   const t = app.theme;
   const sh = app.shells.get(id);
   if (!sh) return [`{${t.dim}-fg}no shell in this container: press ${displayKey(app.keymap.keysOf('shell', 'containers').split('/')[0] ?? 'e')} to open one (sh, like docker exec -it … sh){/${t.dim}-fg}`];
   app.shells.resize(sh, height, width);
   const scr = app.shells.screen(sh);
-  const typing = app.state.mode.kind === 'shell' && app.state.mode.containerId === id;
-  const out = scr.lines.map((l, y) => {
-    if (!typing || y !== scr.cursorY) return esc(l);
-    const padded = l.padEnd(scr.cursorX + 1);
-    return esc(padded.slice(0, scr.cursorX)) + `{inverse}${esc(padded[scr.cursorX])}{/inverse}` + esc(padded.slice(scr.cursorX + 1));
-  });
+  const cell = app.shells.cell(sh);
+  const out = scr.rows.map((l) => cellLine(l, width, cell));
   if (sh.ended) out.push(`{${t.dim}-fg}[shell exited${sh.exitCode !== undefined ? ` with ${sh.exitCode}` : ''}: e opens a new one]{/${t.dim}-fg}`);
   return out.slice(-height);
 }
 
+/** The terminal's own cursor where the shell's cursor is, while typing into it (a program
+ * that draws its own cursor, or reads what is under it, needs the real one); hidden otherwise. */
+export function placeShellCursor(app: RenderCtx): void {
+  const m = app.state.mode, C = app.layout.content;
+  // blessed keeps whether it hid the cursor (not in @types/blessed)
+  const prog = app.screen.program as typeof app.screen.program & { cursorHidden: boolean };
+  const sh = m.kind === 'shell' && app.state.tab === 'shell' ? app.shells.get(m.containerId) : undefined;
+  const scr = sh && !sh.ended ? app.shells.screen(sh) : undefined;
+  if (!scr || scr.cursorY < 0 || scr.cursorY >= Number(C.height) || scr.cursorX >= Number(C.width)) {
+    if (!prog.cursorHidden) prog.hideCursor();
+    return;
+  }
+  prog.cup(Number(C.atop) + scr.cursorY, Number(C.aleft) + scr.cursorX);
+  if (prog.cursorHidden) prog.showCursor();
+}
+
 function tabHint(app: RenderCtx): string {
   const s = app.state, t = app.theme;
+  if (s.tab === 'shell') return shellHint(app);
   if (s.tab !== 'logs') return '';
   const flag = (on: boolean, n: string): string => `${on ? '●' : '○'} ${n}`;
   const b = app.logs.buffer;
-  const parts = [flag(s.log.follow, 'follow'), flag(s.log.timestamps, 'timestamps'), flag(s.log.wrap, 'wrap'), `${b.length} lines${b.dropped ? ` (${b.dropped} older dropped)` : ''}`];
+  const parts = [flag(s.log.follow, 'follow'), flag(s.log.timestamps, 'timestamps'), flag(s.log.wrap, 'wrap'), windowTitle(s.log.window), `${b.length} lines${b.dropped ? ` (${b.dropped} older dropped)` : ''}`];
   if (s.log.query) parts.push(`search "${s.log.query}": ${b.search(s.log.query).length} hits`);
   return `   {${t.dim}-fg}${esc(parts.join('  '))}{/${t.dim}-fg}`;
+}
+
+function shellHint(app: RenderCtx): string {
+  const sh = app.currentItem()?.kind === 'container' ? app.shells.get(app.currentItem()!.id) : undefined;
+  const back = sh ? app.shells.screen(sh).back : 0;
+  if (!back) return '';
+  return `   {${app.theme.dim}-fg}${back} lines back in the history (${displayKey(app.keymap.keysOf('scrollDown', 'shell').split('/')[0] ?? '')} or typing returns){/${app.theme.dim}-fg}`;
 }
 
 function renderPrompt(app: RenderCtx): void {

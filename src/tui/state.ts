@@ -36,6 +36,9 @@ export interface PerView {
   sort?: { col: number; desc: boolean };
 }
 
+export type LogPrefs = Pick<LogViewState, 'timestamps' | 'wrap' | 'query' | 'window'>;
+export const DEFAULT_LOG_PREFS: LogPrefs = { timestamps: false, wrap: false, query: '', window: 'tail' };
+
 export interface UiState {
   view: ViewName;
   focus: 'list' | 'details';
@@ -43,6 +46,10 @@ export interface UiState {
   tab: Tab;
   mode: Mode;
   log: LogViewState;
+  /** The container whose log settings `log` holds, and every other container's, kept when
+   * the logs tab moves to another container (timestamps, wrap, search, window are its own). */
+  logOf?: string;
+  logPrefs: Map<string, LogPrefs>;
   inspectCursor: number;
   /** First shown line of the scrolling text tabs (inspect, top, env, mounts). */
   detailsScroll: number;
@@ -60,7 +67,8 @@ export function initialState(views: readonly ViewName[], mouse: boolean): UiStat
     per: Object.fromEntries(views.map((v) => [v, pv()])),
     tab: 'logs',
     mode: { kind: 'normal' },
-    log: { follow: true, wrap: false, timestamps: false, query: '', top: 0 },
+    log: { follow: true, top: 0, ...DEFAULT_LOG_PREFS },
+    logPrefs: new Map(),
     inspectCursor: 0,
     detailsScroll: 0,
     message: { text: '', error: false, at: 0 },

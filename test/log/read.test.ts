@@ -114,4 +114,28 @@ test('since and until keep the records in between (inclusive), by the first piec
   assert.equal(short(await readLog(f, { tail: 2, since: ms(5) })), ['stdout:r5']);
 });
 
+test('maxLineBytes: a long line keeps its last pieces, read backwards or forwards, marked cut', async () => {
+  const f = at(dir, 'long-line.log');
+  const long: Piece[] = [['stdout', 'F', 'before']];
+  for (let p = 0; p < 200; p++) long.push(['stdout', 'P', `${String(p).padStart(3, '0')}${'x'.repeat(997)}`]);
+  long.push(['stderr', 'F', 'between'], ['stdout', 'F', 'END'], ['stdout', 'F', 'after']);
+  writeFileSync(f, logText(long));
+  const check = (rs: LogRecord[], how: string): void => {
+    assert.equal(rs.map((r) => r.data.length > 100 ? `${r.stream}:<${r.data.length}>` : `${r.stream}:${r.data}`).filter((x) => !x.startsWith('stdout:<')),
+      how === 'tail' ? ['stderr:between', 'stdout:after'] : ['stdout:before', 'stderr:between', 'stdout:after'], how);
+    const cut = rs.find((r) => r.data.length > 100)!;
+    assert.ok(cut.cut, `${how}: marked cut`);
+    // at least the limit, less than the limit and one piece: the line's end, whole pieces
+    assert.ok(cut.data.length >= 5000 && cut.data.length < 6000, `${how}: ${cut.data.length} bytes kept`);
+    assert.ok(cut.data.toString().endsWith('xEND'), how);
+    assert.match(cut.data.toString(), /^\d{3}x/, `${how}: starts at a piece`);
+  };
+  check(await readLog(f, { tail: 3, maxLineBytes: 5000 }), 'tail');
+  check(await readLog(f, { maxLineBytes: 5000 }), 'forward');
+  // without the bound: the whole line, as docker prints it
+  const whole = await readLog(f, { tail: 3 });
+  assert.is(whole.find((r) => r.data.length > 100)!.data.length, 200 * 1000 + 3);
+  assert.not.ok(whole.some((r) => r.cut));
+});
+
 test.run();

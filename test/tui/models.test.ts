@@ -145,7 +145,9 @@ test('the keymap resolves by context, takes overrides, and generates the help', 
   assert.is(k.resolve('x', ['images', 'list', 'global'])?.action, 'prune', 'other contexts keep their keys');
   assert.is(k.resolve('s', ['containers', 'list', 'global']), undefined, 'the old key is gone');
   assert.is(k.resolve('Q', ['global'])?.action, 'quit');
-  assert.equal(k.warnings, ['config keys: no action "nope"']);
+  // x now hides prune in the containers list: reported, naming both
+  assert.equal(k.warnings, ['config keys: no action "nope"', 'key conflict: "x" is bound to containers.stop and list.prune (containers.stop wins; remap one in the config)']);
+  assert.equal(new Keymap().warnings, [], 'the defaults have no conflicts');
   const help = k.helpLines().join('\n');
   for (const b of DEFAULT_KEYMAP) assert.ok(help.includes(b.help), `help lists "${b.help}"`);
   assert.match(k.helpLines().find((l) => l.includes('stop (marked or selected)')) ?? '', /^\s+x\s+stop/, 'help shows the remapped key');

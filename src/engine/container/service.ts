@@ -44,6 +44,8 @@ export interface LogOptions {
   signal?: AbortSignal;
   /** With follow: new output piece by piece as written, not line by line (FollowOptions.pieces). */
   pieces?: boolean;
+  /** Longer lines keep only their last bytes (ReadOptions.maxLineBytes). */
+  maxLineBytes?: number;
 }
 
 export class ContainerService {

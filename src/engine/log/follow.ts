@@ -33,7 +33,7 @@ const POLL_UNWATCHED_MS = 100;
 
 export async function* followLog(path: string, opts: FollowOptions): AsyncGenerator<LogRecord> {
   const filter = timeFilter(opts);
-  const joiner = new Joiner();
+  const joiner = new Joiner(opts.maxLineBytes);
   let split = new LineSplitter();
   const waiter = new ChangeWaiter(path, opts.signal, opts.doneDir);
   let fh: FileHandle | undefined;
@@ -53,7 +53,7 @@ export async function* followLog(path: string, opts: FollowOptions): AsyncGenera
       if (!fh) {
         fh = await openIfExists(path);
         if (fh && opts.tail !== undefined) {
-          const { lines, end } = await tailLines(fh, (await fh.stat()).size, Math.max(opts.tail, 0));
+          const { lines, end } = await tailLines(fh, (await fh.stat()).size, Math.max(opts.tail, 0), opts.maxLineBytes);
           for (const l of lines) {
             const r = joiner.push(l);
             if (r) out.push(r);

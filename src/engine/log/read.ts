@@ -12,6 +12,12 @@ export interface ReadOptions {
   since?: Date;
   /** Only records at or before this instant. */
   until?: Date;
+  /**
+   * Lines longer than this keep only their last pieces past it (the record says `cut`):
+   * a face that shows a line's end need not hold a line of many megabytes (one `P`
+   * record after another), nor read it whole. Undefined: whole lines, as docker prints.
+   */
+  maxLineBytes?: number;
 }
 
 export const CHUNK = 64 * 1024;
@@ -134,19 +140,46 @@ class TailCounter {
  * `size`, and `end`: the offset just past the last complete line (a line the
  * writer has not finished yet is left for a follower to read).
  */
-export async function tailLines(fh: FileHandle, size: number, n: number): Promise<{ lines: LogRecord[]; end: number }> {
+export async function tailLines(fh: FileHandle, size: number, n: number, maxLineBytes = Infinity): Promise<{ lines: LogRecord[]; end: number }> {
   const counter = new TailCounter(n);
   const rev: LogRecord[] = [];
+  // per stream, the bytes held of the record being read back, and its earliest piece held
+  // (marked cut when an earlier one is left out: the joiner says so on the whole record)
+  const held = new Map<string, { bytes: number; earliest: LogRecord }>();
+  const keep = (line: LogRecord): boolean => {
+    const h = held.get(line.stream);
+    if (!line.partial || !h) {
+      // a line's end (`F`), or the unfinished last line: a record starts here, seen from the end
+      held.set(line.stream, { bytes: line.data.length, earliest: line });
+      return true;
+    }
+    if (h.bytes >= maxLineBytes) {
+      h.earliest.cut = true;
+      return false;
+    }
+    h.bytes += line.data.length;
+    h.earliest = line;
+    return true;
+  };
   let pos = size;
   let end = -1;
+  // one buffer for every chunk: what is kept is copied out of it (the wanted records, a long
+  // line's last pieces), so reading back through a 48 MB line leaves no chunk per 64 KiB
+  // for the collector to find
+  const buf = Buffer.allocUnsafeSlow(Math.max(1, Math.min(CHUNK, size)));
   // the start of the current line, in chunks read after (before, in the file) its end
   let rest: Buffer[] = [];
   const take = (parts: Buffer[], offset: number): boolean => {
     if (counter.done(offset)) return false;
-    const line = parseLine(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+    const raw = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    const line = parseLine(raw);
     if (line) {
       counter.take(line, offset);
-      rev.push(line);
+      if (keep(line)) {
+        const own = raw.buffer === buf.buffer ? parseLine(Buffer.from(raw))! : line;
+        held.get(own.stream)!.earliest = own; // keep() made `line` the earliest held piece
+        rev.push(own);
+      }
     }
     return true;
   };
@@ -155,7 +188,7 @@ export async function tailLines(fh: FileHandle, size: number, n: number): Promis
     if (end >= 0 && counter.done(pos)) return { lines: rev.reverse(), end };
     const len = Math.min(CHUNK, pos);
     pos -= len;
-    const chunk = Buffer.allocUnsafe(len);
+    const chunk = buf.subarray(0, len);
     await readFully(fh, chunk, pos);
     let stop = len; // exclusive end of the current line within chunk
     let nl = chunk.lastIndexOf(NL);
@@ -170,7 +203,7 @@ export async function tailLines(fh: FileHandle, size: number, n: number): Promis
       rest = [];
       stop = nl;
     }
-    rest.unshift(chunk.subarray(0, stop));
+    rest.unshift(Buffer.from(chunk.subarray(0, stop))); // the next chunk is read over it
   }
   if (end >= 0) take(rest, 0); // the file's first line
   return { lines: rev.reverse(), end: Math.max(end, 0) };
@@ -202,7 +235,7 @@ export async function readLog(path: string, opts: ReadOptions = {}): Promise<Log
     throw e;
   }
   try {
-    const joiner = new Joiner();
+    const joiner = new Joiner(opts.maxLineBytes);
     const filter = timeFilter(opts);
     const out: LogRecord[] = [];
     // false once a record is past `until`: nothing after it is wanted
@@ -213,7 +246,7 @@ export async function readLog(path: string, opts: ReadOptions = {}): Promise<Log
     };
     if (opts.tail !== undefined) {
       // docker applies --tail first, then --since/--until to what is left
-      const { lines } = await tailLines(fh, (await fh.stat()).size, opts.tail);
+      const { lines } = await tailLines(fh, (await fh.stat()).size, opts.tail, opts.maxLineBytes);
       const last: LogRecord[] = [];
       for (const l of lines) {
         const r = joiner.push(l);

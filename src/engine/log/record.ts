@@ -22,6 +22,8 @@ export interface LogRecord {
    * mid-line). Print such text without a newline.
    */
   partial: boolean;
+  /** Only the line's last bytes are here (`maxLineBytes`); its start was left unread. */
+  cut?: boolean;
 }
 
 const SP = 0x20;
@@ -87,20 +89,32 @@ export const dateNs = (d: Date): bigint => BigInt(d.getTime()) * 1_000_000n;
  * writing them, or died mid-line), in the order they were started.
  */
 export class Joiner {
-  private open = new Map<LogStream, { first: LogRecord; pieces: Buffer[] }>();
+  private open = new Map<LogStream, Open>();
+
+  /** `maxBytes`: a line keeps only its last pieces beyond this (see ReadOptions.maxLineBytes). */
+  constructor(private readonly maxBytes = Infinity) {}
 
   /** Takes one line of the file; returns a record when a line is complete. */
   push(line: LogRecord): LogRecord | undefined {
     const prev = this.open.get(line.stream);
     if (line.partial) {
-      if (prev) prev.pieces.push(line.data);
-      else this.open.set(line.stream, { first: line, pieces: [line.data] });
+      if (prev) this.add(prev, line.data);
+      else this.open.set(line.stream, { first: line, pieces: [line.data], bytes: line.data.length, cut: !!line.cut });
       return undefined;
     }
     if (!prev) return line;
     this.open.delete(line.stream);
-    prev.pieces.push(line.data);
-    return whole(prev.first, prev.pieces, false);
+    this.add(prev, line.data);
+    return whole(prev, false);
+  }
+
+  private add(o: Open, piece: Buffer): void {
+    o.pieces.push(piece);
+    o.bytes += piece.length;
+    while (o.pieces.length > 1 && o.bytes - o.pieces[0].length >= this.maxBytes) {
+      o.bytes -= o.pieces.shift()!.length;
+      o.cut = true;
+    }
   }
 
   /** How many lines are waiting for their final piece. */
@@ -111,7 +125,7 @@ export class Joiner {
   flush(): LogRecord[] {
     const out = [...this.open.values()]
       .sort((a, b) => (a.first.timeNs < b.first.timeNs ? -1 : a.first.timeNs > b.first.timeNs ? 1 : 0))
-      .map((o) => whole(o.first, o.pieces, true));
+      .map((o) => whole(o, true));
     this.open.clear();
     return out;
   }
@@ -119,5 +133,8 @@ export class Joiner {
 
 /** The pieces' bytes joined once, when the line is complete (not piece by piece: a line of
  * many megabytes would be copied over and over). */
-const whole = (first: LogRecord, pieces: Buffer[], partial: boolean): LogRecord =>
-  ({ ...first, data: pieces.length === 1 ? pieces[0] : Buffer.concat(pieces), partial });
+const whole = (o: Open, partial: boolean): LogRecord =>
+  ({ ...o.first, data: o.pieces.length === 1 ? o.pieces[0] : Buffer.concat(o.pieces), partial, ...(o.cut ? { cut: true } : {}) });
+
+/** A line being joined: its first piece (time, stream), the pieces kept and their size. */
+interface Open { first: LogRecord; pieces: Buffer[]; bytes: number; cut: boolean }

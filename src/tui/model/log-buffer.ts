@@ -45,7 +45,8 @@ export class LogBuffer {
   at(i: number): LogLine | undefined { return i < 0 || i >= this.length ? undefined : this.items[this.start + i]; }
   get byteSize(): number { return this.bytes; }
 
-  clear(): void { this.items = []; this.start = 0; this.bytes = 0; }
+  /** Empties the buffer for another container: nothing of the last one's counts stays. */
+  clear(): void { this.items = []; this.start = 0; this.bytes = 0; this.dropped = 0; }
 
   /** Sequence numbers of the lines containing `query` (case-insensitive). */
   search(query: string): number[] {

@@ -1,13 +1,22 @@
 // Following one container's log into a bounded buffer. The follow ends when
-// the container stops; a later start (an engine event) follows again from
-// where the buffer is. Views are told at most every 50 ms, however fast the
-// container writes.
+// the container stops; a later start (an engine event, or found running when
+// the follow ends: the start can come before the follow saw the stop) follows
+// again from where the buffer is. Views are told at most every 50 ms, however
+// fast the container writes. A line is read to at most its last 32 KiB (the
+// buffer keeps 8192 characters of it): a log of one 48 MB line is not held.
 import type { Engine } from '../../engine/index.js';
 import { Emitter } from './emitter.js';
 import { LogBuffer } from './log-buffer.js';
 
 const NOTIFY_MS = 50;
 const INITIAL_TAIL = 1000;
+
+/** How far back the log is read when opened: the last lines, the last minutes, or all of
+ * it (the buffer still keeps only its newest 5000 lines). */
+export const LOG_WINDOWS = ['tail', '1m', '5m', '15m', 'all'] as const;
+export type LogWindow = typeof LOG_WINDOWS[number];
+export const windowTitle = (w: LogWindow): string => (w === 'tail' ? `last ${INITIAL_TAIL}` : w === 'all' ? 'all' : `since ${w}`);
+const MAX_LINE_BYTES = 32 * 1024;
 
 export class LogModel {
   readonly buffer = new LogBuffer();
@@ -19,17 +28,19 @@ export class LogModel {
   private lastTimeNs = -1n;
   containerId?: string;
   following = false;
+  window: LogWindow = 'tail';
 
   constructor(private readonly engine: Engine) {}
 
-  /** Shows `id`'s log (replacing any other container's). */
-  open(id: string): void {
-    if (this.containerId === id && this.following) return;
-    if (this.containerId !== id) {
+  /** Shows `id`'s log from `window` on (replacing any other container's or window's). */
+  open(id: string, window: LogWindow = this.window): void {
+    if (this.containerId === id && this.window === window && this.following) return;
+    if (this.containerId !== id || this.window !== window) {
       this.close();
       this.buffer.clear();
       this.lastTimeNs = -1n;
       this.containerId = id;
+      this.window = window;
     }
     void this.follow(id);
   }
@@ -47,20 +58,35 @@ export class LogModel {
     this.abort = ac;
     this.following = true;
     // after a restart, only what came after the last line we hold (no duplicates)
-    const since = this.lastTimeNs >= 0n ? new Date(Number(this.lastTimeNs / 1_000_000n)) : undefined;
+    const resume = this.lastTimeNs >= 0n ? new Date(Number(this.lastTimeNs / 1_000_000n)) : undefined;
+    const w = this.window;
+    const from = resume ? { since: resume } : w === 'tail' ? { tail: INITIAL_TAIL } : w === 'all' ? {} : { since: new Date(Date.now() - parseInt(w, 10) * 60_000) };
+    let ended: 'failed' | undefined;
     try {
-      for await (const r of this.engine.containers.logs(id, { follow: true, tail: since ? undefined : INITIAL_TAIL, since, signal: ac.signal })) {
+      for await (const r of this.engine.containers.logs(id, { follow: true, ...from, signal: ac.signal, maxLineBytes: MAX_LINE_BYTES })) {
         if (ac.signal.aborted) break;
         if (r.timeNs <= this.lastTimeNs) continue;
         this.lastTimeNs = r.timeNs;
-        this.buffer.push(r.time, r.stream, r.data.toString('utf8')); // whole lines: no character cut
+        // whole lines: no character cut (but the start of a cut line, which is marked)
+        this.buffer.push(r.time, r.stream, (r.cut ? '…' : '') + r.data.toString('utf8'));
         this.notify();
       }
     } catch (e) {
-      if (!ac.signal.aborted) this.failed.emit(`logs: ${(e as Error).message}`);
+      if (!ac.signal.aborted) { this.failed.emit(`logs: ${(e as Error).message}`); ended = 'failed'; }
     } finally {
       if (this.abort === ac) this.following = false;
       this.notify();
+    }
+    // the follow saw an exit, but a new run may have started since (its start event found
+    // this follow still going, so nothing else will follow it): follow that run too
+    if (!ended && this.abort === ac && !ac.signal.aborted && this.containerId === id && this.running(id)) void this.follow(id);
+  }
+
+  private running(id: string): boolean {
+    try {
+      return this.engine.containers.state(this.engine.containers.find(id)).running;
+    } catch {
+      return false; // removed
     }
   }
 

@@ -1,9 +1,11 @@
 // Shells inside containers, kept alive while the workstation runs: each is a
 // `docker exec -it sh` (engine exec with a tty, under its own monitor) whose
-// output feeds a headless xterm, so the details pane can draw its screen and
-// the user can leave it and come back without losing it.
+// output feeds a headless xterm, so the details pane can draw its screen (cell
+// colours and attributes, view/shell-screen.ts) and the user can leave it and
+// come back without losing it. The shell's TERM is xterm-256color: the emulator
+// understands what that promises, and the pane draws 256 colours.
 import { createRequire } from 'node:module';
-import type { Terminal } from '@xterm/headless';
+import type { IBufferCell, IBufferLine, Terminal } from '@xterm/headless';
 import type { Engine } from '../../engine/index.js';
 import type { AttachConnection, ExecRecord } from '../../engine/container/index.js';
 import { Emitter } from './emitter.js';
@@ -16,6 +18,9 @@ export interface ShellSession {
   ended: boolean;
   exitCode?: number;
 }
+
+/** What the shell is told it runs in. */
+export const SHELL_TERM = 'xterm-256color';
 
 export class ShellModel {
   private readonly sessions = new Map<string, ShellSession>();
@@ -34,7 +39,7 @@ export class ShellModel {
     // the emulator is loaded with the first shell, not at start-up (a require, not an
     // import(): the bundled CLI is a CommonJS script run from V8's code cache)
     const xterm = createRequire(import.meta.url)('@xterm/headless') as typeof import('@xterm/headless');
-    const exec = this.engine.containers.exec(containerId, { cmd: ['/bin/sh'], tty: true, interactive: true, ttySize: { rows, cols }, foreground: { stdin: true } });
+    const exec = this.engine.containers.exec(containerId, { cmd: ['/bin/sh'], env: [`TERM=${SHELL_TERM}`], tty: true, interactive: true, ttySize: { rows, cols }, foreground: { stdin: true } });
     const conn = await this.engine.containers.execAttach(exec);
     const term = new xterm.Terminal({ cols, rows, allowProposedApi: true, scrollback: 1000 });
     const s: ShellSession = { containerId, exec, term, conn, ended: false };
@@ -49,7 +54,13 @@ export class ShellModel {
   }
 
   write(s: ShellSession, data: string): void {
-    if (!s.ended) s.conn.write(data);
+    s.term.scrollToBottom(); // typing returns to the prompt, as in a terminal
+    if (!s.ended) s.conn.write(cursorKeys(data, s.term.modes.applicationCursorKeysMode));
+  }
+
+  /** Scrolls the shell's history by `lines` (negative: back), within the scrollback. */
+  scroll(s: ShellSession, lines: number): void {
+    s.term.scrollLines(lines);
   }
 
   resize(s: ShellSession, rows: number, cols: number): void {
@@ -58,12 +69,22 @@ export class ShellModel {
     if (!s.ended) s.conn.resize(rows, cols);
   }
 
-  /** The visible screen as text lines, with the cursor position. */
-  screen(s: ShellSession): { lines: string[]; cursorX: number; cursorY: number } {
+  /** The rows on screen (scrolled back by `back` lines when the user scrolled), with the
+   * cursor's row within them (outside 0..rows-1 while scrolled away from it). */
+  screen(s: ShellSession): { rows: Array<IBufferLine | undefined>; cursorX: number; cursorY: number; back: number } {
     const b = s.term.buffer.active;
-    const lines: string[] = [];
-    for (let y = 0; y < s.term.rows; y++) lines.push(b.getLine(b.viewportY + y)?.translateToString(true) ?? '');
-    return { lines, cursorX: b.cursorX, cursorY: b.cursorY + b.baseY - b.viewportY };
+    // blank rows a shell prints before anything else (ash's banner starts with two newlines)
+    // are skipped while nothing has scrolled off yet: the first output is the pane's first row
+    let lead = 0;
+    if (b.type === 'normal' && b.baseY === 0) while (lead < b.cursorY && !b.getLine(lead)?.translateToString(true)) lead++;
+    const rows: Array<IBufferLine | undefined> = [];
+    for (let y = 0; y < s.term.rows; y++) rows.push(b.getLine(b.viewportY + lead + y));
+    return { rows, cursorX: b.cursorX, cursorY: b.cursorY + b.baseY - b.viewportY - lead, back: b.baseY - b.viewportY };
+  }
+
+  /** A cell to read rows with (reused: one per call of getCell would be garbage per cell). */
+  cell(s: ShellSession): IBufferCell {
+    return s.term.buffer.active.getNullCell();
   }
 
   /** Ends every shell (EOF to sh, then the connection): leaving berth ends its shells. */
@@ -73,6 +94,16 @@ export class ShellModel {
       s.conn.close();
     }
   }
+}
+
+/**
+ * Cursor keys in the mode the program in the shell asked for (DECCKM), not the one berth's
+ * own terminal is in (blessed turns application mode on for itself): `ESC [ A` normally,
+ * `ESC O A` once a program such as vim or less switched it on.
+ */
+export function cursorKeys(data: string, application: boolean): string {
+  const m = /^\x1b[[O]([ABCDHF])$/.exec(data);
+  return m ? `\x1b${application ? 'O' : '['}${m[1]}` : data;
 }
 
 /** A blessed keypress as the bytes a terminal would send. */

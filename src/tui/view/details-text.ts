@@ -1,6 +1,7 @@
 // The text tabs of the details area rendered to lines: inspect (navigable
 // JSON), logs (timestamps, wrap, search highlight), processes, environment,
 // mounts. Pure functions: state in, tagged lines out.
+import type { LogWindow } from '../model/logs.js';
 import type { JsonTree } from '../model/json-tree.js';
 import type { LogBuffer, LogLine } from '../model/log-buffer.js';
 import type { ProcessRow } from '../../engine/container/index.js';
@@ -16,6 +17,8 @@ export interface LogViewState {
   top: number;
   /** The line of the current match (n/N), highlighted. */
   matchSeq?: number;
+  /** How far back the log was read (model/logs.ts). */
+  window: LogWindow;
 }
 
 export function jsonLines(tree: JsonTree, cursor: number, theme: Theme, width: number): string[] {
