@@ -96,6 +96,18 @@ test('A hides stopped containers and shows them again', async () => {
   s = await pane.waitFor((x) => x.includes('Containers — 8 of 8'), 'all again');
 });
 
+test('PORTS shows a container\'s published ports as ps does, also for one started while berth watches', async () => {
+  pane.tmux(['resize-window', '-x', '180', '-y', '30']);
+  await pane.waitFor((x) => x.includes('PORTS'), 'the PORTS column in a wide window');
+  const web = t.ok(['run', '-d', '--name', 'web', '-p', '127.0.0.1:18080:80', 'bb', 'sleep', '1000']);
+  t.seen.push(web);
+  const s = await pane.waitFor((x) => /127\.0\.0\.1:18080->80\/tcp/.test(rowOf(x, 'web')), 'web\'s published port in its row');
+  assert.match(rowOf(s, 'web'), /running/);
+  t.ok(['rm', '-f', 'web']);
+  pane.tmux(['resize-window', '-x', '80', '-y', '24']);
+  await pane.waitFor((x) => x.includes('Containers — 8 of 8') && !x.includes('PORTS'), 'back at 80×24, where PORTS is the first column to go');
+});
+
 test('the networks view: list, inspect, a new one appears, remove and prune', async () => {
   t.ok(['network', 'create', '--subnet', '10.77.0.0/24', 'tui-net']);
   pane.keys('4');

@@ -79,6 +79,14 @@ export class ContainerService {
       .filter((s) => opts.all || s.state === 'running' || s.state === 'paused');
   }
 
+  /** One container as `list` shows it (settled, with its published ports): what a face
+   * re-reads after an event about that container. */
+  summary(ref: string): ContainerSummary {
+    const rec = this.find(ref);
+    const bindings = bindingsByContainer(this.layout).get(rec.id) ?? [];
+    return summarize(rec, this.state(rec), Date.now(), listedPorts(bindings, rec.config.network?.exposedPorts ?? []));
+  }
+
   /** Volume name -> IDs of the containers (any state) that mount it. */
   volumeUsers(): Map<string, string[]> {
     return volumeUsersOf(listRecords(this.layout));

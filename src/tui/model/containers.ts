@@ -2,7 +2,7 @@
 // current one container at a time from engine events (a start, die or destroy
 // reloads only that container's record).
 import type { Engine } from '../../engine/index.js';
-import { summarize, type ContainerSummary } from '../../engine/container/index.js';
+import type { ContainerSummary } from '../../engine/container/index.js';
 import { Emitter } from './emitter.js';
 import type { ListModel } from './list.js';
 import { compareText } from '../../engine/compare.js';
@@ -27,8 +27,7 @@ export class ContainerListModel implements ListModel<ContainerSummary> {
   refresh(id: string): void {
     let s: ContainerSummary | undefined;
     try {
-      const rec = this.engine.containers.find(id);
-      s = summarize(rec, this.engine.containers.state(rec));
+      s = this.engine.containers.summary(id);
     } catch {
       s = undefined; // destroyed (or half-removed): it leaves the list
     }

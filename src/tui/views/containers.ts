@@ -6,6 +6,7 @@ import { CONTAINER_TABS } from '../state.js';
 import { ContainerListModel } from '../model/containers.js';
 import { containerAction } from '../actions.js';
 import { cell, since, size, sparkline } from '../view/text.js';
+import { displayPorts } from '../../engine/network/index.js';
 import type { RenderCtx, View } from './view.js';
 
 /** k9s's AGE form ("51s", "12m", "3h", "5d") for a narrow column. */
@@ -56,6 +57,8 @@ export const containersView: View<ContainerSummary> = {
       sort: (c, ctx) => sample(c, ctx)?.latest?.memory?.used ?? -1,
     },
     { title: 'NETWORKS', width: 14, min: 8, drop: 4, flex: true, text: (c) => c.networks.join(',') },
+    // as ps's PORTS; the first column to go when the window is narrow
+    { title: 'PORTS', width: 26, min: 12, drop: 5, text: (c) => displayPorts(c.ports) },
   ],
   filterText: (c) => [c.name, c.image, c.state, c.id.slice(0, 12)],
   labels: (c) => c.labels,
