@@ -5,24 +5,12 @@
 // anything is created; a start refused while the other container is stopped.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
-import { readlinkSync } from 'node:fs';
-import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot } from '../helpers/root.js';
+import { networkSuite } from '../helpers/network-suite.js';
 
 const t = new TestRoot('berth-test-netcontainer-');
 
-test.before(() => {
-  assert.is(process.env.BERTH_TEST_NETNS, readlinkSync('/proc/self/ns/net'), 'runs under test/run.js');
-  t.ok(['import', busyboxTar(), 'bb']);
-});
-
-test.after(() => {
-  const left = t.cleanup();
-  try { execFileSync('ip', ['link', 'del', 'berth0'], { stdio: 'ignore' }); } catch { /* not made */ }
-  try { execFileSync('nft', ['delete', 'table', 'ip', 'berth'], { stdio: 'ignore' }); } catch { /* not made */ }
-  assert.equal(left, [], `left behind: ${left.join('; ')}`);
-});
+networkSuite(t);
 
 const addr = (...flags: string[]) => t.ok(['run', '--rm', ...flags, 'bb', 'sh', '-c', 'ip -4 -o addr show eth0 | awk \'{print $4}\'']);
 

@@ -6,10 +6,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { readlinkSync } from 'node:fs';
 import { request } from 'node:http';
-import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot } from '../helpers/root.js';
+import { networkSuite } from '../helpers/network-suite.js';
 import { parsePublish } from '../../src/engine/network/index.js';
 
 const t = new TestRoot('berth-test-ports-');
@@ -22,17 +21,7 @@ const get = (host: string, port: number): Promise<string> => new Promise((res, r
 });
 const httpd = ['sh', '-c', 'mkdir /www; echo hello-$HOSTNAME > /www/index.html; exec httpd -f -p 80 -h /www'];
 
-test.before(() => {
-  assert.is(process.env.BERTH_TEST_NETNS, readlinkSync('/proc/self/ns/net'), 'runs under test/run.js');
-  t.ok(['import', busyboxTar(), 'bb']);
-});
-
-test.after(() => {
-  const left = t.cleanup();
-  try { execFileSync('ip', ['link', 'del', 'berth0'], { stdio: 'ignore' }); } catch { /* not made */ }
-  try { execFileSync('nft', ['delete', 'table', 'ip', 'berth'], { stdio: 'ignore' }); } catch { /* not made */ }
-  assert.equal(left, [], `left behind: ${left.join('; ')}`);
-});
+networkSuite(t);
 
 test('-p syntaxes', () => {
   assert.equal(parsePublish('8080:80'), [{ hostIp: '', hostPort: 8080, containerPort: 80, proto: 'tcp' }]);

@@ -4,25 +4,13 @@
 // still refused under -f; prune keeps what until=, label= and label!= keep.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readlinkSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot } from '../helpers/root.js';
+import { networkSuite } from '../helpers/network-suite.js';
 
 const t = new TestRoot('berth-test-netrm-');
 const names = () => t.ok(['network', 'ls', '--format', '{{.Name}}']).split('\n').sort();
 
-test.before(() => {
-  assert.is(process.env.BERTH_TEST_NETNS, readlinkSync('/proc/self/ns/net'), 'runs under test/run.js');
-  t.ok(['import', busyboxTar(), 'bb']);
-});
-
-test.after(() => {
-  const left = t.cleanup();
-  try { execFileSync('ip', ['link', 'del', 'berth0'], { stdio: 'ignore' }); } catch { /* not made */ }
-  try { execFileSync('nft', ['delete', 'table', 'ip', 'berth'], { stdio: 'ignore' }); } catch { /* not made */ }
-  assert.equal(left, [], `left behind: ${left.join('; ')}`);
-});
+networkSuite(t);
 
 test('rm -f: a missing network is no error and prints nothing; one in use is still refused', () => {
   t.ok(['network', 'create', 'used']);

@@ -5,25 +5,13 @@
 // and --filter publish= / expose= find containers by their ports.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
-import { readlinkSync } from 'node:fs';
 import { connect } from 'node:net';
-import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot } from '../helpers/root.js';
+import { networkSuite } from '../helpers/network-suite.js';
 
 const t = new TestRoot('berth-test-netstats-');
 
-test.before(() => {
-  assert.is(process.env.BERTH_TEST_NETNS, readlinkSync('/proc/self/ns/net'), 'runs under test/run.js');
-  t.ok(['import', busyboxTar(), 'bb']);
-});
-
-test.after(() => {
-  const left = t.cleanup();
-  try { execFileSync('ip', ['link', 'del', 'berth0'], { stdio: 'ignore' }); } catch { /* not made */ }
-  try { execFileSync('nft', ['delete', 'table', 'ip', 'berth'], { stdio: 'ignore' }); } catch { /* not made */ }
-  assert.equal(left, [], `left behind: ${left.join('; ')}`);
-});
+networkSuite(t);
 
 /** Sends `bytes` zeros to host:port, retried until the listener is up. */
 async function send(host: string, port: number, bytes: number): Promise<void> {
