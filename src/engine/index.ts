@@ -16,6 +16,7 @@ import { pruneCache, type BuildOptions, type BuildResult } from './build/index.j
 import { policyFrom } from './registry/index.js';
 
 import { BerthError } from './errors.js';
+import { crashPoint } from './crash-point.js';
 
 export { BerthError, notFound } from './errors.js';
 export type { ErrorCode } from './errors.js';
@@ -131,6 +132,7 @@ export class Engine {
         }
       }
     }
+    await this.containers.settleNetworkEdits();
     return filterContainers(this.containers.list({ all: true }), { all: opts.all, limit: opts.limit, filters, ancestors });
   }
 
@@ -158,6 +160,7 @@ export class Engine {
   /** network create: the record, then its bridge (at once, as docker; undone if the kernel refuses). */
   async createNetwork(o: CreateNetworkOptions): Promise<NetworkRecord> {
     const n = await this.networks.create(o);
+    crashPoint('network-create:recorded');
     try {
       ensureBridge(n, () => this.networks.list(), true);
     } catch (e) {
@@ -167,12 +170,10 @@ export class Engine {
     return n;
   }
 
-  /** network rm: refused while containers are attached; the bridge goes with the record. With
+  /** network rm: refused while containers are attached; the bridge goes, then the record. With
    * force a network that does not exist is no error (undefined), as `volume rm -f`. */
   async removeNetwork(ref: string, opts: { force?: boolean } = {}): Promise<NetworkRecord | undefined> {
-    const n = await this.networks.remove(ref, opts);
-    if (n) removeBridge(n, this.networks.list());
-    return n;
+    return this.networks.remove(ref, { ...opts, unplug: (n) => removeBridge(n, this.networks.list().filter((x) => x.Id !== n.Id)) });
   }
 
   /** network prune: every user-defined network no container is attached to, that docker's

@@ -5,17 +5,20 @@
 // listed as running, every container, image and volume listed can be inspected,
 // a stopped container has no process left in its cgroups, and `system check`
 // finds nothing it cannot repair. CI runs each point once and each verb once;
-// BERTH_CRASH_SOAK=N repeats the random kills N times per verb (the bench's soak).
+// BERTH_CRASH_SOAK=N repeats the random kills N times per verb (the bench's soak);
+// BERTH_CRASH_VERBS=regex runs only the verbs it matches.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot, berthBin, leaks } from '../helpers/root.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { Engine, type Finding } from '../../src/engine/index.js';
-import { idsFromEvents, idsOfMonitors, cgroupPids, pause, waitFor } from '../helpers/procs.js';
+import { BRIDGE_NAME_OPTION, DEFAULT_NETWORK, parseNetworkMode, vethName } from '../../src/engine/network/index.js';
+import { BuildCache } from '../../src/engine/build/cache.js';
+import { idsFromEvents, idsOfMonitors, cgroupPids, pause, waitFor, sh } from '../helpers/procs.js';
 
 const t = new TestRoot('berth-test-crash-');
 const soak = Number(process.env.BERTH_CRASH_SOAK ?? 0);
@@ -27,7 +30,10 @@ const fresh = (p: string) => `${p}${++n}`;
 /** A mutating verb: `prep` makes what it needs (not killed); `args` is the command that is. */
 interface Verb { name: string; prep?: (name: string) => void; args: (name: string) => string[]; points?: string[] }
 
-const verbs = (): Verb[] => [
+/** BERTH_CRASH_VERBS=regex limits the run to the verbs it matches (a soak of one area). */
+const only = new RegExp(process.env.BERTH_CRASH_VERBS ?? '');
+const verbs = (): Verb[] => allVerbs().filter((v) => only.test(v.name));
+const allVerbs = (): Verb[] => [
   { name: 'run', args: (c) => ['run', '-d', '--name', c, 'bb', 'sleep', '300'], points: ['create:staged', 'start:intent', 'start:cgroups', 'start:spawned'] },
   { name: 'create', args: (c) => ['create', '--name', c, 'bb', 'sleep', '300'], points: ['create:staged'] },
   { name: 'start', prep: (c) => t.ok(['create', '--name', c, 'bb', 'sleep', '300']), args: (c) => ['start', c], points: ['start:intent', 'start:cgroups', 'start:spawned'] },
@@ -40,7 +46,32 @@ const verbs = (): Verb[] => [
   { name: 'push', prep: (c) => t.ok(['tag', 'bb', `${registry.addr}/${c}:latest`]), args: (c) => ['push', `${registry.addr}/${c}:latest`] },
   { name: 'volume create', args: (c) => ['volume', 'create', c] },
   { name: 'volume rm', prep: (c) => t.ok(['volume', 'create', c]), args: (c) => ['volume', 'rm', c] },
+  { name: 'network create', args: (c) => ['network', 'create', c], points: ['network-create:recorded'] },
+  { name: 'network rm', prep: (c) => t.ok(['network', 'create', c]), args: (c) => ['network', 'rm', c], points: ['network-rm:between'] },
+  {
+    name: 'network connect',
+    prep: (c) => { t.ok(['network', 'create', `${c}-a`]); t.ok(['network', 'create', `${c}-n`]); t.ok(['run', '-d', '--name', c, '--network', `${c}-a`, 'bb', 'sleep', '300']); },
+    args: (c) => ['network', 'connect', `${c}-n`, c],
+    points: ['network-connect:attached', 'network-connect:plugged', 'network-edit:saved'],
+  },
+  {
+    name: 'network disconnect',
+    prep: (c) => { t.ok(['network', 'create', `${c}-n`]); t.ok(['run', '-d', '--name', c, '--network', `${c}-n`, 'bb', 'sleep', '300']); },
+    args: (c) => ['network', 'disconnect', `${c}-n`, c],
+    points: ['network-disconnect:between', 'network-edit:saved'],
+  },
+  // -p on a user-defined network: an address, a chosen host port and NAT rules to undo
+  { name: 'run -p', prep: (c) => t.ok(['network', 'create', `${c}-n`]), args: (c) => ['run', '-d', '--name', c, '--network', `${c}-n`, '-p', '127.0.0.1::80', 'bb', 'sleep', '300'], points: ['start:spawned'] },
+  { name: 'build', prep: buildContext, args: (c) => ['build', '--network', 'none', '-t', `built-${c}`, join(t.root, `ctx-${c}`)], points: ['build:step-started', 'build:committed', 'build:cached'] },
 ];
+
+/** A build context whose RUN and COPY steps are this cycle's own (no cache hit from another). */
+function buildContext(c: string): void {
+  const dir = join(t.root, `ctx-${c}`);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'f'), c);
+  writeFileSync(join(dir, 'Dockerfile'), `FROM bb\nRUN echo ${c} > /run-${c}; sleep 0.2\nCOPY f /copied\nRUN cat /copied\n`);
+}
 
 test.before(async () => {
   t.ok(['import', busyboxTar(), 'bb']);
@@ -92,6 +123,9 @@ async function assertConsistent(what: string): Promise<void> {
     assert.ok(running.has(id), `${what}: a monitor runs for ${id.slice(0, 12)}, which is not listed as running`);
   }
   for (const img of await engine.images.list()) await engine.images.inspect(img.id);
+  assertNetworksTrue(what, engine, running);
+  // the build cache names only images the store has (a killed build's entry points at a whole image)
+  for (const e of new BuildCache(engine.layout).entries()) await engine.images.get(e.imageId);
   for (const v of engine.volumes.list()) engine.volumes.get(v.Name);
   // temp files of the killed process and its tmp/ scratch are garbage, not lies: --repair
   // removes the first; tmp/ is swept by the next pull or import (not this harness's subject)
@@ -100,6 +134,37 @@ async function assertConsistent(what: string): Promise<void> {
   assert.equal(found.filter((f) => !garbage(f)).map((f) => `${f.what}: ${f.problem}`), [], `${what}: system check found problems after the next command`);
   await engine.repair(found);
   assert.equal((await engine.check()).filter((f) => !/^scratch space/.test(f.problem)).map((f) => f.what), [], `${what}: --repair left problems`);
+}
+
+/** The networks' records and the kernel agree (this runner's namespace is this file's alone):
+ * every bridge and host veth belongs to a record, every endpoint to a running container whose
+ * record names that network, and a running container has an endpoint on each network it names. */
+function assertNetworksTrue(what: string, engine: Engine, running: Set<string>): void {
+  const links = (type: string) => lines(sh(`ip -o link show type ${type}`)).map((l) => l.split(': ')[1].split('@')[0]);
+  const nets = engine.networks.list();
+  const bridges = new Set(nets.map((n) => n.Options[BRIDGE_NAME_OPTION]));
+  for (const b of links('bridge')) assert.ok(bridges.has(b), `${what}: bridge ${b} belongs to no network`);
+  const veths = new Set(nets.flatMap((n) => Object.values(n.Containers).map((e) => vethName(e.EndpointID))));
+  for (const v of links('veth')) assert.ok(veths.has(v), `${what}: veth ${v} belongs to no endpoint`);
+  for (const n of nets) {
+    for (const id of Object.keys(n.Containers)) {
+      assert.ok(running.has(id), `${what}: network ${n.Name} holds an endpoint of ${id.slice(0, 12)}, which does not run`);
+      assert.ok(namedNetworks(engine, id).includes(n.Name), `${what}: network ${n.Name} holds an endpoint of ${id.slice(0, 12)}, whose record does not name it`);
+    }
+  }
+  for (const id of running) {
+    for (const name of namedNetworks(engine, id)) {
+      const n = engine.networks.find(name);
+      assert.ok(n?.Containers[id], `${what}: ${id.slice(0, 12)} runs on network ${name} without an endpoint there`);
+    }
+  }
+}
+
+/** The networks a container's record says it is on (its first, then the connected ones). */
+function namedNetworks(engine: Engine, id: string): string[] {
+  const cfg = engine.containers.find(id).config.network;
+  const mode = parseNetworkMode(cfg?.mode ?? 'none');
+  return [...(mode.kind === 'network' ? [mode.name === DEFAULT_NETWORK ? DEFAULT_NETWORK : mode.name] : []), ...(cfg?.connected ?? []).map((c) => c.network)];
 }
 
 async function cycle(verb: Verb, opts: { delayMs?: number; point?: string }): Promise<void> {
@@ -125,6 +190,8 @@ test('after everything is removed, nothing is left and system check is clean', (
   if (all.length) t.ok(['rm', '-f', ...all]);
   for (const ref of lines(t.ok(['images', '--format', '{{.ID}}']))) t.berth(['rmi', '-f', ref]);
   t.ok(['volume', 'prune', '-f', '--all']);
+  t.ok(['network', 'prune', '-f']);
+  assert.equal(lines(t.ok(['network', 'ls', '-q'])).length, 1, 'only the default bridge network is left');
   rmSync(archive, { force: true });
   waitFor(() => idsOfMonitors(t.root).length === 0, 10_000, 100);
   const check = t.berth(['system', 'check', '--max', '0', '--repair']);

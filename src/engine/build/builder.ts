@@ -23,6 +23,7 @@ import { cancelled, copyStep, sweepBuildContainers, runStep, workdirStep, type C
 import { resolveSources } from './sources.js';
 import { runMounts } from './run-mounts.js';
 import { noProgress, type BuildOptions, type BuildProgress, type BuildResult } from './types.js';
+import { crashPoint } from '../crash-point.js';
 
 export interface BuildDeps {
   layout: Layout;
@@ -234,7 +235,9 @@ class Builder {
       }
     }
     const made = await make();
+    crashPoint('build:committed');
     this.cache.put(key, made.image.id);
+    crashPoint('build:cached');
     return made;
   }
 

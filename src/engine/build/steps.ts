@@ -17,6 +17,7 @@ import { copyIntoRoot, isDirInRoot, mkdirInRoot, unpackIntoRoot, type CopyPolicy
 import { resolveUser } from '../runtime/index.js';
 import type { Heredoc } from './parse.js';
 import { mountScratch, type ScratchRoot } from './rootfs.js';
+import { crashPoint } from '../crash-point.js';
 
 export interface Changes {
   upper: string;
@@ -53,6 +54,7 @@ export async function runStep(layout: Layout, containers: ContainerService, s: R
   try {
     if (s.signal?.aborted) throw cancelled();
     await containers.start(rec.id);
+    crashPoint('build:step-started');
     if (s.signal?.aborted) kill();
     for await (const r of containers.logs(rec.id, { follow: true })) s.output(Buffer.concat([r.data, Buffer.from('\n')]));
     const code = await containers.wait(rec.id);

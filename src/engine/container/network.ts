@@ -10,12 +10,13 @@ import { conflict, invalid, notFound } from '../errors.js';
 import { CLONE, releaseStart, type SpawnResult, type SpawnSpec } from '../../native/index.js';
 import {
   DEFAULT_NETWORK, NetworkStore, bindable, ensureResolver, freePort, naturalLess, parseNetworkMode, plugEndpoint, publishAll, resolvesNames, stopIdleResolver,
-  syncFirewall, unplugEndpoint, type Attachment, type PortBinding,
+  syncFirewall, unplugEndpoint, type Attachment, type NetworkRecord, type PortBinding,
 } from '../network/index.js';
 import type { ContainerRecord, NetworkConfig } from './types.js';
 import { extraHostLine } from '../runtime/etc-files.js';
 import { findRecord } from './records.js';
 import { deriveState, parentOf } from './state.js';
+import { crashPoint } from '../crash-point.js';
 
 /** Checks --network/--ip/--mac-address/-p/--expose at create time (docker refuses these before
  * creating; for container:NAME, docker's validateNetContainerMode with its messages). */
@@ -112,9 +113,11 @@ export async function connectContainer(layout: Layout, rec: ContainerRecord, pid
   if (ip || aliases.length) checkNetworkConfig(layout, { mode: n.Name, ip, aliases });
   if (pid) {
     const a = await store.attach(n.Id, { containerId: rec.id, containerName: rec.name, ip, ...dnsOf(n.Name, rec, aliases) });
+    crashPoint('network-connect:attached');
     try {
       plugEndpoint(n, () => store.list(), a, pid, freeInterfaceName(pid), false);
       await ensureResolver(layout, n);
+      crashPoint('network-connect:plugged');
     } catch (e) {
       await store.detach(n.Id, rec.id);
       throw e;
@@ -128,17 +131,36 @@ export async function connectContainer(layout: Layout, rec: ContainerRecord, pid
 export async function disconnectContainer(layout: Layout, rec: ContainerRecord, ref: string): Promise<ContainerRecord> {
   const store = new NetworkStore(layout);
   const n = store.get(ref);
-  const cfg = rec.config.network;
+  if (!namesNetwork(store, rec, n.Id)) throw conflict(`container ${rec.name} is not connected to network ${n.Name}`);
+  await releaseEndpoint(layout, store, n, rec.id);
+  return forgetNetwork(store, rec, n);
+}
+
+/** The container's endpoint on one network: its interface unplugged first, then its address
+ * freed (the record names the interface: a command killed between leaves it for the next). */
+export async function releaseEndpoint(layout: Layout, store: NetworkStore, n: NetworkRecord, id: string): Promise<void> {
+  const a = store.attachmentsOf(id).find((x) => x.networkId === n.Id);
+  if (!a) return;
+  try { unplugEndpoint(a); } catch { /* gone with the namespace already */ }
+  crashPoint('network-disconnect:between');
+  await store.detach(n.Id, id);
+  await stopIdleResolver(layout, n.Id, () => store.list());
+}
+
+/** Whether the record names the network (as its first network or a connected one). */
+export function namesNetwork(store: NetworkStore, rec: ContainerRecord, networkId: string): boolean {
+  const mode = parseNetworkMode(networkModeOf(rec));
+  return (mode.kind === 'network' && store.find(mode.name)?.Id === networkId)
+    || (rec.config.network?.connected ?? []).some((c) => store.find(c.network)?.Id === networkId);
+}
+
+/** The record without the network: without its first network a container keeps the next one,
+ * or loopback only (docker's "none"). */
+export function forgetNetwork(store: NetworkStore, rec: ContainerRecord, n: NetworkRecord): ContainerRecord {
+  const cfg = rec.config.network!;
   const mode = parseNetworkMode(networkModeOf(rec));
   const isPrimary = mode.kind === 'network' && store.find(mode.name)?.Id === n.Id;
-  const rest = (cfg?.connected ?? []).filter((c) => store.find(c.network)?.Id !== n.Id);
-  if (!cfg || (!isPrimary && rest.length === (cfg.connected ?? []).length)) throw conflict(`container ${rec.name} is not connected to network ${n.Name}`);
-  const a = await store.detach(n.Id, rec.id);
-  if (a) {
-    try { unplugEndpoint(a); } catch { /* gone with the namespace already */ }
-    await stopIdleResolver(layout, n.Id, () => store.list());
-  }
-  // without its first network a container keeps the next one, or loopback only (docker's "none")
+  const rest = (cfg.connected ?? []).filter((c) => store.find(c.network)?.Id !== n.Id);
   if (isPrimary) rec.config.network = { ...cfg, mode: rest[0]?.network ?? 'none', ip: rest[0]?.ip, aliases: rest[0]?.aliases, connected: rest.slice(1) };
   else rec.config.network = { ...cfg, connected: rest };
   return rec;

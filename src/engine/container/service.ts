@@ -5,7 +5,9 @@ import { tryLock, withLock } from '../store/lock.js';
 import { BerthError, conflict, notFound } from '../errors.js';
 import { connectContainer, disconnectContainer } from './network.js';
 import { bindingsByContainer, livePorts } from './network-settings.js';
-import { listedPorts, type PortBinding } from '../network/index.js';
+import { NetworkStore, listedPorts, type PortBinding } from '../network/index.js';
+import { settleNetworkEdit, settleNetworkEdits, withNetworkEdit, type NetworkEdit } from './network-edit.js';
+import { crashPoint } from '../crash-point.js';
 import type { ImageRecord, ImageStore } from '../image/index.js';
 import { followLog, readLog, type LogRecord } from '../log/index.js';
 import { emitContainerEvent } from './events.js';
@@ -241,21 +243,33 @@ export class ContainerService {
 
   /** network connect / disconnect: recorded, and live on a running container. */
   async connectNetwork(ref: string, network: string, opts: { ip?: string; aliases?: string[] } = {}): Promise<void> {
-    await this.editNetworks(ref, (rec, pid) => connectContainer(this.layout, rec, pid, network, opts.ip, opts.aliases));
+    await this.editNetworks(ref, network, 'connect', (rec, pid) => connectContainer(this.layout, rec, pid, network, opts.ip, opts.aliases));
   }
 
   async disconnectNetwork(ref: string, network: string): Promise<void> {
-    await this.editNetworks(ref, (rec) => disconnectContainer(this.layout, rec, network));
+    await this.editNetworks(ref, network, 'disconnect', (rec) => disconnectContainer(this.layout, rec, network));
   }
 
-  private async editNetworks(ref: string, edit: (rec: ContainerRecord, pid: number | undefined) => Promise<ContainerRecord>): Promise<void> {
+  /** Under the container's lock, with the edit's intent written first (network-edit.ts). */
+  private async editNetworks(ref: string, network: string, op: NetworkEdit['op'], edit: (rec: ContainerRecord, pid: number | undefined) => Promise<ContainerRecord>): Promise<void> {
     const id = this.find(ref).id;
     await withContainerLock(this.layout, id, async () => {
-      const rec = loadRecord(this.layout, id);
-      if (!rec) throw notFound('container', ref);
+      const loaded = loadRecord(this.layout, id);
+      if (!loaded) throw notFound('container', ref);
+      const rec = await settleNetworkEdit(this.layout, loaded); // one a killed command left, first
+      const n = new NetworkStore(this.layout).get(network);
       const st = this.state(rec);
-      saveRecord(this.layout, await edit(rec, st.running ? st.pid : undefined));
+      await withNetworkEdit(this.layout, id, { network: n.Id, op }, async () => {
+        const edited = await edit(rec, st.running ? st.pid : undefined);
+        saveRecord(this.layout, edited);
+        crashPoint('network-edit:saved');
+      });
     });
+  }
+
+  /** Finishes or undoes the network connects and disconnects killed commands left (network-edit.ts). */
+  settleNetworkEdits(): Promise<void> {
+    return settleNetworkEdits(this.layout);
   }
 
   /** container prune: removes every container that is not running; their IDs and the bytes their writable layers held. */

@@ -11,6 +11,7 @@ import { readJson, writeJson } from '../store/atomic.js';
 import { withLock } from '../store/lock.js';
 import { BerthError, conflict, invalid, notFound } from '../errors.js';
 import { emitEvent } from '../events/index.js';
+import { crashPoint } from '../crash-point.js';
 import { contains, formatCidr, formatIp, parseCidr, parseIp, type Cidr } from './cidr.js';
 import { checkAddress, defaultGateway, macFor, nextAddress, nextSubnet } from './ipam.js';
 import { checkInterfaceName, checkNetworkName, vethName } from './names.js';
@@ -138,9 +139,11 @@ export class NetworkStore {
     return rec;
   }
 
-  /** Removes the record; refuses while containers are attached. Returns it (the caller removes the
-   * bridge); with force, a network that does not exist is undefined (docker's rm -f). */
-  async remove(ref: string, opts: { force?: boolean } = {}): Promise<NetworkRecord | undefined> {
+  /** Removes the record; refuses while containers are attached. Returns it; with force, a network
+   * that does not exist is undefined (docker's rm -f). `unplug` (the bridge's removal) runs under
+   * the lock before the record goes: a command killed between leaves a network whose bridge the
+   * next use re-creates, never a bridge no record names. */
+  async remove(ref: string, opts: { force?: boolean; unplug?: (n: NetworkRecord) => void } = {}): Promise<NetworkRecord | undefined> {
     return this.locked(() => {
       const n = this.find(ref);
       if (!n) {
@@ -149,6 +152,8 @@ export class NetworkStore {
       }
       if (n.Name === DEFAULT_NETWORK) throw conflict(`${n.Name} is a pre-defined network and cannot be removed`);
       if (Object.keys(n.Containers).length > 0) throw conflict(`error while removing network: network ${n.Name} id ${n.Id} has active endpoints`);
+      opts.unplug?.(n);
+      crashPoint('network-rm:between');
       rmSync(this.file(n.Id), { force: true });
       // no endpoint, so no resolver: what remains of the last one goes with the network
       for (const f of Object.values(resolverFiles(this.layout, n.Id))) rmSync(f, { force: true });
