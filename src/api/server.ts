@@ -115,6 +115,9 @@ export async function serve(engine: Engine, o: ServeOptions): Promise<void> {
     server = createHttpsServer({
       ca: readFileSync(o.tls.ca), cert: readFileSync(o.tls.cert), key: readFileSync(o.tls.key),
       requestCert: true, rejectUnauthorized: true,
+      // as node:http's own server: the docker CLI half-closes a hijacked connection it sends
+      // no stdin on (TLS: close_notify), and still reads the container's output from it
+      allowHalfOpen: true,
     }, onRequest);
   } else {
     server = createHttpServer(onRequest);
