@@ -3,6 +3,8 @@
 // the one line CI reads: "N passed, N failed". Exit status 1 when any failed.
 // usage: node test/run.js [PATTERN]   (PATTERN: a substring of the test file paths)
 //
+// At its start it sweeps the test roots of runs that were killed (test/helpers/stale-roots.ts).
+//
 // The whole run happens in a network namespace of its own (util-linux `unshare --net`, with
 // only `lo`, brought up so the loopback registry tests work): a test that makes bridges, veths,
 // addresses or NAT rules makes them there, never in the machine's namespace, and they all go
@@ -37,6 +39,11 @@ function walk(dir) {
     return statSync(p).isDirectory() ? walk(p) : n.endsWith('.test.js') ? [p] : [];
   });
 }
+
+// what a killed earlier run left (its test roots, their monitors, cgroups and mounts) goes
+// first, so this run neither trips over it nor counts it as its own leak
+const { sweepStaleRoots } = await import(join(dist, 'helpers', 'stale-roots.js'));
+for (const l of sweepStaleRoots()) console.log(`stale test root: could not remove ${l}`);
 
 const files = walk(dist).filter((f) => relative(repo, f).includes(only));
 let passed = 0, failed = 0;

@@ -7,6 +7,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, readlinkSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/native/index.js';
+import { ownerTag } from './stale-roots.js';
 
 export const berthBin = join(packageRoot, 'bin', 'berth.js');
 
@@ -21,7 +22,8 @@ export class TestRoot {
     if (process.env.BERTH_TEST_NETNS !== readlinkSync('/proc/self/ns/net')) {
       throw new Error('run the tests through test/run.js, which puts them in a network namespace of their own');
     }
-    this.root = mkdtempSync(join('/tmp', prefix));
+    // the name says whose root it is: the runner sweeps it once this process is gone (stale-roots.ts)
+    this.root = mkdtempSync(join('/tmp', `${prefix}${ownerTag()}-`));
   }
 
   /** Runs `berth --root ROOT ...args` synchronously. */
