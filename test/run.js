@@ -46,12 +46,14 @@ const { sweepStaleRoots } = await import(join(dist, 'helpers', 'stale-roots.js')
 for (const l of sweepStaleRoots()) console.log(`stale test root: could not remove ${l}`);
 
 const files = walk(dist).filter((f) => relative(repo, f).includes(only));
+// 15 minutes a file; a soak (BERTH_CRASH_KILLS=1000 …) sets BERTH_TEST_FILE_TIMEOUT_S
+const fileTimeoutMs = Number(process.env.BERTH_TEST_FILE_TIMEOUT_S || 15 * 60) * 1000;
 let passed = 0, failed = 0;
 // One process per file: a crash or a hang in one file cannot take the others with it.
 for (const f of files) {
   const name = relative(repo, f);
   process.stdout.write(`\n## ${name}\n`);
-  const r = spawnSync(process.execPath, [f], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 15 * 60_000, maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [f], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: fileTimeoutMs, maxBuffer: 256 * 1024 * 1024 });
   const out = r.stdout || '';
   process.stdout.write(out);
   const total = Number(/Total:\s+(\d+)/.exec(out)?.[1] ?? NaN);

@@ -6,7 +6,10 @@
 // a stopped container has no process left in its cgroups, and `system check`
 // finds nothing it cannot repair. CI runs each point once and each verb once;
 // BERTH_CRASH_SOAK=N repeats the random kills N times per verb (the bench's soak);
-// BERTH_CRASH_VERBS=regex runs only the verbs it matches.
+// BERTH_CRASH_KILLS=N goes on past those rounds until N commands were killed mid-way (not
+// ended before their delay); BERTH_CRASH_VERBS=regex runs only the verbs it matches. A soak
+// notes each finding and goes on (after --repair), fails at its end if there was any, and
+// writes its counts to BERTH_CRASH_REPORT (JSON) when given.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
@@ -89,7 +92,8 @@ test.after(async () => {
 });
 
 /** Runs the verb and SIGKILLs it after `delayMs` (or lets it reach its crash point). */
-function killed(args: string[], opts: { delayMs?: number; point?: string }): void {
+/** Returns whether the command was still running when it was killed. */
+function killed(args: string[], opts: { delayMs?: number; point?: string }): boolean {
   const env = { ...process.env, ...(opts.point ? { BERTH_CRASH_AT: opts.point } : {}) };
   const child = spawn(process.execPath, ['--', berthBin, '--root', t.root, ...args], { stdio: 'ignore', env });
   const end = Date.now() + (opts.delayMs ?? 60_000);
@@ -99,8 +103,19 @@ function killed(args: string[], opts: { delayMs?: number; point?: string }): voi
     const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
     if (stat.includes(') Z')) break; // ended (a zombie until node reaps it)
   }
+  const alive = child.exitCode === null && child.signalCode === null && !zombie(child.pid!);
   try { child.kill('SIGKILL'); } catch { /* ended */ }
-  waitFor(() => !existsSync(`/proc/${child.pid}`) || readFileSync(`/proc/${child.pid}/stat`, 'utf8').includes(') Z'), 5000);
+  waitFor(() => zombie(child.pid!), 5000);
+  return alive;
+}
+
+/** Gone, or ended and not reaped yet. */
+function zombie(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z');
+  } catch {
+    return true;
+  }
 }
 
 const lines = (s: string) => s.split('\n').filter(Boolean);
@@ -167,21 +182,50 @@ function namedNetworks(engine: Engine, id: string): string[] {
   return [...(mode.kind === 'network' ? [mode.name === DEFAULT_NETWORK ? DEFAULT_NETWORK : mode.name] : []), ...(cfg?.connected ?? []).map((c) => c.network)];
 }
 
-async function cycle(verb: Verb, opts: { delayMs?: number; point?: string }): Promise<void> {
+async function cycle(verb: Verb, opts: { delayMs?: number; point?: string }): Promise<boolean> {
   const name = fresh(verb.name.replace(' ', '-'));
   verb.prep?.(name);
-  killed(verb.args(name), opts);
+  const wasKilled = killed(verb.args(name), opts);
   await assertConsistent(`${verb.name} ${opts.point ?? `killed after ${opts.delayMs} ms`}`);
+  return wasKilled;
 }
 
 test('each injected crash point: the next command completes or undoes the step', async () => {
   for (const v of verbs()) for (const point of v.points ?? []) await cycle(v, { point });
 });
 
-test(`random kills of every mutating verb (${Math.max(1, soak)} round${soak > 1 ? 's' : ''})`, async () => {
-  for (let round = 0; round < Math.max(1, soak); round++) {
-    for (const v of verbs()) await cycle(v, { delayMs: 20 + Math.floor(Math.random() * 900) });
+const wantKills = Number(process.env.BERTH_CRASH_KILLS ?? 0);
+test(`random kills of every mutating verb (${Math.max(1, soak)} round${soak > 1 ? 's' : ''}${wantKills ? `, at least ${wantKills} kills` : ''})`, async () => {
+  const started = Date.now();
+  const perVerb: Record<string, { cycles: number; kills: number }> = {};
+  const findings: string[] = [];
+  let kills = 0;
+  let cycles = 0;
+  for (let round = 0; round < Math.max(1, soak) || kills < wantKills; round++) {
+    for (const v of verbs()) {
+      const delayMs = 20 + Math.floor(Math.random() * 900);
+      let wasKilled = false;
+      try {
+        wasKilled = await cycle(v, { delayMs });
+      } catch (e) {
+        if (!soak) throw e;
+        // a soak notes the finding, repairs, and goes on: one finding must not hide the next
+        findings.push(`round ${round}: ${(e as Error).message.split('\n')[0]}`);
+        const engine = Engine.open({ root: t.root });
+        await engine.repair(await engine.check());
+      }
+      cycles++;
+      if (wasKilled) kills++;
+      const c = (perVerb[v.name] ??= { cycles: 0, kills: 0 });
+      c.cycles++;
+      if (wasKilled) c.kills++;
+    }
+    if (soak) console.error(`crash soak: round ${round + 1}, ${cycles} cycles, ${kills} killed mid-way, ${findings.length} findings, ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
+  if (process.env.BERTH_CRASH_REPORT) {
+    writeFileSync(process.env.BERTH_CRASH_REPORT, JSON.stringify({ cycles, kills, seconds: Math.round((Date.now() - started) / 1000), findings, perVerb }, null, 2));
+  }
+  assert.equal(findings, [], `${findings.length} findings in ${cycles} cycles`);
 });
 
 test('after everything is removed, nothing is left and system check is clean', () => {
