@@ -13,7 +13,7 @@ import { TestRoot, berthBin } from '../helpers/root.js';
 
 const t = new TestRoot('berth-test-api-tls-');
 const pki = join(t.root, 'pki');
-const dockerConfig = mkdtempSync('/tmp/berth-test-docker-config-');
+const dockerConfig = mkdtempSync(join(pki, '..', 'docker-config-'));
 let port = 0;
 let service: ChildProcess | undefined;
 let serviceExit: Promise<number | null> | undefined;

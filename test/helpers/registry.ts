@@ -6,6 +6,7 @@
 // still running when the test process exits is killed too.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { ownerTag } from './stale-roots.js';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -59,7 +60,7 @@ export function freePort(): Promise<number> {
 
 export async function startRegistry(opts: { auth?: { username: string; password: string } } = {}): Promise<TestRegistry> {
   const bin = registryBinary();
-  const dir = mkdtempSync('/tmp/berth-test-registry-');
+  const dir = mkdtempSync(`/tmp/berth-test-registry-${ownerTag()}-`); // swept as a test root if this process is killed
   const dataDir = join(dir, 'data');
   mkdirSync(dataDir);
   const port = await freePort();
