@@ -35,6 +35,9 @@ export interface EngineOptions {
   root?: string;
   /** Where one-line warnings go (the CLI prints docker's `WARNING: …`); dropped without it. */
   warn?: (message: string) => void;
+  /** A long-lived face (TUI, API service): collect the exits of the containers it starts in
+   *  this process, instead of a cleanup process per exit (container/collector.ts). */
+  collectExits?: boolean;
 }
 
 export class Engine {
@@ -46,10 +49,10 @@ export class Engine {
   /** pull, push, login, logout (the registry client over the image store). */
   readonly registry: RegistryService;
 
-  private constructor(layout: Layout, warn?: (message: string) => void) {
+  private constructor(layout: Layout, opts: EngineOptions) {
     this.layout = layout;
-    this.images = new ImageStore(layout, warn);
-    this.containers = new ContainerService(layout, this.images);
+    this.images = new ImageStore(layout, opts.warn);
+    this.containers = new ContainerService(layout, this.images, { collectExits: opts.collectExits });
     this.volumes = new VolumeStore(layout);
     this.networks = new NetworkStore(layout);
     this.registry = new RegistryService(layout, this.images);
@@ -229,6 +232,6 @@ export class Engine {
   static open(opts: EngineOptions = {}): Engine {
     const layout = new Layout(resolveRoot(opts.root));
     layout.ensure();
-    return new Engine(layout, opts.warn);
+    return new Engine(layout, opts);
   }
 }

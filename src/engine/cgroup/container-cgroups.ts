@@ -6,7 +6,7 @@
 // Resource limits live in limits.ts / support.ts / apply-limits.ts and write
 // through dirFor(controller) / unifiedDir() — v1 files on hybrid hosts such as
 // this one, where cgroup2 has no controllers; accounting is src/engine/stats.
-import { readFileSync, rmdirSync } from 'node:fs';
+import { existsSync, readFileSync, rmdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative } from 'node:path';
 import { cgroupCreate, cgroupDeviceFilter, cgroupRead, cgroupRemove, cgroupWrite } from '../../native/index.js';
 import { restrictDevicesV1, type DeviceRule } from './devices.js';
@@ -174,14 +174,18 @@ export class ContainerCgroups {
     const rank = (p: Placed): number => (p.mount?.version === 2 ? 0 : p.mount?.controllers.includes('freezer') ? 1 : 2);
     const ordered = [...this.placed].sort((a, b) => rank(a) - rank(b));
     let firstError: unknown;
+    const removed: Placed[] = [];
     for (const p of ordered) {
+      // gone already (a second removal: rm after the exit was collected): nothing, parents included
+      if (!existsSync(p.dir)) continue;
       try {
         cgroupRemove(p.dir);
+        removed.push(p);
       } catch (e) {
         firstError ??= e; // go on: the other hierarchies must not leak because of one
       }
     }
-    for (const p of ordered) {
+    for (const p of removed) {
       const parent = dirname(p.dir);
       if (basename(parent) !== BERTH_PARENT) continue;
       // a plain rmdir, never cgroupRemove: that would kill the other containers inside

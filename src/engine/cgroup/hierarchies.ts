@@ -17,7 +17,7 @@ const sameSet = (a: string[], b: string[]): boolean => a.length === b.length && 
 
 /** Joins /proc/self/cgroup entries with the mounts that show them. Hierarchies that are not
  * mounted, or whose mount does not reach the caller's cgroup, are left out. */
-export function callerHierarchies(entries: ProcCgroupEntry[], mounts: CgroupMount[]): CallerHierarchy[] {
+export function callerHierarchies(entries: ProcCgroupEntry[], mounts: readonly CgroupMount[]): CallerHierarchy[] {
   const out: CallerHierarchy[] = [];
   for (const e of entries) {
     const unified = isUnifiedEntry(e);
@@ -31,6 +31,10 @@ export function callerHierarchies(entries: ProcCgroupEntry[], mounts: CgroupMoun
   return out;
 }
 
-export function readCallerHierarchies(): CallerHierarchy[] {
-  return callerHierarchies(parseProcCgroup(readFileSync('/proc/self/cgroup', 'utf8')), readCgroupMounts());
+let cached: readonly CallerHierarchy[] | undefined;
+/** This process's hierarchies, read once per process as the mounts are: a process moved to
+ *  another cgroup while it runs keeps nesting its new containers where it started. */
+export function readCallerHierarchies(): readonly CallerHierarchy[] {
+  cached ??= Object.freeze(callerHierarchies(parseProcCgroup(readFileSync('/proc/self/cgroup', 'utf8')), readCgroupMounts()));
+  return cached;
 }

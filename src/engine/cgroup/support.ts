@@ -29,7 +29,7 @@ function v2Available(h: CallerHierarchy | undefined): string[] {
   }
 }
 
-export function detectSupport(hierarchies: CallerHierarchy[] = readCallerHierarchies()): CgroupSupport {
+export function detectSupport(hierarchies: readonly CallerHierarchy[] = readCallerHierarchies()): CgroupSupport {
   const v1 = (ctrl: string): CallerHierarchy | undefined =>
     hierarchies.find((h) => h.mount.version === 1 && h.mount.controllers.includes(ctrl));
   const v1File = (ctrl: string, file: string): boolean => {

@@ -3,7 +3,7 @@
 // cleanup command, `stop`, `rm -f` and a foreground `run` may all try at once.
 // Removal is one rename (containers/<id> → containers/.rm-<id>): the container
 // is there or gone, never half there, whoever looks and whenever rm is killed.
-import { renameSync, rmSync, readFileSync } from 'node:fs';
+import { renameSync, rmSync, statSync } from 'node:fs';
 import type { Layout } from '../store/layout.js';
 import { withLock } from '../store/lock.js';
 import { fsyncDir } from '../store/atomic.js';
@@ -78,8 +78,10 @@ export async function removeStopped(layout: Layout, id: string, opts: { volumes?
       }
       await releaseNetworks(layout, id); // also what a start killed mid-setup left
       // a `cp` into a stopped container mounts the overlay on the host for a moment;
-      // if that process crashed, the mount is still there
-      if (readFileSync('/proc/self/mountinfo', 'utf8').includes(` ${paths.merged} `)) umount(paths.merged, MNT_DETACH);
+      // if that process crashed, the mount is still there (an overlay: a device of its own,
+      // told by two stats rather than by reading the whole mount table)
+      const merged = statSync(paths.merged, { throwIfNoEntry: false });
+      if (merged && merged.dev !== statSync(paths.dir).dev) umount(paths.merged, MNT_DETACH);
       crashPoint('rm:before-rename');
       renameSync(paths.dir, layout.containerTrash(id)); // the commit: gone for every reader at once
       fsyncDir(layout.containersDir);

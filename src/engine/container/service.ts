@@ -15,6 +15,7 @@ import { directoryUsage } from '../volume/index.js';
 import { createContainer, type CreateOptions } from './create.js';
 import { startContainer, type StartOptions } from './start.js';
 import { spawnCleanup } from './cleanup-spawn.js';
+import { ExitCollector } from './collector.js';
 import { parseRestartPolicy, startsAtBoot, type RestartPolicy } from './restart-policy.js';
 import { connectAttach, type AttachConnection } from './attach.js';
 import { execPaths, startExec, waitExec, type ExecOptions, type ExecRecord } from './exec.js';
@@ -51,7 +52,13 @@ export interface LogOptions {
 }
 
 export class ContainerService {
-  constructor(private readonly layout: Layout, private readonly images: ImageStore) {}
+  /** With `collectExits` (a long-lived face), the exits of the containers this process starts
+   *  are collected here (collector.ts), not by a cleanup process per exit. */
+  private readonly collector?: ExitCollector;
+
+  constructor(private readonly layout: Layout, private readonly images: ImageStore, opts: { collectExits?: boolean } = {}) {
+    if (opts.collectExits) this.collector = new ExitCollector(layout, (id) => this.collect(id));
+  }
 
   create(opts: CreateOptions): Promise<ContainerRecord> {
     return createContainer(this.layout, this.images, opts);
@@ -105,7 +112,16 @@ export class ContainerService {
   }
 
   async start(ref: string, opts: StartOptions = {}): Promise<ContainerRecord> {
-    return startContainer(this.layout, this.find(ref).id, opts);
+    const id = this.find(ref).id;
+    const claimed = this.collector?.claim(id); // before the spawn: it may exit at once
+    try {
+      const rec = await startContainer(this.layout, id, opts);
+      if (claimed) this.collector!.arm(id);
+      return rec;
+    } catch (e) {
+      if (claimed) this.collector!.drop(id);
+      throw e;
+    }
   }
 
   /** Starts a process inside the running container (docker exec) under its own monitor. */
@@ -145,8 +161,9 @@ export class ContainerService {
 
   async stop(ref: string, opts: { timeout?: number; signal?: string } = {}): Promise<void> {
     const rec = this.find(ref);
+    const mine = this.collector?.collecting(rec.id);
     const stopped = await stopContainer(this.layout, rec, opts.timeout, opts.signal);
-    await this.collect(rec.id);
+    if ((await this.collector?.collected(rec.id, mine)) === undefined) await this.collect(rec.id);
     if (stopped) emitContainerEvent(this.layout, stopped, 'stop');
   }
 
@@ -187,7 +204,10 @@ export class ContainerService {
   /** Waits for the container to stop; returns its exit code. */
   async wait(ref: string): Promise<number> {
     const rec = this.find(ref);
+    const mine = this.collector?.collecting(rec.id);
     await waitExit(this.layout, rec.id);
+    const code = await this.collector?.collected(rec.id, mine);
+    if (code !== undefined) return code;
     const after = loadRecord(this.layout, rec.id);
     const st = after ? this.state(after) : undefined;
     await this.collect(rec.id);
@@ -210,11 +230,13 @@ export class ContainerService {
         // it exited (a racing rm -f killed it) between the state check and the signal: go on removing
         if (!(e instanceof BerthError && e.code === 'NOT_RUNNING')) throw e;
       }
+      const mine = this.collector?.collecting(rec.id);
       if (!(await waitExit(this.layout, rec.id, 10_000))) {
         throw new BerthError('INTERNAL', `container ${rec.name} did not exit 10s after SIGKILL`);
       }
-      await finalizeExit(this.layout, rec.id);
+      if ((await this.collector?.collected(rec.id, mine)) === undefined) await finalizeExit(this.layout, rec.id);
     }
+    this.collector?.drop(rec.id);
     await removeStopped(this.layout, rec.id, { volumes: opts.volumes });
   }
 

@@ -20,5 +20,17 @@ export function seccompFilter(securityOpt: readonly string[] | undefined, caps: 
   if (process.arch !== 'x64') {
     throw new BerthError('UNSUPPORTED', `berth compiles seccomp filters for x86_64 only: run on ${process.arch} with --security-opt seccomp=unconfined`);
   }
-  return compileProfile(seccomp === 'default' ? DEFAULT_PROFILE : seccomp, { caps, kernel: release() });
+  if (seccomp !== 'default') return compileProfile(seccomp, { caps, kernel: release() });
+  // docker's default profile depends only on the capabilities here: compiled once per set in a
+  // process (~10 ms of CPU each time otherwise; a TUI or an API service starts many containers)
+  const key = [...caps].sort().join(',');
+  let f = defaultFilters.get(key);
+  if (!f) {
+    f = compileProfile(DEFAULT_PROFILE, { caps, kernel: release() });
+    if (defaultFilters.size >= 16) defaultFilters.clear(); // a few capability sets in practice
+    defaultFilters.set(key, f);
+  }
+  return f;
 }
+
+const defaultFilters = new Map<string, CompiledFilter>();

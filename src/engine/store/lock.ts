@@ -56,3 +56,20 @@ export function tryLock<T>(lockPath: string, fn: () => T): T | undefined {
 function openLock(lockPath: string, create: boolean): number {
   return create ? openSync(lockPath, 'a', 0o600) : openSync(lockPath, 'r');
 }
+
+/** Takes the lock now if it is free (shared or exclusive) and keeps it until the returned
+ * release is called (or the process dies); undefined when it is held elsewhere. For a lock
+ * held across events rather than around one call (container/collector.ts). */
+export function holdLock(lockPath: string, opts: { shared?: boolean } = {}): (() => void) | undefined {
+  const fd = openLock(lockPath, true);
+  if (!flock(fd, (opts.shared ? LOCK_SH : LOCK_EX) | LOCK_NB)) {
+    closeSync(fd);
+    return undefined;
+  }
+  let held = true;
+  return () => {
+    if (!held) return;
+    held = false;
+    closeSync(fd); // the kernel drops the flock with the last descriptor
+  };
+}

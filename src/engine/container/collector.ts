@@ -1,0 +1,98 @@
+// Exits collected by a long-lived process (the TUI, the API service, a bench): the
+// containers it starts are collected here when their monitors write the exit file,
+// not by the monitor's cleanup process (a whole node start-up, ~100 ms of CPU, per
+// exit). The collect lock (`attach.lock`, shared, as a foreground `run` holds it) is
+// taken before the start; the monitor takes it exclusively after writing the exit
+// and skips its cleanup when the exit file is gone by then. If this process dies
+// first, the kernel drops the lock and the monitor's cleanup runs as before, so
+// nothing depends on this process staying up. One inotify watch (fs.watch) per
+// container directory; nothing polls.
+import { existsSync, watch, type FSWatcher } from 'node:fs';
+import type { Layout } from '../store/layout.js';
+import { holdLock } from '../store/lock.js';
+import { readExitFile } from './state.js';
+
+interface Watched { release: () => void; watcher?: FSWatcher; done: Promise<number | undefined>; resolve: (code: number | undefined) => void; busy?: boolean }
+
+export class ExitCollector {
+  private readonly watched = new Map<string, Watched>();
+
+  /** `collect` finalizes the run (and does --rm): ContainerService.collect. */
+  constructor(private readonly layout: Layout, private readonly collect: (id: string) => Promise<void>) {}
+
+  /** Before a start: holds the container's collect lock. False when another process collects
+   *  it, or this one already does. Follow with `arm` after the start, or `drop` if it failed. */
+  claim(id: string): boolean {
+    if (this.watched.has(id)) return false;
+    let release;
+    try {
+      release = holdLock(this.layout.container(id).attachLock, { shared: true });
+    } catch { return false; } // gone meanwhile: the start reports it
+    if (!release) return false;
+    let resolve!: (code: number | undefined) => void;
+    const done = new Promise<number | undefined>((r) => (resolve = r));
+    this.watched.set(id, { release, done, resolve });
+    return true;
+  }
+
+  /** After the start: collects the exit as soon as the exit file appears. */
+  arm(id: string): void {
+    const w = this.watched.get(id);
+    if (!w) return;
+    try {
+      w.watcher = watch(this.layout.container(id).dir, () => this.check(id));
+      w.watcher.on('error', () => this.drop(id)).unref(); // never keeps a process alive by itself
+    } catch {
+      this.drop(id); // no watch here: the monitor's cleanup collects, as without this collector
+      return;
+    }
+    this.check(id); // it may have ended before the watch existed
+  }
+
+  /** Stops collecting it (removed, or a failed start): the monitor's cleanup does it, if due. */
+  drop(id: string): void {
+    const w = this.watched.get(id);
+    if (!w) return;
+    this.watched.delete(id);
+    w.watcher?.close();
+    w.release();
+    w.resolve(undefined);
+  }
+
+  /** While this process collects the container: resolves with the exit code once collected
+   *  (undefined if it stopped collecting it without one). */
+  collecting(id: string): Promise<number | undefined> | undefined {
+    return this.watched.get(id)?.done;
+  }
+
+  /** After the run ended (waitExit): the exit code once this process has collected it, or
+   *  undefined when the caller must collect (not ours, or the monitor died without an exit
+   *  file, which no watch event announces). */
+  async collected(id: string, mine: Promise<number | undefined> | undefined): Promise<number | undefined> {
+    if (!mine) return undefined;
+    const w = this.watched.get(id);
+    if (w && !w.busy && !existsSync(this.layout.container(id).exitFile)) {
+      this.drop(id); // a dead monitor: the caller settles it
+      return undefined;
+    }
+    return mine;
+  }
+
+  private check(id: string): void {
+    const w = this.watched.get(id);
+    if (!w || w.busy) return;
+    const paths = this.layout.container(id);
+    if (!existsSync(paths.exitFile)) {
+      if (!existsSync(paths.dir)) this.drop(id); // removed by another process
+      return;
+    }
+    w.busy = true;
+    const code = readExitFile(paths)?.exitCode;
+    this.collect(id).catch(() => { /* left for the monitor's cleanup: the lock goes below */ }).finally(() => {
+      this.watched.delete(id);
+      w.watcher?.close();
+      w.release(); // after the collection: the monitor then finds the exit file gone
+      w.resolve(code);
+    });
+  }
+}
