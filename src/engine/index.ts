@@ -18,6 +18,7 @@ import { policyFrom } from './registry/index.js';
 import { BerthError } from './errors.js';
 
 export { BerthError, notFound } from './errors.js';
+export { atomicWriteFile } from './store/atomic.js';
 export type { ErrorCode } from './errors.js';
 export type { EngineInfo } from './info.js';
 export { engineVersion, type EngineVersion } from './info.js';
