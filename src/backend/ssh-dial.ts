@@ -59,16 +59,18 @@ class CommandConn extends Duplex {
       this.touch();
       if (!this.push(b)) child.stdout!.pause();
     });
-    child.stdout!.on('end', () => this.push(null));
     child.stderr!.on('data', (b: Buffer) => { this.stderr = (this.stderr + b.toString()).slice(-2000); });
-    child.stdin!.on('error', () => { /* the exit below reports it */ });
+    child.stdin!.on('error', () => { /* the close below reports it */ });
     child.on('error', (e) => this.destroy(new BerthError('UNSUPPORTED', `cannot run ssh: ${e.message}`)));
-    child.on('exit', (code, signal) => {
-      // ssh's own failures (refused, bad key, no docker there) end it with its stderr as the reason
-      if (code && !this.destroyed) {
+    // the end of the stream waits for ssh's status ('close': exited, pipes drained): a refused
+    // connection (bad key, unknown host, no docker there) is an error with ssh's reason, not an
+    // empty reply ("socket hang up")
+    child.on('close', (code) => {
+      if (this.destroyed) return;
+      if (code) {
         const why = this.stderr.trim().split('\n').pop() || `ssh exited with status ${code}`;
         this.destroy(new Error(`ssh connection failed: ${why}`));
-      } else if (signal === null) {
+      } else {
         this.push(null);
       }
     });
