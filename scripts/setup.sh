@@ -11,7 +11,9 @@ cd "$(dirname "$0")/.."
 # iproute2 (network namespaces), procps (ps/pgrep checks), skopeo and umoci
 # (independent readers/writers of the archives berth save/load exchanges).
 # apache2-utils: htpasswd (bcrypt) for the registry tests' auth-enabled docker-registry.
-PKGS="build-essential python3 make g++ tar gzip ca-certificates tmux iproute2 procps skopeo umoci apache2-utils nftables"
+# openssh-server/-client: the ssh:// endpoint tests run their own sshd on a loopback port
+# (test/helpers/sshd.ts); the package's own service is not needed by them.
+PKGS="build-essential python3 make g++ tar gzip ca-certificates tmux iproute2 procps skopeo umoci apache2-utils nftables openssh-server openssh-client"
 
 log=$(mktemp /tmp/berth-setup.XXXXXX)
 trap 'rm -f "$log"' EXIT

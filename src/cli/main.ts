@@ -4,21 +4,34 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
 import { ExitStatus, reportError, setVerbFrom } from './exit-codes.js';
-import { usageError, type ParsedCommand } from './usage-error.js';
+import { positionals, usageError, type ParsedCommand } from './usage-error.js';
 import { splitTail } from './argv-split.js';
 import { handleClosedPipes } from './closed-pipe.js';
 import { withPositionals } from './positionals.js';
 import { runTail } from './commands/run.js';
 import { execTail } from './commands/exec.js';
 import { topTail } from './commands/top.js';
+import { requireEmbedded, takeEndpointFlags } from './endpoint-flags.js';
+import { openWorkstation } from './commands/tui.js';
 
 async function main(): Promise<number> {
   handleClosedPipes();
   let status = 0;
   // everything after `run IMAGE` / `create IMAGE` is the container's command, untouched
   // (after `top CONTAINER`: ps's options)
-  const args = splitTail(hideBin(process.argv), { run: runTail, create: runTail, exec: execTail, top: topTail });
+  let args: string[];
+  try {
+    // -H/--context before the verb are docker's global flags (endpoint-flags.ts)
+    args = splitTail(takeEndpointFlags(hideBin(process.argv)), { run: runTail, create: runTail, exec: execTail, top: topTail });
+  } catch (e) {
+    return reportError(e);
+  }
   setVerbFrom(args);
+  try {
+    refuseOtherEndpoints(args);
+  } catch (e) {
+    return reportError(e);
+  }
   const parser = yargs(args)
     .scriptName('berth')
     .usage('berth [--root DIR] COMMAND\n\nA terminal container workstation: run `berth` alone for the full-screen UI.')
@@ -43,14 +56,25 @@ async function main(): Promise<number> {
   try {
     const argv = await parser.parseAsync();
     if ((argv._ as unknown[]).length === 0 && !argv.help) {
-      const { runTui } = await import('../tui/index.js');
-      await runTui({ root: argv.root as string | undefined });
+      await openWorkstation({ root: argv.root as string | undefined });
     }
   } catch (e) {
     if (e instanceof ExitStatus) return e.status;
     return reportError(e);
   }
   return status;
+}
+
+/** Verbs that are about endpoints themselves, or open the workstation (which drives any engine). */
+const ENDPOINT_VERBS = new Set(['context', 'tui', 'system dial-stdio']);
+
+/** Every other verb drives the embedded engine: -H/--context naming another is refused before it runs. */
+function refuseOtherEndpoints(args: string[]): void {
+  if (args.includes('--help')) return;
+  const words = positionals(args);
+  const verb = words[0] === 'container' ? words[1] : words[0];
+  if (verb === undefined || ENDPOINT_VERBS.has(verb) || ENDPOINT_VERBS.has(`${words[0]} ${words[1]}`)) return;
+  requireEmbedded(words[0] === 'container' ? `container ${verb}` : verb);
 }
 
 /** What yargs was parsing when it failed: the command path and its options. */

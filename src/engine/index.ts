@@ -19,6 +19,7 @@ import { BerthError } from './errors.js';
 import { crashPoint } from './crash-point.js';
 
 export { BerthError, notFound } from './errors.js';
+export { atomicWriteFile } from './store/atomic.js';
 export type { ErrorCode } from './errors.js';
 export type { EngineInfo } from './info.js';
 export { engineVersion, type EngineVersion } from './info.js';

@@ -9,6 +9,7 @@ import { buildCommand } from './build.js';
 import { builderCommand } from './builder.js';
 import { execCommand } from './exec.js';
 import { containerCommand } from './container.js';
+import { contextCommand } from './context.js';
 import { cpCommand } from './cp.js';
 import { imageCommand } from './image.js';
 import { imagesCommand } from './images.js';
@@ -51,5 +52,6 @@ export const commands: CommandModule<any, any>[] = [
   volumeCommand, networkCommand, portCommand, systemCommand,
   historyCommand, saveCommand, loadCommand, exportCommand, commitCommand, diffCommand,
   buildCommand, builderCommand,
+  contextCommand,
   tuiCommand,
 ];

@@ -8,6 +8,7 @@ import { getEngine, type GlobalArgs } from '../context.js';
 import { ago, humanSize, printFormatted, printJson, printTable } from '../output.js';
 import { bootCommand, checkCommand } from './system-check.js';
 import { serviceCommand } from './system-service.js';
+import { dialStdioCommand } from './system-dial-stdio.js';
 
 interface DfArgs extends GlobalArgs { verbose?: boolean; format?: string }
 
@@ -92,6 +93,6 @@ const dfCommand: CommandModule<GlobalArgs, DfArgs> = {
 export const systemCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'system <command>',
   describe: 'Manage berth (disk usage, consistency check, reconcile after boot)',
-  builder: (y) => y.command(dfCommand).command(checkCommand).command(bootCommand).command(serviceCommand).demandCommand(1, 'name a system command: berth system --help') as never,
+  builder: (y) => y.command(dfCommand).command(checkCommand).command(bootCommand).command(serviceCommand).command(dialStdioCommand).demandCommand(1, 'name a system command: berth system --help') as never,
   handler: () => {},
 };

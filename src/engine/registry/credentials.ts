@@ -30,6 +30,16 @@ export function serverKey(server: string): string {
   return host === 'docker.io' || host === 'index.docker.io' || host === 'registry-1.docker.io' ? HUB_KEY : host;
 }
 
+/** docker's config.json as an object ({} when there is none); every key kept, for a read-modify-write. */
+export function readDockerConfig(path = configPath()): DockerConfig {
+  return load(path);
+}
+
+/** Writes docker's config.json as docker does (tabs, 0600, atomically). */
+export function writeDockerConfig(doc: DockerConfig, path = configPath()): void {
+  write(path, doc);
+}
+
 function load(path: string): DockerConfig {
   try {
     return readJson<DockerConfig>(path) ?? {};

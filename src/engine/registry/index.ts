@@ -17,7 +17,7 @@ import type { PushOptions, PushResult } from './push.js';
 
 export { policyFrom, schemeFor, isLoopback, type RegistryPolicy } from './policy.js';
 export { createProgress, type ProgressMode, type ProgressSink } from './progress.js';
-export { configPath, findCredentials, type Credentials } from './credentials.js';
+export { configDir, configPath, findCredentials, readDockerConfig, writeDockerConfig, type Credentials } from './credentials.js';
 export { parsePlatform } from './manifest.js';
 export type { PullOptions, PullResult, PushOptions, PushResult };
 

@@ -1,0 +1,62 @@
+// docker's global endpoint flags, `-H/--host` and `-c/--context`, taken where docker
+// takes them: before the verb (`berth -H ssh://me@box ps`). After the verb the same
+// letters are the verb's own (history -H, system service -H, run -c, build's context),
+// so yargs never sees these. What they choose is resolved by the backend
+// (resolveEndpoints). The workstation opens on the chosen engine; the other verbs
+// drive only the embedded engine for now, and refuse a Docker endpoint in one line
+// rather than act on the wrong engine.
+import { currentEndpoint, resolveEndpoints, type Endpoint, type EndpointArgs } from '../backend/endpoints.js';
+import { BerthError } from '../engine/index.js';
+
+let chosen: EndpointArgs = {};
+
+/** The global flags before the verb, removed from `args` (the rest goes to yargs). */
+export function takeEndpointFlags(args: string[]): string[] {
+  const out: string[] = [];
+  const hosts: string[] = [];
+  let context: string | undefined;
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i];
+    if (!a.startsWith('-') || a === '-' || a === '--') break; // the verb (or the end of options)
+    const long = /^--(host|context)(?:=(.*))?$/.exec(a);
+    const short = /^-([Hc])(.*)$/.exec(a);
+    if (long || short) {
+      const name = long ? long[1] : short![1] === 'H' ? 'host' : 'context';
+      const inline = long ? long[2] : short![2] || undefined;
+      const value = inline ?? args[++i];
+      if (value === undefined) throw new BerthError('INVALID_ARGUMENT', `flag needs an argument: ${long ? `--${name}` : `'${short![1]}' in -${short![1]}`}`);
+      if (name === 'host') hosts.push(value);
+      else context = value;
+      continue;
+    }
+    out.push(a);
+    if (a === '--root') out.push(args[++i]); // the one global option of berth's own with a value
+  }
+  chosen = { host: hosts.length ? hosts : undefined, context };
+  return [...out, ...args.slice(i)];
+}
+
+/** The endpoint flags given on this command line (none: {}). */
+export const endpointArgs = (): EndpointArgs => chosen;
+
+/** Whether -H or --context was given. */
+export const endpointChosen = (a: EndpointArgs = chosen): boolean => a.host !== undefined || a.context !== undefined;
+
+/** The current endpoint as the flags, the environment and docker's config choose it. */
+export function chosenEndpoint(a: EndpointArgs = chosen, env: NodeJS.ProcessEnv = process.env): Endpoint {
+  return currentEndpoint(resolveEndpoints(a, env));
+}
+
+/**
+ * For a verb that drives the embedded engine: refuses when -H/--context name another
+ * endpoint (the environment and config.json choose only the workstation's engine: a
+ * docker context in use for docker never turns `berth run` away from berth's own).
+ */
+export function requireEmbedded(verb: string): void {
+  if (!endpointChosen()) return;
+  const ep = chosenEndpoint();
+  if (ep.kind === 'embedded') return;
+  throw new BerthError('UNSUPPORTED',
+    `"${verb}" cannot run on ${ep.dockerHost || ep.name} (context "${ep.name}"): berth's commands drive its embedded engine; \`berth ${ep.name === 'default' ? `-H ${ep.dockerHost}` : `--context ${ep.name}`} tui\` opens that engine in the workstation`);
+}
