@@ -67,6 +67,7 @@ try {
     ['stats', () => benchStatsAndTui(anchors!, cfg)],
     ['throughput', () => benchThroughput(anchors!, cfg.streamRounds, cfg.streamMiB)],
     ['network', () => benchNetwork(anchors!, { rounds: cfg.startRounds, mib: cfg.netMiB, containers: cfg.density })],
+    ['build', () => benchBuild(anchors!, cfg.buildRounds)],
   ];
   for (const [name, f] of steps) {
     if (!want(name)) continue;
