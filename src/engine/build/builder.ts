@@ -226,13 +226,20 @@ class Builder {
     return loadSnapshot(this.deps.images, image.id);
   }
 
+  /** The store's images as the build began, read once: a rebuild's cache hits do not re-read images.json each. */
+  private knownImages?: Promise<Map<string, ImageRecord>>;
+  private known(): Promise<Map<string, ImageRecord>> {
+    this.knownImages ??= this.deps.images.list().then((l) => new Map(l.map((i) => [i.id, i])));
+    return this.knownImages;
+  }
+
   /** The image a key names in the cache (and still in the store), or `make`'s, recorded under the key. */
   async cached(parts: unknown, make: () => Promise<Snapshot>, onHit?: () => void): Promise<Snapshot> {
     const key = cacheKey(parts);
     if (!this.o.noCache) {
       const id = this.cache.get(key);
       if (id) {
-        const hit = await loadSnapshot(this.deps.images, id).catch(() => undefined);
+        const hit = await loadSnapshot(this.deps.images, id, await this.known()).catch(() => undefined);
         if (hit) { onHit?.(); return hit; }
       }
     }
