@@ -25,7 +25,7 @@ export async function benchBuild(a: Anchors, rounds: number): Promise<Row[]> {
   timed(...berth(root, 'import', busyboxTar(), 'bb'));
   const docker = a.docker && !a.skip.docker ? a.docker : undefined;
   if (docker) {
-    const r = spawnSync('sh', ['-c', '"$0" "$1" --root "$2" save bb | "$3" -H "$4" load -q', 'node', berthBin, root, docker[0], docker[2]], { encoding: 'utf8' });
+    const r = spawnSync('sh', ['-c', '"$0" -- "$1" --root "$2" save bb | "$3" -H "$4" load -q', 'node', berthBin, root, docker[0], docker[2]], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`berth save | docker load: ${r.stderr.slice(-300)}`);
   }
   const env = { ...process.env, DOCKER_BUILDKIT: '1' };

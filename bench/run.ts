@@ -70,6 +70,7 @@ try {
     ['stats', () => benchStatsAndTui(anchors!, cfg)],
     ['throughput', () => benchThroughput(anchors!, cfg.streamRounds, cfg.streamMiB)],
     ['network', () => benchNetwork(anchors!, { rounds: cfg.startRounds, mib: cfg.netMiB, containers: cfg.density })],
+    ['build', () => benchBuild(anchors!, cfg.buildRounds)],
     ['api', () => benchApi(anchors!, { rounds: cfg.startRounds, containers: cfg.density })],
   ];
   for (const [name, f] of steps) {

@@ -1,5 +1,6 @@
 // Every route of the API, by concern.
 import { archiveRoutes } from './archive.js';
+import { buildRoutes } from './build.js';
 import { containerIoRoutes } from './container-io.js';
 import { containerRoutes } from './containers.js';
 import { execRoutes } from './exec.js';
@@ -16,6 +17,7 @@ export function routes(): Router {
   archiveRoutes(r);
   execRoutes(r);
   imageRoutes(r);
+  buildRoutes(r);
   volumeRoutes(r);
   networkRoutes(r);
   return r;

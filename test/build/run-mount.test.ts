@@ -1,12 +1,14 @@
 // `RUN --mount` (BuildKit's cache, bind and tmpfs mounts) and ADD from a URL
 // (a loopback HTTP server of the test's own), end to end through the CLI.
 // Expected values follow the Dockerfile reference (RUN --mount, ADD): mounts
-// are not part of the image; ADD's downloads are mode 0600 and not unpacked.
+// are not part of the image (nor their mount points); secrets default to
+// /run/secrets/ID mode 0400, ssh agents to /run/buildkit/ssh_agent.N; ADD's
+// downloads are mode 0600 and not unpacked.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot, leaks } from '../helpers/root.js';
@@ -92,8 +94,59 @@ test('type=bind from the context and from a stage: read-only, not in the image; 
   nothingLeft();
 });
 
+test('type=secret: a file at /run/secrets/ID (0400, root\'s) from a file or the environment; its content is nowhere in the store, its mount point not in the image', () => {
+  const secret = `s3cr3t-${process.pid}-${Date.now()}`;
+  writeFileSync(join(work, 'tok'), secret);
+  const dir = context({
+    Dockerfile: [
+      'FROM bb',
+      'RUN --mount=type=secret,id=tok stat -c "%a %u:%g" /run/secrets/tok > /st && wc -c < /run/secrets/tok > /len',
+      'RUN --mount=type=secret,id=envtok,target=/e,mode=0440,uid=1 stat -c "%a %u" /e > /est && wc -c < /e > /elen',
+      'RUN --mount=type=secret,id=absent ls /run/secrets 2>/dev/null | wc -l > /absent',
+    ].join('\n'),
+  });
+  const r = t.berth(['build', '--network', 'none', '--secret', `id=tok,src=${join(work, 'tok')}`, '--secret', 'id=envtok,env=TOKVAR', '-t', 'sec', dir],
+    { env: { TOKVAR: secret }, timeoutMs: 120_000 });
+  assert.is(r.code, 0, r.stderr);
+  assert.is(sh('sec', 'cat /st /len /est /elen /absent; ls -d /run/secrets /run /e 2>/dev/null | wc -l'), `400 0:0\n${secret.length}\n440 1\n${secret.length}\n0\n0`);
+  // not in a layer, a blob, the cache, a record or a log
+  const found = spawnSync('grep', ['-rlF', secret, t.root], { encoding: 'utf8' });
+  assert.is(found.status, 1, `the secret is in: ${found.stdout}`);
+  const missing = build(context({ Dockerfile: 'FROM bb\nRUN --mount=type=secret,id=nope,required true\n' }));
+  assert.is(missing.code, 1);
+  assert.match(missing.stderr, /secret nope: not found/);
+  nothingLeft();
+});
+
+test('type=ssh: the agent socket in SSH_AUTH_SOCK; required without --ssh is refused', async () => {
+  const sock = join(work, 'agent.sock');
+  const agent = spawn('python3', ['-c', `import socket,time\ns=socket.socket(socket.AF_UNIX)\ns.bind(${JSON.stringify(sock)})\ns.listen()\ntime.sleep(120)`], { stdio: 'ignore' });
+  try {
+    for (let i = 0; i < 50 && !existsSync(sock); i++) await new Promise((res) => setTimeout(res, 100));
+    const dir = context({ Dockerfile: 'FROM bb\nRUN --mount=type=ssh test -S "$SSH_AUTH_SOCK" && echo "$SSH_AUTH_SOCK" > /sock\n' });
+    const r = build(dir, ['--ssh', `default=${sock}`, '-t', 'ssh']);
+    assert.is(r.code, 0, r.stderr);
+    assert.is(sh('ssh', 'cat /sock; ls -d /run/buildkit 2>/dev/null | wc -l'), '/run/buildkit/ssh_agent.0\n0');
+    const refused = build(context({ Dockerfile: 'FROM bb\nRUN --mount=type=ssh,required=true true\n' }));
+    assert.is(refused.code, 1);
+    assert.match(refused.stderr, /no SSH key "default" forwarded/);
+  } finally {
+    agent.kill();
+  }
+  nothingLeft();
+});
+
+test('type=bind,rw: the step writes into a copy; the context and the image do not get the writes', () => {
+  const dir = context({ Dockerfile: 'FROM bb\nRUN --mount=type=bind,source=d,target=/d,rw echo new > /d/new && cat /d/f > /seen && ls /d > /list\n', 'd/f': 'from context\n' });
+  const r = build(dir, ['-t', 'rw']);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(sh('rw', 'cat /seen /list; ls -d /d 2>/dev/null | wc -l'), 'from context\nf\nnew\n0');
+  assert.equal(readdirSync(join(dir, 'd')), ['f']);
+  nothingLeft();
+});
+
 test('unsupported mounts are refused with one line', () => {
-  for (const [m, re] of [['type=secret,id=x', /type=secret is not supported/], ['type=bind,source=f,target=/m,rw', /rw bind mounts are not supported/]] as const) {
+  for (const [m, re] of [['type=nfs,target=/x', /type=nfs is not supported/], ['type=secret,id=x,env=X', /env=\) is not supported/]] as const) {
     const r = build(context({ Dockerfile: `FROM bb\nRUN --mount=${m} true\n`, f: '' }));
     assert.is(r.code, 1);
     assert.match(r.stderr, re);

@@ -1,5 +1,6 @@
 // `build`: docker build — a Dockerfile and its context into an image. The
-// progress goes to stderr in BuildKit's plain format (`#N [1/3] RUN …`,
+// progress goes to stderr, on a terminal as BuildKit's live view (build-tty.ts),
+// else in BuildKit's plain format (`#N [1/3] RUN …`,
 // output lines with their time, `#N CACHED`, `#N DONE 0.3s`); -q prints only
 // the image ID on stdout. CONTEXT `-` reads a tar (or a bare Dockerfile, with
 // an empty context) from stdin.
@@ -10,6 +11,7 @@ import type { CommandModule } from 'yargs';
 import type { BuildProgress } from '../../engine/build/index.js';
 import { BerthError } from '../../engine/errors.js';
 import { getEngine, type GlobalArgs } from '../context.js';
+import { ttyProgress } from '../build-tty.js';
 
 interface BuildArgs extends GlobalArgs {
   context: string;
@@ -24,6 +26,8 @@ interface BuildArgs extends GlobalArgs {
   quiet?: boolean;
   network?: string;
   progress?: string;
+  secret?: string[];
+  ssh?: string[];
 }
 
 export const buildCommand: CommandModule<GlobalArgs, BuildArgs> = {
@@ -41,7 +45,9 @@ export const buildCommand: CommandModule<GlobalArgs, BuildArgs> = {
       .option('iidfile', { type: 'string', describe: 'write the image ID to this file' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'print only the image ID' })
       .option('network', { type: 'string', describe: 'the network of RUN steps: default, none or host' })
-      .option('progress', { type: 'string', describe: 'progress output: auto, plain or tty (drawn as plain)' }) as never,
+      .option('secret', { type: 'string', array: true, nargs: 1, describe: 'a secret for RUN --mount=type=secret: id=ID[,src=PATH|,env=VAR]' })
+      .option('ssh', { type: 'string', array: true, nargs: 1, describe: 'an ssh agent for RUN --mount=type=ssh: default|ID[=SOCKET] (default: $SSH_AUTH_SOCK)' })
+      .option('progress', { type: 'string', describe: 'progress output: auto (tty on a terminal, else plain), plain or tty' }) as never,
   handler: async (a) => {
     if (a.progress !== undefined && !['auto', 'plain', 'tty', 'quiet', 'rawjson'].includes(a.progress)) {
       throw new BerthError('INVALID_ARGUMENT', `invalid progress mode "${a.progress}": use auto, plain or tty`);
@@ -67,7 +73,10 @@ export const buildCommand: CommandModule<GlobalArgs, BuildArgs> = {
       else { dockerfileText = input.toString('utf8'); context = Readable.from([Buffer.alloc(1024)]); }
     }
     const quiet = !!a.quiet || a.progress === 'quiet';
-    const progress = quiet ? undefined : plainProgress((s) => process.stderr.write(s));
+    // docker's default comes from BUILDKIT_PROGRESS; auto is the live view on a terminal
+    const mode = a.progress ?? process.env.BUILDKIT_PROGRESS ?? 'auto';
+    const tty = !quiet && (mode === 'tty' || (mode === 'auto' && process.stderr.isTTY)) ? ttyProgress(process.stderr) : undefined;
+    const progress = quiet ? undefined : tty ?? plainProgress((s) => process.stderr.write(s));
     // Ctrl-C cancels: the running step's container is killed and removed before berth exits
     const abort = new AbortController();
     for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, () => abort.abort());
@@ -77,8 +86,8 @@ export const buildCommand: CommandModule<GlobalArgs, BuildArgs> = {
       // docker: -f is a path from here, not from the context (for a directory context)
       dockerfile: stdinFile || a.file === undefined ? undefined : typeof context === 'string' ? resolve(a.file) : a.file, dockerfileText, tags: a.tag, buildArgs: a['build-arg'],
       target: a.target, noCache: a['no-cache'], pull: a.pull, labels, network: a.network === 'bridge' ? 'default' : a.network,
-      progress: progress?.port,
-    });
+      secrets: a.secret, ssh: a.ssh, progress: progress?.port,
+    }).catch((e: unknown) => { tty?.fail(); throw e; });
     progress?.finish(image.id, tags);
     if (a.iidfile) writeFileSync(a.iidfile, image.id);
     if (quiet) process.stdout.write(`${image.id}\n`);

@@ -21,7 +21,8 @@ import { parseError } from './parse.js';
 import { processWord, varsOf, type Vars } from './shell-lex.js';
 import { cancelled, copyStep, sweepBuildContainers, runStep, workdirStep, type Changes, type CopySource } from './steps.js';
 import { resolveSources } from './sources.js';
-import { runMounts } from './run-mounts.js';
+import { runMounts, type MountSources } from './run-mounts.js';
+import { parseSecretFlag, parseSshFlag } from './secrets.js';
 import { noProgress, type BuildOptions, type BuildProgress, type BuildResult } from './types.js';
 import { crashPoint } from '../crash-point.js';
 
@@ -40,11 +41,13 @@ const FILE_STEPS = new Set(['RUN', 'COPY', 'ADD', 'WORKDIR']);
 export async function build(deps: BuildDeps, o: BuildOptions): Promise<BuildResult> {
   const tags = (o.tags ?? []).map((t) => formatReference(parseTagReference(t)));
   const buildArgs = parseBuildArgs(o.buildArgs ?? []);
+  const secrets = new Map((o.secrets ?? []).map(parseSecretFlag).map((x) => [x.id, x]));
+  const agents = new Map((o.ssh ?? []).map(parseSshFlag).map((x) => [x.id, x]));
   await sweepBuildContainers(deps.containers);
   const ctx = await BuildContext.open(deps.layout, o.context);
   try {
     const df = parseInstructions(o.dockerfileText ?? ctx.readDockerfile(o.dockerfile));
-    const b = new Builder(deps, o, df, ctx, buildArgs);
+    const b = new Builder(deps, o, df, ctx, buildArgs, { secret: (id) => secrets.get(id), ssh: (id) => agents.get(id) });
     try {
       let image = await b.run();
       if (o.labels && Object.keys(o.labels).length) image = await b.label(image, o.labels);
@@ -79,7 +82,7 @@ class Builder {
   private nextId = 1;
 
   constructor(private readonly deps: BuildDeps, private readonly o: BuildOptions, private readonly df: Dockerfile,
-    private readonly ctx: BuildContext, private readonly buildArgs: Map<string, string>) {
+    private readonly ctx: BuildContext, private readonly buildArgs: Map<string, string>, readonly given: Pick<MountSources, 'secret' | 'ssh'>) {
     this.cache = new BuildCache(deps.layout);
     this.progress = o.progress ?? noProgress;
     const arch = hostArchitecture();
@@ -224,13 +227,20 @@ class Builder {
     return loadSnapshot(this.deps.images, image.id);
   }
 
+  /** The store's images as the build began, read once: a rebuild's cache hits do not re-read images.json each. */
+  private knownImages?: Promise<Map<string, ImageRecord>>;
+  private known(): Promise<Map<string, ImageRecord>> {
+    this.knownImages ??= this.deps.images.list().then((l) => new Map(l.map((i) => [i.id, i])));
+    return this.knownImages;
+  }
+
   /** The image a key names in the cache (and still in the store), or `make`'s, recorded under the key. */
   async cached(parts: unknown, make: () => Promise<Snapshot>, onHit?: () => void): Promise<Snapshot> {
     const key = cacheKey(parts);
     if (!this.o.noCache) {
       const id = this.cache.get(key);
       if (id) {
-        const hit = await loadSnapshot(this.deps.images, id).catch(() => undefined);
+        const hit = await loadSnapshot(this.deps.images, id, await this.known()).catch(() => undefined);
         if (hit) { onHit?.(); return hit; }
       }
     }
@@ -373,11 +383,13 @@ class StageRun {
       const createdBy = `RUN ${declared.length ? `|${declared.length} ${declared.join(' ')} ` : ''}${argv.join(' ')} # buildkit`;
       const network = ins.network ?? this.b.network;
       const mounts = await runMounts(this.b.layout, ins.mounts.map(word), cfg.WorkingDir || '/', {
-        resolve: (source, from) => resolveSources(this.b, [source], from, this.index),
+        resolve: (source, from) => resolveSources(this.b, [source], from, this.index), ...this.b.given,
       });
       try {
+        const requests = mounts.flatMap((m) => (m.request ? [m.request] : []));
+        const mountEnv = mounts.flatMap((m) => (m.env ? [m.env] : []));
         await this.commitChanges({ ...base, run: argv, args: argEnv, network, mounts: mounts.map((m) => m.key) }, createdBy, () => runStep(this.b.layout, this.b.containers, {
-          imageId: parent.id, argv, env: [...argEnv, ...(cfg.Env ?? [])], user: cfg.User || undefined, mounts: mounts.map((m) => m.request),
+          imageId: parent.id, argv, env: [...argEnv, ...(cfg.Env ?? []), ...mountEnv], user: cfg.User || undefined, mounts: requests,
           workingDir: cfg.WorkingDir || undefined, network, output: (d) => this.b.reporter.output(id, d), signal: this.b.signal,
         }), hit);
       } finally {

@@ -3,8 +3,9 @@
 // COPY/ADD, the digest of the files it copies), holding the ID of the image
 // the step made. The images are the builder's intermediate images (records
 // with a `parent`), so a hit is a lookup and never a container start. Entries
-// are written atomically (write, fsync, rename): a crash leaves the old entry
-// or the new one; an entry whose image is gone is a miss.
+// are written atomically (write, rename; not fsynced, after the image they
+// name is durable): a crash leaves the old entry, the new one or none; an
+// entry whose image is gone is a miss.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,7 +35,8 @@ export class BuildCache {
 
   put(key: string, imageId: string): void {
     mkdirSync(this.dir, { recursive: true });
-    atomicWriteFile(join(this.dir, key), `${imageId}\n`);
+    // not fsynced: an entry a crash empties or loses is a miss (get checks its form), never a wrong hit
+    atomicWriteFile(join(this.dir, key), `${imageId}\n`, 0o644, { durable: false });
   }
 
   /** Every entry: key and image ID. */

@@ -14,8 +14,9 @@ export interface Snapshot {
   oci: OciImageConfig;
 }
 
-export async function loadSnapshot(images: ImageStore, id: string): Promise<Snapshot> {
-  const image = await images.get(id);
+/** `known`: records already read (a miss there is looked up in the store). */
+export async function loadSnapshot(images: ImageStore, id: string, known?: Map<string, ImageRecord>): Promise<Snapshot> {
+  const image = known?.get(id) ?? await images.get(id);
   const oci = JSON.parse((await images.blobs.read(image.id)).toString('utf8')) as OciImageConfig;
   return { image, oci };
 }

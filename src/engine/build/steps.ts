@@ -3,7 +3,7 @@
 // placed through a scratch overlay of the parent, in-root, never following a
 // link out of the context or the image), and WORKDIR's directory. Each returns
 // where its changes are; the builder commits them (commit.ts) and disposes.
-import { createReadStream, openSync, readSync, closeSync, lstatSync } from 'node:fs';
+import { createReadStream, openSync, readSync, closeSync, existsSync, lstatSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename, posix } from 'node:path';
 import { ownerAlive, tmpPath } from '../store/tmp.js';
@@ -53,11 +53,14 @@ export async function runStep(layout: Layout, containers: ContainerService, s: R
   s.signal?.addEventListener('abort', kill, { once: true });
   try {
     if (s.signal?.aborted) throw cancelled();
-    await containers.start(rec.id);
-    crashPoint('build:step-started');
-    if (s.signal?.aborted) kill();
-    for await (const r of containers.logs(rec.id, { follow: true })) s.output(Buffer.concat([r.data, Buffer.from('\n')]));
-    const code = await containers.wait(rec.id);
+    // collected here under the attach lock: the monitor then skips its exit hook (a node start-up per RUN)
+    const code = await containers.attached(rec.id, async () => {
+      await containers.start(rec.id);
+      crashPoint('build:step-started');
+      if (s.signal?.aborted) kill();
+      for await (const r of containers.logs(rec.id, { follow: true })) s.output(Buffer.concat([r.data, Buffer.from('\n')]));
+      return containers.wait(rec.id);
+    });
     if (s.signal?.aborted) throw cancelled();
     if (code !== 0) {
       throw new BerthError('INVALID_ARGUMENT', `process "${s.argv.join(' ')}" did not complete successfully: exit code: ${code}`);
@@ -69,7 +72,37 @@ export async function runStep(layout: Layout, containers: ContainerService, s: R
     s.signal?.removeEventListener('abort', kill);
   }
   const upper = layout.container(rec.id).upper;
+  removeMountStubs(upper, rec.lowerDirs, (s.mounts ?? []).map((m) => m.target));
   return { upper, lowerDirs: rec.lowerDirs, empty: false, dispose: remove };
+}
+
+/**
+ * The mount points the runtime made for the step's mounts (an empty file or
+ * directory, and parents made for it) that the image did not have: removed
+ * from the layer, as BuildKit removes its mount stubs, so a secret's or a
+ * cache's mount point does not show in the image. The step's processes are
+ * gone by now, and a path through a symlink in the upper directory is never
+ * followed: nothing outside it is touched.
+ */
+function removeMountStubs(upper: string, lowerDirs: string[], targets: string[]): void {
+  for (const target of targets) {
+    const parts = posix.normalize(target).split('/').filter(Boolean);
+    // every parent a real directory of the upper dir, never a link
+    const safe = parts.slice(0, -1).every((_, i) => {
+      try { const st = lstatSync(`${upper}/${parts.slice(0, i + 1).join('/')}`); return st.isDirectory(); } catch { return false; }
+    });
+    if (!safe) continue;
+    for (let n = parts.length; n > 0; n--) {
+      const rel = parts.slice(0, n).join('/');
+      if (lowerDirs.some((d) => existsSync(`${d}/${rel}`))) break;
+      let st;
+      try { st = lstatSync(`${upper}/${rel}`); } catch { break; }
+      const empty = st.isDirectory() ? readdirSync(`${upper}/${rel}`).length === 0 : st.isFile() && st.size === 0;
+      if (!empty) break;
+      if (st.isDirectory()) rmdirSync(`${upper}/${rel}`);
+      else unlinkSync(`${upper}/${rel}`);
+    }
+  }
 }
 
 /** Marks a RUN step's container with the build that made it: one a killed build left is removed by the next build. */

@@ -18,6 +18,10 @@ export interface BuildOptions {
   pull?: boolean;
   /** --label: added to the final image's config. */
   labels?: Record<string, string>;
+  /** --secret: `id=ID[,src=PATH|,env=VAR]`, for RUN --mount=type=secret. */
+  secrets?: string[];
+  /** --ssh: `default|ID[=SOCKET]`, agent sockets for RUN --mount=type=ssh. */
+  ssh?: string[];
   /** --network for RUN: default (a bridge), none or host. */
   network?: string;
   progress?: BuildProgress;

@@ -58,8 +58,9 @@ export async function registerImage(ctx: StoreContext, img: NewImage): Promise<I
       // a concurrent rmi may have collected a shared layer since it was checked
       const missing = chain.find((c) => !ctx.layers.has(c));
       if (missing) throw new BerthError('CONFLICT', `layer ${missing} was removed while the image was being added: try again`);
-      for (const blob of img.layers) await blob.commit();
-      const id = ctx.blobs.putBytes(img.configBytes);
+      // one fsync of the blobs directory for the layers, config and manifest, before images.json names them
+      for (const blob of img.layers) await blob.commit({ syncDir: false });
+      const id = ctx.blobs.putBytes(img.configBytes, { syncDir: false });
       const manifest: OciManifest = {
         schemaVersion: 2,
         mediaType: MEDIA_TYPE.manifest,
@@ -69,7 +70,8 @@ export async function registerImage(ctx: StoreContext, img: NewImage): Promise<I
           ...img.layers.map((b) => ({ mediaType: MEDIA_TYPE.layerTar, digest: b.digest, size: b.size })),
         ],
       };
-      const manifestDigest = ctx.blobs.putBytes(jsonBytes(manifest));
+      const manifestDigest = ctx.blobs.putBytes(jsonBytes(manifest), { syncDir: false });
+      ctx.blobs.syncDir();
       const images = loadImages(ctx.layout);
       let record = images.find((i) => i.id === id);
       if (!record) {

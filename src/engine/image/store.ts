@@ -58,6 +58,8 @@ export class ImageStore {
       const images = loadImages(this.layout);
       const found = findImage(images, source);
       if (!found) throw noSuchImage(source);
+      // already so (a rebuild's -t): no write, but the tag event as docker's
+      if (found.image.repoTags.includes(tag)) return found.image.id;
       setTag(images, tag, found.image.id);
       saveImages(this.layout, images);
       return found.image.id;
