@@ -19,6 +19,8 @@ test("Go's tabwriter: columns at least 10 wide, 3 spaces past the widest cell, l
   // a line without a tab ends the column block
   assert.is(tabwrite('a\tb\nplain\nc\td'), 'a         b\nplain\nc         d');
   assert.is(tabwrite('ab\t\tc'), 'ab                  c', 'an empty cell is padded too');
+  // display widths, not string lengths: wide characters take two columns, combining marks none
+  assert.is(tabwrite('日本語のなまえ\tx\ne\u0301\ty'), '日本語のなまえ   x\ne\u0301                y');
 });
 
 test('the default table and "table" give the verb\'s columns', () => {

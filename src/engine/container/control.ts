@@ -1,7 +1,6 @@
 // Signals and waiting: stop (signal, grace period, SIGKILL), kill, wait,
 // pause/unpause through the freezer.
 import { existsSync, watch } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Layout } from '../store/layout.js';
 import { BerthError, notFound } from '../errors.js';
 import { signalNumber } from '../runtime/index.js';
@@ -43,7 +42,10 @@ export async function waitExit(layout: Layout, id: string, timeoutMs = Infinity)
       if (!rec || !deriveState(rec, paths).running) return true;
       const left = deadline - Date.now();
       if (left <= 0) return false;
-      await Promise.race([new Promise<void>((r) => (wake = r)), sleep(Math.min(left, 200))]);
+      // the fallback timer is cleared on a wake: left running, it kept a CLI process alive after its work
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((r) => { wake = r; timer = setTimeout(r, Math.min(left, 200)); });
+      clearTimeout(timer);
     }
   } finally {
     ac.abort();
