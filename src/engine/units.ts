@@ -2,7 +2,8 @@
 // form and any later face accept and refuse the same strings with the same words:
 // sizes (go-units RAMInBytes: binary multiples, "32m" = 32 MiB, optional "b"/"ib",
 // case-insensitive; also berth's own settings such as BERTH_MAX_LAYER_SIZE) and
-// --cpus (a decimal turned into nano-CPUs, refused when finer than 1e-9).
+// --cpus (a decimal turned into nano-CPUs, refused when finer than 1e-9), and
+// KEY=VALUE flags such as --label.
 import { BerthError } from './errors.js';
 
 const MULT: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
@@ -35,4 +36,15 @@ export function parseCpus(value: string): number {
   // integer arithmetic on the digits: 0.1 * 1e9 must be exactly 100000000
   const nano = Number(m[2] || '0') * 1e9 + Number((frac + '000000000').slice(0, 9));
   return m[1] === '-' ? -nano : nano;
+}
+
+/** KEY=VALUE flags (--label) to a map, later ones winning; a bare KEY gets "" (docker's
+ * opts.ConvertKVStringsToMap). */
+export function keyValues(list: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kv of list ?? []) {
+    const eq = kv.indexOf('=');
+    out[eq < 0 ? kv : kv.slice(0, eq)] = eq < 0 ? '' : kv.slice(eq + 1);
+  }
+  return out;
 }

@@ -12,7 +12,7 @@ import { DetailsModel } from './model/details.js';
 import { ShellModel, keyBytes, type ShellSession } from './model/shells.js';
 import { JsonTree } from './model/json-tree.js';
 import { Watchers } from './model/watchers.js';
-import { RUN_FIELDS, type RunFields } from './model/run-spec.js';
+import { RUN_FIELDS, emptyRunFields, type RunFields } from './model/run-spec.js';
 import { contextStack, keyName, type Context, type Keymap } from './keys.js';
 import { loadTheme, themeNames, type Theme } from './theme.js';
 import type { TuiConfig } from './config.js';
@@ -388,26 +388,44 @@ export class App implements ActionCtx {
   }
 
   private formKey(m: Extract<UiState['mode'], { kind: 'form' }>, name: string, ch: string | undefined): void {
+    const field = RUN_FIELDS[m.index];
     if (name === 'tab' || name === 'down') m.index = (m.index + 1) % m.inputs.length;
     else if (name === 'S-tab' || name === 'up') m.index = (m.index + m.inputs.length - 1) % m.inputs.length;
-    else {
+    else if (field.toggle && name === 'space') {
+      const inp = m.inputs[m.index];
+      inp.value = inp.value ? '' : 'on';
+    } else if (field.toggle && name !== 'enter' && name !== 'escape') {
+      // a toggle takes no text
+    } else {
       const r = m.inputs[m.index].key(name, ch);
       if (r === 'cancel') this.state.mode = { kind: 'normal' };
-      if (r === 'submit') {
-        const fields = Object.fromEntries(RUN_FIELDS.map((f, i) => [f.key, m.inputs[i].value])) as unknown as RunFields;
-        m.fields = fields;
-        this.say(`starting a container from ${fields.image}…`);
-        void runContainer(this.engine, fields, (ref) => this.say(`${ref} is not here: pulling it…`)).then(({ id, name: n }) => {
-          if (this.state.mode === m) this.state.mode = { kind: 'normal' };
-          this.say(`started ${n}`);
-          this.state.per.containers.selected = id;
-          this.state.per.containers.filter = '';
-          this.containers.refresh(id);
-          this.setView('containers');
-        }, (e) => { m.error = (e as Error).message; this.fail(e); });
-      }
+      if (r === 'submit') this.submitRunForm(m);
     }
     this.schedule();
+  }
+
+  /** Runs the form's container; it opens on its logs (with -it: in its shell), as `docker run`
+   * shows its output (or its terminal). A refusal stays in the form, which keeps what was typed. */
+  private submitRunForm(m: Extract<UiState['mode'], { kind: 'form' }>): void {
+    const fields = Object.fromEntries(RUN_FIELDS.map((f, i) => [f.key, m.inputs[i].value])) as RunFields;
+    m.fields = fields;
+    m.error = undefined;
+    this.say(`starting a container from ${fields.image}…`);
+    void runContainer(this.engine, fields, (ref) => this.say(`${ref} is not here: pulling it…`)).then(({ id, name: n }) => {
+      if (this.state.mode === m) this.state.mode = { kind: 'normal' };
+      const p = this.state.per.containers;
+      p.selected = id;
+      p.filter = '';
+      this.state.hideStopped = false; // an --rm container that already ended still shows until it goes
+      this.containers.refresh(id);
+      this.setView('containers');
+      if (fields.it) this.openShell();
+      else {
+        this.setTab('logs');
+        this.state.focus = 'details';
+      }
+      this.say(`started ${n}${fields.it ? '' : ' (its logs below; esc returns to the list)'}`);
+    }, (e) => { m.error = (e as Error).message; this.fail(e); });
   }
 
   /** Opens (or returns to) the selected container's shell; keys then go to it. */
@@ -447,8 +465,8 @@ export class App implements ActionCtx {
   }
 
   openRunForm(image: string): void {
-    const fields: RunFields = { image, name: '', command: '', env: '', ports: '', volumes: '', memory: '', cpus: '' };
-    this.state.mode = { kind: 'form', fields, inputs: RUN_FIELDS.map((f) => new LineInput(fields[f.key])), index: 1 };
+    const fields = emptyRunFields(image);
+    this.state.mode = { kind: 'form', fields, inputs: RUN_FIELDS.map((f) => new LineInput(fields[f.key])), index: image ? 1 : 0 };
   }
 
   pull(ref: string): void {

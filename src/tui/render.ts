@@ -217,15 +217,17 @@ function renderOverlay(app: RenderCtx): void {
     O.setContent(`\n ${esc(m.message)}\n\n {bold}y{/bold}/enter: yes    {bold}n{/bold}/esc: no`);
   } else if (m.kind === 'form') {
     O.setLabel(' Run a container — tab/↑↓ move, enter runs, esc cancels ');
-    O.width = '80%'; O.height = RUN_FIELDS.length + 6;
+    O.width = Math.min(Number(app.screen.width), Math.max(78, Math.floor(Number(app.screen.width) * 0.8)));
+    O.height = Math.min(Number(app.screen.height), RUN_FIELDS.length + (m.error ? 6 : 4));
     const lines = RUN_FIELDS.map((f, i) => {
-      const label = `${f.label.padStart(8)}: `;
-      const val = i === m.index ? m.inputs[i].render(esc) : esc(m.inputs[i].value);
+      const label = `${f.label.padStart(10)}: `;
+      const val = f.toggle ? (i === m.index ? `{inverse}[${m.inputs[i].value ? 'x' : ' '}]{/inverse}` : `[${m.inputs[i].value ? 'x' : ' '}]`)
+        : i === m.index ? m.inputs[i].render(esc) : esc(m.inputs[i].value);
       const hint = `  {${t.dim}-fg}${esc(f.hint)}{/${t.dim}-fg}`;
       return (i === m.index ? `{bold}${label}{/bold}` : label) + val + hint;
     });
     if (m.error) lines.push('', `{${t.error}-fg}${esc(m.error)}{/${t.error}-fg}`);
-    O.setContent('\n' + lines.join('\n'));
+    O.setContent(lines.join('\n'));
   } else if (m.kind === 'pull') {
     const p = m.progress;
     O.setLabel(` Pull ${p.ref} — ${p.done ? `${p.error ? 'failed' : 'done'} (any key closes)` : 'pulling… (esc hides; it goes on)'} `);

@@ -10,7 +10,7 @@ import { JsonTree } from '../../src/tui/model/json-tree.js';
 import { Keymap, DEFAULT_KEYMAP, keyName } from '../../src/tui/keys.js';
 import { loadConfig, configPath } from '../../src/tui/config.js';
 import { LineInput } from '../../src/tui/view/line-input.js';
-import { splitWords, toCreateOptions } from '../../src/tui/model/run-spec.js';
+import { emptyRunFields, splitWords, toCreateOptions, type RunFields } from '../../src/tui/model/run-spec.js';
 import { resample, chartGrid } from '../../src/tui/view/charts.js';
 import { fitColumns } from '../../src/tui/view/tables.js';
 import { rowFilter } from '../../src/tui/view/filter.js';
@@ -199,20 +199,30 @@ test('line input edits like a shell line', () => {
 
 test('run form fields become create options with docker syntax', () => {
   assert.equal(splitWords(`sh -c 'echo "a b"; exit 3' x\\ y`), ['sh', '-c', 'echo "a b"; exit 3', 'x y']);
-  const o = toCreateOptions({ image: 'bb', name: 'n1', command: 'echo hi', env: 'A=1,B=2', ports: '', volumes: 'v1:/data', memory: '64m', cpus: '0.5' });
-  assert.equal([o.image, o.name, o.cmd, o.env], ['bb', 'n1', ['echo', 'hi'], ['A=1', 'B=2']]);
+  const f = (o: Partial<RunFields>): RunFields => ({ ...emptyRunFields('bb'), ...o });
+  // one value per word, as one flag each on a command line: a comma is part of a value (-e A=1,B=2)
+  const o = toCreateOptions(f({ name: 'n1', command: 'echo hi', env: "A=1,B=2 'C=x y'", volumes: 'v1:/data', memory: '64m', cpus: '0.5' }));
+  assert.equal([o.image, o.name, o.cmd, o.env], ['bb', 'n1', ['echo', 'hi'], ['A=1,B=2', 'C=x y']]);
   assert.is(o.mounts?.[0].target, '/data');
   assert.equal(o.resources, { memory: 64 * 1024 * 1024, nanoCpus: 500_000_000 });
-  assert.throws(() => toCreateOptions({ image: 'bb', name: '', command: '', env: '', ports: '8080:80', volumes: '', memory: '', cpus: '' }), /ports/);
-  assert.throws(() => toCreateOptions({ image: '', name: '', command: '', env: '', ports: '', volumes: '', memory: '', cpus: '' }), /image/);
+  assert.throws(() => toCreateOptions(f({ image: '' })), /image/);
+  const all = toCreateOptions(f({ ports: '8080:80 127.0.0.1::53/udp', network: 'web', workdir: '/tmp', user: '1000:1000', entrypoint: 'sh',
+    labels: 'a=1 b "c=d e"', restart: 'on-failure:3', rm: '', it: 'on' }));
+  assert.equal(all.network?.mode, 'web');
+  assert.equal(all.network?.ports?.map((p) => `${p.hostIp}:${p.hostPort}:${p.containerPort}/${p.proto}`), [':8080:80/tcp', '127.0.0.1:0:53/udp']);
+  assert.equal([all.workingDir, all.user, all.entrypoint, all.restart, all.autoRemove, all.tty, all.openStdin], ['/tmp', '1000:1000', 'sh', 'on-failure:3', false, true, true]);
+  assert.equal(all.labels, { a: '1', b: '', c: 'd e' });
+  assert.equal(toCreateOptions(f({})).network, { mode: 'bridge' }, 'empty: the default bridge, as docker');
   // the same strings `berth run` refuses, in the same words
-  const form = (memory: string, cpus: string) => () => toCreateOptions({ image: 'bb', name: '', command: '', env: '', ports: '', volumes: '', memory, cpus });
+  const form = (memory: string, cpus: string) => () => toCreateOptions(f({ memory, cpus }));
   assert.throws(form('12q', ''), /^invalid argument "12q" for "--memory" flag: invalid size: '12q'$/);
   assert.throws(form('', '1e9'), /^invalid argument "1e9" for "--cpus" flag: not a number$/);
   assert.throws(form('', '0.0000000001'), /value is too precise/);
-  assert.is(toCreateOptions({ image: 'bb', name: '', command: '', env: 'HOME_NOT_SET_X', ports: '', volumes: '', memory: '1.5g', cpus: '.25' }).resources?.nanoCpus, 250_000_000);
+  assert.throws(() => toCreateOptions(f({ ports: '99999:80' })), /invalid/);
+  assert.throws(() => toCreateOptions(f({ labels: "'a=1" })), /^labels: unclosed '$/);
+  assert.is(toCreateOptions(f({ env: 'HOME_NOT_SET_X', memory: '1.5g', cpus: '.25' })).resources?.nanoCpus, 250_000_000);
   // "K" alone goes to the engine as it is: it takes berth's value there, or is left out when unset (-e K)
-  assert.equal(toCreateOptions({ image: 'bb', name: '', command: '', env: 'NOPE_UNSET', ports: '', volumes: '', memory: '', cpus: '' }).env, ['NOPE_UNSET']);
+  assert.equal(toCreateOptions(f({ env: 'NOPE_UNSET' })).env, ['NOPE_UNSET']);
 });
 
 test('inspect JSON folds and unfolds by path', () => {

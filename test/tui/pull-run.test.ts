@@ -47,7 +47,7 @@ test('P pulls with progress; the image shows up in the images view', async () =>
 test('r opens the run form; the container runs and its logs show', async () => {
   pane.keys('r');
   await pane.waitFor((x) => x.includes('Run a container') && x.includes(ref), 'the form with the image filled in');
-  pane.keys(...'formed'.split(''), 'Tab', ...`sh -c 'echo from-the-form; sleep 1000'`.split(''), 'Tab', ...'GREETING=hi'.split(''));
+  pane.keys(...'formed'.split(''), 'Tab', ...`sh -c 'echo from-the-form; sleep 1000'`.split(''), 'Tab', 'Tab', ...'GREETING=hi'.split(''));
   pane.keys('Enter');
   await pane.waitFor((x) => x.includes('started formed') && x.includes('Containers — 1 of 1') && / formed .*running/.test(x), 'the new container running');
   pane.keys('l');

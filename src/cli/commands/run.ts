@@ -3,6 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { ContainerRecord, CreateOptions, StartOptions } from '../../engine/container/index.js';
 import { openCidFile } from '../cidfile.js';
 import { BerthError } from '../../engine/index.js';
+import { keyValues } from '../../engine/units.js';
 import { getEngine, type GlobalArgs } from '../context.js';
 import { commandTail, type TailVerb } from '../argv-split.js';
 import { ExitStatus } from '../exit-codes.js';
@@ -79,11 +80,6 @@ export const runTail: TailVerb = {
 
 function toCreateOptions(a: CreateArgs): CreateOptions {
   const env = [...readEnvFiles(a['env-file'] ?? []), ...(a.env ?? [])];
-  const labels: Record<string, string> = {};
-  for (const l of a.label ?? []) {
-    const eq = l.indexOf('=');
-    labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1);
-  }
   return {
     image: a.image,
     cmd: commandTail(),
@@ -93,7 +89,7 @@ function toCreateOptions(a: CreateArgs): CreateOptions {
     workingDir: a.workdir,
     user: a.user,
     hostname: a.hostname,
-    labels,
+    labels: keyValues(a.label),
     stopSignal: a['stop-signal'],
     stopTimeout: a['stop-timeout'],
     init: a.init,
