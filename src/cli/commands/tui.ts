@@ -4,7 +4,7 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../context.js';
 import { BerthError } from '../../engine/index.js';
-import { chosenEndpoint, endpointArgs } from '../endpoint-flags.js';
+import { chosenEndpoint, endpointArgs, endpointChosen } from '../endpoint-flags.js';
 import type { EndpointArgs } from '../../backend/endpoints.js';
 
 interface TuiArgs extends GlobalArgs { theme?: string; host?: string[]; context?: string }
@@ -13,12 +13,15 @@ interface TuiArgs extends GlobalArgs { theme?: string; host?: string[]; context?
 export async function openWorkstation(a: { root?: string; theme?: string } & EndpointArgs): Promise<void> {
   const before = endpointArgs();
   const flags: EndpointArgs = { host: a.host ?? before.host, context: a.context ?? before.context };
-  const ep = chosenEndpoint(flags); // a bad -H / unknown --context is refused here, in docker's words
   // Only the flags choose for now: the workstation cannot draw a Docker endpoint until the
-  // engine interface (issue 20, the engines half) is wired in; DOCKER_HOST and docker's
-  // current context must not keep `berth` from opening on its own engine meanwhile.
-  if ((flags.host !== undefined || flags.context !== undefined) && ep.kind !== 'embedded') {
-    throw new BerthError('UNSUPPORTED', `the workstation cannot open on ${ep.dockerHost || ep.name} (context "${ep.name}") yet: it drives the embedded engine only`);
+  // engine interface (issue 20, the engines half) is wired in; DOCKER_HOST, docker's current
+  // context (or a config.json docker itself would only warn about) must not keep `berth`
+  // from opening on its own engine meanwhile.
+  if (endpointChosen(flags)) {
+    const ep = chosenEndpoint(flags); // a bad -H / unknown --context is refused here, in docker's words
+    if (ep.kind !== 'embedded') {
+      throw new BerthError('UNSUPPORTED', `the workstation cannot open on ${ep.dockerHost || ep.name} (context "${ep.name}") yet: it drives the embedded engine only`);
+    }
   }
   const { runTui } = await import('../../tui/index.js');
   await runTui({ root: a.root, theme: a.theme });
