@@ -71,9 +71,14 @@ export class ExitCollector {
   async collected(id: string, mine: Promise<number | undefined> | undefined): Promise<number | undefined> {
     if (!mine) return undefined;
     const w = this.watched.get(id);
-    if (w && !w.busy && !existsSync(this.layout.container(id).exitFile)) {
-      this.drop(id); // a dead monitor: the caller settles it
-      return undefined;
+    if (w && !w.busy) {
+      if (!existsSync(this.layout.container(id).exitFile)) {
+        this.drop(id); // a dead monitor: the caller settles it
+        return undefined;
+      }
+      // collected now, not when the watch's event comes round: that watch is unref'd, and
+      // nothing else may keep this process's event loop alive meanwhile
+      this.check(id);
     }
     return mine;
   }

@@ -18,6 +18,7 @@ import { prepareMounts } from './mounts.js';
 import { bootId, deriveState, procStartTime } from './state.js';
 import type { ContainerRecord } from './types.js';
 import { cleanupArgv } from './cleanup-spawn.js';
+import { startsAtBoot } from './restart-policy.js';
 import { applyRecordLimits } from './resources.js';
 import { allocateNetworks, containerNameservers, networkSpec, ownHostsLines, plugAndRelease, releaseNetworks } from './network.js';
 import { writeEtcFiles } from '../runtime/index.js';
@@ -127,7 +128,11 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
     delete rec.starting;
     rec.exit = undefined;
     rec.paused = false;
-    saveRecord(layout, rec);
+    // atomic always; durable (two fsyncs, the start's largest cost on a busy disk) only where a
+    // reboot reads it: bootRestart starts what has a run and a policy for it. Otherwise a host
+    // crash ends the run this describes, and the record as it was before (or the run, lost) is
+    // as true after the reboot.
+    saveRecord(layout, rec, { durable: startsAtBoot(rec) });
     emitContainerEvent(layout, rec, 'start');
     return rec;
   });
