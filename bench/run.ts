@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only start,pull,density,stats,throughput,network]`: every
+// `npm run bench [-- --quick] [-- --only start,pull,density,cli,stats,throughput,network]`: every
 // comparison in one run, then bench/results/<date>.md. Each comparison gets its
 // own temp roots under one /tmp dir; the registry, dockerd, podman's containers
 // and the temp dir are removed at the end even when a comparison throws.
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { startAnchors, type Anchors } from './anchors.js';
 import { benchBuild } from './build.js';
+import { benchCli } from './cli.js';
 import { benchDensity } from './density.js';
 import { benchPull } from './pull.js';
 import { currentLoad, report, table } from './report.js';
@@ -57,13 +58,14 @@ try {
   anchors = await startAnchors(tmp, {
     docker: want('start') || want('pull') || want('throughput') || want('build'),
     // throughput compares with docker alone, on berth's own busybox image
-    kit: want('start') || want('pull') || want('density') || want('stats') || want('network'),
+    kit: want('start') || want('pull') || want('density') || want('cli') || want('stats') || want('network'),
   });
   for (const [k, v] of Object.entries(anchors.skip)) log(`skipping ${k}: ${v}`);
   const steps: [string, () => Promise<Row[]>][] = [
     ['start', () => benchStart(anchors!, cfg.startRounds)],
     ['pull', () => benchPull(anchors!, cfg.pullRounds)],
-    ['density', () => benchDensity(anchors!, cfg.density)],
+    ['density', () => benchDensity(anchors!, cfg.density, cfg.startRounds)],
+    ['cli', () => benchCli(anchors!, cfg.startRounds)],
     ['stats', () => benchStatsAndTui(anchors!, cfg)],
     ['throughput', () => benchThroughput(anchors!, cfg.streamRounds, cfg.streamMiB)],
     ['network', () => benchNetwork(anchors!, { rounds: cfg.startRounds, mib: cfg.netMiB, containers: cfg.density })],
