@@ -1,7 +1,8 @@
 // Density: N idle containers (`sleep`) started one CLI call after another and kept
 // running, berth's and podman's interleaved (one of each per round); the wall time
 // for all N, and what each one costs in its monitor (berth-monitor vs podman's
-// conmon), RSS and PSS. The containers are removed at the end whatever happens.
+// conmon), RSS and PSS; then `ps` with the N running, berth's and podman's
+// interleaved. The containers are removed at the end whatever happens.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Anchors } from './anchors.js';
@@ -13,7 +14,7 @@ export function removeBerth(root: string, ids: string[]): void {
   ids.length = 0;
 }
 
-export async function benchDensity(a: Anchors, n: number): Promise<Row[]> {
+export async function benchDensity(a: Anchors, n: number, psRounds = 7): Promise<Row[]> {
   const rows: Row[] = [];
   const root = join(a.tmp, 'berth-density');
   timed(...berth(root, 'import', join(a.bb, 'busybox-rootfs.tar'), 'bb'));
@@ -44,7 +45,12 @@ export async function benchDensity(a: Anchors, n: number): Promise<Row[]> {
     if (!errors.berth) memRow('berth-monitor memory per container', findProcs('berth-monitor', root), true);
     if (penv && !errors.podman) memRow('conmon memory per container', findProcs('conmon', penv.ANCHORS_PODMAN!));
     if (penv && !errors.berth && !errors.podman) {
-      rows.push({ section: 'density', what: `berth / podman, start ${n}`, value: `${(total('berth') / total('podman')).toFixed(2)}×` });
+      const r = total('berth') / total('podman');
+      rows.push({ section: 'density', what: `berth / podman, start ${n}`, value: `${r.toFixed(2)}×`, note: verdict(r <= 0.8, 'target ≤ 0.8×') });
+      rows.push(...await benchPs(n, psRounds, {
+        berth: () => timed(...berth(root, 'ps')),
+        podman: () => timed(...podmanArgs('ps')),
+      }));
     }
   } finally {
     const ids = spawnSync(...berth(root, 'ps', '-aq'), { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
@@ -53,6 +59,23 @@ export async function benchDensity(a: Anchors, n: number): Promise<Row[]> {
       const [cmd, args, opts] = podmanArgs('rm', '-af', '-t', '0');
       spawnSync(cmd, args, { ...opts, stdio: 'ignore' });
     }
+  }
+  return rows;
+}
+
+/** `ps` with the n containers of both tools running: one whole process each, interleaved. */
+async function benchPs(n: number, rounds: number, tools: Record<string, () => number>): Promise<Row[]> {
+  const errors: Record<string, string> = {};
+  log(`ps with ${n} running: ${Object.keys(tools).join(', ')} × ${rounds}`);
+  const res = await interleave(rounds, tools, errors);
+  const rows: Row[] = [];
+  for (const k of Object.keys(tools)) {
+    rows.push(errors[k] ? { section: 'density', what: `${k} ps, ${n} running`, value: 'failed', note: errors[k] }
+      : { section: 'density', what: `${k} ps, ${n} running`, value: fmt(summary(res[k])) });
+  }
+  if (!errors.berth && !errors.podman) {
+    const r = summary(res.berth).med / summary(res.podman).med;
+    rows.push({ section: 'density', what: `target: berth ps ≤ podman's, ${n} running`, value: `${r.toFixed(2)}×`, note: verdict(r <= 1, 'target ≤ 1.0×') });
   }
   return rows;
 }

@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only start,engine,pull,density,stats,throughput,network,api]`: every
+// `npm run bench [-- --quick] [-- --only start,engine,pull,density,stats,throughput,network,api,cli]`: every
 // comparison in one run, then bench/results/<date>.md. Each comparison gets its
 // own temp roots under one /tmp dir; the registry, dockerd, podman's containers
 // and the temp dir are removed at the end even when a comparison throws.
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { startAnchors, type Anchors } from './anchors.js';
 import { benchBuild } from './build.js';
+import { benchCli } from './cli.js';
 import { benchDensity } from './density.js';
 import { benchEngine } from './engine.js';
 import { benchPull } from './pull.js';
@@ -59,14 +60,15 @@ try {
   anchors = await startAnchors(tmp, {
     docker: want('start') || want('pull') || want('throughput') || want('build') || want('api'),
     // throughput compares with docker alone, on berth's own busybox image
-    kit: want('start') || want('engine') || want('pull') || want('density') || want('stats') || want('network') || want('api'),
+    kit: want('start') || want('engine') || want('pull') || want('density') || want('stats') || want('network') || want('api') || want('cli'),
   });
   for (const [k, v] of Object.entries(anchors.skip)) log(`skipping ${k}: ${v}`);
   const steps: [string, () => Promise<Row[]>][] = [
     ['start', () => benchStart(anchors!, cfg.startRounds)],
     ['engine', () => benchEngine(anchors!, join(anchors!.bb, 'busybox-rootfs.tar'), cfg.startRounds, cfg.density)],
     ['pull', () => benchPull(anchors!, cfg.pullRounds)],
-    ['density', () => benchDensity(anchors!, cfg.density)],
+    ['density', () => benchDensity(anchors!, cfg.density, cfg.startRounds)],
+    ['cli', () => benchCli(anchors!, cfg.startRounds)],
     ['stats', () => benchStatsAndTui(anchors!, cfg)],
     ['throughput', () => benchThroughput(anchors!, cfg.streamRounds, cfg.streamMiB)],
     ['network', () => benchNetwork(anchors!, { rounds: cfg.startRounds, mib: cfg.netMiB, containers: cfg.density })],

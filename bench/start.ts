@@ -61,6 +61,11 @@ export async function benchStart(a: Anchors, rounds: number): Promise<Row[]> {
     const r = S.berth.med / S.podman.med;
     rows.push({ section: 'start', what: 'target: berth ≤ 0.6× podman', value: `${r.toFixed(2)}×`, note: r <= 0.6 ? 'met' : 'MISSED' });
   }
+  if (S.berth && S.podman) {
+    const r = S.berth.med / S.podman.med;
+    rows.push({ section: 'start', what: 'target: berth ≤ 0.8× podman (issue 21)', value: `${r.toFixed(2)}×`,
+      note: `${r <= 0.8 ? 'met' : 'MISSED'}${S['node -e 0'] ? `; floor \`node -e 0\` alone is ${(S['node -e 0'].med / S.podman.med).toFixed(2)}× podman` : ''}` });
+  }
   if (S.berth && S.crun && S['node -e 0']) {
     const above = S.berth.med - S['node -e 0'].med;
     rows.push({ section: 'start', what: 'target: berth − node -e 0 ≤ crun', value: `${above.toFixed(0)} ms vs ${S.crun.med.toFixed(0)} ms (${(above / S.crun.med).toFixed(1)}×)`, note: above <= S.crun.med ? 'met' : 'MISSED' });

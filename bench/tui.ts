@@ -5,7 +5,9 @@
 // prints the same words at once: what tmux, sh and the polling cost), and berth's
 // own figure from inside (process start → first frame drawn, BERTH_TUI_LOG).
 // Keypress = send `j` → first capture-pane where the highlighted row has moved;
-// idle CPU = utime+stime of the TUI process from /proc/PID/stat over a quiet window.
+// idle CPU = utime+stime of the TUI process from /proc/PID/stat over a quiet window;
+// memory = the TUI process's RSS at the end and its peak (VmHWM), with whatever log
+// the selected container has open in the logs tab.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +24,15 @@ export interface TuiFigures {
   inProcess: Summary;
   keypress?: Summary;
   idleCpuPct: number;
+  /** RSS at the end and its peak over the run, MiB. */
+  rssMiB: number;
+  peakRssMiB: number;
+}
+
+function memMiB(pid: number): { rss: number; peak: number } {
+  const st = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(st)?.[1] ?? NaN);
+  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
 }
 
 const sock = `berth-bench-${process.pid}`;
@@ -101,7 +112,8 @@ export async function benchTui(root: string, opts: { idleSeconds: number; keypre
     const c0 = cpuTicks(pid), w0 = performance.now();
     await sleep(opts.idleSeconds * 1000);
     const idleCpuPct = (cpuTicks(pid) - c0) / 100 / ((performance.now() - w0) / 1000) * 100;
-    return { firstFrame: summary(frames), floor: summary(floors), inProcess: summary(inProcess), keypress, idleCpuPct };
+    const mem = memMiB(pid);
+    return { firstFrame: summary(frames), floor: summary(floors), inProcess: summary(inProcess), keypress, idleCpuPct, rssMiB: mem.rss, peakRssMiB: mem.peak };
   } finally {
     tmux('kill-server');
     rmSync(logDir, { recursive: true, force: true });

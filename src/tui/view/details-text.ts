@@ -54,6 +54,7 @@ export interface LogRender { lines: string[]; total: number; top: number; matchR
 
 /** The visible rows of the log for a `height`-row window. */
 export function logWindow(buf: LogBuffer, s: LogViewState, theme: Theme, width: number, height: number): LogRender {
+  if (s.follow && s.matchSeq === undefined) return followWindow(buf, s, theme, width, height);
   const rows: Array<{ text: string; seq: number; stream: string }> = [];
   let matchRow: number | undefined;
   for (const l of buf.lines()) {
@@ -62,12 +63,39 @@ export function logWindow(buf: LogBuffer, s: LogViewState, theme: Theme, width: 
   }
   const maxTop = Math.max(0, rows.length - height);
   const top = s.follow ? maxTop : Math.min(Math.max(0, s.top), maxTop);
-  const lines = rows.slice(top, top + height).map((r) => {
-    const body = highlight(s.wrap ? r.text : cell(r.text, width).trimEnd(), s.query, theme.match);
-    const styled = r.stream === 'stderr' ? `{${theme.state.exited}-fg}${body}{/${theme.state.exited}-fg}` : body;
-    return r.seq === s.matchSeq ? `{inverse}${styled}{/inverse}` : styled;
-  });
+  const lines = rows.slice(top, top + height).map((r) => styleRow(r, s, theme, width));
   return { lines, total: rows.length, top, matchRow };
+}
+
+/** logWindow while following with no match to place, as on every frame of a followed log:
+ * the same result, but only the lines that make the last `height` rows are split and
+ * styled; the others are only counted (a 5000-line buffer took ms per frame). */
+function followWindow(buf: LogBuffer, s: LogViewState, theme: Theme, width: number, height: number): LogRender {
+  const tail: Array<{ text: string; seq: number; stream: string }> = [];
+  let i = buf.length - 1;
+  for (; i >= 0 && tail.length < height; i--) {
+    const l = buf.at(i)!;
+    const r = logRows(l, s, width);
+    for (let k = r.length - 1; k >= 0; k--) tail.push({ text: r[k], seq: l.seq, stream: l.stream });
+  }
+  let total = tail.length;
+  if (!s.wrap) total += i + 1;
+  else for (; i >= 0; i--) total += rowCount(buf.at(i)!, s, width);
+  const shown = tail.slice(0, height).reverse();
+  return { lines: shown.map((r) => styleRow(r, s, theme, width)), total, top: Math.max(0, total - height) };
+}
+
+/** How many rows logRows gives a line, without making them. */
+function rowCount(l: LogLine, s: LogViewState, width: number): number {
+  let len = (s.timestamps ? l.time.length + 1 : 0) + l.text.length;
+  for (let at = l.text.indexOf('\t'); at >= 0; at = l.text.indexOf('\t', at + 1)) len += 3; // a tab is drawn as 4 spaces
+  return len <= width ? 1 : Math.ceil(len / width);
+}
+
+function styleRow(r: { text: string; seq: number; stream: string }, s: LogViewState, theme: Theme, width: number): string {
+  const body = highlight(s.wrap ? r.text : cell(r.text, width).trimEnd(), s.query, theme.match);
+  const styled = r.stream === 'stderr' ? `{${theme.state.exited}-fg}${body}{/${theme.state.exited}-fg}` : body;
+  return r.seq === s.matchSeq ? `{inverse}${styled}{/inverse}` : styled;
 }
 
 const val = (v: unknown): string => (v instanceof Date ? v.toISOString().slice(11, 19) : typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(1) : String(v));
