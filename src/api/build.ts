@@ -1,6 +1,7 @@
 // /build (docker's classic builder API: a tar context as the body, the query
 // parameters `docker build` sends, JSON lines as the classic builder prints
-// them) and /commit. Both go to the engine the CLI uses (engine.build,
+// them: `Step k/n : …` for the steps berth numbers (FROM and the file steps),
+// ` ---> ID` after each, ` ---> Using cache`) and /commit. Both go to the engine the CLI uses (engine.build,
 // containers.commit). BuildKit's own protocol (version=2: a gRPC session the
 // client opens over /session) is not spoken: a docker CLI builds here with
 // DOCKER_BUILDKIT=0, or with the classic builder by default, since /_ping
@@ -47,8 +48,8 @@ function classicProgress(write: (o: object) => void): BuildProgress {
       write({ stream: m ? `Step ${m[1]}/${m[2]} : ${m[3]}\n` : `${name}\n` });
     },
     output: (_id, data) => write({ stream: data.toString('utf8') }),
-    cached: () => write({ stream: ' ---> Using cache\n' }),
-    done: () => undefined,
+    cached: (_id, imageId) => write({ stream: ` ---> Using cache\n${imageId ? ` ---> ${shortId(imageId)}\n` : ''}` }),
+    done: (_id, imageId) => { if (imageId) write({ stream: ` ---> ${shortId(imageId)}\n` }); },
     error: () => undefined,
   };
 }

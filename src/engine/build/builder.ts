@@ -185,7 +185,7 @@ class Builder {
       this.progress.error(fromId, (e as Error).message);
       throw e;
     }
-    this.progress.done(fromId);
+    this.progress.done(fromId, snap.image.id);
 
     const st = new StageRun(this, snap, s.index);
     const triggers = snap.oci.config?.OnBuild ?? [];
@@ -235,13 +235,13 @@ class Builder {
   }
 
   /** The image a key names in the cache (and still in the store), or `make`'s, recorded under the key. */
-  async cached(parts: unknown, make: () => Promise<Snapshot>, onHit?: () => void): Promise<Snapshot> {
+  async cached(parts: unknown, make: () => Promise<Snapshot>, onHit?: (imageId: string) => void): Promise<Snapshot> {
     const key = cacheKey(parts);
     if (!this.o.noCache) {
       const id = this.cache.get(key);
       if (id) {
         const hit = await loadSnapshot(this.deps.images, id, await this.known()).catch(() => undefined);
-        if (hit) { onHit?.(); return hit; }
+        if (hit) { onHit?.(hit.image.id); return hit; }
       }
     }
     const made = await make();
@@ -346,7 +346,7 @@ class StageRun {
       if (e instanceof BerthError) throw e;
       throw new BerthError('INTERNAL', `${text}: ${(e as Error).message}`, { cause: e });
     }
-    this.b.reporter.done(id);
+    this.b.reporter.done(id, this.imageId);
   }
 
   /** The step's title as BuildKit shows it: the instruction with its variables expanded (quotes kept). */
@@ -359,7 +359,7 @@ class StageRun {
   private async fileStep(ins: Instruction, id: number, word: (w: string) => string): Promise<void> {
     const parent = this.snap.image;
     const base = { parent: parent.id, pending: this.pending.map((h) => h.created_by), config: this.oci.config };
-    const hit = () => this.b.reporter.cached(id);
+    const hit = (imageId: string) => this.b.reporter.cached(id, imageId);
     if (ins.kind === 'WORKDIR') {
       const createdBy = applyConfig(this.oci, ins, word, this.state);
       const dir = this.oci.config!.WorkingDir!;
@@ -442,7 +442,7 @@ class StageRun {
   }
 
   /** Looks the step up; on a miss runs it and commits its changes with the pending config history. */
-  private async commitChanges(key: object, createdBy: string, make: () => Promise<Changes>, onHit: () => void): Promise<void> {
+  private async commitChanges(key: object, createdBy: string, make: () => Promise<Changes>, onHit: (imageId: string) => void): Promise<void> {
     const parent = this.snap.image;
     const oci = this.oci;
     const pending = this.pending;
@@ -463,6 +463,9 @@ class StageRun {
     this.pending = [];
     this.dirty = false;
   }
+
+  /** The image of the last file step. */
+  get imageId(): string { return this.snap.image.id; }
 
   /** The stage's image: the last step's, with any config changes after it committed. */
   async finish(): Promise<Snapshot> {

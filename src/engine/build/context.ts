@@ -13,12 +13,14 @@ import { BerthError, invalid } from '../errors.js';
 import type { Layout } from '../store/layout.js';
 import { tmpPath } from '../store/tmp.js';
 import { unpackIntoRoot } from '../copy/index.js';
+import { FileHashes } from './file-hashes.js';
 import { IgnoreMatcher } from './ignore.js';
 
 const MAX_LINKS = 40;
 
 export class BuildContext {
-  private constructor(readonly dir: string, readonly ignore: IgnoreMatcher, private readonly scratch?: string) {}
+  /** `hashes`: a directory context's file hashes kept across builds (a tar's files are new each time). */
+  private constructor(readonly dir: string, readonly ignore: IgnoreMatcher, private readonly scratch?: string, private readonly hashes?: FileHashes) {}
 
   /** A directory (host path) or a tar stream. */
   static async open(layout: Layout, source: string | Readable): Promise<BuildContext> {
@@ -31,7 +33,7 @@ export class BuildContext {
         if (e instanceof BerthError) throw e;
         throw invalid(`unable to prepare context: path "${source}" not found`);
       }
-      return new BuildContext(dir, readIgnore(dir));
+      return new BuildContext(dir, readIgnore(dir), undefined, new FileHashes(layout));
     }
     const dir = tmpPath(layout, 'build-context');
     await mkdir(dir, { mode: 0o700 });
@@ -50,6 +52,7 @@ export class BuildContext {
   }
 
   async close(): Promise<void> {
+    this.hashes?.save();
     if (this.scratch) await rm(this.scratch, { recursive: true, force: true });
   }
 
@@ -122,7 +125,8 @@ export class BuildContext {
 
   /**
    * The cache's view of copied sources: a digest of every entry's path, type,
-   * mode, owner, size, link target and content (not its times, as BuildKit).
+   * mode, owner, size, link target and content (not its times, as BuildKit);
+   * a file's content by its sha256, kept across builds (file-hashes.ts).
    */
   digest(rels: string[]): string {
     const h = createHash('sha256');
@@ -130,7 +134,10 @@ export class BuildContext {
       const st = top ? statSync(host) : lstatSync(host);
       h.update(`${rel}\0${st.mode}\0${st.uid}:${st.gid}\0`);
       if (st.isSymbolicLink()) h.update(`L${readlinkSync(host)}\0`);
-      else if (st.isFile()) { h.update(`F${st.size}\0`); h.update(readFileSync(host)); }
+      else if (st.isFile()) {
+        const content = this.hashes ? this.hashes.hash(host, lstatSync(host, { bigint: true })) : createHash('sha256').update(readFileSync(host)).digest('hex');
+        h.update(`F${st.size}\0${content}\0`);
+      }
       else if (st.isDirectory()) {
         for (const n of readdirSync(host).sort()) {
           const r = `${rel}/${n}`;

@@ -40,8 +40,10 @@ export interface BuildProgress {
   start(id: number, name: string): void;
   /** Output of a running step (RUN's stdout/stderr), as bytes with newlines. */
   output(id: number, data: Buffer): void;
-  cached(id: number): void;
-  done(id: number): void;
+  /** A cache hit: `imageId` is the image the step made before. */
+  cached(id: number, imageId?: string): void;
+  /** `imageId`: the image the step made (FROM: the base). */
+  done(id: number, imageId?: string): void;
   error(id: number, message: string): void;
 }
 
