@@ -23,8 +23,13 @@ export type Mode =
   | { kind: 'help'; scroll: number }
   | { kind: 'form'; fields: RunFields; inputs: LineInput[]; index: number; error?: string }
   | { kind: 'pull'; progress: PullProgress }
-  /** Keys go to the shell of this container until the leave key. */
-  | { kind: 'shell'; containerId: string };
+  /** Keys go to this pane (model/shells.ts: a shell, an attachment, a custom command) until
+   * the leave key; the details area draws it whatever the tab. */
+  | { kind: 'shell'; key: string }
+  /** A short list to pick from (custom commands, open panes): j/k or a digit, enter runs. */
+  | { kind: 'menu'; title: string; items: MenuItem[]; index: number; empty: string };
+
+export interface MenuItem { label: string; hint?: string; run(): void }
 
 export interface PerView {
   filter: string;
@@ -57,6 +62,8 @@ export interface UiState {
   mouse: boolean;
   /** Containers view: stopped containers hidden. */
   hideStopped: boolean;
+  /** The pane entered last (model/shells.ts key): the cycling key goes on from it. */
+  lastPane?: string;
 }
 
 export function initialState(views: readonly ViewName[], mouse: boolean): UiState {
