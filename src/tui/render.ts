@@ -13,7 +13,7 @@ import { windowTitle } from './model/logs.js';
 import type { Tab } from './state.js';
 import type { ShellSession } from './model/shells.js';
 
-const TAB_TITLES: Record<Tab, string> = { logs: 'logs', stats: 'stats', inspect: 'inspect', top: 'processes', env: 'env', mounts: 'mounts', shell: 'shell' };
+const TAB_TITLES: Record<Tab, string> = { logs: 'logs', stats: 'stats', inspect: 'inspect', top: 'processes', env: 'env', mounts: 'mounts', shell: 'shell', output: 'output' };
 
 export function render(app: RenderCtx): void {
   renderTabs(app);
@@ -119,6 +119,10 @@ function renderDetails(app: RenderCtx): void {
       const top = Math.max(0, Math.min(s.inspectCursor - Math.floor(height / 2), all.length - height));
       lines = all.slice(top, top + height);
     }
+  } else if (s.tab === 'output') {
+    // the newest lines, as a running build is watched; long ones wrap (an error's end says why)
+    const all = (item.output?.() ?? []).slice(-height).flatMap((l) => (l.length ? l.match(new RegExp(`.{1,${Math.max(1, width)}}`, 'gu')) ?? [l] : [' ']));
+    lines = all.length ? all.slice(-height).map(esc) : [`{${t.dim}-fg}no output yet{/${t.dim}-fg}`];
   } else {
     const all = s.tab === 'top' ? processLines(app.details.processes, width) : s.tab === 'env' ? envLines(app.details.env()) : mountLines(app.details.mounts());
     s.detailsScroll = Math.min(s.detailsScroll, Math.max(0, all.length - height));

@@ -10,7 +10,8 @@ import type { PullProgress } from './actions.js';
 export type ViewName = string;
 
 /** Details tabs ("shell": the container's shell pane, see model/shells.ts). */
-export type Tab = 'logs' | 'stats' | 'inspect' | 'top' | 'env' | 'mounts' | 'shell';
+/** Details tabs ("output": a text the row makes as it runs, a build's progress). */
+export type Tab = 'logs' | 'stats' | 'inspect' | 'top' | 'env' | 'mounts' | 'shell' | 'output';
 export const CONTAINER_TABS: readonly Tab[] = ['logs', 'stats', 'inspect', 'top', 'env', 'mounts', 'shell'];
 
 /** 'ask': a view's own question (its answer goes to `onSubmit`). */
