@@ -9,7 +9,7 @@ import type { ContainerListModel } from './model/containers.js';
 import { StatsModel } from './model/stats.js';
 import { LogModel } from './model/logs.js';
 import { DetailsModel } from './model/details.js';
-import { ShellModel, keyBytes, type ShellSession } from './model/shells.js';
+import { ShellModel } from './model/shells.js';
 import { JsonTree } from './model/json-tree.js';
 import { Watchers } from './model/watchers.js';
 import { RUN_FIELDS, emptyRunFields, type RunFields } from './model/run-spec.js';
@@ -25,6 +25,7 @@ import { applyTheme, placeShellCursor, render } from './render.js';
 import { containerAction, pullImage, PullProgress, runContainer, type ContainerVerb } from './actions.js';
 import { DEFAULT_LOG_PREFS, initialState, type InputPurpose, type Tab, type UiState } from './state.js';
 import { handlerTable, type Handler } from './handlers.js';
+import { customCommands, nextPane, openAttach, openShell, paneKey, paneList } from './panes.js';
 import { VIEWS } from './views/index.js';
 import type { ActionCtx, AnyView, ListModel, Selected } from './views/view.js';
 
@@ -306,7 +307,8 @@ export class App implements ActionCtx {
     if (key.full === 'return') return;
     const name = keyName(ch, key);
     const m = this.state.mode;
-    if (m.kind === 'shell') return this.shellKey(m.containerId, name, ch, key);
+    if (m.kind === 'shell') return paneKey(this, m.key, name, ch, key);
+    if (m.kind === 'menu') return this.safely(() => this.menuKey(m, name));
     if (m.kind === 'input') return this.inputKey(m, name, ch);
     if (m.kind === 'form') return this.formKey(m, name, ch);
     if (m.kind === 'confirm') {
@@ -428,40 +430,22 @@ export class App implements ActionCtx {
     }, (e) => { m.error = (e as Error).message; this.fail(e); });
   }
 
-  /** Opens (or returns to) the selected container's shell; keys then go to it. */
-  openShell(): void {
-    const id = this.state.view === 'containers' ? this.selectedKey() : undefined;
-    if (!id) { this.say('no container selected', true); return; }
-    this.setTab('shell');
-    this.state.focus = 'details';
-    const rows = Math.max(2, Number(this.layout.content.height)), cols = Math.max(10, Number(this.layout.content.width));
-    const name = this.containers.get(id)?.name ?? id.slice(0, 12);
-    const enter = (s: ShellSession): void => {
-      this.state.mode = { kind: 'shell', containerId: id };
-      this.say(`shell in ${name} (exec ${s.exec.id.slice(0, 12)}) — ${this.keymap.keysOf('leave', 'shell').replace('C-', 'ctrl-')} leaves it running`);
-    };
-    // back to a live shell at once: keys typed right after `e` belong to it
-    const live = this.shells.get(id);
-    if (live && !live.ended) return enter(live);
-    this.say(`opening a shell in ${name}…`);
-    void this.shells.open(id, rows, cols).then(enter, (e) => this.fail(e));
-  }
+  openShell(): void { openShell(this); }
+  openAttach(): void { openAttach(this); }
+  customCommands(): void { customCommands(this); }
+  paneList(): void { paneList(this); }
+  nextPane(): void { nextPane(this); }
 
-  private shellKey(id: string, name: string, ch: string | undefined, key: Widgets.Events.IKeyEventArg): void {
-    // ctrl-] arrives as a raw 0x1d without a blessed name
-    const leave = this.keymap.bindings.find((b) => b.context === 'shell' && b.action === 'leave')?.keys ?? [];
-    if (leave.includes(name) || (ch === '\x1d' && leave.includes('C-]'))) {
-      this.state.mode = { kind: 'normal' };
-      this.state.focus = 'list';
-      this.say('left the shell: it keeps running (e returns to it)');
-      return this.schedule();
-    }
-    const s = this.shells.get(id);
-    if (!s || s.ended) { this.state.mode = { kind: 'normal' }; return this.schedule(); }
-    // the shell's own keys (history scrolling); everything else is the shell's input
-    const b = this.keymap.resolve(name, ['shell']);
-    if (b) return this.act(`shell.${b.action}`);
-    this.shells.write(s, keyBytes(ch, key));
+  /** A menu's keys: j/k or the arrows move, enter or the item's digit runs it, esc closes. */
+  private menuKey(m: Extract<UiState['mode'], { kind: 'menu' }>, name: string): void {
+    const n = m.items.length;
+    const run = (i: number): void => { this.state.mode = { kind: 'normal' }; m.items[i].run(); };
+    if (name === 'j' || name === 'down') m.index = n ? (m.index + 1) % n : 0;
+    else if (name === 'k' || name === 'up') m.index = n ? (m.index + n - 1) % n : 0;
+    else if (name === 'enter' && n) run(m.index);
+    else if (/^[1-9]$/.test(name) && Number(name) <= n) run(Number(name) - 1);
+    else if (name === 'escape' || name === 'q') this.state.mode = { kind: 'normal' };
+    this.schedule();
   }
 
   openRunForm(image: string): void {
@@ -519,14 +503,22 @@ export class App implements ActionCtx {
     this.say(this.state.mouse ? 'mouse on (click rows, wheel scrolls)' : 'mouse off: select text with the mouse');
   }
 
+  /** A verb on the marked containers (else the selected one). Marked rows, and kill always,
+   * are asked about once, naming how many and which. */
   containerVerb(verb: ContainerVerb): Promise<void> {
     const ids = this.targets();
     if (!ids.length) { this.say('no container selected', true); return Promise.resolve(); }
-    this.say(`${verb} ${ids.map((i) => this.containers.get(i)?.name ?? i.slice(0, 12)).join(', ')}…`);
-    return containerAction(this.engine, verb, ids).then((t) => {
-      this.state.per.containers.marks.clear();
-      this.say(t);
-    });
+    const names = ids.map((i) => this.containers.get(i)?.name ?? i.slice(0, 12)).join(', ');
+    const go = (): Promise<string> => {
+      this.say(`${verb} ${names}…`);
+      return containerAction(this.engine, verb, ids).then((t) => { this.state.per.containers.marks.clear(); return t; });
+    };
+    if (ids.length > 1 || verb === 'kill') {
+      const title = { start: 'Start', stop: 'Stop', restart: 'Restart', kill: 'Kill', pause: 'Pause/unpause', remove: 'Remove' }[verb];
+      this.confirm(`${title} ${ids.length > 1 ? `${ids.length} containers: ` : ''}${names}${verb === 'kill' ? ' with SIGKILL' : ''}?`, go);
+      return Promise.resolve();
+    }
+    return go().then((t) => this.say(t));
   }
 
   confirm(message: string, onYes: () => Promise<string>): void {

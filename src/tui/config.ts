@@ -14,9 +14,16 @@ export interface TuiConfig {
   refreshMs: number;
   /** Capture the mouse (off: the terminal selects text). Toggle with the mouse key. */
   mouse: boolean;
+  /** lazydocker's customCommands, by view name ("containers", "images", "volumes",
+   * "networks"): run on the host in a pane (model/host-command.ts). */
+  customCommands: Record<string, CustomCommand[]>;
 }
 
-export const DEFAULT_CONFIG: TuiConfig = { theme: 'dark', keys: {}, refreshMs: 1000, mouse: true };
+/** One custom command: `command` is split into words, each a Go template over the row's
+ * fields ({{.ID}}, {{.Name}}, {{ .Container.ID }} …). */
+export interface CustomCommand { name: string; command: string }
+
+export const DEFAULT_CONFIG: TuiConfig = { theme: 'dark', keys: {}, refreshMs: 1000, mouse: true, customCommands: {} };
 
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
@@ -28,7 +35,18 @@ export function loadConfig(path = configPath()): { config: TuiConfig; warning?: 
   if (!existsSync(path)) return { config: { ...DEFAULT_CONFIG } };
   try {
     const raw = JSON.parse(readFileSync(path, 'utf8')) as Partial<TuiConfig>;
-    const c = { ...DEFAULT_CONFIG };
+    const c = { ...DEFAULT_CONFIG, keys: {} as Record<string, string[]>, customCommands: {} as Record<string, CustomCommand[]> };
+    const bad: string[] = [];
+    if (raw.customCommands !== undefined) {
+      if (typeof raw.customCommands !== 'object' || raw.customCommands === null || Array.isArray(raw.customCommands)) bad.push('customCommands: expected {"containers": [{"name": …, "command": …}], …}');
+      else {
+        for (const [view, list] of Object.entries(raw.customCommands as Record<string, unknown>)) {
+          const ok = Array.isArray(list) ? list.filter((x): x is CustomCommand => typeof x?.name === 'string' && typeof x?.command === 'string' && x.command.trim() !== '') : [];
+          if (!Array.isArray(list) || ok.length !== list.length) bad.push(`customCommands.${view}: each entry needs a "name" and a non-empty "command"`);
+          if (ok.length) c.customCommands[view] = ok.map(({ name, command }) => ({ name, command }));
+        }
+      }
+    }
     if (typeof raw.theme === 'string') c.theme = raw.theme;
     if (typeof raw.refreshMs === 'number' && raw.refreshMs >= 250) c.refreshMs = raw.refreshMs;
     if (typeof raw.mouse === 'boolean') c.mouse = raw.mouse;
@@ -38,7 +56,7 @@ export function loadConfig(path = configPath()): { config: TuiConfig; warning?: 
         if (keys.length) c.keys[k] = keys;
       }
     }
-    return { config: c };
+    return { config: c, warning: bad.length ? `${path}: ${bad.join('; ')} (those entries ignored)` : undefined };
   } catch (e) {
     return { config: { ...DEFAULT_CONFIG }, warning: `${path}: ${(e as Error).message} (defaults used)` };
   }

@@ -59,7 +59,7 @@ export function handlerTable(app: ActionCtx): Record<string, Handler> {
     s.log.top = Math.max(0, (buf.indexOf(seq) ?? 0) - Math.floor(page() / 3));
     app.say(`match ${hits.length - hits.indexOf(seq)}/${hits.length} for "${q}", newest first (G or f: follow again)`);
   };
-  const shell = (): ShellSession | undefined => (s.mode.kind === 'shell' ? app.shells.get(s.mode.containerId) : undefined);
+  const shell = (): ShellSession | undefined => (s.mode.kind === 'shell' ? app.shells.get(s.mode.key) : undefined);
 
   const table: Record<string, Handler> = {
     'global.quit': () => app.quit(),
@@ -70,6 +70,8 @@ export function handlerTable(app: ActionCtx): Record<string, Handler> {
     'global.pull': (arg) => (arg ? app.pull(arg) : app.startInput('pull', 'pull image (e.g. 127.0.0.1:5000/busybox:latest): ')),
     'global.mouse': () => app.toggleMouse(),
     'global.theme.next': (arg) => app.setTheme(arg ?? ''),
+    'global.panes': () => app.paneList(),
+    'global.panes.next': () => app.nextPane(),
     'global.back': () => {
       const p = s.per[s.view];
       if (s.focus === 'details') s.focus = 'list';
@@ -99,6 +101,7 @@ export function handlerTable(app: ActionCtx): Record<string, Handler> {
       app.view.remove(app, items);
     },
     'list.prune': () => { const v = app.view; app.confirm(`Prune ${v.prune.what}?`, () => v.prune.run(app.engine)); },
+    'list.commands': () => app.customCommands(),
     'list.sort.next': () => sortStep(1),
     'list.sort.prev': () => sortStep(-1),
     'list.sort.reverse': () => {

@@ -27,6 +27,8 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   b('global', 'mouse', ['m'], 'toggle mouse capture (off: select text with the mouse)'),
   b('global', 'theme.next', ['T'], 'next theme'),
   b('global', 'back', ['escape'], 'back: close details, clear marks or the filter'),
+  b('global', 'panes', ['O'], 'open panes (shells, attachments, custom commands): pick one to go into it'),
+  b('global', 'panes.next', ['`'], 'into the next open pane (cycles)'),
 
   b('list', 'down', ['j', 'down'], 'move down'),
   b('list', 'up', ['k', 'up'], 'move up'),
@@ -43,6 +45,7 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   b('list', 'sort.next', ['>'], 'sort by the next column (htop\'s keys; past the last: unsorted)'),
   b('list', 'sort.prev', ['<'], 'sort by the previous column'),
   b('list', 'sort.reverse', ['I'], 'reverse the sort order'),
+  b('list', 'commands', ['!'], 'custom commands for this kind of row (config "customCommands"), run on the host in a pane'),
 
   ...VIEWS.flatMap((v) => Object.entries(v.actions).map(([name, a]) => b(v.name, name, a.keys, a.help))),
 
@@ -68,7 +71,7 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   b('logs', 'window', ['W'], 'how far back: last 1000 lines, since 1m / 5m / 15m, all'),
   b('logs', 'save', ['o'], 'save the buffered log to a file'),
 
-  b('shell', 'leave', ['C-]'], 'leave the shell (it keeps running; e returns to it)'),
+  b('shell', 'leave', ['C-]'], 'leave the pane (it keeps running; e, O or ` returns to it); ctrl-p ctrl-q detaches an attachment'),
   b('shell', 'scrollUp', ['S-pageup'], "scroll back in the shell's history (typing returns to the prompt)"),
   b('shell', 'scrollDown', ['S-pagedown'], "scroll forward in the shell's history"),
 

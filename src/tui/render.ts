@@ -11,8 +11,9 @@ import { CHART_WINDOW_MS } from './view/charts.js';
 import { cellLine } from './view/shell-screen.js';
 import { windowTitle } from './model/logs.js';
 import type { Tab } from './state.js';
+import type { ShellSession } from './model/shells.js';
 
-const TAB_TITLES: Record<Tab, string> = { logs: 'logs', stats: 'stats', inspect: 'inspect', top: 'processes', env: 'env', mounts: 'mounts', shell: 'shell' };
+const TAB_TITLES: Record<Tab, string> = { logs: 'logs', stats: 'stats', inspect: 'inspect', top: 'processes', env: 'env', mounts: 'mounts', shell: 'shell', output: 'output' };
 
 export function render(app: RenderCtx): void {
   renderTabs(app);
@@ -47,7 +48,9 @@ function renderList(app: RenderCtx): void {
   const selKey = app.selectedKey();
   for (let i = p.scroll; i < Math.min(app.table.rows.length, p.scroll + rows); i++) {
     const key = app.table.keys[i];
-    const mark = p.marks.has(key) ? `{${t.mark}-fg}●{/${t.mark}-fg} ` : '  ';
+    // ● marked for a bulk action; » has an open pane (a shell, an attachment, a custom command)
+    const pane = app.shells.hasPane(s.view, key) ? `{${t.mark}-fg}»{/${t.mark}-fg}` : ' ';
+    const mark = (p.marks.has(key) ? `{${t.mark}-fg}●{/${t.mark}-fg}` : ' ') + pane;
     const row = app.table.rows[i];
     if (key === selKey) {
       // the selected row: plain text on the selection colours (cell colours would fight them)
@@ -73,6 +76,17 @@ function renderDetails(app: RenderCtx): void {
   const item = app.currentItem();
   const focused = s.focus === 'details';
   L.details.style.border = { fg: focused ? t.focusBorder : t.border };
+  // a pane that has the keyboard is drawn whatever the tab and the selection
+  const pane = s.mode.kind === 'shell' ? app.shells.get(s.mode.key) : undefined;
+  if (pane) {
+    app.charts.hide();
+    // a container's pane is titled as its tabs are ("web — shell"), a command by its own title
+    const owner = pane.containerId ? app.containers.get(pane.containerId)?.name ?? pane.containerId.slice(0, 12) : pane.title;
+    L.details.setLabel(` ${esc(owner)} — ${pane.kind} `);
+    L.detailsTabs.setContent(` {${t.selectedFg}-fg}{${t.selectedBg}-bg} ${esc(pane.title)} {/}` + paneHint(app, pane));
+    L.content.setContent(shellLines(app, pane, Number(L.content.width), Number(L.content.height)).join('\n'));
+    return;
+  }
   L.details.setLabel(` ${esc(item?.name ?? '')} — ${TAB_TITLES[s.tab]} `);
   L.detailsTabs.setContent(app.tabs().map((tab) => (tab === s.tab
     ? `{${t.selectedFg}-fg}{${t.selectedBg}-bg} ${TAB_TITLES[tab]} {/}` : ` {${t.dim}-fg}${TAB_TITLES[tab]}{/${t.dim}-fg} `)).join('') + tabHint(app));
@@ -94,7 +108,7 @@ function renderDetails(app: RenderCtx): void {
     lines = w.lines;
     if (!w.total) lines = [`{${t.dim}-fg}${app.logs.following ? 'following: no output yet' : 'no output'}{/${t.dim}-fg}`];
   } else if (s.tab === 'shell') {
-    lines = shellLines(app, item.id, width, height);
+    lines = shellLines(app, app.shells.latestFor(item.id), width, height);
   } else if (s.tab === 'inspect') {
     const shown = app.details.selected;
     // the document being read belongs to another row than the title says: show neither's
@@ -105,6 +119,10 @@ function renderDetails(app: RenderCtx): void {
       const top = Math.max(0, Math.min(s.inspectCursor - Math.floor(height / 2), all.length - height));
       lines = all.slice(top, top + height);
     }
+  } else if (s.tab === 'output') {
+    // the newest lines, as a running build is watched; long ones wrap (an error's end says why)
+    const all = (item.output?.() ?? []).slice(-height).flatMap((l) => (l.length ? l.match(new RegExp(`.{1,${Math.max(1, width)}}`, 'gu')) ?? [l] : [' ']));
+    lines = all.length ? all.slice(-height).map(esc) : [`{${t.dim}-fg}no output yet{/${t.dim}-fg}`];
   } else {
     const all = s.tab === 'top' ? processLines(app.details.processes, width) : s.tab === 'env' ? envLines(app.details.env()) : mountLines(app.details.mounts());
     s.detailsScroll = Math.min(s.detailsScroll, Math.max(0, all.length - height));
@@ -113,28 +131,34 @@ function renderDetails(app: RenderCtx): void {
   L.content.setContent(lines.join('\n'));
 }
 
-/** The shell pane: the headless terminal's screen with its colours, sized to the pane (the
- * real cursor is placed by placeShellCursor once the frame is out). */
-function shellLines(app: RenderCtx, id: string, width: number, height: number): string[] {
+/** A pane: the headless terminal's screen with its colours, sized to the content area
+ * (the real cursor is placed by placeShellCursor once the frame is out). */
+function shellLines(app: RenderCtx, sh: ShellSession | undefined, width: number, height: number): string[] {
   const t = app.theme;
-  const sh = app.shells.get(id);
-  if (!sh) return [`{${t.dim}-fg}no shell in this container: press ${displayKey(app.keymap.keysOf('shell', 'containers').split('/')[0] ?? 'e')} to open one (sh, like docker exec -it … sh){/${t.dim}-fg}`];
+  if (!sh) return [`{${t.dim}-fg}no shell in this container: press ${displayKey(app.keymap.keysOf('shell', 'containers').split('/')[0] ?? 'e')} to open one (sh, like docker exec -it … sh), ${displayKey(app.keymap.keysOf('attach', 'containers').split('/')[0] ?? 'a')} to attach to its main process{/${t.dim}-fg}`];
   app.shells.resize(sh, height, width);
   const scr = app.shells.screen(sh);
   const cell = app.shells.cell(sh);
   const out = scr.rows.map((l) => cellLine(l, width, cell));
-  if (sh.ended) out.push(`{${t.dim}-fg}[shell exited${sh.exitCode !== undefined ? ` with ${sh.exitCode}` : ''}: e opens a new one]{/${t.dim}-fg}`);
-  return out.slice(-height);
+  if (sh.ended) {
+    const code = sh.exitCode !== undefined ? ` with ${sh.exitCode}` : '';
+    const what = sh.kind === 'shell' ? `shell exited${code}: e opens a new one` : sh.kind === 'attach' ? `the container exited${code}` : `exited${code}`;
+    // the note takes the last row the program drew on: the screen never grows past the pane
+    let last = out.length - 1;
+    while (last > 0 && out[last] === ' ') last--;
+    out.splice(Math.min(last + 1, out.length - 1), 1, `{${t.dim}-fg}[${esc(what)}]{/${t.dim}-fg}`);
+  }
+  return out.slice(0, height);
 }
 
-/** The terminal's own cursor where the shell's cursor is, while typing into it (a program
+/** The terminal's own cursor where the pane's cursor is, while typing into it (a program
  * that draws its own cursor, or reads what is under it, needs the real one); hidden otherwise. */
 export function placeShellCursor(app: RenderCtx): void {
   const m = app.state.mode, C = app.layout.content;
   // blessed keeps whether it hid the cursor (not in @types/blessed)
   const prog = app.screen.program as typeof app.screen.program & { cursorHidden: boolean };
-  const sh = m.kind === 'shell' && app.state.tab === 'shell' ? app.shells.get(m.containerId) : undefined;
-  const scr = sh && !sh.ended ? app.shells.screen(sh) : undefined;
+  const sh = m.kind === 'shell' ? app.shells.get(m.key) : undefined;
+  const scr = sh && !sh.ended && !sh.line ? app.shells.screen(sh) : undefined;
   if (!scr || scr.cursorY < 0 || scr.cursorY >= Number(C.height) || scr.cursorX >= Number(C.width)) {
     if (!prog.cursorHidden) prog.hideCursor();
     return;
@@ -145,7 +169,11 @@ export function placeShellCursor(app: RenderCtx): void {
 
 function tabHint(app: RenderCtx): string {
   const s = app.state, t = app.theme;
-  if (s.tab === 'shell') return shellHint(app);
+  if (s.tab === 'shell') {
+    const item = app.currentItem();
+    const sh = item?.kind === 'container' ? app.shells.latestFor(item.id) : undefined;
+    return sh ? paneHint(app, sh) : '';
+  }
   if (s.tab !== 'logs') return '';
   const flag = (on: boolean, n: string): string => `${on ? '●' : '○'} ${n}`;
   const b = app.logs.buffer;
@@ -154,11 +182,11 @@ function tabHint(app: RenderCtx): string {
   return `   {${t.dim}-fg}${esc(parts.join('  '))}{/${t.dim}-fg}`;
 }
 
-function shellHint(app: RenderCtx): string {
-  const sh = app.currentItem()?.kind === 'container' ? app.shells.get(app.currentItem()!.id) : undefined;
-  const back = sh ? app.shells.screen(sh).back : 0;
-  if (!back) return '';
-  return `   {${app.theme.dim}-fg}${back} lines back in the history (${displayKey(app.keymap.keysOf('scrollDown', 'shell').split('/')[0] ?? '')} or typing returns){/${app.theme.dim}-fg}`;
+function paneHint(app: RenderCtx, sh: ShellSession): string {
+  const back = app.shells.screen(sh).back;
+  const text = back ? `${back} lines back in the history (${displayKey(app.keymap.keysOf('scrollDown', 'shell').split('/')[0] ?? '')} or typing returns)`
+    : sh.line ? (sh.line.stdin ? 'no tty: typed lines go to its stdin at enter' : 'no tty and no stdin (-i): output only') : '';
+  return text ? `   {${app.theme.dim}-fg}${esc(text)}{/${app.theme.dim}-fg}` : '';
 }
 
 function renderPrompt(app: RenderCtx): void {
@@ -187,7 +215,12 @@ function hintKeys(app: RenderCtx): Array<[string, string]> {
   };
   const s = app.state;
   if (s.mode.kind === 'input') return [['enter', 'ok'], ['esc', 'cancel']];
-  if (s.mode.kind === 'shell') return [[k('leave', 'shell'), 'leave the shell (it keeps running)']];
+  if (s.mode.kind === 'shell') {
+    const sh = app.shells.get(s.mode.key);
+    if (sh?.ended) return [['any key', 'back']];
+    return [...(sh?.kind === 'attach' ? [['ctrl-p ctrl-q', 'detach'] as [string, string]] : []), [k('leave', 'shell'), 'leave the pane (it keeps running)'], [k('panes'), 'open panes']];
+  }
+  if (s.mode.kind === 'menu') return [['j/k', 'move'], ['enter/1-9', 'run'], ['esc', 'close']];
   if (s.mode.kind !== 'normal') return [];
   const common: Array<[string, string]> = [[k('help'), 'help'], [k('quit'), 'quit']];
   if (s.focus === 'details' && s.tab === 'logs') return [[k('search', 'logs'), 'search'], [k('next', 'logs'), 'next'], [k('timestamps', 'logs'), 'time'], [k('wrap', 'logs'), 'wrap'], [k('save', 'logs'), 'save'], [k('back', 'details'), 'back'], ...common];
@@ -228,6 +261,15 @@ function renderOverlay(app: RenderCtx): void {
     });
     if (m.error) lines.push('', `{${t.error}-fg}${esc(m.error)}{/${t.error}-fg}`);
     O.setContent(lines.join('\n'));
+  } else if (m.kind === 'menu') {
+    O.setLabel(` ${m.title} — enter or a digit picks, esc closes `);
+    const w = Math.min(Number(app.screen.width) - 2, 100);
+    O.width = w; O.height = Math.min(Number(app.screen.height) - 2, Math.max(m.items.length, 1) + 4);
+    const lines = m.items.map((it, i) => {
+      const text = cell(`${i < 9 ? i + 1 : ' '} ${it.label}${it.hint ? `  ${it.hint}` : ''}`, w - 4);
+      return i === m.index ? `{${t.selectedFg}-fg}{${t.selectedBg}-bg}${esc(text)}{/}` : esc(text);
+    });
+    O.setContent('\n' + (lines.length ? lines.join('\n') : `{${t.dim}-fg}${esc(m.empty)}{/${t.dim}-fg}`));
   } else if (m.kind === 'pull') {
     const p = m.progress;
     O.setLabel(` Pull ${p.ref} — ${p.done ? `${p.error ? 'failed' : 'done'} (any key closes)` : 'pulling… (esc hides; it goes on)'} `);

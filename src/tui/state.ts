@@ -10,7 +10,8 @@ import type { PullProgress } from './actions.js';
 export type ViewName = string;
 
 /** Details tabs ("shell": the container's shell pane, see model/shells.ts). */
-export type Tab = 'logs' | 'stats' | 'inspect' | 'top' | 'env' | 'mounts' | 'shell';
+/** Details tabs ("output": a text the row makes as it runs, a build's progress). */
+export type Tab = 'logs' | 'stats' | 'inspect' | 'top' | 'env' | 'mounts' | 'shell' | 'output';
 export const CONTAINER_TABS: readonly Tab[] = ['logs', 'stats', 'inspect', 'top', 'env', 'mounts', 'shell'];
 
 /** 'ask': a view's own question (its answer goes to `onSubmit`). */
@@ -23,8 +24,13 @@ export type Mode =
   | { kind: 'help'; scroll: number }
   | { kind: 'form'; fields: RunFields; inputs: LineInput[]; index: number; error?: string }
   | { kind: 'pull'; progress: PullProgress }
-  /** Keys go to the shell of this container until the leave key. */
-  | { kind: 'shell'; containerId: string };
+  /** Keys go to this pane (model/shells.ts: a shell, an attachment, a custom command) until
+   * the leave key; the details area draws it whatever the tab. */
+  | { kind: 'shell'; key: string }
+  /** A short list to pick from (custom commands, open panes): j/k or a digit, enter runs. */
+  | { kind: 'menu'; title: string; items: MenuItem[]; index: number; empty: string };
+
+export interface MenuItem { label: string; hint?: string; run(): void }
 
 export interface PerView {
   filter: string;
@@ -57,6 +63,8 @@ export interface UiState {
   mouse: boolean;
   /** Containers view: stopped containers hidden. */
   hideStopped: boolean;
+  /** The pane entered last (model/shells.ts key): the cycling key goes on from it. */
+  lastPane?: string;
 }
 
 export function initialState(views: readonly ViewName[], mouse: boolean): UiState {

@@ -12,6 +12,7 @@ export type { PathStat } from './copy.js';
 // one container's `ps` row (the TUI refreshes a single row on its events)
 export { summarize } from './inspect.js';
 export type { AttachConnection, OutputStream } from './attach.js';
+export { DEFAULT_DETACH_KEYS, DetachMatcher, parseDetachKeys } from './detach-keys.js';
 export type { StartOptions } from './start.js';
 export type { ExecOptions, ExecRecord } from './exec.js';
 export { filterContainers, PS_FILTERS, type PsQuery } from './filter.js';

@@ -12,6 +12,8 @@ export interface Selected {
   id: string;
   name: string;
   inspect(): Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** What the "output" tab shows, read at each frame (a build's progress as it runs). */
+  output?(): string[];
 }
 
 

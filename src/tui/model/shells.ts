@@ -1,64 +1,169 @@
-// Shells inside containers, kept alive while the workstation runs: each is a
-// `docker exec -it sh` (engine exec with a tty, under its own monitor) whose
-// output feeds a headless xterm, so the details pane can draw its screen (cell
-// colours and attributes, view/shell-screen.ts) and the user can leave it and
-// come back without losing it. The shell's TERM is xterm-256color: the emulator
-// understands what that promises, and the pane draws 256 colours.
+// Terminal panes kept alive while the workstation runs: a shell inside a
+// container (`docker exec -it sh`), an attachment to a container's main process
+// (`docker attach`), or a custom command on the host (model/host-command.ts).
+// Each one's output feeds a headless xterm, so the details pane can draw its
+// screen (cell colours and attributes, view/shell-screen.ts), and the user can
+// leave a pane and come back to it without losing it. The program's TERM is
+// xterm-256color: the emulator understands what that promises, and the pane
+// draws 256 colours.
 import { createRequire } from 'node:module';
 import type { IBufferCell, IBufferLine, Terminal } from '@xterm/headless';
 import type { Engine } from '../../engine/index.js';
-import type { AttachConnection, ExecRecord } from '../../engine/container/index.js';
+import { DEFAULT_DETACH_KEYS, DetachMatcher, parseDetachKeys, type AttachConnection } from '../../engine/container/index.js';
 import { Emitter } from './emitter.js';
+import { spawnHostCommand } from './host-command.js';
+import { SHELL_TERM, type PaneIO } from './pane-io.js';
+
+/** shell: exec sh in a container; attach: its main process; command: a custom command on the host. */
+export type PaneKind = 'shell' | 'attach' | 'command';
 
 export interface ShellSession {
-  containerId: string;
-  exec: ExecRecord;
+  /** "shell:<container id>", "attach:<container id>", "command:<n>". */
+  key: string;
+  kind: PaneKind;
+  /** How lists and the pane's label name it ("sh in web", "attach web", "logs-less on web"). */
+  title: string;
+  containerId?: string;
+  /** The row it was opened on: the list marks rows that have a pane. */
+  origin: { view: string; row: string };
   term: Terminal;
-  conn: AttachConnection;
+  io: PaneIO;
+  /** Attachments only: docker's detach keys end the attachment, not the container. */
+  detach?: DetachMatcher;
+  /** A non-tty attachment: no terminal echoes or edits what is typed, so the pane does, and
+   * sends a line at Enter (a terminal's cooked mode); stdin: the container takes input (-i). */
+  line?: { text: string; stdin: boolean };
   ended: boolean;
   exitCode?: number;
+  /** The user detached (ctrl-p ctrl-q): the pane is gone, the container runs on. */
+  detached?: boolean;
 }
 
-/** What the shell is told it runs in. */
-export const SHELL_TERM = 'xterm-256color';
+export { SHELL_TERM };
 
 export class ShellModel {
   private readonly sessions = new Map<string, ShellSession>();
+  private commands = 0;
   readonly changed = new Emitter<void>();
   readonly failed = new Emitter<string>();
 
   constructor(private readonly engine: Engine) {}
 
-  get(containerId: string): ShellSession | undefined { return this.sessions.get(containerId); }
+  get(key: string): ShellSession | undefined { return this.sessions.get(key); }
+  /** Open panes, oldest first (the order the pane list and its cycling key go through). */
   all(): ShellSession[] { return [...this.sessions.values()]; }
+  /** The container's exec shell. */
+  shellOf(containerId: string): ShellSession | undefined { return this.sessions.get(`shell:${containerId}`); }
+  /** The pane the container's shell tab shows: its newest live one, else its newest. */
+  latestFor(containerId: string): ShellSession | undefined {
+    const mine = this.all().filter((s) => s.containerId === containerId);
+    return mine.filter((s) => !s.ended).pop() ?? mine.pop();
+  }
+  /** Whether a row has a live pane (the list's mark). */
+  hasPane(view: string, row: string): boolean {
+    return this.all().some((s) => !s.ended && s.origin.view === view && s.origin.row === row);
+  }
 
   /** The container's live shell, or a new one (sh, as docker exec -it CONTAINER sh). */
-  async open(containerId: string, rows: number, cols: number): Promise<ShellSession> {
-    const live = this.sessions.get(containerId);
+  async open(containerId: string, name: string, rows: number, cols: number): Promise<ShellSession> {
+    const live = this.shellOf(containerId);
     if (live && !live.ended) return live;
-    // the emulator is loaded with the first shell, not at start-up (a require, not an
+    const c = this.engine.containers;
+    const exec = c.exec(containerId, { cmd: ['/bin/sh'], env: [`TERM=${SHELL_TERM}`], tty: true, interactive: true, ttySize: { rows, cols }, foreground: { stdin: true } });
+    const conn = await c.execAttach(exec);
+    const io = connectionIO(conn, true, () => c.execWait(exec, { forget: true }));
+    return this.add({ key: `shell:${containerId}`, kind: 'shell', title: `sh in ${name}`, containerId, origin: { view: 'containers', row: containerId } }, io, rows, cols);
+  }
+
+  /** An attachment to the container's main process (docker attach): with a tty, its terminal;
+   * without, its output from now on, and a line editor for its stdin when it was created with -i. */
+  async attach(containerId: string, name: string, rows: number, cols: number): Promise<ShellSession> {
+    const live = this.sessions.get(`attach:${containerId}`);
+    if (live && !live.ended) return live;
+    const c = this.engine.containers;
+    const rec = c.find(containerId);
+    const conn = await c.attach(containerId);
+    // the exit code is the container's: an attachment ends when its process does (or when
+    // the user detached, and then there is none to wait for)
+    let left = false;
+    const io = connectionIO(conn, rec.config.tty, async () => (left ? undefined : c.wait(containerId)));
+    const close = io.close;
+    io.close = () => { left = true; close(); };
+    return this.add({
+      key: `attach:${containerId}`, kind: 'attach', title: `attach ${name}`, containerId, origin: { view: 'containers', row: containerId },
+      detach: new DetachMatcher(parseDetachKeys(DEFAULT_DETACH_KEYS)),
+      line: rec.config.tty ? undefined : { text: '', stdin: rec.config.openStdin },
+    }, io, rows, cols, !rec.config.tty);
+  }
+
+  /** A custom command on the host, in a pty (argv already expanded). */
+  command(title: string, argv: string[], origin: ShellSession['origin'], env: Record<string, string>, rows: number, cols: number): ShellSession {
+    const io = spawnHostCommand(argv, env, rows, cols);
+    return this.add({ key: `command:${++this.commands}`, kind: 'command', title, origin }, io, rows, cols);
+  }
+
+  private add(base: Omit<ShellSession, 'term' | 'io' | 'ended'>, io: PaneIO, rows: number, cols: number, convertEol = false): ShellSession {
+    // the emulator is loaded with the first pane, not at start-up (a require, not an
     // import(): the bundled CLI is a CommonJS script run from V8's code cache)
     const xterm = createRequire(import.meta.url)('@xterm/headless') as typeof import('@xterm/headless');
-    const exec = this.engine.containers.exec(containerId, { cmd: ['/bin/sh'], env: [`TERM=${SHELL_TERM}`], tty: true, interactive: true, ttySize: { rows, cols }, foreground: { stdin: true } });
-    const conn = await this.engine.containers.execAttach(exec);
-    const term = new xterm.Terminal({ cols, rows, allowProposedApi: true, scrollback: 1000 });
-    const s: ShellSession = { containerId, exec, term, conn, ended: false };
-    this.sessions.set(containerId, s);
-    conn.onOutput((_stream, data) => term.write(data, () => this.changed.emit()));
-    void conn.closed.then(async () => {
+    // without a tty nothing turns "\n" into "\r\n": the emulator does, as a terminal's onlcr would
+    const term = new xterm.Terminal({ cols, rows, allowProposedApi: true, scrollback: 1000, convertEol });
+    const s: ShellSession = { ...base, term, io, ended: false };
+    this.sessions.set(s.key, s);
+    io.onOutput((data) => term.write(data, () => this.changed.emit()));
+    // the emulator's answers (cursor position, device attributes) go back as a terminal's do
+    if (!base.line) term.onData((d) => { if (!s.ended) io.write(d); });
+    void io.closed.then((code) => {
       s.ended = true;
-      try { s.exitCode = await this.engine.containers.execWait(exec, { forget: true }); } catch { /* container gone */ }
+      s.exitCode = code;
       this.changed.emit();
     });
     return s;
   }
 
-  write(s: ShellSession, data: string): void {
+  /** Typed keys to the pane's program. 'detached': the detach keys ended an attachment. */
+  write(s: ShellSession, data: string): 'detached' | undefined {
     s.term.scrollToBottom(); // typing returns to the prompt, as in a terminal
-    if (!s.ended) s.conn.write(cursorKeys(data, s.term.modes.applicationCursorKeysMode));
+    if (s.ended) return undefined;
+    let out = data;
+    if (s.detach) {
+      const { forward, detach } = s.detach.feed(Buffer.from(data, 'latin1'));
+      out = forward.toString('latin1');
+      if (detach) { this.detach(s); return 'detached'; }
+    }
+    if (s.line) return this.lineInput(s, s.line, out);
+    if (out) s.io.write(cursorKeys(out, s.term.modes.applicationCursorKeysMode));
+    return undefined;
   }
 
-  /** Scrolls the shell's history by `lines` (negative: back), within the scrollback. */
+  /** A non-tty attachment's input: echoed and edited here, sent a line at a time. */
+  private lineInput(s: ShellSession, l: NonNullable<ShellSession['line']>, data: string): undefined {
+    for (const ch of data) {
+      if (!l.stdin) { s.term.write('\r\n[no stdin: the container was created without -i]\r\n'); return undefined; }
+      if (ch === '\r' || ch === '\n') { s.io.write(`${l.text}\n`); l.text = ''; s.term.write('\r\n'); }
+      else if (ch === '\x7f' || ch === '\b') { if (l.text) { l.text = l.text.slice(0, -1); s.term.write('\b \b'); } }
+      else if (ch === '\x04' && !l.text) { s.io.closeStdin?.(); l.stdin = false; }
+      else if (ch >= ' ') { l.text += ch; s.term.write(ch); }
+    }
+    this.changed.emit();
+    return undefined;
+  }
+
+  /** Ends an attachment and drops its pane; the container keeps running. */
+  detach(s: ShellSession): void {
+    s.detached = true;
+    s.io.close();
+    this.sessions.delete(s.key);
+    this.changed.emit();
+  }
+
+  /** Drops an ended pane from the list. */
+  forget(s: ShellSession): void {
+    if (s.ended) this.sessions.delete(s.key);
+    this.changed.emit();
+  }
+
+  /** Scrolls the pane's history by `lines` (negative: back), within the scrollback. */
   scroll(s: ShellSession, lines: number): void {
     s.term.scrollLines(lines);
   }
@@ -66,7 +171,7 @@ export class ShellModel {
   resize(s: ShellSession, rows: number, cols: number): void {
     if (s.term.rows === rows && s.term.cols === cols) return;
     s.term.resize(cols, rows);
-    if (!s.ended) s.conn.resize(rows, cols);
+    if (!s.ended) s.io.resize(rows, cols);
   }
 
   /** The rows on screen (scrolled back by `back` lines when the user scrolled), with the
@@ -87,17 +192,31 @@ export class ShellModel {
     return s.term.buffer.active.getNullCell();
   }
 
-  /** Ends every shell (EOF to sh, then the connection): leaving berth ends its shells. */
+  /** Leaving berth: shells end (EOF to sh), attachments detach (their containers run on),
+   * host commands end with their pty. */
   closeAll(): void {
     for (const s of this.sessions.values()) {
-      if (!s.ended) { s.conn.write('\x04'); s.conn.write('exit\r'); }
-      s.conn.close();
+      if (!s.ended && s.kind === 'shell') { s.io.write('\x04'); s.io.write('exit\r'); }
+      s.io.close();
     }
   }
 }
 
+/** A monitor connection as a pane's I/O; `exitCode` is asked once the connection closes. */
+function connectionIO(conn: AttachConnection, tty: boolean, exitCode: () => Promise<number | undefined>): PaneIO {
+  return {
+    write: (d) => { conn.write(d); },
+    // a container without a tty has no window size to follow
+    resize: (rows, cols) => { if (tty) conn.resize(rows, cols); },
+    close: () => conn.close(),
+    closeStdin: () => conn.closeStdin(),
+    onOutput: (fn) => conn.onOutput((_stream, data) => fn(data)),
+    closed: conn.closed.then(async () => { try { return await exitCode(); } catch { return undefined; /* container gone */ } }),
+  };
+}
+
 /**
- * Cursor keys in the mode the program in the shell asked for (DECCKM), not the one berth's
+ * Cursor keys in the mode the program in the pane asked for (DECCKM), not the one berth's
  * own terminal is in (blessed turns application mode on for itself): `ESC [ A` normally,
  * `ESC O A` once a program such as vim or less switched it on.
  */

@@ -69,15 +69,10 @@ export const containersView: View<ContainerSummary> = {
     stop: { keys: ['s'], help: 'stop (marked or selected)', run: (ctx) => ctx.containerVerb('stop') },
     start: { keys: ['S'], help: 'start (marked or selected)', run: (ctx) => ctx.containerVerb('start') },
     restart: { keys: ['r'], help: 'restart (marked or selected)', run: (ctx) => ctx.containerVerb('restart') },
-    kill: {
-      keys: ['K'], help: 'kill with SIGKILL (confirm)',
-      run: (ctx) => {
-        const t = ctx.targets();
-        if (t.length) ctx.confirm(`Kill ${t.map((i) => ctx.containers.get(i)?.name ?? i).join(', ')} with SIGKILL?`, async () => { await ctx.containerVerb('kill'); return ctx.state.message.text; });
-      },
-    },
+    kill: { keys: ['K'], help: 'kill with SIGKILL (confirm)', run: (ctx) => ctx.containerVerb('kill') },
     pause: { keys: ['p'], help: 'pause / unpause', run: (ctx) => ctx.containerVerb('pause') },
     shell: { keys: ['e'], help: 'shell in the container (opens one, or returns to it)', run: (ctx) => ctx.openShell() },
+    attach: { keys: ['a'], help: "attach to the container's main process (docker attach; ctrl-p ctrl-q detaches, the container runs on)", run: (ctx) => ctx.openAttach() },
     all: {
       keys: ['A'], help: 'hide / show stopped containers (ps / ps -a)',
       run: (ctx) => {
@@ -91,7 +86,7 @@ export const containersView: View<ContainerSummary> = {
   remove(ctx, items) {
     const running = items.filter(live).length;
     const ids = items.map((c) => c.id);
-    ctx.confirm(`Remove ${items.map((c) => c.name).join(', ')}?${running ? ` (${running} running: will be killed)` : ''}`,
+    ctx.confirm(`Remove ${items.length > 1 ? `${items.length} containers: ` : ''}${items.map((c) => c.name).join(', ')}?${running ? ` (${running} running: will be killed)` : ''}`,
       () => containerAction(ctx.engine, 'remove', ids).then((r) => { ctx.state.per.containers.marks.clear(); return r; }));
   },
   prune: {
@@ -100,6 +95,10 @@ export const containersView: View<ContainerSummary> = {
       const { deleted } = await engine.containers.prune();
       return `pruned ${deleted.length} stopped container${deleted.length === 1 ? '' : 's'}`;
     },
+  },
+  fields: {
+    kind: 'Container',
+    of: (c) => ({ ID: c.id, Name: c.name, Image: c.image, State: c.state, Labels: c.labels, Networks: c.networks }),
   },
   empty: 'no containers: 2 → images, r on an image runs one',
   hints: [['list.filter', 'filter'], ['logs', 'logs'], ['stats', 'stats'], ['stop', 'stop'], ['list.remove', 'remove'], ['list.mark', 'mark']],

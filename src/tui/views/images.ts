@@ -63,6 +63,10 @@ export const imagesView: View<ImageRow> = {
       return `pruned ${r.removed.length} dangling image${r.removed.length === 1 ? '' : 's'} (${r.reclaimed} bytes)`;
     },
   },
+  fields: {
+    kind: 'Image',
+    of: (r) => ({ ID: r.image.id, Name: r.tag, Tag: r.tag, Labels: r.image.config?.Labels ?? {} }),
+  },
   empty: 'no images: P pulls one',
   hints: [['run', 'run'], ['global.pull', 'pull'], ['list.remove', 'remove'], ['list.prune', 'prune']],
 };

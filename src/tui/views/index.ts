@@ -4,7 +4,8 @@ import { containersView } from './containers.js';
 import { imagesView } from './images.js';
 import { volumesView } from './volumes.js';
 import { networksView } from './networks.js';
+import { buildsView } from './builds.js';
 
-export const VIEWS: readonly AnyView[] = [containersView, imagesView, volumesView, networksView];
+export const VIEWS: readonly AnyView[] = [containersView, imagesView, volumesView, networksView, buildsView];
 
 export type { AnyView, View, Column, ListModel, Selected, ViewAction, RenderCtx, ActionCtx } from './view.js';

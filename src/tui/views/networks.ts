@@ -65,6 +65,7 @@ export const networksView: View<NetworkRecord> = {
       return `pruned ${gone.length} unused network${gone.length === 1 ? '' : 's'}${gone.length ? `: ${gone.join(', ')}` : ''}`;
     },
   },
+  fields: { kind: 'Network', of: (n) => ({ ID: n.Id, Name: n.Name, Driver: n.Driver, Subnet: cfg(n)?.Subnet ?? '', Labels: n.Labels }) },
   empty: 'no networks: the default "bridge" appears with the first container on it',
   hints: [['create', 'create'], ['list.remove', 'remove'], ['list.prune', 'prune']],
 };

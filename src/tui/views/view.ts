@@ -18,6 +18,7 @@ import type { ShellModel } from '../model/shells.js';
 import type { JsonTree } from '../model/json-tree.js';
 import type { ListModel } from '../model/list.js';
 import type { Theme } from '../theme.js';
+import type { TuiConfig } from '../config.js';
 import type { Layout } from '../view/layout.js';
 import type { ChartsPanel } from '../view/charts.js';
 import type { InputPurpose, Tab, UiState } from '../state.js';
@@ -32,6 +33,7 @@ export interface Table<T> { header: string; rows: string[]; items: T[]; keys: st
 export interface KeyLookup {
   readonly bindings: ReadonlyArray<{ action: string; keys: string[]; context: string; help: string }>;
   keysOf(action: string, context?: string): string;
+  resolve(key: string, contexts: readonly string[]): { action: string; context: string } | undefined;
   helpLines(): string[];
 }
 
@@ -85,6 +87,9 @@ export interface View<T> {
   /** docker's `<kind> prune`: what it removes (for the question), and doing it. */
   prune: { what: string; run(engine: Engine): Promise<string> };
   empty: string;
+  /** The row's fields for custom commands' templates (config customCommands): {{.ID}},
+   * {{.Name}} …, and the same under `.<kind>` as lazydocker's {{ .Container.ID }}. */
+  fields?: { kind: string; of(item: T): Record<string, unknown> };
   /** Status-line hints: [action, label], "list.x" for list actions, plain names for this view's. */
   hints: Array<[string, string]>;
 }
@@ -98,6 +103,7 @@ export interface RenderCtx {
   readonly state: UiState;
   readonly theme: Theme;
   readonly keymap: KeyLookup;
+  readonly config: TuiConfig;
   readonly layout: Layout;
   readonly screen: Widgets.Screen;
   readonly charts: ChartsPanel;
@@ -141,6 +147,14 @@ export interface ActionCtx extends RenderCtx {
   pull(ref: string): void;
   openRunForm(image: string): void;
   openShell(): void;
+  /** Attaches a pane to the selected container's main process (docker attach). */
+  openAttach(): void;
+  /** The custom commands of this view (config), as a menu; one runs on the selected row. */
+  customCommands(): void;
+  /** The open panes (shells, attachments, custom commands) as a menu; enter goes into one. */
+  paneList(): void;
+  /** Into the next open pane after the one shown last. */
+  nextPane(): void;
   containerVerb(verb: ContainerVerb): Promise<void>;
   toggleMouse(): void;
   setTheme(name: string): void;

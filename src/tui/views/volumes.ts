@@ -55,6 +55,7 @@ export const volumesView: View<VolumeUsage> = {
       return `pruned ${r.deleted.length} unused volume${r.deleted.length === 1 ? '' : 's'} (${r.reclaimed} bytes)`;
     },
   },
+  fields: { kind: 'Volume', of: (v) => ({ Name: v.name, Driver: v.driver, Mountpoint: v.mountpoint, Labels: v.labels }) },
   empty: 'no volumes',
   hints: [['create', 'create'], ['list.remove', 'remove'], ['list.prune', 'prune']],
 };
