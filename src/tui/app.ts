@@ -23,7 +23,7 @@ import { buildTable, sortRows, type Table } from './view/tables.js';
 import { rowFilter } from './view/filter.js';
 import { applyTheme, placeShellCursor, render } from './render.js';
 import { containerAction, pullImage, PullProgress, runContainer, type ContainerVerb } from './actions.js';
-import { DEFAULT_LOG_PREFS, initialState, type InputPurpose, type Tab, type UiState } from './state.js';
+import { DEFAULT_LOG_PREFS, initialState, type ConfirmAlt, type InputPurpose, type Tab, type UiState } from './state.js';
 import { handlerTable, type Handler } from './handlers.js';
 import { VIEWS } from './views/index.js';
 import type { ActionCtx, AnyView, ListModel, Selected } from './views/view.js';
@@ -310,10 +310,11 @@ export class App implements ActionCtx {
     if (m.kind === 'input') return this.inputKey(m, name, ch);
     if (m.kind === 'form') return this.formKey(m, name, ch);
     if (m.kind === 'confirm') {
-      if (name === 'y' || name === 'Y' || name === 'enter') {
+      const yes = name === 'y' || name === 'Y' || name === 'enter' ? m.onYes : m.alt && name === m.alt.key ? m.alt.onYes : undefined;
+      if (yes) {
         this.state.mode = { kind: 'normal' };
         this.say('working…');
-        void m.onYes().then((t) => this.say(t), (e) => this.fail(e));
+        void yes().then((t) => this.say(t), (e) => this.fail(e));
       } else if (name === 'n' || name === 'N' || name === 'escape' || name === 'q') {
         this.state.mode = { kind: 'normal' };
         this.say('cancelled');
@@ -529,8 +530,8 @@ export class App implements ActionCtx {
     });
   }
 
-  confirm(message: string, onYes: () => Promise<string>): void {
-    this.state.mode = { kind: 'confirm', message, onYes };
+  confirm(message: string, onYes: () => Promise<string>, alt?: ConfirmAlt): void {
+    this.state.mode = { kind: 'confirm', message, onYes, alt };
   }
 
   // ---- status line -----------------------------------------------------------

@@ -19,12 +19,15 @@ export type InputPurpose = 'filter' | 'search' | 'command' | 'pull' | 'save' | '
 export type Mode =
   | { kind: 'normal' }
   | { kind: 'input'; purpose: InputPurpose; input: LineInput; label: string; before: string; onSubmit?: (value: string) => void }
-  | { kind: 'confirm'; message: string; onYes: () => Promise<string> }
+  | { kind: 'confirm'; message: string; onYes: () => Promise<string>; alt?: ConfirmAlt }
   | { kind: 'help'; scroll: number }
   | { kind: 'form'; fields: RunFields; inputs: LineInput[]; index: number; error?: string }
   | { kind: 'pull'; progress: PullProgress }
   /** Keys go to the shell of this container until the leave key. */
   | { kind: 'shell'; containerId: string };
+
+/** A confirm dialog's third answer: its key, what it says, what it does. */
+export interface ConfirmAlt { key: string; label: string; onYes: () => Promise<string> }
 
 export interface PerView {
   filter: string;
