@@ -15,7 +15,7 @@ import { Watchers } from './model/watchers.js';
 import { RUN_FIELDS, emptyRunFields, type RunFields } from './model/run-spec.js';
 import { contextStack, keyName, type Context, type Keymap } from './keys.js';
 import { loadTheme, themeNames, type Theme } from './theme.js';
-import type { TuiConfig } from './config.js';
+import { configPath, saveTheme, type TuiConfig } from './config.js';
 import { buildLayout, type Layout } from './view/layout.js';
 import { ChartsPanel } from './view/charts.js';
 import { LineInput } from './view/line-input.js';
@@ -511,7 +511,12 @@ export class App implements ActionCtx {
     applyTheme(this);
     this.charts.setTheme(this.theme);
     this.schedule();
-    this.say(`theme ${this.theme.name}`);
+    this.say(`theme ${this.theme.name} (:theme.save keeps it)`);
+  }
+
+  saveTheme(): void {
+    saveTheme(this.theme.name);
+    this.say(`theme ${this.theme.name} saved in ${configPath()}`);
   }
 
   toggleMouse(): void {

@@ -205,8 +205,9 @@ function renderOverlay(app: RenderCtx): void {
   O.show();
   O.setFront();
   if (m.kind === 'help') {
-    O.setLabel(' Help — keys (from the keymap; remap them in the config file) — Esc closes ');
-    O.width = '80%'; O.height = '85%';
+    O.setLabel(' Help — every action by name (berth tui --print-config; README "Configuration") — Esc closes ');
+    // keys, the action's name and its help in a row: as wide as a small window allows
+    O.width = Math.min(Number(app.screen.width), Math.max(100, Math.floor(Number(app.screen.width) * 0.8))); O.height = '85%';
     const lines = app.keymap.helpLines();
     const h = Math.max(1, Number(O.height) - 2);
     m.scroll = Math.min(m.scroll, Math.max(0, lines.length - h));

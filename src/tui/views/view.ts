@@ -148,4 +148,6 @@ export interface ActionCtx extends RenderCtx {
   containerVerb(verb: ContainerVerb): Promise<void>;
   toggleMouse(): void;
   setTheme(name: string): void;
+  /** Keeps the theme shown now in the config file. */
+  saveTheme(): void;
 }
