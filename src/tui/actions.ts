@@ -9,7 +9,7 @@ import { toCreateOptions, type RunFields } from './model/run-spec.js';
 export type ContainerVerb = 'start' | 'stop' | 'restart' | 'kill' | 'pause' | 'remove';
 
 /** Runs `verb` on each container; returns "stopped 2" or throws the first error after trying all. */
-export async function containerAction(engine: Engine, verb: ContainerVerb, ids: string[]): Promise<string> {
+export async function containerAction(engine: Engine, verb: ContainerVerb, ids: string[], opts: { force?: boolean } = {}): Promise<string> {
   const errors: string[] = [];
   let done = 0;
   await Promise.all(ids.map(async (id) => {
@@ -25,7 +25,7 @@ export async function containerAction(engine: Engine, verb: ContainerVerb, ids: 
           if (st.paused) await c.unpause(id); else await c.pause(id);
           break;
         }
-        case 'remove': await c.remove(id, { force: true }); break;
+        case 'remove': await c.remove(id, { force: opts.force }); break; // without force a running one is refused, as rm
       }
       done++;
     } catch (e) {
@@ -50,23 +50,25 @@ export async function runContainer(engine: Engine, fields: RunFields, onPull?: (
   return { id: rec.id, name: rec.name };
 }
 
-export async function removeImages(engine: Engine, refs: string[]): Promise<string> {
+/** rmi [-f] of each reference; says what was deleted and what only lost a tag. */
+export async function removeImages(engine: Engine, refs: string[], force = false): Promise<string> {
   const errors: string[] = [];
-  let n = 0;
+  let deleted = 0, untagged = 0;
   for (const ref of refs) {
     try {
-      await engine.removeImage(ref);
-      n++;
+      const r = await engine.removeImage(ref, { force });
+      if (r.deleted.length) deleted++; else untagged++;
     } catch (e) { errors.push((e as Error).message); }
   }
   if (errors.length) throw new Error(errors.join('; '));
-  return `removed ${n} image${n === 1 ? '' : 's'}`;
+  const n = (k: number, what: string): string => `${what} ${k} image${k === 1 ? '' : 's'}`;
+  return [deleted || !untagged ? n(deleted, 'removed') : '', untagged ? n(untagged, 'untagged') : ''].filter(Boolean).join(', ');
 }
 
-export async function removeVolumes(engine: Engine, names: string[]): Promise<string> {
+export async function removeVolumes(engine: Engine, names: string[], force = false): Promise<string> {
   const errors: string[] = [];
   for (const n of names) {
-    try { await engine.removeVolume(n); } catch (e) { errors.push((e as Error).message); }
+    try { await engine.removeVolume(n, { force }); } catch (e) { errors.push((e as Error).message); }
   }
   if (errors.length) throw new Error(errors.join('; '));
   return `removed ${names.length} volume${names.length === 1 ? '' : 's'}`;

@@ -15,7 +15,7 @@ import { Watchers } from './model/watchers.js';
 import { RUN_FIELDS, emptyRunFields, type RunFields } from './model/run-spec.js';
 import { contextStack, keyName, type Context, type Keymap } from './keys.js';
 import { loadTheme, themeNames, type Theme } from './theme.js';
-import type { TuiConfig } from './config.js';
+import { configPath, saveTheme, type TuiConfig } from './config.js';
 import { buildLayout, type Layout } from './view/layout.js';
 import { ChartsPanel } from './view/charts.js';
 import { LineInput } from './view/line-input.js';
@@ -23,7 +23,7 @@ import { buildTable, sortRows, type Table } from './view/tables.js';
 import { rowFilter } from './view/filter.js';
 import { applyTheme, placeShellCursor, render } from './render.js';
 import { containerAction, pullImage, PullProgress, runContainer, type ContainerVerb } from './actions.js';
-import { DEFAULT_LOG_PREFS, initialState, type InputPurpose, type Tab, type UiState } from './state.js';
+import { DEFAULT_LOG_PREFS, initialState, type ConfirmAlt, type InputPurpose, type Tab, type UiState } from './state.js';
 import { handlerTable, type Handler } from './handlers.js';
 import { customCommands, nextPane, openAttach, openShell, paneKey, paneList } from './panes.js';
 import { VIEWS } from './views/index.js';
@@ -312,10 +312,11 @@ export class App implements ActionCtx {
     if (m.kind === 'input') return this.inputKey(m, name, ch);
     if (m.kind === 'form') return this.formKey(m, name, ch);
     if (m.kind === 'confirm') {
-      if (name === 'y' || name === 'Y' || name === 'enter') {
+      const yes = name === 'y' || name === 'Y' || name === 'enter' ? m.onYes : m.alt && name === m.alt.key ? m.alt.onYes : undefined;
+      if (yes) {
         this.state.mode = { kind: 'normal' };
         this.say('working…');
-        void m.onYes().then((t) => this.say(t), (e) => this.fail(e));
+        void yes().then((t) => this.say(t), (e) => this.fail(e));
       } else if (name === 'n' || name === 'N' || name === 'escape' || name === 'q') {
         this.state.mode = { kind: 'normal' };
         this.say('cancelled');
@@ -494,7 +495,12 @@ export class App implements ActionCtx {
     applyTheme(this);
     this.charts.setTheme(this.theme);
     this.schedule();
-    this.say(`theme ${this.theme.name}`);
+    this.say(`theme ${this.theme.name} (:theme.save keeps it)`);
+  }
+
+  saveTheme(): void {
+    saveTheme(this.theme.name);
+    this.say(`theme ${this.theme.name} saved in ${configPath()}`);
   }
 
   toggleMouse(): void {
@@ -521,8 +527,8 @@ export class App implements ActionCtx {
     return go().then((t) => this.say(t));
   }
 
-  confirm(message: string, onYes: () => Promise<string>): void {
-    this.state.mode = { kind: 'confirm', message, onYes };
+  confirm(message: string, onYes: () => Promise<string>, alt?: ConfirmAlt): void {
+    this.state.mode = { kind: 'confirm', message, onYes, alt };
   }
 
   // ---- status line -----------------------------------------------------------

@@ -1,9 +1,9 @@
 // The user's TUI settings: $XDG_CONFIG_HOME/berth/config.json (or
 // ~/.config/berth/config.json). Every field is optional; a broken file is
 // reported in the status line and the defaults are used, never a crash.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface TuiConfig {
   theme: string;
@@ -60,4 +60,28 @@ export function loadConfig(path = configPath()): { config: TuiConfig; warning?: 
   } catch (e) {
     return { config: { ...DEFAULT_CONFIG }, warning: `${path}: ${(e as Error).message} (defaults used)` };
   }
+}
+
+/** Keeps `theme` in the config file, leaving every other setting as the user wrote it. A file
+ * that is not a JSON object is not overwritten: that would lose what the user meant. */
+export function saveTheme(theme: string, path = configPath()): void {
+  let raw: Record<string, unknown> = {};
+  if (existsSync(path)) {
+    const text = readFileSync(path, 'utf8');
+    let parsed: unknown;
+    try { parsed = JSON.parse(text); } catch (e) { throw new Error(`${path}: ${(e as Error).message}: not overwritten (fix or remove it first)`); }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${path}: not a JSON object: not overwritten`);
+    raw = parsed as Record<string, unknown>;
+  }
+  raw.theme = theme;
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(raw, null, 2) + '\n');
+  renameSync(tmp, path); // a crash never leaves half a config
+}
+
+/** The whole configuration as berth uses it (the file's settings over the defaults), every
+ * action with its keys by name: what `berth tui --print-config` prints, and a file to start from. */
+export function effectiveConfig(config: TuiConfig, bindings: ReadonlyArray<{ context: string; action: string; keys: string[] }>): TuiConfig {
+  return { ...config, keys: Object.fromEntries(bindings.map((b) => [`${b.context}.${b.action}`, b.keys])) };
 }

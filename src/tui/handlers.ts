@@ -59,6 +59,11 @@ export function handlerTable(app: ActionCtx): Record<string, Handler> {
     s.log.top = Math.max(0, (buf.indexOf(seq) ?? 0) - Math.floor(page() / 3));
     app.say(`match ${hits.length - hits.indexOf(seq)}/${hits.length} for "${q}", newest first (G or f: follow again)`);
   };
+  const remove = (force: boolean): void => {
+    const items = app.targetItems<unknown>();
+    if (!items.length) return app.say('nothing selected', true);
+    app.view.remove(app, items, force);
+  };
   const shell = (): ShellSession | undefined => (s.mode.kind === 'shell' ? app.shells.get(s.mode.key) : undefined);
 
   const table: Record<string, Handler> = {
@@ -72,6 +77,7 @@ export function handlerTable(app: ActionCtx): Record<string, Handler> {
     'global.theme.next': (arg) => app.setTheme(arg ?? ''),
     'global.panes': () => app.paneList(),
     'global.panes.next': () => app.nextPane(),
+    'global.theme.save': () => app.saveTheme(),
     'global.back': () => {
       const p = s.per[s.view];
       if (s.focus === 'details') s.focus = 'list';
@@ -95,12 +101,13 @@ export function handlerTable(app: ActionCtx): Record<string, Handler> {
       app.moveTo(app.cursor() + 1);
     },
     'list.markAll': () => { for (const k of app.table.keys) s.per[s.view].marks.add(k); },
-    'list.remove': () => {
-      const items = app.targetItems<unknown>();
-      if (!items.length) return app.say('nothing selected', true);
-      app.view.remove(app, items);
+    'list.remove': () => remove(false),
+    'list.forceRemove': () => remove(true),
+    'list.prune': () => {
+      const v = app.view, all = v.prune.all;
+      app.confirm(`Prune ${v.prune.what}?${all ? `\n(a: ${all} too, as --all)` : ''}`, () => v.prune.run(app.engine, false),
+        all ? { key: 'a', label: `all unused (--all)`, onYes: () => v.prune.run(app.engine, true) } : undefined);
     },
-    'list.prune': () => { const v = app.view; app.confirm(`Prune ${v.prune.what}?`, () => v.prune.run(app.engine)); },
     'list.commands': () => app.customCommands(),
     'list.sort.next': () => sortStep(1),
     'list.sort.prev': () => sortStep(-1),

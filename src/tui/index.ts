@@ -3,9 +3,9 @@
 // on quit, on an uncaught error and on SIGTERM/SIGHUP/SIGINT.
 import { Engine } from '../engine/index.js';
 import { App } from './app.js';
-import { DEFAULT_CONFIG, configPath, loadConfig } from './config.js';
+import { DEFAULT_CONFIG, configPath, effectiveConfig, loadConfig } from './config.js';
 import { Keymap } from './keys.js';
-import { loadTheme, type Theme } from './theme.js';
+import { loadTheme, themeNames, type Theme } from './theme.js';
 import { usableTerm } from './terminal.js';
 import { createScreen, restoreTerminal } from './view/screen.js';
 
@@ -13,9 +13,19 @@ export interface TuiOptions {
   root?: string;
   /** Theme name (themes/NAME.json) or path; overrides the config file. */
   theme?: string;
+  /** Print the configuration in effect (every setting, every action's keys) and exit. */
+  printConfig?: boolean;
 }
 
 export async function runTui(opts: TuiOptions): Promise<void> {
+  if (opts.printConfig) {
+    const { config, warning } = loadConfig();
+    const keymap = new Keymap(config.keys);
+    for (const w of [warning, ...keymap.warnings]) if (w) process.stderr.write(`berth: ${w}\n`);
+    process.stdout.write(JSON.stringify(effectiveConfig({ ...config, theme: opts.theme ?? config.theme }, keymap.bindings), null, 2) + '\n');
+    process.stderr.write(`# read from ${configPath()}; themes: ${themeNames().join(', ')} (or a path to a theme file); README "Configuration" explains each field\n`);
+    return;
+  }
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     process.stderr.write('berth: the full-screen UI needs a terminal; use `berth --help` for the commands\n');
     process.exitCode = 125;

@@ -26,6 +26,7 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   b('global', 'pull', ['P'], 'pull an image (progress shown)'),
   b('global', 'mouse', ['m'], 'toggle mouse capture (off: select text with the mouse)'),
   b('global', 'theme.next', ['T'], 'next theme'),
+  b('global', 'theme.save', [], 'keep the theme shown now in the config file (:theme.save)'),
   b('global', 'back', ['escape'], 'back: close details, clear marks or the filter'),
   b('global', 'panes', ['O'], 'open panes (shells, attachments, custom commands): pick one to go into it'),
   b('global', 'panes.next', ['`'], 'into the next open pane (cycles)'),
@@ -40,8 +41,9 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   b('list', 'open', ['enter'], 'open the details of the row'),
   b('list', 'mark', ['space'], 'mark / unmark the row for bulk actions'),
   b('list', 'markAll', ['C-a'], 'mark every shown row'),
-  b('list', 'remove', ['d'], 'remove the marked or selected rows (confirm; running containers are killed)'),
-  b('list', 'prune', ['x'], 'prune (stopped containers / dangling images / unused volumes / unused networks), with confirm'),
+  b('list', 'remove', ['d'], 'remove the marked or selected rows (confirm; says what is affected and what will be refused)'),
+  b('list', 'forceRemove', ['D'], 'force-remove, as -f (running containers are killed; an image in use is only untagged)'),
+  b('list', 'prune', ['x'], 'prune (stopped containers / dangling images / unused volumes / unused networks), with confirm; a: all unused (--all)'),
   b('list', 'sort.next', ['>'], 'sort by the next column (htop\'s keys; past the last: unsorted)'),
   b('list', 'sort.prev', ['<'], 'sort by the previous column'),
   b('list', 'sort.reverse', ['I'], 'reverse the sort order'),
@@ -109,7 +111,11 @@ export class Keymap {
     for (const [name, keys] of Object.entries(overrides)) {
       const hits = this.bindings.filter((x) => x.action === name || `${x.context}.${x.action}` === name);
       if (!hits.length) this.warnings.push(`config keys: no action "${name}"`);
-      for (const h of hits) { h.keys = keys; remapped.add(h); }
+      for (const h of hits) {
+        // a key list equal to the default (a whole --print-config output fed back) changes nothing
+        if (h.keys.join('\0') !== keys.join('\0')) remapped.add(h);
+        h.keys = keys;
+      }
     }
     this.warnings.push(...this.conflicts(remapped));
   }
@@ -163,12 +169,13 @@ export class Keymap {
       global: 'Everywhere', list: 'Lists', ...Object.fromEntries(VIEWS.map((v) => [v.name, v.title])),
       details: 'Details area', logs: 'Logs tab', inspect: 'Inspect tab', shell: 'Shell (all other keys go to the shell)',
     };
-    const out: string[] = [];
+    const out: string[] = [`{bold}${'keys'.padEnd(18)}${'action (config.json "keys" remaps it by name)'.padEnd(27)} what it does{/bold}`, ''];
     for (const ctx of Object.keys(titles) as Context[]) {
       const rows = this.bindings.filter((x) => x.context === ctx);
       if (!rows.length) continue;
       out.push(`{bold}${titles[ctx]}{/bold}`);
-      for (const r of rows) out.push(`  ${r.keys.map(displayKey).join(' ').padEnd(18)} ${r.help}`);
+      // the action's name is what the config's "keys" remaps (berth tui --print-config lists them)
+      for (const r of rows) out.push(`  ${(r.keys.map(displayKey).join(' ') || '-').padEnd(16)} ${`${r.context}.${r.action}`.padEnd(26)} ${r.help}`);
       out.push('');
     }
     return out;

@@ -238,16 +238,22 @@ function renderOverlay(app: RenderCtx): void {
   O.show();
   O.setFront();
   if (m.kind === 'help') {
-    O.setLabel(' Help — keys (from the keymap; remap them in the config file) — Esc closes ');
-    O.width = '80%'; O.height = '85%';
+    O.setLabel(' Help — every action by name (berth tui --print-config; README "Configuration") — Esc closes ');
+    // keys, the action's name and its help in a row: as wide as a small window allows
+    O.width = Math.min(Number(app.screen.width), Math.max(100, Math.floor(Number(app.screen.width) * 0.8))); O.height = '85%';
     const lines = app.keymap.helpLines();
     const h = Math.max(1, Number(O.height) - 2);
     m.scroll = Math.min(m.scroll, Math.max(0, lines.length - h));
     O.setContent(lines.slice(m.scroll, m.scroll + h).join('\n'));
   } else if (m.kind === 'confirm') {
     O.setLabel(' Confirm ');
-    O.width = Math.min(90, Math.max(40, m.message.length + 6)); O.height = 6;
-    O.setContent(`\n ${esc(m.message)}\n\n {bold}y{/bold}/enter: yes    {bold}n{/bold}/esc: no`);
+    const msg = m.message.split('\n');
+    const answers = ` {bold}y{/bold}/enter: yes    ${m.alt ? `{bold}${esc(displayKey(m.alt.key))}{/bold}: ${esc(m.alt.label)}    ` : ''}{bold}n{/bold}/esc: no`;
+    O.width = Math.min(Number(app.screen.width), Math.max(40, ...msg.map((l) => l.length + 6), answers.replace(/\{[^}]*\}/g, '').length + 6));
+    // a line wider than the box wraps: count the rows it takes
+    const inner = Number(O.width) - 2;
+    O.height = Math.min(Number(app.screen.height), msg.reduce((n, l) => n + Math.max(1, Math.ceil((l.length + 1) / inner)), 0) + 5);
+    O.setContent(`\n${msg.map((l) => ` ${esc(l)}`).join('\n')}\n\n${answers}`);
   } else if (m.kind === 'form') {
     O.setLabel(' Run a container — tab/↑↓ move, enter runs, esc cancels ');
     O.width = Math.min(Number(app.screen.width), Math.max(78, Math.floor(Number(app.screen.width) * 0.8)));

@@ -20,7 +20,7 @@ export type InputPurpose = 'filter' | 'search' | 'command' | 'pull' | 'save' | '
 export type Mode =
   | { kind: 'normal' }
   | { kind: 'input'; purpose: InputPurpose; input: LineInput; label: string; before: string; onSubmit?: (value: string) => void }
-  | { kind: 'confirm'; message: string; onYes: () => Promise<string> }
+  | { kind: 'confirm'; message: string; onYes: () => Promise<string>; alt?: ConfirmAlt }
   | { kind: 'help'; scroll: number }
   | { kind: 'form'; fields: RunFields; inputs: LineInput[]; index: number; error?: string }
   | { kind: 'pull'; progress: PullProgress }
@@ -31,6 +31,9 @@ export type Mode =
   | { kind: 'menu'; title: string; items: MenuItem[]; index: number; empty: string };
 
 export interface MenuItem { label: string; hint?: string; run(): void }
+
+/** A confirm dialog's third answer: its key, what it says, what it does. */
+export interface ConfirmAlt { key: string; label: string; onYes: () => Promise<string> }
 
 export interface PerView {
   filter: string;

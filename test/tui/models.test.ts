@@ -150,7 +150,7 @@ test('the keymap resolves by context, takes overrides, and generates the help', 
   assert.equal(new Keymap().warnings, [], 'the defaults have no conflicts');
   const help = k.helpLines().join('\n');
   for (const b of DEFAULT_KEYMAP) assert.ok(help.includes(b.help), `help lists "${b.help}"`);
-  assert.match(k.helpLines().find((l) => l.includes('stop (marked or selected)')) ?? '', /^\s+x\s+stop/, 'help shows the remapped key');
+  assert.match(k.helpLines().find((l) => l.includes('stop (marked or selected)')) ?? '', /^\s+x\s+containers\.stop\s+stop/, 'help shows the remapped key and the action it reaches');
   assert.is(keyName('K', { full: 'S-k' }), 'K');
   assert.is(keyName('\r', { full: 'return' }), 'enter');
   assert.is(keyName(undefined, { full: 'C-d' }), 'C-d');

@@ -7,10 +7,10 @@ import { BerthError } from '../../engine/index.js';
 import { chosenEndpoint, endpointArgs, endpointChosen } from '../endpoint-flags.js';
 import type { EndpointArgs } from '../../backend/endpoints.js';
 
-interface TuiArgs extends GlobalArgs { theme?: string; host?: string[]; context?: string }
+interface TuiArgs extends GlobalArgs { theme?: string; host?: string[]; context?: string; 'print-config'?: boolean }
 
 /** Opens the workstation; endpoint flags given after `tui` join those given before it. */
-export async function openWorkstation(a: { root?: string; theme?: string } & EndpointArgs): Promise<void> {
+export async function openWorkstation(a: { root?: string; theme?: string; 'print-config'?: boolean } & EndpointArgs): Promise<void> {
   const before = endpointArgs();
   const flags: EndpointArgs = { host: a.host ?? before.host, context: a.context ?? before.context };
   // Only the flags choose for now: the workstation cannot draw a Docker endpoint until the
@@ -24,7 +24,7 @@ export async function openWorkstation(a: { root?: string; theme?: string } & End
     }
   }
   const { runTui } = await import('../../tui/index.js');
-  await runTui({ root: a.root, theme: a.theme });
+  await runTui({ root: a.root, theme: a.theme, printConfig: a['print-config'] });
 }
 
 export const tuiCommand: CommandModule<GlobalArgs, TuiArgs> = {
@@ -32,6 +32,7 @@ export const tuiCommand: CommandModule<GlobalArgs, TuiArgs> = {
   describe: 'Open the full-screen workstation (the same as `berth` alone)',
   builder: (y) => y.option('theme', { type: 'string', describe: 'dark, light, high-contrast, or a path to a theme JSON file' })
     .option('host', { alias: 'H', type: 'string', array: true, nargs: 1, describe: 'open on the Docker Engine API at HOST (unix://, tcp://, ssh://)' })
-    .option('context', { type: 'string', describe: 'open on the engine of this context (berth, default, or one of `berth context ls`)' }) as never,
+    .option('context', { type: 'string', describe: 'open on the engine of this context (berth, default, or one of `berth context ls`)' })
+    .option('print-config', { type: 'boolean', describe: 'print the configuration in effect (every setting and every action\'s keys, by name) and exit' }) as never,
   handler: async (a) => openWorkstation(a),
 };

@@ -40,6 +40,7 @@ function line(o: LineOptions): LineElement {
 const BASIC = new Set(['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white']);
 /** The chart canvas knows only the 8 basic names or RGB triples: map a theme colour to one. */
 export function canvasColor(c: string): string | [number, number, number] {
+  if (c === 'default') return 'normal'; // the terminal's own colour: reads on dark and light alike
   const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(c);
   if (hex) return [parseInt(hex[1], 16), parseInt(hex[2], 16), parseInt(hex[3], 16)];
   const base = c.replace(/^(bright|light)-?/, '');

@@ -40,3 +40,8 @@ export function scaleBytes(values: number[], perSecond: boolean): { values: numb
   while (max / 1000 ** i >= 1000 && i < units.length - 1) i++;
   return { values: values.map((v) => v / 1000 ** i), unit: units[i] + (perSecond ? '/s' : '') };
 }
+
+/** A list of names for a dialog line: the first few, then how many more ("a, b, c and 3 more"). */
+export function names(list: readonly string[], shown = 3): string {
+  return list.length <= shown ? list.join(', ') : `${list.slice(0, shown).join(', ')} and ${list.length - shown} more`;
+}

@@ -5,7 +5,7 @@ import type { Theme } from '../theme.js';
 import { CONTAINER_TABS } from '../state.js';
 import { ContainerListModel } from '../model/containers.js';
 import { containerAction } from '../actions.js';
-import { cell, since, size, sparkline } from '../view/text.js';
+import { cell, names, since, size, sparkline } from '../view/text.js';
 import { displayPorts } from '../../engine/network/index.js';
 import type { RenderCtx, View } from './view.js';
 
@@ -83,11 +83,16 @@ export const containersView: View<ContainerSummary> = {
     },
     stats: { keys: ['c'], help: 'CPU, memory, network and block I/O charts', run: (ctx) => { if (ctx.selectedKey()) { ctx.setTab('stats'); ctx.state.focus = 'details'; } } },
   },
-  remove(ctx, items) {
-    const running = items.filter(live).length;
+  remove(ctx, items, force) {
+    const running = items.filter(live).map((c) => c.name);
     const ids = items.map((c) => c.id);
-    ctx.confirm(`Remove ${items.length > 1 ? `${items.length} containers: ` : ''}${items.map((c) => c.name).join(', ')}?${running ? ` (${running} running: will be killed)` : ''}`,
-      () => containerAction(ctx.engine, 'remove', ids).then((r) => { ctx.state.per.containers.marks.clear(); return r; }));
+    const lines = [`${force ? 'Force-remove' : 'Remove'} ${names(items.map((c) => c.name))}?`];
+    if (running.length) {
+      lines.push(force ? `running, will be killed: ${names(running)}`
+        : `running: ${names(running)} — refused, as rm without -f (${ctx.keymap.keysOf('forceRemove', 'list') || 'D'} kills and removes)`);
+    }
+    ctx.confirm(lines.join('\n'),
+      () => containerAction(ctx.engine, 'remove', ids, { force }).then((r) => { ctx.state.per.containers.marks.clear(); return r; }));
   },
   prune: {
     what: 'all stopped containers',

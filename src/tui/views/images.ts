@@ -8,7 +8,7 @@ import { ago } from '../../engine/format.js';
 import { compareText } from '../../engine/compare.js';
 import { LoadedList } from '../model/list.js';
 import { removeImages } from '../actions.js';
-import { size } from '../view/text.js';
+import { names, size } from '../view/text.js';
 import type { View } from './view.js';
 
 export interface ImageRow { image: ImageRecord; tag: string }
@@ -52,15 +52,29 @@ export const imagesView: View<ImageRow> = {
       ctx.openRunForm(ref(r));
     } },
   },
-  remove(ctx, rows) {
+  remove(ctx, rows, force) {
     const refs = rows.map(ref);
-    ctx.confirm(`Remove image${refs.length > 1 ? 's' : ''} ${refs.join(', ')}?`, () => removeImages(ctx.engine, refs).then((r) => { ctx.state.per.images.marks.clear(); return r; }));
+    const users = ctx.containers.imageUsers();
+    const lines = [`${force ? 'Force-remove' : 'Remove'} image${refs.length > 1 ? 's' : ''} ${rows.map((r) => (r.tag === NONE ? shortId(r.image.id) : r.tag)).join(', ')}?`];
+    const D = ctx.keymap.keysOf('forceRemove', 'list') || 'D';
+    for (const r of rows) {
+      // what rmi does with it: a tag among others only goes; the last tag of an image a
+      // container uses is refused, or with -f only removed (the containers still read its layers)
+      const others = r.image.repoTags.map((t) => familiar(parseReference(t))).filter((t) => !rows.some((o) => o.image.id === r.image.id && o.tag === t));
+      const u = users.get(r.image.id) ?? [];
+      const by = `used by ${u.length} container${u.length === 1 ? '' : 's'} (${names(u)})`;
+      if (others.length) lines.push(`${r.tag}: only this tag goes; the image keeps ${names(others)}`);
+      else if (u.length && r.tag === NONE) lines.push(`${shortId(r.image.id)}: ${by}: ${force ? 'kept (it has no tag to remove)' : 'refused'}`);
+      else if (u.length) lines.push(`${r.tag}: ${by}: ${force ? 'only untagged; the image stays while they exist' : `refused without force (${D} only untags it)`}`);
+    }
+    ctx.confirm(lines.join('\n'), () => removeImages(ctx.engine, refs, force).then((r) => { ctx.state.per.images.marks.clear(); return r; }));
   },
   prune: {
     what: 'dangling images',
-    async run(engine) {
-      const r = await engine.pruneImages();
-      return `pruned ${r.removed.length} dangling image${r.removed.length === 1 ? '' : 's'} (${r.reclaimed} bytes)`;
+    all: 'every image no container uses',
+    async run(engine, all) {
+      const r = await engine.pruneImages({ all });
+      return `pruned ${r.removed.length} ${all ? 'unused' : 'dangling'} image${r.removed.length === 1 ? '' : 's'} (${r.reclaimed} bytes)`;
     },
   },
   fields: {

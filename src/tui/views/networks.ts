@@ -4,6 +4,7 @@
 import type { NetworkRecord } from '../../engine/network/index.js';
 import { compareText } from '../../engine/compare.js';
 import { LoadedList } from '../model/list.js';
+import { names } from '../view/text.js';
 import type { View } from './view.js';
 
 const cfg = (n: NetworkRecord) => n.IPAM.Config[0];
@@ -47,11 +48,17 @@ export const networksView: View<NetworkRecord> = {
       }),
     },
   },
-  remove(ctx, nets) {
-    ctx.confirm(`Remove network${nets.length > 1 ? 's' : ''} ${nets.map((n) => n.Name).join(', ')}?`, async () => {
+  remove(ctx, nets, force) {
+    const lines = [`${force ? 'Force-remove' : 'Remove'} network${nets.length > 1 ? 's' : ''} ${nets.map((n) => n.Name).join(', ')}?`];
+    for (const n of nets) {
+      const a = attached(n);
+      if (n.Name === 'bridge') lines.push(`${n.Name}: the default network: refused (docker's is pre-defined)`);
+      else if (a.length) lines.push(`${n.Name}: ${a.length} endpoint${a.length === 1 ? '' : 's'} (${names(a)}): refused, even with -f — disconnect or remove them first`);
+    }
+    ctx.confirm(lines.join('\n'), async () => {
       const errors: string[] = [];
       for (const n of nets) {
-        try { await ctx.engine.removeNetwork(n.Id); } catch (e) { errors.push((e as Error).message); }
+        try { await ctx.engine.removeNetwork(n.Id, { force }); } catch (e) { errors.push((e as Error).message); }
       }
       ctx.state.per.networks.marks.clear();
       if (errors.length) throw new Error(errors.join('; '));

@@ -21,7 +21,7 @@ import type { Theme } from '../theme.js';
 import type { TuiConfig } from '../config.js';
 import type { Layout } from '../view/layout.js';
 import type { ChartsPanel } from '../view/charts.js';
-import type { InputPurpose, Tab, UiState } from '../state.js';
+import type { ConfirmAlt, InputPurpose, Tab, UiState } from '../state.js';
 import type { ContainerVerb } from '../actions.js';
 
 export type { ListModel, Selected };
@@ -82,10 +82,12 @@ export interface View<T> {
   tabs: readonly Tab[];
   select(item: T, engine: Engine): Selected;
   actions: Record<string, ViewAction>;
-  /** Asks (confirm) and removes the given rows. */
-  remove(ctx: ActionCtx, items: T[]): void;
-  /** docker's `<kind> prune`: what it removes (for the question), and doing it. */
-  prune: { what: string; run(engine: Engine): Promise<string> };
+  /** Asks (confirm, saying what is affected: who uses it, what only loses a tag, what the
+   * engine will refuse) and removes the given rows; `force` as the CLI's `-f`. */
+  remove(ctx: ActionCtx, items: T[], force: boolean): void;
+  /** docker's `<kind> prune`: what it removes (for the question), and doing it; `all`: what
+   * `--all` adds, when the kind has it (images: every unused one; volumes: named ones too). */
+  prune: { what: string; all?: string; run(engine: Engine, all?: boolean): Promise<string> };
   empty: string;
   /** The row's fields for custom commands' templates (config customCommands): {{.ID}},
    * {{.Name}} …, and the same under `.<kind>` as lazydocker's {{ .Container.ID }}. */
@@ -140,7 +142,9 @@ export interface ActionCtx extends RenderCtx {
   /** Targets of a bulk action: the marked rows, else the selected one (keys, and their items). */
   targets(): string[];
   targetItems<T>(): T[];
-  confirm(message: string, onYes: () => Promise<string>): void;
+  /** A yes/no question (a message of several lines is a list of what is affected); `alt`: a
+   * third answer on its own key (prune's "all unused"). */
+  confirm(message: string, onYes: () => Promise<string>, alt?: ConfirmAlt): void;
   startInput(purpose: InputPurpose, label: string, initial?: string): void;
   /** A one-line question in the prompt; Enter hands the answer to `onSubmit`, Esc drops it. */
   ask(label: string, onSubmit: (value: string) => void | Promise<void>): void;
@@ -158,4 +162,6 @@ export interface ActionCtx extends RenderCtx {
   containerVerb(verb: ContainerVerb): Promise<void>;
   toggleMouse(): void;
   setTheme(name: string): void;
+  /** Keeps the theme shown now in the config file. */
+  saveTheme(): void;
 }

@@ -5,7 +5,7 @@ import type { VolumeUsage } from '../../engine/volume/index.js';
 import { compareText } from '../../engine/compare.js';
 import { LoadedList } from '../model/list.js';
 import { removeVolumes } from '../actions.js';
-import { size } from '../view/text.js';
+import { names, size } from '../view/text.js';
 import type { View } from './view.js';
 
 export const volumesView: View<VolumeUsage> = {
@@ -44,14 +44,20 @@ export const volumesView: View<VolumeUsage> = {
       }),
     },
   },
-  remove(ctx, vols) {
-    const names = vols.map((v) => v.name);
-    ctx.confirm(`Remove volume${names.length > 1 ? 's' : ''} ${names.join(', ')}?`, () => removeVolumes(ctx.engine, names).then((r) => { ctx.state.per.volumes.marks.clear(); return r; }));
+  remove(ctx, vols, force) {
+    const all = vols.map((v) => v.name);
+    const lines = [`${force ? 'Force-remove' : 'Remove'} volume${all.length > 1 ? 's' : ''} ${all.join(', ')}?`];
+    for (const v of vols.filter((x) => x.containers.length)) {
+      // docker refuses a volume in use, -f or not (-f only ignores a missing one)
+      lines.push(`${v.name}: in use by ${names(v.containers.map((id) => ctx.containers.get(id)?.name ?? id.slice(0, 12)))}: refused, even with -f`);
+    }
+    ctx.confirm(lines.join('\n'), () => removeVolumes(ctx.engine, all, force).then((r) => { ctx.state.per.volumes.marks.clear(); return r; }));
   },
   prune: {
-    what: 'unused volumes',
-    async run(engine) {
-      const r = await engine.pruneVolumes();
+    what: 'unused anonymous volumes',
+    all: 'unused named volumes',
+    async run(engine, all) {
+      const r = await engine.pruneVolumes({ all });
       return `pruned ${r.deleted.length} unused volume${r.deleted.length === 1 ? '' : 's'} (${r.reclaimed} bytes)`;
     },
   },
