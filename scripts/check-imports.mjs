@@ -42,6 +42,7 @@ export function violations(src, files) {
       const target = to[0];
       if (target === '..' || target === layer) continue;
       if (layer === 'native') bad.push(`${where}: native imports nothing of berth`);
+      else if (layer === 'backend' && (FACES.has(target) || target === 'native')) bad.push(`${where}: the backend imports the engine only`);
       else if (layer === 'engine' && target !== 'native') bad.push(`${where}: the engine imports no face`);
       else if (FACES.has(layer) && target === 'native') bad.push(`${where}: a face goes through the engine, never native`);
       else if (layer === 'api' && (target === 'cli' || target === 'tui')) bad.push(`${where}: the api imports no other face`);

@@ -58,5 +58,5 @@ export function requireEmbedded(verb: string): void {
   const ep = chosenEndpoint();
   if (ep.kind === 'embedded') return;
   throw new BerthError('UNSUPPORTED',
-    `"${verb}" cannot run on ${ep.dockerHost || ep.name} (context "${ep.name}"): berth's commands drive its embedded engine; \`berth ${ep.name === 'default' ? `-H ${ep.dockerHost}` : `--context ${ep.name}`} tui\` opens that engine in the workstation`);
+    `"${verb}" cannot run on ${ep.dockerHost || ep.name} (context "${ep.name}"): berth's commands drive its embedded engine only`);
 }

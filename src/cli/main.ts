@@ -67,14 +67,15 @@ async function main(): Promise<number> {
 
 /** Verbs that are about endpoints themselves, or open the workstation (which drives any engine). */
 const ENDPOINT_VERBS = new Set(['context', 'tui', 'system dial-stdio']);
+const GROUPS = new Set(commands.map((c) => String(c.command)).filter((c) => c.includes('<command>')).map((c) => c.split(' ')[0]));
 
 /** Every other verb drives the embedded engine: -H/--context naming another is refused before it runs. */
 function refuseOtherEndpoints(args: string[]): void {
   if (args.includes('--help')) return;
   const words = positionals(args);
-  const verb = words[0] === 'container' ? words[1] : words[0];
-  if (verb === undefined || ENDPOINT_VERBS.has(verb) || ENDPOINT_VERBS.has(`${words[0]} ${words[1]}`)) return;
-  requireEmbedded(words[0] === 'container' ? `container ${verb}` : verb);
+  if (words.length === 0 || ENDPOINT_VERBS.has(words[0]) || ENDPOINT_VERBS.has(`${words[0]} ${words[1]}`)) return;
+  // a group's verb is named with its group ("container ls", "system df")
+  requireEmbedded(GROUPS.has(words[0]) && words[1] !== undefined ? `${words[0]} ${words[1]}` : words[0]);
 }
 
 /** What yargs was parsing when it failed: the command path and its options. */

@@ -57,6 +57,15 @@ test("a context docker creates is berth's; inspect prints what docker's prints",
   const d = docker(['context', 'inspect', 'fromdocker', 'fromberth']);
   assert.is(b.code, 0, b.err);
   assert.is(b.out, d.out);
+  // copies: --from takes the description too, --docker from= the endpoint only, no option the current context
+  for (const [n, args] of [['c1', ['--from', 'fromberth']], ['c2', ['--docker', 'from=fromberth']], ['c3', []]] as [string, string[]][]) {
+    assert.is(berth(['context', 'create', `b${n}`, ...args]).code, 0);
+    assert.is(docker(['context', 'create', `d${n}`, ...args]).code, 0);
+    const meta = (name: string) => readFileSync(join(cfg, 'contexts/meta', contextId(name), 'meta.json'), 'utf8').replace(`"Name":"${name}"`, '');
+    assert.is(meta(`b${n}`), meta(`d${n}`), `create ${args.join(' ')}`);
+    assert.equal(berth(['context', 'inspect', '-f', '{{json .TLSMaterial}}', `b${n}`]).out, docker(['context', 'inspect', '-f', '{{json .TLSMaterial}}', `d${n}`]).out);
+    assert.is(docker(['context', 'rm', `b${n}`, `d${n}`]).code, 0);
+  }
   const f = '{{.Name}} {{.Endpoints.docker.Host}}';
   assert.is(berth(['context', 'inspect', '-f', f, 'fromdocker']).out, docker(['context', 'inspect', '-f', f, 'fromdocker']).out);
 });

@@ -105,20 +105,22 @@ const endpointError = (m: string) => new BerthError('INVALID_ARGUMENT', `unable 
 
 /** The docker endpoint a new context gets: from another context, or from --docker's keys. */
 function newEndpoint(a: CreateArgs, store: ContextStore, list: Endpoint[]): { meta: ContextMeta; tls: TlsFiles } {
-  const fromContext = (name: string): { meta: ContextMeta; tls: TlsFiles } => {
+  // --from (or no --docker) copies the context, description and TLS files included; --docker
+  // from= its endpoint's host and SkipTLSVerify only (docker's, TLS files not copied)
+  const fromContext = (name: string, whole: boolean): { meta: ContextMeta; tls: TlsFiles } => {
     const ep = list.find((e) => e.name === name);
     if (!ep) store.get(name); // docker's not-found words
     if (!ep || ep.kind === 'embedded') throw new BerthError('INVALID_ARGUMENT', `context "${name}" is berth's embedded engine: it has no Docker endpoint to copy`);
-    const tls: TlsFiles = ep.tls ? { ca: ep.tls.ca, cert: ep.tls.cert, key: ep.tls.key } : {};
+    const tls: TlsFiles = ep.tls && whole ? { ca: ep.tls.ca, cert: ep.tls.cert, key: ep.tls.key } : {};
     return {
-      meta: { Name: a.name, Metadata: ep.description ? { Description: ep.description } : {}, Endpoints: { docker: { Host: ep.dockerHost, SkipTLSVerify: ep.tls ? !ep.tls.verify : false } } },
+      meta: { Name: a.name, Metadata: whole && ep.description ? { Description: ep.description } : {}, Endpoints: { docker: { Host: ep.dockerHost, SkipTLSVerify: ep.tls ? !ep.tls.verify : false } } },
       tls,
     };
   };
   if (a.docker === undefined) {
     // docker's default source: the current context (docker's own "default" where berth's is the embedded engine)
     const cur = currentEndpoint(list);
-    return fromContext(a.from ?? (cur.kind === 'embedded' ? DEFAULT_CONTEXT : cur.name));
+    return fromContext(a.from ?? (cur.kind === 'embedded' ? DEFAULT_CONTEXT : cur.name), true);
   }
   const kv = new Map<string, string>();
   for (const f of csvFields(a.docker)) {
@@ -128,7 +130,7 @@ function newEndpoint(a: CreateArgs, store: ContextStore, list: Endpoint[]): { me
     if (!['from', 'host', 'ca', 'cert', 'key', 'skip-tls-verify'].includes(k)) throw endpointError(`unrecognized config key: ${k}`);
     kv.set(k, eq < 0 ? '' : f.slice(eq + 1));
   }
-  if (kv.has('from')) return fromContext(kv.get('from')!);
+  if (kv.has('from')) return fromContext(kv.get('from')!, false);
   const tls: TlsFiles = {};
   for (const f of ['ca', 'cert', 'key'] as const) {
     const p = kv.get(f);
