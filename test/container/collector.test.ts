@@ -32,14 +32,16 @@ test('an engine that collects exits records each one itself: no cleanup process 
     t.seen.push(rec.id);
     const run = (await c.start(rec.id)).run!;
     // the monitor would exec the cleanup (node … cleanup-main.js) in place: watch its pid until it is gone
-    let cleanup = false;
+    let cleanup = '';
     while (cmdline(run.monitorPid) !== '') {
       // its own argv names the cleanup too (after "--"): what it runs is argv[0]
-      const argv0 = cmdline(run.monitorPid).split('\0')[0];
-      if (argv0 !== '' && !argv0.endsWith('berth-monitor')) cleanup = true;
+      const argv = cmdline(run.monitorPid);
+      if (argv !== '' && !argv.split('\0')[0].endsWith('berth-monitor')) cleanup = argv;
       await sleep(2); // the collector runs on this event loop meanwhile
     }
-    assert.is(cleanup, false, 'the monitor ran no cleanup process');
+    // (the monitor waits 5 s for the lock, COLLECT_WAIT_S: a collection slower than that, as
+    // under an fsync storm from other processes, lets the cleanup run too — harmlessly)
+    assert.is(cleanup, '', 'the monitor ran no cleanup process');
     if (autoRemove) {
       assert.throws(() => c.find(rec.id), /No such container/, '--rm: removed by the collector');
     } else {
