@@ -57,7 +57,7 @@ export async function benchPull(a: Anchors, rounds: number): Promise<Row[]> {
     const res = await interleave(rounds, tools, errors);
     if (a.docker) spawnSync(a.docker[0], [...a.docker.slice(1), 'rmi', '-f', ref], { stdio: 'ignore' });
     const S = Object.fromEntries(Object.entries(res).filter(([, v]) => v.length).map(([n, v]) => [n, summary(v)]));
-    const rate = (n: string) => `${(mb / (S[n].med / 1000)).toFixed(0)} MB/s`;
+    const rate = (n: string) => { const r = mb / (S[n].med / 1000); return `${r.toFixed(r < 10 ? 1 : 0)} MB/s`; };
     for (const n of ['berth', 'skopeo', 'skopeo+umoci', 'podman', 'docker', 'floor: gunzip | tar -x']) {
       rows.push(S[n] ? { section: 'pull', what: `${n}${n.startsWith('floor') ? '' : ' pull'} (${label})`, value: fmt(S[n]), note: `${rate(n)} of ${mb.toFixed(1)} MB compressed` }
         : { section: 'pull', what: `${n} pull (${label})`, value: 'skipped', note: errors[n] ?? a.skip[n] ?? 'not available' });
