@@ -8,8 +8,8 @@
 // then renamed into place under the images lock: a layer directory that exists is
 // always complete, and one already present is never unpacked again.
 import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { constants, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
@@ -148,7 +148,7 @@ export class LayerStore {
       // rename, and the syncfs below (or the caller's) flushes it with the files. That
       // synchronous fsync stalled every other layer's stream (~30 ms each under writeback).
       writeFileSync(join(tmp, 'layer.json'), JSON.stringify(record, null, 2) + '\n', { flag: 'wx', mode: 0o644 });
-      if (!opts.deferSync) await syncFilesystem(tmp);
+      if (!opts.deferSync) await syncLayer(tmp);
       return { tmp, record };
     } catch (e) {
       await rm(tmp, { recursive: true, force: true });
@@ -161,6 +161,34 @@ export class LayerStore {
 export function skippedDevicesWarning(diffId: string, names: string[]): string {
   const shown = names.slice(0, 4).join(', ') + (names.length > 4 ? ', …' : '');
   return `layer ${digestHex(diffId).slice(0, 12)}: skipped ${names.length} device node${names.length === 1 ? '' : 's'} (${shown}): a container's /dev is berth's own`;
+}
+
+/** Above this many entries a layer is flushed with one syncfs, below with an fsync per entry. */
+const FSYNC_ENTRIES = 64;
+
+/**
+ * Flushes one unpacked layer before it becomes visible. A small one (a build
+ * step's, a commit's) gets an fsync per file and directory, in parallel, so
+ * the journal commits once: syncfs would also write out whatever else is
+ * dirty on the filesystem (other builds, other pulls), and starts a process.
+ * A big one gets the one syncfs.
+ */
+export async function syncLayer(dir: string): Promise<void> {
+  const paths: string[] = [dir];
+  const walk = (d: string): boolean => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (!e.isFile() && !e.isDirectory()) continue; // links and nodes: metadata, in the journal with their directory
+      paths.push(join(d, e.name));
+      if (paths.length > FSYNC_ENTRIES) return false;
+      if (e.isDirectory() && !walk(join(d, e.name))) return false;
+    }
+    return true;
+  };
+  if (!walk(dir)) return syncFilesystem(dir);
+  await Promise.all(paths.map(async (p) => {
+    const fh = await open(p, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try { await fh.sync(); } finally { await fh.close(); }
+  }));
 }
 
 /**
