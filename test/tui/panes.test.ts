@@ -86,11 +86,11 @@ for (const [w, h] of [[160, 45], [80, 24]] as const) {
 
   test(`${w}×${h}: a label's shell code fills a word and is never run`, async () => {
     pane.keys('!', '2');
-    await pane.waitFor((x) => x.includes(`label=[$(touch ${pwned.slice(0, 20)}`), 'the label printed as text');
+    await pane.waitFor((x) => x.includes(`label=[$(touch ${pwned.slice(0, 20)}`) && x.includes('[exited with 0]'), 'the label printed as text');
     assert.not.ok(existsSync(pwned), 'the label was not run');
     pane.keys('q');
     pane.keys('!', '3');
-    await pane.waitFor((x) => /ps-row box/.test(x) && /ps-row tty/.test(x), 'berth ps inside reached this root');
+    await pane.waitFor((x) => /ps-row box/.test(x) && /ps-row tty/.test(x) && x.includes('[exited with 0]'), 'berth ps inside reached this root');
     pane.keys('q');
     await pane.waitFor((x) => !x.includes('ps-row'), 'the pane closed');
   });
@@ -99,7 +99,7 @@ for (const [w, h] of [[160, 45], [80, 24]] as const) {
     pane.keys('2', '!');
     await pane.waitFor((x) => x.includes('Custom commands — Images') && /1 tagof/.test(x) && !x.includes('whoisit'), 'the images menu');
     pane.keys('1');
-    await pane.waitFor((x) => x.includes('image=bb:latest'), 'the image tag');
+    await pane.waitFor((x) => x.includes('image=bb:latest') && x.includes('[exited with 0]'), 'the image tag');
     pane.keys('q', '1');
     await pane.waitFor((x) => x.includes('Containers — 1 of 3'), 'back to containers');
   });
