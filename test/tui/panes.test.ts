@@ -71,6 +71,16 @@ for (const [w, h] of [[160, 45], [80, 24]] as const) {
     pane = new TmuxPane(w, h, { XDG_CONFIG_HOME: home });
     pane.type(`cd ${packageRoot} && node -- ${berthBin} --root ${t.root}; echo "EXITED $?"`);
     await pane.waitFor((x) => x.includes('Containers — 3 of 3'), 'the list');
+    if (w === 160) {
+      // the help overlay (generated from the keymap) names the new keys
+      pane.keys('?');
+      await pane.waitFor((x) => /O +open panes/.test(x) && /` +into the next open pane/.test(x), 'the pane keys in the help');
+      pane.keys(...Array(12).fill('j'));
+      await pane.waitFor((x) => /! +custom commands for this kind of row/.test(x), 'the custom commands key in the help');
+      pane.keys(...Array(12).fill('j'));
+      await pane.waitFor((x) => /a +attach to the container's main process/.test(x), 'the attach key in the help');
+      pane.keys('Escape');
+    }
     await select('box');
     pane.keys('!');
     await pane.waitFor((x) => x.includes('Custom commands — Containers') && /1 whoisit/.test(x) && /2 label/.test(x), 'the menu');
