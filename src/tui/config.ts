@@ -31,7 +31,8 @@ export function configPath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The config and, if the file was unusable, why (shown to the user). */
-export function loadConfig(path = configPath()): { config: TuiConfig; warning?: string } {
+/** `views`: the view names custom commands may be given for (others are reported). */
+export function loadConfig(path = configPath(), views?: readonly string[]): { config: TuiConfig; warning?: string } {
   if (!existsSync(path)) return { config: { ...DEFAULT_CONFIG } };
   try {
     const raw = JSON.parse(readFileSync(path, 'utf8')) as Partial<TuiConfig>;
@@ -41,8 +42,10 @@ export function loadConfig(path = configPath()): { config: TuiConfig; warning?: 
       if (typeof raw.customCommands !== 'object' || raw.customCommands === null || Array.isArray(raw.customCommands)) bad.push('customCommands: expected {"containers": [{"name": …, "command": …}], …}');
       else {
         for (const [view, list] of Object.entries(raw.customCommands as Record<string, unknown>)) {
+          // under a name that is no view's, a command would never be offered
+          if (views && !views.includes(view)) { bad.push(`customCommands.${view}: no such view`); continue; }
           const ok = Array.isArray(list) ? list.filter((x): x is CustomCommand => typeof x?.name === 'string' && typeof x?.command === 'string' && x.command.trim() !== '') : [];
-          if (!Array.isArray(list) || ok.length !== list.length) bad.push(`customCommands.${view}: each entry needs a "name" and a non-empty "command"`);
+          if (!Array.isArray(list) || ok.length !== list.length) bad.push(`customCommands.${view}: an entry without "name" and "command"`);
           if (ok.length) c.customCommands[view] = ok.map(({ name, command }) => ({ name, command }));
         }
       }
@@ -56,7 +59,7 @@ export function loadConfig(path = configPath()): { config: TuiConfig; warning?: 
         if (keys.length) c.keys[k] = keys;
       }
     }
-    return { config: c, warning: bad.length ? `${path}: ${bad.join('; ')} (those entries ignored)` : undefined };
+    return { config: c, warning: bad.length ? `${path}: ${bad.join('; ')} (ignored)` : undefined };
   } catch (e) {
     return { config: { ...DEFAULT_CONFIG }, warning: `${path}: ${(e as Error).message} (defaults used)` };
   }

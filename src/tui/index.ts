@@ -5,6 +5,7 @@ import { Engine } from '../engine/index.js';
 import { App } from './app.js';
 import { DEFAULT_CONFIG, configPath, effectiveConfig, loadConfig } from './config.js';
 import { Keymap } from './keys.js';
+import { VIEWS } from './views/index.js';
 import { loadTheme, themeNames, type Theme } from './theme.js';
 import { usableTerm } from './terminal.js';
 import { createScreen, restoreTerminal } from './view/screen.js';
@@ -31,7 +32,7 @@ export async function runTui(opts: TuiOptions): Promise<void> {
     process.exitCode = 125;
     return;
   }
-  const { config, warning } = loadConfig();
+  const { config, warning } = loadConfig(configPath(), VIEWS.map((v) => v.name));
   // everything that can fail for a plain reason fails before the screen takes over: a theme
   // asked for on the command line; the config file's only warns, as a broken file does
   let theme: Theme;

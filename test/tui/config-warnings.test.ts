@@ -62,6 +62,16 @@ test('two actions of one context on one key are reported', async () => {
   await quit();
 });
 
+test('custom commands under no view, or without a command: reported, the others kept', async () => {
+  const s = await startWith({ customCommands: { container: [{ name: 'a', command: 'true' }], images: [{ name: 'b' }, { name: 'ok', command: 'true' }] } },
+    (x) => x.includes('customCommands'), 'the warnings');
+  assert.match(s, /customCommands\.container: no such view; customCommands\.images: an entry without "name" and "command" \(ignored\)/);
+  pane.keys('2', '!');
+  await pane.waitFor((x) => /1 ok/.test(x), 'the good entry is offered');
+  pane.keys('Escape');
+  await quit();
+});
+
 test('the default keymap starts without warnings', async () => {
   const s = await startWith({}, () => true, 'the first frame');
   await new Promise((r) => setTimeout(r, 500));

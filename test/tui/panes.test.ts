@@ -71,6 +71,16 @@ for (const [w, h] of [[160, 45], [80, 24]] as const) {
     pane = new TmuxPane(w, h, { XDG_CONFIG_HOME: home });
     pane.type(`cd ${packageRoot} && node -- ${berthBin} --root ${t.root}; echo "EXITED $?"`);
     await pane.waitFor((x) => x.includes('Containers — 3 of 3'), 'the list');
+    if (w === 160) {
+      // the help overlay (generated from the keymap) names the new keys
+      pane.keys('?');
+      await pane.waitFor((x) => /O +open panes/.test(x) && /` +into the next open pane/.test(x), 'the pane keys in the help');
+      pane.keys(...Array(12).fill('j'));
+      await pane.waitFor((x) => /! +custom commands for this kind of row/.test(x), 'the custom commands key in the help');
+      pane.keys(...Array(12).fill('j'));
+      await pane.waitFor((x) => /a +attach to the container's main process/.test(x), 'the attach key in the help');
+      pane.keys('Escape');
+    }
     await select('box');
     pane.keys('!');
     await pane.waitFor((x) => x.includes('Custom commands — Containers') && /1 whoisit/.test(x) && /2 label/.test(x), 'the menu');
@@ -86,11 +96,11 @@ for (const [w, h] of [[160, 45], [80, 24]] as const) {
 
   test(`${w}×${h}: a label's shell code fills a word and is never run`, async () => {
     pane.keys('!', '2');
-    await pane.waitFor((x) => x.includes(`label=[$(touch ${pwned.slice(0, 20)}`), 'the label printed as text');
+    await pane.waitFor((x) => x.includes(`label=[$(touch ${pwned.slice(0, 20)}`) && x.includes('[exited with 0]'), 'the label printed as text');
     assert.not.ok(existsSync(pwned), 'the label was not run');
     pane.keys('q');
     pane.keys('!', '3');
-    await pane.waitFor((x) => /ps-row box/.test(x) && /ps-row tty/.test(x), 'berth ps inside reached this root');
+    await pane.waitFor((x) => /ps-row box/.test(x) && /ps-row tty/.test(x) && x.includes('[exited with 0]'), 'berth ps inside reached this root');
     pane.keys('q');
     await pane.waitFor((x) => !x.includes('ps-row'), 'the pane closed');
   });
@@ -99,7 +109,7 @@ for (const [w, h] of [[160, 45], [80, 24]] as const) {
     pane.keys('2', '!');
     await pane.waitFor((x) => x.includes('Custom commands — Images') && /1 tagof/.test(x) && !x.includes('whoisit'), 'the images menu');
     pane.keys('1');
-    await pane.waitFor((x) => x.includes('image=bb:latest'), 'the image tag');
+    await pane.waitFor((x) => x.includes('image=bb:latest') && x.includes('[exited with 0]'), 'the image tag');
     pane.keys('q', '1');
     await pane.waitFor((x) => x.includes('Containers — 1 of 3'), 'back to containers');
   });
