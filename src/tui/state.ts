@@ -60,7 +60,12 @@ export interface UiState {
   mouse: boolean;
   /** Containers view: stopped containers hidden. */
   hideStopped: boolean;
+  /** Containers a verb of ours is working on (stop, restart): what it is doing and when the
+   * engine sends SIGKILL (ms since the epoch), so the wait is a countdown, not a frozen row. */
+  busy: Map<string, Busy>;
 }
+
+export interface Busy { doing: 'stopping' | 'restarting'; killAt: number }
 
 export function initialState(views: readonly ViewName[], mouse: boolean): UiState {
   const pv = (): PerView => ({ filter: '', scroll: 0, marks: new Set() });
@@ -77,5 +82,6 @@ export function initialState(views: readonly ViewName[], mouse: boolean): UiStat
     message: { text: '', error: false, at: 0 },
     mouse,
     hideStopped: false,
+    busy: new Map(),
   };
 }
