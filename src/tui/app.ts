@@ -287,6 +287,8 @@ export class App implements ActionCtx {
 
   private onContainerEvent(id: string, action: string): void {
     this.containers.refresh(id);
+    const c = this.containers.get(id);
+    if (action === 'die' && c?.oomKilled) this.say(`${c.name} was killed by the kernel: out of memory (OOM, exit ${c.exitCode ?? 137})`, true);
     if (action === 'destroy') {
       this.stats.forget(id);
       for (const v of VIEWS) this.state.per[v.name].marks.delete(id);
@@ -307,6 +309,9 @@ export class App implements ActionCtx {
     if (key.full === 'return') return;
     const name = keyName(ch, key);
     const m = this.state.mode;
+    // an error read for a moment goes with the next key, so it never stands beside later work
+    const msg = this.state.message;
+    if (msg.error && m.kind === 'normal' && Date.now() - msg.at > 1000) this.state.message = { text: '', error: false, at: Date.now() };
     if (m.kind === 'shell') return paneKey(this, m.key, name, ch, key);
     if (m.kind === 'menu') return this.safely(() => this.menuKey(m, name));
     if (m.kind === 'input') return this.inputKey(m, name, ch);
@@ -515,9 +520,21 @@ export class App implements ActionCtx {
     const ids = this.targets();
     if (!ids.length) { this.say('no container selected', true); return Promise.resolve(); }
     const names = ids.map((i) => this.containers.get(i)?.name ?? i.slice(0, 12)).join(', ');
+    const busy = this.state.busy;
     const go = (): Promise<string> => {
+      if (verb === 'stop' || verb === 'restart') {
+        // the engine signals, waits the container's stop timeout, then SIGKILLs: show that wait
+        for (const id of ids) {
+          if (this.containers.get(id)?.state !== 'running') continue;
+          let timeout = 10;
+          try { timeout = this.engine.containers.find(id).config.stopTimeout ?? 10; } catch { /* gone: the verb says so */ }
+          busy.set(id, { doing: verb === 'stop' ? 'stopping' : 'restarting', killAt: Date.now() + timeout * 1000 });
+        }
+      }
       this.say(`${verb} ${names}…`);
-      return containerAction(this.engine, verb, ids).then((t) => { this.state.per.containers.marks.clear(); return t; });
+      return containerAction(this.engine, verb, ids)
+        .then((t) => { this.state.per.containers.marks.clear(); return t; })
+        .finally(() => { for (const id of ids) busy.delete(id); this.schedule(); });
     };
     if (ids.length > 1 || verb === 'kill') {
       const title = { start: 'Start', stop: 'Stop', restart: 'Restart', kill: 'Kill', pause: 'Pause/unpause', remove: 'Remove' }[verb];

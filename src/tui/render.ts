@@ -5,7 +5,7 @@ import type { RenderCtx } from './views/view.js';
 import { displayKey, type Context } from './keys.js';
 import { RUN_FIELDS } from './model/run-spec.js';
 import { inner, splitList } from './view/layout.js';
-import { cell, esc, size } from './view/text.js';
+import { cell, esc, killIn, size } from './view/text.js';
 import { envLines, jsonLines, logWindow, mountLines, processLines } from './view/details-text.js';
 import { CHART_WINDOW_MS } from './view/charts.js';
 import { cellLine } from './view/shell-screen.js';
@@ -199,13 +199,20 @@ function renderPrompt(app: RenderCtx): void {
 function renderStatus(app: RenderCtx): void {
   const s = app.state, t = app.theme;
   const msg = s.message;
-  // informational messages fade after 8 s; errors stay until the next message
-  const text = msg.text && (msg.error || Date.now() - msg.at < 8000) ? msg.text : '';
-  const left = msg.error ? `{${t.error}-fg}{bold} ✖ ${esc(text)}{/bold}{/${t.error}-fg}` : ` ${esc(text)}`;
+  // messages clear: information after 6 s, errors after 15 s or at the next key (app.ts);
+  // while a stop or restart waits, its countdown to SIGKILL is the message
+  const fresh = msg.text && Date.now() - msg.at < (msg.error ? 15_000 : 6000) ? msg.text : '';
+  const text = fresh && (msg.error || !s.busy.size) ? fresh : s.busy.size ? busyText(app) : fresh;
+  const left = msg.error && text === fresh && text ? `{${t.error}-fg}{bold} ✖ ${esc(text)}{/bold}{/${t.error}-fg}` : ` ${esc(text)}`;
   const hints = hintKeys(app).map(([k, h]) => `${k}:${h}`).join('  ');
   // hints give way to a long message
   const room = Math.max(0, Number(app.screen.width) - text.length - 6);
   app.layout.status.setContent(`${left}{|} ${hints.length > room ? '' : esc(hints)} `);
+}
+
+/** "stopping web (SIGKILL in 7s), restarting db (SIGKILL in 3s)". */
+function busyText(app: RenderCtx): string {
+  return [...app.state.busy].map(([id, b]) => `${b.doing} ${app.containers.get(id)?.name ?? id.slice(0, 12)} (${killIn(b.killAt)})`).join(', ');
 }
 
 function hintKeys(app: RenderCtx): Array<[string, string]> {
@@ -238,7 +245,7 @@ function renderOverlay(app: RenderCtx): void {
   O.show();
   O.setFront();
   if (m.kind === 'help') {
-    O.setLabel(' Help — every action by name (berth tui --print-config; README "Configuration") — Esc closes ');
+    O.setLabel(' Help — keys, and each action by the name config.json remaps (berth tui --print-config) — Esc closes ');
     // keys, the action's name and its help in a row: as wide as a small window allows
     O.width = Math.min(Number(app.screen.width), Math.max(100, Math.floor(Number(app.screen.width) * 0.8))); O.height = '85%';
     const lines = app.keymap.helpLines();

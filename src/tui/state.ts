@@ -68,7 +68,12 @@ export interface UiState {
   hideStopped: boolean;
   /** The pane entered last (model/shells.ts key): the cycling key goes on from it. */
   lastPane?: string;
+  /** Containers a verb of ours is working on (stop, restart): what it is doing and when the
+   * engine sends SIGKILL (ms since the epoch), so the wait is a countdown, not a frozen row. */
+  busy: Map<string, Busy>;
 }
+
+export interface Busy { doing: 'stopping' | 'restarting'; killAt: number }
 
 export function initialState(views: readonly ViewName[], mouse: boolean): UiState {
   const pv = (): PerView => ({ filter: '', scroll: 0, marks: new Set() });
@@ -85,5 +90,6 @@ export function initialState(views: readonly ViewName[], mouse: boolean): UiStat
     message: { text: '', error: false, at: 0 },
     mouse,
     hideStopped: false,
+    busy: new Map(),
   };
 }

@@ -118,6 +118,8 @@ export interface ContainerSummary {
   mounts: { type: string; name?: string; source: string; target: string }[];
   /** docker's health status ("starting", "healthy", "unhealthy"); absent without a healthcheck */
   health?: string;
+  /** The last exit was the kernel's OOM killer (docker's State.OOMKilled); absent otherwise. */
+  oomKilled?: boolean;
   /** network names (docker: NetworkSettings.Networks' keys: the networks, "host", "none";
    * nothing for container:NAME) */
   networks: string[];
@@ -155,6 +157,7 @@ export function summarize(rec: ContainerRecord, st: ContainerState, now = Date.n
     finishedAt: st.exit?.finishedAt,
     mounts: (rec.config.mounts ?? []).map((m) => ({ type: m.type, name: m.name, source: m.source, target: m.target })),
     ...(st.health ? { health: st.health.Status } : {}),
+    ...(st.exit?.oomKilled ? { oomKilled: true } : {}),
     networks: summaryNetworks(rec),
     ports: st.running ? ports : [],
   };

@@ -45,3 +45,9 @@ export function scaleBytes(values: number[], perSecond: boolean): { values: numb
 export function names(list: readonly string[], shown = 3): string {
   return list.length <= shown ? list.join(', ') : `${list.slice(0, shown).join(', ')} and ${list.length - shown} more`;
 }
+
+/** A stop's wait as a countdown: "SIGKILL in 7s", then "SIGKILL sent". */
+export function killIn(killAt: number, now = Date.now()): string {
+  const s = Math.ceil((killAt - now) / 1000);
+  return s > 0 ? `SIGKILL in ${s}s` : 'SIGKILL sent';
+}

@@ -5,7 +5,7 @@ import type { Theme } from '../theme.js';
 import { CONTAINER_TABS } from '../state.js';
 import { ContainerListModel } from '../model/containers.js';
 import { containerAction } from '../actions.js';
-import { cell, names, since, size, sparkline } from '../view/text.js';
+import { cell, killIn, names, since, size, sparkline } from '../view/text.js';
 import { displayPorts } from '../../engine/network/index.js';
 import type { RenderCtx, View } from './view.js';
 
@@ -34,10 +34,20 @@ export const containersView: View<ContainerSummary> = {
   columns: [
     { title: 'NAME', width: 20, min: 12, drop: 0, text: (c) => c.name },
     { title: 'IMAGE', width: 20, min: 10, drop: 3, text: (c) => c.image },
-    { title: 'STATE', width: 8, min: 7, drop: 0, text: (c) => c.state, color: (c, t: Theme) => t.state[c.state as keyof Theme['state']] ?? t.fg },
+    {
+      title: 'STATE', width: 8, min: 7, drop: 0,
+      text: (c, _w, ctx) => ctx.state.busy.get(c.id)?.doing ?? (c.oomKilled && c.state === 'exited' ? 'OOM' : c.state),
+      color: (c, t: Theme) => (c.oomKilled && c.state === 'exited' ? t.error : t.state[c.state as keyof Theme['state']] ?? t.fg),
+    },
     {
       title: 'UPTIME', width: 14, min: 7, drop: 2,
-      text: (c, w) => (live(c) ? (w >= 14 ? since(c.startedAt) : shortAge(c.startedAt)) : c.state === 'exited' ? `exit ${c.exitCode ?? '?'}` : ''),
+      text: (c, w, ctx) => {
+        const b = ctx.state.busy.get(c.id);
+        if (b) return w >= 14 ? killIn(b.killAt) : killIn(b.killAt).replace('SIGKILL in ', 'kill ');
+        if (live(c)) return w >= 14 ? since(c.startedAt) : shortAge(c.startedAt);
+        if (c.state !== 'exited') return '';
+        return c.oomKilled ? (w >= 14 ? `OOM-killed ${c.exitCode ?? 137}` : `OOM ${c.exitCode ?? 137}`) : `exit ${c.exitCode ?? '?'}`;
+      },
       sort: (c) => (live(c) && c.startedAt ? -Date.parse(c.startedAt) : Number.MAX_SAFE_INTEGER),
     },
     {
