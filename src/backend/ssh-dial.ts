@@ -121,10 +121,10 @@ class CommandConn extends Duplex {
 }
 
 /** An http.Agent whose every connection is an ssh process running dial-stdio on the remote. */
-export function sshAgent(spec: SshSpec, opts: { sshArgs?: string[]; sshCommand?: string } = {}): Agent {
+export function sshAgent(spec: SshSpec, opts: { sshArgs?: string[] } = {}): Agent {
   const agent = new Agent({ keepAlive: true });
   const argv = sshArgs(spec, opts.sshArgs);
   (agent as unknown as { createConnection: () => Duplex }).createConnection = () =>
-    new CommandConn(spawn(opts.sshCommand ?? 'ssh', argv, { stdio: ['pipe', 'pipe', 'pipe'] }));
+    new CommandConn(spawn('ssh', argv, { stdio: ['pipe', 'pipe', 'pipe'] }));
   return agent;
 }
