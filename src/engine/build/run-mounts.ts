@@ -49,7 +49,7 @@ export async function runMounts(layout: Layout, specs: string[], wd: string, src
 }
 
 async function runMount(layout: Layout, spec: string, wd: string, src: MountSources, agentIndex: () => number): Promise<RunMount> {
-  const f = fields(spec, 'mount');
+  const f = fields(spec);
   const type = f.get('type') ?? 'bind';
   if (!['cache', 'bind', 'tmpfs', 'secret', 'ssh'].includes(type)) {
     throw new BerthError('UNSUPPORTED', `mount ${spec}: type=${type} is not supported by berth yet (cache, bind, tmpfs, secret and ssh are)`);

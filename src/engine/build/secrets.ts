@@ -13,14 +13,14 @@ import { tmpPath } from '../store/tmp.js';
 
 export interface SecretSource {
   id: string;
-  /** A host file, or an environment variable's value (read when the build starts). */
+  /** A host file, or an environment variable's value (read when a step mounts it). */
   file?: string;
   env?: string;
 }
 
 /** `--secret id=ID[,src=PATH|,env=VAR][,type=file|env]`; `id=ID` alone takes $ID or, failing that, the file ID. */
 export function parseSecretFlag(spec: string): SecretSource {
-  const f = fields(spec, '--secret');
+  const f = fields(spec);
   const id = f.get('id');
   if (!id) throw invalid(`invalid secret "${spec}": id is required`);
   const src = f.get('src') ?? f.get('source');
@@ -51,11 +51,11 @@ export function parseSshFlag(spec: string): SshSource {
   return { id, socket };
 }
 
-/** Fields of a mount-style spec (`k=v,k=v`; a bare key is `true`). */
-export function fields(spec: string, what: string): Map<string, string> {
+/** Fields of a mount-style spec (`k=v,k=v`; a bare key is `true`; empty fields are skipped). */
+export function fields(spec: string): Map<string, string> {
   const f = new Map<string, string>();
   for (const field of spec.split(',')) {
-    if (field === '') throw invalid(`invalid ${what} "${spec}"`);
+    if (field.trim() === '') continue;
     const eq = field.indexOf('=');
     f.set((eq < 0 ? field : field.slice(0, eq)).trim().toLowerCase(), eq < 0 ? 'true' : field.slice(eq + 1));
   }
