@@ -143,12 +143,14 @@ function shellLines(app: RenderCtx, sh: ShellSession | undefined, width: number,
   if (sh.ended) {
     const code = sh.exitCode !== undefined ? ` with ${sh.exitCode}` : '';
     const what = sh.kind === 'shell' ? `shell exited${code}: e opens a new one` : sh.kind === 'attach' ? `the container exited${code}` : `exited${code}`;
-    // the note takes the last row the program drew on: the screen never grows past the pane
+    // the note goes below the last row the program drew on; on a full pane the top row
+    // gives way, as a terminal scrolls
     let last = out.length - 1;
-    while (last > 0 && out[last] === ' ') last--;
-    out.splice(Math.min(last + 1, out.length - 1), 1, `{${t.dim}-fg}[${esc(what)}]{/${t.dim}-fg}`);
+    while (last >= 0 && out[last] === ' ') last--;
+    const note = `{${t.dim}-fg}[${esc(what)}]{/${t.dim}-fg}`;
+    if (last + 1 < out.length) out[last + 1] = note; else out.push(note);
   }
-  return out.slice(0, height);
+  return out.slice(-height);
 }
 
 /** The terminal's own cursor where the pane's cursor is, while typing into it (a program
