@@ -29,11 +29,20 @@ export function handlerTable(app: ActionCtx): Record<string, Handler> {
     const tabs = app.tabs();
     app.setTab(tabs[(tabs.indexOf(s.tab) + d + tabs.length) % tabs.length]);
   };
+  let loadingOlder = false;
   /** Scrolls the details content; in logs, leaving the end stops following. */
   const scroll = (d: number): void => {
     if (s.tab === 'logs') {
       const total = app.logs.buffer.length; // an upper bound in rows when not wrapping
       const base = s.log.follow ? Math.max(0, total - page()) : s.log.top;
+      // up past the first line held: read older lines in front, the view staying where it is
+      if (d < 0 && base + d < 0 && !loadingOlder) {
+        loadingOlder = true;
+        void app.logs.loadOlder().then((k) => {
+          s.log.top += k;
+          app.say(k ? `${k} older lines loaded` : 'the start of the log (or as much as the buffer keeps)');
+        }, (e) => app.fail(e)).finally(() => { loadingOlder = false; app.schedule(); });
+      }
       s.log.top = Math.max(0, base + d);
       s.log.follow = d > 0 && s.log.top + page() >= total;
     } else if (s.tab === 'inspect') {

@@ -52,7 +52,7 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   ...VIEWS.flatMap((v) => Object.entries(v.actions).map(([name, a]) => b(v.name, name, a.keys, a.help))),
 
   b('details', 'down', ['j', 'down'], 'scroll / move down'),
-  b('details', 'up', ['k', 'up'], 'scroll / move up'),
+  b('details', 'up', ['k', 'up'], 'scroll / move up (logs: past the top, older lines are read)'),
   b('details', 'pageDown', ['C-d', 'pagedown'], 'page down'),
   b('details', 'pageUp', ['C-u', 'pageup'], 'page up'),
   b('details', 'top', ['g', 'home'], 'to the start'),

@@ -7,7 +7,7 @@ import { RUN_FIELDS } from './model/run-spec.js';
 import { inner, splitList } from './view/layout.js';
 import { cell, esc, killIn, size } from './view/text.js';
 import { envLines, jsonLines, logWindow, mountLines, processLines } from './view/details-text.js';
-import { CHART_WINDOW_MS } from './view/charts.js';
+import { CHART_WINDOW_MS, type ChartLimits } from './view/charts.js';
 import { cellLine } from './view/shell-screen.js';
 import { windowTitle } from './model/logs.js';
 import type { Tab } from './state.js';
@@ -97,8 +97,10 @@ function renderDetails(app: RenderCtx): void {
     const l = h?.latest;
     const summary = !l || !l.running ? 'not running: no samples (the history below is what was seen while it ran)'
       : `CPU ${l.cpu?.percent.toFixed(1) ?? '-'}% of one CPU (${l.cpu?.onlineCpus ?? '?'} online) · mem ${l.memory ? `${size(l.memory.used)} / ${size(l.memory.limit)}` : '-'} · pids ${l.pids ?? '-'} · history: ${Math.round((h?.span() ?? 0) / 1000)}s kept in ${h ? h.bucketMs / 1000 : 2}s averages; charts show the last ${CHART_WINDOW_MS / 60000} min`;
-    const drawn = app.charts.show(h);
-    L.content.setContent(esc(cell(summary, width)) + (drawn ? '' : `\n{${t.dim}-fg}${esc(cell(`the pane is too small for charts (${width}×${height}); a bigger window shows them`, width))}{/${t.dim}-fg}`));
+    const drawn = app.charts.show(h, Date.now(), chartLimits(app.details.selected?.id === item.id ? app.details.inspect : undefined));
+    const why = drawn === 'small' ? `the pane is too small for charts (${width}×${height}); a bigger window shows them`
+      : drawn === 'no data' ? `no data: nothing was sampled in the last ${CHART_WINDOW_MS / 60000} min (charts start with the first sample while it runs)` : '';
+    L.content.setContent(esc(cell(summary, width)) + (why ? `\n\n{${t.dim}-fg}${esc(cell(why, width))}{/${t.dim}-fg}` : ''));
     return;
   }
   app.charts.hide();
@@ -129,6 +131,12 @@ function renderDetails(app: RenderCtx): void {
     lines = all.slice(s.detailsScroll, s.detailsScroll + height);
   }
   L.content.setContent(lines.join('\n'));
+}
+
+/** The limits the charts draw, from the container's inspect document (docker's HostConfig). */
+function chartLimits(doc: Record<string, unknown> | undefined): ChartLimits {
+  const hc = (doc?.HostConfig ?? {}) as { Memory?: number; NanoCpus?: number };
+  return { ...(hc.Memory ? { memory: hc.Memory } : {}), ...(hc.NanoCpus ? { cpuPercent: hc.NanoCpus / 1e7 } : {}) };
 }
 
 /** A pane: the headless terminal's screen with its colours, sized to the content area

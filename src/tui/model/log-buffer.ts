@@ -23,8 +23,7 @@ export class LogBuffer {
   constructor(readonly maxLines = 5000, readonly maxBytes = 4 * 1024 * 1024) {}
 
   push(time: string, stream: 'stdout' | 'stderr', text: string): void {
-    // one very long line must not take the whole budget
-    const t = text.length > 8192 ? text.slice(0, 8192) + '…' : text;
+    const t = fit(text);
     this.items.push({ seq: this.nextSeq++, time, stream, text: t });
     this.bytes += t.length;
     while (this.length > this.maxLines || (this.bytes > this.maxBytes && this.length > 1)) this.dropOldest();
@@ -38,6 +37,16 @@ export class LogBuffer {
       this.items = this.items.slice(this.start);
       this.start = 0;
     }
+  }
+
+  /** Older lines (oldest first) put before the held ones, numbered below them (loading older
+   * lines on scroll-up); the caller keeps within maxLines. */
+  prepend(lines: ReadonlyArray<Omit<LogLine, 'seq'>>): void {
+    const first = this.at(0)?.seq ?? this.nextSeq;
+    const older = lines.map((l, i) => ({ ...l, seq: first - lines.length + i, text: fit(l.text) }));
+    for (const l of older) this.bytes += l.text.length;
+    this.items = [...older, ...this.items.slice(this.start)];
+    this.start = 0;
   }
 
   get length(): number { return this.items.length - this.start; }
@@ -74,4 +83,9 @@ export class LogBuffer {
     const i = seq - first.seq;
     return i < this.length ? i : undefined;
   }
+}
+
+/** One very long line must not take the whole budget. */
+function fit(text: string): string {
+  return text.length > 8192 ? text.slice(0, 8192) + '…' : text;
 }

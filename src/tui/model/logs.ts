@@ -26,6 +26,9 @@ export class LogModel {
   private abort?: AbortController;
   private timer?: NodeJS.Timeout;
   private lastTimeNs = -1n;
+  /** The oldest held line's stamp, and how many lines were read since the open (loadOlder). */
+  private firstTimeNs = -1n;
+  private delivered = 0;
   containerId?: string;
   following = false;
   window: LogWindow = 'tail';
@@ -39,6 +42,8 @@ export class LogModel {
       this.close();
       this.buffer.clear();
       this.lastTimeNs = -1n;
+      this.firstTimeNs = -1n;
+      this.delivered = 0;
       this.containerId = id;
       this.window = window;
     }
@@ -67,6 +72,8 @@ export class LogModel {
         if (ac.signal.aborted) break;
         if (r.timeNs <= this.lastTimeNs) continue;
         this.lastTimeNs = r.timeNs;
+        if (this.firstTimeNs < 0n) this.firstTimeNs = r.timeNs;
+        this.delivered++;
         // whole lines: no character cut (but the start of a cut line, which is marked)
         this.buffer.push(r.time, r.stream, (r.cut ? '…' : '') + r.data.toString('utf8'));
         this.notify();
@@ -80,6 +87,33 @@ export class LogModel {
     // the follow saw an exit, but a new run may have started since (its start event found
     // this follow still going, so nothing else will follow it): follow that run too
     if (!ended && this.abort === ac && !ac.signal.aborted && this.containerId === id && this.running(id)) void this.follow(id);
+  }
+
+  /**
+   * Reads up to `n` lines from before the oldest one held and puts them in front (scrolling
+   * up past the top). The engine reads a tail backwards from the file's end, so this costs
+   * the lines asked for, never the whole file; docker's tail counts from the end, so it asks
+   * for what is held plus `n` and keeps what is older. Resolves to how many were added.
+   */
+  async loadOlder(n = 1000): Promise<number> {
+    const id = this.containerId, first = this.firstTimeNs;
+    const room = Math.min(n, this.buffer.maxLines - this.buffer.length);
+    // nothing held yet, or the buffer already dropped lines to stay bounded: nothing to add
+    if (!id || first < 0n || this.buffer.dropped || room <= 0) return 0;
+    const older: Array<{ time: string; stream: 'stdout' | 'stderr'; text: string; timeNs: bigint }> = [];
+    for await (const r of this.engine.containers.logs(id, { tail: this.delivered + room + 64, maxLineBytes: MAX_LINE_BYTES })) {
+      if (r.timeNs >= first) break; // records come in time order: the rest is held already
+      older.push({ time: r.time, stream: r.stream, text: (r.cut ? '…' : '') + r.data.toString('utf8'), timeNs: r.timeNs });
+    }
+    // another container or window was opened meanwhile: these lines are not its
+    if (this.containerId !== id || this.firstTimeNs !== first) return 0;
+    const take = older.slice(-room);
+    if (!take.length) return 0;
+    this.buffer.prepend(take.map(({ time, stream, text }) => ({ time, stream, text })));
+    this.firstTimeNs = take[0].timeNs;
+    this.delivered += take.length;
+    this.notify();
+    return take.length;
   }
 
   private running(id: string): boolean {

@@ -102,6 +102,9 @@ export class StatsHistory {
   }
 
   get bucketCount(): number { return this.buckets.length; }
+
+  /** Start of the newest bucket (undefined: nothing sampled yet). */
+  lastStart(): number | undefined { return this.buckets.last()?.start; }
 }
 
 function rate(prev: StatsSample | undefined, cur: StatsSample, get: (s: StatsSample) => number | undefined): number {

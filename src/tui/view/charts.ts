@@ -3,12 +3,15 @@
 // CPU % basis said plainly. blessed-contrib sizes its canvas when attached, so
 // the charts are rebuilt when the area's size changes; its canvas throws on a
 // size below its axes' room, so a small area gets fewer charts, or none and a
-// line saying why (no window size may break drawing).
+// line saying why (no window size may break drawing). The x axis starts where
+// the history does (time before the first sample is not drawn as 0 %); the y
+// axis has even steps with its top labelled (niceScale) and reaches the memory
+// limit and CPU quota, which are drawn as lines of their own.
 import { createRequire } from 'node:module';
 import type { LineElement, LineOptions } from 'blessed-contrib';
 import type { Widgets } from 'blessed';
 import type { Theme } from '../theme.js';
-import { StatsHistory } from '../model/stats-history.js';
+import type { StatsHistory } from '../model/stats-history.js';
 import { scaleBytes } from './text.js';
 
 /** The smallest chart contrib draws without throwing, with room for its labels. */
@@ -26,8 +29,21 @@ export function chartGrid(w: number, h: number): { cols: number; rows: number } 
 /** The charts show 10 minutes (300 buckets of 2 s). */
 export const CHART_WINDOW_MS = 10 * 60 * 1000;
 
-// an empty history draws flat zero lines (a container that is not running)
-const emptyHistory = new StatsHistory({ capacity: 1 });
+/** A container's limits in the charts' units: bytes, and % of one CPU (100 = one CPU). */
+export interface ChartLimits { memory?: number; cpuPercent?: number }
+
+/** The y axis for values up to `max`: a step of 1, 2, 2.5 or 5 × 10^k and at most 4 steps, so
+ * the ticks are even and the top one is a round number (all zero: a 0–1 axis). */
+export function niceScale(max: number): { top: number; step: number; steps: number } {
+  if (!(max > 0)) return { top: 1, step: 0.25, steps: 4 };
+  for (let k = Math.floor(Math.log10(max / 4)) - 1; ; k++) {
+    for (const m of [1, 2, 2.5, 5]) {
+      const step = m * 10 ** k;
+      const steps = Math.ceil(max / step - 1e-9);
+      if (steps <= 4) return { top: Number((steps * step).toPrecision(12)), step, steps: Math.max(1, steps) };
+    }
+  }
+}
 
 // only the line widget, and only when the stats tab first opens: all of blessed-contrib
 // costs more start-up time than the rest of the first frame
@@ -83,43 +99,62 @@ export class ChartsPanel {
     this.size = '';
   }
 
-  /** Draws the history (top row of the area is left for the caller's summary line);
-   * false when the area is too small for any chart. */
-  show(h: StatsHistory | undefined, now = Date.now()): boolean {
+  /** Draws the history (top row of the area is left for the caller's summary line): 'small'
+   * when the area is too small for any chart, 'no data' when nothing was sampled in the window. */
+  show(h: StatsHistory | undefined, now = Date.now(), limits: ChartLimits = {}): 'drawn' | 'small' | 'no data' {
     const w = Number(this.parent.width), ht = Number(this.parent.height);
     const key = `${w}x${ht}`;
     if (key !== this.size) this.build(w, ht, key);
-    if (!this.charts.length) return false;
+    if (!this.charts.length) return 'small';
+    // no sample in the window: say so, rather than draw zeros that were never measured
+    const last = h?.lastStart();
+    if (!h || last === undefined || last < now - CHART_WINDOW_MS) { this.hide(); return 'no data'; }
     for (const c of this.charts) c.show();
-    const win = (h ?? emptyHistory).window(CHART_WINDOW_MS, now);
+    // from the first sample on: the time before it was not measured, not idle
+    const windowMs = Math.max(h.bucketMs * 10, Math.min(CHART_WINDOW_MS, h.span(now) + h.bucketMs));
+    const win = h.window(windowMs, now);
     // no more points than the canvas has pixel pairs: contrib places the last points past
     // the canvas edge when they are closer than 2 px, and extra points carry no information
     const canvasW = Math.floor(w / 2) * 2 - 12;
     const m = Math.max(10, Math.min(win.starts.length, Math.floor((canvasW - 14) / 2)));
     const series = Object.fromEntries(Object.entries(win.series).map(([k, v]) => [k, resample(v, m)])) as typeof win.series;
-    const n = m;
-    const stepMs = CHART_WINDOW_MS / m;
+    const n = series.cpu.length;
+    const stepMs = windowMs / n;
     // every point has a label ("-9:40"); contrib shows as many as fit
-    const x = Array.from({ length: m }, (_, i) => ago((m - 1 - i) * stepMs));
-    const mem = scaleBytes(series.mem, false);
+    const x = Array.from({ length: n }, (_, i) => ago((n - 1 - i) * stepMs));
+    const mem = scaleBytes([...series.mem, limits.memory ?? 0], false);
+    const memTop = mem.values.pop();
+    const memLimit = limits.memory ? memTop : undefined;
     const net = scaleBytes([...series.netRx, ...series.netTx], true);
     const blk = scaleBytes([...series.blkRead, ...series.blkWrite], true);
     const c = this.theme.chart;
-    const set = (i: number, label: string, series: Array<{ title: string; y: number[]; color: string }>): void => {
+    const flat = (v: number): number[] => new Array<number>(n).fill(v);
+    const set = (i: number, label: string, lines: Array<{ title: string; y: number[]; color: string }>): void => {
       if (i >= this.charts.length) return; // fewer charts fit
-      const chart = this.charts[i] as LineElement & { ctx?: unknown };
+      const chart = this.charts[i] as LineElement & { ctx?: unknown; canvasSize?: { height: number }; options: { maxY?: number; numYLabels: number } };
       // a label wider than its box wraps into the canvas: narrow charts get the short form
-      chart.setLabel(` ${label.length + 4 > Number(chart.width) ? label.replace(/ \(100%.*\)$/, ' (100% = 1 CPU)') : label} `);
+      chart.setLabel(` ${label.length + 4 > Number(chart.width) ? label.replace(/ \(100%.*?\)/, '') : label} `);
       if (!chart.ctx) return; // not attached yet: drawn on the next frame
-      chart.setData(series.map((s) => ({ title: s.title, x, y: s.y, style: { line: canvasColor(s.color) as string } })));
+      // even ticks up to a round top, which is labelled. contrib labels 0, maxY/numYLabels, …
+      // while below maxY, and draws at maxY two pixels above its canvas (line.js getYPixel,
+      // 11 px of axis room): so maxY sits far enough above the top tick for its label to land
+      // on the canvas, and numYLabels makes contrib's increment exactly our step
+      const scale = niceScale(Math.max(0, ...lines.flatMap((l) => l.y)));
+      const plot = Math.max(4, (chart.canvasSize?.height ?? 40) - 11);
+      chart.options.maxY = scale.top / (1 - 3 / plot);
+      chart.options.numYLabels = chart.options.maxY / scale.step;
+      chart.setData(lines.map((l) => ({ title: l.title, x, y: l.y, style: { line: canvasColor(l.color) as string } })));
     };
-    set(0, "CPU % (100% = one CPU, docker's formula)", [{ title: 'cpu', y: series.cpu, color: c.cpu }]);
-    set(1, `Memory used (${mem.unit})`, [{ title: 'mem', y: mem.values, color: c.mem }]);
+    const quota = limits.cpuPercent;
+    set(0, `CPU % (100% = one CPU, docker's formula)${quota ? ` — quota ${Number(quota.toFixed(1))}%` : ''}`,
+      [{ title: 'cpu', y: series.cpu, color: c.cpu }, ...(quota ? [{ title: 'quota', y: flat(quota), color: c.axis }] : [])]);
+    set(1, `Memory used (${mem.unit})${memLimit !== undefined ? ` — limit ${Number(memLimit.toPrecision(3))} ${mem.unit}` : ''}`,
+      [{ title: 'mem', y: mem.values, color: c.mem }, ...(memLimit !== undefined ? [{ title: 'limit', y: flat(memLimit), color: c.axis }] : [])]);
     set(2, `Network (${net.unit})`, [
       { title: 'rx', y: net.values.slice(0, n), color: c.netRx }, { title: 'tx', y: net.values.slice(n), color: c.netTx }]);
     set(3, `Block I/O (${blk.unit})`, [
       { title: 'read', y: blk.values.slice(0, n), color: c.blkRead }, { title: 'write', y: blk.values.slice(n), color: c.blkWrite }]);
-    return true;
+    return 'drawn';
   }
 
   private build(w: number, h: number, key: string): void {
