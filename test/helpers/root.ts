@@ -34,7 +34,8 @@ export class TestRoot {
       env: { ...process.env, ...opts.env },
       timeout: opts.timeoutMs ?? 60_000,
     });
-    if (r.error) throw r.error;
+    // which command timed out or could not start: a soak's finding must say
+    if (r.error) throw new Error(`berth ${args.join(' ')}: ${r.error.message}`, { cause: r.error });
     return { code: r.status ?? 128 + 9, stdout: r.stdout, stderr: r.stderr };
   }
 
