@@ -56,9 +56,13 @@ for (const [w, h] of [[160, 45], [80, 24]] as const) {
     await pane.waitFor((x) => x.includes('Restart 3 containers: c3, c2, c1?'), 'the restart question');
     pane.keys('y');
     await pane.waitFor((x) => x.includes('restarted 3 containers'), 'restarted');
-    // remove, the same way
+    // remove, the same way: d refuses running ones as rm without -f does, D kills them
     pane.keys('g', 'Space', 'Space', 'd');
-    await pane.waitFor((x) => x.includes('Remove 2 containers: c3, c2?'), 'the remove question');
+    await pane.waitFor((x) => x.includes('Remove 2 containers: c3, c2?') && x.includes('refused'), 'the remove question, naming the refusal');
+    pane.keys('n');
+    await pane.waitFor((x) => x.includes('cancelled'), 'cancelled');
+    pane.keys('D');
+    await pane.waitFor((x) => x.includes('Force-remove 2 containers: c3, c2?') && x.includes('will be killed'), 'the force-remove question');
     pane.keys('y');
     await pane.waitFor((x) => x.includes('Containers — 1 of 1') && rowOf(x, 'c1') !== '', 'two removed');
     // by name: "c3" alone would also be an ID prefix (of an image, say)

@@ -96,7 +96,7 @@ export const containersView: View<ContainerSummary> = {
   remove(ctx, items, force) {
     const running = items.filter(live).map((c) => c.name);
     const ids = items.map((c) => c.id);
-    const lines = [`${force ? 'Force-remove' : 'Remove'} ${names(items.map((c) => c.name))}?`];
+    const lines = [`${force ? 'Force-remove' : 'Remove'} ${items.length > 1 ? `${items.length} containers: ` : ''}${names(items.map((c) => c.name))}?`];
     if (running.length) {
       lines.push(force ? `running, will be killed: ${names(running)}`
         : `running: ${names(running)} — refused, as rm without -f (${ctx.keymap.keysOf('forceRemove', 'list') || 'D'} kills and removes)`);
