@@ -86,8 +86,10 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  // term.js and pty.js: blessed's Terminal widget, which berth does not use (not installed)
-  external: ['node-pty', 'term.js', 'pty.js'],
+  // term.js and pty.js: blessed's Terminal widget, which berth does not use (not installed);
+  // ssh2 (dockerode's ssh://) tries its optional native helpers (cpu-features, sshcrypto.node)
+  // in a try and works without them: left unbundled, they are simply not found
+  external: ['node-pty', 'term.js', 'pty.js', 'cpu-features', '*.node'],
   // code that finds files next to itself sees the bundle's location: the addon and the
   // themes are searched upwards from it, cleanup-main.js is the bundle's sibling
   define: { 'import.meta.url': '__bundle_url' },

@@ -11,7 +11,9 @@ cd "$(dirname "$0")/.."
 # iproute2 (network namespaces), procps (ps/pgrep checks), skopeo and umoci
 # (independent readers/writers of the archives berth save/load exchanges).
 # apache2-utils: htpasswd (bcrypt) for the registry tests' auth-enabled docker-registry.
-PKGS="build-essential python3 make g++ tar gzip ca-certificates tmux iproute2 procps skopeo umoci apache2-utils nftables"
+# docker.io and podman: the other engines the workstation drives through their API (tests
+# start each daemon on a socket of their own, see test/helpers/engines.ts).
+PKGS="build-essential python3 make g++ tar gzip ca-certificates tmux iproute2 procps skopeo umoci apache2-utils nftables docker.io podman"
 
 log=$(mktemp /tmp/berth-setup.XXXXXX)
 trap 'rm -f "$log"' EXIT

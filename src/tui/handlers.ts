@@ -70,6 +70,7 @@ export function handlerTable(app: ActionCtx): Record<string, Handler> {
     'global.pull': (arg) => (arg ? app.pull(arg) : app.startInput('pull', 'pull image (e.g. 127.0.0.1:5000/busybox:latest): ')),
     'global.mouse': () => app.toggleMouse(),
     'global.theme.next': (arg) => app.setTheme(arg ?? ''),
+    'global.engine.next': (arg) => app.switchEngine(arg),
     'global.back': () => {
       const p = s.per[s.view];
       if (s.focus === 'details') s.focus = 'list';

@@ -2,6 +2,7 @@
 // embedded engine. Owns the terminal for its lifetime and gives it back intact
 // on quit, on an uncaught error and on SIGTERM/SIGHUP/SIGINT.
 import { Engine } from '../engine/index.js';
+import { DockerBackend, EmbeddedBackend, localEndpoints } from '../backend/index.js';
 import { App } from './app.js';
 import { DEFAULT_CONFIG, configPath, loadConfig } from './config.js';
 import { Keymap } from './keys.js';
@@ -13,6 +14,9 @@ export interface TuiOptions {
   root?: string;
   /** Theme name (themes/NAME.json) or path; overrides the config file. */
   theme?: string;
+  /** Docker Engine API endpoints (`-H`); none: $DOCKER_HOST. The standard dockerd and podman
+   * sockets join when they exist. */
+  hosts?: string[];
 }
 
 export async function runTui(opts: TuiOptions): Promise<void> {
@@ -36,6 +40,9 @@ export async function runTui(opts: TuiOptions): Promise<void> {
     }
   }
   const engine = Engine.open({ root: opts.root });
+  // an endpoint's options are checked here (a bad -H fails before the screen is taken);
+  // connecting is the watchers' job, in the background
+  const backends = [new EmbeddedBackend(engine), ...localEndpoints(opts.hosts ?? []).map((ep) => new DockerBackend(ep))];
   const keymap = new Keymap(config.keys);
 
   const term = usableTerm();
@@ -49,7 +56,7 @@ export async function runTui(opts: TuiOptions): Promise<void> {
   process.once('SIGHUP', onSignal);
   process.once('SIGINT', onSignal);
   process.once('exit', restore);
-  const app = new App(engine, screen, theme, keymap, config);
+  const app = new App(backends, screen, theme, keymap, config);
   // a bug in a callback must not leave the terminal raw: report in the status line and carry on
   const onCrash = (e: unknown): void => app.fail(e);
   process.on('uncaughtException', onCrash);

@@ -26,6 +26,7 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   b('global', 'pull', ['P'], 'pull an image (progress shown)'),
   b('global', 'mouse', ['m'], 'toggle mouse capture (off: select text with the mouse)'),
   b('global', 'theme.next', ['T'], 'next theme'),
+  b('global', 'engine.next', ['E'], 'next engine (embedded, dockerd, podman…; :engine NAME picks one)'),
   b('global', 'back', ['escape'], 'back: close details, clear marks or the filter'),
 
   b('list', 'down', ['j', 'down'], 'move down'),

@@ -29,7 +29,12 @@ function renderTabs(app: RenderCtx): void {
     const label = ` ${v.key} ${v.title} (${app.model(v).all().length}) `;
     return v.name === s.view ? `{${t.selectedFg}-fg}{${t.selectedBg}-bg}${label}{/}` : `{${t.dim}-fg}${label}{/${t.dim}-fg}`;
   }).join(' ');
-  app.layout.tabs.setContent(`{bold}{${t.title}-fg} berth {/${t.title}-fg}{/bold} ${tabs}  {${t.dim}-fg}${esc(app.engine.layout.root)}{/${t.dim}-fg}`);
+  // the engines, the shown one marked, an unreachable one crossed (✗), then where it is
+  const engines = app.engines().length < 2 ? '' : app.engines().map((e) => {
+    const label = `${e.name}${e.down ? '✗' : ''}`;
+    return e.active ? `{${t.selectedFg}-fg}{${t.selectedBg}-bg}[${esc(label)}]{/}` : e.down ? `{${t.error}-fg}${esc(label)}{/${t.error}-fg}` : `{${t.dim}-fg}${esc(label)}{/${t.dim}-fg}`;
+  }).join(' ') + ' ';
+  app.layout.tabs.setContent(`{bold}{${t.title}-fg} berth {/${t.title}-fg}{/bold} ${tabs}  ${engines}{${t.dim}-fg}${esc(app.engine.address)}{/${t.dim}-fg}`);
 }
 
 function renderList(app: RenderCtx): void {

@@ -3,10 +3,10 @@
 // networks (one small JSON file each). Containers change one at a time and
 // have their own model (containers.ts).
 import type { EngineEvent } from '../../engine/events/index.js';
-import type { Engine } from '../../engine/index.js';
+import type { Backend } from '../../backend/index.js';
 import { Emitter } from './emitter.js';
 
-type Layout = Engine['layout'];
+type Layout = NonNullable<Backend['layout']>;
 
 /** A list the view draws, kept current by the watchers (never re-listed on a timer). */
 export interface ListModel<T> {

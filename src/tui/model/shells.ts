@@ -6,15 +6,14 @@
 // understands what that promises, and the pane draws 256 colours.
 import { createRequire } from 'node:module';
 import type { IBufferCell, IBufferLine, Terminal } from '@xterm/headless';
-import type { Engine } from '../../engine/index.js';
-import type { AttachConnection, ExecRecord } from '../../engine/container/index.js';
+import type { Backend, ExecHandle, ShellConnection } from '../../backend/index.js';
 import { Emitter } from './emitter.js';
 
 export interface ShellSession {
   containerId: string;
-  exec: ExecRecord;
+  exec: ExecHandle;
   term: Terminal;
-  conn: AttachConnection;
+  conn: ShellConnection;
   ended: boolean;
   exitCode?: number;
 }
@@ -27,7 +26,7 @@ export class ShellModel {
   readonly changed = new Emitter<void>();
   readonly failed = new Emitter<string>();
 
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: Backend) {}
 
   get(containerId: string): ShellSession | undefined { return this.sessions.get(containerId); }
   all(): ShellSession[] { return [...this.sessions.values()]; }
@@ -39,7 +38,7 @@ export class ShellModel {
     // the emulator is loaded with the first shell, not at start-up (a require, not an
     // import(): the bundled CLI is a CommonJS script run from V8's code cache)
     const xterm = createRequire(import.meta.url)('@xterm/headless') as typeof import('@xterm/headless');
-    const exec = this.engine.containers.exec(containerId, { cmd: ['/bin/sh'], env: [`TERM=${SHELL_TERM}`], tty: true, interactive: true, ttySize: { rows, cols }, foreground: { stdin: true } });
+    const exec = await this.engine.containers.exec(containerId, { cmd: ['/bin/sh'], env: [`TERM=${SHELL_TERM}`], tty: true, interactive: true, ttySize: { rows, cols }, foreground: { stdin: true } });
     const conn = await this.engine.containers.execAttach(exec);
     const term = new xterm.Terminal({ cols, rows, allowProposedApi: true, scrollback: 1000 });
     const s: ShellSession = { containerId, exec, term, conn, ended: false };

@@ -37,7 +37,8 @@ export const containersView: View<ContainerSummary> = {
     { title: 'STATE', width: 8, min: 7, drop: 0, text: (c) => c.state, color: (c, t: Theme) => t.state[c.state as keyof Theme['state']] ?? t.fg },
     {
       title: 'UPTIME', width: 14, min: 7, drop: 2,
-      text: (c, w) => (live(c) ? (w >= 14 ? since(c.startedAt) : shortAge(c.startedAt)) : c.state === 'exited' ? `exit ${c.exitCode ?? '?'}` : ''),
+      // an API's list has no start time, only docker's words ("Up 5 minutes"): those are shown
+      text: (c, w) => (live(c) ? (!c.startedAt ? c.status.replace(/^Up /, '').replace(/ \(.*\)$/, '') : w >= 14 ? since(c.startedAt) : shortAge(c.startedAt)) : c.state === 'exited' ? `exit ${c.exitCode ?? '?'}` : ''),
       sort: (c) => (live(c) && c.startedAt ? -Date.parse(c.startedAt) : Number.MAX_SAFE_INTEGER),
     },
     {
@@ -63,7 +64,7 @@ export const containersView: View<ContainerSummary> = {
   filterText: (c) => [c.name, c.image, c.state, c.id.slice(0, 12)],
   labels: (c) => c.labels,
   tabs: CONTAINER_TABS,
-  select: (c, engine) => ({ kind: 'container', id: c.id, name: c.name, inspect: () => engine.containers.inspect(c.id) }),
+  select: (c, engine) => ({ kind: 'container', id: c.id, name: c.name, inspect: async () => engine.containers.inspect(c.id) }),
   actions: {
     logs: { keys: ['l'], help: 'logs of the container', run: (ctx) => { if (ctx.selectedKey()) { ctx.setTab('logs'); ctx.state.focus = 'details'; } } },
     stop: { keys: ['s'], help: 'stop (marked or selected)', run: (ctx) => ctx.containerVerb('stop') },

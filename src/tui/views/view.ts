@@ -9,7 +9,7 @@
 // everything they name is below them (models, layout, state), so the TUI's
 // imports form no circle, not even in types.
 import type { Widgets } from 'blessed';
-import type { Engine } from '../../engine/index.js';
+import type { Backend } from '../../backend/index.js';
 import type { ContainerListModel } from '../model/containers.js';
 import type { StatsModel } from '../model/stats.js';
 import type { LogModel } from '../model/logs.js';
@@ -68,7 +68,7 @@ export interface View<T> {
   key: string;
   aliases: string[];
   /** Its list model (made once per app; rows() may reshape what it holds). */
-  model(engine: Engine): ListModel<unknown>;
+  model(engine: Backend): ListModel<unknown>;
   /** The rows (from this view's model; a view may read other models through ctx). */
   rows(ctx: RenderCtx): T[];
   rowKey(item: T): string;
@@ -78,12 +78,12 @@ export interface View<T> {
   /** Labels, for `label=key[=value]` filters. */
   labels?(item: T): Record<string, string>;
   tabs: readonly Tab[];
-  select(item: T, engine: Engine): Selected;
+  select(item: T, engine: Backend): Selected;
   actions: Record<string, ViewAction>;
   /** Asks (confirm) and removes the given rows. */
   remove(ctx: ActionCtx, items: T[]): void;
   /** docker's `<kind> prune`: what it removes (for the question), and doing it. */
-  prune: { what: string; run(engine: Engine): Promise<string> };
+  prune: { what: string; run(engine: Backend): Promise<string> };
   empty: string;
   /** Status-line hints: [action, label], "list.x" for list actions, plain names for this view's. */
   hints: Array<[string, string]>;
@@ -94,7 +94,7 @@ export interface View<T> {
 export type AnyView = View<any>;
 
 export interface RenderCtx {
-  readonly engine: Engine;
+  readonly engine: Backend;
   readonly state: UiState;
   readonly theme: Theme;
   readonly keymap: KeyLookup;
@@ -117,6 +117,8 @@ export interface RenderCtx {
   selectedKey(): string | undefined;
   currentItem(): Selected | undefined;
   tabs(): readonly Tab[];
+  /** The engines (embedded first), which one is shown, and why one cannot be reached. */
+  engines(): Array<{ name: string; active: boolean; down?: string }>;
 }
 
 export interface ActionCtx extends RenderCtx {
@@ -143,5 +145,7 @@ export interface ActionCtx extends RenderCtx {
   openShell(): void;
   containerVerb(verb: ContainerVerb): Promise<void>;
   toggleMouse(): void;
+  /** Shows the next engine, or the one named. */
+  switchEngine(name?: string): void;
   setTheme(name: string): void;
 }
