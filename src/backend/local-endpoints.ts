@@ -22,9 +22,11 @@ export function localEndpoints(hosts: readonly string[], env: NodeJS.ProcessEnv 
   return out;
 }
 
+/** By the socket's own name (docker.sock, podman.sock, berth.sock), else the ssh host. */
 function guessName(host: string): string {
-  if (/podman/.test(host)) return 'podman';
-  if (/berth/.test(host)) return 'berth-service';
-  if (host.startsWith('ssh://')) return host.slice(6).replace(/[:/].*$/, '');
+  if (host.startsWith('ssh://')) return host.slice(6).replace(/^.*@/, '').replace(/[:/].*$/, '');
+  const file = host.replace(/\/+$/, '').split('/').pop() ?? '';
+  if (/podman/.test(file)) return 'podman';
+  if (/berth/.test(file)) return 'berth-service';
   return 'dockerd';
 }
