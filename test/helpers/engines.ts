@@ -111,12 +111,12 @@ export async function startDockerd(): Promise<TestEngine> {
   return up(engine('dockerd', dir, sock, proc), proc, log);
 }
 
-export async function startPodman(): Promise<TestEngine> {
+/** `insecure`: registries ("127.0.0.1:PORT") spoken to in plain HTTP, as docker does for loopback. */
+export async function startPodman(insecure: string[] = []): Promise<TestEngine> {
   const dir = mkdtempSync('/tmp/berth-podman-');
   const sock = join(dir, 'podman.sock'), log = join(dir, 'podman.log');
-  // loopback registries are plain HTTP, as docker treats them
   const registries = join(dir, 'registries.conf');
-  writeFileSync(registries, '[[registry]]\nlocation = "127.0.0.1"\ninsecure = true\n');
+  writeFileSync(registries, insecure.map((r) => `[[registry]]\nlocation = "${r}"\ninsecure = true\n`).join(''));
   // podman asks for nofile and nproc above this machine's hard limits, which root cannot
   // raise here (no CAP_SYS_RESOURCE): nofile gets the caller's hard limit, nproc a plain
   // 4096 (runc's init is refused even some way below the caller's 96k)
