@@ -9,7 +9,7 @@
 // Images reach them from a tar berth saved (`berth save` | POST /images/load), never
 // from a registry on the internet.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,6 +25,10 @@ export interface TestEngine {
   load(tar: string): Promise<void>;
   /** Creates and starts a container (no network) running `cmd` in `image`. */
   run(name: string, image: string, cmd: string[]): Promise<string>;
+  /** Ends the daemon (SIGTERM, as a restart does) and keeps its dir; start() brings it back. */
+  kill(): Promise<void>;
+  start(): Promise<void>;
+  /** Ends it and removes everything it made. */
   stop(): Promise<void>;
 }
 
@@ -39,10 +43,10 @@ function client(socketPath: string): Dockerode {
   return new Docker({ socketPath });
 }
 
-/** Waits for the engine's API; a daemon that fails to come up is stopped and its dir removed. */
-async function up(e: TestEngine, proc: ChildProcess, log: string): Promise<TestEngine> {
+/** Starts the engine; one that fails to come up is stopped and its dir removed. */
+async function up(e: TestEngine): Promise<TestEngine> {
   try {
-    await waitUp(e.docker, proc, log, e.name);
+    await e.start();
     return e;
   } catch (err) {
     await e.stop();
@@ -69,10 +73,24 @@ function daemon(cmd: string, args: string[], log: string, env: NodeJS.ProcessEnv
 
 const readTail = (f: string): string => { try { return readFileSync(f, 'utf8').split('\n').slice(-30).join('\n'); } catch { return ''; } };
 
-function engine(name: string, dir: string, sock: string, proc: ChildProcess): TestEngine {
+function engine(name: string, dir: string, sock: string, log: string, launch: () => ChildProcess): TestEngine {
   const docker = client(sock);
+  let proc: ChildProcess | undefined;
+  const kill = async (): Promise<void> => {
+    if (proc && proc.exitCode === null) {
+      proc.kill('SIGTERM');
+      for (let i = 0; i < 150 && proc.exitCode === null; i++) await sleep(100);
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+    }
+    if (proc) running.delete(proc);
+    proc = undefined;
+  };
   return {
-    name, host: `unix://${sock}`, docker,
+    name, host: `unix://${sock}`, docker, kill,
+    async start() {
+      proc = launch();
+      await waitUp(docker, proc, log, name);
+    },
     async load(tar) {
       const s = await docker.loadImage(createReadStream(tar));
       await new Promise<void>((resolve, reject) => { s.on('end', resolve); s.on('error', reject); s.resume(); });
@@ -83,15 +101,12 @@ function engine(name: string, dir: string, sock: string, proc: ChildProcess): Te
       return c.id;
     },
     async stop() {
-      try {
-        for (const c of await docker.listContainers({ all: true })) await docker.getContainer(c.Id).remove({ force: true }).catch(() => {});
-      } catch { /* already gone */ }
-      if (proc.exitCode === null) {
-        proc.kill('SIGTERM');
-        for (let i = 0; i < 150 && proc.exitCode === null; i++) await sleep(100);
-        if (proc.exitCode === null) proc.kill('SIGKILL');
+      if (proc) {
+        try {
+          for (const c of await docker.listContainers({ all: true })) await docker.getContainer(c.Id).remove({ force: true }).catch(() => {});
+        } catch { /* already gone */ }
       }
-      running.delete(proc);
+      await kill();
       // what a daemon left mounted under its dir (overlay, shm) goes before the dir
       const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m?.startsWith(dir));
       for (const m of mounts.reverse()) spawnSync('umount', ['-l', m]);
@@ -103,12 +118,11 @@ function engine(name: string, dir: string, sock: string, proc: ChildProcess): Te
 export async function startDockerd(): Promise<TestEngine> {
   const dir = mkdtempSync('/tmp/berth-dockerd-');
   const sock = join(dir, 'docker.sock'), log = join(dir, 'dockerd.log');
-  const proc = daemon('dockerd', [
+  return up(engine('dockerd', dir, sock, log, () => daemon('dockerd', [
     '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'docker.pid'),
     '-H', `unix://${sock}`, '--iptables=false', '--ip6tables=false', '--ip-masq=false', '--ip-forward=false',
     '--bridge=none', '--userland-proxy=false', '--storage-driver=overlay2',
-  ], log);
-  return up(engine('dockerd', dir, sock, proc), proc, log);
+  ], log)));
 }
 
 /** `insecure`: registries ("127.0.0.1:PORT") spoken to in plain HTTP, as docker does for loopback. */
@@ -124,21 +138,16 @@ export async function startPodman(insecure: string[] = []): Promise<TestEngine> 
   const nofile = spawnSync('bash', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).stdout.trim();
   writeFileSync(conf, `[containers]\ndefault_ulimits = ["nofile=${nofile}:${nofile}", "nproc=4096:4096"]\n`);
   mkdirSync(join(dir, 'tmp'));
-  const proc = daemon('podman', [
+  return up(engine('podman', dir, sock, log, () => daemon('podman', [
     '--root', join(dir, 'storage'), '--runroot', join(dir, 'run'), '--tmpdir', join(dir, 'tmp'),
     '--cgroup-manager', 'cgroupfs', '--events-backend', 'file', '--runtime', 'runc',
     'system', 'service', '--time', '0', `unix://${sock}`,
-  ], log, { ...process.env, CONTAINERS_REGISTRIES_CONF: registries, CONTAINERS_CONF: conf, XDG_RUNTIME_DIR: join(dir, 'run') });
-  return up(engine('podman', dir, sock, proc), proc, log);
+  ], log, { ...process.env, CONTAINERS_REGISTRIES_CONF: registries, CONTAINERS_CONF: conf, XDG_RUNTIME_DIR: join(dir, 'run') })));
 }
 
 /** berth's own API over `root` (a TestRoot's). */
 export async function startBerthService(root: string): Promise<TestEngine> {
   const dir = mkdtempSync('/tmp/berth-service-');
   const sock = join(dir, 'berth.sock'), log = join(dir, 'service.log');
-  const proc = daemon('node', ['--', berthBin, '--root', root, 'system', 'service', '--host', `unix://${sock}`, '--time', '0'], log);
-  return up(engine('berth-service', dir, sock, proc), proc, log);
+  return up(engine('berth-service', dir, sock, log, () => daemon('node', ['--', berthBin, '--root', root, 'system', 'service', '--host', `unix://${sock}`, '--time', '0'], log)));
 }
-
-/** Whether the engine's socket still exists (a stopped daemon removes its own). */
-export const socketGone = (e: TestEngine): boolean => !existsSync(e.host.slice('unix://'.length));
