@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only start,pull,density,stats,throughput,network]`: every
+// `npm run bench [-- --quick] [-- --only start,pull,density,stats,throughput,network,engines]`: every
 // comparison in one run, then bench/results/<date>.md. Each comparison gets its
 // own temp roots under one /tmp dir; the registry, dockerd, podman's containers
 // and the temp dir are removed at the end even when a comparison throws.
@@ -15,6 +15,7 @@ import { benchStart } from './start.js';
 import { benchStatsAndTui } from './stats.js';
 import { benchThroughput } from './throughput.js';
 import { benchNetwork } from './network.js';
+import { benchEngines } from './engines.js';
 import { anchorsDir, log, repoRoot, type Row } from './util.js';
 
 // As test/run.js: the whole bench runs in a network namespace of its own (lo up), so the
@@ -55,7 +56,7 @@ process.once('SIGINT', bail).once('SIGTERM', bail);
 try {
   log(`load average ${loadAtStart.join(' ')}; temp ${tmp}; ${quick ? 'quick' : 'full'} mode`);
   anchors = await startAnchors(tmp, {
-    docker: want('start') || want('pull') || want('throughput') || want('build'),
+    docker: want('start') || want('pull') || want('throughput') || want('build') || want('engines'),
     // throughput compares with docker alone, on berth's own busybox image
     kit: want('start') || want('pull') || want('density') || want('stats') || want('network'),
   });
@@ -67,6 +68,7 @@ try {
     ['stats', () => benchStatsAndTui(anchors!, cfg)],
     ['throughput', () => benchThroughput(anchors!, cfg.streamRounds, cfg.streamMiB)],
     ['network', () => benchNetwork(anchors!, { rounds: cfg.startRounds, mib: cfg.netMiB, containers: cfg.density })],
+    ['engines', () => benchEngines(anchors!, cfg)],
   ];
   for (const [name, f] of steps) {
     if (!want(name)) continue;

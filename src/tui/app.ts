@@ -61,9 +61,10 @@ export class App implements ActionCtx {
   private clock?: NodeJS.Timeout;
   private quitResolve?: () => void;
 
-  constructor(backends: readonly Backend[], readonly screen: Widgets.Screen, public theme: Theme, readonly keymap: Keymap, readonly config: TuiConfig) {
+  constructor(backends: readonly Backend[], readonly screen: Widgets.Screen, public theme: Theme, readonly keymap: Keymap, readonly config: TuiConfig, shownFirst = 0) {
     this.state = initialState(VIEWS.map((v) => v.name), config.mouse);
     this.sessions = backends.map((b) => new EngineSession(b, VIEWS));
+    this.active = shownFirst;
     this.layout = buildLayout(screen, theme);
     this.charts = new ChartsPanel(this.layout.content, theme);
     this.handlers = handlerTable(this);
@@ -93,7 +94,11 @@ export class App implements ActionCtx {
       error: (m) => onErr(new Error(m)),
       // an endpoint: read on connect and after each reconnect; a lost connection is said once
       ...(remote ? {
-        resync: () => s.loadAll(),
+        resync: async () => {
+          const first = !s.loaded;
+          await s.loadAll();
+          if (first) this.trace(`${s.name}: ${s.containers.all().length} containers listed ${performance.now().toFixed(0)} ms after process start`);
+        },
         connected: (up: boolean, why?: string) => {
           const was = s.down;
           s.down = up ? undefined : why ?? 'unreachable';

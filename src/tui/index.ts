@@ -17,6 +17,8 @@ export interface TuiOptions {
   /** Docker Engine API endpoints (`-H`); none: $DOCKER_HOST. The standard dockerd and podman
    * sockets join when they exist. */
   hosts?: string[];
+  /** The engine shown first (default: the embedded one). */
+  engine?: string;
 }
 
 export async function runTui(opts: TuiOptions): Promise<void> {
@@ -43,6 +45,12 @@ export async function runTui(opts: TuiOptions): Promise<void> {
   // an endpoint's options are checked here (a bad -H fails before the screen is taken);
   // connecting is the watchers' job, in the background
   const backends = [new EmbeddedBackend(engine), ...localEndpoints(opts.hosts ?? []).map((ep) => new DockerBackend(ep))];
+  const shownFirst = opts.engine === undefined ? 0 : backends.findIndex((b) => b.name === opts.engine);
+  if (shownFirst < 0) {
+    process.stderr.write(`berth: no engine "${opts.engine}" (engines: ${backends.map((b) => b.name).join(', ')})\n`);
+    process.exitCode = 125;
+    return;
+  }
   const keymap = new Keymap(config.keys);
 
   const term = usableTerm();
@@ -56,7 +64,7 @@ export async function runTui(opts: TuiOptions): Promise<void> {
   process.once('SIGHUP', onSignal);
   process.once('SIGINT', onSignal);
   process.once('exit', restore);
-  const app = new App(backends, screen, theme, keymap, config);
+  const app = new App(backends, screen, theme, keymap, config, shownFirst);
   // a bug in a callback must not leave the terminal raw: report in the status line and carry on
   const onCrash = (e: unknown): void => app.fail(e);
   process.on('uncaughtException', onCrash);
