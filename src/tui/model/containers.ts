@@ -24,14 +24,22 @@ export class ContainerListModel implements ListModel<ContainerSummary> {
     this.changed.emit([...this.byId.keys()]);
   }
 
+  /** The latest re-read of each container: an endpoint may answer two in flight out of order. */
+  private readonly reads = new Map<string, number>();
+  private sent = 0;
+
   /** Re-reads one container (after an event about it); gone = removed from the list. */
   async refresh(id: string): Promise<void> {
+    const n = ++this.sent; // never reused, so an old answer cannot match a later read's number
+    this.reads.set(id, n);
     let s: ContainerSummary | undefined;
     try {
       s = await this.engine.containers.summary(id);
     } catch {
       s = undefined; // destroyed (or half-removed): it leaves the list
     }
+    if (this.reads.get(id) !== n) return; // a later re-read was sent: its answer counts
+    this.reads.delete(id);
     if (s) this.byId.set(id, s);
     else this.byId.delete(id);
     this.changed.emit([id]);
