@@ -1,9 +1,11 @@
 // The container list over an engine that answers asynchronously (an API
-// endpoint): two re-reads of one container in flight (a die, then a destroy)
-// may be answered out of order, and the list must end as the later one says.
+// endpoint): two re-reads of one container in flight (a die, then a destroy),
+// or of a whole list, may be answered out of order, and the model must end as the
+// later one says.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ContainerListModel } from '../../src/tui/model/containers.js';
+import { LoadedList } from '../../src/tui/model/list.js';
 import type { Backend } from '../../src/backend/index.js';
 import type { ContainerSummary } from '../../src/engine/container/index.js';
 
@@ -31,6 +33,17 @@ test('a re-read answered after a later one does not win', async () => {
   pending[0].resolve(summary('exited')); // then the die's, read before the destroy
   await afterDie;
   assert.equal(m.get('c1'), undefined, 'an older answer does not bring it back');
+});
+
+test('a list read answered after a later one does not win', async () => {
+  const pending: Array<(v: string[]) => void> = [];
+  const list = new LoadedList<string>({ read: () => new Promise<string[]>((r) => pending.push(r)) });
+  const first = list.load(), second = list.load();
+  pending[1](['new']);
+  await second;
+  pending[0](['old']);
+  await first;
+  assert.equal(list.all(), ['new']);
 });
 
 test.run();

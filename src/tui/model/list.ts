@@ -36,8 +36,13 @@ export class LoadedList<T> implements ListModel<T> {
     this.watchDir = source.watchDir;
   }
 
+  private reads = 0;
+
   async load(): Promise<void> {
-    this.list = await this.source.read();
+    const n = ++this.reads;
+    const list = await this.source.read();
+    if (n !== this.reads) return; // a later read is in flight (an endpoint may answer out of order)
+    this.list = list;
     this.changed.emit();
   }
 
