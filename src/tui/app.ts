@@ -1,6 +1,8 @@
 // The workstation: models fed by watchers, UI state changed by keys, and one
 // coalesced render per change. Keys go through the keymap (data); every
-// handler's failure lands in the status line, never on the terminal.
+// handler's failure lands in the status line, never on the terminal. Each engine
+// has a session of its own (model/session.ts); the models named here are the
+// shown engine's.
 import type { Widgets } from 'blessed';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';

@@ -1,5 +1,6 @@
 // `berth` (no command) and `berth tui`: the full-screen workstation over the
-// embedded engine. Owns the terminal for its lifetime and gives it back intact
+// embedded engine and any Docker Engine API endpoints (`-H`, DOCKER_HOST, the
+// standard sockets). Owns the terminal for its lifetime and gives it back intact
 // on quit, on an uncaught error and on SIGTERM/SIGHUP/SIGINT.
 import { Engine } from '../engine/index.js';
 import { DockerBackend, EmbeddedBackend, localEndpoints } from '../backend/index.js';
