@@ -123,9 +123,10 @@ export class App implements ActionCtx {
     if (first.engine.layout) await first.containers.loadAll().catch((e) => this.fail(e));
     this.renderNow();
     this.trace(`first frame ${performance.now().toFixed(0)} ms after process start (cpu ${(process.cpuUsage().user / 1000).toFixed(0)} ms user)`);
-    if (first.engine.layout) {
-      for (const m of first.models.values()) if (m !== first.containers) await Promise.resolve().then(() => m.load()).catch((e) => this.fail(e));
-      first.loaded = true;
+    for (const s of this.sessions) {
+      if (!s.engine.layout) continue; // an endpoint is read by its watchers once its events flow
+      for (const m of s.models.values()) if (s !== first || m !== s.containers) await Promise.resolve().then(() => m.load()).catch((e) => this.fail(e));
+      s.loaded = true;
     }
     for (const w of this.watchers.values()) w.start();
     // uptimes ("Up 5 minutes") move with the clock even when nothing happens

@@ -1,6 +1,8 @@
 // Live stats from the API's stats stream (`GET /containers/{id}/stats`, one
 // document a second pushed by the daemon): one stream per container however
-// many subscribers, closed with the last one. A stream that ends (the container
+// many subscribers, closed with the last one. The streams tick each on its own
+// clock, so samples are held and handed out together once a second, as the
+// embedded sampler does: a screen of 40 containers redraws once a second, not 40 times. A stream that ends (the container
 // stopped, the connection went) just stops delivering: the watchers' events say
 // why, and a later subscribe opens a new one — no error per second.
 import type Dockerode from 'dockerode';
@@ -43,10 +45,13 @@ export function toSample(id: string, s: ApiStats, at: number): StatsSample {
   };
 }
 
-interface Watched { listeners: Set<(s: StatsSample) => void>; ac: AbortController; ended?: boolean }
+interface Watched { listeners: Set<(s: StatsSample) => void>; ac: AbortController; ended?: boolean; pending?: StatsSample }
+
+const TICK_MS = 1000;
 
 export class ApiStatsSource implements StatsSource {
   private readonly streams = new Map<string, Watched>();
+  private timer?: NodeJS.Timeout;
 
   constructor(private readonly docker: Dockerode) {}
 
@@ -58,12 +63,23 @@ export class ApiStatsSource implements StatsSource {
       void this.follow(id, w);
     }
     w.listeners.add(listener);
+    this.timer ??= setInterval(() => this.tick(), TICK_MS).unref();
     return () => {
       const x = this.streams.get(id);
       if (!x) return;
       x.listeners.delete(listener);
       if (!x.listeners.size) { x.ac.abort(); this.streams.delete(id); }
+      if (!this.streams.size) { clearInterval(this.timer); this.timer = undefined; }
     };
+  }
+
+  private tick(): void {
+    for (const w of this.streams.values()) {
+      const s = w.pending;
+      if (!s) continue;
+      w.pending = undefined;
+      for (const l of w.listeners) l(s);
+    }
   }
 
   /** The container (re)started: a stream that ended with it is opened again for its subscribers. */
@@ -76,8 +92,7 @@ export class ApiStatsSource implements StatsSource {
     try {
       const stream = (await this.docker.getContainer(id).stats({ stream: true, abortSignal: w.ac.signal } as never)) as unknown as NodeJS.ReadableStream;
       for await (const doc of jsonLines<ApiStats>(stream, w.ac.signal)) {
-        const sample = toSample(id, doc, Date.now());
-        for (const l of w.listeners) l(sample);
+        w.pending = toSample(id, doc, Date.now());
       }
     } catch {
       // not running, gone, or the connection dropped: no samples (see the header comment)
@@ -89,5 +104,7 @@ export class ApiStatsSource implements StatsSource {
   close(): void {
     for (const w of this.streams.values()) w.ac.abort();
     this.streams.clear();
+    clearInterval(this.timer);
+    this.timer = undefined;
   }
 }
