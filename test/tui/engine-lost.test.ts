@@ -2,6 +2,7 @@
 // status line, crossed in the header — and retried; the workstation keeps
 // answering keys meanwhile; once the daemon is back everything is read again
 // (what happened while it was away has no events for us) and the mark goes.
+// Started with --engine dockerd: the embedded engine, not shown first, is read too.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
@@ -30,7 +31,7 @@ if (!hasDockerd()) {
     await dockerd.load(tar);
     await dockerd.run('survivor', 'bb', ['sleep', '100000']);
     pane = new TmuxPane(160, 45);
-    pane.type(`cd ${packageRoot} && env -u DOCKER_HOST node -- ${berthBin} --root ${t.root} tui -H ${dockerd.host}; echo "EXITED $?"`);
+    pane.type(`cd ${packageRoot} && env -u DOCKER_HOST node -- ${berthBin} --root ${t.root} tui -H ${dockerd.host} --engine dockerd; echo "EXITED $?"`);
   });
 
   test.after(async () => {
@@ -42,8 +43,7 @@ if (!hasDockerd()) {
 
   test('a lost connection is shown, retried and recovered', async () => {
     const p = pane!, d = dockerd!;
-    p.keys('E');
-    await p.waitFor((x) => /\[dockerd\]/.test(header(x)) && /│\s+survivor\s+\S+\s+running/.test(x), 'dockerd shown');
+    await p.waitFor((x) => /\[dockerd\]/.test(header(x)) && /│\s+survivor\s+\S+\s+running/.test(x), 'dockerd shown first (--engine)');
 
     await d.kill(); // dockerd stops its containers and closes its connections
     let s = await p.waitFor((x) => /\[dockerd✗\]/.test(header(x)), 'the header marks it', 30_000);
@@ -54,6 +54,7 @@ if (!hasDockerd()) {
     await p.waitFor((x) => x.includes('─ Images —'), 'another view', 5_000);
     p.keys('1', 'E');
     s = await p.waitFor((x) => /\[berth\] dockerd✗/.test(header(x)), 'the embedded engine, dockerd still crossed', 5_000);
+    assert.match(header(s), /Images \(1\)/, 'the embedded engine was read although dockerd was shown first');
 
     await d.start();
     s = await p.waitFor((x) => /\[berth\] dockerd(?!✗)/.test(header(x)), 'the mark gone once it is back', 30_000);
