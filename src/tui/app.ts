@@ -96,10 +96,9 @@ export class App implements ActionCtx {
       error: (m) => onErr(new Error(m)),
       // an endpoint: read on connect and after each reconnect; a lost connection is said once
       ...(remote ? {
-        resync: async () => {
+        resync: () => {
           const first = !s.loaded;
-          await s.loadAll();
-          if (first) this.trace(`${s.name}: ${s.containers.all().length} containers listed ${performance.now().toFixed(0)} ms after process start`);
+          return s.loadAll(() => { if (first) this.trace(`${s.name}: ${s.containers.all().length} containers listed ${performance.now().toFixed(0)} ms after process start`); });
         },
         connected: (up: boolean, why?: string) => {
           const was = s.down;
@@ -118,17 +117,21 @@ export class App implements ActionCtx {
     this.screen.on('resize', () => { this.charts.destroy(); this.schedule(); });
     this.bindMouse();
     // the embedded engine answers at once: its containers are the first frame, before the
-    // slower image and volume loads; endpoints are read by their watchers, in parallel
+    // slower image and volume loads
     const first = this.session;
     if (first.engine.layout) await first.containers.loadAll().catch((e) => this.fail(e));
+    else this.watchers.get(first)!.start(); // an endpoint shown first: its request goes out now
     this.renderNow();
     this.trace(`first frame ${performance.now().toFixed(0)} ms after process start (cpu ${(process.cpuUsage().user / 1000).toFixed(0)} ms user)`);
+    // endpoints are read by their watchers once their events flow: started first, so they
+    // load while the embedded engine's slower lists (a du walk per volume) are read
+    for (const s of this.sessions) if (!s.engine.layout && s !== first) this.watchers.get(s)!.start();
     for (const s of this.sessions) {
-      if (!s.engine.layout) continue; // an endpoint is read by its watchers once its events flow
+      if (!s.engine.layout) continue;
       for (const m of s.models.values()) if (s !== first || m !== s.containers) await Promise.resolve().then(() => m.load()).catch((e) => this.fail(e));
       s.loaded = true;
+      this.watchers.get(s)!.start();
     }
-    for (const w of this.watchers.values()) w.start();
     // uptimes ("Up 5 minutes") move with the clock even when nothing happens
     this.clock = setInterval(() => this.schedule(), Math.max(this.config.refreshMs, 1000));
     this.clock.unref();

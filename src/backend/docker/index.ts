@@ -8,7 +8,7 @@ import type { EngineEvent } from '../../engine/events/index.js';
 import type { LogRecord } from '../../engine/log/index.js';
 import type { ProgressSink } from '../../engine/registry/index.js';
 import type { Backend, ContainerOps, EndpointSpec, ExecHandle, ImageItem, NetworkItem, ShellConnection, VolumeItem } from '../types.js';
-import { connect } from './connect.js';
+import { connect, modemOptions } from './connect.js';
 import { jsonLines } from './channel.js';
 import { toEvent, toSummary, type ApiContainer, type ApiEvent } from './map.js';
 import { apiLogs } from './logs.js';
@@ -22,19 +22,19 @@ const iso = (secs: number): string => new Date(secs * 1000).toISOString();
 export class DockerBackend implements Backend {
   readonly name: string;
   readonly address: string;
-  readonly docker: Dockerode;
+  private client?: Dockerode;
   private readonly sampler: ApiStatsSource;
   readonly containers: ContainerOps;
 
-  constructor(ep: EndpointSpec) {
+  constructor(private readonly ep: EndpointSpec) {
     this.name = ep.name;
     this.address = ep.dockerHost;
-    this.docker = connect(ep);
-    this.sampler = new ApiStatsSource(this.docker);
-    const d = this.docker;
+    modemOptions(ep); // a bad address fails here, before the screen is taken
+    this.sampler = new ApiStatsSource(() => this.docker);
+    const d = (): Dockerode => this.docker;
     const list = async (filters?: Record<string, string[]>): Promise<ApiContainer[]> =>
-      (await d.listContainers({ all: true, ...(filters ? { filters: JSON.stringify(filters) } : {}) })) as unknown as ApiContainer[];
-    const c = (id: string): Dockerode.Container => d.getContainer(id);
+      (await d().listContainers({ all: true, ...(filters ? { filters: JSON.stringify(filters) } : {}) })) as unknown as ApiContainer[];
+    const c = (id: string): Dockerode.Container => d().getContainer(id);
     this.containers = {
       list: async () => (await list()).map(toSummary),
       summary: async (ref: string): Promise<ContainerSummary> => {
@@ -48,10 +48,10 @@ export class DockerBackend implements Backend {
         const titles = t.Titles as string[], rows = (t.Processes ?? []) as string[][];
         return rows.map((p) => Object.fromEntries(titles.map((title, i) => [title, p[i]])));
       },
-      logs: (ref: string, opts: LogOptions): AsyncIterable<LogRecord> => apiLogs(d, ref, opts),
+      logs: (ref: string, opts: LogOptions): AsyncIterable<LogRecord> => apiLogs(d(), ref, opts),
       create: async (o: CreateOptions) => {
         const body = createBody(o);
-        const made = await d.createContainer(body as Dockerode.ContainerCreateOptions);
+        const made = await d().createContainer(body as Dockerode.ContainerCreateOptions);
         const info = await made.inspect();
         return { id: made.id, name: info.Name.replace(/^\//, '') };
       },
@@ -63,12 +63,12 @@ export class DockerBackend implements Backend {
       unpause: async (ref: string) => { await c(ref).unpause(); },
       remove: async (ref: string, opts: { force?: boolean }) => { await c(ref).remove({ force: opts.force }); },
       prune: async () => {
-        const r = await d.pruneContainers();
+        const r = await d().pruneContainers();
         return { deleted: r.ContainersDeleted ?? [], reclaimed: r.SpaceReclaimed ?? 0 };
       },
-      exec: (ref: string, o: ExecOptions): Promise<ExecHandle> => createExec(d, ref, o),
-      execAttach: (er: ExecHandle): Promise<ShellConnection> => attachExec(d, er),
-      execWait: (er: ExecHandle) => waitExec(d, er),
+      exec: (ref: string, o: ExecOptions): Promise<ExecHandle> => createExec(d(), ref, o),
+      execAttach: (er: ExecHandle): Promise<ShellConnection> => attachExec(d(), er),
+      execWait: (er: ExecHandle) => waitExec(d(), er),
       volumeUsers: async () => {
         const m = new Map<string, string[]>();
         for (const x of await list()) for (const v of x.Mounts ?? []) if (v.Type === 'volume' && v.Name) m.set(v.Name, [...(m.get(v.Name) ?? []), x.Id]);
@@ -121,6 +121,9 @@ export class DockerBackend implements Backend {
   readonly registry = {
     pull: (ref: string, opts: { progress: ProgressSink }) => apiPull(this.docker, ref, opts.progress),
   };
+
+  /** The client, made on first use: loading dockerode (and ssh2) is not the first frame's cost. */
+  get docker(): Dockerode { return (this.client ??= connect(this.ep)); }
 
   stats(): ApiStatsSource { return this.sampler; }
 

@@ -53,7 +53,7 @@ export class ApiStatsSource implements StatsSource {
   private readonly streams = new Map<string, Watched>();
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly docker: Dockerode) {}
+  constructor(private readonly client: () => Dockerode) {}
 
   subscribe(id: string, listener: (s: StatsSample) => void): () => void {
     let w = this.streams.get(id);
@@ -90,7 +90,7 @@ export class ApiStatsSource implements StatsSource {
 
   private async follow(id: string, w: Watched): Promise<void> {
     try {
-      const stream = (await this.docker.getContainer(id).stats({ stream: true, abortSignal: w.ac.signal } as never)) as unknown as NodeJS.ReadableStream;
+      const stream = (await this.client().getContainer(id).stats({ stream: true, abortSignal: w.ac.signal } as never)) as unknown as NodeJS.ReadableStream;
       for await (const doc of jsonLines<ApiStats>(stream, w.ac.signal)) {
         w.pending = toSample(id, doc, Date.now());
       }

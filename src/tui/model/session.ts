@@ -44,9 +44,11 @@ export class EngineSession {
 
   get name(): string { return this.engine.name; }
 
-  /** Reads every list (an endpoint's first read, and again after a reconnect). */
-  async loadAll(): Promise<void> {
+  /** Reads every list (an endpoint's first read, and again after a reconnect): the containers
+   * first (`listed` is told), then the others together. */
+  async loadAll(listed?: () => void): Promise<void> {
     await this.containers.loadAll();
+    listed?.();
     await Promise.all([...this.models.values()].filter((m) => m !== this.containers).map((m) => m.load()));
     this.loaded = true;
   }
