@@ -67,6 +67,9 @@ export interface NetworkItem {
 export interface StatsSource {
   subscribe(id: string, listener: (s: StatsSample) => void): () => void;
   close(): void;
+  /** Why a subscribed container has no samples when the engine refused them (e.g. podman
+   * without cgroup v2 for a rootless user): shown instead of charts, said once. */
+  unavailable?(id: string): string | undefined;
 }
 
 export interface ContainerOps {

@@ -86,7 +86,9 @@ function renderDetails(app: RenderCtx): void {
   if (s.tab === 'stats') {
     const h = app.stats.history(item.id);
     const l = h?.latest;
-    const summary = !l || !l.running ? 'not running: no samples (the history below is what was seen while it ran)'
+    const refused = app.stats.unavailable(item.id);
+    const summary = refused ? `stats unavailable on this engine: ${refused}`
+      : !l || !l.running ? 'not running: no samples (the history below is what was seen while it ran)'
       : `CPU ${l.cpu?.percent.toFixed(1) ?? '-'}% of one CPU (${l.cpu?.onlineCpus ?? '?'} online) · mem ${l.memory ? `${size(l.memory.used)} / ${size(l.memory.limit)}` : '-'} · pids ${l.pids ?? '-'} · history: ${Math.round((h?.span() ?? 0) / 1000)}s kept in ${h ? h.bucketMs / 1000 : 2}s averages; charts show the last ${CHART_WINDOW_MS / 60000} min`;
     const drawn = app.charts.show(h);
     L.content.setContent(esc(cell(summary, width)) + (drawn ? '' : `\n{${t.dim}-fg}${esc(cell(`the pane is too small for charts (${width}×${height}); a bigger window shows them`, width))}{/${t.dim}-fg}`));

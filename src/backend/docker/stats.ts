@@ -45,7 +45,7 @@ export function toSample(id: string, s: ApiStats, at: number): StatsSample {
   };
 }
 
-interface Watched { listeners: Set<(s: StatsSample) => void>; ac: AbortController; ended?: boolean; pending?: StatsSample }
+interface Watched { listeners: Set<(s: StatsSample) => void>; ac: AbortController; ended?: boolean; pending?: StatsSample; refused?: string }
 
 const TICK_MS = 1000;
 
@@ -85,8 +85,10 @@ export class ApiStatsSource implements StatsSource {
   /** The container (re)started: a stream that ended with it is opened again for its subscribers. */
   reopen(id: string): void {
     const w = this.streams.get(id);
-    if (w?.ended) { w.ended = false; void this.follow(id, w); }
+    if (w?.ended) { w.ended = false; w.refused = undefined; void this.follow(id, w); }
   }
+
+  unavailable(id: string): string | undefined { return this.streams.get(id)?.refused; }
 
   private async follow(id: string, w: Watched): Promise<void> {
     try {
@@ -94,8 +96,11 @@ export class ApiStatsSource implements StatsSource {
       for await (const doc of jsonLines<ApiStats>(stream, w.ac.signal)) {
         w.pending = toSample(id, doc, Date.now());
       }
-    } catch {
-      // not running, gone, or the connection dropped: no samples (see the header comment)
+    } catch (e) {
+      // gone, or the connection dropped: no samples (see the header comment); an answer
+      // refusing them (an HTTP status) is what this engine cannot do, kept to be shown
+      const status = (e as { statusCode?: number }).statusCode;
+      if (status && status !== 404 && !w.ac.signal.aborted) w.refused = (e as { json?: { message?: string } }).json?.message ?? (e as Error).message;
     } finally {
       w.ended = true;
     }

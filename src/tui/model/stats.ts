@@ -17,6 +17,9 @@ export class StatsModel {
 
   history(id: string): StatsHistory | undefined { return this.histories.get(id); }
 
+  /** Why the engine gives no samples for `id` (an endpoint that cannot), if it said. */
+  unavailable(id: string): string | undefined { return this.sampler.unavailable?.(id); }
+
   /** Makes the subscribed set exactly `ids` (visible running containers); the selected
    * container's history is kept even when it scrolls away, so its charts do not restart. */
   watch(ids: Iterable<string>): void {
