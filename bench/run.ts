@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --density N] [-- --only start,engine,pull,density,cli,stats,throughput,network,build,api]`: every
+// `npm run bench [-- --quick] [-- --density N] [-- --only start,engine,pull,density,cli,stats,throughput,network,build,api,engines]`: every
 // comparison in one run, then bench/results/<date>.md. Each comparison gets its
 // own temp roots under one /tmp dir; the registry, dockerd, podman's containers
 // and the temp dir are removed at the end even when a comparison throws.
@@ -18,6 +18,7 @@ import { benchStatsAndTui } from './stats.js';
 import { benchThroughput } from './throughput.js';
 import { benchNetwork } from './network.js';
 import { benchApi } from './api.js';
+import { benchEngines } from './engines.js';
 import { anchorsDir, log, repoRoot, type Row } from './util.js';
 
 // As test/run.js: the whole bench runs in a network namespace of its own (lo up), so the
@@ -62,7 +63,7 @@ process.once('SIGINT', bail).once('SIGTERM', bail);
 try {
   log(`load average ${loadAtStart.join(' ')}; temp ${tmp}; ${quick ? 'quick' : 'full'} mode`);
   anchors = await startAnchors(tmp, {
-    docker: want('start') || want('pull') || want('throughput') || want('build') || want('api'),
+    docker: want('start') || want('pull') || want('throughput') || want('build') || want('api') || want('engines'),
     // throughput compares with docker alone, on berth's own busybox image
     kit: want('start') || want('engine') || want('pull') || want('density') || want('stats') || want('network') || want('api') || want('cli'),
   });
@@ -78,6 +79,7 @@ try {
     ['network', () => benchNetwork(anchors!, { rounds: cfg.startRounds, mib: cfg.netMiB, containers: cfg.density })],
     ['build', () => benchBuild(anchors!, cfg.buildRounds)],
     ['api', () => benchApi(anchors!, { rounds: cfg.startRounds, containers: cfg.density })],
+    ['engines', () => benchEngines(anchors!, cfg)],
   ];
   for (const [name, f] of steps) {
     if (!want(name)) continue;

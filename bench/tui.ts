@@ -40,13 +40,13 @@ const tmux = (...args: string[]) => spawnSync('tmux', ['-L', sock, ...args], { e
 const isFirstFrame = (screen: string) => / berth .*Containers \(\d+\)/.test(screen) && /Containers — /.test(screen);
 
 /** new-session running cmd → ms until its pane shows a first frame; the session is left running. */
-async function timeToFrame(session: string, cmd: string): Promise<number> {
+async function timeToFrame(session: string, cmd: string, isFrame = isFirstFrame): Promise<number> {
   const t0 = performance.now();
   const s = tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', cmd);
   if (s.status !== 0) throw new Error(`tmux: ${s.stderr}`);
   for (;;) {
     const screen = tmux('capture-pane', '-p', '-t', session).stdout;
-    if (isFirstFrame(screen)) return performance.now() - t0;
+    if (isFrame(screen)) return performance.now() - t0;
     if (performance.now() - t0 > 30000) throw new Error(`no first frame in 30 s:\n${screen}`);
     await sleep(2);
   }
@@ -68,10 +68,13 @@ function highlighted(screen: string): string {
   return hits.join(',');
 }
 
-export async function benchTui(root: string, opts: { idleSeconds: number; keypresses: number; frames: number }): Promise<TuiFigures> {
+/** `args`: more arguments (`tui -H … --engine dockerd`); `frame`: what a first frame shows
+ *  (default: the embedded engine's header and list); `inProcess`: berth's own trace line. */
+export async function benchTui(root: string, opts: { idleSeconds: number; keypresses: number; frames: number; args?: string[]; frame?: (screen: string) => boolean; inProcess?: RegExp }): Promise<TuiFigures> {
   const logDir = mkdtempSync(join(tmpdir(), 'berth-bench-tui-'));
   const traceLog = join(logDir, 'tui.log');
-  const cmd = `exec env TERM=xterm-256color NCURSES_NO_UTF8_ACS=1 BERTH_TUI_LOG=${traceLog} ${process.execPath} -- ${berthBin} --root ${root}`;
+  const cmd = `exec env -u DOCKER_HOST TERM=xterm-256color NCURSES_NO_UTF8_ACS=1 BERTH_TUI_LOG=${traceLog} ${process.execPath} -- ${berthBin} --root ${root} ${(opts.args ?? []).join(' ')}`;
+  const frameTest = opts.frame ?? isFirstFrame;
   const floorCmd = `printf ' berth   1 Containers (0)\\nContainers — 0 of 0\\n'; exec sleep 1000`;
   try {
     tmux('new-session', '-d', '-s', 'keep', 'exec sleep 100000'); // the server, started once
@@ -79,19 +82,19 @@ export async function benchTui(root: string, opts: { idleSeconds: number; keypre
     for (let i = 0; i < opts.frames; i++) {
       for (const which of i % 2 ? ['floor', 'berth'] : ['berth', 'floor']) {
         const session = `${which}-${i}`;
-        if (which === 'berth') frames.push(await timeToFrame(session, cmd));
+        if (which === 'berth') frames.push(await timeToFrame(session, cmd, frameTest));
         else floors.push(await timeToFrame(session, floorCmd));
         if (i < opts.frames - 1 || which === 'floor') tmux('kill-session', '-t', session);
         await sleep(300);
       }
     }
     const last = `berth-${opts.frames - 1}`;
-    const inProcess = [...readFileSync(traceLog, 'utf8').matchAll(/first frame (\d+) ms after process start/g)].map((m) => Number(m[1]));
+    const inProcess = [...readFileSync(traceLog, 'utf8').matchAll(new RegExp(opts.inProcess ?? /first frame (\d+) ms after process start/, 'g'))].map((m) => Number(m[1]));
     const pid = Number(tmux('display', '-p', '-t', last, '#{pane_pid}').stdout.trim());
     await sleep(1500); // let the first stats tick and any lazy loading pass
 
     let keypress: Summary | undefined;
-    const rowCount = Number(/Containers \((\d+)\)/.exec(tmux('capture-pane', '-p', '-t', last).stdout)?.[1] ?? 0);
+    const rowCount = Number(/Containers — \d+ of (\d+)/.exec(tmux('capture-pane', '-p', '-t', last).stdout)?.[1] ?? 0);
     if (rowCount >= 2 && opts.keypresses > 0) {
       const times: number[] = [];
       for (let i = 0; i < opts.keypresses; i++) {

@@ -73,6 +73,25 @@ const keepBlessedDirname = {
   },
 };
 
+/** dockerode loads ssh2 (docker-modem's ssh://) and gRPC (BuildKit sessions) when it is
+ *  loaded, ~1 s of module set-up on this machine, for features most endpoints never use:
+ *  each becomes a require on first use. */
+/** @type {import('esbuild').Plugin} */
+const lazyDockerDeps = {
+  name: 'lazy-docker-deps',
+  setup(b) {
+    const patch = (file, from, to) => b.onLoad({ filter: file }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      if (!src.includes(from)) throw new Error(`${args.path}: "${from}" not found (dockerode changed: update lazyDockerDeps)`);
+      return { contents: src.replace(from, to), loader: 'js' };
+    });
+    patch(/[\\/]docker-modem[\\/]lib[\\/]ssh\.js$/, "var Client = require('ssh2').Client,",
+      "var Client = function () { return new (require('ssh2').Client)(); },");
+    patch(/[\\/]dockerode[\\/]lib[\\/]docker\.js$/, "withSession = require('./session'),",
+      "withSession = function () { return require('./session').apply(this, arguments); },");
+  },
+};
+
 await build({
   absWorkingDir: root,
   entryPoints: {
@@ -86,13 +105,15 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  // term.js and pty.js: blessed's Terminal widget, which berth does not use (not installed)
-  external: ['node-pty', 'term.js', 'pty.js'],
+  // term.js and pty.js: blessed's Terminal widget, which berth does not use (not installed);
+  // ssh2 (dockerode's ssh://) tries its optional native helpers (cpu-features, sshcrypto.node)
+  // in a try and works without them: left unbundled, they are simply not found
+  external: ['node-pty', 'term.js', 'pty.js', 'cpu-features', '*.node'],
   // code that finds files next to itself sees the bundle's location: the addon and the
   // themes are searched upwards from it, cleanup-main.js is the bundle's sibling
   define: { 'import.meta.url': '__bundle_url' },
   banner: { js: "const __bundle_url = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [lazyDefaultExports, bundleLazyRequires, keepBlessedDirname],
+  plugins: [lazyDefaultExports, bundleLazyRequires, keepBlessedDirname, lazyDockerDeps],
   legalComments: 'eof', // the bundled packages' licence notices, kept at the end
   logLevel: 'warning',
 });

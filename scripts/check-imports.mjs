@@ -2,8 +2,9 @@
 // after tsc and by test/architecture/imports.test.ts. The compiler already refuses what
 // project references can say (src/*/tsconfig.json: the engine sees no face, the api and
 // the tui see no other face); references are transitive, so these rules are kept here:
-// no face reaches native; a face imports an engine folder only through its index.ts (the
-// engine's top-level files are faces of their own); native imports nothing of berth; and
+// no face reaches native; a face (and the backend, between the tui and the engine)
+// imports an engine folder only through its index.ts (the engine's top-level files are
+// faces of their own); the backend imports only the engine; native imports nothing of berth; and
 // bundled code has no import() of a package (bin/berth.js runs the bundle as a script,
 // where a package must be require()d).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -11,6 +12,8 @@ import { dirname, join, normalize, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const FACES = new Set(['cli', 'tui', 'api']);
+/** Between the faces and the engine: the engine interface the TUI drives (src/backend/). */
+const BACKEND = 'backend';
 
 /** Every import, export-from and import() of a file's text (comments stripped first). */
 export function importsOf(text) {
@@ -45,9 +48,10 @@ export function violations(src, files) {
       else if (layer === 'backend' && (FACES.has(target) || target === 'native')) bad.push(`${where}: the backend imports the engine only`);
       else if (layer === 'engine' && target !== 'native') bad.push(`${where}: the engine imports no face`);
       else if (FACES.has(layer) && target === 'native') bad.push(`${where}: a face goes through the engine, never native`);
+      else if (layer === BACKEND && target !== 'engine') bad.push(`${where}: the backend imports only the engine`);
       else if (layer === 'api' && (target === 'cli' || target === 'tui')) bad.push(`${where}: the api imports no other face`);
       else if (layer === 'tui' && (target === 'cli' || target === 'api')) bad.push(`${where}: the tui imports no other face`);
-      else if (FACES.has(layer) && target === 'engine' && to.length > 2 && to[to.length - 1] !== 'index.js') {
+      else if ((FACES.has(layer) || layer === BACKEND) && target === 'engine' && to.length > 2 && to[to.length - 1] !== 'index.js') {
         bad.push(`${where}: past engine/${to[1]}/index.ts`);
       }
     }

@@ -13,7 +13,9 @@ cd "$(dirname "$0")/.."
 # apache2-utils: htpasswd (bcrypt) for the registry tests' auth-enabled docker-registry.
 # openssh-server/-client: the ssh:// endpoint tests run their own sshd on a loopback port
 # (test/helpers/sshd.ts); the package's own service is not needed by them.
-PKGS="build-essential python3 make g++ tar gzip ca-certificates tmux iproute2 procps skopeo umoci apache2-utils nftables openssh-server openssh-client"
+# docker.io and podman: the other engines the workstation drives through their API (tests
+# start each daemon on a socket of their own, see test/helpers/engines.ts).
+PKGS="build-essential python3 make g++ tar gzip ca-certificates tmux iproute2 procps skopeo umoci apache2-utils nftables openssh-server openssh-client docker.io podman"
 
 log=$(mktemp /tmp/berth-setup.XXXXXX)
 trap 'rm -f "$log"' EXIT

@@ -2,14 +2,14 @@
 // each taking the IDs it applies to (the marked rows, or the selected one) and
 // returning a short report for the status line. Errors are thrown to the
 // caller, which shows them; nothing here touches the screen.
-import type { Engine } from '../engine/index.js';
+import type { Backend } from '../backend/index.js';
 import { createProgress, policyFrom, type ProgressSink } from '../engine/registry/index.js';
 import { toCreateOptions, type RunFields } from './model/run-spec.js';
 
 export type ContainerVerb = 'start' | 'stop' | 'restart' | 'kill' | 'pause' | 'remove';
 
 /** Runs `verb` on each container; returns "stopped 2" or throws the first error after trying all. */
-export async function containerAction(engine: Engine, verb: ContainerVerb, ids: string[], opts: { force?: boolean } = {}): Promise<string> {
+export async function containerAction(engine: Backend, verb: ContainerVerb, ids: string[], opts: { force?: boolean } = {}): Promise<string> {
   const errors: string[] = [];
   let done = 0;
   await Promise.all(ids.map(async (id) => {
@@ -21,8 +21,7 @@ export async function containerAction(engine: Engine, verb: ContainerVerb, ids: 
         case 'restart': await c.restart(id); break;
         case 'kill': await c.killByUser(id, 'SIGKILL'); break; // as the CLI's kill: ends the restart policy
         case 'pause': {
-          const st = c.state(c.find(id));
-          if (st.paused) await c.unpause(id); else await c.pause(id);
+          if ((await c.summary(id)).state === 'paused') await c.unpause(id); else await c.pause(id);
           break;
         }
         case 'remove': await c.remove(id, { force: opts.force }); break; // without force a running one is refused, as rm
@@ -39,7 +38,7 @@ export async function containerAction(engine: Engine, verb: ContainerVerb, ids: 
 
 /** Creates and starts a container from the run form; returns its name. */
 /** The run form: pulls the image first when it is not in the store (docker's default). */
-export async function runContainer(engine: Engine, fields: RunFields, onPull?: (ref: string) => void): Promise<{ id: string; name: string }> {
+export async function runContainer(engine: Backend, fields: RunFields, onPull?: (ref: string) => void): Promise<{ id: string; name: string }> {
   if (await engine.needsPull(fields.image)) {
     onPull?.(fields.image);
     await engine.registry.pull(fields.image, { policy: policyFrom(), progress: createProgress('quiet') });
@@ -51,7 +50,7 @@ export async function runContainer(engine: Engine, fields: RunFields, onPull?: (
 }
 
 /** rmi [-f] of each reference; says what was deleted and what only lost a tag. */
-export async function removeImages(engine: Engine, refs: string[], force = false): Promise<string> {
+export async function removeImages(engine: Backend, refs: string[], force = false): Promise<string> {
   const errors: string[] = [];
   let deleted = 0, untagged = 0;
   for (const ref of refs) {
@@ -65,7 +64,7 @@ export async function removeImages(engine: Engine, refs: string[], force = false
   return [deleted || !untagged ? n(deleted, 'removed') : '', untagged ? n(untagged, 'untagged') : ''].filter(Boolean).join(', ');
 }
 
-export async function removeVolumes(engine: Engine, names: string[], force = false): Promise<string> {
+export async function removeVolumes(engine: Backend, names: string[], force = false): Promise<string> {
   const errors: string[] = [];
   for (const n of names) {
     try { await engine.removeVolume(n, { force }); } catch (e) { errors.push((e as Error).message); }
@@ -101,7 +100,7 @@ const fmt = (n: number): string => {
   return `${Number(v.toPrecision(3))}${u[i]}`;
 };
 
-export async function pullImage(engine: Engine, ref: string, progress: PullProgress): Promise<void> {
+export async function pullImage(engine: Backend, ref: string, progress: PullProgress): Promise<void> {
   try {
     const r = await engine.registry.pull(ref, { policy: policyFrom(), progress });
     progress.result = `${r.changed ? 'Downloaded newer image' : 'Image is up to date'}: ${ref} (${r.digest.slice(0, 19)}…)`;

@@ -1,15 +1,18 @@
 // The workstation: models fed by watchers, UI state changed by keys, and one
 // coalesced render per change. Keys go through the keymap (data); every
-// handler's failure lands in the status line, never on the terminal.
+// handler's failure lands in the status line, never on the terminal. Each engine
+// has a session of its own (model/session.ts); the models named here are the
+// shown engine's.
 import type { Widgets } from 'blessed';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import type { Engine } from '../engine/index.js';
+import type { Backend } from '../backend/index.js';
 import type { ContainerListModel } from './model/containers.js';
-import { StatsModel } from './model/stats.js';
-import { LogModel } from './model/logs.js';
-import { DetailsModel } from './model/details.js';
-import { ShellModel } from './model/shells.js';
+import type { StatsModel } from './model/stats.js';
+import type { LogModel } from './model/logs.js';
+import type { DetailsModel } from './model/details.js';
+import { keyBytes, type ShellModel, type ShellSession } from './model/shells.js';
+import { ENGINE_UI_KEYS, EngineSession, type EngineUiState } from './model/session.js';
 import { JsonTree } from './model/json-tree.js';
 import { Watchers } from './model/watchers.js';
 import { RUN_FIELDS, emptyRunFields, type RunFields } from './model/run-spec.js';
@@ -32,17 +35,20 @@ import type { ActionCtx, AnyView, ListModel, Selected } from './views/view.js';
 export class App implements ActionCtx {
   readonly state: UiState;
   readonly views = VIEWS;
-  /** Each view's list model, by view name. */
-  private readonly models = new Map<string, ListModel<unknown>>();
-  readonly containers: ContainerListModel;
-  readonly stats: StatsModel;
-  readonly logs: LogModel;
-  readonly details: DetailsModel;
-  readonly shells: ShellModel;
+  /** Every engine (the embedded one first), each with its own models and watchers. */
+  readonly sessions: EngineSession[];
+  private active = 0;
+  get session(): EngineSession { return this.sessions[this.active]; }
+  get engine(): Backend { return this.session.engine; }
+  get containers(): ContainerListModel { return this.session.containers; }
+  get stats(): StatsModel { return this.session.stats; }
+  get logs(): LogModel { return this.session.logs; }
+  get details(): DetailsModel { return this.session.details; }
+  get shells(): ShellModel { return this.session.shells; }
   readonly tree = new JsonTree();
   readonly layout: Layout;
   readonly charts: ChartsPanel;
-  private readonly watchers: Watchers;
+  private readonly watchers = new Map<EngineSession, Watchers>();
   private readonly handlers: Record<string, Handler>;
   /** The rows the list shows now (filtered). Rebuilt on demand after any change: keys that
    * arrive in one burst (fast typing, paste) must act on the list their filter made, not on
@@ -58,33 +64,52 @@ export class App implements ActionCtx {
   private clock?: NodeJS.Timeout;
   private quitResolve?: () => void;
 
-  constructor(readonly engine: Engine, readonly screen: Widgets.Screen, public theme: Theme, readonly keymap: Keymap, readonly config: TuiConfig) {
+  constructor(backends: readonly Backend[], readonly screen: Widgets.Screen, public theme: Theme, readonly keymap: Keymap, readonly config: TuiConfig, shownFirst = 0) {
     this.state = initialState(VIEWS.map((v) => v.name), config.mouse);
-    for (const v of VIEWS) this.models.set(v.name, v.model(engine));
-    this.containers = this.models.get('containers') as ContainerListModel;
-    this.stats = new StatsModel(engine.stats());
-    this.logs = new LogModel(engine);
-    this.details = new DetailsModel(engine);
-    this.shells = new ShellModel(engine);
+    this.sessions = backends.map((b) => new EngineSession(b, VIEWS));
+    this.active = shownFirst;
     this.layout = buildLayout(screen, theme);
     this.charts = new ChartsPanel(this.layout.content, theme);
     this.handlers = handlerTable(this);
-    const onErr = (e: unknown): void => this.fail(e);
-    for (const m of [...[...this.models.values()].map((x) => x.changed), this.stats.ticked, this.logs.changed, this.details.changed]) m.onError = onErr;
-    for (const m of this.models.values()) m.changed.on(() => this.listChanged());
-    this.stats.ticked.on(() => {
-      if (this.state.tab === 'top' && this.state.view === 'containers') this.details.reloadProcesses();
+    for (const s of this.sessions) this.hook(s);
+  }
+
+  /** Wires one engine's models to the screen: only the engine shown draws and reports; the
+   * others keep their models current (and their errors out of the status line). */
+  private hook(s: EngineSession): void {
+    const shown = (): boolean => s === this.session && !this.closed;
+    const onErr = (e: unknown): void => { if (shown()) this.fail(e); else this.trace(`${s.name}: ${(e as Error)?.stack ?? String(e)}`); };
+    for (const m of [...[...s.models.values()].map((x) => x.changed), s.stats.ticked, s.logs.changed, s.details.changed]) m.onError = onErr;
+    for (const m of s.models.values()) m.changed.on(() => { if (shown()) this.listChanged(); });
+    s.stats.ticked.on(() => {
+      if (!shown()) return;
+      if (this.state.tab === 'top' && this.state.view === 'containers') void this.details.reloadProcesses();
       this.schedule();
     });
-    this.logs.changed.on(() => this.schedule());
-    this.shells.changed.on(() => this.schedule());
-    this.logs.failed.on((m) => this.say(m, true));
+    s.logs.changed.on(() => { if (shown()) this.schedule(); });
+    s.shells.changed.on(() => { if (shown()) this.schedule(); });
+    s.logs.failed.on((m) => { if (shown()) this.say(m, true); });
     // a document from an earlier selection never stays on screen under a new one's title
-    this.details.changed.on(() => { this.tree.set(this.details.inspect ?? {}); this.schedule(); });
-    this.watchers = new Watchers(engine, [...this.models.values()].filter((m) => m !== this.containers), {
-      container: (id, ev) => this.onContainerEvent(id, ev.action),
-      error: (m) => this.say(m, true),
-    });
+    s.details.changed.on(() => { if (shown()) { this.tree.set(s.details.inspect ?? {}); this.schedule(); } });
+    const remote = !s.engine.layout;
+    this.watchers.set(s, new Watchers(s.engine, [...s.models.values()].filter((m) => m !== s.containers), {
+      container: (id, ev) => this.onContainerEvent(s, id, ev.action),
+      error: (m) => onErr(new Error(m)),
+      // an endpoint: read on connect and after each reconnect; a lost connection is said once
+      ...(remote ? {
+        resync: () => {
+          const first = !s.loaded;
+          return s.loadAll(() => { if (first) this.trace(`${s.name}: ${s.containers.all().length} containers listed ${performance.now().toFixed(0)} ms after process start`); });
+        },
+        connected: (up: boolean, why?: string) => {
+          const was = s.down;
+          s.down = up ? undefined : why ?? 'unreachable';
+          if (!up && was === undefined) this.say(`engine ${s.name}: ${s.down} (retrying)`, true);
+          if (up && was !== undefined) this.say(`engine ${s.name}: connected again`);
+          this.schedule();
+        },
+      } : {}),
+    }));
   }
 
   /** Loads everything once, starts the watchers, and resolves when the user quits. */
@@ -92,11 +117,22 @@ export class App implements ActionCtx {
     this.screen.on('keypress', (ch: string | undefined, key: Widgets.Events.IKeyEventArg) => this.safely(() => this.onKey(ch, key)));
     this.screen.on('resize', () => { this.charts.destroy(); this.schedule(); });
     this.bindMouse();
-    this.containers.loadAll();
-    this.renderNow(); // first frame: the container list, before the slower image and volume loads
+    // the embedded engine answers at once: its containers are the first frame, before the
+    // slower image and volume loads
+    const first = this.session;
+    if (first.engine.layout) await first.containers.loadAll().catch((e) => this.fail(e));
+    else this.watchers.get(first)!.start(); // an endpoint shown first: its request goes out now
+    this.renderNow();
     this.trace(`first frame ${performance.now().toFixed(0)} ms after process start (cpu ${(process.cpuUsage().user / 1000).toFixed(0)} ms user)`);
-    for (const m of this.models.values()) if (m !== this.containers) await Promise.resolve().then(() => m.load()).catch((e) => this.fail(e));
-    this.watchers.start();
+    // endpoints are read by their watchers once their events flow: started first, so they
+    // load while the embedded engine's slower lists (a du walk per volume) are read
+    for (const s of this.sessions) if (!s.engine.layout && s !== first) this.watchers.get(s)!.start();
+    for (const s of this.sessions) {
+      if (!s.engine.layout) continue;
+      for (const m of s.models.values()) if (s !== first || m !== s.containers) await Promise.resolve().then(() => m.load()).catch((e) => this.fail(e));
+      s.loaded = true;
+      this.watchers.get(s)!.start();
+    }
     // uptimes ("Up 5 minutes") move with the clock even when nothing happens
     this.clock = setInterval(() => this.schedule(), Math.max(this.config.refreshMs, 1000));
     this.clock.unref();
@@ -111,11 +147,8 @@ export class App implements ActionCtx {
     this.closed = true;
     clearInterval(this.clock);
     clearTimeout(this.selectTimer);
-    this.watchers.stop();
-    this.logs.close();
-    this.shells.closeAll();
-    this.stats.close();
-    this.engine.stats().close();
+    for (const w of this.watchers.values()) w.stop();
+    for (const s of this.sessions) s.close();
     this.quitResolve?.();
   }
 
@@ -147,7 +180,32 @@ export class App implements ActionCtx {
 
   get view(): AnyView { return VIEWS.find((v) => v.name === this.state.view) ?? VIEWS[0]; }
 
-  model(view: AnyView): ListModel<unknown> { return this.models.get(view.name)!; }
+  model(view: AnyView): ListModel<unknown> { return this.session.models.get(view.name)!; }
+
+  engines(): Array<{ name: string; active: boolean; down?: string }> {
+    return this.sessions.map((s) => ({ name: s.name, active: s === this.session, down: s.down }));
+  }
+
+  /** Shows another engine (the next one, or NAME): this one's UI state is kept with it, the
+   * other's comes back as it was left; both keep running (logs, charts, shells). */
+  switchEngine(name?: string): void {
+    const i = name ? this.sessions.findIndex((s) => s.name === name) : (this.active + 1) % this.sessions.length;
+    if (i < 0) return this.say(`no engine "${name}" (engines: ${this.sessions.map((s) => s.name).join(', ')})`, true);
+    if (i === this.active) return this.say(`engine ${this.session.name} is shown`);
+    const keep = {} as Record<string, unknown>;
+    for (const k of ENGINE_UI_KEYS) keep[k] = this.state[k];
+    this.session.saved = keep as unknown as EngineUiState;
+    this.active = i;
+    const next = this.session;
+    const fresh = initialState(VIEWS.map((v) => v.name), this.state.mouse);
+    for (const k of ENGINE_UI_KEYS) (this.state as unknown as Record<string, unknown>)[k] = (next.saved ?? fresh)[k];
+    this.state.mode = { kind: 'normal' };
+    this.charts.hide();
+    this.tree.set(next.details.inspect ?? {});
+    this.dirty = true;
+    this.say(`engine ${next.name} (${next.engine.address})${next.down ? `: unreachable, ${next.down}` : next.loaded ? '' : ': connecting…'}`, Boolean(next.down));
+    this.selectionChanged();
+  }
 
   private buildTable(): Table<unknown> {
     const v = this.view, p = this.state.per[v.name];
@@ -231,7 +289,7 @@ export class App implements ActionCtx {
       void this.details.select(sel);
       if (sel?.kind === 'container' && this.state.tab === 'logs') this.openLogs(sel.id);
       else if (sel?.kind !== 'container') this.logs.close();
-      if (this.state.tab === 'top') this.details.reloadProcesses();
+      if (this.state.tab === 'top') void this.details.reloadProcesses();
     }), 60);
   }
 
@@ -264,7 +322,7 @@ export class App implements ActionCtx {
     if (tab !== 'stats') this.charts.hide();
     const sel = this.currentItem();
     if (sel?.kind === 'container' && tab === 'logs') this.openLogs(sel.id);
-    if (tab === 'top') this.details.reloadProcesses();
+    if (tab === 'top') void this.details.reloadProcesses();
     this.schedule();
   }
 
@@ -285,20 +343,24 @@ export class App implements ActionCtx {
 
   // ---- events from the engine ------------------------------------------------
 
-  private onContainerEvent(id: string, action: string): void {
-    this.containers.refresh(id);
-    const c = this.containers.get(id);
-    if (action === 'die' && c?.oomKilled) this.say(`${c.name} was killed by the kernel: out of memory (OOM, exit ${c.exitCode ?? 137})`, true);
-    if (action === 'destroy') {
-      this.stats.forget(id);
-      for (const v of VIEWS) this.state.per[v.name].marks.delete(id);
-      if (this.logs.containerId === id) this.logs.close();
+  private onContainerEvent(s: EngineSession, id: string, action: string): void {
+    void s.containers.refresh(id);
+    // the engine shown keeps its UI state in this.state, the others in their session
+    const ui: EngineUiState | undefined = s === this.session ? this.state : s.saved;
+    if (action === 'die' && s === this.session) {
+      const c = s.containers.get(id);
+      if (c?.oomKilled) this.say(`${c.name} was killed by the kernel: out of memory (OOM, exit ${c.exitCode ?? 137})`, true);
     }
-    const sel = this.details.selected;
+    if (action === 'destroy') {
+      s.stats.forget(id);
+      if (ui) for (const v of VIEWS) ui.per[v.name].marks.delete(id);
+      if (s.logs.containerId === id) s.logs.close();
+    }
+    const sel = s.details.selected;
     if (sel?.kind === 'container' && sel.id === id) {
-      void this.details.reload();
+      void s.details.reload();
       // a restarted container writes to its log again: follow it again
-      if ((action === 'start' || action === 'restart') && this.state.tab === 'logs') this.logs.open(id, this.state.log.window);
+      if ((action === 'start' || action === 'restart') && ui?.tab === 'logs') s.logs.open(id, ui.log.window);
     }
   }
 
@@ -483,6 +545,7 @@ export class App implements ActionCtx {
     if (cmd === 'pull') { if (!arg) return this.startInput('pull', 'pull image: '); return this.pull(arg); }
     if (cmd === 'run') return this.openRunForm(arg);
     if (cmd === 'theme') return this.setTheme(arg);
+    if (cmd === 'engine' || cmd === 'engines') return arg ? this.switchEngine(arg) : this.say(`engines: ${this.engines().map((e) => `${e.active ? '*' : ''}${e.name}${e.down ? ' (unreachable)' : ''}`).join(', ')} — :engine NAME switches`);
     if (cmd === 'filter') { this.state.per[this.state.view].filter = arg; return this.selectionChanged(); }
     if (cmd === 'help') { this.state.mode = { kind: 'help', scroll: 0 }; return; }
     // an action by name, in the current contexts ("stop", "remove", "prune", "logs.search")
@@ -490,7 +553,7 @@ export class App implements ActionCtx {
       const name = cmd.includes('.') && !this.handlers[`${c}.${cmd}`] ? cmd : `${c}.${cmd}`;
       if (this.handlers[name]) return this.act(name, arg);
     }
-    this.say(`unknown command ":${cmd}" (:help for keys; commands: ${VIEWS.map((v) => v.name).join(', ')}, pull REF, run IMAGE, theme NAME, filter TEXT, q, or an action name)`, true);
+    this.say(`unknown command ":${cmd}" (:help for keys; commands: ${VIEWS.map((v) => v.name).join(', ')}, engine NAME, pull REF, run IMAGE, theme NAME, filter TEXT, q, or an action name)`, true);
   }
 
   setTheme(name: string): void {
@@ -527,7 +590,7 @@ export class App implements ActionCtx {
         for (const id of ids) {
           if (this.containers.get(id)?.state !== 'running') continue;
           let timeout = 10;
-          try { timeout = this.engine.containers.find(id).config.stopTimeout ?? 10; } catch { /* gone: the verb says so */ }
+          try { timeout = this.engine.embedded?.containers.find(id).config.stopTimeout ?? 10; } catch { /* gone: the verb says so */ }
           busy.set(id, { doing: verb === 'stop' ? 'stopping' : 'restarting', killAt: Date.now() + timeout * 1000 });
         }
       }

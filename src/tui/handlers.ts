@@ -87,6 +87,7 @@ export function handlerTable(app: ActionCtx): Record<string, Handler> {
     'global.panes': () => app.paneList(),
     'global.panes.next': () => app.nextPane(),
     'global.theme.save': () => app.saveTheme(),
+    'global.engine.next': (arg) => app.switchEngine(arg),
     'global.back': () => {
       const p = s.per[s.view];
       if (s.focus === 'details') s.focus = 'list';

@@ -1,7 +1,9 @@
 // `berth` (no command) and `berth tui`: the full-screen workstation over the
-// embedded engine. Owns the terminal for its lifetime and gives it back intact
+// embedded engine and any Docker Engine API endpoints (`-H`, DOCKER_HOST, the
+// standard sockets). Owns the terminal for its lifetime and gives it back intact
 // on quit, on an uncaught error and on SIGTERM/SIGHUP/SIGINT.
 import { Engine } from '../engine/index.js';
+import { DockerBackend, EmbeddedBackend, workstationEndpoints } from '../backend/index.js';
 import { App } from './app.js';
 import { DEFAULT_CONFIG, configPath, effectiveConfig, loadConfig } from './config.js';
 import { Keymap } from './keys.js';
@@ -16,6 +18,13 @@ export interface TuiOptions {
   theme?: string;
   /** Print the configuration in effect (every setting, every action's keys) and exit. */
   printConfig?: boolean;
+  /** Docker Engine API endpoints (`-H`), beside DOCKER_HOST, docker's contexts and the
+   * standard dockerd and podman sockets when they exist; the first is shown first. */
+  hosts?: string[];
+  /** docker's --context: its engine is shown first. */
+  context?: string;
+  /** The engine shown first, by name (default: the embedded one). */
+  engine?: string;
 }
 
 export async function runTui(opts: TuiOptions): Promise<void> {
@@ -46,7 +55,20 @@ export async function runTui(opts: TuiOptions): Promise<void> {
       theme = loadTheme(DEFAULT_CONFIG.theme);
     }
   }
-  const engine = Engine.open({ root: opts.root });
+  // the endpoints are resolved before the screen is taken: a bad -H, an unknown context or
+  // engine fails here in one line; connecting is the watchers' job, in the background
+  let chosen: ReturnType<typeof workstationEndpoints>;
+  try {
+    chosen = workstationEndpoints({ hosts: opts.hosts, context: opts.context, engine: opts.engine });
+  } catch (e) {
+    process.stderr.write(`berth: ${(e as Error).message}\n`);
+    process.exitCode = 125;
+    return;
+  }
+  // exits of containers started here are collected in this process: no cleanup process per exit
+  const engine = Engine.open({ root: opts.root, collectExits: true });
+  const backends = [new EmbeddedBackend(engine), ...chosen.endpoints.map((ep) => new DockerBackend(ep))];
+  const shownFirst = Math.max(0, backends.findIndex((b) => b.name === chosen.first));
   const keymap = new Keymap(config.keys);
 
   const term = usableTerm();
@@ -60,7 +82,7 @@ export async function runTui(opts: TuiOptions): Promise<void> {
   process.once('SIGHUP', onSignal);
   process.once('SIGINT', onSignal);
   process.once('exit', restore);
-  const app = new App(engine, screen, theme, keymap, config);
+  const app = new App(backends, screen, theme, keymap, config, shownFirst);
   // a bug in a callback must not leave the terminal raw: report in the status line and carry on
   const onCrash = (e: unknown): void => app.fail(e);
   process.on('uncaughtException', onCrash);

@@ -27,6 +27,7 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   b('global', 'mouse', ['m'], 'toggle mouse capture (off: select text with the mouse)'),
   b('global', 'theme.next', ['T'], 'next theme'),
   b('global', 'theme.save', [], 'keep the theme shown now in the config file (:theme.save)'),
+  b('global', 'engine.next', ['E'], 'next engine (embedded, dockerd, podman…; :engine NAME picks one)'),
   b('global', 'back', ['escape'], 'back: close details, clear marks or the filter'),
   b('global', 'panes', ['O'], 'open panes (shells, attachments, custom commands): pick one to go into it'),
   b('global', 'panes.next', ['`'], 'into the next open pane (cycles)'),

@@ -73,7 +73,7 @@ function runCustomCommand(ctx: ActionCtx, name: string, command: string): void {
   const argv = expandCommand(command, { ...f, [v.fields.kind]: f });
   const { rows, cols } = paneSize(ctx);
   // `berth …` inside the command reaches this berth's root
-  const s = ctx.shells.command(`${name} on ${String(f.Name ?? key)}`, argv, { view: v.name, row: key }, { BERTH_ROOT: ctx.engine.layout.root }, rows, cols);
+  const s = ctx.shells.command(`${name} on ${String(f.Name ?? key)}`, argv, { view: v.name, row: key }, ctx.engine.layout ? { BERTH_ROOT: ctx.engine.layout.root } : { DOCKER_HOST: ctx.engine.address }, rows, cols);
   enterPane(ctx, s);
 }
 

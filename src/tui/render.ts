@@ -30,7 +30,12 @@ function renderTabs(app: RenderCtx): void {
     const label = ` ${v.key} ${v.title} (${app.model(v).all().length}) `;
     return v.name === s.view ? `{${t.selectedFg}-fg}{${t.selectedBg}-bg}${label}{/}` : `{${t.dim}-fg}${label}{/${t.dim}-fg}`;
   }).join(' ');
-  app.layout.tabs.setContent(`{bold}{${t.title}-fg} berth {/${t.title}-fg}{/bold} ${tabs}  {${t.dim}-fg}${esc(app.engine.layout.root)}{/${t.dim}-fg}`);
+  // the engines, the shown one marked, an unreachable one crossed (✗), then where it is
+  const engines = app.engines().length < 2 ? '' : app.engines().map((e) => {
+    const label = `${e.name}${e.down ? '✗' : ''}`;
+    return e.active ? `{${t.selectedFg}-fg}{${t.selectedBg}-bg}[${esc(label)}]{/}` : e.down ? `{${t.error}-fg}${esc(label)}{/${t.error}-fg}` : `{${t.dim}-fg}${esc(label)}{/${t.dim}-fg}`;
+  }).join(' ') + ' ';
+  app.layout.tabs.setContent(`{bold}{${t.title}-fg} berth {/${t.title}-fg}{/bold} ${tabs}  ${engines}{${t.dim}-fg}${esc(app.engine.address)}{/${t.dim}-fg}`);
 }
 
 function renderList(app: RenderCtx): void {
@@ -95,7 +100,9 @@ function renderDetails(app: RenderCtx): void {
   if (s.tab === 'stats') {
     const h = app.stats.history(item.id);
     const l = h?.latest;
-    const summary = !l || !l.running ? 'not running: no samples (the history below is what was seen while it ran)'
+    const refused = app.stats.unavailable(item.id);
+    const summary = refused ? `stats unavailable on this engine: ${refused}`
+      : !l || !l.running ? 'not running: no samples (the history below is what was seen while it ran)'
       : `CPU ${l.cpu?.percent.toFixed(1) ?? '-'}% of one CPU (${l.cpu?.onlineCpus ?? '?'} online) · mem ${l.memory ? `${size(l.memory.used)} / ${size(l.memory.limit)}` : '-'} · pids ${l.pids ?? '-'} · history: ${Math.round((h?.span() ?? 0) / 1000)}s kept in ${h ? h.bucketMs / 1000 : 2}s averages; charts show the last ${CHART_WINDOW_MS / 60000} min`;
     const drawn = app.charts.show(h, Date.now(), chartLimits(app.details.selected?.id === item.id ? app.details.inspect : undefined));
     const why = drawn === 'small' ? `the pane is too small for charts (${width}×${height}); a bigger window shows them`

@@ -31,14 +31,17 @@ test('each kind of break is caught', () => {
     f('native/h.ts', "import { x } from '../engine/index.js';"),
     f('backend/i.ts', "import { x } from '../native/index.js';"),
     f('backend/j.ts', "import { y } from '../tui/app.js';"),
+    f('backend/docker/j.ts', "import type { L } from '../../engine/log/record.js';"),
   ]);
-  assert.equal(bad.length, 9, bad.join('\n'));
+  assert.equal(bad.length, 10, bad.join('\n'));
   assert.equal(check.violations(src, [
     f('cli/ok.ts', "import { Engine } from '../engine/index.js';\nimport { x } from '../engine/volume/index.js';\n// import y from '../native/index.js'\n"),
     f('cli/ok2.ts', "import { f } from '../engine/format.js'; const t = typeof import('@xterm/headless'); await import('../tui/index.js');"),
     f('engine/ok.ts', "import { n } from '../native/index.js'; await import('./pull.js'); await import('node:fs');"),
     f('backend/ok.ts', "import { BerthError } from '../engine/index.js';"),
     f('cli/ok3.ts', "import { resolveEndpoints } from '../backend/endpoints.js';"),
+    f('backend/ok.ts', "import type { L } from '../engine/log/index.js'; import { D } from './docker/index.js';"),
+    f('tui/ok.ts', "import type { Backend } from '../backend/index.js';"),
   ]), []);
 });
 

@@ -2,8 +2,7 @@
 // (navigable JSON, environment and mounts come from it) and, for a running
 // container, its processes. Re-read when the item changes or an event names it;
 // processes are re-read on the stats tick only while their tab is shown.
-import type { Engine } from '../../engine/index.js';
-import type { ProcessRow } from '../../engine/container/index.js';
+import type { Backend } from '../../backend/index.js';
 import { Emitter } from './emitter.js';
 
 /** What the details area shows for a row: its inspect document, and whether it is a container. */
@@ -20,11 +19,11 @@ export interface Selected {
 export class DetailsModel {
   selected?: Selected;
   inspect?: Record<string, unknown>;
-  processes: ProcessRow[] = [];
+  processes: readonly object[] = [];
   error?: string;
   readonly changed = new Emitter<void>();
 
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: Backend) {}
 
   async select(sel: Selected | undefined): Promise<void> {
     const same = sel && this.selected && sel.kind === this.selected.kind && sel.id === this.selected.id;
@@ -50,11 +49,13 @@ export class DetailsModel {
   }
 
   /** Re-reads the processes of the selected running container. */
-  reloadProcesses(): void {
+  async reloadProcesses(): Promise<void> {
     const sel = this.selected;
     if (sel?.kind !== 'container') return;
     try {
-      this.processes = this.engine.containers.top(sel.id);
+      const rows = await this.engine.containers.top(sel.id);
+      if (this.selected !== sel) return;
+      this.processes = rows;
     } catch {
       this.processes = []; // not running: the tab says so
     }

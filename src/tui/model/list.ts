@@ -3,10 +3,10 @@
 // networks (one small JSON file each). Containers change one at a time and
 // have their own model (containers.ts).
 import type { EngineEvent } from '../../engine/events/index.js';
-import type { Engine } from '../../engine/index.js';
+import type { Backend } from '../../backend/index.js';
 import { Emitter } from './emitter.js';
 
-type Layout = Engine['layout'];
+type Layout = NonNullable<Backend['layout']>;
 
 /** A list the view draws, kept current by the watchers (never re-listed on a timer). */
 export interface ListModel<T> {
@@ -36,8 +36,13 @@ export class LoadedList<T> implements ListModel<T> {
     this.watchDir = source.watchDir;
   }
 
+  private reads = 0;
+
   async load(): Promise<void> {
-    this.list = await this.source.read();
+    const n = ++this.reads;
+    const list = await this.source.read();
+    if (n !== this.reads) return; // a later read is in flight (an endpoint may answer out of order)
+    this.list = list;
     this.changed.emit();
   }
 

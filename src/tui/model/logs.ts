@@ -4,7 +4,7 @@
 // again from where the buffer is. Views are told at most every 50 ms, however
 // fast the container writes. A line is read to at most its last 32 KiB (the
 // buffer keeps 8192 characters of it): a log of one 48 MB line is not held.
-import type { Engine } from '../../engine/index.js';
+import type { Backend } from '../../backend/index.js';
 import { Emitter } from './emitter.js';
 import { LogBuffer } from './log-buffer.js';
 
@@ -33,7 +33,7 @@ export class LogModel {
   following = false;
   window: LogWindow = 'tail';
 
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: Backend) {}
 
   /** Shows `id`'s log from `window` on (replacing any other container's or window's). */
   open(id: string, window: LogWindow = this.window): void {
@@ -86,7 +86,7 @@ export class LogModel {
     }
     // the follow saw an exit, but a new run may have started since (its start event found
     // this follow still going, so nothing else will follow it): follow that run too
-    if (!ended && this.abort === ac && !ac.signal.aborted && this.containerId === id && this.running(id)) void this.follow(id);
+    if (!ended && this.abort === ac && !ac.signal.aborted && this.containerId === id && await this.running(id)) void this.follow(id);
   }
 
   /**
@@ -116,9 +116,10 @@ export class LogModel {
     return take.length;
   }
 
-  private running(id: string): boolean {
+  private async running(id: string): Promise<boolean> {
     try {
-      return this.engine.containers.state(this.engine.containers.find(id)).running;
+      const st = (await this.engine.containers.summary(id)).state;
+      return st === 'running' || st === 'paused';
     } catch {
       return false; // removed
     }

@@ -8,8 +8,8 @@
 // draws 256 colours.
 import { createRequire } from 'node:module';
 import type { IBufferCell, IBufferLine, Terminal } from '@xterm/headless';
-import type { Engine } from '../../engine/index.js';
-import { DEFAULT_DETACH_KEYS, DetachMatcher, parseDetachKeys, type AttachConnection } from '../../engine/container/index.js';
+import type { Backend, ShellConnection } from '../../backend/index.js';
+import { DEFAULT_DETACH_KEYS, DetachMatcher, parseDetachKeys } from '../../engine/container/index.js';
 import { Emitter } from './emitter.js';
 import { spawnHostCommand } from './host-command.js';
 import { SHELL_TERM, type PaneIO } from './pane-io.js';
@@ -47,7 +47,7 @@ export class ShellModel {
   readonly changed = new Emitter<void>();
   readonly failed = new Emitter<string>();
 
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: Backend) {}
 
   get(key: string): ShellSession | undefined { return this.sessions.get(key); }
   /** Open panes, oldest first (the order the pane list and its cycling key go through). */
@@ -69,7 +69,7 @@ export class ShellModel {
     const live = this.shellOf(containerId);
     if (live && !live.ended) return live;
     const c = this.engine.containers;
-    const exec = c.exec(containerId, { cmd: ['/bin/sh'], env: [`TERM=${SHELL_TERM}`], tty: true, interactive: true, ttySize: { rows, cols }, foreground: { stdin: true } });
+    const exec = await c.exec(containerId, { cmd: ['/bin/sh'], env: [`TERM=${SHELL_TERM}`], tty: true, interactive: true, ttySize: { rows, cols }, foreground: { stdin: true } });
     const conn = await c.execAttach(exec);
     const io = connectionIO(conn, true, () => c.execWait(exec, { forget: true }));
     return this.add({ key: `shell:${containerId}`, kind: 'shell', title: `sh in ${name}`, containerId, origin: { view: 'containers', row: containerId } }, io, rows, cols);
@@ -80,13 +80,13 @@ export class ShellModel {
   async attach(containerId: string, name: string, rows: number, cols: number): Promise<ShellSession> {
     const live = this.sessions.get(`attach:${containerId}`);
     if (live && !live.ended) return live;
-    const c = this.engine.containers;
-    const rec = c.find(containerId);
-    const conn = await c.attach(containerId);
+    if (!this.engine.attachMain) throw new Error(`attach is unavailable on ${this.engine.name}: e opens a shell`);
+    const main = await this.engine.attachMain(containerId);
+    const rec = { config: { tty: main.tty, openStdin: main.openStdin } };
     // the exit code is the container's: an attachment ends when its process does (or when
     // the user detached, and then there is none to wait for)
     let left = false;
-    const io = connectionIO(conn, rec.config.tty, async () => (left ? undefined : c.wait(containerId)));
+    const io = connectionIO(main.conn, main.tty, async () => (left ? undefined : main.wait()));
     const close = io.close;
     io.close = () => { left = true; close(); };
     return this.add({
@@ -203,13 +203,13 @@ export class ShellModel {
 }
 
 /** A monitor connection as a pane's I/O; `exitCode` is asked once the connection closes. */
-function connectionIO(conn: AttachConnection, tty: boolean, exitCode: () => Promise<number | undefined>): PaneIO {
+function connectionIO(conn: ShellConnection & { closeStdin?(): void }, tty: boolean, exitCode: () => Promise<number | undefined>): PaneIO {
   return {
     write: (d) => { conn.write(d); },
     // a container without a tty has no window size to follow
     resize: (rows, cols) => { if (tty) conn.resize(rows, cols); },
     close: () => conn.close(),
-    closeStdin: () => conn.closeStdin(),
+    closeStdin: () => conn.closeStdin?.(),
     onOutput: (fn) => conn.onOutput((_stream, data) => fn(data)),
     closed: conn.closed.then(async () => { try { return await exitCode(); } catch { return undefined; /* container gone */ } }),
   };

@@ -2,7 +2,7 @@
 // the engine's single sampler (one timer for all), each feeding that
 // container's downsampled history. Views are told once per sampler tick, not
 // once per container.
-import type { StatsSampler } from '../../engine/stats/index.js';
+import type { StatsSource } from '../../backend/index.js';
 import { Emitter } from './emitter.js';
 import { StatsHistory } from './stats-history.js';
 
@@ -13,9 +13,12 @@ export class StatsModel {
   /** Emitted after each tick that delivered samples. */
   readonly ticked = new Emitter<void>();
 
-  constructor(private readonly sampler: StatsSampler) {}
+  constructor(private readonly sampler: StatsSource) {}
 
   history(id: string): StatsHistory | undefined { return this.histories.get(id); }
+
+  /** Why the engine gives no samples for `id` (an endpoint that cannot), if it said. */
+  unavailable(id: string): string | undefined { return this.sampler.unavailable?.(id); }
 
   /** Makes the subscribed set exactly `ids` (visible running containers); the selected
    * container's history is kept even when it scrolls away, so its charts do not restart. */

@@ -4,7 +4,6 @@
 import type { LogWindow } from '../model/logs.js';
 import type { JsonTree } from '../model/json-tree.js';
 import type { LogBuffer, LogLine } from '../model/log-buffer.js';
-import type { ProcessRow } from '../../engine/container/index.js';
 import type { Theme } from '../theme.js';
 import { cell, esc } from './text.js';
 
@@ -100,9 +99,11 @@ function styleRow(r: { text: string; seq: number; stream: string }, s: LogViewSt
 
 const val = (v: unknown): string => (v instanceof Date ? v.toISOString().slice(11, 19) : typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(1) : String(v));
 
-export function processLines(rows: ProcessRow[], width: number): string[] {
-  if (!rows.length) return ['(not running: no processes)'];
-  const keys = Object.keys(rows[0]) as Array<keyof ProcessRow>;
+/** ps's rows, each row's keys its columns (the engine's ProcessRow, or an API's top titles). */
+export function processLines(table: readonly object[], width: number): string[] {
+  if (!table.length) return ['(not running: no processes)'];
+  const rows = table as ReadonlyArray<Record<string, unknown>>;
+  const keys = Object.keys(rows[0]);
   const w = keys.map((k) => Math.min(30, Math.max(String(k).length, ...rows.map((r) => val(r[k]).length))));
   w[w.length - 1] = Math.max(10, width - w.slice(0, -1).reduce((a, b) => a + b + 1, 0));
   const head = keys.map((k, i) => cell(String(k).toUpperCase(), w[i])).join(' ');

@@ -7,6 +7,7 @@
 // workstation: they are runs of a command, not objects the engine keeps.
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
+import type { Backend } from '../../backend/index.js';
 import type { Engine } from '../../engine/index.js';
 import type { BuildProgress } from '../../engine/build/index.js';
 import { shortId } from '../../engine/image/index.js';
@@ -35,7 +36,7 @@ const KEEP = 5000;
 export class BuildList implements ListModel<BuildRun> {
   private readonly runs: BuildRun[] = [];
   readonly changed = new Emitter<void>();
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly backend: Backend) {}
   load(): void { this.changed.emit(); }
   /** Newest first. */
   all(): BuildRun[] { return this.runs; }
@@ -60,7 +61,9 @@ export class BuildList implements ListModel<BuildRun> {
       error: (id, message) => { add(`#${id} ERROR: ${message}`); startedAt.delete(id); },
     };
     this.changed.emit();
-    void this.engine.build({ context: dir, tags: tag ? [tag] : undefined, progress, signal: run.abort.signal }).then(({ image, tags }) => {
+    const engine = this.backend.embedded;
+    if (!engine) throw new Error(`build is unavailable on ${this.backend.name}: berth builds with its embedded engine`);
+    void engine.build({ context: dir, tags: tag ? [tag] : undefined, progress, signal: run.abort.signal }).then(({ image, tags }) => {
       run.state = 'done';
       run.imageId = image.id;
       add(`writing image ${image.id} done`);
@@ -143,8 +146,9 @@ export const buildsView: View<BuildRun> = {
   },
   prune: {
     what: 'the build cache (docker builder prune)',
-    async run(engine) {
-      const r = await engine.pruneBuildCache();
+    async run(backend) {
+      if (!backend.embedded) throw new Error(`the build cache is berth's own: unavailable on ${backend.name}`);
+      const r = await backend.embedded.pruneBuildCache();
       return `pruned ${r.deleted.length} build cache object${r.deleted.length === 1 ? '' : 's'} (${r.reclaimed} bytes)`;
     },
   },

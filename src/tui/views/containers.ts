@@ -44,7 +44,8 @@ export const containersView: View<ContainerSummary> = {
       text: (c, w, ctx) => {
         const b = ctx.state.busy.get(c.id);
         if (b) return w >= 14 ? killIn(b.killAt) : killIn(b.killAt).replace('SIGKILL in ', 'kill ');
-        if (live(c)) return w >= 14 ? since(c.startedAt) : shortAge(c.startedAt);
+        // an API's list has no start time, only docker's words ("Up 5 minutes"): those are shown
+        if (live(c)) return !c.startedAt ? c.status.replace(/^Up /, '').replace(/ \(.*\)$/, '') : w >= 14 ? since(c.startedAt) : shortAge(c.startedAt);
         if (c.state !== 'exited') return '';
         return c.oomKilled ? (w >= 14 ? `OOM-killed ${c.exitCode ?? 137}` : `OOM ${c.exitCode ?? 137}`) : `exit ${c.exitCode ?? '?'}`;
       },
@@ -73,7 +74,7 @@ export const containersView: View<ContainerSummary> = {
   filterText: (c) => [c.name, c.image, c.state, c.id.slice(0, 12)],
   labels: (c) => c.labels,
   tabs: CONTAINER_TABS,
-  select: (c, engine) => ({ kind: 'container', id: c.id, name: c.name, inspect: () => engine.containers.inspect(c.id) }),
+  select: (c, engine) => ({ kind: 'container', id: c.id, name: c.name, inspect: async () => engine.containers.inspect(c.id) }),
   actions: {
     logs: { keys: ['l'], help: 'logs of the container', run: (ctx) => { if (ctx.selectedKey()) { ctx.setTab('logs'); ctx.state.focus = 'details'; } } },
     stop: { keys: ['s'], help: 'stop (marked or selected)', run: (ctx) => ctx.containerVerb('stop') },

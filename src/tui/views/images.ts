@@ -2,7 +2,7 @@
 // for an untagged image, with the containers that use each. Re-read when
 // images.json is replaced (every image change rewrites that one file).
 import { basename } from 'node:path';
-import type { ImageRecord } from '../../engine/image/index.js';
+import type { ImageItem } from '../../backend/index.js';
 import { familiar, parseReference, shortId } from '../../engine/image/index.js';
 import { ago } from '../../engine/format.js';
 import { compareText } from '../../engine/compare.js';
@@ -11,7 +11,7 @@ import { removeImages } from '../actions.js';
 import { names, size } from '../view/text.js';
 import type { View } from './view.js';
 
-export interface ImageRow { image: ImageRecord; tag: string }
+export interface ImageRow { image: ImageItem; tag: string }
 
 const NONE = '<none>:<none>';
 /** What `rmi` is given for a row: the tag, or the ID of an untagged image. */
@@ -22,12 +22,12 @@ export const imagesView: View<ImageRow> = {
   title: 'Images',
   key: '2',
   aliases: ['images', 'im'],
-  model: (engine) => new LoadedList<ImageRecord>({
+  model: (engine) => new LoadedList<ImageItem>({
     read: async () => (await engine.images.list()).sort((a, b) => compareText(b.created, a.created)),
     staleOn: (ev) => ev.type === 'image',
     watchDir: (layout) => ({ dir: layout.imagesDir, want: (f) => f === basename(layout.imagesIndex) }),
   }),
-  rows: (ctx) => (ctx.model(imagesView).all() as ImageRecord[]).flatMap((image) => (image.repoTags.length
+  rows: (ctx) => (ctx.model(imagesView).all() as ImageItem[]).flatMap((image) => (image.repoTags.length
     ? image.repoTags.map((t) => ({ image, tag: familiar(parseReference(t)) })) : [{ image, tag: NONE }])),
   rowKey: (r) => `${r.image.id} ${r.tag}`,
   columns: [

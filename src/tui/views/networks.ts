@@ -1,26 +1,26 @@
 // The networks view: `docker network ls` with each network's subnet, gateway
 // and attached containers; inspect JSON in the details; create, remove and prune
 // as `network create/rm/prune` (the engine refuses to remove a network in use).
-import type { NetworkRecord } from '../../engine/network/index.js';
+import type { NetworkItem } from '../../backend/index.js';
 import { compareText } from '../../engine/compare.js';
 import { LoadedList } from '../model/list.js';
 import { names } from '../view/text.js';
 import type { View } from './view.js';
 
-const cfg = (n: NetworkRecord) => n.IPAM.Config[0];
-const attached = (n: NetworkRecord): string[] => Object.values(n.Containers).map((e) => e.Name);
+const cfg = (n: NetworkItem) => n.IPAM.Config[0];
+const attached = (n: NetworkItem): string[] => Object.values(n.Containers).map((e) => e.Name);
 
-export const networksView: View<NetworkRecord> = {
+export const networksView: View<NetworkItem> = {
   name: 'networks',
   title: 'Networks',
   key: '4',
   aliases: ['networks', 'net', 'ne'],
-  model: (engine) => new LoadedList<NetworkRecord>({
-    read: () => engine.networks.list().sort((a, b) => compareText(a.Name, b.Name)),
+  model: (engine) => new LoadedList<NetworkItem>({
+    read: async () => (await engine.networks.list()).sort((a, b) => compareText(a.Name, b.Name)),
     // create/destroy/connect/disconnect are all network events
     staleOn: (ev) => ev.type === 'network',
   }),
-  rows: (ctx) => ctx.model(networksView).all() as NetworkRecord[],
+  rows: (ctx) => ctx.model(networksView).all() as NetworkItem[],
   rowKey: (n) => n.Id,
   columns: [
     { title: 'NAME', width: 20, min: 10, drop: 0, text: (n) => n.Name },
@@ -36,7 +36,7 @@ export const networksView: View<NetworkRecord> = {
   filterText: (n) => [n.Name, n.Id.slice(0, 12), cfg(n)?.Subnet ?? ''],
   labels: (n) => n.Labels,
   tabs: ['inspect'],
-  select: (n, engine) => ({ kind: 'network', id: n.Id, name: n.Name, inspect: () => engine.networks.get(n.Id) as unknown as Record<string, unknown> }),
+  select: (n, engine) => ({ kind: 'network', id: n.Id, name: n.Name, inspect: async () => (await engine.networks.get(n.Id)) as Record<string, unknown> }),
   actions: {
     create: {
       keys: ['n'], help: 'create a network (NAME, optionally a SUBNET after it)',

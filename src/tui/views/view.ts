@@ -9,7 +9,7 @@
 // everything they name is below them (models, layout, state), so the TUI's
 // imports form no circle, not even in types.
 import type { Widgets } from 'blessed';
-import type { Engine } from '../../engine/index.js';
+import type { Backend } from '../../backend/index.js';
 import type { ContainerListModel } from '../model/containers.js';
 import type { StatsModel } from '../model/stats.js';
 import type { LogModel } from '../model/logs.js';
@@ -70,7 +70,7 @@ export interface View<T> {
   key: string;
   aliases: string[];
   /** Its list model (made once per app; rows() may reshape what it holds). */
-  model(engine: Engine): ListModel<unknown>;
+  model(engine: Backend): ListModel<unknown>;
   /** The rows (from this view's model; a view may read other models through ctx). */
   rows(ctx: RenderCtx): T[];
   rowKey(item: T): string;
@@ -80,14 +80,14 @@ export interface View<T> {
   /** Labels, for `label=key[=value]` filters. */
   labels?(item: T): Record<string, string>;
   tabs: readonly Tab[];
-  select(item: T, engine: Engine): Selected;
+  select(item: T, engine: Backend): Selected;
   actions: Record<string, ViewAction>;
   /** Asks (confirm, saying what is affected: who uses it, what only loses a tag, what the
    * engine will refuse) and removes the given rows; `force` as the CLI's `-f`. */
   remove(ctx: ActionCtx, items: T[], force: boolean): void;
   /** docker's `<kind> prune`: what it removes (for the question), and doing it; `all`: what
    * `--all` adds, when the kind has it (images: every unused one; volumes: named ones too). */
-  prune: { what: string; all?: string; run(engine: Engine, all?: boolean): Promise<string> };
+  prune: { what: string; all?: string; run(engine: Backend, all?: boolean): Promise<string> };
   empty: string;
   /** The row's fields for custom commands' templates (config customCommands): {{.ID}},
    * {{.Name}} …, and the same under `.<kind>` as lazydocker's {{ .Container.ID }}. */
@@ -101,7 +101,7 @@ export interface View<T> {
 export type AnyView = View<any>;
 
 export interface RenderCtx {
-  readonly engine: Engine;
+  readonly engine: Backend;
   readonly state: UiState;
   readonly theme: Theme;
   readonly keymap: KeyLookup;
@@ -125,6 +125,8 @@ export interface RenderCtx {
   selectedKey(): string | undefined;
   currentItem(): Selected | undefined;
   tabs(): readonly Tab[];
+  /** The engines (embedded first), which one is shown, and why one cannot be reached. */
+  engines(): Array<{ name: string; active: boolean; down?: string }>;
 }
 
 export interface ActionCtx extends RenderCtx {
@@ -161,6 +163,8 @@ export interface ActionCtx extends RenderCtx {
   nextPane(): void;
   containerVerb(verb: ContainerVerb): Promise<void>;
   toggleMouse(): void;
+  /** Shows the next engine, or the one named. */
+  switchEngine(name?: string): void;
   setTheme(name: string): void;
   /** Keeps the theme shown now in the config file. */
   saveTheme(): void;

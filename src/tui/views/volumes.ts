@@ -1,29 +1,29 @@
 // The volumes view: sizes and the containers that mount each. Sizes cost a du
 // walk per volume, so the list is re-read only when the volumes directory or a
 // container's create/destroy changes something, never on a timer.
-import type { VolumeUsage } from '../../engine/volume/index.js';
+import type { VolumeItem } from '../../backend/index.js';
 import { compareText } from '../../engine/compare.js';
 import { LoadedList } from '../model/list.js';
 import { removeVolumes } from '../actions.js';
 import { names, size } from '../view/text.js';
 import type { View } from './view.js';
 
-export const volumesView: View<VolumeUsage> = {
+export const volumesView: View<VolumeItem> = {
   name: 'volumes',
   title: 'Volumes',
   key: '3',
   aliases: ['volumes', 'vol', 'vo'],
-  model: (engine) => new LoadedList<VolumeUsage>({
-    read: () => engine.volumes.report(() => engine.containers.volumeUsers()).sort((a, b) => compareText(a.name, b.name)),
+  model: (engine) => new LoadedList<VolumeItem>({
+    read: async () => (await engine.volumes.report()).sort((a, b) => compareText(a.name, b.name)),
     // a container's create/destroy changes who uses a volume
     staleOn: (ev) => ev.type === 'volume' || (ev.type === 'container' && (ev.action === 'create' || ev.action === 'destroy')),
     watchDir: (layout) => ({ dir: layout.volumesDir, want: (f) => !f.startsWith('.') }),
   }),
-  rows: (ctx) => ctx.model(volumesView).all() as VolumeUsage[],
+  rows: (ctx) => ctx.model(volumesView).all() as VolumeItem[],
   rowKey: (v) => v.name,
   columns: [
     { title: 'NAME', width: 40, min: 16, drop: 0, text: (v) => v.name },
-    { title: 'SIZE', width: 10, min: 8, drop: 1, text: (v) => size(v.size), sort: (v) => v.size },
+    { title: 'SIZE', width: 10, min: 8, drop: 1, text: (v) => (v.size < 0 ? '-' : size(v.size)), sort: (v) => v.size },
     { title: 'KIND', width: 12, min: 9, drop: 2, text: (v) => (v.anonymous ? 'anonymous' : 'named') },
     {
       title: 'USED BY', width: 30, min: 8, drop: 3, flex: true,
@@ -34,7 +34,7 @@ export const volumesView: View<VolumeUsage> = {
   filterText: (v) => [v.name],
   labels: (v) => v.labels,
   tabs: ['inspect'],
-  select: (v, engine) => ({ kind: 'volume', id: v.name, name: v.name, inspect: () => engine.volumes.get(v.name) as unknown as Record<string, unknown> }),
+  select: (v, engine) => ({ kind: 'volume', id: v.name, name: v.name, inspect: async () => (await engine.volumes.get(v.name)) as Record<string, unknown> }),
   actions: {
     create: {
       keys: ['n'], help: 'create a volume (empty name: a random one, as docker volume create)',

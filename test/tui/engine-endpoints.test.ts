@@ -1,0 +1,93 @@
+// The workstation over each kind of Docker Engine API endpoint, driven in tmux as
+// a user does: dockerd, podman's `system service` and berth's own `system
+// service`. For each: its containers listed, stop and start (the list follows the
+// API's events), a logs search, the stats chart, a shell in a container, and a
+// pull from a loopback registry with progress, the image then in the images view.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { busyboxTar } from '../helpers/fixtures.js';
+import { TestRoot, berthBin } from '../helpers/root.js';
+import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { hasDockerd, hasPodman, startBerthService, startDockerd, startPodman, type TestEngine } from '../helpers/engines.js';
+import { packageRoot } from '../../src/native/index.js';
+import { join } from 'node:path';
+import { TmuxPane } from './tmux.js';
+
+const t = new TestRoot('berth-test-tui-endpoints-');
+let reg: TestRegistry | undefined;
+let tar = '';
+let ref = '';
+
+test.before(async () => {
+  reg = await startRegistry();
+  ref = `${reg.addr}/tui/pulled:v1`;
+  t.ok(['import', busyboxTar(), 'bb']);
+  tar = join(t.root, 'bb.tar');
+  t.ok(['save', 'bb', '-o', tar]);
+  t.ok(['tag', 'bb', ref]);
+  t.ok(['push', ref]);
+  t.ok(['rmi', ref]);
+});
+
+test.after(async () => {
+  await reg?.stop();
+  const left = t.cleanup();
+  assert.equal(left, [], `left behind: ${left.join('; ')}`);
+});
+
+const header = (s: string): string => s.split('\n')[0];
+const row = (name: string, state: string) => new RegExp(`│\\s+${name}\\s+\\S+\\s+${state}\\s`);
+
+async function drive(start: () => Promise<TestEngine>): Promise<void> {
+  const e = await start();
+  const pane = new TmuxPane(160, 45);
+  try {
+    await e.load(tar);
+    const name = `c-${e.name}`;
+    await e.run(name, 'bb', ['sh', '-c', 'i=0; while :; do i=$((i+1)); echo "hello $i"; usleep 200000; done']);
+    pane.type(`cd ${packageRoot} && env -u DOCKER_HOST node -- ${berthBin} --root ${t.root} tui -H ${e.host}; echo "EXITED $?"`);
+    await pane.waitFor((x) => header(x).includes(`[berth] ${e.name}`), 'the endpoint in the header');
+    pane.keys('E');
+    await pane.waitFor((x) => header(x).includes(`[${e.name}]`) && row(name, 'running').test(x), `${e.name}'s container listed`);
+
+    pane.keys('/', ...name.split(''), 'Enter', 'Enter'); // filter to it, then into its details
+    pane.keys('/', ...'hello'.split(''), 'Enter');
+    await pane.waitFor((x) => new RegExp(`─ ${name} — logs`).test(x) && /match 1\/\d+ for "hello"/.test(x), 'a logs search');
+
+    pane.keys('c');
+    await pane.waitFor((x) => x.includes('CPU % (100% = one CPU') && /history: \d+s kept/.test(x), 'the stats chart');
+
+    pane.keys('e');
+    await pane.waitFor((x) => new RegExp(`─ ${name} — shell`).test(x) && x.includes('/ # '), 'a shell');
+    pane.tmux(['send-keys', '-l', 'echo in-$((20+3))']);
+    pane.keys('Enter');
+    await pane.waitFor((x) => x.includes('in-23'), 'the shell answers');
+    pane.keys('C-]');
+
+    pane.keys('s');
+    await pane.waitFor((x) => row(name, 'exited').test(x), 'stopped (from its die event)', 30_000);
+    pane.keys('S');
+    await pane.waitFor((x) => row(name, 'running').test(x), 'started again');
+
+    pane.keys('P');
+    await pane.waitFor((x) => x.includes('pull image'), 'the pull prompt');
+    pane.keys(...ref.split(''), 'Enter');
+    const s = await pane.waitFor((x) => /Pull .* — (done|failed)/.test(x), 'the pull finished', 60_000);
+    assert.match(s, /Downloaded newer image/, s);
+    pane.keys('Escape', '2');
+    await pane.waitFor((x) => x.includes(`${reg!.addr}/tui/pulled:v1`), 'the pulled image listed');
+    pane.keys('q');
+    await pane.waitFor((x) => x.includes('EXITED 0'), 'berth quits');
+  } finally {
+    pane.kill();
+    await e.stop();
+  }
+}
+
+if (hasDockerd()) test('dockerd', () => drive(startDockerd));
+else test.skip('dockerd (not installed)', () => {});
+if (hasPodman()) test('podman system service', () => drive(() => startPodman([reg!.addr])));
+else test.skip('podman (not installed)', () => {});
+test("berth's own system service", () => drive(() => startBerthService(t.root)));
+
+test.run();
