@@ -34,7 +34,7 @@ export function workstationEndpoints(o: WorkstationChoice, env: NodeJS.ProcessEn
     for (let i = 2; out.some((e) => e.name === name) || name === EMBEDDED; i++) name = `${base}-${i}`;
     return { name, dockerHost };
   };
-  const given = (o.hosts ?? []).map((h) => add(guessed(h)));
+  for (const h of o.hosts ?? []) add(guessed(h));
   if (env.DOCKER_HOST) add(guessed(env.DOCKER_HOST));
   // docker's contexts, as docker resolves them (a missing --context is refused in docker's words)
   const resolved = resolveEndpoints({ context: o.context }, o.hosts?.length ? { ...env, DOCKER_HOST: undefined } : env);
@@ -52,7 +52,9 @@ export function workstationEndpoints(o: WorkstationChoice, env: NodeJS.ProcessEn
   for (const p of ['/var/run/docker.sock', `${env.XDG_RUNTIME_DIR ?? '/run/user/0'}/podman/podman.sock`, '/run/podman/podman.sock']) {
     if (existsSync(p)) add(guessed(`unix://${p}`));
   }
-  const first = o.engine ?? contextFirst ?? given[0]?.name;
+  // -H adds engines beside the embedded one, which stays shown first (E switches); --engine
+  // or --context choose another
+  const first = o.engine ?? contextFirst;
   if (o.engine !== undefined && o.engine !== EMBEDDED && !out.some((e) => e.name === o.engine)) {
     throw new BerthError('NOT_FOUND', `no engine "${o.engine}" (engines: ${[EMBEDDED, ...out.map((e) => e.name)].join(', ')})`);
   }

@@ -1,5 +1,5 @@
 // `tui`: the full-screen workstation (also what `berth` alone opens). `-H HOST` (here or
-// before the verb, docker's global flag; repeatable here) adds engines and shows the first;
+// before the verb, docker's global flag; repeatable here) adds engines beside the embedded one;
 // `--context NAME` shows that docker context's engine first; the list of engines is the
 // backend's (workstationEndpoints: -H, DOCKER_HOST, docker's contexts, local sockets).
 import type { CommandModule } from 'yargs';
@@ -24,7 +24,7 @@ export const tuiCommand: CommandModule<GlobalArgs, TuiArgs> = {
   describe: 'Open the full-screen workstation (the same as `berth` alone)',
   builder: (y) => y
     .option('theme', { type: 'string', describe: 'dark, light, high-contrast, or a path to a theme JSON file' })
-    .option('host', { alias: 'H', type: 'string', array: true, nargs: 1, describe: 'a Docker Engine API endpoint to drive beside the embedded engine (unix://, tcp://, ssh://; repeatable; shown first)' })
+    .option('host', { alias: 'H', type: 'string', array: true, nargs: 1, describe: 'a Docker Engine API endpoint to drive beside the embedded engine (unix://, tcp://, ssh://; repeatable; E switches to it)' })
     .option('context', { type: 'string', describe: 'open on the engine of this docker context (one of `berth context ls`)' })
     .option('engine', { type: 'string', describe: 'the engine shown first, by the name the header shows (berth, dockerd, podman, …; E switches)' })
     .option('print-config', { type: 'boolean', describe: 'print the configuration in effect (every setting and every action\'s keys, by name) and exit' }) as never,
