@@ -46,9 +46,9 @@ function dropNetworks(c: string): void {
 const only = new RegExp(process.env.BERTH_CRASH_VERBS ?? '');
 const verbs = (): Verb[] => allVerbs().filter((v) => only.test(v.name));
 const allVerbs = (): Verb[] => [
-  { name: 'run', args: (c) => ['run', '-d', '--name', c, 'bb', 'sleep', LONG], points: ['create:staged', 'start:intent', 'start:cgroups', 'start:spawned'] },
+  { name: 'run', args: (c) => ['run', '-d', '--name', c, 'bb', 'sleep', LONG], points: ['create:staged', 'start:intent', 'start:cgroups', 'start:networks', 'start:spawned'] },
   { name: 'create', args: (c) => ['create', '--name', c, 'bb', 'sleep', LONG], points: ['create:staged'] },
-  { name: 'start', prep: (c) => t.ok(['create', '--name', c, 'bb', 'sleep', LONG]), args: (c) => ['start', c], points: ['start:intent', 'start:cgroups', 'start:spawned'] },
+  { name: 'start', prep: (c) => t.ok(['create', '--name', c, 'bb', 'sleep', LONG]), args: (c) => ['start', c], points: ['start:intent', 'start:cgroups', 'start:networks', 'start:spawned'] },
   { name: 'stop', prep: (c) => t.ok(['run', '-d', '--name', c, 'bb', 'sleep', LONG]), args: (c) => ['stop', '-t', '1', c] },
   { name: 'rm', prep: (c) => t.ok(['run', '-d', '--name', c, 'bb', 'sleep', LONG]), args: (c) => ['rm', '-f', c], points: ['rm:before-rename', 'rm:renamed'] },
   { name: 'commit', prep: (c) => t.ok(['run', '-d', '--name', c, 'bb', 'sh', '-c', `echo $$ > /pid; sleep ${LONG}`]), args: (c) => ['commit', c, `img-${c}`] },
@@ -75,7 +75,7 @@ const allVerbs = (): Verb[] => [
     after: dropNetworks,
   },
   // -p on a user-defined network: an address, a chosen host port and NAT rules to undo
-  { name: 'run -p', prep: (c) => t.ok(['network', 'create', `${c}-n`]), args: (c) => ['run', '-d', '--name', c, '--network', `${c}-n`, '-p', '127.0.0.1::80', 'bb', 'sleep', LONG], points: ['start:spawned'], after: dropNetworks },
+  { name: 'run -p', prep: (c) => t.ok(['network', 'create', `${c}-n`]), args: (c) => ['run', '-d', '--name', c, '--network', `${c}-n`, '-p', '127.0.0.1::80', 'bb', 'sleep', LONG], points: ['start:networks', 'start:spawned'], after: dropNetworks },
   { name: 'build', prep: buildContext, args: (c) => ['build', '--network', 'none', '-t', `built-${c}`, join(t.root, `ctx-${c}`)], points: ['build:step-started', 'build:committed', 'build:cached'] },
 ];
 
