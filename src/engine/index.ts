@@ -10,7 +10,7 @@ import { NetworkStore, ensureBridge, parseNetworkMode, pruneTest, removeBridge, 
 import { RegistryService } from './registry/index.js';
 import { diskUsage, type DiskUsage } from './disk-usage.js';
 import { engineInfo, type EngineInfo } from './info.js';
-import { checkSystem, repairFindings, type CheckOptions, type Finding, type RepairReport } from './check/index.js';
+import { checkNetworks, checkSystem, repairFindings, type CheckOptions, type Finding, type RepairReport } from './check/index.js';
 import { StatsSampler } from './stats/index.js';
 import { pruneCache, type BuildOptions, type BuildResult } from './build/index.js';
 import { policyFrom } from './registry/index.js';
@@ -137,7 +137,11 @@ export class Engine {
       }
     }
     await this.containers.settleNetworkEdits();
-    return filterContainers(this.containers.list({ all: true }), { all: opts.all, limit: opts.limit, filters, ancestors });
+    const all = this.containers.list({ all: true });
+    // a start killed after taking its addresses is undone by list's settle, which cannot wait for
+    // the networks' lock: its endpoints are released here, as system check's repair does
+    for (const f of checkNetworks(this.layout)) await f.repair?.run();
+    return filterContainers(all, { all: opts.all, limit: opts.limit, filters, ancestors });
   }
 
   /** ps -s: the bytes a container wrote (its upper dir), and those plus its image's. */

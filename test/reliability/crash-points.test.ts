@@ -34,15 +34,21 @@ const fresh = (p: string) => `${p}${++n}`;
 const LONG = '100000';
 
 /** A mutating verb: `prep` makes what it needs (not killed); `args` is the command that is. */
-interface Verb { name: string; prep?: (name: string) => void; args: (name: string) => string[]; points?: string[] }
+interface Verb { name: string; prep?: (name: string) => void; args: (name: string) => string[]; points?: string[]; after?: (name: string) => void }
+
+/** After a network verb's check: its container and networks go (a soak would run out of subnets). */
+function dropNetworks(c: string): void {
+  t.berth(['rm', '-f', c]);
+  for (const n of [c, `${c}-a`, `${c}-n`]) t.berth(['network', 'rm', '-f', n]);
+}
 
 /** BERTH_CRASH_VERBS=regex limits the run to the verbs it matches (a soak of one area). */
 const only = new RegExp(process.env.BERTH_CRASH_VERBS ?? '');
 const verbs = (): Verb[] => allVerbs().filter((v) => only.test(v.name));
 const allVerbs = (): Verb[] => [
-  { name: 'run', args: (c) => ['run', '-d', '--name', c, 'bb', 'sleep', LONG], points: ['create:staged', 'start:intent', 'start:cgroups', 'start:spawned'] },
+  { name: 'run', args: (c) => ['run', '-d', '--name', c, 'bb', 'sleep', LONG], points: ['create:staged', 'start:intent', 'start:cgroups', 'start:networks', 'start:spawned'] },
   { name: 'create', args: (c) => ['create', '--name', c, 'bb', 'sleep', LONG], points: ['create:staged'] },
-  { name: 'start', prep: (c) => t.ok(['create', '--name', c, 'bb', 'sleep', LONG]), args: (c) => ['start', c], points: ['start:intent', 'start:cgroups', 'start:spawned'] },
+  { name: 'start', prep: (c) => t.ok(['create', '--name', c, 'bb', 'sleep', LONG]), args: (c) => ['start', c], points: ['start:intent', 'start:cgroups', 'start:networks', 'start:spawned'] },
   { name: 'stop', prep: (c) => t.ok(['run', '-d', '--name', c, 'bb', 'sleep', LONG]), args: (c) => ['stop', '-t', '1', c] },
   { name: 'rm', prep: (c) => t.ok(['run', '-d', '--name', c, 'bb', 'sleep', LONG]), args: (c) => ['rm', '-f', c], points: ['rm:before-rename', 'rm:renamed'] },
   { name: 'commit', prep: (c) => t.ok(['run', '-d', '--name', c, 'bb', 'sh', '-c', `echo $$ > /pid; sleep ${LONG}`]), args: (c) => ['commit', c, `img-${c}`] },
@@ -52,22 +58,24 @@ const allVerbs = (): Verb[] => [
   { name: 'push', prep: (c) => t.ok(['tag', 'bb', `${registry.addr}/${c}:latest`]), args: (c) => ['push', `${registry.addr}/${c}:latest`] },
   { name: 'volume create', args: (c) => ['volume', 'create', c] },
   { name: 'volume rm', prep: (c) => t.ok(['volume', 'create', c]), args: (c) => ['volume', 'rm', c] },
-  { name: 'network create', args: (c) => ['network', 'create', c], points: ['network-create:recorded'] },
-  { name: 'network rm', prep: (c) => t.ok(['network', 'create', c]), args: (c) => ['network', 'rm', c], points: ['network-rm:between'] },
+  { name: 'network create', args: (c) => ['network', 'create', c], points: ['network-create:recorded'], after: dropNetworks },
+  { name: 'network rm', prep: (c) => t.ok(['network', 'create', c]), args: (c) => ['network', 'rm', c], points: ['network-rm:between'], after: dropNetworks },
   {
     name: 'network connect',
     prep: (c) => { t.ok(['network', 'create', `${c}-a`]); t.ok(['network', 'create', `${c}-n`]); t.ok(['run', '-d', '--name', c, '--network', `${c}-a`, 'bb', 'sleep', LONG]); },
     args: (c) => ['network', 'connect', `${c}-n`, c],
     points: ['network-connect:attached', 'network-connect:plugged', 'network-edit:saved'],
+    after: dropNetworks,
   },
   {
     name: 'network disconnect',
     prep: (c) => { t.ok(['network', 'create', `${c}-n`]); t.ok(['run', '-d', '--name', c, '--network', `${c}-n`, 'bb', 'sleep', LONG]); },
     args: (c) => ['network', 'disconnect', `${c}-n`, c],
     points: ['network-disconnect:between', 'network-edit:saved'],
+    after: dropNetworks,
   },
   // -p on a user-defined network: an address, a chosen host port and NAT rules to undo
-  { name: 'run -p', prep: (c) => t.ok(['network', 'create', `${c}-n`]), args: (c) => ['run', '-d', '--name', c, '--network', `${c}-n`, '-p', '127.0.0.1::80', 'bb', 'sleep', LONG], points: ['start:spawned'] },
+  { name: 'run -p', prep: (c) => t.ok(['network', 'create', `${c}-n`]), args: (c) => ['run', '-d', '--name', c, '--network', `${c}-n`, '-p', '127.0.0.1::80', 'bb', 'sleep', LONG], points: ['start:networks', 'start:spawned'], after: dropNetworks },
   { name: 'build', prep: buildContext, args: (c) => ['build', '--network', 'none', '-t', `built-${c}`, join(t.root, `ctx-${c}`)], points: ['build:step-started', 'build:committed', 'build:cached'] },
 ];
 
@@ -191,6 +199,7 @@ async function cycle(verb: Verb, opts: { delayMs?: number; point?: string; quick
   verb.prep?.(name);
   const wasKilled = killed(verb.args(name), opts);
   await assertConsistent(`${verb.name} ${opts.point ?? `killed after ${opts.delayMs} ms`}`, opts);
+  verb.after?.(name);
   return wasKilled;
 }
 

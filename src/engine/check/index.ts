@@ -11,6 +11,7 @@ import { checkResolvers } from './resolvers.js';
 import type { CheckOptions, Finding } from './types.js';
 
 export type { CheckOptions, Finding, Repair } from './types.js';
+export { checkNetworks } from './networks.js';
 
 export async function checkSystem(layout: Layout, images: ImageStore, opts: CheckOptions = {}): Promise<Finding[]> {
   return [...checkContainers(layout), ...checkNetworks(layout), ...checkResolvers(layout), ...await checkStorage(layout, images, opts), ...checkTemp(layout)];

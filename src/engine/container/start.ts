@@ -104,6 +104,7 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
       // copy-up into new volumes needs the root mounted on the host: before the container's own mount
       await prepareMounts(layout, rec, startedAt);
       const attachments = await allocateNetworks(layout, rec);
+      crashPoint('start:networks');
       if (attachments.length) writeEtcFiles(paths, rec, ownHostsLines(rec, attachments), containerNameservers(attachments));
       const spec = buildSpawnSpec({ record: rec, paths, cgroupProcs: cgroups.procsFiles(), monitorArgs, ttySize: opts.ttySize, devices });
       spawned = await plugAndRelease(layout, spawnContainer(networkSpec(layout, spec, rec, attachments)), attachments);
