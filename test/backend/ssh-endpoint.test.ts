@@ -1,7 +1,7 @@
 // ssh:// endpoints end to end: a throw-away sshd on a loopback port (test/helpers/sshd.ts),
 // the system ssh client with a config naming it, and dockerode over connectOptions'
 // agent. The far side is berth's own service reached through `berth system dial-stdio`
-// (a remote without a docker CLI), then a dockerd (../shared/anchors/dockerd.sh: no host
+// (a remote without a docker CLI), then a dockerd (test/helpers/engines.ts: no host
 // networking touched) reached through docker's own `docker system dial-stdio`. Each
 // proves /_ping and /containers/json with a container it made, and leaves no sshd, ssh,
 // service or daemon behind.
@@ -9,10 +9,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Docker from 'dockerode';
 import { connectOptions } from '../../src/backend/endpoints-connect.js';
 import type { Endpoint } from '../../src/backend/endpoints.js';
+import { startDockerd } from '../helpers/engines.js';
 import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot, berthBin } from '../helpers/root.js';
 import { processesMentioning, startSshd } from '../helpers/sshd.js';
@@ -75,12 +76,10 @@ test("ssh://host/PATH to berth's service: `berth system dial-stdio` on the far s
 });
 
 test('ssh://alias with user and port from ssh_config, to a dockerd: docker\'s own dial-stdio', async () => {
-  const anchor = '/work/shared/anchors/dockerd.sh';
-  assert.ok(existsSync(anchor), `${anchor} starts the dockerd this test needs`);
-  const dir = mkdtempSync('/tmp/berth-test-ssh-dockerd-');
-  const sock = join(dir, 'docker.sock');
-  const start = spawnSync('bash', [anchor, 'start', dir], { encoding: 'utf8', timeout: 60_000 });
-  assert.is(start.status, 0, `dockerd: ${start.stderr}${start.stdout}`);
+  // the same dockerd the engine tests start: its own dir and socket, host networking left alone
+  const dockerd = await startDockerd();
+  const sock = dockerd.host.slice('unix://'.length);
+  const dir = dirname(sock);
   const sshd = await startSshd({ PATH: '/usr/local/bin:/usr/bin:/bin', DOCKER_HOST: `unix://${sock}` });
   try {
     const dockerCli = (args: string[]) => spawnSync('docker', ['-H', `unix://${sock}`, ...args], { encoding: 'utf8', timeout: 60_000 });
@@ -103,12 +102,11 @@ test('ssh://alias with user and port from ssh_config, to a dockerd: docker\'s ow
     assert.equal(await gone(sshd.clientArgs[1]), [], 'ssh processes left');
   } finally {
     await sshd.stop();
-    spawnSync('bash', [anchor, 'stop', dir], { encoding: 'utf8', timeout: 60_000 });
+    await dockerd.stop();
   }
   const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(dir));
   assert.equal(mounts, [], 'dockerd mounts left');
   assert.equal(processesMentioning(dir), [], 'dockerd or sshd left');
-  rmSync(dir, { recursive: true, force: true });
 });
 
 test('an ssh failure is one error with ssh\'s reason, not a hang: a host key not in known_hosts', async () => {
