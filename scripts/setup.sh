@@ -47,7 +47,19 @@ if [ -n "$missing" ] || [ -z "$have_lists" ]; then
   fi
   step "apt-get update" apt_get update
   if [ -n "$missing" ]; then
+    # docker.io, podman and openssh-server ship services the tests never use (each test
+    # starts its own daemon on its own socket or port): Debian's policy-rc.d keeps the
+    # install from starting them (a dockerd would make a bridge and NAT rules on the host,
+    # an sshd would listen on port 22). A policy already in place is left as it is.
+    policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      policy=/usr/sbin/policy-rc.d
+      printf '#!/bin/sh\n# berth setup: no service starts while its packages install\nexit 101\n' > "$policy"
+      chmod 755 "$policy"
+      trap 'rm -f "$log" "$policy"' EXIT
+    fi
     step "apt-get install$missing" apt_get install -y --no-install-recommends $missing
+    if [ -n "$policy" ]; then rm -f "$policy"; fi
   fi
 fi
 
