@@ -106,4 +106,5 @@ function skipHelpCache(parser: object): void {
 }
 
 // no top-level await: the bundle (scripts/bundle.mjs) is CommonJS
-void main().then((status) => { process.exitCode = status; });
+// a handler that set its own exit status (the workstation without a terminal: 125) keeps it
+void main().then((status) => { process.exitCode = status || process.exitCode || 0; });

@@ -136,11 +136,15 @@ export class Engine {
         }
       }
     }
-    await this.containers.settleNetworkEdits();
+    // both repairs below are a listing's courtesy: one that cannot be done now (a full disk)
+    // must not keep ps from answering; the next command, or system check, finishes it
+    try { await this.containers.settleNetworkEdits(); } catch { /* see above */ }
     const all = this.containers.list({ all: true });
     // a start killed after taking its addresses is undone by list's settle, which cannot wait for
     // the networks' lock: its endpoints are released here, as system check's repair does
-    for (const f of checkNetworks(this.layout)) await f.repair?.run();
+    for (const f of checkNetworks(this.layout)) {
+      try { await f.repair?.run(); } catch { /* see above */ }
+    }
     return filterContainers(all, { all: opts.all, limit: opts.limit, filters, ancestors });
   }
 

@@ -344,13 +344,13 @@ export class App implements ActionCtx {
   // ---- events from the engine ------------------------------------------------
 
   private onContainerEvent(s: EngineSession, id: string, action: string): void {
-    void s.containers.refresh(id);
+    void s.containers.refresh(id).then(() => {
+      // the re-read record says whether the kernel's OOM killer ended it
+      const c = s.containers.get(id);
+      if (action === 'die' && s === this.session && c?.oomKilled) this.say(`${c.name} was killed by the kernel: out of memory (OOM, exit ${c.exitCode ?? 137})`, true);
+    });
     // the engine shown keeps its UI state in this.state, the others in their session
     const ui: EngineUiState | undefined = s === this.session ? this.state : s.saved;
-    if (action === 'die' && s === this.session) {
-      const c = s.containers.get(id);
-      if (c?.oomKilled) this.say(`${c.name} was killed by the kernel: out of memory (OOM, exit ${c.exitCode ?? 137})`, true);
-    }
     if (action === 'destroy') {
       s.stats.forget(id);
       if (ui) for (const v of VIEWS) ui.per[v.name].marks.delete(id);
@@ -481,13 +481,14 @@ export class App implements ActionCtx {
     m.fields = fields;
     m.error = undefined;
     this.say(`starting a container from ${fields.image}…`);
-    void runContainer(this.engine, fields, (ref) => this.say(`${ref} is not here: pulling it…`)).then(({ id, name: n }) => {
+    void runContainer(this.engine, fields, (ref) => this.say(`${ref} is not here: pulling it…`)).then(async ({ id, name: n }) => {
+      // in the list before it is selected (an endpoint's re-read is a request)
+      await this.containers.refresh(id);
       if (this.state.mode === m) this.state.mode = { kind: 'normal' };
       const p = this.state.per.containers;
       p.selected = id;
       p.filter = '';
       this.state.hideStopped = false; // an --rm container that already ended still shows until it goes
-      this.containers.refresh(id);
       this.setView('containers');
       if (fields.it) this.openShell();
       else {

@@ -36,6 +36,16 @@ export async function runTui(opts: TuiOptions): Promise<void> {
     process.stderr.write(`# read from ${configPath()}; themes: ${themeNames().join(', ')} (or a path to a theme file); README "Configuration" explains each field\n`);
     return;
   }
+  // the endpoints are resolved first (before the terminal is even asked for): a bad -H, an unknown context or
+  // engine fails here in one line; connecting is the watchers' job, in the background
+  let chosen: ReturnType<typeof workstationEndpoints>;
+  try {
+    chosen = workstationEndpoints({ hosts: opts.hosts, context: opts.context, engine: opts.engine });
+  } catch (e) {
+    process.stderr.write(`berth: ${(e as Error).message}\n`);
+    process.exitCode = 125;
+    return;
+  }
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     process.stderr.write('berth: the full-screen UI needs a terminal; use `berth --help` for the commands\n');
     process.exitCode = 125;
@@ -54,16 +64,6 @@ export async function runTui(opts: TuiOptions): Promise<void> {
       themeWarning = `${configPath()}: ${(e as Error).message} (the dark theme used)`;
       theme = loadTheme(DEFAULT_CONFIG.theme);
     }
-  }
-  // the endpoints are resolved before the screen is taken: a bad -H, an unknown context or
-  // engine fails here in one line; connecting is the watchers' job, in the background
-  let chosen: ReturnType<typeof workstationEndpoints>;
-  try {
-    chosen = workstationEndpoints({ hosts: opts.hosts, context: opts.context, engine: opts.engine });
-  } catch (e) {
-    process.stderr.write(`berth: ${(e as Error).message}\n`);
-    process.exitCode = 125;
-    return;
   }
   // exits of containers started here are collected in this process: no cleanup process per exit
   const engine = Engine.open({ root: opts.root, collectExits: true });

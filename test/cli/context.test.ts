@@ -154,8 +154,12 @@ test('-H / --context before the verb: docker\'s conflicts; other verbs refuse an
   // -c/-H after the verb stay the verb's own (run -c is --cpu-shares, history -H --human)
   const hist = berth(['history', '-H', 'nosuchimage']);
   assert.match(hist.err, /No such image/);
+  // the workstation drives other engines: -H is taken, and without a terminal it says so (125)
   const tui = berth(['-H', 'tcp://127.0.0.1:9', 'tui']);
-  assert.equal([tui.code, tui.err], [1, 'Error: the workstation cannot open on tcp://127.0.0.1:9 (context "default") yet: it drives the embedded engine only\n']);
+  assert.equal([tui.code, tui.err], [125, 'berth: the full-screen UI needs a terminal; use `berth --help` for the commands\n']);
+  const tuiCtx = berth(['--context', 'nope', 'tui']);
+  assert.is(tuiCtx.code, 125);
+  assert.match(tuiCtx.err, /^berth: context "nope": context not found/);
 });
 
 test.run();
