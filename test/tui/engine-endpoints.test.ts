@@ -51,6 +51,8 @@ async function drive(start: () => Promise<TestEngine>): Promise<void> {
     await pane.waitFor((x) => header(x).includes(`[${e.name}]`) && row(name, 'running').test(x), `${e.name}'s container listed`);
 
     pane.keys('/', ...name.split(''), 'Enter', 'Enter'); // filter to it, then into its details
+    // the log is a request to the endpoint: searched once its lines are in
+    await pane.waitFor((x) => new RegExp(`─ ${name} — logs`).test(x) && /hello \d+/.test(x), 'its log');
     pane.keys('/', ...'hello'.split(''), 'Enter');
     await pane.waitFor((x) => new RegExp(`─ ${name} — logs`).test(x) && /match 1\/\d+ for "hello"/.test(x), 'a logs search');
 

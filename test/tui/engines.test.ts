@@ -64,7 +64,11 @@ if (!hasDockerd() || !hasPodman()) {
     p.keys('g', 'c');
     await p.waitFor((x) => /─ busy — stats/.test(x) && x.includes('CPU % (100% = one CPU') && /history: \d+s kept/.test(x), 'its charts');
 
-    p.keys('l', '/', ...'needle'.split(''), 'Enter');
+    // the log is a request to the endpoint: searched once its lines are in (a search typed
+    // before them finds nothing yet, and says so)
+    p.keys('l');
+    await p.waitFor((x) => /─ busy — logs/.test(x) && /needle \d+/.test(x), 'its log, with a needle in it');
+    p.keys('/', ...'needle'.split(''), 'Enter');
     await p.waitFor((x) => /─ busy — logs/.test(x) && /match 1\/\d+ for "needle"/.test(x) && /needle \d+/.test(x), 'a match in its logs');
 
     p.keys('e');

@@ -44,6 +44,8 @@ export { SHELL_TERM };
 export class ShellModel {
   private readonly sessions = new Map<string, ShellSession>();
   private commands = 0;
+  /** Quitting: a pane's exit code is no longer asked for (a wait for it would keep berth from exiting). */
+  private closing = false;
   readonly changed = new Emitter<void>();
   readonly failed = new Emitter<string>();
 
@@ -71,7 +73,7 @@ export class ShellModel {
     const c = this.engine.containers;
     const exec = await c.exec(containerId, { cmd: ['/bin/sh'], env: [`TERM=${SHELL_TERM}`], tty: true, interactive: true, ttySize: { rows, cols }, foreground: { stdin: true } });
     const conn = await c.execAttach(exec);
-    const io = connectionIO(conn, true, () => c.execWait(exec, { forget: true }));
+    const io = connectionIO(conn, true, async () => (this.closing ? undefined : c.execWait(exec, { forget: true })));
     return this.add({ key: `shell:${containerId}`, kind: 'shell', title: `sh in ${name}`, containerId, origin: { view: 'containers', row: containerId } }, io, rows, cols);
   }
 
@@ -86,7 +88,7 @@ export class ShellModel {
     // the exit code is the container's: an attachment ends when its process does (or when
     // the user detached, and then there is none to wait for)
     let left = false;
-    const io = connectionIO(main.conn, main.tty, async () => (left ? undefined : main.wait()));
+    const io = connectionIO(main.conn, main.tty, async () => (left || this.closing ? undefined : main.wait()));
     const close = io.close;
     io.close = () => { left = true; close(); };
     return this.add({
@@ -195,6 +197,9 @@ export class ShellModel {
   /** Leaving berth: shells end (EOF to sh), attachments detach (their containers run on),
    * host commands end with their pty. */
   closeAll(): void {
+    // the shells are asked to exit, but not waited for: one that missed its "exit" (the
+    // connection closed first) is left to run, as a docker exec whose client went is
+    this.closing = true;
     for (const s of this.sessions.values()) {
       if (!s.ended && s.kind === 'shell') { s.io.write('\x04'); s.io.write('exit\r'); }
       s.io.close();
