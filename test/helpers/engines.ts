@@ -107,6 +107,9 @@ function engine(name: string, dir: string, sock: string, log: string, launch: ()
         } catch { /* already gone */ }
       }
       await kill();
+      // what outlives its daemon: podman's conmon of an exec waits out an --exit-delay of 300 s
+      // after the exec ends (its cleanup command is podman's own), and names the dir it ran in
+      spawnSync('pkill', ['-KILL', '-f', `${dir}/`]);
       // what a daemon left mounted under its dir (overlay, shm) goes before the dir
       const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m?.startsWith(dir));
       for (const m of mounts.reverse()) spawnSync('umount', ['-l', m]);
