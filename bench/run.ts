@@ -20,11 +20,15 @@ import { benchNetwork } from './network.js';
 import { benchApi } from './api.js';
 import { benchEngines } from './engines.js';
 import { anchorsDir, log, repoRoot, type Row } from './util.js';
+import { busyboxTar } from '../test/helpers/fixtures.js';
 
 // As test/run.js: the whole bench runs in a network namespace of its own (lo up), so the
 // default bridge, veths and NAT rules that berth (and the anchors) make never touch the
 // machine's network, and go when the bench ends.
 if (process.env.BERTH_BENCH_NETNS !== readlinkSync('/proc/self/ns/net')) {
+  // the busybox fixture comes from Debian's package (apt-get download): fetched here, while
+  // the network is still the machine's, as test/run.js does (the namespace has no resolver)
+  busyboxTar();
   const r = spawnSync('unshare', ['--net', '--', 'sh', '-c',
     'ip link set lo up && export BERTH_BENCH_NETNS=$(readlink /proc/self/ns/net) && exec "$0" "$@"',
     process.execPath, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });

@@ -14,6 +14,7 @@ const LABELS: Record<string, string> = {
   'berth syscalls unconfined': 'the same dd, `--security-opt seccomp=unconfined`', crun: '`crun run` (bundle, /bin/true; hybrid workaround)', runc: '`runc run` (bundle, /bin/true)',
   podman: '`podman run --rm --network none`', docker: '`docker run --rm --network none`',
   unshare: 'floor: `unshare … chroot ROOTFS /bin/true`', 'node -e 0': 'floor: `node -e 0`',
+  'berth version': 'floor: `berth version` (node, the bundle and yargs; no engine work)',
 };
 
 /** 200000 one-byte reads and writes: a syscall-bound command. */
@@ -31,6 +32,8 @@ export async function benchStart(a: Anchors, rounds: number): Promise<Row[]> {
     'berth syscalls': () => timed(...berth(root, 'run', '--rm', '--network', 'none', 'bb', ...DD)),
     'berth syscalls unconfined': () => timed(...berth(root, 'run', '--rm', '--network', 'none', '--security-opt', 'seccomp=unconfined', 'bb', ...DD)),
     'node -e 0': () => timed('node', ['-e', '0']),
+    // what every berth command pays before its verb does anything: the CLI's own floor
+    'berth version': () => timed(...berth(root, 'version')),
     unshare: () => timed('unshare', ['--fork', '--pid', '--mount', '--uts', '--ipc', '--net', 'chroot', join(a.bb, 'rootfs'), '/bin/true']),
   };
   if (!a.skip.runc) tools.runc = () => timed('runc', ['run', '--bundle', join(a.bb, 'bundle'), id()]);
@@ -44,7 +47,7 @@ export async function benchStart(a: Anchors, rounds: number): Promise<Row[]> {
   const res = await interleave(rounds, tools, errors);
   const rows: Row[] = [];
   const S = Object.fromEntries(Object.entries(res).filter(([, v]) => v.length).map(([n, v]) => [n, summary(v)]));
-  for (const n of ['berth', 'berth unconfined', 'berth syscalls', 'berth syscalls unconfined', 'crun', 'runc', 'podman', 'docker', 'unshare', 'node -e 0']) {
+  for (const n of ['berth', 'berth unconfined', 'berth syscalls', 'berth syscalls unconfined', 'crun', 'runc', 'podman', 'docker', 'unshare', 'node -e 0', 'berth version']) {
     const what = LABELS[n];
     if (S[n]) rows.push({ section: 'start', what, value: fmt(S[n]) });
     else rows.push({ section: 'start', what, value: 'skipped', note: errors[n] ?? a.skip[n] ?? 'not available' });
@@ -64,7 +67,7 @@ export async function benchStart(a: Anchors, rounds: number): Promise<Row[]> {
   if (S.berth && S.podman) {
     const r = S.berth.med / S.podman.med;
     rows.push({ section: 'start', what: 'target: berth ≤ 0.8× podman (issue 21)', value: `${r.toFixed(2)}×`,
-      note: `${r <= 0.8 ? 'met' : 'MISSED'}${S['node -e 0'] ? `; floor \`node -e 0\` alone is ${(S['node -e 0'].med / S.podman.med).toFixed(2)}× podman` : ''}` });
+      note: `${r <= 0.8 ? 'met' : 'MISSED'}${S['node -e 0'] ? `; floor \`node -e 0\` alone is ${(S['node -e 0'].med / S.podman.med).toFixed(2)}× podman` : ''}${S['berth version'] ? `, \`berth version\` ${(S['berth version'].med / S.podman.med).toFixed(2)}×` : ''}` });
   }
   if (S.berth && S.crun && S['node -e 0']) {
     const above = S.berth.med - S['node -e 0'].med;

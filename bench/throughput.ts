@@ -26,7 +26,7 @@ export async function benchThroughput(a: Anchors, rounds: number, mib: number): 
   const docker = a.docker && !a.skip.docker ? a.docker : undefined;
   if (docker) {
     // the same image in docker: berth's own save, loaded as docker load takes it
-    const r = spawnSync('sh', ['-c', '"$0" "$1" --root "$2" save bb | "$3" -H "$4" load -q', 'node', berthBin, root, docker[0], docker[2]], { encoding: 'utf8' });
+    const r = spawnSync('sh', ['-c', '"$0" -- "$1" --root "$2" save bb | "$3" -H "$4" load -q', 'node', berthBin, root, docker[0], docker[2]], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`berth save | docker load: ${r.stderr.slice(-300)}`);
   }
 
