@@ -53,7 +53,7 @@ export class App implements ActionCtx {
   /** The rows the list shows now (filtered). Rebuilt on demand after any change: keys that
    * arrive in one burst (fast typing, paste) must act on the list their filter made, not on
    * the last frame's. */
-  private cached: Table<unknown> = { header: '', rows: [], items: [], keys: [] };
+  private cached: Table<unknown> = { header: '', row: () => '', items: [], keys: [] };
   private dirty = true;
   get table(): Table<unknown> {
     if (this.dirty) { this.cached = this.buildTable(); this.dirty = false; }

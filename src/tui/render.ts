@@ -41,22 +41,22 @@ function renderTabs(app: RenderCtx): void {
 function renderList(app: RenderCtx): void {
   const s = app.state, t = app.theme, p = s.per[s.view];
   const box = app.layout.list;
-  splitList(app.layout, app.table.rows.length + 3);
+  splitList(app.layout, app.table.items.length + 3);
   const { width, height } = inner(box);
   const rows = Math.max(1, height - 1);
   const cur = app.cursor();
   if (cur < p.scroll) p.scroll = cur;
   if (cur >= p.scroll + rows) p.scroll = cur - rows + 1;
-  p.scroll = Math.max(0, Math.min(p.scroll, Math.max(0, app.table.rows.length - rows)));
+  p.scroll = Math.max(0, Math.min(p.scroll, Math.max(0, app.table.items.length - rows)));
   const focused = s.focus === 'list' && s.mode.kind !== 'form';
   const lines = [`{bold}{${t.header}-fg}  ${app.table.header}{/${t.header}-fg}{/bold}`];
   const selKey = app.selectedKey();
-  for (let i = p.scroll; i < Math.min(app.table.rows.length, p.scroll + rows); i++) {
+  for (let i = p.scroll; i < Math.min(app.table.items.length, p.scroll + rows); i++) {
     const key = app.table.keys[i];
     // ● marked for a bulk action; » has an open pane (a shell, an attachment, a custom command)
     const pane = app.shells.hasPane(s.view, key) ? `{${t.mark}-fg}»{/${t.mark}-fg}` : ' ';
     const mark = (p.marks.has(key) ? `{${t.mark}-fg}●{/${t.mark}-fg}` : ' ') + pane;
-    const row = app.table.rows[i];
+    const row = app.table.row(i);
     if (key === selKey) {
       // the selected row: plain text on the selection colours (cell colours would fight them)
       const plain = row.replace(/\{\/?[a-z#0-9-]+\}/g, '');
@@ -66,9 +66,9 @@ function renderList(app: RenderCtx): void {
     }
   }
   const total = app.view.rows(app).length;
-  if (!app.table.rows.length) lines.push(`  {${t.dim}-fg}${p.filter ? `nothing matches "${esc(p.filter)}" (Esc clears the filter)` : total ? 'nothing to show' : app.view.empty}{/${t.dim}-fg}`);
+  if (!app.table.items.length) lines.push(`  {${t.dim}-fg}${p.filter ? `nothing matches "${esc(p.filter)}" (Esc clears the filter)` : total ? 'nothing to show' : app.view.empty}{/${t.dim}-fg}`);
   box.setContent(lines.join('\n'));
-  const parts = [app.view.title, `${app.table.rows.length} of ${total}`];
+  const parts = [app.view.title, `${app.table.items.length} of ${total}`];
   if (p.filter) parts.push(`filter "${p.filter}"`);
   if (p.marks.size) parts.push(`${p.marks.size} marked`);
   box.setLabel(` ${parts.join(' — ')} `);

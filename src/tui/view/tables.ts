@@ -52,10 +52,11 @@ export function buildTable<T>(view: View<T>, ctx: RenderCtx, items: T[], width: 
   const w = fitColumns(view.columns, width);
   const shown = view.columns.map((c, i) => ({ c, w: w[i], i })).filter((x): x is { c: Column<T>; w: number; i: number } => x.w !== undefined);
   const header = shown.map(({ c, w: cw, i }) => cell(sort?.col === i ? `${c.title}${sort.desc ? '↓' : '↑'}` : c.title, cw)).join(' ').trimEnd();
-  const rows = items.map((item) => shown.map(({ c, w: cw }) => {
-    const text = cell(c.text(item, cw, ctx), cw);
-    const fg = c.color?.(item, ctx.theme);
+  const rows: string[] = [];
+  const row = (i: number): string => (rows[i] ??= shown.map(({ c, w: cw }) => {
+    const text = cell(c.text(items[i], cw, ctx), cw);
+    const fg = c.color?.(items[i], ctx.theme);
     return fg ? color(text, fg) : esc(text);
   }).join(' '));
-  return { header: esc(header), rows, items, keys: items.map((x) => view.rowKey(x)) };
+  return { header: esc(header), row, items, keys: items.map((x) => view.rowKey(x)) };
 }

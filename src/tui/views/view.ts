@@ -27,7 +27,9 @@ import type { ContainerVerb } from '../actions.js';
 export type { ListModel, Selected };
 
 /** A view's rows as text (view/tables.ts builds it). */
-export interface Table<T> { header: string; rows: string[]; items: T[]; keys: string[] }
+/** A view's list as shown: `row(i)` is item i's line (blessed tags), made on first use —
+ * a frame draws only the rows on screen, and the table is rebuilt on every stats tick. */
+export interface Table<T> { header: string; row(i: number): string; items: T[]; keys: string[] }
 
 /** What the renderer reads of the keymap (keys.ts's Keymap). */
 export interface KeyLookup {
