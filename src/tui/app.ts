@@ -585,15 +585,14 @@ export class App implements ActionCtx {
     if (!ids.length) { this.say('no container selected', true); return Promise.resolve(); }
     const names = ids.map((i) => this.containers.get(i)?.name ?? i.slice(0, 12)).join(', ');
     const busy = this.state.busy;
-    const go = (): Promise<string> => {
+    const go = async (): Promise<string> => {
       if (verb === 'stop' || verb === 'restart') {
         // the engine signals, waits the container's stop timeout, then SIGKILLs: show that wait
-        for (const id of ids) {
-          if (this.containers.get(id)?.state !== 'running') continue;
-          let timeout = 10;
-          try { timeout = this.engine.embedded?.containers.find(id).config.stopTimeout ?? 10; } catch { /* gone: the verb says so */ }
-          busy.set(id, { doing: verb === 'stop' ? 'stopping' : 'restarting', killAt: Date.now() + timeout * 1000 });
-        }
+        const running = ids.filter((id) => this.containers.get(id)?.state === 'running');
+        const timeouts = await Promise.all(running.map(async (id) => {
+          try { return await this.engine.stopTimeout(id); } catch { return 10; /* gone: the verb says so */ }
+        }));
+        running.forEach((id, i) => busy.set(id, { doing: verb === 'stop' ? 'stopping' : 'restarting', killAt: Date.now() + timeouts[i] * 1000 }));
       }
       this.say(`${verb} ${names}…`);
       return containerAction(this.engine, verb, ids)
