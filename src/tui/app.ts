@@ -86,7 +86,12 @@ export class App implements ActionCtx {
       if (this.state.tab === 'top' && this.state.view === 'containers') void this.details.reloadProcesses();
       this.schedule();
     });
-    s.logs.changed.on(() => { if (shown()) this.schedule(); });
+    s.logs.changed.on(() => {
+      if (!shown()) return;
+      const pending = this.state.log.searchPending;
+      if (pending && s.logs.buffer.length) this.act(pending === 1 ? 'logs.next' : 'logs.prev');
+      this.schedule();
+    });
     s.shells.changed.on(() => { if (shown()) this.schedule(); });
     s.logs.failed.on((m) => { if (shown()) this.say(m, true); });
     // a document from an earlier selection never stays on screen under a new one's title
@@ -312,7 +317,7 @@ export class App implements ActionCtx {
       s.log = { ...s.log, ...DEFAULT_LOG_PREFS, ...s.logPrefs.get(id) };
       s.logOf = id;
     }
-    if (this.logs.containerId !== id) s.log = { ...s.log, follow: true, top: 0, matchSeq: undefined };
+    if (this.logs.containerId !== id) s.log = { ...s.log, follow: true, top: 0, matchSeq: undefined, searchPending: undefined };
     this.logs.open(id, s.log.window);
   }
 
