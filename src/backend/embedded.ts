@@ -32,6 +32,7 @@ export class EmbeddedBackend implements Backend {
 
   stats(): ReturnType<Engine['stats']> { return this.engine.stats(); }
   needsPull(ref: string): Promise<boolean> { return this.engine.needsPull(ref); }
+  stopTimeout(ref: string): number { return this.engine.containers.find(ref).config.stopTimeout; }
   removeImage(ref: string, opts: { force?: boolean } = {}): Promise<ImageRemoval> { return this.engine.removeImage(ref, opts); }
   pruneImages(opts: { all?: boolean } = {}): ReturnType<Engine['pruneImages']> { return this.engine.pruneImages(opts); }
   removeVolume(name: string, opts: { force?: boolean } = {}): Promise<void> { return this.engine.removeVolume(name, opts); }

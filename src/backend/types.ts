@@ -137,6 +137,8 @@ export interface Backend {
   };
   stats(): StatsSource;
   needsPull(ref: string): Promise<boolean>;
+  /** Seconds a stop or restart waits for the container before its SIGKILL (its --stop-timeout). */
+  stopTimeout(ref: string): Awaitable<number>;
   /** `force`: docker's rmi -f (an image in use only loses its tag). */
   removeImage(ref: string, opts?: { force?: boolean }): Promise<ImageRemoval>;
   /** `all`: docker's --all (every unused image, not only dangling ones). */

@@ -38,7 +38,7 @@ export function parseCpus(value: string): number {
   return m[1] === '-' ? -nano : nano;
 }
 
-/** KEY=VALUE flags (--label) to a map, later ones winning; a bare KEY gets "" (docker's
+/** KEY=VALUE flags (--label, --opt) to a map, later ones winning; a bare KEY gets "" (docker's
  * opts.ConvertKVStringsToMap). */
 export function keyValues(list: readonly string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};

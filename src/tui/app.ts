@@ -86,7 +86,12 @@ export class App implements ActionCtx {
       if (this.state.tab === 'top' && this.state.view === 'containers') void this.details.reloadProcesses();
       this.schedule();
     });
-    s.logs.changed.on(() => { if (shown()) this.schedule(); });
+    s.logs.changed.on(() => {
+      if (!shown()) return;
+      const pending = this.state.log.searchPending;
+      if (pending && s.logs.buffer.length) this.act(pending === 1 ? 'logs.next' : 'logs.prev');
+      this.schedule();
+    });
     s.shells.changed.on(() => { if (shown()) this.schedule(); });
     s.logs.failed.on((m) => { if (shown()) this.say(m, true); });
     // a document from an earlier selection never stays on screen under a new one's title
@@ -312,7 +317,7 @@ export class App implements ActionCtx {
       s.log = { ...s.log, ...DEFAULT_LOG_PREFS, ...s.logPrefs.get(id) };
       s.logOf = id;
     }
-    if (this.logs.containerId !== id) s.log = { ...s.log, follow: true, top: 0, matchSeq: undefined };
+    if (this.logs.containerId !== id) s.log = { ...s.log, follow: true, top: 0, matchSeq: undefined, searchPending: undefined };
     this.logs.open(id, s.log.window);
   }
 
@@ -585,15 +590,14 @@ export class App implements ActionCtx {
     if (!ids.length) { this.say('no container selected', true); return Promise.resolve(); }
     const names = ids.map((i) => this.containers.get(i)?.name ?? i.slice(0, 12)).join(', ');
     const busy = this.state.busy;
-    const go = (): Promise<string> => {
+    const go = async (): Promise<string> => {
       if (verb === 'stop' || verb === 'restart') {
         // the engine signals, waits the container's stop timeout, then SIGKILLs: show that wait
-        for (const id of ids) {
-          if (this.containers.get(id)?.state !== 'running') continue;
-          let timeout = 10;
-          try { timeout = this.engine.embedded?.containers.find(id).config.stopTimeout ?? 10; } catch { /* gone: the verb says so */ }
-          busy.set(id, { doing: verb === 'stop' ? 'stopping' : 'restarting', killAt: Date.now() + timeout * 1000 });
-        }
+        const running = ids.filter((id) => this.containers.get(id)?.state === 'running');
+        const timeouts = await Promise.all(running.map(async (id) => {
+          try { return await this.engine.stopTimeout(id); } catch { return 10; /* gone: the verb says so */ }
+        }));
+        running.forEach((id, i) => busy.set(id, { doing: verb === 'stop' ? 'stopping' : 'restarting', killAt: Date.now() + timeouts[i] * 1000 }));
       }
       this.say(`${verb} ${names}…`);
       return containerAction(this.engine, verb, ids)

@@ -60,6 +60,12 @@ export function handlerTable(app: ActionCtx): Record<string, Handler> {
     const buf = app.logs.buffer;
     const from = s.log.matchSeq ?? (older === 1 ? Number.MAX_SAFE_INTEGER : -1);
     const seq = buf.nextMatch(q, from, older === 1 ? -1 : 1);
+    s.log.searchPending = undefined;
+    if (seq === undefined && !buf.length && app.logs.following) {
+      s.log.searchPending = older; // app.ts runs it again when the first lines are in
+      app.say(`searching for "${q}" when the log's lines come…`);
+      return;
+    }
     if (seq === undefined) { app.say(`no match for "${q}"`, true); return; }
     const hits = buf.search(q);
     s.log.matchSeq = seq;

@@ -23,8 +23,9 @@ export interface TestEngine {
   readonly docker: Dockerode;
   /** Loads a `berth save` tar (docker-archive). */
   load(tar: string): Promise<void>;
-  /** Creates and starts a container (no network) running `cmd` in `image`. */
-  run(name: string, image: string, cmd: string[]): Promise<string>;
+  /** Creates and starts a container (no network) running `cmd` in `image`; `stopTimeout`:
+   * docker's --stop-timeout (absent: the engine's 10 s). */
+  run(name: string, image: string, cmd: string[], opts?: { stopTimeout?: number }): Promise<string>;
   /** Ends the daemon (SIGTERM, as a restart does) and keeps its dir; start() brings it back. */
   kill(): Promise<void>;
   start(): Promise<void>;
@@ -95,8 +96,8 @@ function engine(name: string, dir: string, sock: string, log: string, launch: ()
       const s = await docker.loadImage(createReadStream(tar));
       await new Promise<void>((resolve, reject) => { s.on('end', resolve); s.on('error', reject); s.resume(); });
     },
-    async run(cname, image, cmd) {
-      const c = await docker.createContainer({ name: cname, Image: image, Cmd: cmd, HostConfig: { NetworkMode: 'none' } });
+    async run(cname, image, cmd, opts = {}) {
+      const c = await docker.createContainer({ name: cname, Image: image, Cmd: cmd, StopTimeout: opts.stopTimeout, HostConfig: { NetworkMode: 'none' } });
       await c.start();
       return c.id;
     },

@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot, berthBin, leaks } from '../helpers/root.js';
-import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { killSuite } from '../helpers/kill-suite.js';
 import { Engine, type Finding } from '../../src/engine/index.js';
 import { BRIDGE_NAME_OPTION, DEFAULT_NETWORK, parseNetworkMode, vethName } from '../../src/engine/network/index.js';
 import { BuildCache } from '../../src/engine/build/cache.js';
@@ -26,7 +26,6 @@ import { idsFromEvents, idsOfMonitors, cgroupPids, pause, waitFor, sh } from '..
 const t = new TestRoot('berth-test-crash-');
 const soak = Number(process.env.BERTH_CRASH_SOAK ?? 0);
 const archive = join(t.root, 'bb.tar');
-let registry: TestRegistry;
 let n = 0;
 const fresh = (p: string) => `${p}${++n}`;
 
@@ -54,8 +53,8 @@ const allVerbs = (): Verb[] => [
   { name: 'commit', prep: (c) => t.ok(['run', '-d', '--name', c, 'bb', 'sh', '-c', `echo $$ > /pid; sleep ${LONG}`]), args: (c) => ['commit', c, `img-${c}`] },
   { name: 'import', args: (c) => ['import', busyboxTar(), `imp-${c}`] },
   { name: 'load', args: () => ['load', '-i', archive] },
-  { name: 'pull', prep: () => { t.berth(['rmi', `${registry.addr}/bb:latest`]); }, args: () => ['pull', `${registry.addr}/bb:latest`] },
-  { name: 'push', prep: (c) => t.ok(['tag', 'bb', `${registry.addr}/${c}:latest`]), args: (c) => ['push', `${registry.addr}/${c}:latest`] },
+  { name: 'pull', prep: () => { t.berth(['rmi', `${suite.registry.addr}/bb:latest`]); }, args: () => ['pull', `${suite.registry.addr}/bb:latest`] },
+  { name: 'push', prep: (c) => t.ok(['tag', 'bb', `${suite.registry.addr}/${c}:latest`]), args: (c) => ['push', `${suite.registry.addr}/${c}:latest`] },
   { name: 'volume create', args: (c) => ['volume', 'create', c] },
   { name: 'volume rm', prep: (c) => t.ok(['volume', 'create', c]), args: (c) => ['volume', 'rm', c] },
   { name: 'network create', args: (c) => ['network', 'create', c], points: ['network-create:recorded'], after: dropNetworks },
@@ -87,20 +86,8 @@ function buildContext(c: string): void {
   writeFileSync(join(dir, 'Dockerfile'), `FROM bb\nRUN echo ${c} > /run-${c}; sleep 0.2\nCOPY f /copied\nRUN cat /copied\n`);
 }
 
-test.before(async () => {
-  t.ok(['import', busyboxTar(), 'bb']);
-  t.ok(['save', '-o', archive, 'bb']);
-  registry = await startRegistry();
-  t.ok(['tag', 'bb', `${registry.addr}/bb:latest`]);
-  t.ok(['push', `${registry.addr}/bb:latest`]);
-});
-
-test.after(async () => {
-  await registry?.stop();
-  for (const id of [...idsFromEvents(t.root), ...idsOfMonitors(t.root)]) t.seen.push(id);
-  const left = t.cleanup();
-  assert.equal(left, [], `left behind: ${left.join('; ')}`);
-});
+const suite = killSuite(t);
+test.before(() => { t.ok(['save', '-o', archive, 'bb']); });
 
 /** Runs the verb and SIGKILLs it after `delayMs` (or lets it reach its crash point). */
 /** Returns whether the command was still running when it was killed. */

@@ -9,30 +9,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot, berthBin } from '../helpers/root.js';
-import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { killSuite } from '../helpers/kill-suite.js';
 import { Engine } from '../../src/engine/index.js';
-import { idsFromEvents, idsOfMonitors } from '../helpers/procs.js';
 
 const t = new TestRoot('berth-test-parallel-');
 const workers = Number(process.env.BERTH_PARALLEL_CLIS ?? 8);
 const seconds = Number(process.env.BERTH_PARALLEL_SECONDS ?? 15);
-let registry: TestRegistry;
-
-test.before(async () => {
-  t.ok(['import', busyboxTar(), 'bb']);
-  registry = await startRegistry();
-  t.ok(['tag', 'bb', `${registry.addr}/bb:latest`]);
-  t.ok(['push', `${registry.addr}/bb:latest`]);
-});
-
-test.after(async () => {
-  await registry?.stop();
-  for (const id of [...idsFromEvents(t.root), ...idsOfMonitors(t.root)]) t.seen.push(id);
-  const left = t.cleanup();
-  assert.equal(left, [], `left behind: ${left.join('; ')}`);
-});
+const suite = killSuite(t);
 
 interface Outcome { args: string[]; code: number; stderr: string; ms: number }
 
@@ -70,7 +54,7 @@ test(`${workers} CLIs at once for ${seconds} s: run, rm, ps, pull`, async () => 
     'run --rm': () => ['run', '--rm', '--network', 'none', 'bb', 'true'],
     'rm -f': () => (seen.length ? ['rm', '-f', seen.splice(Math.floor(Math.random() * seen.length), 1)[0]] : undefined),
     'ps -a': () => ['ps', '-a', '-q', '--no-trunc'],
-    pull: () => ['pull', '-q', `${registry.addr}/bb:latest`],
+    pull: () => ['pull', '-q', `${suite.registry.addr}/bb:latest`],
   };
   const names = Object.keys(ops);
   const worker = async () => {

@@ -8,20 +8,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { busyboxTar } from '../helpers/fixtures.js';
-import { TestRoot, berthBin } from '../helpers/root.js';
-import { packageRoot } from '../../src/native/index.js';
-import { TmuxPane } from './tmux.js';
+import { TestRoot } from '../helpers/root.js';
+import { TmuxPane, berthPane, endTui, listRows } from '../helpers/tmux.js';
 
 const t = new TestRoot('berth-test-tui-builds-');
 const dir = mkdtempSync(join(tmpdir(), 'berth-test-tui-builds-ctx-'));
 let pane: TmuxPane;
-
-function listRows(s: string): string[] {
-  const lines = s.split('\n');
-  const top = lines.findIndex((l) => / — \d+ of \d+/.test(l));
-  const end = lines.findIndex((l, i) => i > top && /^[m└][q─]+[j┘]$/.test(l.trim()));
-  return lines.slice(top + 1, end);
-}
 
 test.before(() => {
   t.ok(['import', busyboxTar(), 'bb']);
@@ -35,12 +27,7 @@ test.before(() => {
   writeFileSync(join(dir, 'bad', 'Dockerfile'), 'FROM bb\nRUN echo about-to-fail; exit 3\n');
 });
 
-test.after(() => {
-  pane?.kill();
-  rmSync(dir, { recursive: true, force: true });
-  const left = t.cleanup();
-  assert.equal(left, [], `left behind: ${left.join('; ')}`);
-});
+test.after(() => endTui(t, [pane], () => rmSync(dir, { recursive: true, force: true })));
 
 /** Types a line into the TUI's prompt. */
 const typeLine = (text: string): void => { pane.tmux(['send-keys', '-l', text]); pane.keys('Enter'); };
@@ -49,8 +36,7 @@ for (const [w, h] of [[160, 45], [80, 24]] as const) {
   const tag = `tui/built:${w}`;
   test(`${w}×${h}: b builds a directory; its steps show as they run; the image appears`, async () => {
     pane?.kill();
-    pane = new TmuxPane(w, h);
-    pane.type(`cd ${packageRoot} && node -- ${berthBin} --root ${t.root}; echo "EXITED $?"`);
+    pane = berthPane(t, w, h);
     await pane.waitFor((x) => x.includes('Containers — 0 of 0'), 'the list');
     pane.keys('5');
     await pane.waitFor((x) => x.includes('Builds — 0 of 0') && x.includes('no builds yet'), 'the builds view, empty');

@@ -4,27 +4,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { busyboxTar } from '../helpers/fixtures.js';
-import { TestRoot, berthBin } from '../helpers/root.js';
-import { packageRoot } from '../../src/native/index.js';
-import { TmuxPane } from './tmux.js';
+import { TestRoot } from '../helpers/root.js';
+import { TmuxPane, berthPane, endTui, listRows } from '../helpers/tmux.js';
 
 const t = new TestRoot('berth-test-tui-bulk-');
 let pane: TmuxPane;
 
-function listRows(s: string): string[] {
-  const lines = s.split('\n');
-  const top = lines.findIndex((l) => / — \d+ of \d+/.test(l));
-  const end = lines.findIndex((l, i) => i > top && /^[m└][q─]+[j┘]$/.test(l.trim()));
-  return lines.slice(top + 1, end);
-}
 const rowOf = (s: string, name: string): string => listRows(s).find((l) => new RegExp(`[ ●»]${name} `).test(l)) ?? '';
 const running = (name: string): boolean => t.ok(['inspect', '-f', '{{.State.Running}}', name]) === 'true';
 
-test.after(() => {
-  pane?.kill();
-  const left = t.cleanup();
-  assert.equal(left, [], `left behind: ${left.join('; ')}`);
-});
+test.after(() => endTui(t, [pane]));
 
 for (const [w, h] of [[160, 45], [80, 24]] as const) {
   test(`${w}×${h}: marked rows, one question naming them, every one acted on`, async () => {
@@ -32,8 +21,7 @@ for (const [w, h] of [[160, 45], [80, 24]] as const) {
     // created oldest first: the list shows them newest first, so c3 and c2 are the top rows
     for (const n of ['c1', 'c2', 'c3']) t.seen.push(t.ok(['run', '-d', '--network', 'none', '--name', n, 'bb', 'sleep', '100000']));
     pane?.kill();
-    pane = new TmuxPane(w, h);
-    pane.type(`cd ${packageRoot} && node -- ${berthBin} --root ${t.root}; echo "EXITED $?"`);
+    pane = berthPane(t, w, h);
     await pane.waitFor((x) => x.includes('Containers — 3 of 3') && ['c1', 'c2', 'c3'].every((n) => /running/.test(rowOf(x, n))), 'three running');
     pane.keys('g', 'Space', 'Space');
     let s = await pane.waitFor((x) => x.includes('2 marked'), 'two marked');

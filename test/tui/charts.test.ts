@@ -5,10 +5,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { busyboxTar } from '../helpers/fixtures.js';
-import { TestRoot, berthBin } from '../helpers/root.js';
-import { packageRoot } from '../../src/native/index.js';
+import { TestRoot } from '../helpers/root.js';
 import { niceScale } from '../../src/tui/view/charts.js';
-import { TmuxPane } from './tmux.js';
+import { TmuxPane, berthPane, endTui } from '../helpers/tmux.js';
 
 const t = new TestRoot('berth-test-tui-charts-');
 let pane: TmuxPane;
@@ -17,15 +16,10 @@ test.before(() => {
   t.ok(['import', busyboxTar(), 'bb']);
   t.seen.push(t.ok(['create', '--name', 'never', 'bb', 'true']));
   t.seen.push(t.ok(['run', '-d', '--name', 'capped', '--memory', '64m', '--cpus', '0.5', 'bb', 'sleep', '100000']));
-  pane = new TmuxPane(160, 45);
-  pane.type(`cd ${packageRoot} && node -- ${berthBin} --root ${t.root}; echo "EXITED $?"`);
+  pane = berthPane(t, 160, 45);
 });
 
-test.after(() => {
-  pane?.kill();
-  const left = t.cleanup();
-  assert.equal(left, [], `left behind: ${left.join('; ')}`);
-});
+test.after(() => endTui(t, [pane]));
 
 test('niceScale: even steps, a round top at or above the maximum', () => {
   assert.equal(niceScale(67.1), { top: 80, step: 20, steps: 4 });

@@ -11,8 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot, berthBin } from '../helpers/root.js';
-import { packageRoot } from '../../src/native/index.js';
-import { TmuxPane } from './tmux.js';
+import { TmuxPane, berthPane, endTui } from '../helpers/tmux.js';
 
 const t = new TestRoot('berth-test-tui-config-');
 const xdg = mkdtempSync(join(tmpdir(), 'berth-test-xdg-'));
@@ -27,17 +26,11 @@ test.before(() => {
   writeFileSync(file, JSON.stringify({ keys: { stop: ['f5'] }, mouse: false }));
 });
 
-test.after(() => {
-  pane?.kill();
-  rmSync(xdg, { recursive: true, force: true });
-  const left = t.cleanup();
-  assert.equal(left, [], `left behind: ${left.join('; ')}`);
-});
+test.after(() => endTui(t, [pane], () => rmSync(xdg, { recursive: true, force: true })));
 
 const open = (w: number, h: number): TmuxPane => {
   pane?.kill();
-  pane = new TmuxPane(w, h, { XDG_CONFIG_HOME: xdg });
-  pane.type(`cd ${packageRoot} && node -- ${berthBin} --root ${t.root}; echo "EXITED $?"`);
+  pane = berthPane(t, w, h, { env: { XDG_CONFIG_HOME: xdg } });
   return pane;
 };
 

@@ -6,9 +6,8 @@ import * as assert from 'uvu/assert';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestRoot, berthBin } from '../helpers/root.js';
-import { packageRoot } from '../../src/native/index.js';
-import { TmuxPane } from './tmux.js';
+import { TestRoot } from '../helpers/root.js';
+import { TmuxPane, berthLine, endTui } from '../helpers/tmux.js';
 
 const t = new TestRoot('berth-test-tui-config-');
 const home = mkdtempSync(join(tmpdir(), 'berth-test-tui-xdg-'));
@@ -21,18 +20,13 @@ test.before(() => {
   pane = new TmuxPane(200, 30, { XDG_CONFIG_HOME: home });
 });
 
-test.after(() => {
-  pane?.kill();
-  rmSync(home, { recursive: true, force: true });
-  const left = t.cleanup();
-  assert.equal(left, [], `left behind: ${left.join('; ')}`);
-});
+test.after(() => endTui(t, [pane], () => rmSync(home, { recursive: true, force: true })));
 
 /** Runs berth with `config` and returns its first screen once `what` shows. */
 async function startWith(config: object, pred: (s: string) => boolean, what: string): Promise<string> {
   writeFileSync(file, JSON.stringify(config));
   runs++;
-  pane.type(`clear; cd ${packageRoot} && node -- ${berthBin} --root ${t.root}; echo "EXITED-${runs} $?"`);
+  pane.type(`clear; ${berthLine(t, '', `-${runs}`)}`);
   return pane.waitFor((x) => x.includes('Containers — 0 of 0') && pred(x), what);
 }
 

@@ -6,12 +6,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { busyboxTar } from '../helpers/fixtures.js';
-import { TestRoot, berthBin } from '../helpers/root.js';
+import { TestRoot } from '../helpers/root.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { hasDockerd, hasPodman, startBerthService, startDockerd, startPodman, type TestEngine } from '../helpers/engines.js';
-import { packageRoot } from '../../src/native/index.js';
 import { join } from 'node:path';
-import { TmuxPane } from './tmux.js';
+import { TmuxPane, berthLine, endTui } from '../helpers/tmux.js';
 
 const t = new TestRoot('berth-test-tui-endpoints-');
 let reg: TestRegistry | undefined;
@@ -29,11 +28,7 @@ test.before(async () => {
   t.ok(['rmi', ref]);
 });
 
-test.after(async () => {
-  await reg?.stop();
-  const left = t.cleanup();
-  assert.equal(left, [], `left behind: ${left.join('; ')}`);
-});
+test.after(() => endTui(t, [], () => reg?.stop()));
 
 const header = (s: string): string => s.split('\n')[0];
 const row = (name: string, state: string) => new RegExp(`│\\s+${name}\\s+\\S+\\s+${state}\\s`);
@@ -44,15 +39,17 @@ async function drive(start: () => Promise<TestEngine>): Promise<void> {
   try {
     await e.load(tar);
     const name = `c-${e.name}`;
-    await e.run(name, 'bb', ['sh', '-c', 'i=0; while :; do i=$((i+1)); echo "hello $i"; usleep 200000; done']);
-    pane.type(`cd ${packageRoot} && env -u DOCKER_HOST node -- ${berthBin} --root ${t.root} tui -H ${e.host}; echo "EXITED $?"`);
+    // sh as PID 1 ignores SIGTERM: a stop waits out its 4 s, counted down from the endpoint's value
+    await e.run(name, 'bb', ['sh', '-c', 'i=0; while :; do i=$((i+1)); echo "hello $i"; usleep 200000; done'], { stopTimeout: 4 });
+    pane.type(berthLine(t, `tui -H ${e.host}`));
     await pane.waitFor((x) => header(x).includes(`[berth] ${e.name}`), 'the endpoint in the header');
     pane.keys('E');
     await pane.waitFor((x) => header(x).includes(`[${e.name}]`) && row(name, 'running').test(x), `${e.name}'s container listed`);
 
     pane.keys('/', ...name.split(''), 'Enter', 'Enter'); // filter to it, then into its details
-    // the log is a request to the endpoint: searched once its lines are in
-    await pane.waitFor((x) => new RegExp(`─ ${name} — logs`).test(x) && /hello \d+/.test(x), 'its log');
+    // searched as soon as the tab shows: the log is a request to the endpoint, and a search made
+    // before its lines are in waits for them
+    await pane.waitFor((x) => new RegExp(`─ ${name} — logs`).test(x), 'its logs tab');
     pane.keys('/', ...'hello'.split(''), 'Enter');
     await pane.waitFor((x) => new RegExp(`─ ${name} — logs`).test(x) && /match 1\/\d+ for "hello"/.test(x), 'a logs search');
 
@@ -67,6 +64,8 @@ async function drive(start: () => Promise<TestEngine>): Promise<void> {
     pane.keys('C-]');
 
     pane.keys('s');
+    // the status line counts down (the shell's pane still covers the list's row)
+    await pane.waitFor((x) => new RegExp(`stopping ${name} \\(SIGKILL in [34]s\\)`).test(x), 'the countdown from its stop timeout');
     await pane.waitFor((x) => row(name, 'exited').test(x), 'stopped (from its die event)', 30_000);
     pane.keys('S');
     await pane.waitFor((x) => row(name, 'running').test(x), 'started again');

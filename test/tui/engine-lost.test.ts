@@ -7,10 +7,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { busyboxTar } from '../helpers/fixtures.js';
-import { TestRoot, berthBin } from '../helpers/root.js';
+import { TestRoot } from '../helpers/root.js';
 import { hasDockerd, startDockerd, type TestEngine } from '../helpers/engines.js';
-import { packageRoot } from '../../src/native/index.js';
-import { TmuxPane } from './tmux.js';
+import { TmuxPane, berthPane, endTui } from '../helpers/tmux.js';
 
 const header = (s: string): string => s.split('\n')[0];
 const status = (s: string): string => s.trimEnd().split('\n').pop() ?? '';
@@ -30,16 +29,10 @@ if (!hasDockerd()) {
     dockerd = await startDockerd();
     await dockerd.load(tar);
     await dockerd.run('survivor', 'bb', ['sleep', '100000']);
-    pane = new TmuxPane(160, 45);
-    pane.type(`cd ${packageRoot} && env -u DOCKER_HOST node -- ${berthBin} --root ${t.root} tui -H ${dockerd.host} --engine dockerd; echo "EXITED $?"`);
+    pane = berthPane(t, 160, 45, { args: `tui -H ${dockerd.host} --engine dockerd` });
   });
 
-  test.after(async () => {
-    pane?.kill();
-    await dockerd?.stop();
-    const left = t.cleanup();
-    assert.equal(left, [], `left behind: ${left.join('; ')}`);
-  });
+  test.after(() => endTui(t, [pane], () => dockerd?.stop()));
 
   test('a lost connection is shown, retried and recovered', async () => {
     const p = pane!, d = dockerd!;

@@ -8,10 +8,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { busyboxTar } from '../helpers/fixtures.js';
-import { TestRoot, berthBin } from '../helpers/root.js';
+import { TestRoot } from '../helpers/root.js';
 import { hasDockerd, hasPodman, startDockerd, startPodman, type TestEngine } from '../helpers/engines.js';
-import { packageRoot } from '../../src/native/index.js';
-import { TmuxPane } from './tmux.js';
+import { TmuxPane, berthPane, endTui } from '../helpers/tmux.js';
 
 if (!hasDockerd() || !hasPodman()) {
   console.log('  NOTE: dockerd or podman is not installed (scripts/setup.sh installs both): engine tests skipped');
@@ -33,17 +32,13 @@ if (!hasDockerd() || !hasPodman()) {
     // busy: some CPU every tenth of a second, a line each time, a "needle" every 20th
     await dockerd.run('busy', 'bb', ['sh', '-c', 'i=0; while :; do i=$((i+1)); echo "tick $i"; [ $((i % 20)) -eq 0 ] && echo "needle $i"; seq 1 4000 >/dev/null; usleep 100000; done']);
     await podman.run('pod-one', 'bb', ['sleep', '100000']);
-    pane = new TmuxPane(160, 45);
-    pane.type(`cd ${packageRoot} && env -u DOCKER_HOST node -- ${berthBin} --root ${t.root} tui -H ${dockerd.host} -H ${podman.host}; echo "EXITED $?"`);
+    pane = berthPane(t, 160, 45, { args: `tui -H ${dockerd.host} -H ${podman.host}` });
   });
 
-  test.after(async () => {
-    pane?.kill();
+  test.after(() => endTui(t, [pane], async () => {
     await dockerd?.stop();
     await podman?.stop();
-    const left = t.cleanup();
-    assert.equal(left, [], `left behind: ${left.join('; ')}`);
-  });
+  }));
 
   test('three engines: switch, chart, logs search, shell kept, quit', async () => {
     const p = pane!;

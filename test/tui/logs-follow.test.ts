@@ -7,9 +7,8 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { busyboxTar } from '../helpers/fixtures.js';
-import { TestRoot, berthBin } from '../helpers/root.js';
-import { packageRoot } from '../../src/native/index.js';
-import { TmuxPane } from './tmux.js';
+import { TestRoot } from '../helpers/root.js';
+import { TmuxPane, berthPane, endTui } from '../helpers/tmux.js';
 
 const t = new TestRoot('berth-test-tui-logs-');
 let pane: TmuxPane;
@@ -26,15 +25,10 @@ test.before(() => {
     'n=$(cat /runs 2>/dev/null || echo 0); n=$((n+1)); echo $n > /runs; i=0; while [ $i -lt 5 ]; do echo "policy run$n tick"; i=$((i+1)); sleep 0.2; done; exit 3']));
   // 3000 lines a second: the buffer's 5000 fill and the oldest are dropped while it is shown
   t.seen.push(t.ok(['run', '-d', '--name', 'many', 'bb', 'sh', '-c', 'while true; do seq 1 3000 | sed "s/^/many /"; sleep 1; done']));
-  pane = new TmuxPane(160, 45);
-  pane.type(`cd ${packageRoot} && node -- ${berthBin} --root ${t.root}; echo "EXITED $?"`);
+  pane = berthPane(t, 160, 45);
 });
 
-test.after(() => {
-  pane?.kill();
-  const left = t.cleanup();
-  assert.equal(left, [], `left behind: ${left.join('; ')}`);
-});
+test.after(() => endTui(t, [pane]));
 
 async function select(name: string): Promise<string> {
   pane.keys('Escape');

@@ -1,19 +1,17 @@
 // The logs tab as a reader uses it: a search starts at the newest match (a log
-// is read from its end), the window of time is chosen (last 1000 lines, since
-// 1m/5m/15m, all), and timestamps, wrap, search and window belong to each
-// container. Real TUI in tmux over real containers.
+// is read from its end), and one typed before the log has a line waits for its
+// lines; the window of time is chosen (last 1000 lines, since 1m/5m/15m, all),
+// and timestamps, wrap, search and window belong to each container. Real TUI in
+// tmux over real containers.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
 import { busyboxTar } from '../helpers/fixtures.js';
-import { TestRoot, berthBin } from '../helpers/root.js';
-import { packageRoot } from '../../src/native/index.js';
-import { TmuxPane } from './tmux.js';
+import { TestRoot } from '../helpers/root.js';
+import { TmuxPane, berthLine, berthPane, endTui, logsHint } from '../helpers/tmux.js';
 
 const t = new TestRoot('berth-test-tui-logview-');
 let pane: TmuxPane;
-/** The logs tab's hint line (follow, timestamps, wrap, window, lines). */
-const hint = (s: string): string => s.split('\n').find((l) => /\d+ lines/.test(l) && /follow/.test(l)) ?? '';
 
 test.before(() => {
   t.ok(['import', busyboxTar(), 'bb']);
@@ -32,19 +30,14 @@ test.before(() => {
   for (let i = 0; i < 5; i++) log += rec(3 * 60_000, i, 'three-minutes');
   for (let i = 0; i < 3; i++) log += rec(20_000, i, 'recent');
   writeFileSync(`${t.root}/containers/${t.ok(['inspect', '-f', '{{.Id}}', 'aged'])}/ctr.log`, log);
-  pane = new TmuxPane(160, 45);
-  pane.type(`cd ${packageRoot} && node -- ${berthBin} --root ${t.root}; echo "EXITED $?"`);
+  pane = berthPane(t, 160, 45);
 });
 
-test.after(() => {
-  pane?.kill();
-  const left = t.cleanup();
-  assert.equal(left, [], `left behind: ${left.join('; ')}`);
-});
+test.after(() => endTui(t, [pane]));
 
 async function select(name: string): Promise<void> {
   pane.keys('Escape', 'Escape');
-  await pane.waitFor((x) => !/— filter "/.test(x) && x.includes('Containers — 2 of 2'), 'the whole list');
+  await pane.waitFor((x) => !/— filter "/.test(x) && /Containers — (\d+) of \1\b/.test(x), 'the whole list');
   pane.keys('/', ...name.split(''), 'Enter', 'l');
   await pane.waitFor((x) => new RegExp(`─ ${name} — logs`).test(x), `${name}'s logs`);
 }
@@ -66,31 +59,45 @@ test('a search starts at the newest match; n goes further back', async () => {
 
 test('W chooses how far back the log is read', async () => {
   await select('aged');
-  let s = await pane.waitFor((x) => /last 1000 +1000 lines/.test(hint(x)), 'the last 1000 lines');
+  let s = await pane.waitFor((x) => /last 1000 +1000 lines/.test(logsHint(x)), 'the last 1000 lines');
   pane.keys('W');
-  s = await pane.waitFor((x) => /since 1m +3 lines/.test(hint(x)), 'the last minute');
+  s = await pane.waitFor((x) => /since 1m +3 lines/.test(logsHint(x)), 'the last minute');
   assert.ok(s.includes('recent 2') && !s.includes('three-minutes'), s);
   pane.keys('W');
-  await pane.waitFor((x) => /since 5m +8 lines/.test(hint(x)), 'the last 5 minutes');
+  await pane.waitFor((x) => /since 5m +8 lines/.test(logsHint(x)), 'the last 5 minutes');
   pane.keys('W');
-  await pane.waitFor((x) => /since 15m +15 lines/.test(hint(x)), 'the last 15 minutes');
+  await pane.waitFor((x) => /since 15m +15 lines/.test(logsHint(x)), 'the last 15 minutes');
   pane.keys('W');
-  s = await pane.waitFor((x) => /all +1215 lines/.test(hint(x)), 'all of it');
+  s = await pane.waitFor((x) => /all +1215 lines/.test(logsHint(x)), 'all of it');
   assert.ok(s);
 });
 
 test('timestamps, wrap, search and window are per container', async () => {
   // aged: window "all" from the test before; add timestamps and a search
   pane.keys('t', '/', 'r', 'e', 'c', 'e', 'n', 't', 'Enter');
-  await pane.waitFor((x) => /● timestamps/.test(hint(x)) && /search "recent"/.test(hint(x)), 'aged: timestamps and a search');
+  await pane.waitFor((x) => /● timestamps/.test(logsHint(x)) && /search "recent"/.test(logsHint(x)), 'aged: timestamps and a search');
   await select('marks');
   let s = await pane.waitFor((x) => /line 400/.test(x) || /hit-/.test(x), 'marks again');
-  s = await pane.waitFor((x) => /○ timestamps/.test(hint(x)) && /search "hit"/.test(hint(x)) && /last 1000/.test(hint(x)), 'marks: its own settings');
-  assert.not.ok(/search "recent"/.test(hint(s)));
+  s = await pane.waitFor((x) => /○ timestamps/.test(logsHint(x)) && /search "hit"/.test(logsHint(x)) && /last 1000/.test(logsHint(x)), 'marks: its own settings');
+  assert.not.ok(/search "recent"/.test(logsHint(s)));
   await select('aged');
-  await pane.waitFor((x) => /● timestamps/.test(hint(x)) && /search "recent"/.test(hint(x)) && /all +1215 lines/.test(hint(x)), 'aged: its settings back');
+  await pane.waitFor((x) => /● timestamps/.test(logsHint(x)) && /search "recent"/.test(logsHint(x)) && /all +1215 lines/.test(logsHint(x)), 'aged: its settings back');
   pane.keys('Escape', 'Escape', 'q');
   await pane.waitFor((x) => x.includes('EXITED 0'), 'quit');
+});
+
+test('a search typed before the log has a line waits for its lines, then finds the match', async () => {
+  // it writes its line only once told to (a file in it), after the search is typed
+  t.seen.push(t.ok(['run', '-d', '--name', 'late', 'bb', 'sh', '-c', 'while [ ! -e /go ]; do sleep 0.1; done; echo "late-line"; sleep 100000']));
+  pane.type(`clear; ${berthLine(t, '', '-late')}`);
+  await pane.waitFor((x) => / late /.test(x), 'the list');
+  await select('late');
+  pane.keys('/', ...'late-line'.split(''), 'Enter');
+  await pane.waitFor((x) => x.includes('searching for "late-line" when the log\'s lines come'), 'the search waiting for lines');
+  t.ok(['exec', 'late', 'touch', '/go']);
+  await pane.waitFor((x) => /match 1\/1 for "late-line"/.test(x), 'the match, once the line came');
+  pane.keys('Escape', 'Escape', 'q');
+  await pane.waitFor((x) => x.includes('EXITED-late 0'), 'quit');
 });
 
 test.run();

@@ -5,9 +5,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { busyboxTar } from '../helpers/fixtures.js';
-import { TestRoot, berthBin } from '../helpers/root.js';
-import { packageRoot } from '../../src/native/index.js';
-import { TmuxPane } from './tmux.js';
+import { TestRoot } from '../helpers/root.js';
+import { TmuxPane, berthPane, endTui } from '../helpers/tmux.js';
 
 const t = new TestRoot('berth-test-tui-longops-');
 let pane: TmuxPane;
@@ -18,15 +17,10 @@ test.before(() => {
   t.ok(['import', busyboxTar(), 'bb']);
   // sleep as PID 1 has no SIGTERM handler, so the kernel ignores SIGTERM: only the SIGKILL ends it
   t.seen.push(t.ok(['run', '-d', '--name', 'stubborn', '--stop-timeout', '6', 'bb', 'sleep', '100000']));
-  pane = new TmuxPane(160, 45);
-  pane.type(`cd ${packageRoot} && node -- ${berthBin} --root ${t.root}; echo "EXITED $?"`);
+  pane = berthPane(t, 160, 45);
 });
 
-test.after(() => {
-  pane?.kill();
-  const left = t.cleanup();
-  assert.equal(left, [], `left behind: ${left.join('; ')}`);
-});
+test.after(() => endTui(t, [pane]));
 
 test('a stop shows "stopping" and counts down to SIGKILL', async () => {
   await pane.waitFor((x) => /running/.test(rowOf(x, 'stubborn')), 'the list');

@@ -12,8 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot, berthBin } from '../helpers/root.js';
-import { packageRoot } from '../../src/native/index.js';
-import { TmuxPane } from './tmux.js';
+import { TmuxPane, berthPane, endTui, listRows } from '../helpers/tmux.js';
 
 const t = new TestRoot('berth-test-tui-panes-');
 const home = mkdtempSync(join(tmpdir(), 'berth-test-tui-panes-home-'));
@@ -33,13 +32,6 @@ const config = {
   },
 };
 
-/** The rows inside the list box. */
-function listRows(s: string): string[] {
-  const lines = s.split('\n');
-  const top = lines.findIndex((l) => / — \d+ of \d+/.test(l));
-  const end = lines.findIndex((l, i) => i > top && /^[m└][q─]+[j┘]$/.test(l.trim()));
-  return lines.slice(top + 1, end);
-}
 const rowOf = (s: string, name: string): string => listRows(s).find((l) => new RegExp(`[ »]${name} `).test(l)) ?? '';
 
 test.before(() => {
@@ -52,12 +44,7 @@ test.before(() => {
   t.seen.push(t.ok(['run', '-d', '-i', '--network', 'none', '--name', 'cat', 'bb', 'sh', '-c', 'while read l; do echo "got:$l"; done; echo stdin-closed']));
 });
 
-test.after(() => {
-  pane?.kill();
-  rmSync(home, { recursive: true, force: true });
-  const left = t.cleanup();
-  assert.equal(left, [], `left behind: ${left.join('; ')}`);
-});
+test.after(() => endTui(t, [pane], () => rmSync(home, { recursive: true, force: true })));
 
 /** Selects container `name` with the filter. */
 async function select(name: string): Promise<void> {
@@ -68,8 +55,7 @@ async function select(name: string): Promise<void> {
 for (const [w, h] of [[160, 45], [80, 24]] as const) {
   test(`${w}×${h}: ! lists the custom commands; one runs on the host in a pty with the row's fields`, async () => {
     pane?.kill();
-    pane = new TmuxPane(w, h, { XDG_CONFIG_HOME: home });
-    pane.type(`cd ${packageRoot} && node -- ${berthBin} --root ${t.root}; echo "EXITED $?"`);
+    pane = berthPane(t, w, h, { env: { XDG_CONFIG_HOME: home } });
     await pane.waitFor((x) => x.includes('Containers — 3 of 3'), 'the list');
     if (w === 160) {
       // the help overlay (generated from the keymap) names the new keys

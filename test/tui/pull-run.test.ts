@@ -4,10 +4,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { busyboxTar } from '../helpers/fixtures.js';
-import { TestRoot, berthBin } from '../helpers/root.js';
+import { TestRoot } from '../helpers/root.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
-import { packageRoot } from '../../src/native/index.js';
-import { TmuxPane } from './tmux.js';
+import { TmuxPane, berthLine, endTui } from '../helpers/tmux.js';
 
 const t = new TestRoot('berth-test-tui-pull-');
 let reg: TestRegistry;
@@ -24,15 +23,10 @@ test.before(async () => {
   pane = new TmuxPane(160, 45);
 });
 
-test.after(async () => {
-  pane?.kill();
-  await reg?.stop();
-  const left = t.cleanup();
-  assert.equal(left, [], `left behind: ${left.join('; ')}`);
-});
+test.after(() => endTui(t, [pane], () => reg?.stop()));
 
 test('P pulls with progress; the image shows up in the images view', async () => {
-  pane.type(`cd ${packageRoot} && node -- ${berthBin} --root ${t.root}; echo "EXITED $?"`);
+  pane.type(berthLine(t));
   await pane.waitFor((x) => x.includes('2 Images (0)'), 'an empty store');
   pane.keys('P');
   await pane.waitFor((x) => x.includes('pull image'), 'the pull prompt');

@@ -6,9 +6,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { busyboxTar } from '../helpers/fixtures.js';
-import { TestRoot, berthBin } from '../helpers/root.js';
-import { packageRoot } from '../../src/native/index.js';
-import { TmuxPane } from './tmux.js';
+import { TestRoot } from '../helpers/root.js';
+import { TmuxPane, berthPane, endTui } from '../helpers/tmux.js';
 
 const t = new TestRoot('berth-test-tui-remove-');
 let pane: TmuxPane;
@@ -38,15 +37,10 @@ test.before(() => {
   t.ok(['network', 'create', '--subnet', '10.88.0.0/24', 'busy']);
   t.seen.push(t.ok(['run', '-d', '--name', 'nuser', '--network', 'busy', 'bb', 'sleep', '100000']));
   t.ok(['commit', 'vuser', 'spare']); // an image no container uses
-  pane = new TmuxPane(160, 45);
-  pane.type(`cd ${packageRoot} && node -- ${berthBin} --root ${t.root}; echo "EXITED $?"`);
+  pane = berthPane(t, 160, 45);
 });
 
-test.after(() => {
-  pane?.kill();
-  const left = t.cleanup();
-  assert.equal(left, [], `left behind: ${left.join('; ')}`);
-});
+test.after(() => endTui(t, [pane]));
 
 async function select(view: string, title: string, name: string): Promise<void> {
   pane.keys('Escape', 'Escape', view);

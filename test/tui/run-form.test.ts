@@ -5,9 +5,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { busyboxTar } from '../helpers/fixtures.js';
-import { TestRoot, berthBin } from '../helpers/root.js';
-import { packageRoot } from '../../src/native/index.js';
-import { TmuxPane } from './tmux.js';
+import { TestRoot } from '../helpers/root.js';
+import { TmuxPane, berthPane, endTui } from '../helpers/tmux.js';
 
 const t = new TestRoot('berth-test-tui-runform-');
 let pane: TmuxPane;
@@ -19,16 +18,10 @@ const formText = (s: string): string => s.split('\n').map((l) => l.replace(/^.*?
 
 test.before(() => {
   t.ok(['import', busyboxTar(), 'bb']);
-  pane = new TmuxPane(160, 45);
-  pane.type(`cd ${packageRoot} && node -- ${berthBin} --root ${t.root}; echo "EXITED $?"`);
+  pane = berthPane(t, 160, 45);
 });
 
-test.after(() => {
-  pane?.kill();
-  small?.kill();
-  const left = t.cleanup();
-  assert.equal(left, [], `left behind: ${left.join('; ')}`);
-});
+test.after(() => endTui(t, [pane, small]));
 
 test('every field reaches the container; it opens on its logs', async () => {
   await pane.waitFor((x) => x.includes('1 Containers (0)'), 'the empty list');
@@ -115,8 +108,7 @@ test('--rm: the container is removed when it exits', async () => {
 });
 
 test('80×24: every field fits, and a conflict is named as berth run names it', async () => {
-  small = new TmuxPane(80, 24);
-  small.type(`cd ${packageRoot} && node -- ${berthBin} --root ${t.root}; echo "EXITED $?"`);
+  small = berthPane(t, 80, 24);
   await small.waitFor((x) => x.includes('Containers'), 'the list');
   small.keys(':');
   type(small, 'run bb'); small.keys('Enter');

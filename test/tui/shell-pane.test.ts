@@ -5,9 +5,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { busyboxTar } from '../helpers/fixtures.js';
-import { TestRoot, berthBin } from '../helpers/root.js';
-import { packageRoot } from '../../src/native/index.js';
-import { TmuxPane } from './tmux.js';
+import { TestRoot } from '../helpers/root.js';
+import { TmuxPane, berthPane, endTui } from '../helpers/tmux.js';
 
 const t = new TestRoot('berth-test-tui-shell-');
 let pane: TmuxPane;
@@ -18,15 +17,10 @@ const detailsTop = (s: string): number => s.split('\n').findIndex((l) => /─ bo
 test.before(() => {
   t.ok(['import', busyboxTar(), 'bb']);
   t.seen.push(t.ok(['run', '-d', '--name', 'box', 'bb', 'sleep', '100000']));
-  pane = new TmuxPane(120, 40);
-  pane.type(`cd ${packageRoot} && node -- ${berthBin} --root ${t.root}; echo "EXITED $?"`);
+  pane = berthPane(t, 120, 40);
 });
 
-test.after(() => {
-  pane?.kill();
-  const left = t.cleanup();
-  assert.equal(left, [], `left behind: ${left.join('; ')}`);
-});
+test.after(() => endTui(t, [pane]));
 
 test('the shell opens with its first output on the first row of the pane', async () => {
   await pane.waitFor((x) => x.includes('Containers — 1 of 1'), 'the list');

@@ -5,9 +5,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { TestRoot, berthBin } from '../helpers/root.js';
-import { packageRoot } from '../../src/native/index.js';
-import { TmuxPane } from './tmux.js';
+import { TestRoot } from '../helpers/root.js';
+import { TmuxPane, berthLine, endTui } from '../helpers/tmux.js';
 
 const t = new TestRoot('berth-test-tui-modes-');
 let pane: TmuxPane;
@@ -17,16 +16,12 @@ test.before(() => {
   pane = new TmuxPane(100, 30);
 });
 
-test.after(() => {
-  pane?.kill();
-  const left = t.cleanup();
-  assert.equal(left, [], `left behind: ${left.join('; ')}`);
-});
+test.after(() => endTui(t, [pane]));
 
 /** Starts berth in the pane and waits for its first frame. */
 async function start(): Promise<void> {
   runs++;
-  pane.type(`clear; cd ${packageRoot} && node -- ${berthBin} --root ${t.root}; echo "EXITED-${runs} $?"`);
+  pane.type(`clear; ${berthLine(t, '', `-${runs}`)}`);
   await pane.waitFor((x) => x.includes('Containers — 0 of 0'), 'the first frame');
 }
 

@@ -5,22 +5,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { busyboxTar } from '../helpers/fixtures.js';
-import { TestRoot, berthBin } from '../helpers/root.js';
-import { packageRoot } from '../../src/native/index.js';
-import { TmuxPane } from './tmux.js';
+import { TestRoot } from '../helpers/root.js';
+import { TmuxPane, berthLine, endTui, listRows } from '../helpers/tmux.js';
 
 const t = new TestRoot('berth-test-tui-views-');
 let pane: TmuxPane;
 const RUNNING = ['alpha', 'bravo', 'charlie'];
 const CREATED = ['delta', 'echo', 'foxtrot', 'golf', 'hotel'];
 
-/** The rows inside the list box (between its top border line and its bottom one). */
-function listRows(s: string): string[] {
-  const lines = s.split('\n');
-  const top = lines.findIndex((l) => / — \d+ of \d+/.test(l));
-  const end = lines.findIndex((l, i) => i > top && /^[m└][q─]+[j┘]$/.test(l.trim()));
-  return lines.slice(top + 1, end);
-}
 const rowOf = (s: string, name: string): string => listRows(s).find((l) => l.includes(` ${name} `)) ?? '';
 /** Container names in list order. */
 const order = (s: string): string[] => listRows(s).slice(1).map((l) => /^[x│][● ] ?(\S+)/.exec(l)?.[1] ?? '').filter((n) => [...RUNNING, ...CREATED].includes(n));
@@ -32,14 +24,10 @@ test.before(() => {
   pane = new TmuxPane(80, 24);
 });
 
-test.after(() => {
-  pane?.kill();
-  const left = t.cleanup();
-  assert.equal(left, [], `left behind: ${left.join('; ')}`);
-});
+test.after(() => endTui(t, [pane]));
 
 test('80×24: every container is on screen, one line each, with its state', async () => {
-  pane.type(`cd ${packageRoot} && node -- ${berthBin} --root ${t.root}; echo "EXITED $?"`);
+  pane.type(berthLine(t));
   const s = await pane.waitFor((x) => x.includes('Containers — 8 of 8') && RUNNING.every((n) => /running/.test(rowOf(x, n))), 'the list at 80×24');
   for (const n of [...RUNNING, ...CREATED]) assert.match(rowOf(s, n), n === 'alpha' || n === 'bravo' || n === 'charlie' ? /running/ : /created/, `${n}'s row`);
   // header + 8 rows, nothing wrapped onto a second line

@@ -4,14 +4,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { busyboxTar } from '../helpers/fixtures.js';
-import { TestRoot, berthBin } from '../helpers/root.js';
-import { packageRoot } from '../../src/native/index.js';
+import { TestRoot } from '../helpers/root.js';
 import { DEFAULT_KEYMAP } from '../../src/tui/keys.js';
-import { TmuxPane } from './tmux.js';
+import { TmuxPane, berthLine, endTui } from '../helpers/tmux.js';
 
 const t = new TestRoot('berth-test-tui-');
 let pane: TmuxPane;
-const cmd = (extra = ''): string => `cd ${packageRoot} && node -- ${berthBin} --root ${t.root} ${extra}; echo "EXITED $?"`;
 /** The list pane's rows (the screen's top part), where container rows are. */
 const listArea = (s: string): string => s.split('\n').slice(0, 17).join('\n');
 const rowOf = (s: string, name: string): string => listArea(s).split('\n').find((l) => l.includes(` ${name} `)) ?? '';
@@ -26,15 +24,11 @@ test.before(() => {
   pane = new TmuxPane(160, 45);
 });
 
-test.after(() => {
-  pane?.kill();
-  const left = t.cleanup();
-  assert.equal(left, [], `left behind: ${left.join('; ')}`);
-});
+test.after(() => endTui(t, [pane]));
 
 test('opens on the container list (first frame)', async () => {
   const start = Date.now();
-  pane.type(cmd());
+  pane.type(berthLine(t));
   const s = await pane.waitFor((x) => x.includes('Containers — 3 of 3') && x.includes('chatty') && x.includes('sleeper') && x.includes('doomed'), 'the container list');
   console.log(`  first frame after ${Date.now() - start} ms (node start included)`);
   assert.ok(pane.alternateOn(), 'full screen (alternate screen)');
@@ -198,14 +192,14 @@ test('q quits to an intact terminal (no alternate screen, prompt back)', async (
 
 test('leave and come back: berth tui --theme high-contrast shows the same state in that theme', async () => {
   pane.type('clear');
-  pane.type(cmd('tui --theme high-contrast'));
+  pane.type(berthLine(t, 'tui --theme high-contrast'));
   await pane.waitFor((x) => x.includes('Containers — 2 of 2') && x.includes('chatty'), 'the list again');
   // high-contrast selects with bright yellow (SGR 103); the dark theme uses cyan (46)
   const colored = pane.screen(true);
   assert.match(colored, /\x1b\[[0-9;]*103[;m]/, 'bright yellow selection');
   pane.keys('q');
   await pane.waitFor((x) => x.includes('EXITED 0'), 'quit again');
-  pane.type(cmd('tui --theme no-such-theme'));
+  pane.type(berthLine(t, 'tui --theme no-such-theme'));
   await pane.waitFor((x) => x.includes('no theme "no-such-theme"') && x.includes('EXITED 1'), 'a clear error for a bad theme');
   assert.not.ok(pane.alternateOn());
 });

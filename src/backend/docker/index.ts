@@ -132,6 +132,12 @@ export class DockerBackend implements Backend {
     try { await this.docker.getImage(ref).inspect(); return false; } catch (e) { if ((e as { statusCode?: number }).statusCode === 404) return true; throw e; }
   }
 
+  /** inspect's Config.StopTimeout; a container made without one waits the daemon's 10 s. */
+  async stopTimeout(ref: string): Promise<number> {
+    const info = await this.docker.getContainer(ref).inspect();
+    return (info.Config as { StopTimeout?: number }).StopTimeout ?? 10; // dockerode's type leaves it out
+  }
+
   async removeImage(ref: string, opts: { force?: boolean } = {}): Promise<ImageRemoval> {
     const r = (await this.docker.getImage(ref).remove({ force: !!opts.force })) as Array<{ Untagged?: string; Deleted?: string }>;
     return { untagged: r.flatMap((x) => (x.Untagged ? [x.Untagged] : [])), deleted: r.flatMap((x) => (x.Deleted ? [x.Deleted] : [])) };

@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import type { CommandModule } from 'yargs';
 import type { BuildProgress } from '../../engine/build/index.js';
 import { BerthError } from '../../engine/errors.js';
+import { keyValues } from '../../engine/units.js';
 import { getEngine, type GlobalArgs } from '../context.js';
 import { ttyProgress } from '../build-tty.js';
 
@@ -55,11 +56,6 @@ export const buildCommand: CommandModule<GlobalArgs, BuildArgs> = {
     if (a.network !== undefined && !['default', 'none', 'host', 'bridge'].includes(a.network)) {
       throw new BerthError('INVALID_ARGUMENT', `network mode "${a.network}" not supported by buildkit: use default, none or host`);
     }
-    const labels: Record<string, string> = {};
-    for (const l of a.label ?? []) {
-      const eq = l.indexOf('=');
-      labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1);
-    }
     // yargs hands a lone "-" over as ""
     const stdinContext = a.context === '' || a.context === '-';
     const stdinFile = a.file === '' || a.file === '-';
@@ -85,7 +81,7 @@ export const buildCommand: CommandModule<GlobalArgs, BuildArgs> = {
       context,
       // docker: -f is a path from here, not from the context (for a directory context)
       dockerfile: stdinFile || a.file === undefined ? undefined : typeof context === 'string' ? resolve(a.file) : a.file, dockerfileText, tags: a.tag, buildArgs: a['build-arg'],
-      target: a.target, noCache: a['no-cache'], pull: a.pull, labels, network: a.network === 'bridge' ? 'default' : a.network,
+      target: a.target, noCache: a['no-cache'], pull: a.pull, labels: keyValues(a.label), network: a.network === 'bridge' ? 'default' : a.network,
       secrets: a.secret, ssh: a.ssh, progress: progress?.port,
     }).catch((e: unknown) => { tty?.fail(); throw e; });
     progress?.finish(image.id, tags);

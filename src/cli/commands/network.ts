@@ -11,18 +11,9 @@ import { pruneTest } from '../../engine/network/index.js';
 import { inspectEach } from '../inspect-output.js';
 import { confirm } from '../confirm.js';
 import { renamed } from '../command-alias.js';
+import { keyValues } from '../../engine/units.js';
 
 const say = (s: string) => process.stdout.write(s + '\n');
-
-/** KEY=VALUE flags (--label, --opt) to a map; a bare KEY gets "". */
-function keyValues(list: string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const kv of list ?? []) {
-    const eq = kv.indexOf('=');
-    out[eq < 0 ? kv : kv.slice(0, eq)] = eq < 0 ? '' : kv.slice(eq + 1);
-  }
-  return out;
-}
 
 interface CreateArgs extends GlobalArgs {
   name: string; driver?: string; subnet?: string[]; gateway?: string[]; 'ip-range'?: string[];

@@ -11,18 +11,9 @@ import { boolFilter, parseFilters } from '../../engine/index.js';
 import { inspectEach } from '../inspect-output.js';
 import { confirm } from '../confirm.js';
 import { renamed } from '../command-alias.js';
+import { keyValues } from '../../engine/units.js';
 
 const say = (s: string) => process.stdout.write(s + '\n');
-
-/** KEY=VALUE flags (--label, --opt) to a map; a bare KEY gets "". */
-function keyValues(list: string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const kv of list ?? []) {
-    const eq = kv.indexOf('=');
-    out[eq < 0 ? kv : kv.slice(0, eq)] = eq < 0 ? '' : kv.slice(eq + 1);
-  }
-  return out;
-}
 
 /** What `volume inspect` shows: docker's fields (berth's bookkeeping stays on disk). */
 const inspectView = (r: VolumeRecord) => ({

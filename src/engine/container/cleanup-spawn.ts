@@ -3,17 +3,16 @@
 // the container exits; whoever finds an exit the monitor could not handle — a
 // client that collected it first, a reader that found the monitor dead — starts
 // it here instead, so --rm and restart policies hold without any resident process.
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Layout } from '../store/layout.js';
+import { nodeHelperArgv, spawnNodeHelper } from '../node-helper.js';
 
 /** The hook's script; its arguments are ROOT ID. */
 export const cleanupMain = fileURLToPath(new URL('./cleanup-main.js', import.meta.url));
 
-/** The monitor's argv tail that runs the hook (node's "--": see bin/berth.js). */
-export const cleanupArgv = (layout: Layout, id: string): string[] => [process.execPath, '--', cleanupMain, layout.root, id];
+/** The monitor's argv tail that runs the hook. */
+export const cleanupArgv = (layout: Layout, id: string): string[] => nodeHelperArgv(cleanupMain, [layout.root, id]);
 
 export function spawnCleanup(layout: Layout, id: string): void {
-  const [node, ...args] = cleanupArgv(layout, id);
-  spawn(node, args, { detached: true, stdio: 'ignore' }).unref();
+  spawnNodeHelper(cleanupMain, [layout.root, id]);
 }

@@ -11,42 +11,39 @@ import { conflict, invalid } from '../errors.js';
 import type { ImageStore } from '../image/index.js';
 import {
   DEFAULT_SHM_SIZE, checkGroupAdd, checkUlimits, containerCapabilities, hostDevices, normalizeCapabilities, normalizeUlimits,
-  parseSysctl, signalNumber, writeEtcFiles, type DeviceMapping, type Ulimit,
+  parseSysctl, signalNumber, writeEtcFiles,
 } from '../runtime/index.js';
 import { emitContainerEvent } from './events.js';
 import { checkName, nameInUse, newId, randomName } from './ids.js';
 import { listRecords, saveRecord, sweepContainers } from './records.js';
 import { removeAnonymousVolumes, resolveMounts } from './mounts.js';
 import type { MountRequest } from '../volume/index.js';
-import type { ContainerConfig, ContainerRecord, NetworkConfig } from './types.js';
+import type { ContainerConfig, ContainerRecord } from './types.js';
 import { checkNetworkConfig, joinedHostname, withExposedPorts } from './network.js';
-import { parseDeviceRule, type ResourceLimits } from '../cgroup/index.js';
+import { parseDeviceRule } from '../cgroup/index.js';
 import { checkResources } from './resources.js';
 import { parseRestartPolicy } from './restart-policy.js';
 import { normalizeSecurityOpts, parseSecurityOpts, seccompFilter } from '../seccomp/index.js';
-import { mergeHealthcheck, validateHealthcheck, type HealthConfig } from './health-config.js';
+import { mergeHealthcheck, validateHealthcheck } from './health-config.js';
 
-export interface CreateOptions {
+/** The options a caller gives as the record keeps them (types.ts says what each means). Some
+ * still pass the checks here: `resources` parsed by the caller (--memory, --cpus, ...),
+ * `devices` by parseDeviceFlag, `ulimits` by parseUlimit, `sysctls` by parseSysctl and
+ * `healthcheck` by parseHealthFlags (merged with the image's HEALTHCHECK); `securityOpt` as
+ * given (a seccomp profile file is read here, as docker's CLI does); `shmSize` 0 = docker's
+ * default; `network` absent = the default bridge network, as docker. */
+type KeptAsGiven = Pick<ContainerConfig,
+  'env' | 'workingDir' | 'user' | 'hostname' | 'labels' | 'stopSignal' | 'stopTimeout' | 'init' | 'autoRemove' | 'tty'
+  | 'openStdin' | 'readonlyRootfs' | 'resources' | 'securityOpt' | 'capAdd' | 'capDrop' | 'privileged' | 'devices'
+  | 'deviceCgroupRules' | 'ulimits' | 'shmSize' | 'sysctls' | 'groupAdd' | 'network' | 'healthcheck'>;
+
+export interface CreateOptions extends Partial<KeptAsGiven> {
   image: string;
   /** Arguments after the image; undefined = the image's Cmd. */
   cmd?: string[];
   /** --entrypoint: undefined = the image's; "" = none (docker's reset). */
   entrypoint?: string;
   name?: string;
-  env?: string[];
-  workingDir?: string;
-  user?: string;
-  hostname?: string;
-  labels?: Record<string, string>;
-  stopSignal?: string;
-  stopTimeout?: number;
-  init?: boolean;
-  autoRemove?: boolean;
-  tty?: boolean;
-  openStdin?: boolean;
-  readonlyRootfs?: boolean;
-  /** --memory, --cpus, ... (parsed by the caller; validated here). */
-  resources?: ResourceLimits;
   /** Receives docker-style warnings (a limit the host cannot enforce and docker drops). */
   onWarning?: (message: string) => void;
   /** -v, --mount, --tmpfs (parsed by the volume module's parse functions). */
@@ -55,26 +52,6 @@ export interface CreateOptions {
   volumesFrom?: string[];
   /** --restart, docker's syntax: no | always | unless-stopped | on-failure[:N]. */
   restart?: string;
-  /** --security-opt as given (a seccomp profile file is read here, as docker's CLI does). */
-  securityOpt?: string[];
-  /** --cap-add / --cap-drop: names with or without CAP_, any case, or ALL. */
-  capAdd?: string[];
-  capDrop?: string[];
-  /** --privileged */
-  privileged?: boolean;
-  /** --device (parseDeviceFlag), --device-cgroup-rule lines, --ulimit (parseUlimit). */
-  devices?: DeviceMapping[];
-  deviceCgroupRules?: string[];
-  ulimits?: Ulimit[];
-  /** --shm-size in bytes; 0 = docker's default (64 MiB). */
-  shmSize?: number;
-  /** --sysctl (parseSysctl), --group-add. */
-  sysctls?: Record<string, string>;
-  groupAdd?: string[];
-  /** --network and friends; absent = the default bridge network, as docker. */
-  network?: NetworkConfig;
-  /** --health-* / --no-healthcheck (parseHealthFlags); merged with the image's HEALTHCHECK. */
-  healthcheck?: HealthConfig;
 }
 
 /** The device, ulimit, shm, sysctl and group options checked as docker's daemon does (and

@@ -12,10 +12,10 @@
 // the start, `retries` consecutive failures make it unhealthy (failures inside
 // the start period do not count while it is still starting), one success makes
 // it healthy, the last 5 results are kept, output is cut at 4096 bytes.
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ContainerPaths, Layout } from '../store/layout.js';
+import { spawnNodeHelper } from '../node-helper.js';
 import { readJson, writeJson } from '../store/atomic.js';
 import { emitContainerEvent } from './events.js';
 import { healthTimings, probeCommand, type HealthConfig } from './health-config.js';
@@ -76,8 +76,7 @@ export function startHealthChecker(layout: Layout, rec: ContainerRecord, started
   if (!probeCommand(rec.config.healthcheck)) return;
   const paths = layout.container(rec.id);
   writeJson(paths.health, { Status: 'starting', FailingStreak: 0, Log: readHealth(paths)?.Log ?? [] }, { durable: false });
-  // node's "--": see bin/berth.js
-  spawn(process.execPath, ['--', healthMain, layout.root, rec.id, startedAt], { detached: true, stdio: 'ignore' }).unref();
+  spawnNodeHelper(healthMain, [layout.root, rec.id, startedAt]);
 }
 
 /** When a run ends (its exit collected, or the container removed), under the container's

@@ -11,12 +11,12 @@
 // (pid + start time, written by the resolver once it listens) tells a live
 // resolver from a recycled pid. The resolver also exits by itself when it finds
 // its network empty or gone (a CLI killed between detach and stop).
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Layout } from '../store/layout.js';
+import { spawnNodeHelper } from '../node-helper.js';
 import { readJson } from '../store/atomic.js';
 import { withLock } from '../store/lock.js';
 import { procStartTime } from '../proc.js';
@@ -58,15 +58,16 @@ export async function ensureResolver(layout: Layout, n: NetworkRecord): Promise<
  * this process. */
 function spawnResolver(layout: Layout, n: NetworkRecord): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--', dnsMain, layout.root, n.Id], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawnNodeHelper(dnsMain, [layout.root, n.Id], { stdout: 'pipe' });
+    const said = child.stdout!;
     let out = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), READY_TIMEOUT_MS);
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d: string) => {
+    said.setEncoding('utf8');
+    said.on('data', (d: string) => {
       out += d;
-      if (out.includes('\n')) child.stdout.destroy();
+      if (out.includes('\n')) said.destroy();
     });
-    child.stdout.on('close', () => {
+    said.on('close', () => {
       clearTimeout(timer);
       child.unref();
       if (out.startsWith('ready\n')) return resolve();

@@ -16,6 +16,9 @@ export interface LogViewState {
   top: number;
   /** The line of the current match (n/N), highlighted. */
   matchSeq?: number;
+  /** A search (n: 1, N: -1) made before any line was read (an endpoint's log is a request):
+   * it runs when the lines come. */
+  searchPending?: 1 | -1;
   /** How far back the log was read (model/logs.ts). */
   window: LogWindow;
 }

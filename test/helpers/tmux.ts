@@ -1,9 +1,14 @@
 // Driving the real TUI in a private tmux server (-L): a shell in a fixed-size
-// pane, keys sent as a user types them, the screen read back as text.
+// pane, keys sent as a user types them, the screen read back as text. Below the
+// pane, what every test/tui file does with it: berth's TUI on a test root, and
+// the teardown that ends the panes and finds what was left behind.
+import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { packageRoot } from '../../src/native/index.js';
+import { berthBin, type TestRoot } from './root.js';
 
 export class TmuxPane {
   readonly socket = `berth-test-${randomBytes(4).toString('hex')}`;
@@ -67,3 +72,38 @@ export class TmuxPane {
     rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, this.socket), { force: true });
   }
 }
+
+/** The shell line that runs berth on `t`'s root with `args` (none: the TUI) from the package's
+ * directory, without the caller's DOCKER_HOST, then prints "EXITED<tag> STATUS" (a test waits
+ * for it to see berth end, and how). */
+export function berthLine(t: TestRoot, args = '', tag = ''): string {
+  return `cd ${packageRoot} && env -u DOCKER_HOST node -- ${berthBin} --root ${t.root}${args ? ` ${args}` : ''}; echo "EXITED${tag} $?"`;
+}
+
+/** A new `width`×`height` pane running berth on `t` (`args`: after --root ROOT; `env`: the
+ * shell's, e.g. XDG_CONFIG_HOME). */
+export function berthPane(t: TestRoot, width: number, height: number, opts: { args?: string; env?: Record<string, string> } = {}): TmuxPane {
+  const pane = new TmuxPane(width, height, opts.env);
+  pane.type(berthLine(t, opts.args));
+  return pane;
+}
+
+/** A TUI test file's teardown: its panes' tmux servers end, then `also` (the file's own peers:
+ * an engine, a registry, temp dirs), then the root goes, and nothing may be left behind. */
+export async function endTui(t: TestRoot, panes: Array<TmuxPane | undefined>, also?: () => unknown): Promise<void> {
+  for (const p of panes) p?.kill();
+  await also?.();
+  const left = t.cleanup();
+  assert.equal(left, [], `left behind: ${left.join('; ')}`);
+}
+
+/** The rows inside the list box (between its top border line and its bottom one). */
+export function listRows(s: string): string[] {
+  const lines = s.split('\n');
+  const top = lines.findIndex((l) => / — \d+ of \d+/.test(l));
+  const end = lines.findIndex((l, i) => i > top && /^[m└][q─]+[j┘]$/.test(l.trim()));
+  return lines.slice(top + 1, end);
+}
+
+/** The logs tab's hint line (follow, timestamps, wrap, window, lines). */
+export const logsHint = (s: string): string => s.split('\n').find((l) => /\d+ lines/.test(l) && /follow/.test(l)) ?? '';
