@@ -83,8 +83,13 @@ export class ContainerService {
     }
     const bindings = bindingsByContainer(this.layout);
     return listRecords(this.layout)
-      .map((r) => settle(this.layout, r))
-      .map((r) => summarize(r, this.state(r), Date.now(), listedPorts(bindings.get(r.id) ?? [], r.config.network?.exposedPorts ?? [])))
+      .map((r) => {
+        // the state is derived once and tells whether to settle; derived again only if settled
+        const st = this.state(r);
+        const settled = settle(this.layout, r, st);
+        return summarize(settled, settled === r ? st : this.state(settled), Date.now(),
+          listedPorts(bindings.get(r.id) ?? [], settled.config.network?.exposedPorts ?? []));
+      })
       .filter((s) => opts.all || s.state === 'running' || s.state === 'paused');
   }
 
