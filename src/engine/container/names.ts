@@ -6,7 +6,7 @@
 // free. Entries are written under containers/lock (create, rename), durably and before the
 // record that takes the name, so a crash never leaves a record whose name has no entry.
 // A root made before this index is indexed from its records once, under the same lock.
-import { existsSync, mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { STAGING_PREFIX, type Layout } from '../store/layout.js';
@@ -45,4 +45,14 @@ export function recordName(layout: Layout, name: string, id: string): void {
     rmSync(tmp, { force: true });
     throw e;
   }
+}
+
+/** Drops `name`'s entry if it still points at `id` (a removed container's): not needed for the
+ * answers (a stale entry reads as free) but keeps the index as small as the set of names in use.
+ * Caller holds containers/lock. */
+export function dropName(layout: Layout, name: string, id: string): void {
+  const entry = join(layout.namesDir, name);
+  try {
+    if (readlinkSync(entry) === id) unlinkSync(entry);
+  } catch { /* no entry (a root made before the index), or gone already */ }
 }
