@@ -1,7 +1,8 @@
 #!/usr/bin/env -S node --
 // berth's command entry: runs the bundled CLI (dist/bundle/main.js, written by
-// npm run build) with V8's code cache, because compiling ~0.8 MB of JavaScript
-// is a large part of a short command's time. The cache sits next to the bundle,
+// npm run build) with V8's code cache, because compiling ~1.5 MB of JavaScript
+// is a large part of a short command's time (the parts split off it, loaded on
+// first use, get the same). The cache sits next to the bundle,
 // named after the bundle's size and mtime: V8 itself only checks the source's
 // length (and node's version and flags), so a rebuilt bundle must not meet an
 // old cache. Nothing here is berth-specific beyond the file names.
@@ -43,28 +44,47 @@ try { built = statSync(bundle); } catch {
 // --root DIR`, `berth tui …`) and the commands compile very different parts of the bundle.
 const args = process.argv.slice(2).filter((a, i, all) => a !== '--root' && all[i - 1] !== '--root' && !a.startsWith('--root='));
 const kind = args.length === 0 || args[0] === 'tui' ? 'tui' : 'cli';
-const cacheFile = `${bundle}.${kind}.${built.size}-${Math.trunc(built.mtimeMs)}.v8cache`;
+/** Runs a CommonJS bundle through V8's code cache (`kind` names what the cache holds) and
+ * returns its exports. The bundle's `require` loads the parts split off it (scripts/bundle.mjs:
+ * the workstation's and the Docker client's packages) the same way, on first use. */
+function loadCached(file, kind, stat) {
+  const cacheFile = `${file}.${kind}.${stat.size}-${Math.trunc(stat.mtimeMs)}.v8cache`;
+  let cachedData;
+  try { cachedData = readFileSync(cacheFile); } catch { /* first run after a build */ }
+  // latin1: scripts/bundle.mjs makes every bundle file pure ASCII, so each byte is its character
+  // and V8 keeps a one-byte string (a UTF-8 decode of 4.8 MB took ~10 ms a command)
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'latin1')}\n})`;
+  // compiled without importModuleDynamically: the bundle has no import() of its own
+  // (scripts/bundle.mjs turns lazy loads into require)
+  const script = new vm.Script(wrapped, { filename: file, cachedData });
 
-let cachedData;
-try { cachedData = readFileSync(cacheFile); } catch { /* first run after a build */ }
-// latin1: scripts/bundle.mjs makes the bundle pure ASCII, so each byte is its character and
-// V8 keeps a one-byte string (UTF-8 decoding of the 4.8 MB took ~10 ms of every command)
-const wrapped = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'latin1')}\n})`;
-// compiled without importModuleDynamically: the bundle has no import() of its own
-// (scripts/bundle.mjs turns lazy loads into require)
-const script = new vm.Script(wrapped, { filename: bundle, cachedData });
+  if (!cachedData || script.cachedDataRejected) {
+    // after the command ran, so the cache also holds the functions it compiled lazily
+    process.once('exit', () => {
+      const tmp = `${cacheFile}.${process.pid}`;
+      try {
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, cacheFile); // atomic: concurrent commands never read half a cache
+      } catch {
+        try { unlinkSync(tmp); } catch { /* a read-only install runs without the cache */ }
+      }
+    });
+  }
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, bundleRequire(file), module, file, dirname(file));
+  return module.exports;
+}
 
-if (!cachedData || script.cachedDataRejected) {
-  // after the command ran, so the cache also holds the functions it compiled lazily
-  process.once('exit', () => {
-    const tmp = `${cacheFile}.${process.pid}`;
-    try {
-      writeFileSync(tmp, script.createCachedData());
-      renameSync(tmp, cacheFile); // atomic: concurrent commands never read half a cache
-    } catch {
-      try { unlinkSync(tmp); } catch { /* a read-only install runs without the cache */ }
-    }
-  });
+const parts = new Map();
+/** The bundle's require: `./part-NAME.js` through loadCached (once), the rest as node's. */
+function bundleRequire(from) {
+  const plain = createRequire(from);
+  return Object.assign((id) => {
+    if (!/^\.\/part-[a-z-]+\.js$/.test(id)) return plain(id);
+    const file = join(dirname(from), id);
+    if (!parts.has(file)) parts.set(file, loadCached(file, `${kind}-part`, statSync(file)));
+    return parts.get(file);
+  }, { resolve: plain.resolve, cache: plain.cache, main: plain.main, extensions: plain.extensions });
 }
 
 // blessed, bundled, still calls the deprecated Buffer(); node warns about that only for
@@ -75,5 +95,4 @@ process.emitWarning = function (warning, ...rest) {
   if (code !== 'DEP0005') emitWarning.call(process, warning, ...rest);
 };
 
-const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+loadCached(bundle, kind, built);

@@ -5,11 +5,13 @@
 // dist/bundle/. Loading ~150 ES modules costs node ~150 ms on this class of
 // machine, one script a fraction of it; bin/berth.js adds V8's code cache on top.
 // Run after tsc (npm run build:ts). node-pty (a native addon) stays external and
-// is required from node_modules as usual; blessed, blessed-contrib's line chart
-// and xterm are bundled, so the TUI loads them from the code cache too.
+// is required from node_modules as usual; blessed, blessed-contrib's line chart,
+// xterm and dockerode are bundled as parts of their own (PARTS below), which the
+// main bundle requires on first use and bin/berth.js loads from the code cache too.
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -92,6 +94,47 @@ const lazyDockerDeps = {
   },
 };
 
+/** Packages only the workstation or a Docker endpoint uses (with what they pull in, ~3 MB of
+ *  the ~4.8 MB): each is a bundle of its own, dist/bundle/part-NAME.js, that the main bundles
+ *  require on first use, so a command reads and loads only the CLI's and the engine's code
+ *  (`berth build` with all steps cached: ~50 ms less CPU). bin/berth.js gives the parts V8's
+ *  code cache as it gives main.js. */
+const PARTS = {
+  'part-dockerode': 'dockerode',
+  'part-blessed': 'blessed',
+  'part-blessed-line': 'blessed-contrib/lib/widget/charts/line',
+  'part-xterm': '@xterm/headless',
+};
+const partOf = new Map(Object.entries(PARTS).map(([file, pkg]) => [pkg, file]));
+
+/** An import of a part's package becomes a require of its file, next to the bundle. */
+/** @type {import('esbuild').Plugin} */
+const requireParts = {
+  name: 'require-parts',
+  setup(b) {
+    const filter = new RegExp(`^(${[...partOf.keys()].map((k) => k.replace(/[/.@-]/g, '\\$&')).join('|')})$`);
+    b.onResolve({ filter }, (args) => (args.kind === 'entry-point' ? undefined : { path: `./${partOf.get(args.path)}.js`, external: true }));
+  },
+};
+
+const common = {
+  absWorkingDir: root,
+  outdir,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  legalComments: 'eof', // the bundled packages' licence notices, kept at the end
+  logLevel: 'warning',
+};
+
+await build({
+  ...common,
+  entryPoints: Object.fromEntries(Object.entries(PARTS).map(([file, pkg]) => [file, createRequire(join(root, 'package.json')).resolve(pkg)])),
+  external: ['term.js', 'pty.js', 'cpu-features', '*.node'],
+  plugins: [requireParts, keepBlessedDirname, lazyDockerDeps],
+});
+
 await build({
   absWorkingDir: root,
   entryPoints: {
@@ -113,14 +156,14 @@ await build({
   // themes are searched upwards from it, cleanup-main.js is the bundle's sibling
   define: { 'import.meta.url': '__bundle_url' },
   banner: { js: "const __bundle_url = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [lazyDefaultExports, bundleLazyRequires, keepBlessedDirname, lazyDockerDeps],
+  plugins: [requireParts, lazyDefaultExports, bundleLazyRequires, keepBlessedDirname, lazyDockerDeps],
   legalComments: 'eof', // the bundled packages' licence notices, kept at the end
   logLevel: 'warning',
 });
 // Every bundle is made pure ASCII: esbuild escapes non-ASCII text in strings but leaves it in
 // regular expressions and kept comments, and one such character makes V8 hold the whole
-// source as a two-byte string and node decode it as UTF-8 — for the 4.8 MB main bundle ~10 ms
-// of each command's start and ~10 MB of the TUI's memory. A \uXXXX escape means the same
+// source as a two-byte string and node decode it as UTF-8 — for the 4.8 MB of main and its
+// parts ~10 ms of each command's start and ~10 MB of the TUI's memory. A \uXXXX escape means the same
 // character in a string, a regular expression and an identifier, and nothing in a comment;
 // bin/berth.js then reads the bundle as latin1 (one byte, one character, no decoding).
 for (const f of readdirSync(outdir)) {

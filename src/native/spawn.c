@@ -1,14 +1,20 @@
 /* spawnContainer(spec): the parent side of a container start.
  *
- *   Node ──clone──▶ A ──clone──▶ B ──clone(CLONE_NEW*)──▶ C (the init, child.c)
- *                   └ _exit(0)   └ setsid, execve(berth-monitor)
+ *   Node ──clone(VM|VFORK)──▶ A ──clone(VM|VFORK)──▶ B ──clone(CLONE_NEW*)──▶ C (the init, child.c)
+ *                             └ _exit(0)             └ setsid, execve(berth-monitor)
  *
  * Node reaps A at once, so B (the monitor) is reparented away from Node and
- * outlives it. Raw clone(SIGCHLD), not fork(): glibc's fork runs atfork
- * handlers, which in a multithreaded Node may take locks held by threads
- * that do not exist in the child. All signals stay blocked from before the
- * first clone until each process has reset its handlers: none of Node's
- * handlers may ever run in A, B or C.
+ * outlives it. A and B share Node's memory, as posix_spawn's child does (each
+ * on its own stack, its parent suspended until it exits or execs): only C,
+ * which needs a private copy for its set-up, copies Node's address space —
+ * once per start rather than three times. So A and B touch nothing of Node's
+ * but the spec (Node's thread is suspended), call no malloc (another of
+ * Node's threads may hold its lock), and keep their own fd table and signal
+ * handlers (no CLONE_FILES, no CLONE_SIGHAND). glibc's clone(), not fork():
+ * fork runs atfork handlers, which in a multithreaded Node may take locks
+ * held by threads that do not exist in the child. All signals stay blocked
+ * from before the first clone until each process has reset its handlers:
+ * none of Node's handlers may ever run in A, B or C.
  *
  * Every process reports on one CLOEXEC error pipe: B sends {PIDS}, any
  * failure {ERROR, step, errno}. Node reads until EOF, which comes when the
@@ -26,6 +32,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -99,12 +106,25 @@ __attribute__((noreturn)) static void run_b(struct berth_spec *s) {
   b_fail(msg, "exec monitor", errno, c);
 }
 
-/* A: exists only so that B is not Node's child. */
-__attribute__((noreturn)) static void run_a(struct berth_spec *s) {
-  long b = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
-  if (b == 0) run_b(s);
-  if (b < 0) {
-    berth_report(s->msg_w, "fork monitor", errno);
+/* The stacks A and B run on (they share Node's memory, so not Node's stack):
+ * one mapping, made before the first clone and unmapped once A is reaped. C
+ * goes on on its copy of B's, so B's is sized for the init's set-up. */
+#define LAUNCH_STACK (8U << 20)
+#define A_STACK (64U << 10)
+
+struct launch {
+  struct berth_spec *s;
+  char *b_stack_top;
+};
+
+static int b_main(void *arg) { run_b(arg); }
+
+/* A: exists only so that B is not Node's child. Returns once B has exec'd the
+ * monitor (or died: its failure is on the error pipe). */
+static int a_main(void *arg) {
+  struct launch *l = arg;
+  if (clone(b_main, l->b_stack_top, CLONE_VM | CLONE_VFORK | SIGCHLD, l->s) < 0) {
+    berth_report(l->s->msg_w, "fork monitor", errno);
     _exit(1);
   }
   _exit(0);
@@ -258,12 +278,17 @@ static napi_value start(napi_env env, struct berth_spec *s) {
   bool pending;
   if (napi_is_exception_pending(env, &pending) != napi_ok || pending) return NULL;
 
+  char *stack = mmap(NULL, LAUNCH_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+  if (stack == MAP_FAILED) return berth_throw_errno(env, "map the launch stacks", errno);
+  mprotect(stack, 4096, PROT_NONE); /* a guard page: an overflow faults rather than writes below */
+  struct launch l = {.s = s, .b_stack_top = stack + LAUNCH_STACK - A_STACK};
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
-  long a = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
-  if (a == 0) run_a(s);
+  /* returns when A has exited, B has exec'd the monitor and C has been cloned */
+  int a = clone(a_main, stack + LAUNCH_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, &l);
   int clone_err = errno;
+  munmap(stack, LAUNCH_STACK);
   /* Only the children use these; our copies would hide EOF. */
   for (size_t i = 0; i < s->ncgroups; i++) close_fd(&s->cgroup_fds[i]);
   close_fd(&s->devnull), close_fd(&s->msg_w), close_fd(&s->gate_r);

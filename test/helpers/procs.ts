@@ -18,11 +18,12 @@ export function monitorsOf(root: string): number[] {
   return out;
 }
 
-/** Entries of <root>/containers/ that are neither the lock nor a directory holding a record. */
+/** Entries of <root>/containers/ that are neither the lock, nor the name index, nor a directory
+ * holding a record. */
 export function strayContainerEntries(root: string): string[] {
   const dir = join(root, 'containers');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((n) => n !== 'lock' && !existsSync(join(dir, n, 'container.json')));
+  return readdirSync(dir).filter((n) => n !== 'lock' && n !== '.names' && !existsSync(join(dir, n, 'container.json')));
 }
 
 /** Container IDs named in events.jsonl (creates included): the ones a killed CLI never printed. */

@@ -15,7 +15,8 @@ import {
 } from '../runtime/index.js';
 import { emitContainerEvent } from './events.js';
 import { checkName, nameInUse, newId, randomName } from './ids.js';
-import { listRecords, saveRecord, sweepContainers } from './records.js';
+import { sweepContainers } from './records.js';
+import { ensureNameIndex, nameHolder, recordName } from './names.js';
 import { removeAnonymousVolumes, resolveMounts } from './mounts.js';
 import type { MountRequest } from '../volume/index.js';
 import type { ContainerConfig, ContainerRecord } from './types.js';
@@ -157,19 +158,16 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
 
   return withLock(layout.containersLock, async () => {
     sweepContainers(layout); // what killed creates and removals left (we hold their lock)
-    const all = listRecords(layout);
-    const taken = new Set(all.map((r) => r.name));
-    if (name !== undefined && taken.has(name)) {
-      const other = all.find((r) => r.name === name)!;
-      throw nameInUse(name, other.id);
-    }
+    ensureNameIndex(layout);
+    const holder = name === undefined ? undefined : nameHolder(layout, name);
+    if (holder) throw nameInUse(name!, holder.id);
     // under containers/lock: a volume created here cannot be pruned before the record is saved
     config.mounts = await resolveMounts(layout, {
       mounts: o.mounts, volumesFrom: o.volumesFrom, imageVolumes: Object.keys(ic.Volumes ?? {}),
     });
     const rec: ContainerRecord = {
       id,
-      name: name ?? randomName(taken),
+      name: name ?? randomName((n) => nameHolder(layout, n) !== undefined),
       created: new Date().toISOString(),
       config,
       lowerDirs: images.layerDiffDirs(image),
@@ -185,7 +183,9 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
       writeEtcFiles(staging, rec);
       closeSync(openSync(staging.lock, 'w', 0o600)); // opened, never created, from now on (records.ts)
       writeFileSync(staging.record, JSON.stringify(rec, null, 2) + '\n', { flush: true }); // private until the rename: no tmp+rename needed
+      recordName(layout, rec.name, id); // points at no record until the rename: free if we die here
       fsyncDir(staging.dir); // its entries too: the rename below must not commit an empty directory
+      fsyncDir(layout.namesDir); // the name's entry is durable before the record that takes it
       crashPoint('create:staged');
       renameSync(staging.dir, layout.container(id).dir); // the commit
       fsyncDir(layout.containersDir);

@@ -13,6 +13,7 @@ import { dieAttributes, emitContainerEvent } from './events.js';
 import { crashPoint } from '../crash-point.js';
 import { BerthError } from '../errors.js';
 import { loadRecord, saveRecord, withContainerLock } from './records.js';
+import { dropName } from './names.js';
 import { deriveState, exitLost, readExitFile } from './state.js';
 import { settleLocked } from './settle.js';
 import { emitUnmounts, removeAnonymousVolumes } from './mounts.js';
@@ -93,6 +94,7 @@ export async function removeStopped(layout: Layout, id: string, opts: { volumes?
     if (!rec) return;
     emitContainerEvent(layout, rec, 'destroy');
     crashPoint('rm:renamed');
+    dropName(layout, rec.name, id);
     removeTrash(layout, id);
     if (opts.volumes) await removeAnonymousVolumes(layout, rec);
   });

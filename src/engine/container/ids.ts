@@ -25,11 +25,11 @@ const NAMES = ['babbage', 'bell', 'curie', 'darwin', 'dijkstra', 'einstein', 'eu
   'hopper', 'hypatia', 'kepler', 'knuth', 'lamport', 'liskov', 'lovelace', 'mccarthy', 'noether', 'pascal', 'ritchie',
   'shannon', 'thompson', 'torvalds', 'turing', 'wozniak'];
 
-export function randomName(taken: Set<string>): string {
+export function randomName(taken: (name: string) => boolean): string {
   for (let i = 0; ; i++) {
     const a = ADJECTIVES[randomBytes(1)[0] % ADJECTIVES.length];
     const b = NAMES[randomBytes(1)[0] % NAMES.length];
     const n = i < 10 ? `${a}_${b}` : `${a}_${b}${i}`;
-    if (!taken.has(n)) return n;
+    if (!taken(n)) return n;
   }
 }

@@ -2,7 +2,7 @@
 // lock. A container exists from the rename that commits its directory (create.ts)
 // to the rename that removes it (finalize.ts): a lock opened on one that went
 // meanwhile is "no such container", never a lock file made in a dying directory.
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { STAGING_PREFIX, TRASH_PREFIX, type Layout } from '../store/layout.js';
 import { readJson, writeJson } from '../store/atomic.js';
@@ -38,12 +38,32 @@ export function listRecords(layout: Layout): ContainerRecord[] {
   return out.sort((a, b) => (a.created < b.created ? 1 : -1));
 }
 
+/** The container that has this name now, through its entry in the name index (names.ts);
+ * undefined when the entry is missing or stale. Lock-free: the record itself is checked. */
+export function nameHolder(layout: Layout, name: string): ContainerRecord | undefined {
+  let id: string;
+  try {
+    id = readlinkSync(join(layout.namesDir, name));
+  } catch {
+    return undefined;
+  }
+  if (!ID_RE.test(id)) return undefined;
+  const rec = loadRecord(layout, id);
+  return rec?.name === name ? rec : undefined;
+}
+
 /** Docker's lookup order: full ID, exact name, then a unique ID prefix. */
 export function findRecord(layout: Layout, ref: string): ContainerRecord {
   const name = ref.startsWith('/') ? ref.slice(1) : ref;
   if (ID_RE.test(ref)) {
     const r = loadRecord(layout, ref);
     if (r) return r;
+  }
+  // a name is found through its index entry; the scan below is for prefixes (and names the
+  // index has no valid entry for: a rename in flight, a root an older berth made)
+  if (!name.includes('/') && name !== '.' && name !== '..' && name !== '') {
+    const held = nameHolder(layout, name);
+    if (held) return held;
   }
   const all = listRecords(layout);
   const byName = all.find((r) => r.name === name);

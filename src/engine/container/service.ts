@@ -25,6 +25,8 @@ import { killContainer, markManualStop, setPaused, stopContainer, waitExit } fro
 import { checkName, nameInUse } from './ids.js';
 import { findRecord, listRecords, loadRecord, saveRecord, strayContainerDirs, sweepContainers, withContainerLock } from './records.js';
 import { settle } from './settle.js';
+import { ensureNameIndex, nameHolder, recordName } from './names.js';
+import { fsyncDir } from '../store/atomic.js';
 import { deriveState, type ContainerState } from './state.js';
 import { inspectJson, summarize, type ContainerSummary } from './inspect.js';
 import { containerPids, listProcesses, type ProcessRow } from './top.js';
@@ -83,8 +85,13 @@ export class ContainerService {
     }
     const bindings = bindingsByContainer(this.layout);
     return listRecords(this.layout)
-      .map((r) => settle(this.layout, r))
-      .map((r) => summarize(r, this.state(r), Date.now(), listedPorts(bindings.get(r.id) ?? [], r.config.network?.exposedPorts ?? [])))
+      .map((r) => {
+        // the state is derived once and tells whether to settle; derived again only if settled
+        const st = this.state(r);
+        const settled = settle(this.layout, r, st);
+        return summarize(settled, settled === r ? st : this.state(settled), Date.now(),
+          listedPorts(bindings.get(r.id) ?? [], settled.config.network?.exposedPorts ?? []));
+      })
       .filter((s) => opts.all || s.state === 'running' || s.state === 'paused');
   }
 
@@ -325,13 +332,16 @@ export class ContainerService {
     const name = checkName(newName);
     const rec = this.find(ref);
     await withLock(this.layout.containersLock, () => {
-      const other = listRecords(this.layout).find((r) => r.name === name);
+      ensureNameIndex(this.layout);
+      const other = nameHolder(this.layout, name);
       if (other && other.id !== rec.id) {
         throw nameInUse(name, other.id);
       }
       return withContainerLock(this.layout, rec.id, () => {
         const r = loadRecord(this.layout, rec.id);
         if (!r) throw notFound('container', ref);
+        recordName(this.layout, name, rec.id); // the old name's entry goes stale: free
+        fsyncDir(this.layout.namesDir);
         saveRecord(this.layout, { ...r, name });
         emitContainerEvent(this.layout, { ...r, name }, 'rename', { oldName: `/${r.name}` }); // docker's old name keeps its "/"
       });

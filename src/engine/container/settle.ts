@@ -16,15 +16,16 @@ import type { Layout } from '../store/layout.js';
 import { ContainerCgroups, livePids } from '../cgroup/index.js';
 import { dieAttributes, emitContainerEvent } from './events.js';
 import { loadRecord, saveRecord, tryContainerLock } from './records.js';
-import { exitLost, lostExit, parentOf, procStartTime, readExitFile } from './state.js';
+import { exitLost, lostExit, parentOf, procStartTime, readExitFile, type ContainerState } from './state.js';
 import type { ContainerRecord } from './types.js';
 import { stopHealthChecker } from './health.js';
 import { restartDecision } from './restart-policy.js';
 import { spawnCleanup } from './cleanup-spawn.js';
 
-/** Cheap, lock-free: does this record show a command or a monitor cut short? */
-export function needsSettling(layout: Layout, rec: ContainerRecord): boolean {
-  return !!rec.starting || exitLost(rec, layout.container(rec.id));
+/** Cheap, lock-free: does this record show a command or a monitor cut short? `st`: its state,
+ * when the caller derived it already (`ps`: each exit file and /proc entry read once). */
+export function needsSettling(layout: Layout, rec: ContainerRecord, st?: ContainerState): boolean {
+  return !!rec.starting || (st ? st.lost === true : exitLost(rec, layout.container(rec.id)));
 }
 
 /** Settles the record; the caller holds the container's lock. Returns it, saved if changed. */
@@ -37,8 +38,8 @@ export function settleLocked(layout: Layout, rec: ContainerRecord): ContainerRec
 /** For readers (`ps`, lookups): settles if the lock is free now, else leaves it to its holder.
  * A settle that cannot write (a full disk) leaves the record as it was: the state shown is
  * derived from the same facts either way. */
-export function settle(layout: Layout, rec: ContainerRecord): ContainerRecord {
-  if (!needsSettling(layout, rec)) return rec;
+export function settle(layout: Layout, rec: ContainerRecord, st?: ContainerState): ContainerRecord {
+  if (!needsSettling(layout, rec, st)) return rec;
   try {
     return tryContainerLock(layout, rec.id, () => {
       const now = loadRecord(layout, rec.id);

@@ -18,6 +18,9 @@ export interface ContainerState {
   exit?: ContainerExit;   // the last run's exit, if collected or written by the monitor
   /** docker's State.Health: present once a run with a health check started (health.ts). */
   health?: HealthState;
+  /** The run ended without its monitor's exit record and nobody collected it yet (settle.ts
+   * collects it): set here so that a reader settles from the facts it derived, not a re-read. */
+  lost?: true;
 }
 
 import { bootId, procStartTime } from '../proc.js';
@@ -65,7 +68,7 @@ function runState(rec: ContainerRecord, paths: ContainerPaths): ContainerState {
   if (pids.length) {
     return { status: paused ? 'paused' : 'running', running: true, paused, pid: pids.includes(rec.run.pid) ? rec.run.pid : pids[0] };
   }
-  return { status: 'exited', running: false, paused: false, pid: 0, exit: lostExit(rec.run.startedAt) };
+  return { status: 'exited', running: false, paused: false, pid: 0, exit: lostExit(rec.run.startedAt), lost: true };
 }
 
 /** The exit of a run whose monitor died before it could record one: the status is lost. */
@@ -75,7 +78,5 @@ export function lostExit(startedAt: string, finishedAt = startedAt): ContainerEx
 
 /** True when a run ended without its monitor's exit record and nobody collected it yet. */
 export function exitLost(rec: ContainerRecord, paths: ContainerPaths): boolean {
-  const run = rec.run;
-  if (!run || (rec.exit && rec.exit.finishedAt >= run.startedAt) || readExitFile(paths)) return false;
-  return !monitorAlive(rec) && (run.bootId !== bootId() || !livePids(run.cgroupPaths).length);
+  return runState(rec, paths).lost === true;
 }

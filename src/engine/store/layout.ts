@@ -43,6 +43,8 @@ export class Layout {
   /** Guards creating, renaming and removing containers (name uniqueness). */
   get containersLock(): string { return join(this.containersDir, 'lock'); }
   container(id: string): ContainerPaths { return new ContainerPaths(join(this.containersDir, id)); }
+  /** Name → ID symlinks (container/names.ts). Dot-named: no ID or staging name matches it. */
+  get namesDir(): string { return join(this.containersDir, '.names'); }
   /** Where `create` builds a container before renaming it into place (the rename commits it). */
   containerStaging(id: string): ContainerPaths { return new ContainerPaths(join(this.containersDir, `${STAGING_PREFIX}${id}`)); }
   /** Where `rm` renames a container to before deleting it (the rename is the removal). */
