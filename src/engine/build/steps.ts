@@ -44,7 +44,7 @@ export interface RunStep {
 export async function runStep(layout: Layout, containers: ContainerService, s: RunStep): Promise<Changes> {
   const rec = await containers.create({
     image: s.imageId, cmd: s.argv, entrypoint: '', env: s.env, user: s.user, workingDir: s.workingDir,
-    network: { mode: s.network === 'default' ? 'bridge' : s.network }, mounts: s.mounts,
+    network: { mode: s.network === 'default' ? 'bridge' : s.network }, mounts: s.mounts, noImageVolumes: true,
     labels: { [BUILD_OWNER_LABEL]: buildOwner(layout) },
   });
   const remove = () => containers.remove(rec.id, { force: true }).catch(() => undefined);
@@ -165,7 +165,8 @@ export async function copyStep(layout: Layout, c: CopyStep): Promise<Changes> {
         const raw: Readable = createReadStream(s.path);
         await unpackIntoRoot(kind === 'gzip' ? raw.pipe(createGunzip()) : raw, scratch.root, c.dest, { ...policy, preserveOwner: !owner, owner });
       } else {
-        const dest = intoDir ? posix.join(c.dest, posix.basename(s.path)) : c.dest;
+        // named as written: a source that is a link keeps its own name, not its target's
+        const dest = intoDir ? posix.join(c.dest, posix.basename(s.rel)) : c.dest;
         await copyIntoRoot(s.path, scratch.root, dest, policy);
       }
     }
