@@ -65,6 +65,13 @@ const cases: Case[] = [
       rmSync(src, { recursive: true });
     },
   },
+  {
+    name: 'add-compressed', prepare: (d) => {
+      writeFileSync(join(d, 'f'), 'compressed');
+      execFileSync('tar', ['--owner=7', '--group=8', '--numeric-owner', '--mtime=2020-01-02 03:04:05', '-C', d, '-cf', join(d, 'x.tar'), 'f']);
+      execFileSync('sh', ['-c', 'bzip2 -c x.tar > x.tar.bz2 && xz -c x.tar > x.tar.xz && echo plain | gzip -nc > notatar.gz && rm x.tar f'], { cwd: d });
+    },
+  },
   { name: 'multistage' },
   { name: 'target', args: ['--target', 'middle'] },
   { name: 'args', args: ['--build-arg', 'B=given', '--build-arg', 'C=ignored', '--build-arg', 'HTTP_PROXY=http://127.0.0.1:9'] },
