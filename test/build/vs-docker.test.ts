@@ -41,6 +41,7 @@ interface Case {
 
 const cases: Case[] = [
   { name: 'instructions' },
+  { name: 'config-more' },
   { name: 'onbuild-child', after: 'instructions' },
   {
     name: 'copy-basic', prepare: (d) => {
