@@ -8,7 +8,7 @@
 // Every test checks that nothing was left behind: no container, mount or tmp/ entry.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { busyboxTar } from '../helpers/fixtures.js';
@@ -299,12 +299,14 @@ test('multi-stage: COPY --from, --target, and only the stages the target needs a
   assert.match(r.stderr, /target stage "nope" could not be found/);
 });
 
-test('a RUN after VOLUME writes into the image; a link COPY\'d into a directory keeps its name; an ignored directory nothing is kept from is not made (found side by side with docker)', () => {
+test('a RUN after VOLUME writes into the image; a link COPY\'d into a directory keeps its name; an ignored directory nothing is kept from is not made; hard links stay linked (found side by side with docker)', () => {
   const dir = context({
     Dockerfile: 'FROM bb\nVOLUME /data\nRUN mkdir -p /data && echo kept > /data/f\nRUN cat /data/f > /proof\nCOPY via /into/\nCOPY . /ctx/\n',
     '.dockerignore': '**/tmp\n!keep/**\n', 'real.txt': 'R', via: '->real.txt', 'src/tmp/x': 'no', 'src/a': 'A',
   });
+  linkSync(join(dir, 'real.txt'), join(dir, 'hard.txt'));
   built(dir, ['-t', 'found']);
+  assert.is(t.ok(['run', '--rm', '--network', 'none', 'found', 'sh', '-c', 'stat -c %i /ctx/real.txt /ctx/hard.txt | uniq | wc -l']), '1', 'one inode');
   assert.equal(tree('found', ['/proof', '/into/via', '/ctx/src/a']), [
     '/proof 644 0:0 regular file', '  = kept', '/into/via 644 0:0 regular file', '  = R', '/ctx/src/a 644 0:0 regular file', '  = A',
   ]);

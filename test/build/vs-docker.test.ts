@@ -17,7 +17,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, lutimesSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, linkSync, lutimesSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/native/index.js';
 import { busyboxTar } from '../helpers/fixtures.js';
@@ -47,6 +47,7 @@ const cases: Case[] = [
     name: 'copy-basic', prepare: (d) => {
       chmodSync(join(d, 'exec.sh'), 0o755); chmodSync(join(d, 'private.txt'), 0o600); chmodSync(join(d, 'setuid'), 0o4755);
       mkdirSync(join(d, 'empty'));
+      linkSync(join(d, 'a.txt'), join(d, 'hard.txt'));
     },
   },
   { name: 'copy-symlinks' },

@@ -147,7 +147,7 @@ export async function copyStep(layout: Layout, c: CopyStep): Promise<Changes> {
   try {
     const owner = c.chown !== undefined ? chownIds(c.lowerDirs, c.chown) : undefined;
     const mode = c.chmod !== undefined ? chmodBits(c.chmod) : undefined;
-    const policy: CopyPolicy = { preserveOwner: false, stripSetid: false, owner, mode };
+    const policy: CopyPolicy = { preserveOwner: false, stripSetid: false, owner, mode, keepHardlinks: true };
     const intoDir = c.destIsDir || (await isDirInRoot(scratch.root, c.dest));
     for (const h of c.heredocs) {
       const dest = intoDir ? posix.join(c.dest, h.name) : c.dest;
