@@ -51,6 +51,7 @@ const cases: Case[] = [
     },
   },
   { name: 'copy-symlinks' },
+  { name: 'copy-vars' },
   { name: 'dockerignore' },
   { name: 'chown-chmod' },
   {
