@@ -17,7 +17,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, linkSync, lutimesSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, linkSync, lutimesSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/native/index.js';
 import { busyboxTar } from '../helpers/fixtures.js';
@@ -31,7 +33,7 @@ const corpus = join(packageRoot, 'test', 'build', 'corpus');
 
 interface Case {
   name: string;
-  /** extra build flags, the same for both */
+  /** extra build flags, the same for both ({url}: the test's file server on loopback) */
   args?: string[];
   /** a case whose image this one builds on */
   after?: string;
@@ -75,6 +77,7 @@ const cases: Case[] = [
       execFileSync('sh', ['-c', 'bzip2 -c x.tar > x.tar.bz2 && xz -c x.tar > x.tar.xz && echo plain | gzip -nc > notatar.gz && rm x.tar f'], { cwd: d });
     },
   },
+  { name: 'add-url', args: ['--build-arg', 'URL={url}'] },
   { name: 'multistage' },
   { name: 'target', args: ['--target', 'middle'] },
   { name: 'args', args: ['--build-arg', 'B=given', '--build-arg', 'C=ignored', '--build-arg', 'HTTP_PROXY=http://127.0.0.1:9'] },
@@ -152,6 +155,8 @@ if (!hasDockerd() || !existsSync(DOCKER)) {
   const work = mkdtempSync('/tmp/berth-test-build-vs-docker-');
   const env = { ...process.env, DOCKER_BUILDKIT: '1', BUILDKIT_PROGRESS: 'plain', DOCKER_CONFIG: join(work, 'docker-config'), DOCKER_CLI_HINTS: 'false' };
   let dockerd: TestEngine | undefined;
+  let server: Server | undefined;
+  let url = '';
   let base: SavedImage;
   /** when the first build began (seconds): what is older came from a source (image-diff.ts) */
   let since = 0;
@@ -168,10 +173,11 @@ if (!hasDockerd() || !existsSync(DOCKER)) {
     c.prepare?.(dir);
     ageTree(dir);
     const tag = c.name === 'app' ? 'app' : `corpus-${c.name}`;
+    const args = (c.args ?? []).map((a) => a.replace('{url}', url));
     // the app as its user types it: in its directory, `berth build -t app .` (RUN on the default network)
     const [d, b] = await Promise.all([
-      docker(['build', '--network', 'none', '-t', tag, ...(c.args ?? []), dir]),
-      c.name === 'app' ? berth(['build', '-t', 'app', '.'], dir) : berth(['build', '--network', 'none', '-t', tag, ...(c.args ?? []), dir]),
+      docker(['build', '--network', 'none', '-t', tag, ...args, dir]),
+      c.name === 'app' ? berth(['build', '-t', 'app', '.'], dir) : berth(['build', '--network', 'none', '-t', tag, ...args, dir]),
     ]);
     const result = { docker: d, berth: b, diffs: [] as string[] };
     results.set(c.name, result);
@@ -186,6 +192,14 @@ if (!hasDockerd() || !existsSync(DOCKER)) {
   }
 
   test.before(async () => {
+    // what ADD fetches: fixed bytes and a Last-Modified both builders must keep
+    server = createServer((req, res) => {
+      const body = req.url === '/x.tar' ? readFileSync(busyboxTar()).subarray(0, 10240) : Buffer.from('fetched\n');
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': body.length, 'Last-Modified': 'Thu, 02 Jan 2020 03:04:05 GMT' });
+      res.end(body);
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     t.ok(['import', busyboxTar(), 'bb']);
     const bbTar = join(work, 'bb.tar');
     t.ok(['save', '-o', bbTar, 'bb']);
@@ -215,6 +229,7 @@ if (!hasDockerd() || !existsSync(DOCKER)) {
   });
 
   test.after(async () => {
+    server?.close();
     await dockerd?.stop();
     rmSync(work, { recursive: true, force: true });
     const left = t.cleanup();
