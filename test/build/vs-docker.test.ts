@@ -12,8 +12,9 @@
 // the buildx plugin. Only what 20.10's built-in Dockerfile frontend takes offline is
 // in the corpus: a `# syntax=` line would pull a newer frontend from Docker Hub.
 // Not in it, so: heredocs (`RUN <<EOF`, `COPY <<EOF`: 20.10 reads the body as instructions,
-// "unknown instruction: ECHO"), `COPY --link`, `ADD --checksum`. build.test.ts covers those
-// on berth alone. `RUN --mount=type=bind|tmpfs|cache` 20.10 takes, and it is compared.
+// "unknown instruction: ECHO"; build.test.ts covers them on berth alone), `COPY --link`
+// and `ADD --checksum` (newer frontends). `RUN --mount=type=bind|tmpfs|cache` 20.10 takes,
+// and it is compared.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawn } from 'node:child_process';
