@@ -15,7 +15,8 @@ cd "$(dirname "$0")/.."
 # (test/helpers/sshd.ts); the package's own service is not needed by them.
 # docker.io and podman: the other engines the workstation drives through their API (tests
 # start each daemon on a socket of their own, see test/helpers/engines.ts).
-PKGS="build-essential python3 make g++ tar gzip ca-certificates tmux iproute2 procps skopeo umoci apache2-utils nftables openssh-server openssh-client docker.io podman"
+# bzip2 and xz-utils: ADD unpacks bzip2 and xz tars through them (src/engine/build/archive.ts).
+PKGS="build-essential python3 make g++ tar gzip ca-certificates tmux iproute2 procps skopeo umoci apache2-utils nftables openssh-server openssh-client docker.io podman bzip2 xz-utils"
 
 log=$(mktemp /tmp/berth-setup.XXXXXX)
 trap 'rm -f "$log"' EXIT

@@ -74,7 +74,7 @@ test('config instructions: ENV, LABEL, EXPOSE, VOLUME, USER, WORKDIR, STOPSIGNAL
     'ENV A=1 B="x y"', 'ENV A=2', 'LABEL "com.x"="$V" b=c', 'EXPOSE 80 53/udp 8000-8001', 'VOLUME /data ["/logs"]',
     'USER app:app', 'WORKDIR /srv', 'WORKDIR sub', 'STOPSIGNAL SIGQUIT', 'SHELL ["/bin/bash", "-c"]', 'CMD echo $HOME', 'MAINTAINER me',
   ].join('\n'), { Env: ['PATH=/bin'] });
-  assert.equal(cfg.Env, ['PATH=/bin', 'B=x y', 'A=2']);
+  assert.equal(cfg.Env, ['PATH=/bin', 'A=2', 'B=x y'], 'a variable set again keeps its place (BuildKit\'s addEnv; vs-docker: ENV PATH=/opt/bin:$PATH)');
   assert.equal(cfg.Labels, { 'com.x': 'v1', b: 'c' });
   assert.equal(Object.keys(cfg.ExposedPorts!), ['80/tcp', '53/udp', '8000/tcp', '8001/tcp']);
   assert.equal(cfg.Volumes, { '/data': {}, '[/logs]': {} }, 'docker: not one JSON array = the shell form, each word expanded');

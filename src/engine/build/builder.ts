@@ -213,10 +213,11 @@ class Builder {
     if (stage !== undefined) return await this.built.get(stage)!;
     if (base === 'scratch') {
       const oci: OciImageConfig = {
-        architecture: hostArchitecture(), os: 'linux', config: { Env: [`PATH=${DEFAULT_PATH}`] },
+        // BuildKit's empty image: the default PATH and WorkingDir "/" (anchor)
+        architecture: hostArchitecture(), os: 'linux', config: { Env: [`PATH=${DEFAULT_PATH}`], WorkingDir: '/' },
         rootfs: { type: 'layers', diff_ids: [] }, history: [],
       };
-      return this.cached({ scratch: true }, () => commitStep(this.deps.images, undefined, oci, []));
+      return this.cached({ scratch: true, workdir: '/' }, () => commitStep(this.deps.images, undefined, oci, []));
     }
     let image: ImageRecord | undefined;
     if (!this.o.pull) image = await this.deps.images.get(base).catch((e: unknown) => {
@@ -365,7 +366,9 @@ class StageRun {
       const dir = this.oci.config!.WorkingDir!;
       // BuildKit makes the directory as the stage's USER
       const user = this.oci.config!.User;
-      await this.commitChanges({ ...base, workdir: dir, user }, createdBy!, () => workdirStep(this.b.layout, this.b.images.layerDiffDirs(parent), dir, user), hit);
+      // a layer even when the directory was there (an empty one, as BuildKit's mkdir op gives; anchor), none for "/"
+      const step = async () => ({ ...await workdirStep(this.b.layout, this.b.images.layerDiffDirs(parent), dir, user), ...(dir !== '/' ? { empty: false } : {}) });
+      await this.commitChanges({ ...base, workdir: dir, user }, createdBy!, step, hit);
       return;
     }
     if (ins.kind === 'RUN') {
@@ -379,7 +382,8 @@ class StageRun {
       const argEnv = this.argEnv();
       // the history names every ARG in scope with the value the command sees (an ENV's wins), as BuildKit (anchor)
       const env = varsOf(cfg.Env ?? []);
-      const declared = [...this.args].filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${env.get(k) ?? v}`);
+      // an ARG without a value is named too, empty (BuildKit's runCommandString; anchor), though the command does not see it
+      const declared = [...this.args].map(([k, v]) => `${k}=${env.get(k) ?? v ?? ''}`);
       const createdBy = `RUN ${declared.length ? `|${declared.length} ${declared.join(' ')} ` : ''}${argv.join(' ')} # buildkit`;
       const network = ins.network ?? this.b.network;
       const mounts = await runMounts(this.b.layout, ins.mounts.map(word), cfg.WorkingDir || '/', {
@@ -424,7 +428,9 @@ class StageRun {
         }
         const chown = ins.chown !== undefined ? word(ins.chown) : undefined;
         const chmod = ins.chmod !== undefined ? word(ins.chmod) : undefined;
-        const createdBy = `${ins.kind} ${ins.node.original.replace(/^\S+\s+/, '')} # buildkit`;
+        // BuildKit's text (dispatchCopy): the words expanded, --chown/--chmod named, never --from (anchor: 20.10 named neither flag)
+        const flags = [...(chown !== undefined ? [`--chown=${chown}`] : []), ...(chmod !== undefined ? [`--chmod=${chmod}`] : [])];
+        const createdBy = [ins.kind, ...flags, ...words, ...ins.heredocs.map((h) => `<<${h.name}`), rawDest, '# buildkit'].join(' ');
         const key = {
           ...base, copy: ins.kind, srcs: words, dest, destIsDir, from: resolved.fromId, digest: resolved.digest,
           urls: fetched.map((f) => f.digest), chown, chmod, heredocs,

@@ -115,12 +115,23 @@ export class BuildContext {
     return !this.ignore.empty && this.ignore.ignores(rel);
   }
 
-  /** Whether a copy leaves `rel` out: ignored, and not a directory an exception may reach into
-   *  (`secret/` with `!secret/keep` still gives secret/keep, as docker's walk does). */
+  /** Whether a copy leaves `rel` out: ignored, and not a directory holding something an exception
+   *  keeps (`secret/` with `!secret/keep` still gives secret/keep, as docker's walk does; an
+   *  ignored directory where no exception keeps anything is not made at all, as docker's). */
   skips(rel: string): boolean {
     if (!this.ignored(rel)) return false;
-    if (!this.ignore.mayExcept(rel)) return true;
-    try { return !lstatSync(`${this.dir}/${rel}`).isDirectory(); } catch { return true; }
+    return !this.keepsInside(rel);
+  }
+
+  /** Whether an ignored directory holds an entry an exception keeps. */
+  private keepsInside(dir: string): boolean {
+    if (!this.ignore.mayExcept(dir)) return false;
+    let names: string[];
+    try {
+      if (!lstatSync(`${this.dir}/${dir}`).isDirectory()) return false;
+      names = readdirSync(`${this.dir}/${dir}`);
+    } catch { return false; }
+    return names.some((n) => !this.ignored(`${dir}/${n}`) || this.keepsInside(`${dir}/${n}`));
   }
 
   /**

@@ -22,7 +22,12 @@ export function applyConfig(oci: OciImageConfig, ins: Instruction, word: (w: str
   switch (ins.kind) {
     case 'ENV': {
       const pairs = ins.pairs.map(([k, v]) => [word(k), word(v)] as const);
-      for (const [k, v] of pairs) cfg.Env = [...(cfg.Env ?? []).filter((e) => e.split('=')[0] !== k), `${k}=${v}`];
+      // a variable already set keeps its place (BuildKit's addEnv): `ENV PATH=/x:$PATH` leaves PATH first
+      for (const [k, v] of pairs) {
+        const env = cfg.Env ?? [];
+        const at = env.findIndex((e) => e.split('=')[0] === k);
+        cfg.Env = at < 0 ? [...env, `${k}=${v}`] : env.map((e, i) => (i === at ? `${k}=${v}` : e));
+      }
       return `ENV ${pairs.map(([k, v]) => `${k}=${v}`).join(' ')}`;
     }
     case 'LABEL': {

@@ -3,12 +3,10 @@
 // placed through a scratch overlay of the parent, in-root, never following a
 // link out of the context or the image), and WORKDIR's directory. Each returns
 // where its changes are; the builder commits them (commit.ts) and disposes.
-import { createReadStream, openSync, readSync, closeSync, existsSync, lstatSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename, posix } from 'node:path';
 import { ownerAlive, tmpPath } from '../store/tmp.js';
-import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
 import { BerthError, invalid } from '../errors.js';
 import type { Layout } from '../store/layout.js';
 import type { ContainerService } from '../container/index.js';
@@ -17,6 +15,7 @@ import { copyIntoRoot, isDirInRoot, mkdirInRoot, unpackIntoRoot, type CopyPolicy
 import { resolveUser } from '../runtime/index.js';
 import type { Heredoc } from './parse.js';
 import { mountScratch, type ScratchRoot } from './rootfs.js';
+import { archiveOf, decompressed, type ArchiveKind } from './archive.js';
 import { crashPoint } from '../crash-point.js';
 
 export interface Changes {
@@ -44,7 +43,7 @@ export interface RunStep {
 export async function runStep(layout: Layout, containers: ContainerService, s: RunStep): Promise<Changes> {
   const rec = await containers.create({
     image: s.imageId, cmd: s.argv, entrypoint: '', env: s.env, user: s.user, workingDir: s.workingDir,
-    network: { mode: s.network === 'default' ? 'bridge' : s.network }, mounts: s.mounts,
+    network: { mode: s.network === 'default' ? 'bridge' : s.network }, mounts: s.mounts, noImageVolumes: true,
     labels: { [BUILD_OWNER_LABEL]: buildOwner(layout) },
   });
   const remove = () => containers.remove(rec.id, { force: true }).catch(() => undefined);
@@ -137,7 +136,7 @@ export interface CopyStep {
   destIsDir: boolean;
   chown?: string;
   chmod?: string;
-  /** ADD: a local tar (plain or gzip) is unpacked into the destination. */
+  /** ADD: a local tar (plain, gzip, bzip2 or xz: archive.ts) is unpacked into the destination. */
   extract: boolean;
   /** .dockerignore for entries under a copied directory (context-relative). */
   skip?: (rel: string) => boolean;
@@ -148,7 +147,7 @@ export async function copyStep(layout: Layout, c: CopyStep): Promise<Changes> {
   try {
     const owner = c.chown !== undefined ? chownIds(c.lowerDirs, c.chown) : undefined;
     const mode = c.chmod !== undefined ? chmodBits(c.chmod) : undefined;
-    const policy: CopyPolicy = { preserveOwner: false, stripSetid: false, owner, mode };
+    const policy: CopyPolicy = { preserveOwner: false, stripSetid: false, owner, mode, keepHardlinks: true };
     const intoDir = c.destIsDir || (await isDirInRoot(scratch.root, c.dest));
     for (const h of c.heredocs) {
       const dest = intoDir ? posix.join(c.dest, h.name) : c.dest;
@@ -157,15 +156,15 @@ export async function copyStep(layout: Layout, c: CopyStep): Promise<Changes> {
     }
     for (const s of c.sources) {
       const st = lstatSync(s.path);
+      let kind: ArchiveKind | undefined;
       if (st.isDirectory()) {
         const top = s.rel;
         await copyIntoRoot(s.path, scratch.root, c.dest, { ...policy, skip: c.skip && ((shown) => c.skip!(top ? `${top}/${shown}` : shown)) });
-      } else if (c.extract && !s.remote && st.isFile() && archiveKind(s.path)) {
-        const kind = archiveKind(s.path)!;
-        const raw: Readable = createReadStream(s.path);
-        await unpackIntoRoot(kind === 'gzip' ? raw.pipe(createGunzip()) : raw, scratch.root, c.dest, { ...policy, preserveOwner: !owner, owner });
+      } else if (c.extract && !s.remote && st.isFile() && (kind = await archiveOf(s.path))) {
+        await unpackIntoRoot(decompressed(s.path, kind), scratch.root, c.dest, { ...policy, preserveOwner: !owner, owner });
       } else {
-        const dest = intoDir ? posix.join(c.dest, posix.basename(s.path)) : c.dest;
+        // named as written: a source that is a link keeps its own name, not its target's
+        const dest = intoDir ? posix.join(c.dest, posix.basename(s.rel)) : c.dest;
         await copyIntoRoot(s.path, scratch.root, dest, policy);
       }
     }
@@ -208,18 +207,4 @@ function chownIds(lowerDirs: string[], spec: string): { uid: number; gid: number
 function chmodBits(spec: string): number {
   if (!/^[0-7]{3,4}$/.test(spec)) throw invalid(`invalid chmod parameter ${spec}`);
   return parseInt(spec, 8);
-}
-
-/** ADD's archive detection by content, as docker's: a tar, or a gzip (of a tar). */
-function archiveKind(path: string): 'tar' | 'gzip' | undefined {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(262);
-    const n = readSync(fd, buf, 0, 262, 0);
-    if (n >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) return 'gzip';
-    if (n >= 262 && buf.subarray(257, 262).toString('latin1') === 'ustar') return 'tar';
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
 }

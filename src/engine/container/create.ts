@@ -51,6 +51,8 @@ export interface CreateOptions extends Partial<KeptAsGiven> {
   mounts?: MountRequest[];
   /** --volumes-from CONTAINER[:ro|:rw] */
   volumesFrom?: string[];
+  /** A build's RUN step: the image's VOLUMEs get no volume (BuildKit's RUN writes into the image there). */
+  noImageVolumes?: boolean;
   /** --restart, docker's syntax: no | always | unless-stopped | on-failure[:N]. */
   restart?: string;
 }
@@ -163,7 +165,7 @@ export async function createContainer(layout: Layout, images: ImageStore, o: Cre
     if (holder) throw nameInUse(name!, holder.id);
     // under containers/lock: a volume created here cannot be pruned before the record is saved
     config.mounts = await resolveMounts(layout, {
-      mounts: o.mounts, volumesFrom: o.volumesFrom, imageVolumes: Object.keys(ic.Volumes ?? {}),
+      mounts: o.mounts, volumesFrom: o.volumesFrom, imageVolumes: o.noImageVolumes ? [] : Object.keys(ic.Volumes ?? {}),
     });
     const rec: ContainerRecord = {
       id,

@@ -44,7 +44,8 @@ async function addEntry(pack: tar.Pack, e: UpperEntry, links: Map<string, string
     }
     case 'directory':
       await entry(pack, { ...base, name: `${e.rel}/`, type: 'directory' });
-      if (e.opaque) await entry(pack, { ...base, name: `${e.rel}/.wh..wh..opq`, type: 'file', size: 0, mode: 0o600 });
+      // docker's marker takes the directory's permission bits and owner, and no time (archive.go's overlay whiteout converter)
+      if (e.opaque) await entry(pack, { ...base, name: `${e.rel}/.wh..wh..opq`, type: 'file', size: 0, mode: base.mode & 0o777, mtime: new Date(0) });
       return;
     case 'symlink':
       return entry(pack, { ...base, type: 'symlink', linkname: await readlink(e.path) });

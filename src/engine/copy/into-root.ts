@@ -9,7 +9,7 @@ import { BerthError } from '../errors.js';
 import * as f from './fdops.js';
 import { containerError, containerPlace, hostPlace } from './place.js';
 import { unpackTree } from './tar-in.js';
-import { copyChildren, copyEntry, newReport, type CopyReport, type Policy } from './tree.js';
+import { closeLinks, copyChildren, copyEntry, newReport, type CopyReport, type Policy } from './tree.js';
 
 /** mkdir -p of `path` (absolute, clean) inside `root`; symlinks on the way are followed in-root. */
 export async function mkdirInRoot(root: string, path: string, owner?: { uid: number; gid: number }): Promise<void> {
@@ -84,6 +84,7 @@ export async function copyIntoRoot(src: string, root: string, dest: string, poli
   } catch (e) {
     throw e instanceof BerthError ? e : containerError(e, dest);
   } finally {
+    await closeLinks(report);
     await f.closeQuietly(from.dir);
   }
 }

@@ -18,6 +18,9 @@ export interface Policy {
   mode?: number;
   /** The build's .dockerignore: entries (named as in messages, relative to the copy's top) left out. */
   skip?: (shown: string) => boolean;
+  /** The build's COPY: files linked to each other in the source are linked in the copy too
+   *  (BuildKit's copy keeps them); the copy's caller ends with closeLinks. */
+  keepHardlinks?: boolean;
 }
 
 export interface CopyReport {
@@ -27,6 +30,14 @@ export interface CopyReport {
   bytes: number;
   /** Devices and sockets, which are not copied (shown relative to the copy's top). */
   skipped: string[];
+  /** keepHardlinks: a source file's (dev:ino) with several links → where its first copy is (an open directory). */
+  links?: Map<string, { dir: number; name: string }>;
+}
+
+/** Closes what keepHardlinks held open. */
+export async function closeLinks(report: CopyReport): Promise<void> {
+  for (const l of report.links?.values() ?? []) await f.closeQuietly(l.dir);
+  report.links?.clear();
 }
 
 export const newReport = (): CopyReport => ({ entries: 0, bytes: 0, skipped: [] });
@@ -127,8 +138,16 @@ async function copyFile(srcDir: number, name: string, dstDir: number, dstName: s
       report.skipped.push(shown); // swapped for something else since the lstat
       return;
     }
+    const key = policy.keepHardlinks && st.nlink > 1 ? `${st.dev}:${st.ino}` : undefined;
+    const first = key !== undefined ? report.links?.get(key) : undefined;
     await f.clearForFile(dstDir, dstName, shown);
+    if (first) {
+      await f.linkAt(first.dir, first.name, dstDir, dstName);
+      report.entries++;
+      return;
+    }
     dst = await f.createFileAt(dstDir, dstName);
+    if (key !== undefined) (report.links ??= new Map()).set(key, { dir: await f.openDirAt(dstDir, '.'), name: dstName });
     const buf = Buffer.allocUnsafe(BUF);
     for (;;) {
       const n = await f.read(src, buf, 0, BUF, null);
