@@ -131,8 +131,9 @@ export class DockerBackend implements Backend {
     },
     get: (name: string): Promise<unknown> => this.docker.getVolume(name).inspect(),
     create: async (o: { name?: string; labels?: Record<string, string>; options?: Record<string, string> }): Promise<{ Name: string }> => {
-      const v = await this.docker.createVolume({ ...(o.name ? { Name: o.name } : {}), ...(o.labels ? { Labels: o.labels } : {}), ...(o.options ? { DriverOpts: o.options } : {}) }) as unknown as { Name: string };
-      return { Name: v.Name };
+      // dockerode answers with a Volume handle (its `name`), not the daemon's document
+      const v = await this.docker.createVolume({ ...(o.name ? { Name: o.name } : {}), ...(o.labels ? { Labels: o.labels } : {}), ...(o.options ? { DriverOpts: o.options } : {}) });
+      return { Name: v.name };
     },
   };
 
