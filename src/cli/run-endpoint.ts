@@ -28,7 +28,11 @@ export async function runOnEndpoint(b: Backend, made: { id: string }, a: Endpoin
     return;
   }
   if (!b.attachMain) embeddedOnly(b, '"run" in the foreground');
-  const main = await b.attachMain(made.id, { stdin: !!a.interactive, removed: !!a.rm });
+  // podman makes the container's process when it is attached: a command that cannot run fails here
+  const main = await b.attachMain(made.id, { stdin: !!a.interactive, removed: !!a.rm }).catch(async (e: unknown) => {
+    await discard(b, made.id, a);
+    throw commandError(e);
+  });
   try {
     await startOrDiscard(b, made.id, a);
   } catch (e) {
@@ -47,19 +51,24 @@ export async function runOnEndpoint(b: Backend, made: { id: string }, a: Endpoin
     main.release?.();
     return void process.stderr.write('read escape sequence\n');
   }
-  const code = await main.wait();
+  // podman says a command that cannot start only here, once the attachment has ended
+  const code = await main.wait().catch((e: unknown) => { throw commandError(e); });
   if (code !== 0) throw new ExitStatus(code);
 }
 
 /** Starts; a container whose start failed is removed again with --rm (the daemon's AutoRemove
- * covers only a container that ran). */
+ * covers only a container that ran), as one whose attach failed. */
 async function startOrDiscard(b: Backend, id: string, a: EndpointRunArgs): Promise<void> {
   try {
     await b.containers.start(id);
   } catch (e) {
-    if (a.rm) await b.containers.remove(id, { force: true, volumes: true }).catch(() => {});
+    await discard(b, id, a);
     throw commandError(e);
   }
+}
+
+async function discard(b: Backend, id: string, a: EndpointRunArgs): Promise<void> {
+  if (a.rm) await b.containers.remove(id, { force: true, volumes: true }).catch(() => {});
 }
 
 /** docker's CLI reads the daemon's start error for its status: a command not found 127, one

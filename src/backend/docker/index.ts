@@ -191,9 +191,12 @@ export class DockerBackend implements Backend {
     const info = await c.inspect();
     const tty = !!info.Config.Tty, openStdin = !!info.Config.OpenStdin;
     // asked before the start: a container that ends (and, with --rm, goes) at once still answers
-    // (`removed`: run --rm, answered once the daemon has removed it, as docker's CLI waits)
+    // (`removed`: run --rm, answered once the daemon has removed it too, as docker's CLI waits;
+    // the code is next-exit's: podman 4.3 answers a `removed` wait with 0 whatever the exit)
     const ac = new AbortController();
-    const exited = c.wait({ condition: o.removed ? 'removed' : 'next-exit', abortSignal: ac.signal } as never) as unknown as Promise<{ StatusCode: number }>;
+    const asked = (condition: string): Promise<{ StatusCode: number }> =>
+      c.wait({ condition, abortSignal: ac.signal } as never) as unknown as Promise<{ StatusCode: number }>;
+    const exited = Promise.all([asked('next-exit'), o.removed ? asked('removed') : undefined]).then(([x]) => x);
     exited.catch(() => { /* read by wait() */ });
     try {
       const conn = await attachContainer(this.docker, info.Id, { tty, stdin: (o.stdin ?? true) && openStdin });

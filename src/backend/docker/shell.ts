@@ -63,7 +63,14 @@ export async function attachExec(docker: Dockerode, er: ExecHandle): Promise<Api
 /** The container's main process: its streams (stdin when asked and it was created with -i). */
 export async function attachContainer(docker: Dockerode, id: string, o: { tty: boolean; stdin: boolean }): Promise<ApiShell> {
   const c = docker.getContainer(id);
-  const stream = (await c.attach({ stream: true, stdin: o.stdin, stdout: true, stderr: true, hijack: true })) as Duplex;
+  // as docker's CLI: the options in the query and an empty body. dockerode's attach also sends
+  // them as a JSON body, which podman passes on to the container's stdin; an empty `file` is
+  // docker-modem's way to a Content-Length of 0 with the headers sent at once
+  const query = { stream: true, stdin: o.stdin, stdout: true, stderr: true };
+  const stream = await new Promise<Duplex>((resolve, reject) => docker.modem.dial({
+    path: `/containers/${id}/attach?`, method: 'POST', isStream: true, hijack: true, openStdin: o.stdin, file: Buffer.alloc(0),
+    headers: { 'Content-Type': 'text/plain' }, options: query, statusCodes: { 101: true, 200: true, 404: 'no such container', 409: 'conflict', 500: 'server error' },
+  } as never, (err: unknown, s: unknown) => (err ? reject(err) : resolve(s as Duplex))));
   return new ApiShell(stream, (h, w) => c.resize({ h, w }), o.tty);
 }
 
