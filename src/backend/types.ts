@@ -8,10 +8,12 @@
 import type { EngineEvent } from '../engine/events/index.js';
 import type { ContainerSummary, CreateOptions, ExecOptions, LogOptions, OutputStream } from '../engine/container/index.js';
 import type { LogRecord } from '../engine/log/index.js';
-import type { Engine, StatsSample } from '../engine/index.js';
+import type { Engine, PullPolicy, StatsSample } from '../engine/index.js';
+import type { Reference } from '../engine/image/index.js';
 
 type Layout = Engine['layout'];
 import type { ProgressSink, RegistryPolicy } from '../engine/registry/index.js';
+import type { CreateNetworkOptions } from '../engine/network/index.js';
 import type { EndpointTls } from './endpoints.js';
 
 export type Awaitable<T> = T | Promise<T>;
@@ -36,7 +38,26 @@ export interface ShellConnection {
 }
 
 /** What exec returns and execAttach/execWait take (the engine's ExecRecord has more). */
-export interface ExecHandle { id: string; containerId: string }
+export interface ExecHandle { id: string; containerId: string; tty?: boolean }
+
+/** A terminal session's connection (the CLI's run -it, exec, attach): a ShellConnection
+ * with back-pressure both ways and a half-close of stdin, as the engine's AttachConnection. */
+export interface SessionConnection extends ShellConnection {
+  pause(): void;
+  resume(): void;
+  /** Resolves when a write that returned false has been taken. */
+  drained(): Promise<void>;
+  closeStdin(): void;
+}
+
+/** A row of `images`: the engine's ImageRecord has more. */
+export interface ImageListItem {
+  id: string;
+  repoTags: string[];
+  repoDigests: string[];
+  created: string;
+  size: number;
+}
 
 export interface ImageItem {
   id: string;
@@ -63,12 +84,29 @@ export interface ImageRemoval { untagged: string[]; deleted: string[] }
 
 /** The container's main process, attached (docker attach): its stream, and what it was made with. */
 export interface MainAttachment {
-  conn: ShellConnection & { closeStdin?(): void };
+  conn: SessionConnection;
   tty: boolean;
   /** created with -i: input reaches it */
   openStdin: boolean;
   /** Resolves with its exit code when it ends. */
   wait(): Promise<number>;
+  /** Stops waiting for the exit (a start that failed, a detach): nothing is left pending. */
+  release?(): void;
+}
+
+/** docker's GET /version: what the server says it is. */
+export interface ServerVersion {
+  Platform?: { Name: string };
+  Components?: Array<{ Name: string; Version: string; Details?: Record<string, string> }>;
+  Version: string;
+  ApiVersion?: string;
+  MinAPIVersion?: string;
+  GitCommit?: string;
+  GoVersion?: string;
+  Os: string;
+  Arch: string;
+  KernelVersion?: string;
+  BuildTime?: string;
 }
 
 export interface NetworkItem {
@@ -78,6 +116,11 @@ export interface NetworkItem {
   IPAM: { Config: Array<{ Subnet?: string; Gateway?: string }> };
   Containers: Record<string, { Name: string }>;
   Labels: Record<string, string>;
+  /** What docker's network ls shows beside the above (an endpoint's list may leave them out). */
+  Scope?: string;
+  Created?: string;
+  Internal?: boolean;
+  EnableIPv6?: boolean;
 }
 
 /** What the stats model subscribes to (the engine's StatsSampler). */
@@ -96,18 +139,22 @@ export interface ContainerOps {
   inspect(ref: string): Awaitable<Record<string, unknown>>;
   /** ps's rows; each row's keys are the columns. */
   top(ref: string): Awaitable<readonly object[]>;
+  /** docker top with ps's options (none: the engine's default columns), as ps prints them. */
+  topPs(ref: string, psArgs: string[]): Awaitable<{ titles: string[]; processes: string[][] }>;
   logs(ref: string, opts: LogOptions): AsyncIterable<LogRecord>;
   create(opts: CreateOptions): Promise<{ id: string; name: string }>;
   start(ref: string): Promise<unknown>;
-  stop(ref: string): Promise<void>;
-  restart(ref: string): Promise<void>;
+  stop(ref: string, opts?: { timeout?: number; signal?: string }): Promise<void>;
+  restart(ref: string, opts?: { timeout?: number }): Promise<void>;
   killByUser(ref: string, signal?: string): Promise<void>;
   pause(ref: string): Promise<void>;
   unpause(ref: string): Promise<void>;
-  remove(ref: string, opts: { force?: boolean }): Promise<void>;
+  remove(ref: string, opts: { force?: boolean; volumes?: boolean }): Promise<void>;
+  /** Until it exits: its exit code. */
+  wait(ref: string): Promise<number>;
   prune(): Promise<{ deleted: string[]; reclaimed: number }>;
   exec(ref: string, opts: ExecOptions): Awaitable<ExecHandle>;
-  execAttach(er: ExecHandle): Promise<ShellConnection>;
+  execAttach(er: ExecHandle): Promise<SessionConnection>;
   execWait(er: ExecHandle, opts: { forget?: boolean }): Promise<number>;
   volumeUsers(): Awaitable<Map<string, string[]>>;
 }
@@ -126,17 +173,29 @@ export interface Backend {
     /** Every volume with the containers that use it. */
     report(): Awaitable<VolumeItem[]>;
     get(name: string): Awaitable<unknown>;
-    create(opts: { name?: string }): Promise<{ Name: string }>;
+    create(opts: { name?: string; labels?: Record<string, string>; options?: Record<string, string> }): Promise<{ Name: string }>;
   };
   readonly networks: {
     list(): Awaitable<NetworkItem[]>;
     get(ref: string): Awaitable<unknown>;
   };
   readonly registry: {
-    pull(ref: string, opts: { policy: RegistryPolicy; progress: ProgressSink }): Promise<{ digest: string; changed: boolean }>;
+    /** `reference`: what was pulled, normalised (an endpoint does not say: the caller's parse of `ref`). */
+    pull(ref: string, opts: { policy: RegistryPolicy; progress: ProgressSink; platform?: string }): Promise<{ digest: string; changed: boolean; reference?: Reference }>;
   };
   stats(): StatsSource;
-  needsPull(ref: string): Promise<boolean>;
+  /** ps: docker's filters (KEY=VALUE), newest first, `limit` of them. */
+  listContainers(opts: { all?: boolean; limit?: number; filters?: string[] }): Promise<ContainerSummary[]>;
+  /** ps -s: the writable layer's bytes and the image's under it. */
+  containerSize(c: ContainerSummary): Promise<{ rw: number; rootFs: number }>;
+  /** images: docker's filters (KEY=VALUE); `all` shows intermediate images too. */
+  listImages(opts: { filters?: string[]; all?: boolean }): Promise<ImageListItem[]>;
+  /** The server's half of `version` (docker's GET /version document). */
+  serverVersion(): Promise<ServerVersion>;
+  /** `info`: docker's GET /info document (the embedded engine's EngineInfo, which has berth's own fields). */
+  serverInfo(): Promise<Record<string, unknown>>;
+  /** docker's --pull policy for run/create (default "missing"): whether `ref` must be pulled first. */
+  needsPull(ref: string, policy?: PullPolicy): Promise<boolean>;
   /** Seconds a stop or restart waits for the container before its SIGKILL (its --stop-timeout). */
   stopTimeout(ref: string): Awaitable<number>;
   /** `force`: docker's rmi -f (an image in use only loses its tag). */
@@ -146,7 +205,7 @@ export interface Backend {
   removeVolume(name: string, opts?: { force?: boolean }): Promise<void>;
   /** `all`: docker's --all (named volumes too). */
   pruneVolumes(opts?: { all?: boolean }): Promise<{ deleted: string[]; reclaimed: number }>;
-  createNetwork(o: { name: string; subnet?: string }): Promise<NetworkItem>;
+  createNetwork(o: CreateNetworkOptions): Promise<NetworkItem>;
   /** `force`: its endpoints are disconnected first. */
   removeNetwork(ref: string, opts?: { force?: boolean }): Promise<unknown>;
   pruneNetworks(): Promise<string[]>;
@@ -155,8 +214,10 @@ export interface Backend {
   /** The embedded engine's files, whose changes (images.json, volumes/) make a list stale;
    * an endpoint has none (its events say everything). */
   readonly layout?: Layout;
-  /** Attaches to a container's main process; absent where the engine cannot (shown as unavailable). */
-  attachMain?(ref: string): Promise<MainAttachment>;
+  /** Attaches to a container's main process; absent where the engine cannot (shown as unavailable).
+   * `stdin: false`: its output only (run without -i); `removed`: wait() answers once an
+   * --rm container is gone (the CLI's run --rm). */
+  attachMain?(ref: string, opts?: { stdin?: boolean; removed?: boolean }): Promise<MainAttachment>;
   /** The embedded engine itself, for what only it does (build, the build cache); absent on an endpoint. */
   readonly embedded?: Engine;
   /** Ends connections and timers. */

@@ -2,6 +2,7 @@
 // stdin to the container (detach keys recognised on a terminal), its output to our stdout/
 // stderr, our window size to its tty. Ends when the container does, or on detach.
 import type { AttachConnection, ContainerService } from '../engine/container/index.js';
+import type { SessionConnection } from '../backend/index.js';
 import { BerthError } from '../engine/index.js';
 import { followOutput } from './follow.js';
 import { DetachMatcher } from './detach-keys.js';
@@ -21,7 +22,7 @@ export interface SessionOptions {
 
 const PROXIED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const;
 
-export async function runSession(conn: AttachConnection, o: SessionOptions): Promise<'ended' | 'detached'> {
+export async function runSession(conn: SessionConnection, o: SessionOptions): Promise<'ended' | 'detached'> {
   const stdin = process.stdin, stdout = process.stdout;
   const keyboard = o.stdin && stdin.isTTY === true;
   // raw: ctrl-c, ctrl-z, ctrl-\ reach the container's terminal as bytes, not as our signals

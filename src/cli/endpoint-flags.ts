@@ -2,11 +2,25 @@
 // takes them: before the verb (`berth -H ssh://me@box ps`). After the verb the same
 // letters are the verb's own (history -H, system service -H, run -c, build's context),
 // so yargs never sees these. What they choose is resolved by the backend
-// (resolveEndpoints). The workstation opens on the chosen engine; the other verbs
-// drive only the embedded engine for now, and refuse a Docker endpoint in one line
-// rather than act on the wrong engine.
+// (resolveEndpoints). The workstation opens on the chosen engine, and so do the
+// everyday verbs in ENDPOINT_VERBS (through context.ts getBackend); the others
+// need the embedded engine and refuse a Docker endpoint in one line rather than act
+// on the wrong engine.
 import { currentEndpoint, resolveEndpoints, type Endpoint, type EndpointArgs } from '../backend/endpoints.js';
+import type { Backend } from '../backend/index.js';
 import { BerthError } from '../engine/index.js';
+
+/** Verbs that drive whichever engine -H/--context chose (a group's verb with its group),
+ * beside those about endpoints themselves (context, tui, system dial-stdio). */
+export const ENDPOINT_VERBS: ReadonlySet<string> = new Set([
+  'context', 'tui', 'system dial-stdio',
+  'ps', 'images', 'inspect', 'logs', 'start', 'stop', 'restart', 'kill', 'pause', 'unpause', 'rm', 'wait', 'exec', 'run', 'create',
+  'pull', 'rmi', 'top', 'stats', 'version', 'info',
+  ...['ps', 'ls', 'list', 'inspect', 'logs', 'start', 'stop', 'restart', 'kill', 'pause', 'unpause', 'rm', 'remove', 'wait', 'run',
+    'create', 'top'].map((v) => `container ${v}`),
+  ...['ls', 'list', 'inspect', 'pull', 'rm', 'remove'].map((v) => `image ${v}`),
+  ...['ls', 'list', 'create', 'rm', 'remove', 'inspect'].flatMap((v) => [`volume ${v}`, `network ${v}`]),
+]);
 
 let chosen: EndpointArgs = {};
 
@@ -58,5 +72,10 @@ export function requireEmbedded(verb: string): void {
   const ep = chosenEndpoint();
   if (ep.kind === 'embedded') return;
   throw new BerthError('UNSUPPORTED',
-    `"${verb}" cannot run on ${ep.dockerHost || ep.name} (context "${ep.name}"): berth's commands drive its embedded engine only`);
+    `"${verb}" cannot run on ${ep.dockerHost || ep.name} (context "${ep.name}"): only berth's embedded engine does that`);
+}
+
+/** For a verb on an endpoint: what of it only the embedded engine does (a flag, a mode), refused by name. */
+export function embeddedOnly(b: Backend, what: string): never {
+  throw new BerthError('UNSUPPORTED', `${what} cannot run on ${b.address} (context "${b.name}"): only berth's embedded engine does that`);
 }

@@ -11,7 +11,8 @@ import { withPositionals } from './positionals.js';
 import { runTail } from './commands/run.js';
 import { execTail } from './commands/exec.js';
 import { topTail } from './commands/top.js';
-import { requireEmbedded, takeEndpointFlags } from './endpoint-flags.js';
+import { ENDPOINT_VERBS, requireEmbedded, takeEndpointFlags } from './endpoint-flags.js';
+import { closeBackend } from './context.js';
 import { openWorkstation } from './commands/tui.js';
 
 async function main(): Promise<number> {
@@ -61,15 +62,16 @@ async function main(): Promise<number> {
   } catch (e) {
     if (e instanceof ExitStatus) return e.status;
     return reportError(e);
+  } finally {
+    closeBackend();
   }
   return status;
 }
 
-/** Verbs that are about endpoints themselves, or open the workstation (which drives any engine). */
-const ENDPOINT_VERBS = new Set(['context', 'tui', 'system dial-stdio']);
 const GROUPS = new Set(commands.map((c) => String(c.command)).filter((c) => c.includes('<command>')).map((c) => c.split(' ')[0]));
 
-/** Every other verb drives the embedded engine: -H/--context naming another is refused before it runs. */
+/** A verb not in ENDPOINT_VERBS drives the embedded engine only: -H/--context naming
+ * another is refused before it runs. */
 function refuseOtherEndpoints(args: string[]): void {
   if (args.includes('--help')) return;
   const words = positionals(args);

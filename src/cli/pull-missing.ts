@@ -2,7 +2,8 @@
 // the engine says whether the image must be pulled (Engine.needsPull); here the
 // pull is reported with docker's lines on stderr (stdout stays the container's).
 import type { Argv } from 'yargs';
-import type { Engine, PullPolicy } from '../engine/index.js';
+import type { PullPolicy } from '../engine/index.js';
+import type { Backend } from '../backend/index.js';
 import { familiar, parseReference } from '../engine/image/index.js';
 import { pullAndReport } from './commands/pull.js';
 
@@ -16,10 +17,10 @@ export function pullOptions<T>(y: Argv<T>): Argv<T & PullPolicyArgs> {
     .option('platform', { type: 'string', describe: 'os/arch[/variant] when the image is pulled (default: this host)' }) as unknown as Argv<T & PullPolicyArgs>;
 }
 
-export async function pullIfMissing(engine: Engine, ref: string, a: PullPolicyArgs = {}): Promise<void> {
+export async function pullIfMissing(b: Backend, ref: string, a: PullPolicyArgs = {}): Promise<void> {
   const policy = (a.pull ?? 'missing') as PullPolicy;
-  if (!(await engine.needsPull(ref, policy))) return;
+  if (!(await b.needsPull(ref, policy))) return;
   if (policy === 'missing') process.stderr.write(`Unable to find image '${familiar(parseReference(ref))}' locally\n`);
   // --insecure-registry is not a run flag: BERTH_INSECURE_REGISTRIES still applies
-  await pullAndReport(engine, ref, { platform: a.platform, quiet: a.quiet }, process.stderr, { fullName: false });
+  await pullAndReport(b, ref, { platform: a.platform, quiet: a.quiet }, process.stderr, { fullName: false });
 }

@@ -95,7 +95,23 @@ test("the run form's options as a create body; what it cannot carry is refused b
     Image: 'bb', name: 'x', Cmd: ['sh'], Env: ['A=1'],
     HostConfig: { Mounts: [{ Type: 'volume', Source: 'v', Target: '/d', ReadOnly: true }], Memory: 1 << 20, NanoCpus: 5e8 },
   });
-  assert.throws(() => createBody({ image: 'bb', privileged: true, capAdd: ['NET_ADMIN'] }), /not available on this engine: privileged, capAdd/);
+  assert.throws(() => createBody({ image: 'bb', deviceCgroupRules: ['c 1:3 r'], volumesFrom: [], devices: [{ pathOnHost: '/dev/null', pathInContainer: '/dev/n', cgroupPermissions: 'r' }] }),
+    /not available on this engine: deviceCgroupRules, devices$/);
+  assert.throws(() => createBody({ image: 'bb', network: { mode: 'n1', ip: '10.0.0.5' } }), /not available on this engine: network ip/);
+});
+
+test("the CLI's run flags as docker's CLI sends them; defaults are not sent", () => {
+  assert.equal(createBody({
+    image: 'bb', cmd: ['sh'], env: [], labels: {}, autoRemove: true, tty: true, openStdin: true, entrypoint: '', init: false,
+    restart: 'on-failure:3', network: { mode: 'none', ports: [{ hostIp: '127.0.0.1', hostPort: 8080, containerPort: 80, proto: 'tcp' }, { hostIp: '', hostPort: 0, containerPort: 53, proto: 'udp' }] },
+  }), {
+    Image: 'bb', Cmd: ['sh'], Env: [], Entrypoint: [''], Tty: true, OpenStdin: true, AttachStdin: true, StdinOnce: true,
+    ExposedPorts: { '80/tcp': {}, '53/udp': {} },
+    HostConfig: {
+      AutoRemove: true, RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 3 }, NetworkMode: 'none',
+      PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8080' }], '53/udp': [{ HostIp: '', HostPort: '' }] },
+    },
+  });
 });
 
 test.run();

@@ -7,17 +7,31 @@ import type { ContainerSummary, CreateOptions, ExecOptions, LogOptions } from '.
 import type { EngineEvent } from '../../engine/events/index.js';
 import type { LogRecord } from '../../engine/log/index.js';
 import type { ProgressSink } from '../../engine/registry/index.js';
-import type { Backend, ContainerOps, EndpointSpec, ExecHandle, ImageItem, ImageRemoval, NetworkItem, ShellConnection, VolumeItem } from '../types.js';
+import type { CreateNetworkOptions } from '../../engine/network/index.js';
+import { BerthError, type PullPolicy } from '../../engine/index.js';
+import type { Backend, ContainerOps, EndpointSpec, ExecHandle, ImageItem, ImageListItem, ImageRemoval, MainAttachment, NetworkItem, ServerVersion, SessionConnection, VolumeItem } from '../types.js';
 import { connect, modemOptions } from './connect.js';
 import { jsonLines } from './channel.js';
 import { toEvent, toSummary, type ApiContainer, type ApiEvent } from './map.js';
 import { apiLogs } from './logs.js';
 import { ApiStatsSource } from './stats.js';
-import { attachExec, createExec, waitExec } from './shell.js';
+import { attachContainer, attachExec, createExec, waitExec } from './shell.js';
+import { guard, guardFn } from './errors.js';
+import { apiFilters } from './filters.js';
 import { apiPull } from './pull.js';
 import { createBody } from './create-body.js';
 
 const iso = (secs: number): string => new Date(secs * 1000).toISOString();
+const real = (list: string[] | undefined, none: string): string[] => (list ?? []).filter((t) => t !== none);
+
+/** A request whose "nothing to do" answer (304: already started, already stopped) is docker's CLI's success. */
+const done = async (p: Promise<unknown>): Promise<void> => {
+  try { await p; } catch (e) { if ((e as { statusCode?: number }).statusCode !== 304) throw e; }
+};
+
+/** The Backend methods that ask the daemon: their failures pass through apiError. */
+const GUARDED = ['needsPull', 'removeImage', 'pruneImages', 'removeVolume', 'pruneVolumes', 'createNetwork', 'removeNetwork',
+  'pruneNetworks', 'listContainers', 'containerSize', 'listImages', 'serverVersion', 'serverInfo', 'attachMain'] as const;
 
 export class DockerBackend implements Backend {
   readonly name: string;
@@ -38,8 +52,10 @@ export class DockerBackend implements Backend {
     this.containers = {
       list: async () => (await list()).map(toSummary),
       summary: async (ref: string): Promise<ContainerSummary> => {
-        const [one] = await list({ id: [ref] });
-        if (!one) throw new Error(`No such container: ${ref}`);
+        // by ID (what events name); a name or short ID is resolved by inspect first
+        let [one] = (await list({ id: [ref] })).filter((x) => x.Id.startsWith(ref));
+        if (!one) [one] = await list({ id: [(await c(ref).inspect()).Id] });
+        if (!one) throw new BerthError('NOT_FOUND', `No such container: ${ref}`);
         return toSummary(one);
       },
       inspect: async (ref: string) => (await c(ref).inspect()) as unknown as Record<string, unknown>,
@@ -48,6 +64,10 @@ export class DockerBackend implements Backend {
         const titles = t.Titles as string[], rows = (t.Processes ?? []) as string[][];
         return rows.map((p) => Object.fromEntries(titles.map((title, i) => [title, p[i]])));
       },
+      topPs: async (ref: string, psArgs: string[]) => {
+        const t = await c(ref).top(psArgs.length ? { ps_args: psArgs.join(' ') } : {});
+        return { titles: (t.Titles ?? []) as string[], processes: (t.Processes ?? []) as string[][] };
+      },
       logs: (ref: string, opts: LogOptions): AsyncIterable<LogRecord> => apiLogs(d(), ref, opts),
       create: async (o: CreateOptions) => {
         const body = createBody(o);
@@ -55,19 +75,22 @@ export class DockerBackend implements Backend {
         const info = await made.inspect();
         return { id: made.id, name: info.Name.replace(/^\//, '') };
       },
-      start: (ref: string) => c(ref).start(),
-      stop: async (ref: string) => { await c(ref).stop(); },
-      restart: async (ref: string) => { await c(ref).restart(); },
+      start: (ref: string) => done(c(ref).start()),
+      // docker's CLI sends t only when -t was given (the container's own StopTimeout otherwise)
+      stop: (ref: string, o: { timeout?: number; signal?: string } = {}) =>
+        done(c(ref).stop({ ...(o.timeout !== undefined ? { t: o.timeout } : {}), ...(o.signal ? { signal: o.signal } : {}) })),
+      restart: async (ref: string, o: { timeout?: number } = {}) => { await c(ref).restart(o.timeout !== undefined ? { t: o.timeout } : {}); },
       killByUser: async (ref: string, signal?: string) => { await c(ref).kill({ signal: signal ?? 'SIGKILL' }); },
       pause: async (ref: string) => { await c(ref).pause(); },
       unpause: async (ref: string) => { await c(ref).unpause(); },
-      remove: async (ref: string, opts: { force?: boolean }) => { await c(ref).remove({ force: opts.force }); },
+      remove: async (ref: string, opts: { force?: boolean; volumes?: boolean }) => { await c(ref).remove({ force: !!opts.force, v: !!opts.volumes }); },
+      wait: async (ref: string) => ((await c(ref).wait()) as { StatusCode: number }).StatusCode,
       prune: async () => {
         const r = await d().pruneContainers();
         return { deleted: r.ContainersDeleted ?? [], reclaimed: r.SpaceReclaimed ?? 0 };
       },
       exec: (ref: string, o: ExecOptions): Promise<ExecHandle> => createExec(d(), ref, o),
-      execAttach: (er: ExecHandle): Promise<ShellConnection> => attachExec(d(), er),
+      execAttach: (er: ExecHandle): Promise<SessionConnection> => attachExec(d(), er),
       execWait: (er: ExecHandle) => waitExec(d(), er),
       volumeUsers: async () => {
         const m = new Map<string, string[]>();
@@ -75,16 +98,23 @@ export class DockerBackend implements Backend {
         return m;
       },
     };
+    this.containers = guard(this.containers, this.address);
+    this.images = guard(this.images, this.address);
+    this.volumes = guard(this.volumes, this.address);
+    this.networks = guard(this.networks, this.address);
+    this.registry = guard(this.registry, this.address);
+    const self = this as unknown as Record<string, (...a: unknown[]) => unknown>;
+    for (const k of GUARDED) self[k] = guardFn(self[k].bind(this), this.address);
   }
 
-  readonly images = {
+  readonly images: Backend['images'] = {
     list: async (): Promise<ImageItem[]> => (await this.docker.listImages()).map((i) => ({
       id: i.Id, repoTags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'), created: iso(i.Created), size: i.Size, config: { Labels: i.Labels ?? {} },
     })),
     inspect: (ref: string): Promise<unknown> => this.docker.getImage(ref).inspect(),
   };
 
-  readonly volumes = {
+  readonly volumes: Backend['volumes'] = {
     report: async (): Promise<VolumeItem[]> => {
       const [{ Volumes }, users] = await Promise.all([this.docker.listVolumes(), this.containers.volumeUsers()]);
       return (Volumes ?? []).map((v) => {
@@ -100,27 +130,31 @@ export class DockerBackend implements Backend {
       });
     },
     get: (name: string): Promise<unknown> => this.docker.getVolume(name).inspect(),
-    create: async (o: { name?: string }): Promise<{ Name: string }> => {
-      const v = await this.docker.createVolume(o.name ? { Name: o.name } : {}) as unknown as { Name: string };
-      return { Name: v.Name };
+    create: async (o: { name?: string; labels?: Record<string, string>; options?: Record<string, string> }): Promise<{ Name: string }> => {
+      // dockerode answers with a Volume handle (its `name`), not the daemon's document
+      const v = await this.docker.createVolume({ ...(o.name ? { Name: o.name } : {}), ...(o.labels ? { Labels: o.labels } : {}), ...(o.options ? { DriverOpts: o.options } : {}) });
+      return { Name: v.name };
     },
   };
 
-  readonly networks = {
+  readonly networks: Backend['networks'] = {
     list: async (): Promise<NetworkItem[]> => {
       // the list leaves Containers empty (docker fills it only on inspect): taken from the containers
       const [nets, cs] = await Promise.all([this.docker.listNetworks(), this.docker.listContainers({ all: true })]);
       return nets.map((n) => {
         const attached: Record<string, { Name: string }> = {};
         for (const x of cs) if (n.Name in (x.NetworkSettings?.Networks ?? {})) attached[x.Id] = { Name: (x.Names[0] ?? x.Id).replace(/^\//, '') };
-        return { Name: n.Name, Id: n.Id, Driver: n.Driver, IPAM: { Config: (n.IPAM?.Config ?? []) as NetworkItem['IPAM']['Config'] }, Containers: attached, Labels: n.Labels ?? {} };
+        return {
+          Name: n.Name, Id: n.Id, Driver: n.Driver, IPAM: { Config: (n.IPAM?.Config ?? []) as NetworkItem['IPAM']['Config'] }, Containers: attached, Labels: n.Labels ?? {},
+          Scope: n.Scope, Created: n.Created, Internal: n.Internal, EnableIPv6: n.EnableIPv6,
+        };
       });
     },
     get: (ref: string): Promise<unknown> => this.docker.getNetwork(ref).inspect(),
   };
 
-  readonly registry = {
-    pull: (ref: string, opts: { progress: ProgressSink }) => apiPull(this.docker, ref, opts.progress),
+  readonly registry: Pick<Backend['registry'], 'pull'> = {
+    pull: (ref: string, opts: { progress: ProgressSink; platform?: string }) => apiPull(this.docker, ref, opts.progress, opts.platform),
   };
 
   /** The client, made on first use: loading dockerode (and ssh2) is not the first frame's cost. */
@@ -128,7 +162,53 @@ export class DockerBackend implements Backend {
 
   stats(): ApiStatsSource { return this.sampler; }
 
-  async needsPull(ref: string): Promise<boolean> {
+  async listContainers(o: { all?: boolean; limit?: number; filters?: string[] }): Promise<ContainerSummary[]> {
+    const filters = apiFilters(o.filters);
+    const list = await this.docker.listContainers({
+      all: !!o.all, ...(o.limit ? { limit: o.limit } : {}), ...(filters ? { filters: JSON.stringify(filters) } : {}),
+    });
+    return (list as unknown as ApiContainer[]).map(toSummary);
+  }
+
+  async containerSize(s: ContainerSummary): Promise<{ rw: number; rootFs: number }> {
+    const [one] = (await this.docker.listContainers({ all: true, size: true, filters: JSON.stringify({ id: [s.id] }) })) as Array<{ SizeRw?: number; SizeRootFs?: number }>;
+    return { rw: one?.SizeRw ?? 0, rootFs: one?.SizeRootFs ?? 0 };
+  }
+
+  async listImages(o: { filters?: string[]; all?: boolean }): Promise<ImageListItem[]> {
+    const filters = apiFilters(o.filters);
+    const list = await this.docker.listImages({ all: !!o.all, ...(filters ? { filters: JSON.stringify(filters) } : {}) } as Dockerode.ListImagesOptions);
+    return list.map((i) => ({
+      id: i.Id, repoTags: real(i.RepoTags, '<none>:<none>'), repoDigests: real(i.RepoDigests, '<none>@<none>'), created: iso(i.Created), size: i.Size,
+    }));
+  }
+
+  async serverVersion(): Promise<ServerVersion> { return (await this.docker.version()) as unknown as ServerVersion; }
+  async serverInfo(): Promise<Record<string, unknown>> { return (await this.docker.info()) as Record<string, unknown>; }
+
+  async attachMain(ref: string, o: { stdin?: boolean; removed?: boolean } = {}): Promise<MainAttachment> {
+    const c = this.docker.getContainer(ref);
+    const info = await c.inspect();
+    const tty = !!info.Config.Tty, openStdin = !!info.Config.OpenStdin;
+    // asked before the start: a container that ends (and, with --rm, goes) at once still answers
+    // (`removed`: run --rm, answered once the daemon has removed it too, as docker's CLI waits;
+    // the code is next-exit's: podman 4.3 answers a `removed` wait with 0 whatever the exit)
+    const ac = new AbortController();
+    const asked = (condition: string): Promise<{ StatusCode: number }> =>
+      c.wait({ condition, abortSignal: ac.signal } as never) as unknown as Promise<{ StatusCode: number }>;
+    const exited = Promise.all([asked('next-exit'), o.removed ? asked('removed') : undefined]).then(([x]) => x);
+    exited.catch(() => { /* read by wait() */ });
+    try {
+      const conn = await attachContainer(this.docker, info.Id, { tty, stdin: (o.stdin ?? true) && openStdin });
+      return { conn, tty, openStdin, wait: async () => (await exited).StatusCode, release: () => ac.abort() };
+    } catch (e) {
+      ac.abort();
+      throw e;
+    }
+  }
+
+  async needsPull(ref: string, policy: PullPolicy = 'missing'): Promise<boolean> {
+    if (policy !== 'missing') return policy === 'always';
     try { await this.docker.getImage(ref).inspect(); return false; } catch (e) { if ((e as { statusCode?: number }).statusCode === 404) return true; throw e; }
   }
 
@@ -153,8 +233,13 @@ export class DockerBackend implements Backend {
     const r = await this.docker.pruneVolumes(opts.all ? { filters: { all: ['true'] } } : {});
     return { deleted: r.VolumesDeleted ?? [], reclaimed: r.SpaceReclaimed ?? 0 };
   }
-  async createNetwork(o: { name: string; subnet?: string }): Promise<NetworkItem> {
-    const n = await this.docker.createNetwork({ Name: o.name, ...(o.subnet ? { IPAM: { Config: [{ Subnet: o.subnet }] } } : {}) });
+  async createNetwork(o: CreateNetworkOptions): Promise<NetworkItem> {
+    const pool = { ...(o.subnet ? { Subnet: o.subnet } : {}), ...(o.gateway ? { Gateway: o.gateway } : {}), ...(o.ipRange ? { IPRange: o.ipRange } : {}) };
+    const n = await this.docker.createNetwork({
+      Name: o.name, ...(o.driver ? { Driver: o.driver } : {}), ...(Object.keys(pool).length ? { IPAM: { Config: [pool] } } : {}),
+      ...(o.internal ? { Internal: true } : {}), ...(o.attachable ? { Attachable: true } : {}),
+      ...(o.labels ? { Labels: o.labels } : {}), ...(o.options ? { Options: o.options } : {}),
+    });
     const info = (await n.inspect()) as NetworkItem;
     return { ...info, IPAM: { Config: info.IPAM?.Config ?? [] }, Containers: info.Containers ?? {}, Labels: info.Labels ?? {} };
   }
@@ -180,5 +265,9 @@ export class DockerBackend implements Backend {
     if (!signal.aborted) throw new Error(`${this.name}: connection lost`);
   }
 
-  close(): void { this.sampler.close(); }
+  /** Ends the stats streams and the kept connections (an ssh endpoint's ssh processes). */
+  close(): void {
+    this.sampler.close();
+    (this.client?.modem as { agent?: { destroy(): void } } | undefined)?.agent?.destroy();
+  }
 }

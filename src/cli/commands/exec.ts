@@ -1,7 +1,9 @@
 // `berth exec [-d] [-i] [-t] [-e] [-u] [-w] CONTAINER COMMAND [ARG...]`: a process inside a
 // running container; berth's exit status is the command's (126/127 when it cannot run).
 import type { Argv, CommandModule } from 'yargs';
-import { getEngine, type GlobalArgs } from '../context.js';
+import { getBackend, type GlobalArgs } from '../context.js';
+import type { Backend } from '../../backend/index.js';
+import { embeddedOnly } from '../endpoint-flags.js';
 import { commandTail, type TailVerb } from '../argv-split.js';
 import { ExitStatus } from '../exit-codes.js';
 import { ourTtySize, requireTerminal, runSession } from '../attach-session.js';
@@ -39,12 +41,14 @@ export const execCommand: CommandModule<GlobalArgs, ExecArgs> = {
     .option('privileged', { type: 'boolean', describe: 'give extended privileges to the command (every capability)' })
     .option('detach-keys', { type: 'string', describe: `key sequence for detaching (default "${DEFAULT_DETACH_KEYS}")` }) as never,
   handler: async (a) => {
-    const c = getEngine(a).containers;
+    const b = getBackend(a);
     const cmd = commandTail();
     if (!cmd.length) throw invalid('exec needs a command: berth exec CONTAINER COMMAND [ARG...]');
     const detachKeys = parseDetachKeys(a['detach-keys'] ?? DEFAULT_DETACH_KEYS);
     requireTerminal(a);
     const env = [...readEnvFiles(a['env-file'] ?? []), ...(a.env ?? [])].map((e) => (e.includes('=') ? e : process.env[e] !== undefined ? `${e}=${process.env[e]}` : e));
+    if (!b.embedded) return execOnEndpoint(b, a, cmd, env, detachKeys);
+    const c = b.embedded.containers;
     const er = c.exec(a.container, {
       cmd, tty: a.tty, interactive: a.interactive && !a.detach, env, user: a.user, workingDir: a.workdir,
       privileged: a.privileged, ttySize: a.tty ? ourTtySize() : undefined,
@@ -57,7 +61,24 @@ export const execCommand: CommandModule<GlobalArgs, ExecArgs> = {
   },
 };
 
-type Containers = ReturnType<typeof getEngine>['containers'];
+/** On an endpoint: the exec's hijacked stream carries its output (stdout and stderr apart
+ * without a tty) and our stdin; its exit code is the daemon's record. */
+async function execOnEndpoint(b: Backend, a: ExecArgs, cmd: string[], env: string[], detachKeys: number[]): Promise<void> {
+  if (a.detach) embeddedOnly(b, '"exec --detach"');
+  const c = b.containers;
+  const er = await c.exec(a.container, {
+    cmd, tty: a.tty, interactive: a.interactive, env, user: a.user, workingDir: a.workdir, privileged: a.privileged,
+    ttySize: a.tty ? ourTtySize() : undefined,
+  });
+  const conn = await c.execAttach(er);
+  const how = await runSession(conn, { tty: !!a.tty, stdin: !!a.interactive, output: true, detachKeys });
+  if (how === 'detached') return void process.stderr.write('read escape sequence\n');
+  conn.close();
+  const code = await c.execWait(er, { forget: true });
+  if (code !== 0) throw new ExitStatus(code);
+}
+
+type Containers = NonNullable<Backend['embedded']>['containers'];
 type Exec = ReturnType<Containers['exec']>;
 
 /** With a tty: the terminal through the exec's monitor. Without: its log for the output (whole

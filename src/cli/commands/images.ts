@@ -3,10 +3,11 @@
 // docker's reference filter) and --filter (dangling, reference, label, before,
 // since, until). The rows are docker's ImageContext for --format.
 import type { CommandModule } from 'yargs';
-import { familiarName, parseReference, shortId, type ImageRecord } from '../../engine/image/index.js';
+import { familiarName, parseReference, shortId } from '../../engine/image/index.js';
+import type { ImageListItem } from '../../backend/index.js';
 import { goTime } from '../../engine/format.js';
 import { goStruct } from '../../engine/template/index.js';
-import { getEngine, type GlobalArgs } from '../context.js';
+import { getBackend, type GlobalArgs } from '../context.js';
 import { ago, humanSize, printFormatted } from '../output.js';
 
 interface ImagesArgs extends GlobalArgs {
@@ -19,7 +20,7 @@ interface ImagesArgs extends GlobalArgs {
   format?: string;
 }
 
-interface Row { image: ImageRecord; repository: string; tag: string; digest: string }
+interface Row { image: ImageListItem; repository: string; tag: string; digest: string }
 
 const HEADER = {
   ID: 'IMAGE ID', Repository: 'REPOSITORY', Tag: 'TAG', Digest: 'DIGEST', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT',
@@ -39,9 +40,9 @@ export const imagesCommand: CommandModule<GlobalArgs, ImagesArgs> = {
       .option('format', { type: 'string', describe: 'json, table, table TEMPLATE, or a Go template like {{.Repository}}:{{.Tag}}' }) as never,
   handler: async (a) => {
     const filters = [...(a.filter ?? []), ...(a.reference !== undefined ? [`reference=${a.reference}`] : [])];
-    const images = await getEngine(a).listImages({ filters, all: a.all });
+    const images = await getBackend(a).listImages({ filters, all: a.all });
     const rows = images.flatMap(rowsOf);
-    const id = (img: ImageRecord) => (a['no-trunc'] ? img.id : shortId(img.id));
+    const id = (img: ImageListItem) => (a['no-trunc'] ? img.id : shortId(img.id));
     if (a.quiet) {
       const ids = [...new Set(rows.map((r) => id(r.image)))]; // once per image, so `rmi $(images -q)` works
       process.stdout.write(ids.map((i) => i + '\n').join(''));
@@ -59,7 +60,7 @@ export const imagesCommand: CommandModule<GlobalArgs, ImagesArgs> = {
 };
 
 /** One row per tag; digests of a repository without a tag get a `<none>` tag row; no references: `<none> <none>`. */
-function rowsOf(image: ImageRecord): Row[] {
+function rowsOf(image: ImageListItem): Row[] {
   const digestOf = (repo: string) => {
     const d = image.repoDigests.map((x) => parseReference(x)).find((r) => familiarName(r) === repo);
     return d?.digest ?? '<none>';

@@ -1,6 +1,7 @@
-// `info`: system-wide information.
+// `info`: system-wide information: the embedded engine's own, or an endpoint's
+// GET /info in the lines docker's CLI prints for it.
 import type { CommandModule } from 'yargs';
-import { getEngine, type GlobalArgs } from '../context.js';
+import { getBackend, type GlobalArgs } from '../context.js';
 import { compileTemplate, renderTemplate } from '../../engine/template/index.js';
 import { humanSize } from '../output.js';
 
@@ -11,7 +12,13 @@ export const infoCommand: CommandModule<GlobalArgs, GlobalArgs & { format?: stri
   handler: async (a) => {
     // docker: "json" is {{json .}}, one line
     const tpl = a.format ? compileTemplate(a.format.trim() === 'json' ? '{{json .}}' : a.format) : undefined;
-    const i = await getEngine(a).info();
+    const b = getBackend(a);
+    if (!b.embedded) {
+      const doc = await b.serverInfo();
+      if (tpl) return void process.stdout.write(renderTemplate(tpl, doc) + '\n');
+      return void process.stdout.write(endpointLines(doc).join('\n') + '\n');
+    }
+    const i = await b.embedded.info();
     if (tpl) return void process.stdout.write(renderTemplate(tpl, i) + '\n');
     const lines = [
       `Containers: ${i.Containers}`,
@@ -44,3 +51,18 @@ export const infoCommand: CommandModule<GlobalArgs, GlobalArgs & { format?: stri
     process.stdout.write(lines.join('\n') + '\n');
   },
 };
+
+/** docker's CLI's server section (cli/command/system/info.go), the fields every engine fills. */
+function endpointLines(i: Record<string, unknown>): string[] {
+  const line = (label: string, key: string): string[] => (i[key] === undefined || i[key] === '' ? [] : [`${label}: ${String(i[key])}`]);
+  return [
+    'Server:',
+    ...[['Containers', 'Containers'], [' Running', 'ContainersRunning'], [' Paused', 'ContainersPaused'], [' Stopped', 'ContainersStopped'],
+      ['Images', 'Images'], ['Server Version', 'ServerVersion'], ['Storage Driver', 'Driver'], ['Logging Driver', 'LoggingDriver'],
+      ['Cgroup Driver', 'CgroupDriver'], ['Cgroup Version', 'CgroupVersion'], ['Kernel Version', 'KernelVersion'],
+      ['Operating System', 'OperatingSystem'], ['OSType', 'OSType'], ['Architecture', 'Architecture'], ['CPUs', 'NCPU']]
+      .flatMap(([label, key]) => line(` ${label}`, key)),
+    ...(typeof i.MemTotal === 'number' ? [` Total Memory: ${humanSize(i.MemTotal)}`] : []),
+    ...line(' Name', 'Name'), ...line(' ID', 'ID'), ...line(' Docker Root Dir', 'DockerRootDir'),
+  ];
+}

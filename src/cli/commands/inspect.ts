@@ -1,7 +1,8 @@
 // `inspect`: containers first, then images (docker's order), as one JSON array.
 import type { Argv, CommandModule } from 'yargs';
 import { BerthError, notFound } from '../../engine/index.js';
-import { getEngine, type GlobalArgs } from '../context.js';
+import type { Backend } from '../../backend/index.js';
+import { getBackend, type GlobalArgs } from '../context.js';
 import { inspectEach } from '../inspect-output.js';
 
 interface InspectArgs extends GlobalArgs { names: string[]; format?: string; type?: string }
@@ -13,8 +14,8 @@ export const inspectCommand: CommandModule<GlobalArgs, InspectArgs> = {
     y.option('format', { alias: 'f', type: 'string', describe: 'format the output with a template ({{.State.ExitCode}})' })
       .option('type', { type: 'string', choices: ['container', 'image'], describe: 'only look for this type' }) as never,
   handler: async (a) => {
-    const engine = getEngine(a);
-    await inspectEach(a.names, a.format, (n) => lookup(engine, n, a.type));
+    const b = getBackend(a);
+    await inspectEach(a.names, a.format, (n) => lookup(b, n, a.type));
   },
 };
 
@@ -29,16 +30,16 @@ export function inspectOnly(type: 'container' | 'image', describe: string): Comm
   };
 }
 
-async function lookup(engine: ReturnType<typeof getEngine>, name: string, type?: string): Promise<Record<string, unknown>> {
+async function lookup(b: Backend, name: string, type?: string): Promise<Record<string, unknown>> {
   if (type !== 'image') {
     try {
-      return engine.containers.inspect(name);
+      return await b.containers.inspect(name);
     } catch (e) {
       if (!(e instanceof BerthError && e.code === 'NOT_FOUND') || type === 'container') throw e;
     }
   }
   try {
-    return (await engine.images.inspect(name)) as Record<string, unknown>;
+    return (await b.images.inspect(name)) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof BerthError && e.code === 'NOT_FOUND' && type === undefined) {
       throw notFound('object', name);

@@ -1,6 +1,8 @@
-// start, stop, restart, kill, rm, wait, pause, unpause, rename.
+// start, stop, restart, kill, rm, wait, pause, unpause, rename. All but rename and
+// start -a/-i drive the backend, so they work on a Docker endpoint as on berth's own.
 import type { CommandModule } from 'yargs';
-import { getEngine, type GlobalArgs } from '../context.js';
+import { getBackend, getEngine, type GlobalArgs } from '../context.js';
+import { embeddedOnly } from '../endpoint-flags.js';
 import { forEachTarget } from '../each.js';
 import { BerthError } from '../../engine/index.js';
 import { ExitStatus, reportError } from '../exit-codes.js';
@@ -21,8 +23,10 @@ export const startCommand: CommandModule<GlobalArgs, StartArgs> = {
     .option('interactive', { alias: 'i', type: 'boolean', describe: "attach the container's STDIN" })
     .option('detach-keys', { type: 'string', describe: `key sequence for detaching (default "${DEFAULT_DETACH_KEYS}")` }) as never,
   handler: async (a) => {
-    const c = getEngine(a).containers;
+    const b = getBackend(a);
     if (a.attach || a.interactive) {
+      if (!b.embedded) embeddedOnly(b, `"start --${a.attach ? 'attach' : 'interactive'}"`);
+      const c = b.embedded.containers;
       if (a.containers.length > 1) throw new Error('you cannot start and attach multiple containers at once');
       const rec = c.find(a.containers[0]);
       const detachKeys = parseDetachKeys(a['detach-keys'] ?? DEFAULT_DETACH_KEYS);
@@ -39,7 +43,7 @@ export const startCommand: CommandModule<GlobalArgs, StartArgs> = {
       if (code) throw new ExitStatus(code);
       return;
     }
-    await forEachTarget(a.containers, async (t) => { await c.start(t); say(t); });
+    await forEachTarget(a.containers, async (t) => { await b.containers.start(t); say(t); });
   },
 };
 
@@ -50,7 +54,7 @@ export const stopCommand: CommandModule<GlobalArgs, Targets & { time?: number; s
     y.option('time', { alias: 't', type: 'number', describe: 'seconds to wait before killing the container' })
       .option('signal', { alias: 's', type: 'string', describe: 'signal to send to the container' }) as never,
   handler: async (a) => {
-    const c = getEngine(a).containers;
+    const c = getBackend(a).containers;
     await forEachTarget(a.containers, async (t) => { await c.stop(t, { timeout: a.time, signal: a.signal }); say(t); });
   },
 };
@@ -60,7 +64,7 @@ export const restartCommand: CommandModule<GlobalArgs, Targets & { time?: number
   describe: 'Restart one or more containers',
   builder: (y) => y.option('time', { alias: 't', type: 'number', describe: 'seconds to wait before killing the container' }) as never,
   handler: async (a) => {
-    const c = getEngine(a).containers;
+    const c = getBackend(a).containers;
     await forEachTarget(a.containers, async (t) => { await c.restart(t, { timeout: a.time }); say(t); });
   },
 };
@@ -70,7 +74,7 @@ export const killCommand: CommandModule<GlobalArgs, Targets & { signal: string }
   describe: 'Kill one or more running containers',
   builder: (y) => y.option('signal', { alias: 's', type: 'string', default: 'SIGKILL', describe: 'signal to send to the container' }) as never,
   handler: async (a) => {
-    const c = getEngine(a).containers;
+    const c = getBackend(a).containers;
     await forEachTarget(a.containers, async (t) => { await c.killByUser(t, a.signal); say(t); });
   },
 };
@@ -82,7 +86,7 @@ export const rmCommand: CommandModule<GlobalArgs, Targets & { force?: boolean; v
     y.option('force', { alias: 'f', type: 'boolean', describe: 'force the removal of a running container (uses SIGKILL)' })
       .option('volumes', { alias: 'v', type: 'boolean', describe: 'remove anonymous volumes associated with the container' }) as never,
   handler: async (a) => {
-    const c = getEngine(a).containers;
+    const c = getBackend(a).containers;
     await forEachTarget(a.containers, async (t) => {
       try {
         await c.remove(t, { force: a.force, volumes: a.volumes });
@@ -100,7 +104,7 @@ export const waitCommand: CommandModule<GlobalArgs, Targets> = {
   command: 'wait <containers..>',
   describe: 'Block until one or more containers stop, then print their exit codes',
   handler: async (a) => {
-    const c = getEngine(a).containers;
+    const c = getBackend(a).containers;
     await forEachTarget(a.containers, async (t) => { say(String(await c.wait(t))); });
   },
 };
@@ -109,7 +113,7 @@ export const pauseCommand: CommandModule<GlobalArgs, Targets> = {
   command: 'pause <containers..>',
   describe: 'Pause all processes within one or more containers',
   handler: async (a) => {
-    const c = getEngine(a).containers;
+    const c = getBackend(a).containers;
     await forEachTarget(a.containers, async (t) => { await c.pause(t); say(t); });
   },
 };
@@ -118,7 +122,7 @@ export const unpauseCommand: CommandModule<GlobalArgs, Targets> = {
   command: 'unpause <containers..>',
   describe: 'Unpause all processes within one or more containers',
   handler: async (a) => {
-    const c = getEngine(a).containers;
+    const c = getBackend(a).containers;
     await forEachTarget(a.containers, async (t) => { await c.unpause(t); say(t); });
   },
 };

@@ -2,7 +2,7 @@
 import type { CommandModule } from 'yargs';
 import { parseSince } from '../../engine/log/index.js';
 import { BerthError } from '../../engine/index.js';
-import { getEngine, type GlobalArgs } from '../context.js';
+import { getBackend, type GlobalArgs } from '../context.js';
 import { writeRecords } from '../log-output.js';
 
 interface LogsArgs extends GlobalArgs {
@@ -34,7 +34,7 @@ export const logsCommand: CommandModule<GlobalArgs, LogsArgs> = {
     const stop = () => ac.abort();
     process.once('SIGINT', stop);
     try {
-      const records = getEngine(a).containers.logs(a.container, {
+      const records = getBackend(a).containers.logs(a.container, {
         follow: a.follow, tail, signal: ac.signal,
         since: a.since ? parseSince(a.since, now) : undefined,
         until: a.until ? parseSince(a.until, now) : undefined,

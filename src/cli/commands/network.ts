@@ -2,12 +2,12 @@
 // disconnect — docker's network verbs over the engine's network store.
 import type { CommandModule } from 'yargs';
 import { BerthError } from '../../engine/index.js';
-import { getEngine, type GlobalArgs } from '../context.js';
+import { getBackend, getEngine, type GlobalArgs } from '../context.js';
 import { forEachTarget } from '../each.js';
 import { ExitStatus, reportError } from '../exit-codes.js';
 import { printFormatted } from '../output.js';
 import { goStruct } from '../../engine/template/index.js';
-import { pruneTest } from '../../engine/network/index.js';
+import { naturalLess, pruneTest } from '../../engine/network/index.js';
 import { inspectEach } from '../inspect-output.js';
 import { confirm } from '../confirm.js';
 import { renamed } from '../command-alias.js';
@@ -42,7 +42,7 @@ const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
       .option('opt', { alias: 'o', type: 'string', array: true, nargs: 1, describe: 'driver options (com.docker.network.bridge.name=NAME)' }) as never,
   handler: async (a) => {
     if (a.ipv6) throw new BerthError('UNSUPPORTED', 'IPv6 networks are not supported by berth yet');
-    const n = await getEngine(a).createNetwork({
+    const n = await getBackend(a).createNetwork({
       name: a.name, driver: a.driver, subnet: single(a.subnet, '--subnet'), gateway: single(a.gateway, '--gateway'),
       ipRange: single(a['ip-range'], '--ip-range'), internal: a.internal, attachable: a.attachable,
       labels: keyValues(a.label), options: keyValues(a.opt),
@@ -61,15 +61,16 @@ const lsCommand: CommandModule<GlobalArgs, LsArgs> = {
       .option('no-trunc', { type: 'boolean', describe: 'do not truncate the output' })
       .option('format', { type: 'string', describe: 'format: table, json, or a template ({{.Name}})' }) as never,
   handler: async (a) => {
-    const engine = getEngine(a);
-    await engine.networks.ensureDefault(); // docker's bridge network always exists
-    const nets = engine.networks.list();
+    const b = getBackend(a);
+    await b.embedded?.networks.ensureDefault(); // docker's bridge network always exists
+    // docker's CLI sorts by name (natural order); berth's own list is kept in that order already
+    const nets = [...await b.networks.list()].sort((x, y) => naturalLess(x.Name, y.Name));
     const id = (x: string) => (a['no-trunc'] ? x : x.slice(0, 12));
     if (a.quiet) return void process.stdout.write(nets.map((n) => id(n.Id) + '\n').join(''));
     // docker's networkContext
     const rows = nets.map((n) => goStruct({
-      CreatedAt: n.Created, Driver: n.Driver, ID: id(n.Id), IPv6: String(n.EnableIPv6), Internal: String(n.Internal),
-      Labels: Object.entries(n.Labels).map(([k, v]) => `${k}=${v}`).sort().join(','), Name: n.Name, Scope: n.Scope,
+      CreatedAt: n.Created ?? '', Driver: n.Driver, ID: id(n.Id), IPv6: String(!!n.EnableIPv6), Internal: String(!!n.Internal),
+      Labels: Object.entries(n.Labels).map(([k, v]) => `${k}=${v}`).sort().join(','), Name: n.Name, Scope: n.Scope ?? 'local',
       Label: (name: string): string => n.Labels[name] ?? '',
     }, '*formatter.networkContext'));
     printFormatted(a.format, rows, {
@@ -88,9 +89,9 @@ const inspectCommand: CommandModule<GlobalArgs, InspectArgs> = {
     y.positional('networks', { type: 'string', array: true, nargs: 1, describe: 'network names or IDs' })
       .option('format', { alias: 'f', type: 'string', describe: 'format the output with a template ({{.IPAM.Config}})' }) as never,
   handler: async (a) => {
-    const engine = getEngine(a);
-    if (a.networks.includes('bridge')) await engine.networks.ensureDefault();
-    await inspectEach(a.networks, a.format, (n) => engine.networks.get(n));
+    const b = getBackend(a);
+    if (a.networks.includes('bridge')) await b.embedded?.networks.ensureDefault();
+    await inspectEach(a.networks, a.format, async (n) => (await b.networks.get(n)) as object);
   },
 };
 
@@ -103,10 +104,16 @@ const rmCommand: CommandModule<GlobalArgs, RmArgs> = {
     y.positional('networks', { type: 'string', array: true, nargs: 1, describe: 'network names or IDs' })
       .option('force', { alias: 'f', type: 'boolean', describe: 'do not fail on networks that do not exist' }) as never,
   handler: async (a) => {
-    const engine = getEngine(a);
+    const b = getBackend(a);
     await forEachTarget(a.networks, async (n) => {
-      // docker's CLI names only what it removed: a missing network under -f prints nothing
-      if (await engine.removeNetwork(n, { force: a.force })) say(n);
+      try {
+        await b.removeNetwork(n);
+      } catch (e) {
+        // docker's CLI names only what it removed: a missing network under -f prints nothing
+        if (a.force && e instanceof BerthError && e.code === 'NOT_FOUND') return;
+        throw e;
+      }
+      say(n);
     });
   },
 };

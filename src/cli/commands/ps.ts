@@ -6,7 +6,7 @@ import type { ContainerSummary } from '../../engine/container/index.js';
 import { ellipsis, goTime } from '../../engine/format.js';
 import { goQuote, goStruct, type ListFormat } from '../../engine/template/index.js';
 import { displayPorts } from '../../engine/network/index.js';
-import { getEngine, type GlobalArgs } from '../context.js';
+import { getBackend, type GlobalArgs } from '../context.js';
 import { ago, humanSize, printFormatted } from '../output.js';
 
 interface PsArgs extends GlobalArgs {
@@ -68,9 +68,9 @@ export const psCommand: CommandModule<GlobalArgs, PsArgs> = {
       .option('last', { alias: 'n', type: 'number', describe: 'show n last created containers (includes all states)' })
       .option('latest', { alias: 'l', type: 'boolean', describe: 'show the latest created container (includes all states)' }) as never,
   handler: async (a) => {
-    const engine = getEngine(a);
+    const b = getBackend(a);
     const limit = a.latest ? 1 : a.last !== undefined && a.last > 0 ? a.last : undefined;
-    const list = await engine.listContainers({ all: a.all, limit, filters: a.filter });
+    const list = await b.listContainers({ all: a.all, limit, filters: a.filter });
     const trunc = !a['no-trunc'];
     // docker turns --size on by itself when the template reads .Size
     const sized = !a.quiet && (a.size || (!!a.format && a.format.trim() !== 'json' && /\.Size\b/.test(a.format)));
@@ -78,7 +78,7 @@ export const psCommand: CommandModule<GlobalArgs, PsArgs> = {
     // docker's "0.0.0.0:8080->80/tcp, 443/tcp, …": the host ports a running container's -p got at
     // its start, and its exposed ports that have none
     const portsOf = (s: ContainerSummary) => displayPorts(s.ports);
-    for (const s of list) rows.push(psRow(s, trunc, sized ? await engine.containerSize(s) : undefined, Date.now(), portsOf(s)));
+    for (const s of list) rows.push(psRow(s, trunc, sized ? await b.containerSize(s) : undefined, Date.now(), portsOf(s)));
     const table: ListFormat = { defaultTable: DEFAULT_TABLE + (sized ? '\t{{.Size}}' : ''), header: HEADER };
     printFormatted(a.quiet ? '{{.ID}}' : a.format, rows, table);
   },

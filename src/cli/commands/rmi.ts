@@ -3,7 +3,7 @@
 // reported on its own line and the status is 125 if any failed.
 import type { CommandModule } from 'yargs';
 import { familiar } from '../../engine/image/index.js';
-import { getEngine, type GlobalArgs } from '../context.js';
+import { getBackend, type GlobalArgs } from '../context.js';
 import { forEachTarget } from '../each.js';
 
 interface RmiArgs extends GlobalArgs { images: string[]; force?: boolean }
@@ -16,9 +16,9 @@ export const rmiCommand: CommandModule<GlobalArgs, RmiArgs> = {
     y.positional('images', { type: 'string', array: true, describe: 'images to remove (name[:tag], ID or ID prefix)' })
       .option('force', { alias: 'f', type: 'boolean', describe: 'force removal of the image (untag it even if a container uses it)' }) as never,
   handler: async (a) => {
-    const engine = getEngine(a);
+    const b = getBackend(a);
     await forEachTarget(a.images, async (ref) => {
-      const r = await engine.removeImage(ref, { force: a.force });
+      const r = await b.removeImage(ref, { force: a.force });
       const lines = [...r.untagged.map((t) => `Untagged: ${familiar(t)}`), ...r.deleted.map((d) => `Deleted: ${d}`)];
       process.stdout.write(lines.map((l) => l + '\n').join(''));
     });

@@ -1,10 +1,11 @@
 // `run` and `create`: docker's flags, the container command after the image.
 import type { Argv, CommandModule } from 'yargs';
-import type { ContainerRecord, CreateOptions, StartOptions } from '../../engine/container/index.js';
+import type { CreateOptions, StartOptions } from '../../engine/container/index.js';
 import { openCidFile } from '../cidfile.js';
 import { BerthError } from '../../engine/index.js';
 import { keyValues } from '../../engine/units.js';
-import { getEngine, type GlobalArgs } from '../context.js';
+import { getBackend, getEngine, type GlobalArgs } from '../context.js';
+import { runOnEndpoint } from '../run-endpoint.js';
 import { commandTail, type TailVerb } from '../argv-split.js';
 import { ExitStatus } from '../exit-codes.js';
 import { readEnvFiles } from '../env-file.js';
@@ -114,7 +115,8 @@ export const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
   describe: 'Create a new container',
   builder: createOptions,
   handler: async (a) => {
-    const rec = await createWithCidFile(a);
+    const b = getBackend(a);
+    const rec = await createWithCidFile(a, (o) => b.containers.create(o));
     process.stdout.write(rec.id + '\n');
   },
 };
@@ -128,9 +130,14 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       .option('sig-proxy', { type: 'boolean', default: true, describe: 'proxy received signals to the container (without a tty)' })
       .option('detach-keys', { type: 'string', describe: `key sequence for detaching a container (default "${DEFAULT_DETACH_KEYS}")` }),
   handler: async (a) => {
-    const containers = getEngine(a).containers;
     requireTerminal(a);
-    const rec = await createWithCidFile(a);
+    const b = getBackend(a);
+    if (!b.embedded) {
+      const detachKeys = parseDetachKeys(a['detach-keys'] ?? DEFAULT_DETACH_KEYS);
+      return runOnEndpoint(b, await createWithCidFile(a, (o) => b.containers.create(o)), { ...a, detachKeys, sigProxy: a['sig-proxy'] !== false });
+    }
+    const containers = b.embedded.containers;
+    const rec = await createWithCidFile(a, (o) => containers.create(o));
     if (a.detach) {
       await startOrDiscard(rec.id, rec.config.autoRemove, a);
       process.stdout.write(rec.id + '\n');
@@ -153,12 +160,13 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
   },
 };
 
-/** The pull if the image is missing, then the container; its ID goes into --cidfile. */
-async function createWithCidFile(a: CreateArgs): Promise<ContainerRecord> {
+/** The pull if the image is missing, then the container (on the engine -H/--context chose);
+ * its ID goes into --cidfile. */
+async function createWithCidFile<T extends { id: string }>(a: CreateArgs, create: (o: CreateOptions) => Promise<T>): Promise<T> {
   const cid = openCidFile(a.cidfile); // first: an existing file stops everything
   try {
-    await pullIfMissing(getEngine(a), a.image, a);
-    const rec = await getEngine(a).containers.create(toCreateOptions(a));
+    await pullIfMissing(getBackend(a), a.image, a);
+    const rec = await create(toCreateOptions(a));
     cid.write(rec.id);
     return rec;
   } catch (e) {

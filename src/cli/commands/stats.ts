@@ -2,8 +2,8 @@
 // by the engine's one sampler. A TTY is redrawn in place (cleared like docker);
 // otherwise one table per tick. --no-stream prints the first full round and ends.
 import type { CommandModule } from 'yargs';
-import { CPU_PERCENT_BASIS, type StatsSample } from '../../engine/index.js';
-import { getEngine, type GlobalArgs } from '../context.js';
+import { BerthError, CPU_PERCENT_BASIS, type StatsSample } from '../../engine/index.js';
+import { getBackend, type GlobalArgs } from '../context.js';
 import { printFormatted } from '../output.js';
 import { formatList, goStruct, isTableFormat } from '../../engine/template/index.js';
 import { statsRow, STATS_FORMAT } from '../stats-format.js';
@@ -25,11 +25,12 @@ export const statsCommand: CommandModule<GlobalArgs, StatsArgs> = {
       .option('format', { type: 'string', describe: '"json", "table", or a Go template ({{.Name}} {{.CPUPerc}} ...)' })
       .option('no-trunc', { type: 'boolean', describe: 'do not truncate output' }) as never,
   handler: async (a) => {
-    const engine = getEngine(a);
+    const b = getBackend(a);
     formatList(a.format, [], STATS_FORMAT); // a template that does not parse fails before any sampling
-    const sampler = engine.stats();
-    const explicit = (a.containers ?? []).map((ref) => engine.containers.find(ref).id); // unknown name: error, exit 125
-    const wanted = (): string[] => (explicit.length ? explicit : engine.containers.list({ all: !!a.all }).map((c) => c.id));
+    const sampler = b.stats();
+    const explicit: string[] = [];
+    for (const ref of a.containers ?? []) explicit.push((await b.containers.summary(ref)).id); // unknown name: error, exit 1
+    const wanted = async (): Promise<string[]> => (explicit.length ? explicit : (await b.containers.list({ all: !!a.all })).map((c) => c.id));
     const latest = new Map<string, StatsSample>();
     const subs = new Map<string, () => void>();
     let order: string[] = [];
@@ -39,8 +40,8 @@ export const statsCommand: CommandModule<GlobalArgs, StatsArgs> = {
     const done = new Promise<void>((r) => (finish = r));
     const tty = !!process.stdout.isTTY && !a.format;
 
-    const sync = (): void => {
-      order = wanted();
+    const sync = async (): Promise<void> => {
+      order = await wanted();
       for (const id of order) {
         if (!subs.has(id)) {
           subs.set(id, sampler.subscribe(id, (s) => {
@@ -71,22 +72,31 @@ export const statsCommand: CommandModule<GlobalArgs, StatsArgs> = {
       }
       if (!a.format || a.format === 'table') process.stdout.write(`(CPU % = ${CPU_PERCENT_BASIS}; NET I/O excludes lo)\n`);
       if (a['no-stream']) return finish();
-      sync(); // containers started or removed since (when none were named)
+      resync(); // containers started or removed since (when none were named)
     };
+    // an endpoint's list is a request: one that fails ends the stream with its error
+    const resync = (): void => { sync().catch((e: unknown) => { failure = e; finish(); }); };
 
-    sync();
+    await sync();
     if (!order.length) {
       // nothing to sample: docker prints the bare header
       if (isTableFormat(a.format)) printFormatted(a.format, [], STATS_FORMAT);
       if (a['no-stream']) { sampler.close(); return; }
     }
     // with no names, containers that start later join the table (docker does the same)
-    const poll = explicit.length || a['no-stream'] ? undefined : setInterval(sync, 2000);
+    const poll = explicit.length || a['no-stream'] ? undefined : setInterval(resync, 2000);
+    // an endpoint that refuses a container's stats says so once (StatsSource.unavailable) and
+    // sends nothing: its words end the command, as docker's CLI prints the daemon's error
+    const refused = sampler.unavailable && setInterval(() => {
+      const why = order.map((id) => sampler.unavailable!(id)).find(Boolean);
+      if (why) { failure = new BerthError('UNSUPPORTED', why); finish(); }
+    }, 250);
     const onInt = (): void => finish();
     process.once('SIGINT', onInt);
     await done;
     process.off('SIGINT', onInt);
     if (poll) clearInterval(poll);
+    if (refused) clearInterval(refused);
     sampler.close();
     if (failure) throw failure;
   },

@@ -3,7 +3,7 @@
 // docker runs it. Everything after the container is ps's (argv-split's tail: `-ef` is no
 // flag of ours).
 import type { CommandModule } from 'yargs';
-import { getEngine, type GlobalArgs } from '../context.js';
+import { getBackend, type GlobalArgs } from '../context.js';
 import { printTable } from '../output.js';
 import { commandTail, type TailVerb } from '../argv-split.js';
 
@@ -15,15 +15,16 @@ export const topTail: TailVerb = { valueFlags: new Set() };
 export const topCommand: CommandModule<GlobalArgs, GlobalArgs & { container: string }> = {
   command: 'top <container> [ps-options..]',
   describe: 'Display the running processes of a container',
-  handler: (a) => {
-    const containers = getEngine(a).containers;
+  handler: async (a) => {
+    const b = getBackend(a);
     const psArgs = commandTail();
-    if (psArgs.length) {
-      const t = containers.topPs(a.container, psArgs);
-      printTable(t.titles, t.processes);
+    // an endpoint's daemon runs ps itself, with its own default columns when given no options
+    if (psArgs.length || !b.embedded) {
+      const t = await b.containers.topPs(a.container, psArgs);
+      printTable(t.titles, t.processes, b.embedded ? undefined : 20);
       return;
     }
-    const rows = containers.top(a.container);
+    const rows = b.embedded.containers.top(a.container);
     printTable(
       ['UID', 'PID', 'PPID', 'C', 'STIME', 'TTY', 'TIME', 'CMD'],
       rows.map((p) => [String(p.uid), String(p.pid), String(p.ppid), String(p.cpuPercent),

@@ -3,7 +3,8 @@
 import type { CommandModule } from 'yargs';
 import { BerthError } from '../../engine/index.js';
 import type { VolumeRecord } from '../../engine/volume/index.js';
-import { getEngine, type GlobalArgs } from '../context.js';
+import { getBackend, getEngine, type GlobalArgs } from '../context.js';
+import { embeddedOnly } from '../endpoint-flags.js';
 import { forEachTarget } from '../each.js';
 import { humanSize, printFormatted } from '../output.js';
 import { goMap, goStruct } from '../../engine/template/index.js';
@@ -12,6 +13,8 @@ import { inspectEach } from '../inspect-output.js';
 import { confirm } from '../confirm.js';
 import { renamed } from '../command-alias.js';
 import { keyValues } from '../../engine/units.js';
+import type { Backend } from '../../backend/index.js';
+import { naturalLess } from '../../engine/network/index.js';
 
 const say = (s: string) => process.stdout.write(s + '\n');
 
@@ -38,7 +41,7 @@ const createCommand: CommandModule<GlobalArgs, CreateArgs> = {
       .option('driver', { alias: 'd', type: 'string', default: 'local', describe: 'volume driver (only "local")' }) as never,
   handler: async (a) => {
     if (a.driver !== 'local') throw new BerthError('UNSUPPORTED', `volume driver "${a.driver}" is not available: berth has only "local"`);
-    const v = await getEngine(a).volumes.create({ name: a.name, labels: keyValues(a.label), options: keyValues(a.opt) });
+    const v = await getBackend(a).volumes.create({ name: a.name, labels: keyValues(a.label), options: keyValues(a.opt) });
     say(v.Name);
   },
 };
@@ -53,22 +56,35 @@ const lsCommand: CommandModule<GlobalArgs, LsArgs> = {
       .option('filter', { alias: 'f', type: 'string', array: true, nargs: 1, describe: 'filter: dangling=true|false, label=KEY[=VALUE], name=TEXT, driver=local' })
       .option('format', { type: 'string', describe: 'format: table, json, or a template ({{.Name}})' }) as never,
   handler: async (a) => {
-    const engine = getEngine(a);
+    const b = getBackend(a);
+    const engine = b.embedded;
+    if (!engine) return listEndpointVolumes(b, a);
     const f = parseFilters(a.filter, ['dangling', 'driver', 'label', 'name']);
     if ((f.get('driver') ?? ['local']).every((d) => d !== 'local')) return; // every volume of berth's is "local"
     const labels = f.get('label') ?? [], name = f.get('name') ?? [];
     const dangling = boolFilter(f, 'dangling');
     const vols = engine.volumes.list(() => engine.containers.volumeUsers(), { labels, name, dangling });
-    if (a.quiet) return void process.stdout.write(vols.map((v) => v.Name + '\n').join(''));
-    // docker's VolumeContext (Links and Size are N/A in a plain list: docker asks for usage only in df)
-    const rows = vols.map((v) => goStruct({
-      Availability: 'N/A', Driver: v.Driver, Group: 'N/A', Labels: Object.entries(v.Labels).map(([k, x]) => `${k}=${x}`).sort().join(','),
-      Links: 'N/A', Mountpoint: v.Mountpoint, Name: v.Name, Scope: v.Scope, Size: 'N/A', Status: 'N/A',
-      Label: (name: string): string => v.Labels[name] ?? '',
-    }, '*formatter.volumeContext'));
-    printFormatted(a.format, rows, { defaultTable: 'table {{.Driver}}\t{{.Name}}', header: LS_HEADER });
+    printVolumes(a, vols);
   },
 };
+
+/** docker's VolumeContext rows (Links and Size are N/A in a plain list: docker asks for usage only in df). */
+function printVolumes(a: LsArgs, vols: Array<{ Name: string; Driver: string; Labels: Record<string, string>; Mountpoint: string; Scope: string }>): void {
+  if (a.quiet) return void process.stdout.write(vols.map((v) => v.Name + '\n').join(''));
+  const rows = vols.map((v) => goStruct({
+    Availability: 'N/A', Driver: v.Driver, Group: 'N/A', Labels: Object.entries(v.Labels).map(([k, x]) => `${k}=${x}`).sort().join(','),
+    Links: 'N/A', Mountpoint: v.Mountpoint, Name: v.Name, Scope: v.Scope, Size: 'N/A', Status: 'N/A',
+    Label: (name: string): string => v.Labels[name] ?? '',
+  }, '*formatter.volumeContext'));
+  printFormatted(a.format, rows, { defaultTable: 'table {{.Driver}}\t{{.Name}}', header: LS_HEADER });
+}
+
+/** An endpoint's volumes, by name in docker's natural order (as docker's CLI sorts them). */
+async function listEndpointVolumes(b: Backend, a: LsArgs): Promise<void> {
+  if (a.filter?.length) embeddedOnly(b, '"volume ls --filter"');
+  const vols = (await b.volumes.report()).sort((x, y) => naturalLess(x.name, y.name));
+  printVolumes(a, vols.map((v) => ({ Name: v.name, Driver: v.driver, Labels: v.labels, Mountpoint: v.mountpoint, Scope: 'local' })));
+}
 
 interface InspectArgs extends GlobalArgs { volumes: string[]; format?: string }
 
@@ -79,8 +95,10 @@ const inspectCommand: CommandModule<GlobalArgs, InspectArgs> = {
     y.positional('volumes', { type: 'string', array: true, nargs: 1, describe: 'volume names' })
       .option('format', { alias: 'f', type: 'string', describe: 'format the output with a template ({{.Mountpoint}})' }) as never,
   handler: async (a) => {
-    const engine = getEngine(a);
-    await inspectEach(a.volumes, a.format, (n) => inspectView(engine.volumes.get(n)));
+    const b = getBackend(a);
+    const engine = b.embedded;
+    // an endpoint's document is docker's own already
+    await inspectEach(a.volumes, a.format, async (n) => (engine ? inspectView(engine.volumes.get(n)) : (await b.volumes.get(n)) as object));
   },
 };
 
@@ -93,9 +111,9 @@ const rmCommand: CommandModule<GlobalArgs, RmArgs> = {
     y.positional('volumes', { type: 'string', array: true, nargs: 1, describe: 'volume names' })
       .option('force', { alias: 'f', type: 'boolean', describe: 'do not fail on volumes that do not exist' }) as never,
   handler: async (a) => {
-    const engine = getEngine(a);
+    const b = getBackend(a);
     await forEachTarget(a.volumes, async (n) => {
-      await engine.removeVolume(n, { force: a.force });
+      await b.removeVolume(n, { force: a.force });
       say(n);
     });
   },

@@ -90,7 +90,7 @@ export class ShellModel {
     let left = false;
     const io = connectionIO(main.conn, main.tty, async () => (left || this.closing ? undefined : main.wait()));
     const close = io.close;
-    io.close = () => { left = true; close(); };
+    io.close = () => { left = true; main.release?.(); close(); }; // an endpoint's wait for the exit is a request
     return this.add({
       key: `attach:${containerId}`, kind: 'attach', title: `attach ${name}`, containerId, origin: { view: 'containers', row: containerId },
       detach: new DetachMatcher(parseDetachKeys(DEFAULT_DETACH_KEYS)),
