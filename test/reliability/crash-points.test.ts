@@ -3,8 +3,8 @@
 // delays; after each kill, the next command (`ps -a`) must leave a state with
 // nothing invisible and nothing lying: every monitor belongs to a container
 // listed as running, every container, image and volume listed can be inspected,
-// a stopped container has no process left in its cgroups, and `system check`
-// finds nothing it cannot repair. CI runs each point once and each verb once;
+// a stopped container has no process left in its cgroups, no RUN-step container
+// of a killed build is left, and `system check` finds nothing it cannot repair. CI runs each point once and each verb once;
 // BERTH_CRASH_SOAK=N repeats the random kills N times per verb (the bench's soak);
 // BERTH_CRASH_KILLS=N goes on past those rounds until N commands were killed mid-way (not
 // ended before their delay); BERTH_CRASH_SECONDS=N starts no cycle after N seconds (a soak on a
