@@ -143,8 +143,10 @@ async function waitFor(c: Ctx, ref: string, condition: string): Promise<number> 
   for (;;) {
     let cur;
     try { cur = cs.find(id); } catch (e) {
-      if (e instanceof BerthError && e.code === 'NOT_FOUND') return code;
-      throw e;
+      if (!(e instanceof BerthError && e.code === 'NOT_FOUND')) throw e;
+      if (collected) return code;
+      // ran and went between two looks: the engine keeps the exit of a container it removed (--rm)
+      return cs.wait(id).catch(() => code);
     }
     const st = cs.state(cur);
     if (!collected && (st.running || st.exit)) {

@@ -15,9 +15,10 @@ export interface GlobalArgs {
 let engine: Engine | undefined;
 let backend: Backend | undefined;
 
-/** The engine for this CLI process, opened on first use with --root / BERTH_ROOT. */
-export function getEngine(argv: GlobalArgs): Engine {
-  engine ??= Engine.open({ root: argv.root, warn: printWarning });
+/** The engine for this CLI process, opened on first use with --root / BERTH_ROOT.
+ *  `longLived`: a face that stays (system service) collects its containers' exits itself. */
+export function getEngine(argv: GlobalArgs, opts: { longLived?: boolean } = {}): Engine {
+  engine ??= Engine.open({ root: argv.root, warn: printWarning, collectExits: opts.longLived });
   return engine;
 }
 

@@ -10,7 +10,7 @@ import { NetworkStore, ensureBridge, parseNetworkMode, pruneTest, removeBridge, 
 import { RegistryService } from './registry/index.js';
 import { diskUsage, type DiskUsage } from './disk-usage.js';
 import { engineInfo, type EngineInfo } from './info.js';
-import { checkNetworks, checkSystem, repairFindings, type CheckOptions, type Finding, type RepairReport } from './check/index.js';
+import { checkNetworks, checkSystem, removeDeadBuildContainers, repairFindings, type CheckOptions, type Finding, type RepairReport } from './check/index.js';
 import { StatsSampler } from './stats/index.js';
 import { pruneCache, type BuildOptions, type BuildResult } from './build/index.js';
 import { policyFrom } from './registry/index.js';
@@ -136,10 +136,12 @@ export class Engine {
         }
       }
     }
-    // both repairs below are a listing's courtesy: one that cannot be done now (a full disk)
+    // the repairs below are a listing's courtesy: one that cannot be done now (a full disk)
     // must not keep ps from answering; the next command, or system check, finishes it
     try { await this.containers.settleNetworkEdits(); } catch { /* see above */ }
-    const all = this.containers.list({ all: true });
+    let all = this.containers.list({ all: true });
+    // a killed build's RUN containers go (judged from the rows: no second read of the records)
+    if (await removeDeadBuildContainers(this.layout, this.containers, all)) all = this.containers.list({ all: true });
     // a start killed after taking its addresses is undone by list's settle, which cannot wait for
     // the networks' lock: its endpoints are released here, as system check's repair does
     for (const f of checkNetworks(this.layout)) {
@@ -226,7 +228,7 @@ export class Engine {
 
   /** `system check`: what crashes, kills or a full disk left inconsistent (engine/check). */
   check(opts: CheckOptions = {}): Promise<Finding[]> {
-    return checkSystem(this.layout, this.images, opts);
+    return checkSystem(this.layout, this.images, this.containers, opts);
   }
 
   /** `system check --repair` / `system boot`: makes the safe repairs of these findings. */

@@ -64,7 +64,7 @@ export async function engineInfo(layout: Layout, containers: ContainerService, i
     SecurityOptions: securityOptions(),
     Monitor: monitorPath,
     ServerVersion: berthVersion(),
-    Problems: (await checkSystem(layout, images, { quick: true })).map((f) => `${f.what}: ${f.problem}`),
+    Problems: (await checkSystem(layout, images, containers, { quick: true })).map((f) => `${f.what}: ${f.problem}`),
   };
 }
 

@@ -398,7 +398,7 @@ test('Ctrl-C during a RUN: the step\'s container is killed and removed, nothing 
   nothingLeft();
 });
 
-test('a build killed with SIGKILL: its RUN container is removed by the next build', async () => {
+test('a build killed with SIGKILL: system check finds its running RUN container, the next ps removes it', async () => {
   const dir = context({ Dockerfile: 'FROM bb\nRUN echo started; sleep 60\n' });
   const child = spawn(process.execPath, ['--', berthBin, '--root', t.root, 'build', '--network', 'none', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
@@ -407,8 +407,11 @@ test('a build killed with SIGKILL: its RUN container is removed by the next buil
   const exited = new Promise((r) => child.on('exit', r));
   child.kill('SIGKILL');
   await exited;
-  assert.is(t.ok(['ps', '-a', '-q']).split('\n').filter(Boolean).length, 1, `the killed build left its container: ${err}`);
-  built(context({ Dockerfile: 'FROM bb\nLABEL next=1\n' }));
+  // (the killed build's tmp/ scratch is a finding too: the next build sweeps it)
+  assert.match(t.berth(['system', 'check']).stdout, /a RUN step's container of a build that died/, `found: ${err}`);
+  assert.is(t.ok(['ps', '-a', '-q']), '', 'the next command removed it');
+  assert.not.match(t.berth(['system', 'check']).stdout, /build that died/);
+  built(context({ Dockerfile: 'FROM bb\nLABEL next=1\n' })); // also sweeps the killed build's tmp/ scratch
   nothingLeft();
 });
 

@@ -68,6 +68,22 @@ test('wait and rm -f on a collected container: the exit code, and nothing left',
   await c.remove(a.id);
 });
 
+test('--rm: a waiter that saw it run gets its exit code after the collector removed it', async () => {
+  // docker run --rm through the service: its wait looked while the container ran, then let the
+  // attach sessions drain; the collector removed the container meanwhile
+  const engine = Engine.open({ root: t.root, collectExits: true });
+  const c = engine.containers;
+  const rec = await c.create({ image: 'bb', cmd: ['sh', '-c', 'sleep 0.3; exit 5'], network: { mode: 'none' }, autoRemove: true });
+  t.seen.push(rec.id);
+  await c.start(rec.id);
+  assert.ok(c.state(c.find(rec.id)).running, 'it runs');
+  const gone = () => { try { c.find(rec.id); return false; } catch { return true; } };
+  for (const end = Date.now() + 15_000; !gone() && Date.now() < end;) await sleep(10); // the collector runs on this loop
+  assert.ok(gone(), '--rm: removed by the collector');
+  assert.is(await c.wait(rec.id), 5, 'the exit code, not a missing container');
+  assert.throws(() => c.find(rec.id), /No such container/, 'still removed');
+});
+
 test('when the collecting process dies, the monitor collects the exit (and does --rm) itself', () => {
   // a child engine starts a --rm container and exits while it still runs: the kernel drops its lock
   const script = `

@@ -3,11 +3,13 @@
 // delays; after each kill, the next command (`ps -a`) must leave a state with
 // nothing invisible and nothing lying: every monitor belongs to a container
 // listed as running, every container, image and volume listed can be inspected,
-// a stopped container has no process left in its cgroups, and `system check`
-// finds nothing it cannot repair. CI runs each point once and each verb once;
+// a stopped container has no process left in its cgroups, no RUN-step container
+// of a killed build is left, and `system check` finds nothing it cannot repair. CI runs each point once and each verb once;
 // BERTH_CRASH_SOAK=N repeats the random kills N times per verb (the bench's soak);
 // BERTH_CRASH_KILLS=N goes on past those rounds until N commands were killed mid-way (not
-// ended before their delay); BERTH_CRASH_VERBS=regex runs only the verbs it matches. A soak
+// ended before their delay); BERTH_CRASH_SECONDS=N starts no cycle after N seconds (a soak on a
+// shared machine that must end by a time, cleaning up as any run does; its report says so);
+// BERTH_CRASH_VERBS=regex runs only the verbs it matches. A soak
 // notes each finding and goes on (after --repair), fails at its end if there was any, and
 // writes its counts to BERTH_CRASH_REPORT (JSON) when given.
 import { test } from 'uvu';
@@ -19,6 +21,7 @@ import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot, berthBin, leaks } from '../helpers/root.js';
 import { killSuite } from '../helpers/kill-suite.js';
 import { Engine, type Finding } from '../../src/engine/index.js';
+import { deadBuildOf } from '../../src/engine/container/index.js';
 import { BRIDGE_NAME_OPTION, DEFAULT_NETWORK, parseNetworkMode, vethName } from '../../src/engine/network/index.js';
 import { BuildCache } from '../../src/engine/build/cache.js';
 import { idsFromEvents, idsOfMonitors, cgroupPids, pause, waitFor, sh } from '../helpers/procs.js';
@@ -83,7 +86,8 @@ function buildContext(c: string): void {
   const dir = join(t.root, `ctx-${c}`);
   mkdirSync(dir);
   writeFileSync(join(dir, 'f'), c);
-  writeFileSync(join(dir, 'Dockerfile'), `FROM bb\nRUN echo ${c} > /run-${c}; sleep 0.2\nCOPY f /copied\nRUN cat /copied\n`);
+  // the first RUN runs a while: a build killed in it leaves its step's container running
+  writeFileSync(join(dir, 'Dockerfile'), `FROM bb\nRUN echo ${c} > /run-${c}; sleep 2\nCOPY f /copied\nRUN cat /copied\n`);
 }
 
 const suite = killSuite(t);
@@ -128,6 +132,8 @@ async function assertConsistent(what: string, opts: { quick?: boolean } = {}): P
     const rec = engine.containers.find(c.id);
     const st = engine.containers.state(rec);
     engine.containers.inspect(c.id);
+    // a killed build's RUN container is nobody's: the next command removes it (check/builds.ts)
+    assert.not.ok(deadBuildOf(rec.config.labels), `${what}: ${c.name} is a RUN container of a build that died, left ${st.status}`);
     if (st.running) running.add(c.id);
     else assert.equal(cgroupPids(rec.run?.cgroupPaths ?? []), [], `${what}: ${c.name} is called stopped but processes live in its cgroups`);
   }
@@ -197,18 +203,21 @@ test('each injected crash point: the next command completes or undoes the step',
 });
 
 const wantKills = Number(process.env.BERTH_CRASH_KILLS ?? 0);
+const maxSeconds = Number(process.env.BERTH_CRASH_SECONDS ?? 0);
 test(`random kills of every mutating verb (${Math.max(1, soak)} round${soak > 1 ? 's' : ''}${wantKills ? `, at least ${wantKills} kills` : ''})`, async () => {
   const started = Date.now();
   const perVerb: Record<string, { cycles: number; kills: number }> = {};
   const findings: string[] = [];
   let kills = 0;
   let cycles = 0;
+  const timeUp = () => maxSeconds > 0 && Date.now() - started > maxSeconds * 1000;
   const report = () => {
     if (!process.env.BERTH_CRASH_REPORT) return;
-    writeFileSync(process.env.BERTH_CRASH_REPORT, JSON.stringify({ cycles, kills, seconds: Math.round((Date.now() - started) / 1000), findings, perVerb }, null, 2));
+    writeFileSync(process.env.BERTH_CRASH_REPORT, JSON.stringify({ cycles, kills, seconds: Math.round((Date.now() - started) / 1000), stoppedByTime: timeUp(), findings, perVerb }, null, 2));
   };
-  for (let round = 0; round < Math.max(1, soak) || kills < wantKills; round++) {
+  for (let round = 0; (round < Math.max(1, soak) || kills < wantKills) && !timeUp(); round++) {
     for (const [i, v] of verbs().entries()) {
+      if (timeUp()) break;
       const delayMs = 20 + Math.floor(Math.random() * 900);
       let wasKilled = false;
       try {
@@ -226,6 +235,7 @@ test(`random kills of every mutating verb (${Math.max(1, soak)} round${soak > 1 
       const c = (perVerb[v.name] ??= { cycles: 0, kills: 0 });
       c.cycles++;
       if (wasKilled) c.kills++;
+      report(); // after each cycle: a soak is watched while it runs
     }
     if (soak) console.error(`crash soak: round ${round + 1}, ${cycles} cycles, ${kills} killed mid-way, ${findings.length} findings, ${((Date.now() - started) / 1000).toFixed(0)} s`);
     report();

@@ -1,10 +1,11 @@
 // Issue 14: a full disk must not lose a container's exit code. The root is a
 // small tmpfs; the disk is filled while the container runs; when it exits 3,
 // berth must say 3 — not 255 "the container monitor died" — and a command that
-// needs space must say the disk is full, in one line.
+// needs space must say the disk is full, in one line. And `ps` answers on a full disk
+// even when a killed network verb left a repair to do, which a later command makes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { busyboxTar } from '../helpers/fixtures.js';
@@ -68,6 +69,32 @@ test('once space is freed, the exit is collected and the container removed clean
   assert.is(state('full3').ExitCode, 3);
   t.ok(['rm', 'full3']);
   assert.is(t.ok(['ps', '-a', '-q']), '');
+});
+
+test('a network connect killed mid-way, then ps on a full disk: ps answers; the next ps with space repairs', () => {
+  t.ok(['network', 'create', 'fulla']);
+  t.ok(['network', 'create', 'fullb']);
+  const id = t.ok(['run', '-d', '--name', 'fullnet', '--network', 'fulla', 'bb', 'sleep', '600']);
+  t.seen.push(id);
+  const killed = t.berth(['network', 'connect', 'fullb', 'fullnet'], { env: { BERTH_CRASH_AT: 'network-connect:attached' } });
+  assert.is(killed.code, 137, `killed at its crash point: ${killed.stderr}`);
+  const intent = join(t.root, 'networks', 'edits', `${id}.json`);
+  assert.ok(existsSync(intent), 'the connect left its intent');
+  const endpoints = () => Object.keys(JSON.parse(t.ok(['network', 'inspect', 'fullb']))[0].Containers);
+  assert.equal(endpoints(), [id], 'and an endpoint the record does not name');
+  fillDisk();
+  try {
+    assert.match(t.ok(['ps', '-a', '--format', '{{.Names}} {{.State}}']), /^fullnet running$/m, 'ps answers on a full disk');
+    assert.ok(existsSync(intent), 'its repair could not be written: left for the next command');
+  } finally {
+    rmSync(fill, { force: true });
+  }
+  t.ok(['ps', '-a']);
+  assert.not.ok(existsSync(intent), 'the next ps with space settled the connect');
+  assert.equal(endpoints(), [], 'by undoing it: fullb holds no endpoint');
+  assert.not.match(t.berth(['system', 'check', '--quick']).stdout, /fullnet|fullb|endpoint/, 'system check finds nothing of it');
+  t.ok(['rm', '-f', 'fullnet']);
+  t.ok(['network', 'rm', 'fulla', 'fullb']);
 });
 
 test.run();

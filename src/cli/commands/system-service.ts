@@ -33,7 +33,7 @@ export const serviceCommand: CommandModule<GlobalArgs, ServiceArgs> = {
       if (!a.tlscacert || !a.tlscert || !a.tlskey) throw new BerthError('INVALID_ARGUMENT', '--tlsverify needs --tlscacert, --tlscert and --tlskey');
       tls = { ca: a.tlscacert, cert: a.tlscert, key: a.tlskey };
     }
-    await serve(getEngine(a), {
+    await serve(getEngine(a, { longLived: true }), {
       listen: parseHost(a.host ?? `unix://${DEFAULT_SOCKET}`), idleSeconds: time, tls,
       log: (line) => process.stderr.write(`berth service: ${line}\n`),
     });

@@ -19,12 +19,13 @@ import { applyConfig, command, type StageState } from './dispatch.js';
 import { parseInstructions, parseTrigger, type Dockerfile, type Instruction, type Stage } from './instructions.js';
 import { parseError } from './parse.js';
 import { processWord, varsOf, type Vars } from './shell-lex.js';
-import { cancelled, copyStep, sweepBuildContainers, runStep, workdirStep, type Changes, type CopySource } from './steps.js';
+import { cancelled, copyStep, runStep, workdirStep, type Changes, type CopySource } from './steps.js';
 import { resolveSources } from './sources.js';
 import { runMounts, type MountSources } from './run-mounts.js';
 import { parseSecretFlag, parseSshFlag } from './secrets.js';
 import { noProgress, type BuildOptions, type BuildProgress, type BuildResult } from './types.js';
 import { crashPoint } from '../crash-point.js';
+import { removeDeadBuildContainers } from '../check/index.js';
 
 export interface BuildDeps {
   layout: Layout;
@@ -43,7 +44,7 @@ export async function build(deps: BuildDeps, o: BuildOptions): Promise<BuildResu
   const buildArgs = parseBuildArgs(o.buildArgs ?? []);
   const secrets = new Map((o.secrets ?? []).map(parseSecretFlag).map((x) => [x.id, x]));
   const agents = new Map((o.ssh ?? []).map(parseSshFlag).map((x) => [x.id, x]));
-  await sweepBuildContainers(deps.containers);
+  await removeDeadBuildContainers(deps.layout, deps.containers); // what killed builds left
   const ctx = await BuildContext.open(deps.layout, o.context);
   try {
     const df = parseInstructions(o.dockerfileText ?? ctx.readDockerfile(o.dockerfile));

@@ -5,11 +5,10 @@
 // where its changes are; the builder commits them (commit.ts) and disposes.
 import { existsSync, lstatSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { basename, posix } from 'node:path';
-import { ownerAlive, tmpPath } from '../store/tmp.js';
+import { posix } from 'node:path';
 import { BerthError, invalid } from '../errors.js';
 import type { Layout } from '../store/layout.js';
-import type { ContainerService } from '../container/index.js';
+import { BUILD_OWNER_LABEL, buildOwner, type ContainerService } from '../container/index.js';
 import type { MountRequest } from '../volume/index.js';
 import { copyIntoRoot, isDirInRoot, mkdirInRoot, unpackIntoRoot, type CopyPolicy } from '../copy/index.js';
 import { resolveUser } from '../runtime/index.js';
@@ -101,18 +100,6 @@ function removeMountStubs(upper: string, lowerDirs: string[], targets: string[])
       if (st.isDirectory()) rmdirSync(`${upper}/${rel}`);
       else unlinkSync(`${upper}/${rel}`);
     }
-  }
-}
-
-/** Marks a RUN step's container with the build that made it: one a killed build left is removed by the next build. */
-export const BUILD_OWNER_LABEL = 'berth.build.owner';
-const buildOwner = (layout: Layout): string => basename(tmpPath(layout, 'build'));
-
-/** Removes the RUN containers of builds that died (SIGKILL, a crash, a reboot) before removing them. */
-export async function sweepBuildContainers(containers: ContainerService): Promise<void> {
-  for (const c of containers.list({ all: true })) {
-    const owner = c.labels[BUILD_OWNER_LABEL];
-    if (owner !== undefined && !ownerAlive(owner)) await containers.remove(c.id, { force: true }).catch(() => undefined);
   }
 }
 

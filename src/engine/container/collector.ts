@@ -6,16 +6,24 @@
 // and skips its cleanup when the exit file is gone by then. If this process dies
 // first, the kernel drops the lock and the monitor's cleanup runs as before, so
 // nothing depends on this process staying up. One inotify watch (fs.watch) per
-// container directory; nothing polls.
+// container directory; nothing polls. A `--rm` container collected here is gone at once:
+// its exit is kept for a while (removedExit), for a waiter that looked at it while it ran
+// and asks after the removal (docker's wait through the API service: the daemon's waiter
+// holds the code it registered for).
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import type { Layout } from '../store/layout.js';
 import { holdLock } from '../store/lock.js';
 import { readExitFile } from './state.js';
 
+/** How long the exit of a container removed here (--rm) stays known to `removedExit`. */
+const KEEP_REMOVED_MS = 60_000;
+
 interface Watched { release: () => void; watcher?: FSWatcher; done: Promise<number | undefined>; resolve: (code: number | undefined) => void; busy?: boolean }
 
 export class ExitCollector {
   private readonly watched = new Map<string, Watched>();
+  /** Exit codes of the containers this process collected and removed (--rm), by ID, with when. */
+  private readonly removed = new Map<string, { code: number; at: number }>();
 
   /** `collect` finalizes the run (and does --rm): ContainerService.collect. */
   constructor(private readonly layout: Layout, private readonly collect: (id: string) => Promise<void>) {}
@@ -83,6 +91,19 @@ export class ExitCollector {
     return mine;
   }
 
+  /** The exit code of a container this process collected and then removed (--rm) in the
+   *  last minute, by its full ID: the container is gone, but a waiter may still ask for it. */
+  removedExit(id: string): number | undefined {
+    const r = this.removed.get(id);
+    return r && Date.now() - r.at < KEEP_REMOVED_MS ? r.code : undefined;
+  }
+
+  private rememberRemoved(id: string, code: number): void {
+    const now = Date.now();
+    for (const [k, r] of this.removed) if (now - r.at >= KEEP_REMOVED_MS) this.removed.delete(k);
+    this.removed.set(id, { code, at: now });
+  }
+
   private check(id: string): void {
     const w = this.watched.get(id);
     if (!w || w.busy) return;
@@ -94,6 +115,7 @@ export class ExitCollector {
     w.busy = true;
     const code = readExitFile(paths)?.exitCode;
     this.collect(id).catch(() => { /* left for the monitor's cleanup: the lock goes below */ }).finally(() => {
+      if (code !== undefined && !existsSync(paths.dir)) this.rememberRemoved(id, code); // --rm: the record went with it
       this.watched.delete(id);
       w.watcher?.close();
       w.release(); // after the collection: the monitor then finds the exit file gone

@@ -23,5 +23,7 @@ export { deriveState, parentOf } from './state.js';
 export { releaseNetworks, networkModeOf } from './network.js';
 export { parseHealthFlags, type HealthConfig } from './health-config.js';
 export { checkersOfRoot } from './health.js';
+// a build's RUN-step containers carry their build (build/steps.ts marks, check/builds.ts sweeps)
+export { BUILD_OWNER_LABEL, buildOwner, deadBuildOf } from './build-owner.js';
 // the builder packs a RUN step's upper directory (and its own scratch roots') as commit does
 export { packUpper } from './layer-tar.js';

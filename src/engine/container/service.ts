@@ -210,7 +210,15 @@ export class ContainerService {
 
   /** Waits for the container to stop; returns its exit code. */
   async wait(ref: string): Promise<number> {
-    const rec = this.find(ref);
+    let rec;
+    try {
+      rec = this.find(ref);
+    } catch (e) {
+      // collected and removed (--rm) here before this waiter came round: its exit is kept
+      const kept = e instanceof BerthError && e.code === 'NOT_FOUND' ? this.collector?.removedExit(ref) : undefined;
+      if (kept !== undefined) return kept;
+      throw e;
+    }
     const mine = this.collector?.collecting(rec.id);
     await waitExit(this.layout, rec.id);
     const code = await this.collector?.collected(rec.id, mine);
@@ -218,7 +226,7 @@ export class ContainerService {
     const after = loadRecord(this.layout, rec.id);
     const st = after ? this.state(after) : undefined;
     await this.collect(rec.id);
-    return st?.exit?.exitCode ?? rec.exit?.exitCode ?? 0;
+    return st?.exit?.exitCode ?? this.collector?.removedExit(rec.id) ?? rec.exit?.exitCode ?? 0;
   }
 
   /** `volumes` (rm -v): also remove the container's anonymous volumes. */

@@ -21,11 +21,19 @@ export function tmpPath(layout: Layout, kind: string): string {
   return join(layout.tmpDir, `${kind}-${owner()}-${randomBytes(6).toString('hex')}`);
 }
 
+const OWNED = /-(\d+)\.(\d+)\.([0-9a-f]{8})-[0-9a-f]+$/;
+
 /** Whether the process that made the tmp/ entry `name` is still running. */
 export function ownerAlive(name: string): boolean {
-  const m = /-(\d+)\.(\d+)\.([0-9a-f]{8})-[0-9a-f]+$/.exec(name);
+  const m = OWNED.exec(name);
   if (!m) return false; // not a name berth gives: nobody's
   return m[3] === bootId().slice(0, 8) && procStartTime(Number(m[1])) === Number(m[2]);
+}
+
+/** Whether `name` is a name berth gives (tmpPath's) whose process is gone: a name made by
+ *  hand is nobody's, and never judged dead. */
+export function ownerDead(name: string): boolean {
+  return OWNED.test(name) && !ownerAlive(name);
 }
 
 /** What dead processes left in tmp/ is removed; what live ones still use is listed (name and bytes). */
