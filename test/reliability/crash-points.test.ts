@@ -9,7 +9,8 @@
 // BERTH_CRASH_KILLS=N goes on past those rounds until N commands were killed mid-way (not
 // ended before their delay); BERTH_CRASH_SECONDS=N starts no cycle after N seconds (a soak on a
 // shared machine that must end by a time, cleaning up as any run does; its report says so);
-// BERTH_CRASH_VERBS=regex runs only the verbs it matches. A soak
+// BERTH_CRASH_VERBS=regex runs only the verbs it matches; BERTH_CRASH_MAX_MS=N draws the random
+// delays from 20..N ms (default 920: on a quiet machine most commands end before 920 ms). A soak
 // notes each finding and goes on (after --repair), fails at its end if there was any, and
 // writes its counts to BERTH_CRASH_REPORT (JSON) when given.
 import { test } from 'uvu';
@@ -204,6 +205,7 @@ test('each injected crash point: the next command completes or undoes the step',
 
 const wantKills = Number(process.env.BERTH_CRASH_KILLS ?? 0);
 const maxSeconds = Number(process.env.BERTH_CRASH_SECONDS ?? 0);
+const maxDelayMs = Math.max(21, Number(process.env.BERTH_CRASH_MAX_MS ?? 920));
 test(`random kills of every mutating verb (${Math.max(1, soak)} round${soak > 1 ? 's' : ''}${wantKills ? `, at least ${wantKills} kills` : ''})`, async () => {
   const started = Date.now();
   const perVerb: Record<string, { cycles: number; kills: number }> = {};
@@ -218,7 +220,7 @@ test(`random kills of every mutating verb (${Math.max(1, soak)} round${soak > 1 
   for (let round = 0; (round < Math.max(1, soak) || kills < wantKills) && !timeUp(); round++) {
     for (const [i, v] of verbs().entries()) {
       if (timeUp()) break;
-      const delayMs = 20 + Math.floor(Math.random() * 900);
+      const delayMs = 20 + Math.floor(Math.random() * (maxDelayMs - 20));
       let wasKilled = false;
       try {
         // a soak reads every blob's bytes once a round (the last verb's check), not after each kill
