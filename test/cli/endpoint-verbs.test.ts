@@ -9,10 +9,9 @@ import * as assert from 'uvu/assert';
 import { spawn as spawnChild, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot, berthBin } from '../helpers/root.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
-import { hasDockerd, hasPodman, startDockerd, startPodman, type TestEngine } from '../helpers/engines.js';
+import { hasDockerd, hasPodman, startDockerd, startPodman, type TestEngine, endpointImages } from '../helpers/engines.js';
 import { processesMentioning, startSshd } from '../helpers/sshd.js';
 
 const t = new TestRoot('berth-test-cli-endpoint-');
@@ -54,13 +53,7 @@ function onTty(cmd: string): Promise<Out> {
 
 test.before(async () => {
   reg = await startRegistry();
-  ref = `${reg.addr}/cli/pulled:v1`;
-  t.ok(['import', busyboxTar(), 'bb']);
-  tar = join(t.root, 'bb.tar');
-  t.ok(['save', 'bb', '-o', tar]);
-  t.ok(['tag', 'bb', ref]);
-  t.ok(['push', ref]);
-  t.ok(['rmi', ref]);
+  ({ tar, ref } = endpointImages(t, reg, 'cli'));
 });
 
 test.after(async () => {

@@ -14,7 +14,9 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Dockerode from 'dockerode';
-import { berthBin } from './root.js';
+import { berthBin, type TestRoot } from './root.js';
+import { busyboxTar } from './fixtures.js';
+import type { TestRegistry } from './registry.js';
 
 export interface TestEngine {
   readonly name: string;
@@ -154,4 +156,17 @@ export async function startBerthService(root: string): Promise<TestEngine> {
   const dir = mkdtempSync('/tmp/berth-service-');
   const sock = join(dir, 'berth.sock'), log = join(dir, 'service.log');
   return up(engine('berth-service', dir, sock, log, () => daemon('node', ['--', berthBin, '--root', root, 'system', 'service', '--host', `unix://${sock}`, '--time', '0'], log)));
+}
+
+/** What the endpoint tests give every engine: `bb` in the test root and saved as `tar` (each
+ * engine loads it), and `ref`, an image pushed to `reg` and gone from the root, for pull. */
+export function endpointImages(t: TestRoot, reg: TestRegistry, repo: string): { tar: string; ref: string } {
+  const ref = `${reg.addr}/${repo}/pulled:v1`;
+  t.ok(['import', busyboxTar(), 'bb']);
+  const tar = join(t.root, 'bb.tar');
+  t.ok(['save', 'bb', '-o', tar]);
+  t.ok(['tag', 'bb', ref]);
+  t.ok(['push', ref]);
+  t.ok(['rmi', ref]);
+  return { tar, ref };
 }

@@ -5,11 +5,9 @@
 // pull from a loopback registry with progress, the image then in the images view.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { busyboxTar } from '../helpers/fixtures.js';
 import { TestRoot } from '../helpers/root.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
-import { hasDockerd, hasPodman, startBerthService, startDockerd, startPodman, type TestEngine } from '../helpers/engines.js';
-import { join } from 'node:path';
+import { hasDockerd, hasPodman, startBerthService, startDockerd, startPodman, type TestEngine, endpointImages } from '../helpers/engines.js';
 import { TmuxPane, berthLine, endTui } from '../helpers/tmux.js';
 
 const t = new TestRoot('berth-test-tui-endpoints-');
@@ -19,13 +17,7 @@ let ref = '';
 
 test.before(async () => {
   reg = await startRegistry();
-  ref = `${reg.addr}/tui/pulled:v1`;
-  t.ok(['import', busyboxTar(), 'bb']);
-  tar = join(t.root, 'bb.tar');
-  t.ok(['save', 'bb', '-o', tar]);
-  t.ok(['tag', 'bb', ref]);
-  t.ok(['push', ref]);
-  t.ok(['rmi', ref]);
+  ({ tar, ref } = endpointImages(t, reg, 'tui'));
 });
 
 test.after(() => endTui(t, [], () => reg?.stop()));
