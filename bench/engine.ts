@@ -132,8 +132,6 @@ export async function benchEngine(a: Anchors | undefined, bbTar: string, rounds:
     if (r.status !== 0) throw new Error(`engine bench exited ${r.status ?? r.signal}`);
     return JSON.parse(r.stdout.trim().split('\n').pop()!) as Row[];
   } finally {
-    // the containers' `berth` parent stays once made (container-cgroups.ts): it goes first
-    if (cg) try { rmdirSync(join(cg, 'berth')); } catch { /* none made, or a straggler still in it */ }
     if (cg) try { rmdirSync(cg); } catch { /* not made, or a straggler still in it */ }
   }
 }

@@ -6,8 +6,8 @@
 // Resource limits live in limits.ts / support.ts / apply-limits.ts and write
 // through dirFor(controller) / unifiedDir() — v1 files on hybrid hosts such as
 // this one, where cgroup2 has no controllers; accounting is src/engine/stats.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, posix, relative } from 'node:path';
+import { existsSync, readFileSync, rmdirSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, posix, relative } from 'node:path';
 import { cgroupCreate, cgroupDeviceFilter, cgroupRead, cgroupRemove, cgroupWrite } from '../../native/index.js';
 import { restrictDevicesV1, type DeviceRule } from './devices.js';
 import { deviceFilterProgram } from './device-filter.js';
@@ -166,22 +166,33 @@ export class ContainerCgroups {
     }
   }
 
-  /** Kills what is left and removes every directory (the native side retries EBUSY). The
-   * `berth` parents stay, as docker's `docker` cgroups do: made once, they spare every later
-   * create its mkdirs of them (and their cpuset copies) in each hierarchy. */
+  /** Kills what is left and removes every directory (the native side retries EBUSY), then the
+   * `berth` parents once empty, so nothing of berth stays behind after its last container. */
   remove(): void {
     // cgroup2 first: cgroup.kill reaches every process, even frozen ones; then the v1 freezer,
     // which the native side thaws so that the SIGKILLs of the other hierarchies can land
     const rank = (p: Placed): number => (p.mount?.version === 2 ? 0 : p.mount?.controllers.includes('freezer') ? 1 : 2);
     const ordered = [...this.placed].sort((a, b) => rank(a) - rank(b));
     let firstError: unknown;
+    const removed: Placed[] = [];
     for (const p of ordered) {
-      // gone already (a second removal: rm after the exit was collected)
+      // gone already (a second removal: rm after the exit was collected): nothing, parents included
       if (!existsSync(p.dir)) continue;
       try {
         cgroupRemove(p.dir);
+        removed.push(p);
       } catch (e) {
         firstError ??= e; // go on: the other hierarchies must not leak because of one
+      }
+    }
+    for (const p of removed) {
+      const parent = dirname(p.dir);
+      if (basename(parent) !== BERTH_PARENT) continue;
+      // a plain rmdir, never cgroupRemove: that would kill the other containers inside
+      try {
+        rmdirSync(parent);
+      } catch (e) {
+        if (!['ENOENT', 'ENOTEMPTY', 'EBUSY'].includes(codeOf(e) ?? '')) firstError ??= e;
       }
     }
     if (firstError !== undefined) throw firstError;
@@ -241,21 +252,12 @@ function defaultBase(h: CallerHierarchy): string {
   return dirname(h.callerDir);
 }
 
-/** mkdir -p of a cgroup directory below its mount point: the container's own directory first,
- * as its parents exist after the first container; the walk from the mount point only when
- * they do not (ENOENT). Something else may rmdir an empty parent between two levels of the
- * walk (an older berth removed them): start over a few times. */
+/** mkdir -p of a cgroup directory below its mount point. A concurrent remove() may rmdir an
+ * empty `berth` parent between two levels (ENOENT): start over a few times. */
 function makeCgroup(mount: CgroupMount, dir: string): void {
-  const cpuset = mount.version === 1 && mount.controllers.includes('cpuset');
-  try {
-    cgroupCreate(dir);
-    if (cpuset) inheritCpuset(dir);
-    return;
-  } catch (e) {
-    if (codeOf(e) !== 'ENOENT') throw e;
-  }
   const levels: string[] = [];
   for (let d = dir; d !== mount.mountPoint && isWithin(d, mount.mountPoint); d = dirname(d)) levels.unshift(d);
+  const cpuset = mount.version === 1 && mount.controllers.includes('cpuset');
   for (let attempt = 1; ; attempt++) {
     try {
       for (const level of levels) {
