@@ -117,6 +117,28 @@ const requireParts = {
   },
 };
 
+/** Node built-ins that a module of the bundle requires when it is loaded but that most
+ *  commands never call (the registry's and endpoints' http/https/tls, the resolver's dgram,
+ *  readline for prompts, zlib, crypto, child_process...): node compiles each on its first
+ *  require, ~10 ms of every command's start for all of them. Each such require in the main
+ *  bundles becomes __lazy_builtin(ID), an object that requires the module on the first
+ *  access to one of its members. esbuild leaves no other way to reach an imported module's
+ *  members than through that object (`(0, import_node_http.request)(...)`), so nothing
+ *  changes but when node loads it. Not for __toESM(require(ID)) (a default import copies
+ *  every member at once): berth's own code imports these by name. */
+const LAZY_BUILTINS = ['http', 'https', 'net', 'tls', 'dgram', 'readline', 'readline/promises', 'crypto', 'zlib', 'child_process', 'assert'];
+const LAZY_BUILTIN_HELPER = `const __lazy_builtin = (id) => {
+  let m;
+  const real = () => (m ??= require(id));
+  return new Proxy({}, {
+    get: (_, k) => real()[k],
+    has: (_, k) => k in real(),
+    ownKeys: () => Reflect.ownKeys(real()),
+    getOwnPropertyDescriptor: (_, k) => { const d = Reflect.getOwnPropertyDescriptor(real(), k); if (d) d.configurable = true; return d; },
+  });
+};`;
+const lazyBuiltinRequire = new RegExp(`(?<!__toESM\\()\\brequire\\("((?:node:)?(?:${LAZY_BUILTINS.join('|')}))"\\)`, 'g');
+
 const common = {
   absWorkingDir: root,
   outdir,
@@ -155,11 +177,15 @@ await build({
   // code that finds files next to itself sees the bundle's location: the addon and the
   // themes are searched upwards from it, cleanup-main.js is the bundle's sibling
   define: { 'import.meta.url': '__bundle_url' },
-  banner: { js: "const __bundle_url = require('node:url').pathToFileURL(__filename).href;" },
+  banner: { js: `const __bundle_url = require('node:url').pathToFileURL(__filename).href;\n${LAZY_BUILTIN_HELPER}` },
   plugins: [requireParts, lazyDefaultExports, bundleLazyRequires, keepBlessedDirname, lazyDockerDeps],
   legalComments: 'eof', // the bundled packages' licence notices, kept at the end
   logLevel: 'warning',
 });
+for (const f of ['main.js', 'cleanup-main.js', 'health-main.js', 'dns-main.js']) {
+  const file = join(outdir, f);
+  writeFileSync(file, readFileSync(file, 'utf8').replace(lazyBuiltinRequire, '__lazy_builtin("$1")'));
+}
 // Every bundle is made pure ASCII: esbuild escapes non-ASCII text in strings but leaves it in
 // regular expressions and kept comments, and one such character makes V8 hold the whole
 // source as a two-byte string and node decode it as UTF-8 — for the 4.8 MB of main and its

@@ -2,8 +2,8 @@
 // retry rule: network errors and 5xx/429 answers are retried with exponential
 // backoff, but only when the request can be replayed (no body, or a body given
 // as bytes or as a function that reopens it).
-import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BerthError } from '../errors.js';
@@ -39,13 +39,13 @@ export const backoff = (n: number): Promise<void> => sleep(BASE_DELAY_MS * 2 ** 
 
 /** One attempt, no retries. */
 export function send(req: HttpRequest): Promise<HttpResponse> {
-  const mod = req.url.protocol === 'https:' ? https : http;
+  const request = req.url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { 'User-Agent': 'berth/0.1', ...req.headers };
     if (Buffer.isBuffer(req.body)) headers['Content-Length'] = String(req.body.length);
     else if (req.body !== undefined && req.length !== undefined) headers['Content-Length'] = String(req.length);
     else if (req.body === undefined && (req.method === 'PUT' || req.method === 'POST')) headers['Content-Length'] = '0';
-    const r = mod.request(req.url, { method: req.method, headers, timeout: TIMEOUT_MS }, (res) => {
+    const r = request(req.url, { method: req.method, headers, timeout: TIMEOUT_MS }, (res) => {
       resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res });
     });
     r.on('timeout', () => r.destroy(Object.assign(new Error(`${req.method} ${req.url.host}: no answer in ${TIMEOUT_MS / 1000}s`), { code: 'ETIMEDOUT' })));

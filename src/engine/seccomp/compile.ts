@@ -40,7 +40,7 @@ export interface CompiledFilter {
   flags: number;
 }
 
-interface Abi { name: 'x86_64' | 'i386' | 'x32'; table: ReadonlyMap<string, number>; base: number; args64: boolean }
+interface Abi { name: 'x86_64' | 'i386' | 'x32'; table: () => ReadonlyMap<string, number>; base: number; args64: boolean }
 const ABIS: Record<string, Abi> = {
   SCMP_ARCH_X86_64: { name: 'x86_64', table: X86_64, base: 0, args64: true },
   SCMP_ARCH_X86: { name: 'i386', table: I386, base: 0, args64: false },
@@ -196,7 +196,7 @@ export function compileProfile(profile: SeccompProfile, opts: CompileOptions): C
     for (const abi of abis) {
       const m = perAbi.get(abi.name)!;
       for (const name of rule.names) {
-        const nr = abi.table.get(name);
+        const nr = abi.table().get(name);
         if (nr === undefined) continue; // a syscall this ABI does not have (libseccomp skips it too)
         m.set(nr + abi.base, [...(m.get(nr + abi.base) ?? []), resolved]);
       }
