@@ -49,7 +49,7 @@ export async function benchEngines(a: Anchors, opts: { sizes: number[]; seconds:
         rows.push({ section: 'engines', what: `dockerd: time to first frame with its list, ${n} containers (tmux new-session → screen)`, value: fmt(t.firstFrame),
           note: `${verdict(t.firstFrame.med <= 500, 'target ≤ 500 ms')}; floor ${fmt(t.floor)}; berth's own (process start → listed) ${fmt(t.inProcess)}` });
         rows.push({ section: 'engines', what: `dockerd: keypress (j/k) to screen, ${n} containers`, value: t.keypress ? fmt(t.keypress) : 'n/a',
-          note: t.keypress ? `${verdict(t.keypress.med <= 50, 'target ≤ 50 ms')}; ${t.keypress.n} presses` : 'fewer than 2 rows' });
+          note: t.keypress ? `${verdict(t.keypress.med <= 50, 'target ≤ 50 ms')}; ${t.keypress.n} presses; floor ${t.keypressFloor ? fmt(t.keypressFloor) : 'n/a'}` : 'fewer than 2 rows' });
         rows.push({ section: 'engines', what: `dockerd: idle CPU, ${n} containers (stats streams of the visible rows)`, value: `${t.idleCpuPct.toFixed(1)} % of one CPU`,
           note: `${verdict(t.idleCpuPct <= 2, 'target ≤ 2 %')}; over ${opts.seconds} s` });
       } catch (e) {

@@ -9,7 +9,7 @@
 // memory = the TUI process's RSS at the end and its peak (VmHWM), with whatever log
 // the selected container has open in the logs tab.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,6 +23,9 @@ export interface TuiFigures {
   /** Process start → first frame drawn, as berth measures it. */
   inProcess: Summary;
   keypress?: Summary;
+  /** The same presses on a pane that moves its highlighted row at once: what tmux, the
+   *  terminal and the capture-pane polling cost. */
+  keypressFloor?: Summary;
   idleCpuPct: number;
   /** RSS at the end and its peak over the run, MiB. */
   rssMiB: number;
@@ -39,6 +42,17 @@ const sock = `berth-bench-${process.pid}`;
 const tmux = (...args: string[]) => spawnSync('tmux', ['-L', sock, ...args], { encoding: 'utf8' });
 const isFirstFrame = (screen: string) => / berth .*Containers \(\d+\)/.test(screen) && /Containers — /.test(screen);
 
+/** The keypress floor's pane: a list of rows, the selected one on a blue background,
+ *  redrawn whole on j/k (a node script, as berth is, already running when timed). */
+const FLOOR_LIST = `
+process.stdin.setRawMode(true);
+let sel = 0;
+const draw = () => process.stdout.write('\\x1b[H\\x1b[2J' + Array.from({ length: 40 }, (_, i) =>
+  (i === sel ? '\\x1b[44m' : '') + ('  row ' + i).padEnd(150) + '\\x1b[0m').join('\\r\\n'));
+process.stdin.on('data', (d) => { for (const c of d.toString()) sel = Math.max(0, Math.min(39, sel + (c === 'j') - (c === 'k'))); draw(); });
+draw();
+`;
+
 /** new-session running cmd → ms until its pane shows a first frame; the session is left running. */
 async function timeToFrame(session: string, cmd: string, isFrame = isFirstFrame): Promise<number> {
   const t0 = performance.now();
@@ -49,6 +63,17 @@ async function timeToFrame(session: string, cmd: string, isFrame = isFirstFrame)
     if (isFrame(screen)) return performance.now() - t0;
     if (performance.now() - t0 > 30000) throw new Error(`no first frame in 30 s:\n${screen}`);
     await sleep(2);
+  }
+}
+
+/** send-keys `key` to `pane` → ms until the pane's highlighted row has moved. */
+async function timeKeypress(pane: string, key: string): Promise<number> {
+  const before = highlighted(tmux('capture-pane', '-e', '-p', '-t', pane).stdout);
+  const k0 = performance.now();
+  tmux('send-keys', '-t', pane, key);
+  for (;;) {
+    if (highlighted(tmux('capture-pane', '-e', '-p', '-t', pane).stdout) !== before) return performance.now() - k0;
+    if (performance.now() - k0 > 5000) throw new Error(`${pane}: selection did not move in 5 s`);
   }
 }
 
@@ -93,22 +118,24 @@ export async function benchTui(root: string, opts: { idleSeconds: number; keypre
     const pid = Number(tmux('display', '-p', '-t', last, '#{pane_pid}').stdout.trim());
     await sleep(1500); // let the first stats tick and any lazy loading pass
 
-    let keypress: Summary | undefined;
+    let keypress: Summary | undefined, keypressFloor: Summary | undefined;
     const rowCount = Number(/Containers — \d+ of (\d+)/.exec(tmux('capture-pane', '-p', '-t', last).stdout)?.[1] ?? 0);
     if (rowCount >= 2 && opts.keypresses > 0) {
-      const times: number[] = [];
+      const floorScript = join(logDir, 'floor-list.cjs');
+      writeFileSync(floorScript, FLOOR_LIST);
+      tmux('new-session', '-d', '-s', 'floor-list', '-x', '200', '-y', '50', `exec ${process.execPath} -- ${floorScript}`);
+      await sleep(500);
+      const times: number[] = [], floorTimes: number[] = [];
+      // the floor's presses interleave with berth's, one each in turn
       for (let i = 0; i < opts.keypresses; i++) {
         const key = i % 2 ? 'k' : 'j'; // back and forth: stays inside the list
-        const before = highlighted(tmux('capture-pane', '-e', '-p', '-t', last).stdout);
-        const k0 = performance.now();
-        tmux('send-keys', '-t', last, key);
-        for (;;) {
-          if (highlighted(tmux('capture-pane', '-e', '-p', '-t', last).stdout) !== before) { times.push(performance.now() - k0); break; }
-          if (performance.now() - k0 > 5000) throw new Error('selection did not move in 5 s');
+        for (const [pane, into] of [[last, times], ['floor-list', floorTimes]] as const) {
+          into.push(await timeKeypress(pane, key));
+          await sleep(150);
         }
-        await sleep(150);
       }
       keypress = summary(times);
+      keypressFloor = summary(floorTimes);
     }
 
     await sleep(1000);
@@ -116,7 +143,7 @@ export async function benchTui(root: string, opts: { idleSeconds: number; keypre
     await sleep(opts.idleSeconds * 1000);
     const idleCpuPct = (cpuTicks(pid) - c0) / 100 / ((performance.now() - w0) / 1000) * 100;
     const mem = memMiB(pid);
-    return { firstFrame: summary(frames), floor: summary(floors), inProcess: summary(inProcess), keypress, idleCpuPct, rssMiB: mem.rss, peakRssMiB: mem.peak };
+    return { firstFrame: summary(frames), floor: summary(floors), inProcess: summary(inProcess), keypress, keypressFloor, idleCpuPct, rssMiB: mem.rss, peakRssMiB: mem.peak };
   } finally {
     tmux('kill-server');
     rmSync(logDir, { recursive: true, force: true });
