@@ -94,6 +94,23 @@ const lazyDockerDeps = {
   },
 };
 
+/** yargs checks the arguments of each of its own API calls (argsert: `.option(key, opt)`,
+ *  `.positional`, ...) against a signature it parses from a string on every call, and on a
+ *  mismatch only prints a warning. berth's calls are fixed code, so the check costs every
+ *  command ~5 ms (`run` declares ~100 options) and can never change what a user sees:
+ *  it is made a no-op. */
+/** @type {import('esbuild').Plugin} */
+const yargsWithoutArgsert = {
+  name: 'yargs-without-argsert',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]yargs[\\/]build[\\/]lib[\\/]argsert\.js$/ }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      if (!src.includes('export function argsert(arg1, arg2, arg3) {')) throw new Error(`${args.path}: argsert not found (yargs changed: update yargsWithoutArgsert)`);
+      return { contents: 'export function argsert() {}\n', loader: 'js' };
+    });
+  },
+};
+
 /** Packages only the workstation or a Docker endpoint uses (with what they pull in, ~3 MB of
  *  the ~4.8 MB): each is a bundle of its own, dist/bundle/part-NAME.js, that the main bundles
  *  require on first use, so a command reads and loads only the CLI's and the engine's code
@@ -178,7 +195,7 @@ await build({
   // themes are searched upwards from it, cleanup-main.js is the bundle's sibling
   define: { 'import.meta.url': '__bundle_url' },
   banner: { js: `const __bundle_url = require('node:url').pathToFileURL(__filename).href;\n${LAZY_BUILTIN_HELPER}` },
-  plugins: [requireParts, lazyDefaultExports, bundleLazyRequires, keepBlessedDirname, lazyDockerDeps],
+  plugins: [requireParts, lazyDefaultExports, bundleLazyRequires, keepBlessedDirname, lazyDockerDeps, yargsWithoutArgsert],
   legalComments: 'eof', // the bundled packages' licence notices, kept at the end
   logLevel: 'warning',
 });
