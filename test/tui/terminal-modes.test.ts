@@ -32,6 +32,9 @@ async function upKey(): Promise<string> {
   pane.keys('Up', 'Enter');
   const s = await pane.waitFor((x) => /\^\[\S*A$/m.test(x), 'cat -v echoing the Up key');
   pane.keys('C-c');
+  // the shell is back before anything is typed: on a loaded machine the next command line
+  // otherwise reached cat, which the C-c then ended
+  await pane.waitFor((x) => x.trimEnd().endsWith('PROMPT$'), 'the prompt after cat');
   return /(\^\[\S*A)$/m.exec(s)![1];
 }
 
