@@ -51,6 +51,11 @@ export async function interleave(rounds: number, tools: Record<string, () => num
     for (let i = 0; i < names.length; i++) {
       const n = names[(i + r) % names.length];
       if (errors[n]) continue;
+      // every tool starts on a settled page cache (sync, untimed): an fsync or syncfs of one
+      // tool otherwise also wrote back what the tool before it left dirty (berth's pull
+      // synced umoci's 100 MB, and the pull floor's tar of the 1 MB busybox layer took 275 ms
+      // waiting on such writeback, ~30 ms on a settled disk)
+      spawnSync('sync');
       try { res[n].push(await tools[n]()); } catch (e) { errors[n] = String((e as Error).message ?? e).split('\n')[0].slice(0, 300); }
     }
   }
