@@ -1,6 +1,7 @@
 /* Filesystem syscalls Node does not expose: flock, statfs, mknod, mount,
- * umount, openat2(RESOLVE_IN_ROOT) and lsetxattr. Each is a thin, synchronous wrapper;
- * what to call them on is decided in TypeScript. */
+ * umount, openat2(RESOLVE_IN_ROOT), lsetxattr and syncfs. Each is a thin wrapper,
+ * synchronous but for syncfs (it waits for the disk: it runs on the thread pool
+ * and returns a promise); what to call them on is decided in TypeScript. */
 #include "napi-util.h"
 
 #include <errno.h>
@@ -183,6 +184,51 @@ static napi_value js_lsetxattr(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+struct syncfs_work {
+  napi_async_work work;
+  napi_deferred deferred;
+  int fd, err;
+};
+
+static void syncfs_execute(napi_env env, void *data) {
+  struct syncfs_work *w = data;
+  w->err = syncfs(w->fd) < 0 ? errno : 0;
+}
+
+static void syncfs_complete(napi_env env, napi_status status, void *data) {
+  struct syncfs_work *w = data;
+  napi_value undef;
+  napi_get_undefined(env, &undef);
+  if (status != napi_ok) w->err = ECANCELED;
+  if (w->err) napi_reject_deferred(env, w->deferred, berth_errno_error(env, "syncfs", w->err));
+  else napi_resolve_deferred(env, w->deferred, undef);
+  napi_delete_async_work(env, w->work);
+  free(w);
+}
+
+/* syncfs(fd) -> Promise<void>: the filesystem holding fd written out, on the thread pool.
+ * The caller keeps fd open until the promise settles. */
+static napi_value js_syncfs(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  int64_t fd;
+  if (berth_get_int64(env, argv[0], &fd, "fd")) return NULL;
+  struct syncfs_work *w = calloc(1, sizeof *w);
+  if (!w) return berth_throw_errno(env, "syncfs", ENOMEM);
+  w->fd = (int)fd;
+  napi_value promise, name;
+  if (napi_create_promise(env, &w->deferred, &promise) != napi_ok) {
+    free(w);
+    return berth_throw_msg(env, "internal N-API call failed: napi_create_promise");
+  }
+  napi_create_string_utf8(env, "berth:syncfs", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_async_work(env, NULL, name, syncfs_execute, syncfs_complete, w, &w->work) != napi_ok
+      || napi_queue_async_work(env, w->work) != napi_ok) {
+    /* the promise is left pending: this only fails when the env is being torn down */
+    return berth_throw_msg(env, "internal N-API call failed: napi_queue_async_work");
+  }
+  return promise;
+}
+
 void berth_register_fsops(napi_env env, napi_value exports) {
   berth_export(env, exports, "flock", js_flock);
   berth_export(env, exports, "statfsType", js_statfs_type);
@@ -192,4 +238,5 @@ void berth_register_fsops(napi_env env, napi_value exports) {
   berth_export(env, exports, "openInRoot", js_open_in_root);
   berth_export(env, exports, "lgetxattr", js_lgetxattr);
   berth_export(env, exports, "lsetxattr", js_lsetxattr);
+  berth_export(env, exports, "syncfs", js_syncfs);
 }

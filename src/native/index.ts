@@ -151,6 +151,7 @@ interface Addon {
   umount(target: string, flags: number): void;
   openInRoot(root: string, path: string, flags: number, mode: number): number;
   lsetxattr(path: string, name: string, value: string): void;
+  syncfs(fd: number): Promise<void>;
   lgetxattr(path: string, name: string): Buffer | null;
   spawnContainer(spec: SpawnSpec): SpawnResult;
   execInContainer(spec: ExecSpec): SpawnResult;
@@ -192,6 +193,8 @@ export const openInRoot = (root: string, path: string, flags: number, mode = 0o6
 export const lgetxattr = (path: string, name: string): Buffer | null => addon.lgetxattr(path, name);
 /** lsetxattr(2): sets an extended attribute on `path` itself (a symlink is not followed). */
 export const lsetxattr = (path: string, name: string, value: string): void => addon.lsetxattr(path, name, value);
+/** syncfs(2) of the filesystem that holds `fd`, on the thread pool; keep `fd` open until it settles. */
+export const syncfs = (fd: number): Promise<void> => addon.syncfs(fd);
 /** Starts a container: clone()s its init into new namespaces under a detached monitor. */
 export const spawnContainer = (spec: SpawnSpec): SpawnResult => addon.spawnContainer(spec);
 /** Starts a process inside a running container under its own detached monitor; initPid in

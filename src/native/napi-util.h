@@ -18,6 +18,8 @@
 /* Throws Error(message="<step>: <strerror>") with .code = errno name,
  * .errno = number, .step = step. Always returns NULL for tail calls. */
 napi_value berth_throw_errno(napi_env env, const char *step, int err);
+/* The same error object, not thrown (to reject a promise with). */
+napi_value berth_errno_error(napi_env env, const char *step, int err);
 napi_value berth_throw_msg(napi_env env, const char *msg);
 
 /* Copies a JS string argument into a malloc'd buffer (caller frees).
