@@ -87,6 +87,7 @@ static napi_value init(napi_env env, napi_value exports) {
   berth_register_spawn(env, exports);
   berth_register_cgroup(env, exports);
   berth_register_netlink(env, exports);
+  berth_register_sha256(env, exports);
   return exports;
 }
 

@@ -36,5 +36,6 @@ void berth_register_fsops(napi_env env, napi_value exports);
 void berth_register_spawn(napi_env env, napi_value exports);
 void berth_register_cgroup(napi_env env, napi_value exports);
 void berth_register_netlink(napi_env env, napi_value exports);
+void berth_register_sha256(napi_env env, napi_value exports);
 
 #endif

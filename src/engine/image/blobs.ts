@@ -4,7 +4,6 @@
 // renamed into place — so a blob at its final path is always complete and
 // verified, and one that failed never becomes visible. Because the name is the
 // content, writing a blob that already exists is a no-op.
-import { createHash } from 'node:crypto';
 import {
   closeSync, createReadStream, createWriteStream, existsSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync,
 } from 'node:fs';
@@ -17,7 +16,7 @@ import type { Layout } from '../store/layout.js';
 import { SpaceGuard, layerTooLarge } from '../store/space.js';
 import { tmpPath } from '../store/tmp.js';
 import { decompressed } from './compress.js';
-import { digestHex, sha256Digest } from './digest.js';
+import { PoolHash, digestHex, sha256Digest } from './digest.js';
 
 /** A blob written to a temp file and verified, not yet visible in the store. */
 export interface PendingBlob {
@@ -76,7 +75,7 @@ export class BlobStore {
    */
   async ingest(source: Readable, opts: { decompress?: boolean; expected?: string; declaredSize?: number } = {}): Promise<PendingBlob> {
     const tmp = tmpPath(this.layout, 'blob');
-    const hash = createHash('sha256');
+    const hash = new PoolHash(); // off the main thread: a pull's layers pass through here
     const space = new SpaceGuard(this.layout.tmpDir);
     let size = 0;
     try {
@@ -84,7 +83,6 @@ export class BlobStore {
       const input = opts.decompress ? await decompressed(source) : source;
       const counter = new Transform({
         transform(chunk: Buffer, _enc, cb) {
-          hash.update(chunk);
           size += chunk.length;
           try {
             if (opts.decompress && size > space.limits.maxLayer) throw layerTooLarge(space.limits);
@@ -92,7 +90,9 @@ export class BlobStore {
           } catch (e) {
             return cb(e as Error);
           }
-          cb(null, chunk);
+          const behind = hash.update(chunk);
+          if (!behind) return cb(null, chunk);
+          behind.then(() => cb(null, chunk), cb);
         },
       });
       // flush: fsync before close, so a blob renamed into place is on disk
@@ -101,7 +101,13 @@ export class BlobStore {
       await unlink(tmp).catch(() => undefined);
       throw inputError(e);
     }
-    const digest = `sha256:${hash.digest('hex')}`;
+    let digest: string;
+    try {
+      digest = await hash.digest();
+    } catch (e) {
+      await unlink(tmp).catch(() => undefined);
+      throw e;
+    }
     if (opts.expected !== undefined && opts.expected !== digest) {
       await unlink(tmp).catch(() => undefined);
       throw new BerthError('CORRUPT', `content does not match its digest: expected ${opts.expected}, got ${digest}`);

@@ -26,7 +26,6 @@
 // trusted.overlay.opaque=y xattr on their directory (native lsetxattr), so the
 // lower layers' entries stay hidden; they are also listed in `opaqueDirs`. PAX
 // xattrs (SCHILY.xattr.*, e.g. file capabilities) are not applied yet.
-import { createHash } from 'node:crypto';
 import {
   chmodSync, closeSync, constants as C, fchmodSync, fchownSync, ftruncateSync, futimesSync, lchownSync, linkSync, lutimesSync, mkdirSync, rmSync, symlinkSync,
   fdatasync, utimesSync, write,
@@ -39,6 +38,7 @@ import { BerthError } from '../errors.js';
 import { lsetxattr, mknod, openInRoot } from '../../native/index.js';
 import { SpaceGuard, layerTooLarge } from '../store/space.js';
 import { decompressed } from './compress.js';
+import { PoolHash } from './digest.js';
 import { SparseTar, sparseMap, type Sparse } from './sparse-tar.js';
 import { baseOf, cleanEntryName, layerError, parentOf, printable } from './entry-name.js';
 
@@ -82,14 +82,15 @@ const canChown = process.getuid?.() === 0;
 export async function unpackLayer(source: Readable, dest: string, opts: UnpackOptions = {}): Promise<UnpackResult> {
   const guard = new SpaceGuard(dest);
   const u = new Unpacker(dest, guard);
-  const hash = createHash('sha256');
+  const hash = new PoolHash(); // the diffID, on the thread pool while the tar is parsed here
   let expanded = 0;
   const hasher = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       expanded += chunk.length;
       if (expanded > guard.limits.maxLayer) return cb(layerTooLarge(guard.limits));
-      hash.update(chunk);
-      cb(null, chunk);
+      const behind = hash.update(chunk);
+      if (!behind) return cb(null, chunk);
+      behind.then(() => cb(null, chunk), cb);
     },
   });
   const sparse = new SparseTar();
@@ -113,7 +114,7 @@ export async function unpackLayer(source: Readable, dest: string, opts: UnpackOp
   await current;
   await u.flushed();
   u.finish();
-  return { diffId: `sha256:${hash.digest('hex')}`, size: u.size, opaqueDirs: u.opaque, skippedDevices: u.skippedDevices };
+  return { diffId: await hash.digest(), size: u.size, opaqueDirs: u.opaque, skippedDevices: u.skippedDevices };
 }
 
 class Unpacker {
