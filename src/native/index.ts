@@ -152,6 +152,7 @@ interface Addon {
   openInRoot(root: string, path: string, flags: number, mode: number): number;
   lsetxattr(path: string, name: string, value: string): void;
   syncfs(fd: number): Promise<void>;
+  startWriteback(fd: number): Promise<void>;
   sha256Create(): NativeHash;
   sha256Update(h: NativeHash, data: Buffer): Promise<void>;
   sha256Digest(h: NativeHash): string;
@@ -198,6 +199,9 @@ export const lgetxattr = (path: string, name: string): Buffer | null => addon.lg
 export const lsetxattr = (path: string, name: string, value: string): void => addon.lsetxattr(path, name, value);
 /** syncfs(2) of the filesystem that holds `fd`, on the thread pool; keep `fd` open until it settles. */
 export const syncfs = (fd: number): Promise<void> => addon.syncfs(fd);
+/** sync_file_range(SYNC_FILE_RANGE_WRITE) of all of `fd`, on the thread pool: starts its
+ * writeback without waiting for it (not durable; keep `fd` open until it settles). */
+export const startWriteback = (fd: number): Promise<void> => addon.startWriteback(fd);
 /** A SHA-256 whose updates run on the thread pool (sha256.c). */
 export type NativeHash = { readonly __nativeHash: unique symbol };
 export const sha256Create = (): NativeHash => addon.sha256Create();

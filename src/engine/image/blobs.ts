@@ -7,10 +7,11 @@
 import {
   closeSync, createReadStream, createWriteStream, existsSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync,
 } from 'node:fs';
-import { readFile, rename, unlink } from 'node:fs/promises';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BerthError } from '../errors.js';
+import { startWriteback } from '../../native/index.js';
 import { fsyncDir } from '../store/atomic.js';
 import type { Layout } from '../store/layout.js';
 import { SpaceGuard, layerTooLarge } from '../store/space.js';
@@ -72,8 +73,10 @@ export class BlobStore {
    * is the diffID, and the stream is a layer: BERTH_MAX_LAYER_SIZE bounds it). With
    * `expected`, a different digest is CORRUPT. `declaredSize` (a manifest's): the free
    * space is checked for all of it first; otherwise as the bytes come (store/space.ts).
+   * `writebackOnly`: the file is not fsynced, only its writeback started; for a caller
+   * that syncs the filesystem (syncFilesystem of layout.tmpDir) before it commits.
    */
-  async ingest(source: Readable, opts: { decompress?: boolean; expected?: string; declaredSize?: number } = {}): Promise<PendingBlob> {
+  async ingest(source: Readable, opts: { decompress?: boolean; expected?: string; declaredSize?: number; writebackOnly?: boolean } = {}): Promise<PendingBlob> {
     const tmp = tmpPath(this.layout, 'blob');
     const hash = new PoolHash(); // off the main thread: a pull's layers pass through here
     const space = new SpaceGuard(this.layout.tmpDir);
@@ -96,7 +99,12 @@ export class BlobStore {
         },
       });
       // flush: fsync before close, so a blob renamed into place is on disk
-      await pipeline(input, counter, createWriteStream(tmp, { flags: 'wx', mode: 0o644, flush: true }));
+      await pipeline(input, counter, createWriteStream(tmp, { flags: 'wx', mode: 0o644, flush: !opts.writebackOnly }));
+      if (opts.writebackOnly) {
+        // any fd of the file will do: sync_file_range acts on its pages
+        const fh = await open(tmp, 'r');
+        try { await startWriteback(fh.fd); } finally { await fh.close(); }
+      }
     } catch (e) {
       await unlink(tmp).catch(() => undefined);
       throw inputError(e);
