@@ -12,7 +12,8 @@
         "src/native/pty.c",
         "src/native/exec-join.c",
         "src/native/cgroup.c",
-        "src/native/netlink.c"
+        "src/native/netlink.c",
+        "src/native/sha256.c"
       ],
       "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],
       "defines": ["_GNU_SOURCE"]

@@ -11,7 +11,7 @@ const char *berth_errno_name(int err) {
   return n ? n : "EUNKNOWN";
 }
 
-napi_value berth_throw_errno(napi_env env, const char *step, int err) {
+napi_value berth_errno_error(napi_env env, const char *step, int err) {
   char msg[512];
   snprintf(msg, sizeof msg, "%s: %s (%s)", step, strerror(err), berth_errno_name(err));
   napi_value m, e, v;
@@ -23,7 +23,11 @@ napi_value berth_throw_errno(napi_env env, const char *step, int err) {
   napi_set_named_property(env, e, "errno", v);
   napi_create_string_utf8(env, step, NAPI_AUTO_LENGTH, &v);
   napi_set_named_property(env, e, "step", v);
-  napi_throw(env, e);
+  return e;
+}
+
+napi_value berth_throw_errno(napi_env env, const char *step, int err) {
+  napi_throw(env, berth_errno_error(env, step, err));
   return NULL;
 }
 
@@ -83,6 +87,7 @@ static napi_value init(napi_env env, napi_value exports) {
   berth_register_spawn(env, exports);
   berth_register_cgroup(env, exports);
   berth_register_netlink(env, exports);
+  berth_register_sha256(env, exports);
   return exports;
 }
 

@@ -1,6 +1,7 @@
 /* Filesystem syscalls Node does not expose: flock, statfs, mknod, mount,
- * umount, openat2(RESOLVE_IN_ROOT) and lsetxattr. Each is a thin, synchronous wrapper;
- * what to call them on is decided in TypeScript. */
+ * umount, openat2(RESOLVE_IN_ROOT), lsetxattr, syncfs and sync_file_range. Each is a
+ * thin wrapper, synchronous but for the last two (they wait for the disk: they run on
+ * the thread pool and return a promise); what to call them on is decided in TypeScript. */
 #include "napi-util.h"
 
 #include <errno.h>
@@ -183,6 +184,69 @@ static napi_value js_lsetxattr(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* syncfs and sync_file_range wait for the disk (the first) or may wait for a full
+ * request queue (the second): both run on the thread pool and return a promise. */
+enum fd_op { OP_SYNCFS, OP_WRITEBACK };
+
+struct fd_work {
+  napi_async_work work;
+  napi_deferred deferred;
+  enum fd_op op;
+  int fd, err;
+};
+
+static void fd_work_execute(napi_env env, void *data) {
+  struct fd_work *w = data;
+  int r = w->op == OP_SYNCFS ? syncfs(w->fd) : sync_file_range(w->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+  w->err = r < 0 ? errno : 0;
+}
+
+static void fd_work_complete(napi_env env, napi_status status, void *data) {
+  struct fd_work *w = data;
+  napi_value undef;
+  napi_get_undefined(env, &undef);
+  if (status != napi_ok) w->err = ECANCELED;
+  if (w->err) napi_reject_deferred(env, w->deferred, berth_errno_error(env, w->op == OP_SYNCFS ? "syncfs" : "sync_file_range", w->err));
+  else napi_resolve_deferred(env, w->deferred, undef);
+  napi_delete_async_work(env, w->work);
+  free(w);
+}
+
+static napi_value queue_fd_op(napi_env env, napi_callback_info info, enum fd_op op) {
+  ARGS(1);
+  int64_t fd;
+  if (berth_get_int64(env, argv[0], &fd, "fd")) return NULL;
+  struct fd_work *w = calloc(1, sizeof *w);
+  if (!w) return berth_throw_errno(env, op == OP_SYNCFS ? "syncfs" : "sync_file_range", ENOMEM);
+  w->fd = (int)fd;
+  w->op = op;
+  napi_value promise, name;
+  if (napi_create_promise(env, &w->deferred, &promise) != napi_ok) {
+    free(w);
+    return berth_throw_msg(env, "internal N-API call failed: napi_create_promise");
+  }
+  napi_create_string_utf8(env, "berth:fd-op", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_async_work(env, NULL, name, fd_work_execute, fd_work_complete, w, &w->work) != napi_ok
+      || napi_queue_async_work(env, w->work) != napi_ok) {
+    /* the promise is left pending: this only fails when the env is being torn down */
+    return berth_throw_msg(env, "internal N-API call failed: napi_queue_async_work");
+  }
+  return promise;
+}
+
+/* syncfs(fd) -> Promise<void>: the filesystem holding fd written out.
+ * The caller keeps fd open until the promise settles. */
+static napi_value js_syncfs(napi_env env, napi_callback_info info) {
+  return queue_fd_op(env, info, OP_SYNCFS);
+}
+
+/* startWriteback(fd) -> Promise<void>: sync_file_range(SYNC_FILE_RANGE_WRITE) of the
+ * whole file: its dirty pages start going to disk, nothing is waited for (no
+ * durability: a later fsync or syncfs gives that, with less left to write). */
+static napi_value js_start_writeback(napi_env env, napi_callback_info info) {
+  return queue_fd_op(env, info, OP_WRITEBACK);
+}
+
 void berth_register_fsops(napi_env env, napi_value exports) {
   berth_export(env, exports, "flock", js_flock);
   berth_export(env, exports, "statfsType", js_statfs_type);
@@ -192,4 +256,6 @@ void berth_register_fsops(napi_env env, napi_value exports) {
   berth_export(env, exports, "openInRoot", js_open_in_root);
   berth_export(env, exports, "lgetxattr", js_lgetxattr);
   berth_export(env, exports, "lsetxattr", js_lsetxattr);
+  berth_export(env, exports, "syncfs", js_syncfs);
+  berth_export(env, exports, "startWriteback", js_start_writeback);
 }

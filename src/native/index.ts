@@ -151,6 +151,11 @@ interface Addon {
   umount(target: string, flags: number): void;
   openInRoot(root: string, path: string, flags: number, mode: number): number;
   lsetxattr(path: string, name: string, value: string): void;
+  syncfs(fd: number): Promise<void>;
+  startWriteback(fd: number): Promise<void>;
+  sha256Create(): NativeHash;
+  sha256Update(h: NativeHash, data: Buffer): Promise<void>;
+  sha256Digest(h: NativeHash): string;
   lgetxattr(path: string, name: string): Buffer | null;
   spawnContainer(spec: SpawnSpec): SpawnResult;
   execInContainer(spec: ExecSpec): SpawnResult;
@@ -192,6 +197,18 @@ export const openInRoot = (root: string, path: string, flags: number, mode = 0o6
 export const lgetxattr = (path: string, name: string): Buffer | null => addon.lgetxattr(path, name);
 /** lsetxattr(2): sets an extended attribute on `path` itself (a symlink is not followed). */
 export const lsetxattr = (path: string, name: string, value: string): void => addon.lsetxattr(path, name, value);
+/** syncfs(2) of the filesystem that holds `fd`, on the thread pool; keep `fd` open until it settles. */
+export const syncfs = (fd: number): Promise<void> => addon.syncfs(fd);
+/** sync_file_range(SYNC_FILE_RANGE_WRITE) of all of `fd`, on the thread pool: starts its
+ * writeback without waiting for it (not durable; keep `fd` open until it settles). */
+export const startWriteback = (fd: number): Promise<void> => addon.startWriteback(fd);
+/** A SHA-256 whose updates run on the thread pool (sha256.c). */
+export type NativeHash = { readonly __nativeHash: unique symbol };
+export const sha256Create = (): NativeHash => addon.sha256Create();
+/** Hashes `data` on the thread pool; one update at a time per hash, and `data` unchanged until it settles. */
+export const sha256Update = (h: NativeHash, data: Buffer): Promise<void> => addon.sha256Update(h, data);
+/** The lowercase hex digest; after it the hash takes no more updates. */
+export const sha256Digest = (h: NativeHash): string => addon.sha256Digest(h);
 /** Starts a container: clone()s its init into new namespaces under a detached monitor. */
 export const spawnContainer = (spec: SpawnSpec): SpawnResult => addon.spawnContainer(spec);
 /** Starts a process inside a running container under its own detached monitor; initPid in

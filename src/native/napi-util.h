@@ -18,6 +18,8 @@
 /* Throws Error(message="<step>: <strerror>") with .code = errno name,
  * .errno = number, .step = step. Always returns NULL for tail calls. */
 napi_value berth_throw_errno(napi_env env, const char *step, int err);
+/* The same error object, not thrown (to reject a promise with). */
+napi_value berth_errno_error(napi_env env, const char *step, int err);
 napi_value berth_throw_msg(napi_env env, const char *msg);
 
 /* Copies a JS string argument into a malloc'd buffer (caller frees).
@@ -34,5 +36,6 @@ void berth_register_fsops(napi_env env, napi_value exports);
 void berth_register_spawn(napi_env env, napi_value exports);
 void berth_register_cgroup(napi_env env, napi_value exports);
 void berth_register_netlink(napi_env env, napi_value exports);
+void berth_register_sha256(napi_env env, napi_value exports);
 
 #endif

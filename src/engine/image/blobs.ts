@@ -4,20 +4,20 @@
 // renamed into place — so a blob at its final path is always complete and
 // verified, and one that failed never becomes visible. Because the name is the
 // content, writing a blob that already exists is a no-op.
-import { createHash } from 'node:crypto';
 import {
   closeSync, createReadStream, createWriteStream, existsSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync,
 } from 'node:fs';
-import { readFile, rename, unlink } from 'node:fs/promises';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BerthError } from '../errors.js';
+import { startWriteback } from '../../native/index.js';
 import { fsyncDir } from '../store/atomic.js';
 import type { Layout } from '../store/layout.js';
 import { SpaceGuard, layerTooLarge } from '../store/space.js';
 import { tmpPath } from '../store/tmp.js';
 import { decompressed } from './compress.js';
-import { digestHex, sha256Digest } from './digest.js';
+import { PoolHash, digestHex, sha256Digest } from './digest.js';
 
 /** A blob written to a temp file and verified, not yet visible in the store. */
 export interface PendingBlob {
@@ -73,10 +73,12 @@ export class BlobStore {
    * is the diffID, and the stream is a layer: BERTH_MAX_LAYER_SIZE bounds it). With
    * `expected`, a different digest is CORRUPT. `declaredSize` (a manifest's): the free
    * space is checked for all of it first; otherwise as the bytes come (store/space.ts).
+   * `writebackOnly`: the file is not fsynced, only its writeback started; for a caller
+   * that syncs the filesystem (syncFilesystem of layout.tmpDir) before it commits.
    */
-  async ingest(source: Readable, opts: { decompress?: boolean; expected?: string; declaredSize?: number } = {}): Promise<PendingBlob> {
+  async ingest(source: Readable, opts: { decompress?: boolean; expected?: string; declaredSize?: number; writebackOnly?: boolean } = {}): Promise<PendingBlob> {
     const tmp = tmpPath(this.layout, 'blob');
-    const hash = createHash('sha256');
+    const hash = new PoolHash(); // off the main thread: a pull's layers pass through here
     const space = new SpaceGuard(this.layout.tmpDir);
     let size = 0;
     try {
@@ -84,7 +86,6 @@ export class BlobStore {
       const input = opts.decompress ? await decompressed(source) : source;
       const counter = new Transform({
         transform(chunk: Buffer, _enc, cb) {
-          hash.update(chunk);
           size += chunk.length;
           try {
             if (opts.decompress && size > space.limits.maxLayer) throw layerTooLarge(space.limits);
@@ -92,16 +93,29 @@ export class BlobStore {
           } catch (e) {
             return cb(e as Error);
           }
-          cb(null, chunk);
+          const behind = hash.update(chunk);
+          if (!behind) return cb(null, chunk);
+          behind.then(() => cb(null, chunk), cb);
         },
       });
       // flush: fsync before close, so a blob renamed into place is on disk
-      await pipeline(input, counter, createWriteStream(tmp, { flags: 'wx', mode: 0o644, flush: true }));
+      await pipeline(input, counter, createWriteStream(tmp, { flags: 'wx', mode: 0o644, flush: !opts.writebackOnly }));
+      if (opts.writebackOnly) {
+        // any fd of the file will do: sync_file_range acts on its pages
+        const fh = await open(tmp, 'r');
+        try { await startWriteback(fh.fd); } finally { await fh.close(); }
+      }
     } catch (e) {
       await unlink(tmp).catch(() => undefined);
       throw inputError(e);
     }
-    const digest = `sha256:${hash.digest('hex')}`;
+    let digest: string;
+    try {
+      digest = await hash.digest();
+    } catch (e) {
+      await unlink(tmp).catch(() => undefined);
+      throw e;
+    }
     if (opts.expected !== undefined && opts.expected !== digest) {
       await unlink(tmp).catch(() => undefined);
       throw new BerthError('CORRUPT', `content does not match its digest: expected ${opts.expected}, got ${digest}`);

@@ -7,13 +7,12 @@
 // A layer is unpacked into a private temp dir (layout.tmpDir) outside any lock,
 // then renamed into place under the images lock: a layer directory that exists is
 // always complete, and one already present is never unpacked again.
-import { execFile } from 'node:child_process';
 import { constants, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { promisify } from 'node:util';
 import { BerthError } from '../errors.js';
+import { syncfs } from '../../native/index.js';
 import { fsyncDir, readJson } from '../store/atomic.js';
 import type { Layout } from '../store/layout.js';
 import { tmpPath } from '../store/tmp.js';
@@ -170,7 +169,7 @@ const FSYNC_ENTRIES = 64;
  * Flushes one unpacked layer before it becomes visible. A small one (a build
  * step's, a commit's) gets an fsync per file and directory, in parallel, so
  * the journal commits once: syncfs would also write out whatever else is
- * dirty on the filesystem (other builds, other pulls), and starts a process.
+ * dirty on the filesystem (other builds, other pulls).
  * A big one gets the one syncfs.
  */
 export async function syncLayer(dir: string): Promise<void> {
@@ -193,13 +192,19 @@ export async function syncLayer(dir: string): Promise<void> {
 
 /**
  * Flushes the unpacked files before the layer becomes visible: one syncfs(2)
- * (`sync -f`) instead of an fsync per file, which would cost a disk flush per
- * entry on images with tens of thousands of files.
+ * instead of an fsync per file, which would cost a disk flush per entry on
+ * images with tens of thousands of files. Native and on the thread pool: it used
+ * to be `sync -f`, a fork and exec at the end of every pull (8.1 ms against
+ * 1.9 ms, medians of 30, the flush itself included).
  */
 export async function syncFilesystem(path: string): Promise<void> {
+  const dir = await open(path, constants.O_RDONLY | constants.O_DIRECTORY);
   try {
-    await promisify(execFile)('sync', ['-f', path]);
-  } catch {
-    // without coreutils' sync the rename below is still atomic; only crash durability is weaker
+    await syncfs(dir.fd);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new BerthError('NATIVE', `writing the unpacked files out to disk failed: ${err.message}`, { step: 'syncfs', errno: err.code, cause: e });
+  } finally {
+    await dir.close();
   }
 }

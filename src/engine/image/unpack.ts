@@ -26,19 +26,19 @@
 // trusted.overlay.opaque=y xattr on their directory (native lsetxattr), so the
 // lower layers' entries stay hidden; they are also listed in `opaqueDirs`. PAX
 // xattrs (SCHILY.xattr.*, e.g. file capabilities) are not applied yet.
-import { createHash } from 'node:crypto';
 import {
   chmodSync, closeSync, constants as C, fchmodSync, fchownSync, ftruncateSync, futimesSync, lchownSync, linkSync, lutimesSync, mkdirSync, rmSync, symlinkSync,
-  fdatasync, utimesSync, write,
+  utimesSync, write,
 } from 'node:fs';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { BerthError } from '../errors.js';
-import { lsetxattr, mknod, openInRoot } from '../../native/index.js';
+import { lsetxattr, mknod, openInRoot, startWriteback } from '../../native/index.js';
 import { SpaceGuard, layerTooLarge } from '../store/space.js';
 import { decompressed } from './compress.js';
+import { PoolHash } from './digest.js';
 import { SparseTar, sparseMap, type Sparse } from './sparse-tar.js';
 import { baseOf, cleanEntryName, layerError, parentOf, printable } from './entry-name.js';
 
@@ -82,14 +82,15 @@ const canChown = process.getuid?.() === 0;
 export async function unpackLayer(source: Readable, dest: string, opts: UnpackOptions = {}): Promise<UnpackResult> {
   const guard = new SpaceGuard(dest);
   const u = new Unpacker(dest, guard);
-  const hash = createHash('sha256');
+  const hash = new PoolHash(); // the diffID, on the thread pool while the tar is parsed here
   let expanded = 0;
   const hasher = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       expanded += chunk.length;
       if (expanded > guard.limits.maxLayer) return cb(layerTooLarge(guard.limits));
-      hash.update(chunk);
-      cb(null, chunk);
+      const behind = hash.update(chunk);
+      if (!behind) return cb(null, chunk);
+      behind.then(() => cb(null, chunk), cb);
     },
   });
   const sparse = new SparseTar();
@@ -113,7 +114,7 @@ export async function unpackLayer(source: Readable, dest: string, opts: UnpackOp
   await current;
   await u.flushed();
   u.finish();
-  return { diffId: `sha256:${hash.digest('hex')}`, size: u.size, opaqueDirs: u.opaque, skippedDevices: u.skippedDevices };
+  return { diffId: await hash.digest(), size: u.size, opaqueDirs: u.opaque, skippedDevices: u.skippedDevices };
 }
 
 class Unpacker {
@@ -269,18 +270,21 @@ class Unpacker {
       throw e;
     }
     if (bytes < EARLY_FLUSH_BYTES) return closeSync(fd);
-    // A big file's writeback starts now, on the thread pool, while the rest of the layer
-    // (and the other layers of a pull) go on: the syncfs that follows the unpack then has
-    // little left to wait for (~10 % off a 5 × 20 MB pull). Small files are left to that
-    // one syncfs; a flush each is what it avoids. A few at a time, to bound open fds.
+    // A big file's writeback starts now, while the rest of the layer (and the other layers
+    // of a pull) go on: the flush that makes the layer durable (syncLayer's fsyncs or the
+    // pull's one syncfs) then has little left to wait for (~10 % off a 5 × 20 MB pull).
+    // sync_file_range only starts it: an fdatasync here held a thread-pool thread until
+    // the disk was done, and with 4 threads, three layers' flushes and the blobs' fsyncs
+    // stalled the gunzips, hashes and writes queued behind them. Small files are left to
+    // that one flush. A few at a time, to bound open fds.
     if (this.flushing.length >= MAX_FLUSHING) {
       try { await this.settleOne(); } catch (e) { closeSync(fd); throw e; } // an earlier flush failed
     }
-    this.flushing.push(new Promise((resolve) => fdatasync(fd, (e) => {
-      let err: unknown = e ?? undefined;
+    this.flushing.push(startWriteback(fd).then(() => undefined, (e: unknown) => e).then((e) => {
+      let err: unknown = e;
       try { closeSync(fd); } catch (c) { err ??= c; }
-      resolve(err === undefined ? undefined : layerError(rel, errText(err)));
-    })));
+      return err === undefined ? undefined : layerError(rel, errText(err));
+    }));
   }
 
   /** Early flushes (see file()) still running; each settles to its error, if any. */

@@ -150,7 +150,8 @@ export async function pullImage(ctx: PullContext, input: string, opts: PullOptio
       prepared[i] = result;
       progress.status(d.digest, 'Pull complete');
     });
-    // one syncfs for every layer unpacked (deferSync): files are on disk before any layer becomes visible
+    // one syncfs for every layer unpacked (deferSync) and every pending blob (fetch-layer.ts does
+    // not fsync them): all of it is on disk before any of it becomes visible
     await syncFilesystem(ctx.layout.tmpDir);
     const tag = ref.digest === undefined ? formatReference(ref) : undefined;
     const done = await commitPulled({ layout: ctx.layout, blobs, layers }, {
