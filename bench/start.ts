@@ -5,7 +5,7 @@
 // bench/network.ts's row.
 import { join } from 'node:path';
 import type { Anchors } from './anchors.js';
-import { anchorsDir, berth, fmt, interleave, log, summary, timed, type Row } from './util.js';
+import { anchorsDir, berth, fmt, interleave, log, machineExtraCaCerts, summary, timed, type Row } from './util.js';
 
 const LABELS: Record<string, string> = {
   berth: '`berth run --rm --network none bb /bin/true`',
@@ -15,6 +15,8 @@ const LABELS: Record<string, string> = {
   podman: '`podman run --rm --network none`', docker: '`docker run --rm --network none`',
   unshare: 'floor: `unshare … chroot ROOTFS /bin/true`', 'node -e 0': 'floor: `node -e 0`',
   'berth version': 'floor: `berth version` (node, the bundle and yargs; no engine work)',
+  'node -e 0, NODE_EXTRA_CA_CERTS set': 'for the record: `node -e 0` with this machine\'s NODE_EXTRA_CA_CERTS (util.ts)',
+  'berth, NODE_EXTRA_CA_CERTS set': 'for the record: `berth run --rm --network none bb /bin/true` with it',
 };
 
 /** 200000 one-byte reads and writes: a syscall-bound command. */
@@ -36,6 +38,11 @@ export async function benchStart(a: Anchors, rounds: number): Promise<Row[]> {
     'berth version': () => timed(...berth(root, 'version')),
     unshare: () => timed('unshare', ['--fork', '--pid', '--mount', '--uts', '--ipc', '--net', 'chroot', join(a.bb, 'rootfs'), '/bin/true']),
   };
+  if (machineExtraCaCerts) {
+    const env = { env: { ...process.env, NODE_EXTRA_CA_CERTS: machineExtraCaCerts } };
+    tools['node -e 0, NODE_EXTRA_CA_CERTS set'] = () => timed('node', ['-e', '0'], env);
+    tools['berth, NODE_EXTRA_CA_CERTS set'] = () => timed(...berth(root, 'run', '--rm', '--network', 'none', 'bb', '/bin/true'), env);
+  }
   if (!a.skip.runc) tools.runc = () => timed('runc', ['run', '--bundle', join(a.bb, 'bundle'), id()]);
   if (!a.skip.crun) tools.crun = () => timed(join(anchorsDir, 'crun-hybrid.sh'), ['run', '--bundle', join(a.bb, 'bundle'), id()]);
   if (a.podmanEnv) tools.podman = () => timed('bash', [join(anchorsDir, 'podman.sh'), 'run', '--rm', '--network', 'none', 'localhost/bb:latest', '/bin/true'], { env: { ...process.env, ...a.podmanEnv } });
@@ -47,7 +54,7 @@ export async function benchStart(a: Anchors, rounds: number): Promise<Row[]> {
   const res = await interleave(rounds, tools, errors);
   const rows: Row[] = [];
   const S = Object.fromEntries(Object.entries(res).filter(([, v]) => v.length).map(([n, v]) => [n, summary(v)]));
-  for (const n of ['berth', 'berth unconfined', 'berth syscalls', 'berth syscalls unconfined', 'crun', 'runc', 'podman', 'docker', 'unshare', 'node -e 0', 'berth version']) {
+  for (const n of ['berth', 'berth unconfined', 'berth syscalls', 'berth syscalls unconfined', 'crun', 'runc', 'podman', 'docker', 'unshare', 'node -e 0', 'berth version', ...(machineExtraCaCerts ? ['node -e 0, NODE_EXTRA_CA_CERTS set', 'berth, NODE_EXTRA_CA_CERTS set'] : [])]) {
     const what = LABELS[n];
     if (S[n]) rows.push({ section: 'start', what, value: fmt(S[n]) });
     else rows.push({ section: 'start', what, value: 'skipped', note: errors[n] ?? a.skip[n] ?? 'not available' });

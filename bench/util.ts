@@ -33,6 +33,16 @@ export function has(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
+/** This machine's environment sets NODE_EXTRA_CA_CERTS (its proxy's CA bundle, beside
+ *  SSL_CERT_FILE and friends): every node process then parses the whole bundle before it
+ *  runs anything, ~50 ms of CPU here (`node -e 0`: ~90 against ~35 ms). A user's shell does
+ *  not set it and the Go tools compared (podman, docker, skopeo, umoci) never read it, so the
+ *  bench runs every tool without it; start.ts also times node and berth with it, for the
+ *  record. */
+export const machineExtraCaCerts = process.env.NODE_EXTRA_CA_CERTS ?? process.env.BERTH_BENCH_EXTRA_CA_CERTS;
+if (machineExtraCaCerts) process.env.BERTH_BENCH_EXTRA_CA_CERTS = machineExtraCaCerts; // for the bench re-run in its namespace
+delete process.env.NODE_EXTRA_CA_CERTS;
+
 export const berth = (root: string, ...args: string[]): [string, string[]] => ['node', ['--', berthBin, '--root', root, ...args]];
 
 export interface Summary { med: number; min: number; max: number; n: number }
