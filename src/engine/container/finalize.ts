@@ -25,7 +25,9 @@ import { stopHealthChecker } from './health.js';
  * nothing of the container runs any more — a lost one (settle.ts). Returns true if a --rm
  * removal is due. A container removed meanwhile has nothing left to collect.
  * `removing`: the caller removes the container next (rm -f), whose rename is the durable step:
- * the record written here only has to be seen by other processes until then, so no fsyncs. */
+ * the record written here only has to be seen by other processes until then, so no fsyncs.
+ * The same holds for a --rm container: the collectors (ContainerService.collect, the monitor's
+ * cleanup) remove it when this returns true, and `restart` commits the next run durably. */
 export async function finalizeExit(layout: Layout, id: string, opts: { removing?: boolean } = {}): Promise<boolean> {
   const paths = layout.container(id);
   try {
@@ -53,7 +55,7 @@ export async function finalizeExit(layout: Layout, id: string, opts: { removing?
           rec.restarting = { delayMs: next.delayMs, since: new Date().toISOString() };
           rec.restartDelayMs = next.delayMs;
         }
-        saveRecord(layout, rec, { durable: !opts.removing });
+        saveRecord(layout, rec, { durable: !opts.removing && !rec.config.autoRemove });
         emitContainerEvent(layout, rec, 'die', dieAttributes(rec, exit));
         emitUnmounts(layout, rec);
       }
