@@ -52,12 +52,17 @@ export async function waitExit(layout: Layout, id: string, timeoutMs = Infinity)
   }
 }
 
-/** The user stopped or killed it: its restart policy does not bring it back (a pending restart is cancelled). */
+/** The user stopped or killed it: its restart policy does not bring it back (a pending restart is cancelled).
+ *  The mark must be on disk before the signal for the process that collects the exit (a rename
+ *  does that); it needs fsyncs only when a policy acts on it after a host crash — with no policy
+ *  (the default) the collector's durable write of the exit carries it, and stop and rm -f of such
+ *  a container spare two fsyncs. */
 export async function markManualStop(layout: Layout, id: string): Promise<void> {
   await withContainerLock(layout, id, () => {
     const rec = loadRecord(layout, id);
     if (!rec || (rec.manualStop && !rec.restarting)) return;
-    saveRecord(layout, { ...rec, manualStop: true, restarting: undefined });
+    const policy = rec.config.restartPolicy?.Name ?? 'no';
+    saveRecord(layout, { ...rec, manualStop: true, restarting: undefined }, { durable: policy !== 'no' || rec.restarting !== undefined });
   }).catch((e) => {
     if (!(e instanceof BerthError && e.code === 'NOT_FOUND')) throw e; // removed meanwhile: nothing to stop
   });

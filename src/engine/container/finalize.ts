@@ -23,8 +23,12 @@ import { stopHealthChecker } from './health.js';
 
 /** Collects the exit of the current run: the monitor's record, or — when the monitor died and
  * nothing of the container runs any more — a lost one (settle.ts). Returns true if a --rm
- * removal is due. A container removed meanwhile has nothing left to collect. */
-export async function finalizeExit(layout: Layout, id: string): Promise<boolean> {
+ * removal is due. A container removed meanwhile has nothing left to collect.
+ * `removing`: the caller removes the container next (rm -f), whose rename is the durable step:
+ * the record written here only has to be seen by other processes until then, so no fsyncs.
+ * The same holds for a --rm container: the collectors (ContainerService.collect, the monitor's
+ * cleanup) remove it when this returns true, and `restart` commits the next run durably. */
+export async function finalizeExit(layout: Layout, id: string, opts: { removing?: boolean } = {}): Promise<boolean> {
   const paths = layout.container(id);
   try {
     return await withContainerLock(layout, id, async () => {
@@ -51,7 +55,7 @@ export async function finalizeExit(layout: Layout, id: string): Promise<boolean>
           rec.restarting = { delayMs: next.delayMs, since: new Date().toISOString() };
           rec.restartDelayMs = next.delayMs;
         }
-        saveRecord(layout, rec);
+        saveRecord(layout, rec, { durable: !opts.removing && !rec.config.autoRemove });
         emitContainerEvent(layout, rec, 'die', dieAttributes(rec, exit));
         emitUnmounts(layout, rec);
       }

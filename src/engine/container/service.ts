@@ -249,7 +249,7 @@ export class ContainerService {
       if (!(await waitExit(this.layout, rec.id, 10_000))) {
         throw new BerthError('INTERNAL', `container ${rec.name} did not exit 10s after SIGKILL`);
       }
-      if ((await this.collector?.collected(rec.id, mine)) === undefined) await finalizeExit(this.layout, rec.id);
+      if ((await this.collector?.collected(rec.id, mine)) === undefined) await finalizeExit(this.layout, rec.id, { removing: true });
     }
     this.collector?.drop(rec.id);
     await removeStopped(this.layout, rec.id, { volumes: opts.volumes });
