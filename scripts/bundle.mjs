@@ -18,27 +18,36 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'bundle');
 
 /** Modules whose loading is costly and that most commands never call: each import of
- *  them becomes a function that loads the module on its first call. string-width
- *  builds an Intl.Segmenter and Unicode-property regexps when loaded (~45 ms for the
- *  two copies under yargs), and yargs needs it only to lay out --help. */
-const LAZY = ['string-width'];
+ *  them becomes a module of functions that load the real one on their first call (the
+ *  members named here are all that berth calls). string-width builds an Intl.Segmenter
+ *  and Unicode-property regexps when loaded (~45 ms for the two copies under yargs), and
+ *  yargs needs it only to lay out --help; tar-stream and what it loads (streamx,
+ *  fast-fifo, b4a, text-decoder) cost ~5 ms of every container command, and only the
+ *  verbs that read or write a tar call extract() or pack(). 'default' is a callable
+ *  default export; other names are members, also given together as the default export
+ *  (`import tar from 'tar-stream'`). */
+const LAZY = { 'string-width': ['default'], 'tar-stream': ['extract', 'pack'] };
 
 /** @type {import('esbuild').Plugin} */
 const lazyDefaultExports = {
   name: 'lazy-default-exports',
   setup(b) {
-    const filter = new RegExp(`^(${LAZY.join('|')})$`);
+    const filter = new RegExp(`^(${Object.keys(LAZY).join('|')})$`);
     b.onResolve({ filter }, async (args) => {
       if (args.pluginData === 'real') return undefined;
       const real = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'real' });
       if (real.errors.length) return { errors: real.errors };
-      return { path: real.path, namespace: 'lazy' };
+      return { path: real.path, namespace: 'lazy', pluginData: LAZY[args.path] };
     });
-    // require() of an ES module makes esbuild initialise it on first use
-    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
-      contents: `let f;\nexport default function lazy(...a) { f ??= require(${JSON.stringify(args.path)}).default; return f(...a); }\n`,
-      resolveDir: dirname(args.path),
-    }));
+    // require() of a module makes esbuild initialise it on first use
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => {
+      const real = `require(${JSON.stringify(args.path)})`;
+      const members = args.pluginData.filter((m) => m !== 'default');
+      const contents = args.pluginData.includes('default')
+        ? `let f;\nexport default function lazy(...a) { f ??= ${real}.default; return f(...a); }\n`
+        : `${members.map((m) => `export function ${m}(...a) { return ${real}.${m}(...a); }\n`).join('')}export default { ${members.join(', ')} };\n`;
+      return { contents, resolveDir: dirname(args.path) };
+    });
   },
 };
 
