@@ -56,7 +56,8 @@ function actionValue(action: string, errnoRet: number | undefined): number {
   return action === 'SCMP_ACT_ERRNO' || action === 'SCMP_ACT_TRACE' ? (base | ((errnoRet ?? 1) & 0xffff)) >>> 0 : base;
 }
 
-const kernelAtLeast = (kernel: string, min: string): boolean => {
+/** Whether kernel release `kernel` ("6.1.0-13-amd64") is `min` ("4.8") or later. */
+export const kernelAtLeast = (kernel: string, min: string): boolean => {
   const [a, b] = kernel.split(/[.-]/).map(Number), [c, d] = min.split('.').map(Number);
   return a > c || (a === c && (b ?? 0) >= (d ?? 0));
 };

@@ -3,7 +3,8 @@
 // process (its init and each exec).
 import { release } from 'node:os';
 import { BerthError } from '../errors.js';
-import { compileProfile, type CompiledFilter } from './compile.js';
+import { compileProfile, kernelAtLeast, type CompiledFilter } from './compile.js';
+import { DEFAULT_FILTER_CAPS, DEFAULT_FILTER_FLAGS, DEFAULT_FILTER_MIN_KERNEL, DEFAULT_FILTER_PROGRAM } from './default-filter.js';
 import { DEFAULT_PROFILE } from './default-profile.js';
 import { parseSecurityOpts } from './security-opt.js';
 
@@ -21,10 +22,16 @@ export function seccompFilter(securityOpt: readonly string[] | undefined, caps: 
     throw new BerthError('UNSUPPORTED', `berth compiles seccomp filters for x86_64 only: run on ${process.arch} with --security-opt seccomp=unconfined`);
   }
   if (seccomp !== 'default') return compileProfile(seccomp, { caps, kernel: release() });
-  // docker's default profile depends only on the capabilities here: compiled once per set in a
-  // process (~10 ms of CPU each time otherwise; a TUI or an API service starts many containers)
+  // docker's default profile depends only on the capabilities (and on a kernel older than
+  // 4.8): docker's default set comes compiled with berth (default-filter.ts), any other is
+  // compiled once per set in a process (~10 ms of CPU each time otherwise; a TUI or an API
+  // service starts many containers)
   const key = [...caps].sort().join(',');
   let f = defaultFilters.get(key);
+  if (!f && key === DEFAULT_FILTER_CAPS && kernelAtLeast(release(), DEFAULT_FILTER_MIN_KERNEL)) {
+    f = { program: Buffer.from(DEFAULT_FILTER_PROGRAM, 'base64'), flags: DEFAULT_FILTER_FLAGS };
+    defaultFilters.set(key, f);
+  }
   if (!f) {
     f = compileProfile(DEFAULT_PROFILE, { caps, kernel: release() });
     if (defaultFilters.size >= 16) defaultFilters.clear(); // a few capability sets in practice
