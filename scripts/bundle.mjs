@@ -103,20 +103,41 @@ const lazyDockerDeps = {
   },
 };
 
-/** yargs checks the arguments of each of its own API calls (argsert: `.option(key, opt)`,
- *  `.positional`, ...) against a signature it parses from a string on every call, and on a
- *  mismatch only prints a warning. berth's calls are fixed code, so the check costs every
- *  command ~5 ms (`run` declares ~100 options) and can never change what a user sees:
- *  it is made a no-op. */
+/** Two costs yargs adds to every command and that can never change what a user sees:
+ *  - it checks the arguments of each of its own API calls (argsert: `.option(key, opt)`,
+ *    `.positional`, ...) against a signature it parses from a string on every call, and on
+ *    a mismatch only prints a warning. berth's calls are fixed code, so the check (~5 ms:
+ *    `run` declares ~100 options) is made a no-op;
+ *  - its default --version looks for "the program's" package.json upwards from the folder
+ *    above node_modules, which a bundle is not in, so it searched from the current
+ *    directory: a readdir of each folder up to / and, finding none, a failed assertion
+ *    whose message loaded node:assert's colours and set up stderr (~4 ms). berth turns
+ *    --version off; the search starts at berth's own folder (the bundle is
+ *    dist/bundle/NAME.js) and finds berth's package.json. node:assert is loaded when one
+ *    of yargs's assertions fails, not with yargs. */
 /** @type {import('esbuild').Plugin} */
-const yargsWithoutArgsert = {
-  name: 'yargs-without-argsert',
+const yargsCheaperStart = {
+  name: 'yargs-cheaper-start',
   setup(b) {
-    b.onLoad({ filter: /[\\/]node_modules[\\/]yargs[\\/]build[\\/]lib[\\/]argsert\.js$/ }, (args) => {
-      const src = readFileSync(args.path, 'utf8');
-      if (!src.includes('export function argsert(arg1, arg2, arg3) {')) throw new Error(`${args.path}: argsert not found (yargs changed: update yargsWithoutArgsert)`);
-      return { contents: 'export function argsert() {}\n', loader: 'js' };
+    /** `edits`: [from, to] pairs, each `from` found once; a function `to` replaces the file. */
+    const patch = (file, edits) => b.onLoad({ filter: file }, (args) => {
+      let src = readFileSync(args.path, 'utf8');
+      for (const [from, to] of edits) {
+        if (!src.includes(from)) throw new Error(`${args.path}: "${from}" not found (yargs changed: update yargsCheaperStart)`);
+        src = typeof to === 'string' ? src.replace(from, to) : to(src);
+      }
+      return { contents: src, loader: 'js' };
     });
+    patch(/[\\/]node_modules[\\/]yargs[\\/]build[\\/]lib[\\/]argsert\.js$/,
+      [['export function argsert(arg1, arg2, arg3) {', () => 'export function argsert() {}\n']]);
+    patch(/[\\/]node_modules[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/, [
+      ["const mainFilename = __dirname.substring(0, __dirname.lastIndexOf('node_modules'));",
+        "const mainFilename = resolve(dirname(__dirname), '..', '..');"],
+      // node:assert (and the modules it loads) only for an assertion that fails: both compare
+      // with Object.is, and yargs asserts on every start
+      ['  assert: {\n    notStrictEqual,\n    strictEqual\n  },',
+        '  assert: {\n    notStrictEqual: (a, b, m) => { if (Object.is(a, b)) notStrictEqual(a, b, m); },\n    strictEqual: (a, b, m) => { if (!Object.is(a, b)) strictEqual(a, b, m); }\n  },'],
+    ]);
   },
 };
 
@@ -204,7 +225,7 @@ await build({
   // themes are searched upwards from it, cleanup-main.js is the bundle's sibling
   define: { 'import.meta.url': '__bundle_url' },
   banner: { js: `const __bundle_url = require('node:url').pathToFileURL(__filename).href;\n${LAZY_BUILTIN_HELPER}` },
-  plugins: [requireParts, lazyDefaultExports, bundleLazyRequires, keepBlessedDirname, lazyDockerDeps, yargsWithoutArgsert],
+  plugins: [requireParts, lazyDefaultExports, bundleLazyRequires, keepBlessedDirname, lazyDockerDeps, yargsCheaperStart],
   legalComments: 'eof', // the bundled packages' licence notices, kept at the end
   logLevel: 'warning',
 });

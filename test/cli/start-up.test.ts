@@ -31,7 +31,7 @@ const nodeItself = loaded(process.execPath, '-e', '0');
 /** What `berth ARGS` loads beyond node's own start-up. */
 const loadedBy = (...args: string[]): string[] => [...loaded(berthBin, '--root', join(t.root, 'state'), ...args)].filter((m) => !nodeItself.has(m));
 
-const lazy = ['http', 'https', 'tls', 'dgram', 'crypto', 'zlib', 'child_process', 'readline'];
+const lazy = ['http', 'https', 'tls', 'dgram', 'crypto', 'zlib', 'child_process', 'readline', 'assert'];
 
 for (const args of [['version'], ['ps', '-a'], ['images']]) {
   test(`berth ${args.join(' ')} loads neither the ES module loader nor ${lazy.join(', ')}`, () => {
