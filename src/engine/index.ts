@@ -144,7 +144,8 @@ export class Engine {
     if (await removeDeadBuildContainers(this.layout, this.containers, all)) all = this.containers.list({ all: true });
     // a start killed after taking its addresses is undone by list's settle, which cannot wait for
     // the networks' lock: its endpoints are released here, as system check's repair does
-    for (const f of checkNetworks(this.layout)) {
+    const running = new Set(all.filter((c) => c.state === 'running' || c.state === 'paused').map((c) => c.id));
+    for (const f of checkNetworks(this.layout, running)) {
       try { await f.repair?.run(); } catch { /* see above */ }
     }
     return filterContainers(all, { all: opts.all, limit: opts.limit, filters, ancestors });

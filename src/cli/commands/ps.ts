@@ -27,18 +27,19 @@ const HEADER = {
   LocalVolumes: 'LOCAL VOLUMES', Networks: 'NETWORKS',
 };
 
-/** docker's ContainerContext for one container: what `{{.Field}}` and `{{json .}}` see. */
+/** docker's ContainerContext for one container: what `{{.Field}}` and `{{json .}}` see. The
+ * columns the default table leaves out are getters: made only when a template reads them. */
 export function psRow(s: ContainerSummary, trunc: boolean, size?: { rw: number; rootFs: number }, now = Date.now(), ports = ''): object {
   return goStruct({
     Command: goQuote(trunc ? ellipsis(s.command, 20) : s.command),
-    CreatedAt: goTime(s.created),
+    get CreatedAt() { return goTime(s.created); },
     ID: trunc ? s.id.slice(0, 12) : s.id,
     Image: trunc ? shortImage(s) : s.image,
-    Labels: Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).sort().join(','),
-    LocalVolumes: String(s.mounts.filter((m) => m.type === 'volume').length),
-    Mounts: s.mounts.map((m) => (trunc ? ellipsis(m.name ?? m.source, 15) : m.name ?? m.source)).join(','),
+    get Labels() { return Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).sort().join(','); },
+    get LocalVolumes() { return String(s.mounts.filter((m) => m.type === 'volume').length); },
+    get Mounts() { return s.mounts.map((m) => (trunc ? ellipsis(m.name ?? m.source, 15) : m.name ?? m.source)).join(','); },
     Names: s.name,
-    Networks: s.networks.join(','),
+    get Networks() { return s.networks.join(','); },
     Ports: ports,
     RunningFor: ago(s.created, now),
     Size: size ? `${humanSize(size.rw)}${size.rootFs > 0 ? ` (virtual ${humanSize(size.rootFs)})` : ''}` : '0B',

@@ -13,10 +13,13 @@ function stale(layout: Layout, id: string): boolean {
   return !rec || (!rec.starting && !deriveState(rec, layout.container(id)).running);
 }
 
-export function checkNetworks(layout: Layout): Finding[] {
+/** `running`: the IDs a listing found running a moment ago (`ps` passes its rows), whose
+ * records need not be read and their state derived a second time; what stopped since is
+ * found by the next command. */
+export function checkNetworks(layout: Layout, running?: ReadonlySet<string>): Finding[] {
   const store = new NetworkStore(layout);
   const ids = new Set(store.list().flatMap((n) => Object.keys(n.Containers)));
-  return [...ids].filter((id) => stale(layout, id)).map((id): Finding => ({
+  return [...ids].filter((id) => !running?.has(id) && stale(layout, id)).map((id): Finding => ({
     what: `endpoint of ${id.slice(0, 12)}`,
     problem: 'an address is held for a container that does not run',
     repair: {

@@ -3,7 +3,7 @@
 // still the same process (pid + start time + boot id), whether anything still
 // lives in the container's cgroups (a killed monitor leaves its init running),
 // and the paused flag.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { ContainerPaths } from '../store/layout.js';
 import { readJson } from '../store/atomic.js';
 import { livePids } from '../cgroup/index.js';
@@ -29,6 +29,9 @@ export { bootId, parentOf, procStartTime } from '../proc.js';
 
 /** The monitor's exit record for the current run, if it wrote one. */
 export function readExitFile(paths: ContainerPaths): ContainerExit | undefined {
+  // a running container has none: asked first without the read's thrown ENOENT, which cost
+  // `ps` more than the read of the record
+  if (!existsSync(paths.exitFile)) return undefined;
   try {
     return readJson<ContainerExit>(paths.exitFile);
   } catch {

@@ -1,5 +1,8 @@
 // Where everything lives under berth's root directory. Every other module asks
-// this file for paths; none builds them by hand.
+// this file for paths; none builds them by hand. A container's paths are joined by
+// concatenation: `ps` asks for several of each container's, and path.join normalizes
+// character by character (600 joins were 8 ms of a cold process); the directory they
+// extend is normalized once.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -10,10 +13,14 @@ export function resolveRoot(root?: string): string {
   return resolve(root || process.env.BERTH_ROOT || DEFAULT_ROOT);
 }
 
+const ID_RE = /^[0-9a-f]{64}$/;
+
 export class Layout {
   readonly root: string;
+  readonly containersDir: string;
   constructor(root: string) {
     this.root = root;
+    this.containersDir = join(root, 'containers');
   }
 
   /** Creates the directory skeleton (idempotent). */
@@ -39,10 +46,12 @@ export class Layout {
   get imagesLock(): string { return join(this.imagesDir, 'lock'); }
 
   // --- containers ---
-  get containersDir(): string { return join(this.root, 'containers'); }
   /** Guards creating, renaming and removing containers (name uniqueness). */
   get containersLock(): string { return join(this.containersDir, 'lock'); }
-  container(id: string): ContainerPaths { return new ContainerPaths(join(this.containersDir, id)); }
+  container(id: string): ContainerPaths {
+    // an ID needs no normalizing; anything else (a caller's mistake) is joined as before
+    return new ContainerPaths(ID_RE.test(id) ? `${this.containersDir}/${id}` : join(this.containersDir, id));
+  }
   /** Name → ID symlinks (container/names.ts). Dot-named: no ID or staging name matches it. */
   get namesDir(): string { return join(this.containersDir, '.names'); }
   /** Where `create` builds a container before renaming it into place (the rename commits it). */
@@ -63,31 +72,33 @@ export class Layout {
 export const STAGING_PREFIX = '.new-';
 export const TRASH_PREFIX = '.rm-';
 
+/** A container's files. `dir` is normalized and not "/" (Layout makes it), so each path is
+ * `dir/NAME` without path.join. */
 export class ContainerPaths {
   readonly dir: string;
   constructor(dir: string) {
     this.dir = dir;
   }
   /** The container record (config + last known state), written atomically. */
-  get record(): string { return join(this.dir, 'container.json'); }
+  get record(): string { return `${this.dir}/container.json`; }
   /** Guards this container's record and its start/stop/remove. */
-  get lock(): string { return join(this.dir, 'lock'); }
-  get upper(): string { return join(this.dir, 'upper'); }
-  get work(): string { return join(this.dir, 'work'); }
+  get lock(): string { return `${this.dir}/lock`; }
+  get upper(): string { return `${this.dir}/upper`; }
+  get work(): string { return `${this.dir}/work`; }
   /** Mount point of the overlay root (mounted inside the container's mount namespace). */
-  get merged(): string { return join(this.dir, 'merged'); }
-  get hostname(): string { return join(this.dir, 'hostname'); }
-  get hosts(): string { return join(this.dir, 'hosts'); }
-  get resolvConf(): string { return join(this.dir, 'resolv.conf'); }
+  get merged(): string { return `${this.dir}/merged`; }
+  get hostname(): string { return `${this.dir}/hostname`; }
+  get hosts(): string { return `${this.dir}/hosts`; }
+  get resolvConf(): string { return `${this.dir}/resolv.conf`; }
   /** k8s-file log written by the monitor: `<RFC3339Nano> stdout|stderr P|F <text>`. */
-  get log(): string { return join(this.dir, 'ctr.log'); }
+  get log(): string { return `${this.dir}/ctr.log`; }
   /** Held shared by clients that follow the container in the foreground (`run` without -d):
    * the --rm cleanup takes it exclusively, so it never removes output a client has not read yet. */
-  get attachLock(): string { return join(this.dir, 'attach.lock'); }
+  get attachLock(): string { return `${this.dir}/attach.lock`; }
   /** Written atomically by the monitor when the init exits. */
-  get exitFile(): string { return join(this.dir, 'exit.json'); }
+  get exitFile(): string { return `${this.dir}/exit.json`; }
   /** The monitor's attach socket (stdin, output, resize; see engine/container/attach.ts). */
-  get attachSocket(): string { return join(this.dir, 'attach.sock'); }
+  get attachSocket(): string { return `${this.dir}/attach.sock`; }
   /** docker's State.Health (status, failing streak, last probes), written by the health checker. */
-  get health(): string { return join(this.dir, 'health.json'); }
+  get health(): string { return `${this.dir}/health.json`; }
 }

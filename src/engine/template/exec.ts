@@ -29,17 +29,23 @@ class Continue {}
 export function execute(tpl: Template, data: unknown, opts: ExecOptions): string {
   const out: string[] = [];
   const vars: { name: string; value: unknown }[] = [{ name: '$', value: data }];
-  let at: { pos: number; text: string } = { pos: 0, text: '' };
+  // where an error would be reported: the node's text is made only when one is (a list's
+  // template runs once a row, and each field it reads moves this)
+  let atPos = 0;
+  let atText = '';
+  let atArg: Arg | undefined;
 
   const fail = (msg: string): never => {
-    const before = Buffer.from(tpl.source.slice(0, at.pos));
+    const before = Buffer.from(tpl.source.slice(0, atPos));
     const nl = before.lastIndexOf(0x0a);
     const line = 1 + before.filter((b) => b === 0x0a).length;
     const col = before.length - (nl + 1);
-    const ctx = at.text.length > 20 ? `${at.text.slice(0, 20)}...` : at.text;
+    const text = atArg ? argString(atArg) : atText;
+    const ctx = text.length > 20 ? `${text.slice(0, 20)}...` : text;
     throw new TemplateExecError(`template: :${line}:${col}: executing "" at <${ctx}>: ${msg}`);
   };
-  const setAt = (pos: number, text: string) => { at = { pos, text }; };
+  const setAt = (pos: number, text: string) => { atPos = pos; atText = text; atArg = undefined; };
+  const setAtArg = (a: Arg) => { atPos = a.pos; atArg = a; };
 
   function walk(dot: unknown, nodes: Node[]): void {
     for (const n of nodes) {
@@ -135,7 +141,7 @@ export function execute(tpl: Template, data: unknown, opts: ExecOptions): string
         return evalFieldChain(dot, v, first, first.ident.slice(1), cmd.args, final);
       }
     }
-    setAt(first.pos, argString(first));
+    setAtArg(first);
     notAFunction(cmd.args, final, first);
     switch (first.type) {
       case 'bool': return first.value;
@@ -148,14 +154,14 @@ export function execute(tpl: Template, data: unknown, opts: ExecOptions): string
 
   function notAFunction(args: Arg[], final: Final, node: Arg): void {
     if (args.length > 1 || final !== MISSING) {
-      setAt(node.pos, argString(node));
+      setAtArg(node);
       fail(`can't give argument to non-function ${argString(args[0])}`);
     }
   }
 
   function variable(name: string, node: Arg): unknown {
     for (let i = vars.length - 1; i >= 0; i--) if (vars[i].name === name) return vars[i].value;
-    setAt(node.pos, argString(node));
+    setAtArg(node);
     return fail(`undefined variable: ${name}`);
   }
 
@@ -166,7 +172,7 @@ export function execute(tpl: Template, data: unknown, opts: ExecOptions): string
   }
 
   function evalField(dot: unknown, name: string, node: Arg, args: Arg[], final: Final, recv: unknown): unknown {
-    setAt(node.pos, argString(node));
+    setAtArg(node);
     const hasArgs = args.length > 1 || final !== MISSING;
     if (recv === undefined) {
       if (opts.missingKeyError) fail(`nil data; no entry for key "${name}"`);
@@ -214,7 +220,7 @@ export function execute(tpl: Template, data: unknown, opts: ExecOptions): string
     const given = args.slice(1);
     const n = given.length + (final !== MISSING ? 1 : 0);
     if (f.variadic ? n < f.params.length : n !== f.params.length) {
-      setAt(node.pos, argString(node));
+      setAtArg(node);
       fail(`wrong number of args for ${name}: want ${f.variadic ? 'at least ' : ''}${f.params.length} got ${n}`);
     }
     const values: unknown[] = given.map((a, i) => check(evalArg(dot, a), f.params[i] ?? f.variadic!, a));
@@ -232,13 +238,13 @@ export function execute(tpl: Template, data: unknown, opts: ExecOptions): string
     const ok = p === 'any' || (p === 'string' && typeof v === 'string') || (p === 'int' && typeof v === 'number' && Number.isInteger(v))
       || (p === '[]string' && (v === null || v === undefined || (Array.isArray(v) && v.every((x) => typeof x === 'string'))));
     if (ok) return p === '[]string' && !Array.isArray(v) ? [] : v;
-    setAt(node.pos, argString(node));
+    setAtArg(node);
     if (v === undefined || v === null) return fail(`invalid value; expected ${p}`);
     return fail(`wrong type for value; expected ${p}; got ${goTypeName(v)}`);
   }
 
   function evalArg(dot: unknown, a: Arg): unknown {
-    setAt(a.pos, argString(a));
+    setAtArg(a);
     switch (a.type) {
       case 'dot': return dot;
       case 'nil': return null;
