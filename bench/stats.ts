@@ -68,7 +68,8 @@ export async function benchStatsAndTui(a: Anchors, opts: { sizes: number[]; seco
             note: `${verdict(t.keypress.med <= 30, 'target ≤ 30 ms')}${t.keypressFloor ? `; ${(t.keypress.med - t.keypressFloor.med).toFixed(0)} ms above the floor` : ''}` });
         }
         rows.push({ section: 'tui', what: `TUI memory, ${n} containers${withLog ? `, the selected one's ${LOG_BYTES / 1e6} MB log open` : ''}`,
-          value: `RSS ${t.rssMiB.toFixed(0)} MiB, peak ${t.peakRssMiB.toFixed(0)} MiB`, note: withLog && n >= 200 ? verdict(t.peakRssMiB <= 100, 'target peak ≤ 100 MB (issue 21)') : undefined });
+          // the issue's 100 MB are bytes × 10^6, as its 50 MB log is: 95.4 MiB
+          value: `RSS ${t.rssMiB.toFixed(0)} MiB, peak ${t.peakRssMiB.toFixed(0)} MiB (${(t.peakRssMiB * 1.048576).toFixed(0)} MB)`, note: withLog && n >= 200 ? verdict(t.peakRssMiB * 1.048576 <= 100, 'target peak ≤ 100 MB (issue 21)') : undefined });
         rows.push({ section: 'tui', what: `idle CPU, ${n} containers`, value: `${t.idleCpuPct.toFixed(1)} % of one CPU`,
           note: `${n === 200 ? verdict(t.idleCpuPct <= 2, 'target ≤ 2 % at 200') + '; ' : ''}over ${opts.seconds} s` });
       } catch (e) {
