@@ -31,6 +31,26 @@ napi_value berth_throw_errno(napi_env env, const char *step, int err) {
   return NULL;
 }
 
+napi_value berth_queue_promise_work(napi_env env, const char *name, napi_async_execute_callback execute,
+                                    napi_async_complete_callback complete, void *data,
+                                    napi_async_work *work, napi_deferred *deferred) {
+  napi_value promise, resource;
+  if (napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &resource) != napi_ok
+      || napi_create_async_work(env, NULL, resource, execute, complete, data, work) != napi_ok) {
+    return berth_throw_msg(env, "internal N-API call failed: napi_create_async_work");
+  }
+  if (napi_create_promise(env, deferred, &promise) != napi_ok) {
+    napi_delete_async_work(env, *work);
+    return berth_throw_msg(env, "internal N-API call failed: napi_create_promise");
+  }
+  if (napi_queue_async_work(env, *work) != napi_ok) {
+    /* the promise is never settled: nothing holds it but this failed call */
+    napi_delete_async_work(env, *work);
+    return berth_throw_msg(env, "internal N-API call failed: napi_queue_async_work");
+  }
+  return promise;
+}
+
 napi_value berth_throw_msg(napi_env env, const char *msg) {
   napi_throw_error(env, "NATIVE", msg);
   return NULL;

@@ -18,12 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define ARGS(n)                                                         \
-  size_t argc = (n);                                                    \
-  napi_value argv[(n)];                                                 \
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL)); \
-  if (argc < (n)) return berth_throw_msg(env, "too few arguments")
-
 static napi_value throw_path(napi_env env, const char *verb, const char *path, int err) {
   char step[4200];
   snprintf(step, sizeof step, "%s %s", verb, path);

@@ -17,12 +17,6 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#define ARGS(n)                                                                \
-  size_t argc = (n);                                                           \
-  napi_value argv[(n) > 0 ? (n) : 1];                                          \
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));        \
-  if (argc < (n)) return berth_throw_msg(env, "too few arguments")
-
 /* flock(fd, op) -> true, or false when LOCK_NB was given and the lock is held. */
 static napi_value js_flock(napi_env env, napi_callback_info info) {
   ARGS(2);
@@ -220,17 +214,8 @@ static napi_value queue_fd_op(napi_env env, napi_callback_info info, enum fd_op 
   if (!w) return berth_throw_errno(env, op == OP_SYNCFS ? "syncfs" : "sync_file_range", ENOMEM);
   w->fd = (int)fd;
   w->op = op;
-  napi_value promise, name;
-  if (napi_create_promise(env, &w->deferred, &promise) != napi_ok) {
-    free(w);
-    return berth_throw_msg(env, "internal N-API call failed: napi_create_promise");
-  }
-  napi_create_string_utf8(env, "berth:fd-op", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_async_work(env, NULL, name, fd_work_execute, fd_work_complete, w, &w->work) != napi_ok
-      || napi_queue_async_work(env, w->work) != napi_ok) {
-    /* the promise is left pending: this only fails when the env is being torn down */
-    return berth_throw_msg(env, "internal N-API call failed: napi_queue_async_work");
-  }
+  napi_value promise = berth_queue_promise_work(env, "berth:fd-op", fd_work_execute, fd_work_complete, w, &w->work, &w->deferred);
+  if (!promise) free(w);
   return promise;
 }
 

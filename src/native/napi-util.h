@@ -15,12 +15,26 @@
     }                                                                          \
   } while (0)
 
+/* The arguments of a JS call as argc/argv; fewer than n throws "too few arguments". */
+#define ARGS(n)                                                                \
+  size_t argc = (n);                                                           \
+  napi_value argv[(n) > 0 ? (n) : 1];                                          \
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));        \
+  if (argc < (n)) return berth_throw_msg(env, "too few arguments")
+
 /* Throws Error(message="<step>: <strerror>") with .code = errno name,
  * .errno = number, .step = step. Always returns NULL for tail calls. */
 napi_value berth_throw_errno(napi_env env, const char *step, int err);
 /* The same error object, not thrown (to reject a promise with). */
 napi_value berth_errno_error(napi_env env, const char *step, int err);
 napi_value berth_throw_msg(napi_env env, const char *msg);
+
+/* Runs `execute(data)` on the thread pool and `complete` back on the JS thread, and returns
+ * the promise `complete` settles through *deferred (it also deletes *work). NULL, with an
+ * exception pending, when nothing could be queued: the caller still owns `data`. */
+napi_value berth_queue_promise_work(napi_env env, const char *name, napi_async_execute_callback execute,
+                                    napi_async_complete_callback complete, void *data,
+                                    napi_async_work *work, napi_deferred *deferred);
 
 /* Copies a JS string argument into a malloc'd buffer (caller frees).
  * Returns NULL (with a pending exception) if it is not a string. */

@@ -90,10 +90,7 @@ static void update_complete(napi_env env, napi_status status, void *data) {
 /* sha256Update(hash, buffer) -> Promise<void>, the bytes hashed on the thread pool.
  * The buffer must not change until the promise settles. */
 static napi_value js_sha256_update(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 2) return berth_throw_msg(env, "too few arguments");
+  ARGS(2);
   struct hash *h = get_hash(env, argv[0]);
   if (!h) return NULL;
   if (h->busy || h->done) return berth_throw_msg(env, h->done ? "sha256: update after digest" : "sha256: an update is still running");
@@ -106,29 +103,22 @@ static napi_value js_sha256_update(napi_env env, napi_callback_info info) {
   struct update_work *w = calloc(1, sizeof *w);
   if (!w) return berth_throw_errno(env, "sha256", ENOMEM);
   w->h = h, w->data = data, w->len = len;
-  napi_value promise, name;
-  if (napi_create_promise(env, &w->deferred, &promise) != napi_ok) {
+  napi_value promise = berth_queue_promise_work(env, "berth:sha256", update_execute, update_complete, w, &w->work, &w->deferred);
+  if (!promise) {
     free(w);
-    return berth_throw_msg(env, "internal N-API call failed: napi_create_promise");
+    return NULL;
   }
+  /* the work only reads the bytes; these keep the buffer and the hash alive until it completes
+   * (both are held by this call's arguments until then) */
   napi_create_reference(env, argv[1], 1, &w->buffer);
   napi_create_reference(env, argv[0], 1, &w->owner);
-  napi_create_string_utf8(env, "berth:sha256", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_async_work(env, NULL, name, update_execute, update_complete, w, &w->work) != napi_ok
-      || napi_queue_async_work(env, w->work) != napi_ok) {
-    /* the promise is left pending: this only fails when the env is being torn down */
-    return berth_throw_msg(env, "internal N-API call failed: napi_queue_async_work");
-  }
   h->busy = true;
   return promise;
 }
 
 /* sha256Digest(hash) -> lowercase hex; the hash takes no more updates. */
 static napi_value js_sha256_digest(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 1) return berth_throw_msg(env, "too few arguments");
+  ARGS(1);
   struct hash *h = get_hash(env, argv[0]);
   if (!h) return NULL;
   if (h->busy || h->done) return berth_throw_msg(env, h->done ? "sha256: digest taken twice" : "sha256: an update is still running");
