@@ -74,7 +74,7 @@ test('the last tag of an image 8 containers use: refused by d, only untagged by 
   await pane.waitFor((x) => x.includes('untagged 1 image'), 'untagged');
   pane.keys('Escape', 'Escape');
   s = await pane.waitFor((x) => /<none>:<none> .* 8: nuser/.test(x), 'the image stays, untagged, used by the eight');
-  assert.is(t.berth(['image', 'inspect', 'bb']).code, 1);
+  assert.is(t.berth(['image', 'inspect', 'bb:latest']).code, 1); // the tag: a bare "bb" also matches an image ID starting with bb
 });
 
 test('prune: y dangling only, a all unused (--all)', async () => {
