@@ -84,6 +84,43 @@ test('--rm: a waiter that saw it run gets its exit code after the collector remo
   assert.throws(() => c.find(rec.id), /No such container/, 'still removed');
 });
 
+test('--rm: a client attached in this process reads the log after the exit; the collector removes the container once it let go', async () => {
+  // the API's docker run: its attach (in the service, the collecting process) reads the output
+  // from the log, and may come round to it only after the run ended and the exit was there
+  const engine = Engine.open({ root: t.root, collectExits: true });
+  const c = engine.containers;
+  const rec = await c.create({ image: 'bb', cmd: ['sh', '-c', 'echo kept; exit 4'], network: { mode: 'none' }, autoRemove: true });
+  t.seen.push(rec.id);
+  const ended = () => { try { return !c.state(c.find(rec.id)).running; } catch { return true; } };
+  const gone = () => { try { c.find(rec.id); return false; } catch { return true; } };
+  const lines = await c.attached(rec.id, async () => {
+    await c.start(rec.id, { foreground: { stdin: false } });
+    for (const end = Date.now() + 15_000; !ended() && Date.now() < end;) await sleep(10);
+    await sleep(300); // the collector's watch has seen the exit file by now
+    const st = c.state(c.find(rec.id));
+    assert.equal([st.status, st.exit?.exitCode], ['exited', 4], 'the exit is collected at once; only the removal waits');
+    const out: string[] = [];
+    for await (const r of c.logs(rec.id, { follow: true })) out.push(r.data.toString());
+    return out;
+  });
+  assert.equal(lines, ['kept']);
+  for (const end = Date.now() + 15_000; !gone() && Date.now() < end;) await sleep(10);
+  assert.ok(gone(), '--rm: removed by the collector once the client let go');
+  assert.is(await c.wait(rec.id), 4);
+
+  // a client that waits inside its own attach (as a build step does) has the code then: no deadlock
+  const b = await c.create({ image: 'bb', cmd: ['sh', '-c', 'exit 6'], network: { mode: 'none' }, autoRemove: true });
+  t.seen.push(b.id);
+  const code = await c.attached(b.id, async () => {
+    await c.start(b.id, { foreground: { stdin: false } });
+    return c.wait(b.id);
+  });
+  assert.is(code, 6);
+  const goneB = () => { try { c.find(b.id); return false; } catch { return true; } };
+  for (const end = Date.now() + 15_000; !goneB() && Date.now() < end;) await sleep(10);
+  assert.ok(goneB(), 'removed once that client let go');
+});
+
 test('when the collecting process dies, the monitor collects the exit (and does --rm) itself', () => {
   // a child engine starts a --rm container and exits while it still runs: the kernel drops its lock
   const script = `

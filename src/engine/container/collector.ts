@@ -6,10 +6,13 @@
 // and skips its cleanup when the exit file is gone by then. If this process dies
 // first, the kernel drops the lock and the monitor's cleanup runs as before, so
 // nothing depends on this process staying up. One inotify watch (fs.watch) per
-// container directory; nothing polls. A `--rm` container collected here is gone at once:
-// its exit is kept for a while (removedExit), for a waiter that looked at it while it ran
-// and asks after the removal (docker's wait through the API service: the daemon's waiter
-// holds the code it registered for).
+// container directory; nothing polls. The exit is collected at once; a `--rm` container's
+// removal waits only for the clients attached to it in this process (`attached`: the API's
+// docker run reads the output from the log after the exit), as the monitor's cleanup waits
+// for their lock — our own hold on that lock cannot keep the removal from us. Its exit is
+// kept for a while (removedExit), for a waiter that looked at it while it ran and asks after
+// the removal (docker's wait through the API service: the daemon's waiter holds the code it
+// registered for).
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import type { Layout } from '../store/layout.js';
 import { holdLock } from '../store/lock.js';
@@ -24,9 +27,11 @@ export class ExitCollector {
   private readonly watched = new Map<string, Watched>();
   /** Exit codes of the containers this process collected and removed (--rm), by ID, with when. */
   private readonly removed = new Map<string, { code: number; at: number }>();
+  /** Clients in this process attached to a container (by ID), and their going. */
+  private readonly clients = new Map<string, { count: number; gone: Promise<void>; resolve: () => void }>();
 
-  /** `collect` finalizes the run (and does --rm): ContainerService.collect. */
-  constructor(private readonly layout: Layout, private readonly collect: (id: string) => Promise<void>) {}
+  /** `collect` finalizes the run and does --rm, after `beforeRemove`: ContainerService.collect. */
+  constructor(private readonly layout: Layout, private readonly collect: (id: string, beforeRemove: () => Promise<void>) => Promise<void>) {}
 
   /** Before a start: holds the container's collect lock. False when another process collects
    *  it, or this one already does. Follow with `arm` after the start, or `drop` if it failed. */
@@ -65,6 +70,27 @@ export class ExitCollector {
     w.watcher?.close();
     w.release();
     w.resolve(undefined);
+  }
+
+  /** A client in this process is attached to the container until the returned release: a
+   *  --rm removal here waits for it (not the exit's collection, nor a waiter's code). */
+  hold(id: string): () => void {
+    let c = this.clients.get(id);
+    if (!c) {
+      let resolve!: () => void;
+      const gone = new Promise<void>((r) => (resolve = r));
+      this.clients.set(id, (c = { count: 0, gone, resolve }));
+    }
+    const held = c;
+    held.count++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--held.count) return;
+      if (this.clients.get(id) === held) this.clients.delete(id);
+      held.resolve();
+    };
   }
 
   /** While this process collects the container: resolves with the exit code once collected
@@ -114,8 +140,13 @@ export class ExitCollector {
     }
     w.busy = true;
     const code = readExitFile(paths)?.exitCode;
-    this.collect(id).catch(() => { /* left for the monitor's cleanup: the lock goes below */ }).finally(() => {
-      if (code !== undefined && !existsSync(paths.dir)) this.rememberRemoved(id, code); // --rm: the record went with it
+    const beforeRemove = async (): Promise<void> => {
+      w.resolve(code); // collected: a waiter has its code now (it may be such a client itself)
+      await this.clients.get(id)?.gone;
+      // --rm: the record goes next; a waiter that finds it gone asks here
+      if (code !== undefined) this.rememberRemoved(id, code);
+    };
+    this.collect(id, beforeRemove).catch(() => { /* left for the monitor's cleanup: the lock goes below */ }).finally(() => {
       this.watched.delete(id);
       w.watcher?.close();
       w.release(); // after the collection: the monitor then finds the exit file gone

@@ -59,7 +59,7 @@ export class ContainerService {
   private readonly collector?: ExitCollector;
 
   constructor(private readonly layout: Layout, private readonly images: ImageStore, opts: { collectExits?: boolean } = {}) {
-    if (opts.collectExits) this.collector = new ExitCollector(layout, (id) => this.collect(id));
+    if (opts.collectExits) this.collector = new ExitCollector(layout, (id, beforeRemove) => this.collect(id, beforeRemove));
   }
 
   create(opts: CreateOptions): Promise<ContainerRecord> {
@@ -426,14 +426,25 @@ export class ContainerService {
     return exportContainer(this.layout, this.find(ref), out);
   }
 
-  /** Holds the container's attach lock (shared) while fn runs: --rm cleanup waits for it. */
+  /** Holds the container's attach lock (shared) while fn runs: --rm cleanup waits for it, the
+   *  monitor's and this process's collector's alike. */
   attached<T>(ref: string, fn: () => Promise<T>): Promise<T> {
-    return withLock(this.layout.container(this.find(ref).id).attachLock, fn, { shared: true });
+    const id = this.find(ref).id;
+    return withLock(this.layout.container(id).attachLock, async () => {
+      const release = this.collector?.hold(id);
+      try {
+        return await fn();
+      } finally {
+        release?.();
+      }
+    }, { shared: true });
   }
 
-  /** Collects a finished run (exit code, cgroups) and performs --rm now rather than in the monitor. */
-  async collect(id: string): Promise<void> {
+  /** Collects a finished run (exit code, cgroups) and performs --rm now rather than in the
+   *  monitor (after `beforeRemove`: the collector's clients). */
+  async collect(id: string, beforeRemove?: () => Promise<void>): Promise<void> {
     if (await finalizeExit(this.layout, id)) {
+      await beforeRemove?.();
       await removeStopped(this.layout, id, { volumes: true }); // --rm takes anonymous volumes along
       return;
     }
