@@ -90,11 +90,13 @@ async function attach(c: Ctx): Promise<void> {
       const stopReading = want.stdin && conn
         ? readClient(c, (b) => { if (!conn!.write(b)) { void conn!.drained().then(() => c.socket?.resume()); return false; } }, () => { if (!tty) conn!.closeStdin(); })
         : () => {};
+      // handled at once, not after conn.closed: a rejection left unhandled meanwhile (the
+      // container removed under us, rm -f) would end the whole service
       const follow = logOutput
-        ? writeLogRecords(sink, cs.logs(rec.id, { follow: true, pieces: true, signal: ac.signal }), { stdout: want.stdout, stderr: want.stderr })
+        ? writeLogRecords(sink, cs.logs(rec.id, { follow: true, pieces: true, signal: ac.signal }), { stdout: want.stdout, stderr: want.stderr }).catch(() => {})
         : undefined;
       if (conn) await conn.closed;
-      await follow?.catch(() => {});
+      await follow;
       stopReading();
     });
   } finally {

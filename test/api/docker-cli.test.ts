@@ -101,6 +101,23 @@ test('run in the foreground: output, stderr apart, the exit code, --rm removes, 
   assert.is(dok(['run', '-i', '--rm', 'bb', 'tr', 'a-z', 'A-Z'], { input: 'piped in\n' }), 'PIPED IN');
 });
 
+test('run --rm of a container that ends at once, many times over: every run prints all its output (-t and start -a too)', () => {
+  // the service collects exits itself; an attach made before the start reads the output from
+  // the log, after the exit: the container (and its log) must stay until that client is done
+  // (1 run in ~5 printed nothing, and now and then the service died)
+  for (let i = 0; i < 20; i++) {
+    const r = docker(['run', '--rm', 'bb', 'sh', '-c', `echo out${i}; echo err${i} >&2`]);
+    assert.equal([r.code, r.stdout, r.stderr], [0, `out${i}\n`, `err${i}\n`], `run ${i}`);
+  }
+  for (let i = 0; i < 5; i++) assert.is(docker(['run', '--rm', '-t', 'bb', 'echo', `tty${i}`]).stdout, `tty${i}\r\n`, `run -t ${i}`);
+  for (let i = 0; i < 5; i++) {
+    const id = dok(['create', '--rm', 'bb', 'echo', `started${i}`]);
+    t.seen.push(id);
+    assert.is(dok(['start', '-a', id]), `started${i}`, `start -a ${i}`);
+  }
+  assert.is(t.ok(['ps', '-a', '-q']), '');
+});
+
 test('docker\'s exit codes and messages: 125 for a refused create, 127 and 126, 1 for a missing container', () => {
   const missing = docker(['run', '--rm', 'bb', 'nosuchcmd']);
   assert.is(missing.code, 127, missing.stderr);

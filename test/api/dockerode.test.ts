@@ -71,6 +71,21 @@ test('create, attach with stdin, start, wait: the bytes through and the exit cod
   assert.is(t.berth(['inspect', 'ode1']).code, 1);
 });
 
+test('AutoRemove, attach, start, 20 times over: each run\'s output arrives whole, then the container goes', async () => {
+  // the service collects exits itself: it must leave the container's log to the attached client
+  for (let i = 0; i < 20; i++) {
+    const c = await docker.createContainer({ Image: 'bb', Cmd: ['sh', '-c', `echo out${i}; echo err${i} >&2`], HostConfig: { AutoRemove: true } });
+    t.seen.push(c.id);
+    const stream = await c.attach({ stream: true, stdout: true, stderr: true, hijack: true });
+    const got = demux(stream);
+    await c.start();
+    await got.ended;
+    assert.equal([got.out(), got.err()], [`out${i}\n`, `err${i}\n`], `run ${i}`);
+  }
+  for (let i = 0; i < 100 && t.ok(['ps', '-a', '-q']) !== ''; i++) await sleep(50);
+  assert.is(t.ok(['ps', '-a', '-q']), '', 'removed once their clients were done');
+});
+
 test('stats one-shot and streamed, exec with its exit code, remove with force', async () => {
   const c = await docker.createContainer({ Image: 'bb', name: 'ode2', Cmd: ['sleep', '100'] });
   t.seen.push(c.id);
