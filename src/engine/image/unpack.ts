@@ -29,10 +29,9 @@
 // lower layers' entries stay hidden; they are also listed in `opaqueDirs`. PAX
 // xattrs (SCHILY.xattr.*, e.g. file capabilities) are not applied yet.
 import {
-  chmodSync, closeSync, constants as C, fchmodSync, fchownSync, ftruncateSync, futimesSync, lchownSync, linkSync, lutimesSync, mkdirSync, rmSync, symlinkSync,
+  chmodSync, closeSync, statSync, constants as C, fchmodSync, fchownSync, ftruncateSync, futimesSync, lchownSync, linkSync, lutimesSync, mkdirSync, rmSync, symlinkSync,
   utimesSync, write,
 } from 'node:fs';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { BerthError } from '../errors.js';
 import { lsetxattr, mknod, openInRoot, startWriteback } from '../../native/index.js';
@@ -117,7 +116,25 @@ class Unpacker {
   readonly opaque: string[] = [];
   readonly skippedDevices: string[] = [];
 
-  constructor(private readonly dest: string, private readonly space: SpaceGuard) {}
+  /** Who owns what this unpack creates before any chown: berth's own ids, unless `dest` is
+   * setgid (0o2000; then new entries take its group). Entries already owned so skip the
+   * chown, one syscall per entry: in most layers every entry is root's. Nothing below `dest`
+   * is setgid while the unpack runs: directories get their modes in finish(), after their content. */
+  private readonly owner: { uid: number; gid: number } | undefined;
+
+  constructor(private readonly dest: string, private readonly space: SpaceGuard) {
+    this.owner = canChown && !(statSync(dest).mode & 0o2000) ? { uid: process.getuid!(), gid: process.getgid!() } : undefined;
+  }
+
+  /** The absolute path of a clean relative one (entry-name.ts): a plain join, as path.join's
+   * normalising, once per syscall of every entry, has nothing to do on a clean name. */
+  private at(rel: string): string {
+    return `${this.dest}/${rel}`;
+  }
+
+  private chowns(meta: Meta): boolean {
+    return canChown && (meta.uid !== this.owner?.uid || meta.gid !== this.owner.gid);
+  }
 
   /** One entry, made at once; a regular file returns where its data goes. */
   entry(h: TarEntry): EntryData | undefined {
@@ -142,7 +159,7 @@ class Unpacker {
       this.replace(rel, fail);
       existing = undefined;
     }
-    const abs = join(this.dest, rel);
+    const abs = this.at(rel);
     try {
       switch (type) {
         case 'directory':
@@ -192,7 +209,7 @@ class Unpacker {
    * a later entry for the path wins. `rel`'s parents were checked by the caller; unlink
    * and rmdir never follow the last component, so a symlink there goes, not its target. */
   private replace(rel: string, fail: (why: string) => BerthError): void {
-    const abs = join(this.dest, rel);
+    const abs = this.at(rel);
     const kind = this.kinds.get(rel);
     try {
       if (kind !== 'skipped device') rmSync(abs, { recursive: kind === 'directory', force: false });
@@ -221,7 +238,7 @@ class Unpacker {
       if (k === 'symlink') throw fail(`its parent "${printable(p)}" is a symlink: writing through it could leave the layer`);
       if (k !== undefined) throw fail(`its parent "${printable(p)}" is a ${k}, not a directory`);
       try {
-        mkdirSync(join(this.dest, p), 0o700);
+        mkdirSync(this.at(p), 0o700);
       } catch (e) {
         throw fail(`creating its parent "${printable(p)}": ${errText(e)}`);
       }
@@ -261,7 +278,7 @@ class Unpacker {
       try {
         if (sparse) ftruncateSync(fd, sparse.size); // the holes after the last segment
         // chown first: it clears setuid/setgid, which chmod then sets.
-        if (canChown) fchownSync(fd, meta.uid, meta.gid);
+        if (this.chowns(meta)) fchownSync(fd, meta.uid, meta.gid);
         fchmodSync(fd, meta.mode);
         if (meta.mtime) futimesSync(fd, meta.atime ?? meta.mtime, meta.mtime);
       } catch (e) {
@@ -337,7 +354,7 @@ class Unpacker {
       return;
     }
     // link(2) does not follow a symlink target, and both parent chains were checked.
-    linkSync(join(this.dest, target), join(this.dest, rel));
+    linkSync(this.at(target), this.at(rel));
     this.kinds.set(rel, k);
     const f = this.files.get(target);
     if (f) { f.names++; this.files.set(rel, f); }
@@ -349,7 +366,7 @@ class Unpacker {
     if (base === OPAQUE) {
       // parents() made sure `dir` is a directory this layer created, never a symlink
       try {
-        lsetxattr(dir === '' ? this.dest : join(this.dest, dir), 'trusted.overlay.opaque', 'y');
+        lsetxattr(dir === '' ? this.dest : this.at(dir), 'trusted.overlay.opaque', 'y');
       } catch (e) {
         throw fail(errText(e));
       }
@@ -368,11 +385,11 @@ class Unpacker {
 
   /** overlayfs' whiteout at `rel`: a 0:0 character device. */
   private whiteoutNode(rel: string, meta: Meta, fail: (why: string) => BerthError): void {
-    const abs = join(this.dest, rel);
+    const abs = this.at(rel);
     try {
       mknod(abs, C.S_IFCHR, 0, 0);
       this.kinds.set(rel, 'whiteout');
-      if (canChown) lchownSync(abs, meta.uid, meta.gid);
+      if (this.chowns(meta)) lchownSync(abs, meta.uid, meta.gid);
     } catch (e) {
       throw fail(errText(e));
     }
@@ -380,7 +397,7 @@ class Unpacker {
 
   /** For non-files: symlinks get owner and times only (Linux has no lchmod). */
   private setMeta(abs: string, meta: Meta, isSymlink: boolean): void {
-    if (canChown) lchownSync(abs, meta.uid, meta.gid);
+    if (this.chowns(meta)) lchownSync(abs, meta.uid, meta.gid);
     if (!isSymlink) chmodSync(abs, meta.mode);
     if (meta.mtime) lutimesSync(abs, meta.atime ?? meta.mtime, meta.mtime);
   }
@@ -390,9 +407,9 @@ class Unpacker {
     const dirs = [...this.dirMeta.keys()].sort((a, b) => depth(b) - depth(a));
     for (const rel of dirs) {
       const meta = this.dirMeta.get(rel)!;
-      const abs = rel === '' ? this.dest : join(this.dest, rel);
+      const abs = rel === '' ? this.dest : this.at(rel);
       try {
-        if (canChown) lchownSync(abs, meta.uid, meta.gid);
+        if (this.chowns(meta)) lchownSync(abs, meta.uid, meta.gid);
         chmodSync(abs, meta.mode);
         if (meta.mtime) utimesSync(abs, meta.atime ?? meta.mtime, meta.mtime);
       } catch (e) {
