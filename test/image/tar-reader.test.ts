@@ -1,6 +1,6 @@
 // The layer tar reader (tar-reader.ts) on archives made by real tools: the same tree
 // whatever pieces the bytes arrive in (1 byte, odd sizes, a header split across two
-// chunks), GNU long names and link names, PAX overrides of path, linkpath and size,
+// chunks), sparse files in pieces too, GNU long names and link names, PAX overrides of path, linkpath and size,
 // base-256 numbers; and refused: truncation in a header, in data and in padding, bad
 // checksums, fields that are not numbers, negative base-256, oversized PAX headers,
 // v7 headers.
@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { lstatSync, readFileSync, readlinkSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, closeSync, ftruncateSync, lstatSync, openSync, readFileSync, readlinkSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { BerthError } from '../../src/engine/errors.js';
@@ -20,10 +20,15 @@ test.after(s.remove);
 
 let n = 0;
 const dest = () => mkdirp(join(s.dir, `out-${n++}`));
-/** Unpacks `tar` fed in pieces of `size` bytes (the last one shorter). */
-const unpackIn = async (tar: Buffer, size: number, into = dest()) => {
+/** Unpacks `tar` fed in pieces of `size` bytes (the last one shorter); 'cycle': of 1, 2, ... 13 bytes in turn, so
+ * that the splits fall at every offset of the headers without a piece per byte. */
+const unpackIn = async (tar: Buffer, size: number | 'cycle', into = dest()) => {
   const pieces: Buffer[] = [];
-  for (let at = 0; at < tar.length; at += size) pieces.push(tar.subarray(at, at + size));
+  for (let at = 0, i = 0; at < tar.length; i++) {
+    const n = size === 'cycle' ? 1 + (i % 13) : size;
+    pieces.push(tar.subarray(at, at + n));
+    at += n;
+  }
   const r = await unpackLayer(Readable.from(pieces), into, { uncompressed: true });
   return { dir: into, r };
 };
@@ -44,20 +49,31 @@ const longDir = mkdirp(join(src, 'd'.repeat(90), 'e'.repeat(90)));
 writeFileSync(join(longDir, 'f'.repeat(120)), 'long name');
 for (const size of [0, 1, 511, 512, 513, 1024, 5000]) writeFileSync(join(src, `f${size}`), Buffer.alloc(size, size % 251));
 chmodSync(join(src, 'f513'), 0o4711);
+{ // a sparse file: data in two places, holes around them
+  const fd = openSync(join(src, 'sparse'), 'w');
+  writeSync(fd, Buffer.alloc(3000, 0x41), 0, 3000, 70000);
+  writeSync(fd, Buffer.alloc(10, 0x42), 0, 10, 150000);
+  ftruncateSync(fd, 300000);
+  closeSync(fd);
+}
 symlinkSync('t'.repeat(150), join(src, 'longlink'));
 symlinkSync('/bin/busybox', join(src, 'sh'));
-const gnuTar = (...args: string[]) => execFileSync('tar', ['--numeric-owner', '--sort=name', ...args, '-C', src, '-cf', '-', '.']);
+const gnuTar = (...args: string[]) => execFileSync('tar', ['--numeric-owner', '--sort=name', '--sparse', ...args, '-C', src, '-cf', '-', '.']);
 
-for (const [label, tar] of [['GNU tar, gnu format (L/K long names)', gnuTar('--format=gnu')], ['GNU tar, posix format (PAX)', gnuTar('--format=posix')],
-  ['busybox tar', execFileSync('busybox', ['tar', '-C', src, '-cf', '-', '.'])]] as const) {
+// 1-byte pieces cost a hash update each: once, on the archive with the most kinds of block
+for (const [label, tar, sizes] of [['GNU tar, gnu format (L/K long names, a sparse \'S\' entry)', gnuTar('--format=gnu'), [1, 'cycle', 511, 513, 1000]],
+  ['GNU tar, posix format (PAX, a PAX 0.1 sparse entry)', gnuTar('--format=posix', '--sparse-version=0.1'), ['cycle', 511, 513, 1000]],
+  ['GNU tar, posix format (PAX, a PAX 1.0 sparse entry)', gnuTar('--format=posix', '--sparse-version=1.0'), ['cycle', 511, 513, 1000]],
+  ['busybox tar', execFileSync('busybox', ['tar', '-C', src, '-cf', '-', '.']), ['cycle', 511, 513]]] as const) {
   test(`${label}: the same tree whatever pieces the bytes come in`, async () => {
     const whole = await unpackIn(tar, tar.length);
     const want = describe(whole.dir);
     assert.ok(want.includes(`${'d'.repeat(90)}/${'e'.repeat(90)}/${'f'.repeat(120)} 644 ${createHash('sha256').update('long name').digest('hex').slice(0, 12)}`), want.join('\n'));
     assert.ok(want.includes(`longlink 777 -> ${'t'.repeat(150)}`));
+    assert.ok(want.includes(`sparse 644 ${createHash('sha256').update(readFileSync(join(src, 'sparse'))).digest('hex').slice(0, 12)}`));
     assert.ok(want.includes(`f513 4711 ${createHash('sha256').update(Buffer.alloc(513, 513 % 251)).digest('hex').slice(0, 12)}`));
     assert.is(whole.r.diffId, `sha256:${createHash('sha256').update(tar).digest('hex')}`);
-    for (const size of [1, 7, 511, 513, 1000]) {
+    for (const size of sizes) {
       const piecewise = await unpackIn(tar, size);
       assert.equal(describe(piecewise.dir), want, `in ${size}-byte pieces`);
       assert.is(piecewise.r.diffId, whole.r.diffId);

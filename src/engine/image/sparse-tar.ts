@@ -40,17 +40,30 @@ export function paxSparse(r: Records): RawSparse | undefined {
   return { pairs: r.filter(([k]) => k === 'GNU.sparse.offset' || k === 'GNU.sparse.numbytes').map(([, v]) => Number(v)), size };
 }
 
-/** The numbers of a PAX 1.0 map once complete (the pairs after the count), else undefined. */
-export function mapLines(b: Buffer): number[] | undefined {
-  const lines = b.toString('latin1').split('\n');
-  const nums: number[] = [];
-  for (let i = 0; i < lines.length - 1; i++) { // the last piece is not terminated yet
-    if (!/^\d{1,16}$/.test(lines[i])) throw new BerthError('INVALID_ARGUMENT', 'layer: a malformed PAX 1.0 sparse map');
-    nums.push(Number(lines[i]));
-    if (nums.length === 1 + 2 * nums[0]) return nums.slice(1);
+/** A PAX 1.0 map read block by block: decimal lines, the count first, then the pairs.
+ * Each block is parsed once (a map may take up to MAX_SPARSE_MAP bytes of blocks). */
+export class MapLines {
+  private readonly nums: number[] = [];
+  /** The unterminated line at the end of the blocks so far. */
+  private tail = '';
+  bytes = 0;
+
+  /** The pairs once the map is complete, else undefined. */
+  feed(block: Buffer): number[] | undefined {
+    this.bytes += block.length;
+    const lines = (this.tail + block.toString('latin1')).split('\n');
+    this.tail = lines.pop()!;
+    for (const line of lines) {
+      if (!/^\d{1,16}$/.test(line)) throw malformedMap();
+      this.nums.push(Number(line));
+      if (this.nums.length === 1 + 2 * this.nums[0]) return this.nums.slice(1); // the rest of the block is padding
+    }
+    if (this.tail.length > 16) throw malformedMap(); // no number is that long
+    return undefined;
   }
-  return undefined;
 }
+
+const malformedMap = () => new BerthError('INVALID_ARGUMENT', 'layer: a malformed PAX 1.0 sparse map');
 
 /** A sparse file's map, checked: segments in order, inside the file, their lengths adding up to the entry's data. */
 export function checkSparse(raw: RawSparse, data: number, maxSize: number, fail: (why: string) => BerthError): Sparse {

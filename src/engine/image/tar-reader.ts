@@ -18,7 +18,7 @@
 // Global PAX headers ('g') are skipped, as docker skips them; zero blocks are skipped
 // and reading goes on after them, as tar-stream did (the diffID covers every byte anyway).
 import { printable } from './entry-name.js';
-import { MAX_SPARSE_MAP, mapLines, paxSparse, readPairs, type RawSparse } from './sparse-tar.js';
+import { MAX_SPARSE_MAP, MapLines, paxSparse, readPairs, type RawSparse } from './sparse-tar.js';
 import { BLOCK, checksumOk, formatOf, isZero, numeric, padded, parsePax, paxNumber, tarError, text, type Records } from './tar-fields.js';
 
 /** A PAX header or a GNU long name larger than this is refused. */
@@ -68,7 +68,7 @@ type Want =
   | { kind: 'header' }
   | { kind: 'meta'; flag: string; size: number }
   | { kind: 'gnu-ext'; entry: TarEntry; pairs: number[] }
-  | { kind: 'map'; entry: TarEntry; blocks: Buffer[] };
+  | { kind: 'map'; entry: TarEntry; map: MapLines };
 
 export class TarReader {
   private want: Want = { kind: 'header' };
@@ -158,9 +158,8 @@ export class TarReader {
       return this.emit(w.entry);
     }
     // a PAX 1.0 map: decimal lines at the start of the data, in whole blocks
-    w.blocks.push(Buffer.from(b.subarray(o, o + BLOCK)));
-    const mapBytes = w.blocks.length * BLOCK;
-    const pairs = mapLines(Buffer.concat(w.blocks));
+    const pairs = w.map.feed(b.subarray(o, o + BLOCK));
+    const mapBytes = w.map.bytes;
     if (pairs === undefined) {
       if (mapBytes >= MAX_SPARSE_MAP || mapBytes >= w.entry.size) throw tarError(`the PAX 1.0 sparse map of "${printable(w.entry.name)}" is larger than its data or than berth accepts`);
       this.want = w;
@@ -222,13 +221,14 @@ export class TarReader {
       entry.sparse = { pairs, size: numeric(b, o + 483, 12) };
       if (b[o + 482]) { this.want = { kind: 'gnu-ext', entry, pairs }; return; }
     } else if (entry.type === 'file') {
-      if (pax['GNU.sparse.name']) entry.name = pax['GNU.sparse.name'];
       if (pax['GNU.sparse.major'] === '1') {
+        if (pax['GNU.sparse.name']) entry.name = pax['GNU.sparse.name'];
         if (entry.size === 0) throw tarError(`"${printable(entry.name)}" is a PAX 1.0 sparse file without its map`);
-        this.want = { kind: 'map', entry, blocks: [] };
+        this.want = { kind: 'map', entry, map: new MapLines() };
         return;
       }
       if (records) entry.sparse = paxSparse(records);
+      if (entry.sparse && pax['GNU.sparse.name']) entry.name = pax['GNU.sparse.name'];
     }
     this.emit(entry);
   }
