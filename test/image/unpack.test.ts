@@ -212,6 +212,14 @@ test('root-owned entries stay root\'s in a setgid unpack dir (the chown berth sk
   assert.is(lstatSync(join(dest, 'g')).gid, 50);
 });
 
+test('the layer root takes the owner its "./" entry gives, whoever made the unpack dir', async () => {
+  if (process.getuid?.() !== 0) return;
+  const { dest } = freshDest();
+  chownSync(dest, 0, 50);
+  await unpack(await tarOf([{ name: './', type: 'directory', mode: 0o755, uid: 0, gid: 0 }, { name: 'f', content: 'x' }]), dest);
+  assert.is(lstatSync(dest).gid, 0);
+});
+
 test('a directory may be declared twice (metadata merges); its content stays', async () => {
   const { dest } = freshDest();
   await unpack(await tarOf([

@@ -29,8 +29,8 @@
 // lower layers' entries stay hidden; they are also listed in `opaqueDirs`. PAX
 // xattrs (SCHILY.xattr.*, e.g. file capabilities) are not applied yet.
 import {
-  chmodSync, closeSync, statSync, constants as C, fchmodSync, fchownSync, ftruncateSync, futimesSync, lchownSync, linkSync, lutimesSync, mkdirSync, rmSync, symlinkSync,
-  utimesSync, write,
+  chmodSync, closeSync, constants as C, fchmodSync, fchownSync, ftruncateSync, futimesSync, lchownSync, linkSync, lutimesSync, mkdirSync, rmSync, statSync,
+  symlinkSync, utimesSync, write,
 } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { BerthError } from '../errors.js';
@@ -116,14 +116,17 @@ class Unpacker {
   readonly opaque: string[] = [];
   readonly skippedDevices: string[] = [];
 
-  /** Who owns what this unpack creates before any chown: berth's own ids, unless `dest` is
-   * setgid (0o2000; then new entries take its group). Entries already owned so skip the
-   * chown, one syscall per entry: in most layers every entry is root's. Nothing below `dest`
-   * is setgid while the unpack runs: directories get their modes in finish(), after their content. */
+  /** Who owns what this unpack creates before any chown: berth's own ids, when `dest` (whose
+   * metadata the layer's "./" sets) is theirs and not setgid (0o2000: new entries would take
+   * its group). Entries already owned so skip the chown, one syscall per entry: in most
+   * layers every entry is root's. Nothing below `dest` is setgid while the unpack runs:
+   * directories get their modes in finish(), after their content. */
   private readonly owner: { uid: number; gid: number } | undefined;
 
   constructor(private readonly dest: string, private readonly space: SpaceGuard) {
-    this.owner = canChown && !(statSync(dest).mode & 0o2000) ? { uid: process.getuid!(), gid: process.getgid!() } : undefined;
+    const st = statSync(dest);
+    const [uid, gid] = [process.getuid?.(), process.getgid?.()];
+    this.owner = canChown && st.uid === uid && st.gid === gid && !(st.mode & 0o2000) ? { uid, gid } : undefined;
   }
 
   /** The absolute path of a clean relative one (entry-name.ts): a plain join, as path.join's
