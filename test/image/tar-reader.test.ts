@@ -164,6 +164,18 @@ test('refused: bad checksums, fields that are not numbers, negative base-256, v7
   await refused(v7, /a header of an unknown format/);
   const huge = await tarOf([{ name: 'h', content: 'x', pax: { comment: 'c'.repeat(2 * 1024 * 1024) } }]);
   await refused(huge, /an extended header of \d+ bytes, larger than berth accepts/, 1 << 20);
+  // PAX headers add up for their entry: three of 600 KiB each are over the 1 MiB bound together
+  const one600k = await tarOf([{ name: 'p', content: '', pax: { comment: 'c'.repeat(600 * 1024) } }]);
+  const paxPart = one600k.subarray(0, one600k.length - 512 - 1024); // the 'x' header and its records, without the entry and the end
+  await refused(Buffer.concat([paxPart, paxPart, paxPart, one600k]), /PAX headers of \d+ bytes for one entry, more than berth accepts/, 1 << 20);
+  // a GNU sparse entry whose extension blocks never end
+  const gnuS = Buffer.from(await tarOf([{ name: 's', content: '' }]).then((t) => t.subarray(0, 512)));
+  gnuS[156] = 0x53; // 'S'
+  gnuS[482] = 1; // extended
+  fixChecksum(gnuS, 0);
+  const ext = Buffer.alloc(512);
+  ext[504] = 1;
+  await refused(Buffer.concat([gnuS, ...Array.from({ length: 2100 }, () => ext)]), /the sparse map of "s" is larger than berth accepts/, 1 << 16);
   const nonDecimal = await tarOf([{ name: 'n', content: 'x', pax: { size: '0x10' } }]);
   await refused(nonDecimal, /the PAX size of "n" is not a number/);
 });

@@ -68,7 +68,7 @@ export type OnEntry = (e: TarEntry) => EntryData | undefined;
 type Want =
   | { kind: 'header' }
   | { kind: 'meta'; flag: string; size: number }
-  | { kind: 'gnu-ext'; entry: TarEntry; pairs: number[] }
+  | { kind: 'gnu-ext'; entry: TarEntry; pairs: number[]; blocks: number }
   | { kind: 'map'; entry: TarEntry; map: MapLines };
 
 export class TarReader {
@@ -82,6 +82,7 @@ export class TarReader {
   private skip = 0;
   /** Extended headers for the next entry. */
   private pax: Records | undefined;
+  private paxBytes = 0;
   private longName: string | undefined;
   private longLink: string | undefined;
 
@@ -155,7 +156,11 @@ export class TarReader {
     if (w.kind === 'meta') return this.meta(w.flag, b.subarray(o, o + w.size));
     if (w.kind === 'gnu-ext') {
       readPairs(b, o, 21, w.pairs);
-      if (b[o + 504]) { this.want = w; return; } // more extension blocks follow
+      if (b[o + 504]) { // more extension blocks follow
+        if (++w.blocks * BLOCK >= MAX_SPARSE_MAP) throw tarError(`the sparse map of "${printable(w.entry.name)}" is larger than berth accepts`);
+        this.want = w;
+        return;
+      }
       return this.emit(w.entry);
     }
     // a PAX 1.0 map: decimal lines at the start of the data, in whole blocks
@@ -172,7 +177,12 @@ export class TarReader {
   }
 
   private meta(flag: string, b: Buffer): void {
-    if (flag === 'x') this.pax = [...(this.pax ?? []), ...parsePax(b)];
+    if (flag === 'x') {
+      // several PAX headers before one entry add up (tar-stream kept the last), within one bound
+      this.paxBytes += b.length;
+      if (this.paxBytes > MAX_META) throw tarError(`PAX headers of ${this.paxBytes} bytes for one entry, more than berth accepts`);
+      this.pax = [...(this.pax ?? []), ...parsePax(b)];
+    }
     else if (flag === 'K') this.longLink = text(b, 0, b.length);
     else if (flag !== 'g') this.longName = text(b, 0, b.length); // 'L', and 'N' (old GNU), which tar-stream read the same way
   }
@@ -211,6 +221,7 @@ export class TarReader {
     };
     for (const f of NUMBERS) if (Number.isNaN(entry[f])) throw badField(name, f);
     this.pax = this.longName = this.longLink = undefined;
+    this.paxBytes = 0;
     if (pax.size) {
       entry.size = paxNumber(pax.size);
       if (Number.isNaN(entry.size)) throw tarError(`the PAX size of "${printable(entry.name)}" is not a number`);
@@ -220,7 +231,7 @@ export class TarReader {
       const pairs: number[] = [];
       readPairs(b, o + 386, 4, pairs);
       entry.sparse = { pairs, size: numeric(b, o + 483, 12) };
-      if (b[o + 482]) { this.want = { kind: 'gnu-ext', entry, pairs }; return; }
+      if (b[o + 482]) { this.want = { kind: 'gnu-ext', entry, pairs, blocks: 1 }; return; }
     } else if (entry.type === 'file') {
       if (pax['GNU.sparse.major'] === '1') {
         if (pax['GNU.sparse.name']) entry.name = pax['GNU.sparse.name'];
