@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
-import { lstatSync, readFileSync, readlinkSync, readdirSync, existsSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, readFileSync, readlinkSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
@@ -195,6 +195,29 @@ test('a path named twice: the later entry wins (docker), and only it counts in t
   assert.equal(readdirSync(s.victim), [], 'nothing written through the symlinks that were replaced');
   assert.equal(tree(base).filter((p) => !p.startsWith('p1')), []);
   assert.is(r.size, 'second'.length + 'a file now'.length + 'inside'.length + '3rd'.length);
+});
+
+test('root-owned entries stay root\'s in a setgid unpack dir (the chown berth skips for entries it already owns)', async () => {
+  if (process.getuid?.() !== 0) return;
+  const { dest } = freshDest();
+  chownSync(dest, 0, 50);
+  chmodSync(dest, 0o2755);
+  await unpack(await tarOf([
+    { name: 'f', content: 'x', uid: 0, gid: 0 },
+    { name: 'd', type: 'directory', uid: 0, gid: 0 },
+    { name: 'd/l', type: 'symlink', linkname: 'f', uid: 0, gid: 0 },
+    { name: 'g', content: 'y', uid: 0, gid: 50 },
+  ]), dest);
+  for (const p of ['f', 'd', 'd/l']) assert.is(lstatSync(join(dest, p)).gid, 0, p);
+  assert.is(lstatSync(join(dest, 'g')).gid, 50);
+});
+
+test('the layer root takes the owner its "./" entry gives, whoever made the unpack dir', async () => {
+  if (process.getuid?.() !== 0) return;
+  const { dest } = freshDest();
+  chownSync(dest, 0, 50);
+  await unpack(await tarOf([{ name: './', type: 'directory', mode: 0o755, uid: 0, gid: 0 }, { name: 'f', content: 'x' }]), dest);
+  assert.is(lstatSync(dest).gid, 0);
 });
 
 test('a directory may be declared twice (metadata merges); its content stays', async () => {

@@ -18,8 +18,10 @@
 // exception: that is overlayfs' whiteout (layers written from an overlay upper dir
 // carry them), kept as the whiteout it is.
 //
-// Sparse files (GNU and PAX encodings, normalised by sparse-tar.ts) are written segment
-// by segment at their offsets; the gaps stay holes.
+// The tar is read by tar-reader.ts, in one pass as the bytes arrive: each entry is
+// handled as soon as its header is read, and a file's bytes are written from the chunks
+// they came in. Sparse files (GNU and PAX encodings, read by sparse-tar.ts) are written
+// segment by segment at their offsets; the gaps stay holes.
 //
 // Overlay whiteouts are translated to overlayfs' form: `.wh.NAME` becomes a 0:0
 // character device NAME. Opaque markers (`.wh..wh..opq`) become the
@@ -27,19 +29,17 @@
 // lower layers' entries stay hidden; they are also listed in `opaqueDirs`. PAX
 // xattrs (SCHILY.xattr.*, e.g. file capabilities) are not applied yet.
 import {
-  chmodSync, closeSync, constants as C, fchmodSync, fchownSync, ftruncateSync, futimesSync, lchownSync, linkSync, lutimesSync, mkdirSync, rmSync, symlinkSync,
-  utimesSync, write,
+  chmodSync, closeSync, constants as C, fchmodSync, fchownSync, ftruncateSync, futimesSync, lchownSync, linkSync, lutimesSync, mkdirSync, rmSync, statSync,
+  symlinkSync, utimesSync, write,
 } from 'node:fs';
-import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import tar from 'tar-stream';
+import type { Readable } from 'node:stream';
 import { BerthError } from '../errors.js';
 import { lsetxattr, mknod, openInRoot, startWriteback } from '../../native/index.js';
 import { SpaceGuard, layerTooLarge } from '../store/space.js';
 import { decompressed } from './compress.js';
 import { PoolHash } from './digest.js';
-import { SparseTar, sparseMap, type Sparse } from './sparse-tar.js';
+import { checkSparse, describeFlag, type Sparse } from './sparse-tar.js';
+import { TarReader, type EntryData, type TarEntry } from './tar-reader.js';
 import { baseOf, cleanEntryName, layerError, parentOf, printable } from './entry-name.js';
 
 // Creating and describing an entry (mkdir, symlink, chown, chmod, utimes, ...) is done
@@ -66,8 +66,6 @@ export interface UnpackResult {
   skippedDevices: string[];
 }
 
-/** An entry's content stream (a streamx Readable from tar-stream). */
-type Body = AsyncIterable<unknown> & { resume(): unknown };
 type Kind = 'directory' | 'file' | 'symlink' | 'skipped device' | 'fifo' | 'whiteout';
 interface Meta { mode: number; uid: number; gid: number; atime?: Date; mtime?: Date }
 
@@ -83,35 +81,24 @@ export async function unpackLayer(source: Readable, dest: string, opts: UnpackOp
   const guard = new SpaceGuard(dest);
   const u = new Unpacker(dest, guard);
   const hash = new PoolHash(); // the diffID, on the thread pool while the tar is parsed here
+  const reader = new TarReader((h) => u.entry(h));
   let expanded = 0;
-  const hasher = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      expanded += chunk.length;
-      if (expanded > guard.limits.maxLayer) return cb(layerTooLarge(guard.limits));
-      const behind = hash.update(chunk);
-      if (!behind) return cb(null, chunk);
-      behind.then(() => cb(null, chunk), cb);
-    },
-  });
-  const sparse = new SparseTar();
-  const extract = tar.extract();
-  let current: Promise<void> = Promise.resolve();
-  extract.on('entry', (header, body, next) => {
-    const flag = sparse.typeflags.shift();
-    // a refused entry ends the extract, which destroys this body with the error: it is
-    // reported through the pipeline; unheard here it would crash the process
-    body.on('error', () => undefined);
-    current = u.entry(header, body, flag).then(() => next(), (e: unknown) => { body.resume(); next(e as Error); });
-  });
   try {
-    await pipeline(opts.uncompressed ? source : await decompressed(source), hasher, sparse, extract);
+    for await (const data of opts.uncompressed ? source : await decompressed(source)) {
+      const chunk = data as Buffer;
+      expanded += chunk.length;
+      if (expanded > guard.limits.maxLayer) throw layerTooLarge(guard.limits);
+      const behind = hash.update(chunk);
+      await reader.push(chunk);
+      if (behind) await behind;
+    }
+    await reader.end();
   } catch (e) {
-    // Let a half-done entry (and any flush) settle so nothing is written after the caller cleans up.
-    await current.catch(() => undefined);
+    // Nothing is written after the caller cleans up: a half-written file is closed, flushes settle.
+    u.abort();
     await u.flushed().catch(() => undefined);
     throw asLayerError(e);
   }
-  await current;
   await u.flushed();
   u.finish();
   return { diffId: await hash.digest(), size: u.size, opaqueDirs: u.opaque, skippedDevices: u.skippedDevices };
@@ -129,67 +116,92 @@ class Unpacker {
   readonly opaque: string[] = [];
   readonly skippedDevices: string[] = [];
 
-  constructor(private readonly dest: string, private readonly space: SpaceGuard) {}
+  /** Who owns what this unpack creates before any chown: berth's own ids, when `dest` (whose
+   * metadata the layer's "./" sets) is theirs and not setgid (0o2000: new entries would take
+   * its group). Entries already owned so skip the chown, one syscall per entry: in most
+   * layers every entry is root's. Nothing below `dest` is setgid while the unpack runs:
+   * directories get their modes in finish(), after their content. */
+  private readonly owner: { uid: number; gid: number } | undefined;
 
-  async entry(h: tar.Header, body: Body, flag: string | undefined): Promise<void> {
+  constructor(private readonly dest: string, private readonly space: SpaceGuard) {
+    const st = statSync(dest);
+    const [uid, gid] = [process.getuid?.(), process.getgid?.()];
+    this.owner = canChown && st.uid === uid && st.gid === gid && !(st.mode & 0o2000) ? { uid, gid } : undefined;
+  }
+
+  /** The absolute path of a clean relative one (entry-name.ts): a plain join, as path.join's
+   * normalising, once per syscall of every entry, has nothing to do on a clean name. */
+  private at(rel: string): string {
+    return `${this.dest}/${rel}`;
+  }
+
+  private chowns(meta: Meta): boolean {
+    return canChown && (meta.uid !== this.owner?.uid || meta.gid !== this.owner.gid);
+  }
+
+  /** One entry, made at once; a regular file returns where its data goes. */
+  entry(h: TarEntry): EntryData | undefined {
     const raw = h.name;
     const fail = (why: string) => layerError(raw, why);
     const rel = cleanEntryName(raw);
     const meta = metaOf(h, fail);
-    const type = h.type ?? 'unknown';
+    const type = h.type;
 
     if (rel === '') {
       // "./" itself: only its metadata. Anything else here (the "/." symlink of
       // CVE-2021-29136) would redirect every later entry.
       if (type !== 'directory') throw fail(`the layer root can only be a directory, not a ${type}`);
       this.dirMeta.set('', meta);
-      return drain(body);
+      return undefined;
     }
     this.parents(rel, fail);
-    if (baseOf(rel).startsWith(WHITEOUT)) return this.whiteout(rel, body, meta, fail);
+    if (baseOf(rel).startsWith(WHITEOUT)) return this.whiteout(rel, meta, fail);
 
     let existing = this.kinds.get(rel);
     if (existing !== undefined && !(existing === 'directory' && type === 'directory')) {
       this.replace(rel, fail);
       existing = undefined;
     }
-    const abs = join(this.dest, rel);
+    const abs = this.at(rel);
     try {
       switch (type) {
         case 'directory':
           if (existing === undefined) mkdirSync(abs, 0o700);
           this.kinds.set(rel, 'directory');
           this.dirMeta.set(rel, meta);
-          return await drain(body);
-        case 'file':
-        case 'contiguous-file':
-          this.space.need(h.size ?? 0, `layer: ${printable(raw)}`); // its declared size, before a byte is written
-          return await this.file(rel, body, meta, sparseMap(h, this.space.limits.maxLayer, fail));
+          return undefined;
+        case 'file': {
+          this.space.need(h.size, `layer: ${printable(raw)}`); // its declared size, before a byte is written
+          const sparse = h.sparse && checkSparse(h.sparse, h.size, this.space.limits.maxLayer, fail);
+          return this.file(rel, h.size, meta, fail, sparse);
+        }
         case 'link':
-          this.hardlink(rel, h.linkname ?? '', fail);
-          return await drain(body);
+          this.hardlink(rel, h.linkname, fail);
+          return undefined;
         case 'symlink': {
-          const target = h.linkname ?? '';
+          const target = h.linkname;
           if (target === '' || target.includes('\0')) throw fail('symlink with an empty or NUL-containing target');
           symlinkSync(target, abs); // stored as-is: nothing here ever follows it
           this.kinds.set(rel, 'symlink');
           this.setMeta(abs, meta, true);
-          return await drain(body);
+          return undefined;
         }
         case 'character-device':
         case 'block-device':
-          await drain(body);
-          if (type === 'character-device' && !h.devmajor && !h.devminor) return this.whiteoutNode(rel, meta, fail);
+          if (type === 'character-device' && !h.devmajor && !h.devminor) {
+            this.whiteoutNode(rel, meta, fail);
+            return undefined;
+          }
           this.kinds.set(rel, 'skipped device');
           this.skippedDevices.push(raw);
-          return;
+          return undefined;
         case 'fifo':
           mknod(abs, C.S_IFIFO | meta.mode, 0, 0);
           this.kinds.set(rel, 'fifo');
           this.setMeta(abs, meta, false);
-          return await drain(body);
+          return undefined;
         default:
-          throw fail(`unsupported entry type ${SparseTar.describe(flag)}`);
+          throw fail(`unsupported entry type ${describeFlag(h.flag)}`);
       }
     } catch (e) {
       throw e instanceof BerthError ? e : fail(errText(e));
@@ -200,7 +212,7 @@ class Unpacker {
    * a later entry for the path wins. `rel`'s parents were checked by the caller; unlink
    * and rmdir never follow the last component, so a symlink there goes, not its target. */
   private replace(rel: string, fail: (why: string) => BerthError): void {
-    const abs = join(this.dest, rel);
+    const abs = this.at(rel);
     const kind = this.kinds.get(rel);
     try {
       if (kind !== 'skipped device') rmSync(abs, { recursive: kind === 'directory', force: false });
@@ -229,7 +241,7 @@ class Unpacker {
       if (k === 'symlink') throw fail(`its parent "${printable(p)}" is a symlink: writing through it could leave the layer`);
       if (k !== undefined) throw fail(`its parent "${printable(p)}" is a ${k}, not a directory`);
       try {
-        mkdirSync(join(this.dest, p), 0o700);
+        mkdirSync(this.at(p), 0o700);
       } catch (e) {
         throw fail(`creating its parent "${printable(p)}": ${errText(e)}`);
       }
@@ -239,15 +251,20 @@ class Unpacker {
   }
 
   /** A regular file; with `sparse`, the content is the data segments, written at their offsets (the rest stays holes). */
-  private async file(rel: string, body: Body, meta: Meta, sparse?: Sparse): Promise<void> {
+  private file(rel: string, declared: number, meta: Meta, fail: (why: string) => BerthError, sparse?: Sparse): EntryData {
     const fd = openInRoot(this.dest, rel, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o600);
     this.kinds.set(rel, 'file');
+    this.open = fd;
     let bytes = 0;
-    try {
-      let seg = 0; // the sparse segment `bytes` is in, and where that segment starts in the data
-      let segStart = 0;
-      for await (const data of body) {
-        const chunk = data as Buffer; // tar-stream yields Buffers
+    let seg = 0; // the sparse segment `bytes` is in, and where that segment starts in the data
+    let segStart = 0;
+    const failed = (e: unknown): never => {
+      this.abort();
+      throw e instanceof BerthError ? e : fail(errText(e));
+    };
+    /** `chunk` at the file's current end, or (sparse) at its segments' offsets. */
+    const write = async (chunk: Buffer): Promise<void> => {
+      try {
         for (let off = 0; off < chunk.length;) {
           if (!sparse) { off += await writeAsync(fd, chunk, off, chunk.length - off); continue; }
           while (bytes + off - segStart >= sparse.map[seg].length) segStart += sparse.map[seg++].length;
@@ -255,28 +272,52 @@ class Unpacker {
           const n = Math.min(chunk.length - off, sparse.map[seg].length - inSeg);
           off += await writeAsync(fd, chunk, off, n, sparse.map[seg].offset + inSeg);
         }
-        bytes += chunk.length;
+      } catch (e) {
+        failed(e);
       }
-      if (sparse) ftruncateSync(fd, sparse.size); // the holes after the last segment
+      bytes += chunk.length;
+    };
+    const end = (): Promise<void> | undefined => {
+      try {
+        if (sparse) ftruncateSync(fd, sparse.size); // the holes after the last segment
+        // chown first: it clears setuid/setgid, which chmod then sets.
+        if (this.chowns(meta)) fchownSync(fd, meta.uid, meta.gid);
+        fchmodSync(fd, meta.mode);
+        if (meta.mtime) futimesSync(fd, meta.atime ?? meta.mtime, meta.mtime);
+      } catch (e) {
+        failed(e);
+      }
       const counted = sparse ? sparse.size : bytes; // a sparse file counts as its size, as docker counts it
       this.size += counted;
       this.files.set(rel, { bytes: counted, names: 1 });
-      // chown first: it clears setuid/setgid, which chmod then sets.
-      if (canChown) fchownSync(fd, meta.uid, meta.gid);
-      fchmodSync(fd, meta.mode);
-      if (meta.mtime) futimesSync(fd, meta.atime ?? meta.mtime, meta.mtime);
-    } catch (e) {
-      closeSync(fd);
-      throw e;
-    }
-    if (bytes < EARLY_FLUSH_BYTES) return closeSync(fd);
-    // A big file's writeback starts now, while the rest of the layer (and the other layers
-    // of a pull) go on: the flush that makes the layer durable (syncLayer's fsyncs or the
-    // pull's one syncfs) then has little left to wait for (~10 % off a 5 × 20 MB pull).
-    // sync_file_range only starts it: an fdatasync here held a thread-pool thread until
-    // the disk was done, and with 4 threads, three layers' flushes and the blobs' fsyncs
-    // stalled the gunzips, hashes and writes queued behind them. Small files are left to
-    // that one flush. A few at a time, to bound open fds.
+      this.open = undefined;
+      if (declared < EARLY_FLUSH_BYTES) {
+        closeSync(fd);
+        return undefined;
+      }
+      return this.flushEarly(rel, fd);
+    };
+    return { write, end };
+  }
+
+  /** The file being written, closed by abort() when the unpack stops in its middle. */
+  private open: number | undefined;
+
+  abort(): void {
+    if (this.open === undefined) return;
+    const fd = this.open;
+    this.open = undefined;
+    try { closeSync(fd); } catch { /* the unpack failed already; that error is the one reported */ }
+  }
+
+  // A big file's writeback starts now, while the rest of the layer (and the other layers
+  // of a pull) go on: the flush that makes the layer durable (syncLayer's fsyncs or the
+  // pull's one syncfs) then has little left to wait for (~10 % off a 5 × 20 MB pull).
+  // sync_file_range only starts it: an fdatasync here held a thread-pool thread until
+  // the disk was done, and with 4 threads, three layers' flushes and the blobs' fsyncs
+  // stalled the gunzips, hashes and writes queued behind them. Small files are left to
+  // that one flush. A few at a time, to bound open fds.
+  private async flushEarly(rel: string, fd: number): Promise<void> {
     if (this.flushing.length >= MAX_FLUSHING) {
       try { await this.settleOne(); } catch (e) { closeSync(fd); throw e; } // an earlier flush failed
     }
@@ -316,42 +357,42 @@ class Unpacker {
       return;
     }
     // link(2) does not follow a symlink target, and both parent chains were checked.
-    linkSync(join(this.dest, target), join(this.dest, rel));
+    linkSync(this.at(target), this.at(rel));
     this.kinds.set(rel, k);
     const f = this.files.get(target);
     if (f) { f.names++; this.files.set(rel, f); }
   }
 
-  private async whiteout(rel: string, body: Body, meta: Meta, fail: (why: string) => BerthError): Promise<void> {
+  private whiteout(rel: string, meta: Meta, fail: (why: string) => BerthError): undefined {
     const dir = parentOf(rel);
     const base = baseOf(rel);
-    await drain(body);
     if (base === OPAQUE) {
       // parents() made sure `dir` is a directory this layer created, never a symlink
       try {
-        lsetxattr(dir === '' ? this.dest : join(this.dest, dir), 'trusted.overlay.opaque', 'y');
+        lsetxattr(dir === '' ? this.dest : this.at(dir), 'trusted.overlay.opaque', 'y');
       } catch (e) {
         throw fail(errText(e));
       }
       this.opaque.push(dir);
-      return;
+      return undefined;
     }
     const name = base.slice(WHITEOUT.length);
     // Other `.wh..wh.*` names are aufs bookkeeping (plnk, aufs): docker skips them too.
-    if (name.startsWith(WHITEOUT)) return;
+    if (name.startsWith(WHITEOUT)) return undefined;
     if (name === '' || name === '.' || name === '..') throw fail(`whiteout of "${printable(name)}": only an entry of its directory can be deleted`);
     const target = dir === '' ? name : `${dir}/${name}`;
     if (this.kinds.has(target)) throw fail(`whiteout of "${printable(target)}", which this layer also extracts`);
     this.whiteoutNode(target, meta, fail);
+    return undefined;
   }
 
   /** overlayfs' whiteout at `rel`: a 0:0 character device. */
   private whiteoutNode(rel: string, meta: Meta, fail: (why: string) => BerthError): void {
-    const abs = join(this.dest, rel);
+    const abs = this.at(rel);
     try {
       mknod(abs, C.S_IFCHR, 0, 0);
       this.kinds.set(rel, 'whiteout');
-      if (canChown) lchownSync(abs, meta.uid, meta.gid);
+      if (this.chowns(meta)) lchownSync(abs, meta.uid, meta.gid);
     } catch (e) {
       throw fail(errText(e));
     }
@@ -359,7 +400,7 @@ class Unpacker {
 
   /** For non-files: symlinks get owner and times only (Linux has no lchmod). */
   private setMeta(abs: string, meta: Meta, isSymlink: boolean): void {
-    if (canChown) lchownSync(abs, meta.uid, meta.gid);
+    if (this.chowns(meta)) lchownSync(abs, meta.uid, meta.gid);
     if (!isSymlink) chmodSync(abs, meta.mode);
     if (meta.mtime) lutimesSync(abs, meta.atime ?? meta.mtime, meta.mtime);
   }
@@ -369,9 +410,9 @@ class Unpacker {
     const dirs = [...this.dirMeta.keys()].sort((a, b) => depth(b) - depth(a));
     for (const rel of dirs) {
       const meta = this.dirMeta.get(rel)!;
-      const abs = rel === '' ? this.dest : join(this.dest, rel);
+      const abs = rel === '' ? this.dest : this.at(rel);
       try {
-        if (canChown) lchownSync(abs, meta.uid, meta.gid);
+        if (this.chowns(meta)) lchownSync(abs, meta.uid, meta.gid);
         chmodSync(abs, meta.mode);
         if (meta.mtime) utimesSync(abs, meta.atime ?? meta.mtime, meta.mtime);
       } catch (e) {
@@ -383,13 +424,9 @@ class Unpacker {
 
 const depth = (rel: string): number => (rel === '' ? -1 : rel.split('/').length);
 
-async function drain(body: Body): Promise<void> {
-  for await (const _ of body) { /* entries without content still have to be read to the end */ }
-}
-
 /** Owner, mode and times from the header, PAX records overriding (they carry large ids and sub-second times). */
-function metaOf(h: tar.Header, fail: (why: string) => BerthError): Meta {
-  const pax = (h.pax ?? {}) as Record<string, string | undefined>;
+function metaOf(h: TarEntry, fail: (why: string) => BerthError): Meta {
+  const pax = h.pax as Record<string, string | undefined>;
   const id = (v: string | undefined, dflt: number | undefined, what: string): number => {
     const n = v !== undefined ? Number(v) : dflt ?? 0;
     if (!Number.isInteger(n) || n < 0 || n > 0xfffffffe) throw fail(`invalid ${what} ${v ?? dflt}`);
@@ -401,9 +438,9 @@ function metaOf(h: tar.Header, fail: (why: string) => BerthError): Meta {
     if (!Number.isFinite(n)) throw fail(`invalid PAX time "${v}"`);
     return new Date(n * 1000);
   };
-  const mtime = time(pax.mtime) ?? (h.mtime instanceof Date && !Number.isNaN(h.mtime.getTime()) ? h.mtime : undefined);
+  const mtime = time(pax.mtime) ?? new Date(h.mtime * 1000);
   return {
-    mode: (h.mode ?? 0o644) & 0o7777,
+    mode: h.mode & 0o7777,
     uid: id(pax.uid, h.uid, 'uid'),
     gid: id(pax.gid, h.gid, 'gid'),
     mtime,
@@ -417,15 +454,12 @@ function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Errors from the tar parser or the input, as one clear line. */
+/** Errors of the input (tar-reader.ts throws its own as BerthErrors), as one clear line. */
 function asLayerError(e: unknown): unknown {
   if (e instanceof BerthError) return e;
   const err = e as NodeJS.ErrnoException;
   if (typeof err?.code === 'string' && err.code.startsWith('Z_')) {
     return new BerthError('INVALID_ARGUMENT', `layer: corrupt gzip data: ${err.message}`, { cause: e });
-  }
-  if (e instanceof Error && /tar header|Unexpected end of data|Invalid header|Header exceeds/i.test(e.message)) {
-    return new BerthError('INVALID_ARGUMENT', `layer: not a valid tar archive: ${e.message}`, { cause: e });
   }
   return e;
 }

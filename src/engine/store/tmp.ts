@@ -36,8 +36,9 @@ export function ownerDead(name: string): boolean {
   return OWNED.test(name) && !ownerAlive(name);
 }
 
-/** What dead processes left in tmp/ is removed; what live ones still use is listed (name and bytes). */
-export function sweepTmp(layout: Layout): { removed: string[]; inUse: { name: string; size: number }[] } {
+/** What dead processes left in tmp/ is removed; what live ones still use is listed (name,
+ * and bytes when `sizes`: only `system df` wants them, and sizing walks the whole tree). */
+export function sweepTmp(layout: Layout, sizes = true): { removed: string[]; inUse: { name: string; size: number }[] } {
   const removed: string[] = [];
   const inUse: { name: string; size: number }[] = [];
   let names: string[];
@@ -45,7 +46,7 @@ export function sweepTmp(layout: Layout): { removed: string[]; inUse: { name: st
   for (const name of names) {
     const abs = join(layout.tmpDir, name);
     if (ownerAlive(name)) {
-      inUse.push({ name, size: directoryUsage(abs) });
+      inUse.push({ name, size: sizes ? directoryUsage(abs) : 0 });
       continue;
     }
     try {
@@ -54,7 +55,7 @@ export function sweepTmp(layout: Layout): { removed: string[]; inUse: { name: st
       rmSync(abs, { recursive: true, force: true });
       removed.push(name);
     } catch {
-      inUse.push({ name, size: directoryUsage(abs) }); // cannot go (yet): counted, tried again next time
+      inUse.push({ name, size: sizes ? directoryUsage(abs) : 0 }); // cannot go (yet): counted, tried again next time
     }
   }
   return { removed, inUse };
@@ -67,7 +68,9 @@ export function withImagesLock<T>(layout: Layout, fn: () => Promise<T> | T): Pro
   return withLock(layout.imagesLock, () => {
     if (!swept.has(layout.root)) {
       swept.add(layout.root);
-      sweepTmp(layout);
+      // unsized: in a pull or import, this process's own unpacked layers are in tmp/ by
+      // now, and sizing them was a walk of every file just unpacked (~20 ms on busybox)
+      sweepTmp(layout, false);
     }
     return fn();
   });
