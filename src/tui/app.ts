@@ -60,6 +60,8 @@ export class App implements ActionCtx {
     return this.cached;
   }
   private renderQueued = false;
+  /** When the last frame was drawn (the clock draws only when nothing else did for a period). */
+  private lastFrameAt = 0;
   private selectTimer?: NodeJS.Timeout;
   private clock?: NodeJS.Timeout;
   private quitResolve?: () => void;
@@ -138,8 +140,11 @@ export class App implements ActionCtx {
       s.loaded = true;
       this.watchers.get(s)!.start();
     }
-    // uptimes ("Up 5 minutes") move with the clock even when nothing happens
-    this.clock = setInterval(() => this.schedule(), Math.max(this.config.refreshMs, 1000));
+    // uptimes ("Up 5 minutes") move with the clock even when nothing happens; a frame drawn
+    // since the last tick (the stats sampler draws one every second while containers run)
+    // already moved them, and a second frame a second would double the idle garbage and CPU
+    const period = Math.max(this.config.refreshMs, 1000);
+    this.clock = setInterval(() => { if (performance.now() - this.lastFrameAt >= period - 50) this.schedule(); }, period);
     this.clock.unref();
     this.selectionChanged();
     await new Promise<void>((r) => (this.quitResolve = r));
@@ -170,6 +175,7 @@ export class App implements ActionCtx {
     if (this.closed) return;
     try {
       this.dirty = true; // the clock moved: uptimes and stats columns are redrawn
+      this.lastFrameAt = performance.now();
       render(this);
       this.screen.render();
       placeShellCursor(this);
@@ -215,7 +221,9 @@ export class App implements ActionCtx {
   private buildTable(): Table<unknown> {
     const v = this.view, p = this.state.per[v.name];
     const test = rowFilter(p.filter);
-    const items = sortRows(v, this, v.rows(this).filter((x: unknown) => test(v.filterText(x), v.labels?.(x) ?? {})), p.sort);
+    const rows = v.rows(this);
+    // no filter: every row, without asking each (every frame) for its fields and labels
+    const items = sortRows(v, this, p.filter.trim() ? rows.filter((x: unknown) => test(v.filterText(x), v.labels?.(x) ?? {})) : rows, p.sort);
     // two columns for the border, two for the mark, and one kept free: blessed wraps a line
     // of exactly the box's width when colour tags close after its last character
     const width = Number(this.layout.list.width) - 5;

@@ -176,7 +176,8 @@ export async function tailLines(fh: FileHandle, size: number, n: number, maxLine
     if (line) {
       counter.take(line, offset);
       if (keep(line)) {
-        const own = raw.buffer === buf.buffer ? parseLine(Buffer.from(raw))! : line;
+        // only the text is a view into the chunk: the rest of the parsed record is its own
+        const own = raw.buffer === buf.buffer ? { ...line, data: Buffer.from(line.data) } : line;
         held.get(own.stream)!.earliest = own; // keep() made `line` the earliest held piece
         rev.push(own);
       }

@@ -27,7 +27,10 @@ export interface LogRecord {
 }
 
 const SP = 0x20;
-const STREAMS: readonly LogStream[] = ['stdout', 'stderr'];
+// compared as bytes: a tail of 1000 records in the TUI made two strings and a closure per
+// record only to tell the two names apart
+const STDOUT = Buffer.from('stdout');
+const STDERR = Buffer.from('stderr');
 
 /**
  * Parses one log line (without its newline); undefined when it is not a log record.
@@ -37,7 +40,8 @@ export function parseLine(line: Buffer): LogRecord | undefined {
   // `<time> <stdout|stderr> <P|F>` then one space and the text, or the line's end
   const sp = line.indexOf(SP);
   if (sp <= 0 || line.length < sp + 9) return undefined;
-  const stream = STREAMS.find((s) => line.toString('latin1', sp + 1, sp + 7) === s);
+  const stream: LogStream | undefined = line.compare(STDOUT, 0, 6, sp + 1, sp + 7) === 0 ? 'stdout'
+    : line.compare(STDERR, 0, 6, sp + 1, sp + 7) === 0 ? 'stderr' : undefined;
   const flag = line[sp + 8];
   if (!stream || line[sp + 7] !== SP || (flag !== 0x50 && flag !== 0x46)) return undefined;
   const end = sp + 9;

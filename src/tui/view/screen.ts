@@ -4,8 +4,10 @@
 // on signals.
 import blessed from 'blessed';
 import type { Widgets } from 'blessed';
+import { memoizeLineAttrs } from './attr-memo.js';
 
 export function createScreen(mouse: boolean, terminal: string): Widgets.Screen {
+  memoizeLineAttrs();
   const screen = blessed.screen({
     terminal,
     smartCSR: true,
