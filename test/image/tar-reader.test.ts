@@ -180,6 +180,30 @@ test('refused: bad checksums, fields that are not numbers, negative base-256, v7
   await refused(nonDecimal, /the PAX size of "n" is not a number/);
 });
 
+// Docker reads layers with Go's archive/tar; a layer must not unpack to one tree there and
+// another here (a scanner or `docker` would see files berth does not run, or the other way)
+test('read as docker reads: no data after link, symlink, device, fifo and directory headers', async () => {
+  for (const type of ['symlink', 'link', 'directory', 'fifo', 'character-device'] as const) {
+    const tar = await tarOf([{ name: 'target', content: 't' }, { name: 'x', type, linkname: 'target' }, { name: 'f', content: 'ok' }]);
+    const h = 1024; // target: header and one block of data; then x's header
+    tar.write('00000001000\0', h + 124, 'latin1'); // x says 512 bytes follow it: Go reads none
+    fixChecksum(tar, h);
+    const { dir } = await unpackIn(tar, 'cycle');
+    assert.is(readFileSync(join(dir, 'f'), 'utf8'), 'ok', type);
+  }
+});
+
+test('read as docker reads: the archive ends at two zero blocks, and one zero block before a header is refused', async () => {
+  const first = await tarOf([{ name: 'a', content: 'A' }]); // a's header, data, then the two zero blocks
+  const second = await tarOf([{ name: 'b', content: 'B' }]);
+  const { dir } = await unpackIn(Buffer.concat([first, second]), 'cycle');
+  assert.equal(tree(dir), tree((await unpackIn(first, 100)).dir), 'nothing after the end of the archive is unpacked');
+  // one zero block, then a header: Go's reader fails on it
+  await refused(Buffer.concat([first.subarray(0, 1536), second]), /a zero block before a header/);
+  // one zero block and the input ends: read as the end
+  assert.is(readFileSync(join((await unpackIn(first.subarray(0, 1536), 'cycle')).dir, 'a'), 'utf8'), 'A');
+});
+
 /** Recomputes the checksum of the header at `off` after a test changed it. */
 function fixChecksum(b: Buffer, off: number): void {
   b.fill(0x20, off + 148, off + 156);

@@ -16,8 +16,14 @@
 // blocks, which are bounded. What it refuses, it refuses as `layer: not a valid tar
 // archive: ...`: a bad checksum, an unknown format, a field that is not a number, an
 // oversized extended header, an archive that ends inside a header, data or padding.
-// Global PAX headers ('g') are skipped, as docker skips them; zero blocks are skipped
-// and reading goes on after them, as tar-stream did (the diffID covers every byte anyway).
+// Global PAX headers ('g') are skipped, as docker skips them.
+//
+// Where tar readers differ, it reads as Go's archive/tar, which docker reads layers with,
+// so that one layer is never one tree under docker (or a scanner) and another here: no data
+// is read after a link, symlink, device, fifo or directory header whatever its size field
+// says; the archive ends at two zero blocks (what follows is hashed by the caller, not
+// read); one zero block and then a header is refused. (tar-stream read `size` bytes after
+// any header and went on past zero blocks.)
 import { printable } from './entry-name.js';
 import { MAX_SPARSE_MAP, MapLines, paxSparse, readPairs, type RawSparse } from './sparse-tar.js';
 import { BLOCK, checksumOk, formatOf, isZero, numeric, padded, parsePax, paxNumber, tarError, text, type Records } from './tar-fields.js';
@@ -34,6 +40,9 @@ export type EntryType = 'file' | 'link' | 'symlink' | 'character-device' | 'bloc
 const TYPES: Record<string, EntryType> = {
   0: 'file', 7: 'file', S: 'file', 1: 'link', 2: 'symlink', 3: 'character-device', 4: 'block-device', 5: 'directory', 6: 'fifo',
 };
+
+/** Types whose size field is not read as data (Go's isHeaderOnlyType). */
+const HEADER_ONLY: ReadonlySet<EntryType> = new Set(['link', 'symlink', 'character-device', 'block-device', 'directory', 'fifo']);
 
 export interface TarEntry {
   name: string;
@@ -85,6 +94,10 @@ export class TarReader {
   private paxBytes = 0;
   private longName: string | undefined;
   private longLink: string | undefined;
+  /** A zero block was read: the next must be one too (the end of the archive). */
+  private zero = false;
+  /** The end of the archive was read: the rest of the input is not. */
+  private ended = false;
 
   constructor(private readonly onEntry: OnEntry) {}
 
@@ -92,6 +105,7 @@ export class TarReader {
   async push(chunk: Buffer): Promise<void> {
     let at = 0;
     for (;;) {
+      if (this.ended) return;
       if (this.left > 0) {
         if (at === chunk.length) return;
         const n = Math.min(this.left, chunk.length - at);
@@ -188,7 +202,12 @@ export class TarReader {
   }
 
   private header(b: Buffer, o: number): void {
-    if (isZero(b, o)) return;
+    if (isZero(b, o)) {
+      if (this.zero) this.ended = true;
+      this.zero = true;
+      return;
+    }
+    if (this.zero) throw tarError('a zero block before a header (a corrupt archive: only the end of one has zero blocks)');
     if (!checksumOk(b, o)) throw tarError('a header block with a bad checksum (a corrupt archive, or not a tar at all)');
     const format = formatOf(b, o);
     if (format === undefined) throw tarError('a header of an unknown format (only ustar, PAX and GNU tar are read)');
@@ -246,7 +265,7 @@ export class TarReader {
   }
 
   private emit(e: TarEntry): void {
-    const data = e.type === 'directory' ? 0 : e.size; // a directory's size is not read as data (tar-stream's rule)
+    const data = HEADER_ONLY.has(e.type) ? 0 : e.size;
     this.sink = this.onEntry(e);
     this.left = data;
     this.skip = padded(data) - data;
