@@ -101,7 +101,11 @@ const commit = (() => { try { return execFileSync('git', ['-C', repoRoot, 'rev-p
 const md = report(rows, { started, finished: new Date(), quick, loadAtStart, versions: anchors?.versions ?? {}, skipped: anchors?.skip ?? {}, commit });
 const dir = join(repoRoot, 'bench', 'results');
 mkdirSync(dir, { recursive: true });
-const file = join(dir, `${started.toISOString().slice(0, 10)}.md`);
+// named after the date, the commit and what ran, and never over a file already there: results
+// are kept in git, and a second run on the same day replaced the first's record
+const what = [started.toISOString().slice(0, 10), commit, ...(only ? [only.join('+')] : []), ...(quick ? ['quick'] : [])].join('-');
+let file = join(dir, `${what}.md`);
+for (let n = 2; existsSync(file); n++) file = join(dir, `${what}-${n}.md`);
 writeFileSync(file, md);
 console.log(table(rows));
 console.log(`\nwritten: ${file}`);
