@@ -51,7 +51,10 @@ export class ContainerCgroups {
         made.push({ dir, mount: h.mount });
         // cgroup2: the controllers the caller has, switched on down to here (memory.events for
         // the OOM watch, accounting files, limits); none on hybrid hosts' controller-less unified
-        if (h.mount.version === 2) enableV2Controllers(dir, V2_CONTROLLERS.filter((c) => availableControllers(h.callerDir).includes(c)));
+        if (h.mount.version === 2) {
+          const available = availableControllers(h.callerDir); // one read, not one per controller
+          enableV2Controllers(dir, V2_CONTROLLERS.filter((c) => available.includes(c)));
+        }
       }
     } catch (e) {
       try { new ContainerCgroups(made).remove(); } catch { /* report the first failure, not the cleanup's */ }
