@@ -258,6 +258,7 @@ void berth_child_run(struct berth_spec *s) {
   if (s->gate_w >= 0) close(s->gate_w); /* ours would hide the engine's EOF (a cancelled start) */
   /* Join the cgroups first: everything below (mounts included) is charged there. */
   for (size_t i = 0; i < s->ncgroups; i++) {
+    if (s->born_into && (int)i == s->cgroup_into_idx) continue; /* cloned into it (spawn.c) */
     if (write(s->cgroup_fds[i], "0", 1) != 1) {
       s_join(step, sizeof step, "join cgroup ", s->cgroup_paths[i]);
       fail(s, step, errno, 0);

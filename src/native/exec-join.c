@@ -17,6 +17,7 @@ int berth_join_container(const struct berth_spec *s, const char **step) {
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) return *step = "set non-dumpable", errno;
   /* cgroups first: what follows is charged to the container */
   for (size_t i = 0; i < s->ncgroups; i++) {
+    if (s->born_into && (int)i == s->cgroup_into_idx) continue; /* cloned into it (spawn.c) */
     if (write(s->cgroup_fds[i], "0", 1) != 1) return *step = "join cgroup", errno;
     close(s->cgroup_fds[i]);
   }

@@ -108,8 +108,9 @@ export interface SpawnSpec {
   ops: RootfsOp[];
   /** CLONE_NEW* flags for clone(); CLONE_NEWCGROUP is unshared after joining the cgroups. */
   namespaces: number;
-  /** cgroup.procs files (one per hierarchy) the init joins before anything else. */
-  cgroupProcs: string[];
+  /** The files (one per hierarchy: v1 `tasks`, cgroup2 `cgroup.procs`) the init joins its cgroups
+   * through before anything else; into a cgroup2 one it is cloned instead where the kernel can. */
+  cgroupJoinFiles: string[];
   /** The monitor (absolute path): native runs `path --init-pid N --stdout-fd 3 --stderr-fd 4
    * [--stdin-fd 5] --ready-fd N ...args`, or `path --init-pid N --console-socket 3 --ready-fd 4
    * ...args` with a tty. */
@@ -138,7 +139,7 @@ export interface ExecSpec {
   /** Host pid of the container's init (checked by the caller to be its monitor's child). */
   initPid: number;
   process: ProcessSpec;
-  cgroupProcs: string[];
+  cgroupJoinFiles: string[];
   /** The exec's own monitor (as for a container: its pid comes back as monitorPid). */
   monitor: { path: string; args: string[] };
 }

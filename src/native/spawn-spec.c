@@ -406,7 +406,7 @@ static int get_cgroups_and_monitor(napi_env env, napi_value spec, struct berth_s
   struct berth_spec_alloc *a = &s->alloc;
   size_t ncg;
   if (get_monitor(env, a, spec, s)) return -1;
-  if (!(s->cgroup_paths = (const char **)get_str_array(env, a, spec, "cgroupProcs", "spec", 0, &ncg))) return -1;
+  if (!(s->cgroup_paths = (const char **)get_str_array(env, a, spec, "cgroupJoinFiles", "spec", 0, &ncg))) return -1;
   if (!(s->cgroup_fds = alloc(env, a, ncg * sizeof *s->cgroup_fds))) return -1;
   for (size_t i = 0; i < ncg; i++) s->cgroup_fds[i] = -1;
   s->ncgroups = ncg;

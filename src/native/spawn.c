@@ -33,7 +33,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <linux/magic.h>
+#include <linux/sched.h>
 #include <sys/socket.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -58,13 +61,37 @@ __attribute__((noreturn)) static void b_fail(int msg_fd, const char *step, int e
   _exit(1);
 }
 
+/* B's clone of the init, born into the container's cgroup2 directory when it
+ * has one: moving a process between cgroups takes cgroup_threadgroup_rwsem for
+ * writing, whose first writer after a quiet spell waits an RCU grace period
+ * (~7 ms here) — on every start's path. Born there, nothing moves. (The v1
+ * hierarchies are joined through `tasks`: a thread moving itself skips that
+ * lock, see ContainerCgroups.joinFiles.) Should clone3 or CLONE_INTO_CGROUP be
+ * missing (before 5.7), a plain clone, and the init joins by writing
+ * cgroup.procs as it does the others; its copy of born_into says which. */
+static long clone_init(struct berth_spec *s) {
+  unsigned long flags = s->namespaces & ~(unsigned long)CLONE_NEWCGROUP;
+  if (s->cgroup_into_fd >= 0) {
+    struct clone_args ca;
+    memset(&ca, 0, sizeof ca);
+    ca.flags = flags | CLONE_INTO_CGROUP;
+    ca.exit_signal = SIGCHLD;
+    ca.cgroup = (uint64_t)s->cgroup_into_fd;
+    s->born_into = 1;
+    long c = syscall(SYS_clone3, &ca, sizeof ca);
+    if (c >= 0) return c;
+    s->born_into = 0;
+  }
+  return syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+}
+
 /* B: the future monitor. Starts the init, then becomes berth-monitor with
  * the pipes' read ends on fds 3 and 4, /dev/null on 0-2, cwd "/". */
 __attribute__((noreturn)) static void run_b(struct berth_spec *s) {
   if (setsid() < 0) b_fail(s->msg_w, "setsid", errno, 0);
   /* exec: our children are born in the container's pid namespace (we stay outside) */
   if (s->join_pid_fd >= 0 && setns(s->join_pid_fd, CLONE_NEWPID) < 0) b_fail(s->msg_w, "join pid namespace", errno, 0);
-  long c = syscall(SYS_clone, (s->namespaces & ~(unsigned long)CLONE_NEWCGROUP) | SIGCHLD, 0, 0, 0, 0);
+  long c = clone_init(s);
   if (c == 0) berth_child_run(s);
   if (c < 0) b_fail(s->msg_w, "clone container init", errno, 0);
 
@@ -166,7 +193,24 @@ static int open_namespaces(napi_env env, struct berth_spec *s) {
   return 0;
 }
 
-/* Opens what the children need: cgroup.procs files, /dev/null, three pipes. */
+/* The directory of the first cgroup2 file of the join list, for clone_init; -1 without one. */
+static void open_cgroup_into(struct berth_spec *s) {
+  struct statfs sf;
+  char dir[4096];
+  for (size_t i = 0; i < s->ncgroups; i++) {
+    if (fstatfs(s->cgroup_fds[i], &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC) continue;
+    const char *slash = strrchr(s->cgroup_paths[i], '/');
+    size_t n = slash ? (size_t)(slash - s->cgroup_paths[i]) : 0;
+    if (!n || n >= sizeof dir) return;
+    memcpy(dir, s->cgroup_paths[i], n);
+    dir[n] = 0;
+    s->cgroup_into_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* failed: -1, joined by a write */
+    s->cgroup_into_idx = (int)i;
+    return;
+  }
+}
+
+/* Opens what the children need: the cgroup files, /dev/null, three pipes. */
 static napi_value open_resources(napi_env env, struct berth_spec *s) {
   char step[512];
   for (size_t i = 0; i < s->ncgroups; i++) {
@@ -176,6 +220,7 @@ static napi_value open_resources(napi_env env, struct berth_spec *s) {
       return berth_throw_errno(env, step, errno);
     }
   }
+  open_cgroup_into(s);
   if ((s->devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) return berth_throw_errno(env, "open /dev/null", errno);
   if (s->join_pid > 0 && open_namespaces(env, s)) return NULL;
   if (s->join_net_pid > 0) {
@@ -207,6 +252,7 @@ static napi_value open_resources(napi_env env, struct berth_spec *s) {
 
 static void close_resources(struct berth_spec *s) {
   for (size_t i = 0; i < s->ncgroups; i++) close_fd(&s->cgroup_fds[i]);
+  close_fd(&s->cgroup_into_fd);
   close_fd(&s->devnull);
   close_fd(&s->out_r), close_fd(&s->out_w), close_fd(&s->err_r), close_fd(&s->err_w);
   close_fd(&s->msg_r), close_fd(&s->msg_w);
@@ -291,6 +337,7 @@ static napi_value start(napi_env env, struct berth_spec *s) {
   munmap(stack, LAUNCH_STACK);
   /* Only the children use these; our copies would hide EOF. */
   for (size_t i = 0; i < s->ncgroups; i++) close_fd(&s->cgroup_fds[i]);
+  close_fd(&s->cgroup_into_fd);
   close_fd(&s->devnull), close_fd(&s->msg_w), close_fd(&s->gate_r);
   close_fd(&s->out_r), close_fd(&s->out_w), close_fd(&s->err_r), close_fd(&s->err_w);
   close_fd(&s->console_r), close_fd(&s->console_w), close_fd(&s->in_r), close_fd(&s->in_w);
@@ -347,7 +394,7 @@ static napi_value run_spec(napi_env env, napi_callback_info info, int is_exec) {
   memset(&s, 0, sizeof s);
   s.out_r = s.out_w = s.err_r = s.err_w = s.msg_r = s.msg_w = s.devnull = -1;
   s.console_r = s.console_w = s.in_r = s.in_w = s.join_pid_fd = -1;
-  s.gate_r = s.gate_w = s.join_net_fd = -1;
+  s.gate_r = s.gate_w = s.join_net_fd = s.cgroup_into_fd = s.cgroup_into_idx = -1;
   napi_value result = NULL;
   if ((is_exec ? berth_exec_spec_from_js : berth_spec_from_js)(env, argv[0], &s) == 0) result = start(env, &s);
   close_resources(&s);

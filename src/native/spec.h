@@ -57,10 +57,14 @@ struct berth_spec {
   struct berth_op *ops;
   size_t nops;
   unsigned long namespaces;
-  /* cgroup.procs files, opened O_WRONLY|O_CLOEXEC by the parent */
+  /* the files the init joins its cgroups through, opened O_WRONLY|O_CLOEXEC by the parent */
   const char **cgroup_paths;
   int *cgroup_fds;
   size_t ncgroups;
+  /* The cgroup2 one of them (a cgroup.procs file): its directory (into_fd), which
+   * B clones the init into (CLONE_INTO_CGROUP), and its index in cgroup_fds, whose
+   * write the init then skips (born_into, set in B's memory before the clone). */
+  int cgroup_into_fd, cgroup_into_idx, born_into;
   uint64_t cap_bounding, cap_effective, cap_permitted, cap_inheritable, cap_ambient;
   int cap_last; /* /proc/sys/kernel/cap_last_cap, read before clone */
   int no_new_privs;

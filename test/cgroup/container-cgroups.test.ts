@@ -69,7 +69,8 @@ if (!nativeCgroups()) {
       assert.ok(cgroupRead(join(cpuset, 'cpuset.cpus')).trim() !== '', 'cpuset.cpus copied from the parent');
       assert.ok(cgroupRead(join(cpuset, 'cpuset.mems')).trim() !== '', 'cpuset.mems copied from the parent');
     }
-    assert.equal(cg.procsFiles(), cg.dirs.map((d) => join(d, 'cgroup.procs')));
+    // v1 through `tasks` (a single-threaded joiner moves without the kernel's grace-period wait), cgroup2 through cgroup.procs
+    assert.equal(cg.joinFiles(), hier.map((h, i) => join(cg.dirs[i], h.mount.version === 1 ? 'tasks' : 'cgroup.procs')));
     // restore from the recorded dirs: same dirs, same hierarchy classification
     const again = ContainerCgroups.fromDirs(cg.dirs);
     assert.equal(again.dirs, cg.dirs);
@@ -83,7 +84,7 @@ if (!nativeCgroups()) {
     made.push(cg);
     const pid = detachedSleeper();
     strayPids.push(pid);
-    for (const f of cg.procsFiles()) cgroupWrite(f, String(pid)); // what the init does with "0"
+    for (const f of cg.joinFiles()) cgroupWrite(f, String(pid)); // what the init does with "0"
     assert.equal(cg.pids(), [pid]);
     // it is in every hierarchy's container dir
     const own = readFileSync(`/proc/${pid}/cgroup`, 'utf8');
@@ -127,7 +128,7 @@ if (!nativeCgroups()) {
     made.push(cg);
     const pid = detachedSleeper();
     strayPids.push(pid);
-    for (const f of cg.procsFiles()) cgroupWrite(f, String(pid));
+    for (const f of cg.joinFiles()) cgroupWrite(f, String(pid));
     cg.kill(9);
     const deadline = Date.now() + 5000;
     while (alive(pid) && Date.now() < deadline) execFileSync('sleep', ['0.02']);
@@ -141,7 +142,7 @@ if (!nativeCgroups()) {
     made.push(cg);
     const pids = [detachedSleeper(), detachedSleeper()];
     strayPids.push(...pids);
-    for (const pid of pids) for (const f of cg.procsFiles()) cgroupWrite(f, String(pid));
+    for (const pid of pids) for (const f of cg.joinFiles()) cgroupWrite(f, String(pid));
     assert.equal(cg.pids(), [...pids].sort((a, b) => a - b));
     cg.kill(15);
     const deadline = Date.now() + 5000;

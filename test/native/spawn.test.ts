@@ -78,7 +78,7 @@ function makeSpec(args: string[], { process, ...over }: SpecOverrides = {}): Spa
     readonlyRootfs: false,
     ops: defaultOps(),
     namespaces: CLONE.NEWNS | CLONE.NEWPID | CLONE.NEWUTS | CLONE.NEWIPC | CLONE.NEWNET | CLONE.NEWCGROUP,
-    cgroupProcs: [],
+    cgroupJoinFiles: [],
     monitor: { path: monitorPath, args: ['--log', join(dir, 'ctr.log'), '--exit-file', join(dir, 'exit.json')] },
     ...over,
   };
@@ -397,7 +397,7 @@ test('berth-init: runs the command as PID 2, reaps, forwards SIGTERM', async () 
   }
 });
 
-test('cgroups: joins a v1 pids and a cgroup2 cgroup; cgroupRemove kills and removes them', async () => {
+test('cgroups: joins a v1 pids (through tasks) and a cgroup2 cgroup (cloned into it); cgroupRemove kills and removes them', async () => {
   // a pure v2 host has no v1 pids hierarchy: there, the nested cgroup is a cgroup2 one
   // (its pids.max is not tested: the pids controller may not be delegated to the caller)
   const pids = unifiedHost ? newCgroup('', '', `${tag}-nested`) : newCgroup('pids', 'pids');
@@ -407,7 +407,7 @@ test('cgroups: joins a v1 pids and a cgroup2 cgroup; cgroupRemove kills and remo
   const unified = newCgroup(v2Mount, '');
   if (!unifiedHost) cgroupWrite(join(inner, 'pids.max'), '20');
   const spec = makeSpec(['sh', '-c', 'cat /proc/self/cgroup; sleep 60'], {
-    cgroupProcs: [join(inner, 'cgroup.procs'), join(unified, 'cgroup.procs')],
+    cgroupJoinFiles: [join(inner, unifiedHost ? 'cgroup.procs' : 'tasks'), join(unified, 'cgroup.procs')],
   });
   const r = spawnContainer(spec);
   try {
@@ -444,7 +444,7 @@ test('cgroups: joins a v1 pids and a cgroup2 cgroup; cgroupRemove kills and remo
 test('cgroupRemove thaws a frozen v1 freezer cgroup before killing', async () => {
   if (unifiedHost) return console.log('    (skipped: no v1 freezer on this host)');
   const freezer = newCgroup('freezer', 'freezer');
-  const spec = makeSpec(['sleep', '60'], { cgroupProcs: [join(freezer, 'cgroup.procs')] });
+  const spec = makeSpec(['sleep', '60'], { cgroupJoinFiles: [join(freezer, 'cgroup.procs')] });
   const r = spawnContainer(spec);
   try {
     cgroupWrite(join(freezer, 'freezer.state'), 'FROZEN');
@@ -462,7 +462,7 @@ test('the monitor reports an OOM kill (v1 memory.oom_control)', async () => {
   const mem = newCgroup('memory', 'memory');
   cgroupWrite(join(mem, 'memory.limit_in_bytes'), String(32 << 20));
   const spec = makeSpec(['sh', '-c', 'x=$(head -c 200000000 /dev/zero | tr "\\0" a); echo survived'], {
-    cgroupProcs: [join(mem, 'cgroup.procs')],
+    cgroupJoinFiles: [join(mem, 'cgroup.procs')],
   });
   spec.monitor.args.push('--cgroup-oom', join(mem, 'memory.oom_control'));
   try {
@@ -487,7 +487,7 @@ test('invalid specs are rejected before any fork', () => {
   assert.throws(() => spawnContainer({ ...makeSpec(['true']), process: undefined as unknown as ProcessSpec }), /spec\.process: expected an object/);
   assert.throws(() => spawnContainer({ ...makeSpec(['true']), ops: [{ op: 'bogus' } as unknown as RootfsOp] }), /spec.ops\[0\]/);
   assert.throws(() => spawnContainer(makeSpec(['true'], { process: { seccomp: { filter: Buffer.alloc(12), flags: 0 } } })), /spec\.process\.seccomp\.filter/);
-  assert.throws(() => spawnContainer({ ...makeSpec(['true']), cgroupProcs: ['/no/such/cgroup.procs'] }), /open \/no\/such\/cgroup.procs/);
+  assert.throws(() => spawnContainer({ ...makeSpec(['true']), cgroupJoinFiles: ['/no/such/cgroup.procs'] }), /open \/no\/such\/cgroup.procs/);
 });
 
 /** Mounts, processes (monitors name the test dir; inits are their children) and cgroups of this run. */

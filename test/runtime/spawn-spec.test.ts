@@ -42,7 +42,7 @@ function record(config: Partial<ContainerRecord['config']> = {}): ContainerRecor
 const monitorArgs = ['--log', paths.log, '--exit-file', paths.exitFile];
 const hybridProcs = ['cpu', 'memory', 'systemd', 'unified'].map((h) => `/sys/fs/cgroup/${h}/berth/${'a'.repeat(64)}/cgroup.procs`);
 const build = (config: Partial<ContainerRecord['config']> = {}): SpawnSpec =>
-  buildSpawnSpec({ record: record(config), paths, cgroupProcs: hybridProcs, monitorArgs });
+  buildSpawnSpec({ record: record(config), paths, cgroupJoinFiles: hybridProcs, monitorArgs });
 
 const DOCKER_CAP_EFF = BigInt('0x00000000a80425fb').toString(); // CapEff in a default docker container
 const targetIndex = (ops: RootfsOp[], target: string, op?: RootfsOp['op']): number =>
@@ -158,7 +158,7 @@ test('namespaces, stdio, cwd, rootfs, monitor, rlimits', () => {
   assert.is(s.readonlyRootfs, false);
   assert.is(build({ readonlyRootfs: true }).readonlyRootfs, true);
   assert.equal(s.monitor, { path: monitorPath, args: monitorArgs });
-  assert.equal(s.cgroupProcs, hybridProcs);
+  assert.equal(s.cgroupJoinFiles, hybridProcs);
   assert.equal(s.process.rlimits, []); // Docker sets none: the container inherits
 });
 
@@ -255,7 +255,7 @@ test('--privileged: all caps, no seccomp, no masks or read-only paths, /sys and 
       { path: '/dev/net/tun', type: 'c', mode: 0o600, major: 10, minor: 200, uid: 0, gid: 0, permissions: 'rwm' },
     ],
   };
-  const input = (config: Partial<ContainerRecord['config']>) => ({ record: record(config), paths, cgroupProcs: [], monitorArgs: [] });
+  const input = (config: Partial<ContainerRecord['config']>) => ({ record: record(config), paths, cgroupJoinFiles: [], monitorArgs: [] });
   const s = assembleSpawnSpec(input({ privileged: true, securityOpt: ['seccomp=builtin'] }), facts);
   assert.equal(s.process.caps.bounding, capMask(allCapabilities()).toString());
   assert.is(s.process.seccomp, undefined, 'no filter, whatever --security-opt says');
@@ -293,7 +293,7 @@ test('assembleSpawnSpec is pure: the facts passed in are what the spec holds', (
     user: { uid: 5, gid: 6, groups: [7], home: '/h' }, cgroupMode: 'unified',
     hierarchies: [{ version: 2, mountName: 'cgroup', controllers: [] }], overlayData: 'lowerdir=/l,upperdir=/u,workdir=/w',
   };
-  const s = assembleSpawnSpec({ record: record(), paths, cgroupProcs: ['/sys/fs/cgroup/x/cgroup.procs'], monitorArgs: [] }, facts);
+  const s = assembleSpawnSpec({ record: record(), paths, cgroupJoinFiles: ['/sys/fs/cgroup/x/cgroup.procs'], monitorArgs: [] }, facts);
   assert.equal([s.process.uid, s.process.gid, s.process.groups, s.rootfsMount!.data], [5, 6, [7], 'lowerdir=/l,upperdir=/u,workdir=/w']);
   assert.equal(s.ops.filter((o) => o.target.startsWith('/sys/fs/cgroup')).length, 1);
 });
@@ -308,7 +308,7 @@ test('--shm-size, --sysctl, --ulimit, --group-add and --device reach the spec', 
       user: 'user', groupAdd: ['root', '77'], shmSize: 1 << 20, ulimits: [{ name: 'nofile', soft: 100, hard: 200 }],
       sysctls: { 'net.ipv4.ip_forward': '1', 'kernel.shmmax': '4096' },
     }),
-    paths, cgroupProcs: hybridProcs, monitorArgs, devices,
+    paths, cgroupJoinFiles: hybridProcs, monitorArgs, devices,
   });
   const shm = s.ops.find((o) => o.op === 'mount' && o.target === '/dev/shm') as Extract<RootfsOp, { op: 'mount' }>;
   assert.is(shm.data, 'mode=1777,size=1048576');

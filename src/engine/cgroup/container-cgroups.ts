@@ -1,7 +1,7 @@
 // One container's cgroups: a directory in every hierarchy the caller is in,
 // nested under the caller's own cgroup as <caller>/berth/<id> (or under
 // --cgroup-parent). On hybrid hosts that is every v1 controller plus
-// name=systemd plus cgroup2 `unified`; the init joins all of them (procsFiles).
+// name=systemd plus cgroup2 `unified`; the init joins all of them (joinFiles).
 //
 // Resource limits live in limits.ts / support.ts / apply-limits.ts and write
 // through dirFor(controller) / unifiedDir() — v1 files on hybrid hosts such as
@@ -51,7 +51,10 @@ export class ContainerCgroups {
         made.push({ dir, mount: h.mount });
         // cgroup2: the controllers the caller has, switched on down to here (memory.events for
         // the OOM watch, accounting files, limits); none on hybrid hosts' controller-less unified
-        if (h.mount.version === 2) enableV2Controllers(dir, V2_CONTROLLERS.filter((c) => availableControllers(h.callerDir).includes(c)));
+        if (h.mount.version === 2) {
+          const available = availableControllers(h.callerDir); // one read, not one per controller
+          enableV2Controllers(dir, V2_CONTROLLERS.filter((c) => available.includes(c)));
+        }
       }
     } catch (e) {
       try { new ContainerCgroups(made).remove(); } catch { /* report the first failure, not the cleanup's */ }
@@ -81,9 +84,15 @@ export class ContainerCgroups {
     return true;
   }
 
-  /** The cgroup.procs file of every directory: the init writes "0" to each before anything else. */
-  procsFiles(): string[] {
-    return this.dirs.map((d) => join(d, 'cgroup.procs'));
+  /** The file of every directory that a new process (the init, an exec) joins it through by
+   * writing "0", before anything else. v1: `tasks`, which moves the one thread that process
+   * has (the same as moving it whole: it has no other); the kernel lets a thread that moves
+   * itself skip cgroup_threadgroup_rwsem, whose first writer after a quiet spell waits an RCU
+   * grace period (this 6.18 VM, 6 quiet moves into 3 hierarchies each: cgroup.procs 7.3 ms
+   * median, tasks 0.13 ms). cgroup2: cgroup.procs (no such exception there), which native
+   * spawn avoids by cloning the process into that directory instead (spawn.c clone_init). */
+  joinFiles(): string[] {
+    return this.placed.map((p) => join(p.dir, p.mount?.version === 1 ? 'tasks' : 'cgroup.procs'));
   }
 
   /** The cgroup2 directory, if the container has one. */

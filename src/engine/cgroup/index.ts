@@ -10,6 +10,5 @@ export { detectSupport, hostCpus, type CgroupSupport } from './support.js';
 export { resolveLimits, applyLimits, WARN_SWAP, WARN_BLKIO, type ResolvedLimits } from './apply-limits.js';
 export { enableV2Controllers, availableControllers, V2_CONTROLLERS } from './v2-controllers.js';
 export { callerHierarchies, readCallerHierarchies, type CallerHierarchy } from './hierarchies.js';
-export { warmCgroupMigration } from './warm-migration.js';
 export { DEFAULT_DEVICE_RULES, containerDeviceRules, parseDeviceRule, ruleText, type DeviceRule } from './devices.js';
 export { deviceFilterProgram, deviceFilterInsns } from './device-filter.js';

@@ -10,7 +10,7 @@ import { readJson, writeJson } from '../store/atomic.js';
 import { BerthError, conflict, invalid } from '../errors.js';
 import { execInContainer, isNativeError, monitorPath, type ExecSpec } from '../../native/index.js';
 import { checkUlimits, processSpec, replaceOrAppendEnv, resolveUser } from '../runtime/index.js';
-import { ContainerCgroups, warmCgroupMigration } from '../cgroup/index.js';
+import { ContainerCgroups } from '../cgroup/index.js';
 import { deriveState, parentOf, procStartTime } from './state.js';
 import type { ContainerExit, ContainerRecord } from './types.js';
 import { foregroundArgs, type Foreground } from './start.js';
@@ -72,14 +72,13 @@ export function startExec(layout: Layout, rec: ContainerRecord, o: ExecOptions):
   mkdirSync(ep.dir, { recursive: true, mode: 0o700 });
   const workingDir = o.workingDir || cfg.workingDir || '/';
   if (!workingDir.startsWith('/')) throw invalid(`the working directory "${workingDir}" is invalid: it needs to be an absolute path`);
-  warmCgroupMigration(); // as start: the kernel's wait before the process joins the cgroups, paid while its spec is made
   const spec: ExecSpec = {
     initPid: rec.run.pid,
     process: processSpec(cfg, {
       args: o.cmd, env: replaceOrAppendEnv(cfg.env, o.env ?? []), cwd: workingDir, user, tty, openStdin: stdin, ttySize: o.ttySize,
       privileged: o.privileged,
     }),
-    cgroupProcs: ContainerCgroups.fromDirs(rec.run.cgroupPaths).procsFiles(),
+    cgroupJoinFiles: ContainerCgroups.fromDirs(rec.run.cgroupPaths).joinFiles(),
     monitor: { path: monitorPath, args: ['--log', ep.log, '--exit-file', ep.exitFile, '--attach-socket', ep.attachSocket, ...foregroundArgs(o.foreground)] },
   };
   let spawned;

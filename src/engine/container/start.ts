@@ -10,7 +10,7 @@ import { crashPoint } from '../crash-point.js';
 import { BerthError, notFound } from '../errors.js';
 import { isNativeError, spawnContainer } from '../../native/index.js';
 import { buildSpawnSpec, deviceRule, hostDevices } from '../runtime/index.js';
-import { ContainerCgroups, containerDeviceRules, parseDeviceRule, warmCgroupMigration } from '../cgroup/index.js';
+import { ContainerCgroups, containerDeviceRules, parseDeviceRule } from '../cgroup/index.js';
 import { emitContainerEvent } from './events.js';
 import { loadRecord, saveRecord, withContainerLock } from './records.js';
 import { settleLocked } from './settle.js';
@@ -106,8 +106,7 @@ export async function startContainer(layout: Layout, id: string, opts: StartOpti
       const attachments = await allocateNetworks(layout, rec);
       crashPoint('start:networks');
       if (attachments.length) writeEtcFiles(paths, rec, ownHostsLines(rec, attachments), containerNameservers(attachments));
-      warmCgroupMigration(); // the kernel's wait before the init's cgroup joins, paid while the spec is made
-      const spec = buildSpawnSpec({ record: rec, paths, cgroupProcs: cgroups.procsFiles(), monitorArgs, ttySize: opts.ttySize, devices });
+      const spec = buildSpawnSpec({ record: rec, paths, cgroupJoinFiles: cgroups.joinFiles(), monitorArgs, ttySize: opts.ttySize, devices });
       spawned = await plugAndRelease(layout, spawnContainer(networkSpec(layout, spec, rec, attachments)), attachments);
     } catch (e) {
       cgroups.remove();

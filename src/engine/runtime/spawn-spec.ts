@@ -23,8 +23,8 @@ import { userMountOps } from './user-mounts.js';
 export interface SpawnInput {
   record: ContainerRecord;
   paths: ContainerPaths;
-  /** The container's cgroup.procs files (ContainerCgroups.procsFiles()). */
-  cgroupProcs: string[];
+  /** The files the init joins the container's cgroups through (ContainerCgroups.joinFiles()). */
+  cgroupJoinFiles: string[];
   /** Extra monitor arguments (--log, --exit-file, --cgroup-oom, -- cleanup argv). */
   monitorArgs: string[];
   /** The size of the client's terminal, for a container with a tty (default 24x80). */
@@ -38,7 +38,7 @@ export interface SpawnInput {
 export interface HostFacts {
   user: ResolvedUser;
   cgroupMode: CgroupMode;
-  /** The hierarchies of `cgroupProcs`, in the same order. */
+  /** The hierarchies of `cgroupJoinFiles`, in the same order. */
   hierarchies: ContainerHierarchy[];
   overlayData: string;
   /** Bind sources that are files (their mount points are made as files); absent: none. */
@@ -50,7 +50,7 @@ export interface HostFacts {
 const NAMESPACES = CLONE.NEWNS | CLONE.NEWPID | CLONE.NEWUTS | CLONE.NEWIPC | CLONE.NEWNET | CLONE.NEWCGROUP;
 
 export function assembleSpawnSpec(input: SpawnInput, facts: HostFacts): SpawnSpec {
-  const { record, paths, cgroupProcs, monitorArgs } = input;
+  const { record, paths, cgroupJoinFiles, monitorArgs } = input;
   const cfg = record.config;
   const command = [...cfg.entrypoint, ...cfg.cmd];
   if (!command.length) throw invalid('no command specified');
@@ -90,16 +90,16 @@ export function assembleSpawnSpec(input: SpawnInput, facts: HostFacts): SpawnSpe
       ...(cfg.privileged || sec.unmaskedPaths ? [] : protectionOps()),
     ],
     namespaces: NAMESPACES,
-    cgroupProcs,
+    cgroupJoinFiles,
     monitor: { path: monitorPath, args: monitorArgs },
   };
 }
 
-/** The hierarchy (version, host mount name, controllers) of each cgroup.procs file. */
-export function hierarchiesOf(cgroupProcs: string[]): ContainerHierarchy[] {
+/** The hierarchy (version, host mount name, controllers) of each join file. */
+export function hierarchiesOf(cgroupJoinFiles: string[]): ContainerHierarchy[] {
   const mounts = readCgroupMounts();
   const out: ContainerHierarchy[] = [];
-  for (const file of cgroupProcs) {
+  for (const file of cgroupJoinFiles) {
     const m = mountOfDir(dirname(file), mounts);
     if (m) out.push({ version: m.version, mountName: basename(m.mountPoint), controllers: m.controllers });
   }
@@ -107,13 +107,13 @@ export function hierarchiesOf(cgroupProcs: string[]): ContainerHierarchy[] {
 }
 
 export function buildSpawnSpec(input: SpawnInput): SpawnSpec {
-  const { record, paths, cgroupProcs } = input;
+  const { record, paths, cgroupJoinFiles } = input;
   if (![...record.config.entrypoint, ...record.config.cmd].length) throw invalid('no command specified');
   checkUlimits(record.config.ulimits ?? []); // the caller's hard limits may be lower than at create
   return assembleSpawnSpec(input, {
     user: resolveUser([paths.upper, ...record.lowerDirs], record.config.user, record.config.groupAdd),
     cgroupMode: cgroupMode(),
-    hierarchies: hierarchiesOf(cgroupProcs),
+    hierarchies: hierarchiesOf(cgroupJoinFiles),
     overlayData: overlayMountData(record, paths),
     ...(record.config.privileged ? { hostDevices: privilegedDevices() } : {}),
     fileSources: new Set((record.config.mounts ?? [])
