@@ -166,9 +166,14 @@ function checkersWithoutRun(layout: Layout, byId: Map<string, ContainerRecord>):
       problem: rec ? `checks a run of ${label(rec)} that is over` : 'runs for a container that has no record',
       repair: {
         says: 'killed it',
-        run: () => {
-          if (!checkersOfRoot(layout).some((n) => n.pid === c.pid)) return false;
+        run: async () => {
+          const alive = () => checkersOfRoot(layout).some((n) => n.pid === c.pid);
+          if (!alive()) return false;
           try { process.kill(c.pid, 'SIGKILL'); } catch { return false; }
+          // a SIGKILL is not an exit: a node process takes a few ms to tear down (more on a busy
+          // machine), and the check after the repair must not find it still there (a zombie's
+          // cmdline is empty, so it is gone from the list)
+          for (let waited = 0; alive() && waited < 2000; waited += 10) await new Promise((r) => setTimeout(r, 10));
           return true;
         },
       },
